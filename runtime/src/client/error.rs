@@ -1,0 +1,111 @@
+//! What a generated client returns when a call does not end in a documented response.
+
+use bytes::Bytes;
+use http::{HeaderMap, StatusCode};
+use std::fmt;
+
+/// A response as it came off the wire, kept whole so the caller can inspect what the server
+/// actually said when it did not say what the spec documents.
+#[derive(Clone)]
+pub struct RawResponse {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+}
+
+impl RawResponse {
+    /// The body as text, lossily decoded; for messages and logs.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+impl fmt::Debug for RawResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Header values can hold credentials (a `Set-Cookie`, an echoed token): list names only.
+        let header_names: Vec<&str> = self.headers.keys().map(|name| name.as_str()).collect();
+        f.debug_struct("RawResponse")
+            .field("status", &self.status)
+            .field("headers", &header_names)
+            .field("body", &preview(&self.body))
+            .finish()
+    }
+}
+
+/// The first few hundred bytes of a body, enough to recognise it in an error message.
+fn preview(body: &[u8]) -> String {
+    const LIMIT: usize = 512;
+    let text = String::from_utf8_lossy(&body[..body.len().min(LIMIT)]).into_owned();
+    if body.len() > LIMIT {
+        format!("{text}… ({} bytes)", body.len())
+    } else {
+        text
+    }
+}
+
+/// Why a call failed. Documented statuses (errors included) are not failures: they arrive as
+/// variants of the operation's response enum.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// The request could not be built: a base URL that does not parse, a parameter that
+    /// cannot be encoded, a header value with a line break.
+    InvalidRequest(String),
+    /// No response arrived: connection refused or reset, timeout, TLS failure.
+    Transport(reqwest::Error),
+    /// The server answered with a status the spec does not document for this operation.
+    UnexpectedStatus(RawResponse),
+    /// A documented status whose body does not decode into the documented type.
+    Decode { response: RawResponse, message: String },
+}
+
+impl Error {
+    /// The status of the response behind this error, when there was one.
+    pub fn status(&self) -> Option<StatusCode> {
+        self.response().map(|response| response.status)
+    }
+
+    /// The response behind this error, when there was one.
+    pub fn response(&self) -> Option<&RawResponse> {
+        match self {
+            Error::UnexpectedStatus(response) | Error::Decode { response, .. } => Some(response),
+            Error::InvalidRequest(_) | Error::Transport(_) => None,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::InvalidRequest(message) => write!(f, "invalid request: {message}"),
+            Error::Transport(error) => write!(f, "transport error: {error}"),
+            Error::UnexpectedStatus(response) => write!(
+                f,
+                "undocumented response status {}: {}",
+                response.status,
+                preview(&response.body)
+            ),
+            Error::Decode { response, message } => write!(
+                f,
+                "response with status {} does not match the spec: {message}: {}",
+                response.status,
+                preview(&response.body)
+            ),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Transport(error) => Some(error),
+            _ => None,
+        }
+    }
+}
+
+impl From<reqwest::Error> for Error {
+    fn from(error: reqwest::Error) -> Self {
+        Error::Transport(error)
+    }
+}

@@ -1,0 +1,300 @@
+//! The client side: one [`Transport`] per generated client, shared by all its operations.
+//!
+//! Generated methods build a [`Request`], hand it to [`Transport::send`] (one non-generic
+//! send path for every operation, so the code a consumer compiles stays small), and match the
+//! returned [`Response`] status against the documented ones.
+
+mod auth;
+mod error;
+
+pub use auth::{Credential, KeyLocation, SchemeKind, SecurityScheme};
+pub use error::{Error, RawResponse};
+pub use reqwest;
+
+use crate::params::{self, Style};
+use bytes::Bytes;
+use http::header::{HeaderName, HeaderValue, CONTENT_TYPE};
+use http::{HeaderMap, Method, StatusCode};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// Base URL, HTTP client and credentials of one generated client. Cloning is cheap.
+#[derive(Clone, Debug)]
+pub struct Transport {
+    base_url: Arc<str>,
+    http: reqwest::Client,
+    schemes: &'static [SecurityScheme],
+    credentials: Arc<BTreeMap<&'static str, Credential>>,
+}
+
+impl Transport {
+    /// A transport for `base_url` (the server URL, path included: `https://host/api/v2`).
+    pub fn new(base_url: &str, http: reqwest::Client, schemes: &'static [SecurityScheme]) -> Self {
+        Transport {
+            base_url: base_url.trim_end_matches('/').into(),
+            http,
+            schemes,
+            credentials: Arc::default(),
+        }
+    }
+
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// Sets the credential for the scheme named `scheme` in the spec's `securitySchemes`.
+    /// Unknown names are kept but never sent.
+    pub fn set_credential(&mut self, scheme: &'static str, credential: Credential) {
+        Arc::make_mut(&mut self.credentials).insert(scheme, credential);
+    }
+
+    /// Starts a request to `path` (already expanded and encoded) relative to the base URL.
+    pub fn request(&self, method: Method, path: String) -> Request {
+        Request {
+            method,
+            path,
+            query: Vec::new(),
+            headers: HeaderMap::new(),
+            cookies: Vec::new(),
+            body: None,
+            security: &[],
+            fault: None,
+        }
+    }
+
+    /// Sends a request and reads the whole response.
+    pub async fn send(&self, request: Request) -> Result<Response, Error> {
+        if let Some(fault) = request.fault {
+            return Err(Error::InvalidRequest(fault));
+        }
+        let Request { method, path, mut query, mut headers, mut cookies, body, security, .. } = request;
+        let mut http_auth = None;
+        for (scheme, credential) in self.credentials_for(security) {
+            match scheme.kind {
+                SchemeKind::Bearer => http_auth = Some(HttpAuth::Bearer(credential)),
+                SchemeKind::Basic => http_auth = Some(HttpAuth::Basic(credential)),
+                SchemeKind::ApiKey { location, name } => {
+                    let value = credential.api_key_value();
+                    match location {
+                        KeyLocation::Header => insert_header(&mut headers, name, &value)?,
+                        KeyLocation::Query => query.push((name.to_owned(), value)),
+                        KeyLocation::Cookie => cookies.push((name.to_owned(), value)),
+                    }
+                }
+            }
+        }
+        let url = format!("{}{}", self.base_url, path);
+        let mut url = reqwest::Url::parse(&url)
+            .map_err(|error| Error::InvalidRequest(format!("URL {url:?}: {error}")))?;
+        if !query.is_empty() {
+            url.query_pairs_mut().extend_pairs(&query);
+        }
+        if !cookies.is_empty() {
+            let cookie: Vec<String> = cookies.iter().map(|(name, value)| format!("{name}={value}")).collect();
+            insert_header(&mut headers, "cookie", &cookie.join("; "))?;
+        }
+        let mut builder = self.http.request(method, url);
+        match http_auth {
+            Some(HttpAuth::Bearer(credential)) => builder = builder.bearer_auth(credential.secret()),
+            Some(HttpAuth::Basic(credential)) => {
+                let (user, password) = match credential.secret().split_once(':') {
+                    Some((user, password)) => (user, Some(password)),
+                    None => (credential.secret(), None),
+                };
+                builder = builder.basic_auth(user, password);
+            }
+            None => {}
+        }
+        if let Some((content_type, body)) = body {
+            headers.insert(CONTENT_TYPE, content_type);
+            builder = builder.body(body);
+        }
+        let response = builder.headers(headers).send().await?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.bytes().await?;
+        Ok(Response { status, headers, body })
+    }
+
+    /// The schemes and credentials of the first alternative of the operation's `security`
+    /// whose schemes all have credentials; none when no alternative is satisfied (the server
+    /// then answers as it documents for a missing credential).
+    fn credentials_for(&self, alternatives: &[&[&str]]) -> Vec<(&SecurityScheme, &Credential)> {
+        let satisfied = alternatives
+            .iter()
+            .find(|alternative| alternative.iter().all(|scheme| self.credentials.contains_key(scheme)));
+        let Some(alternative) = satisfied else { return Vec::new() };
+        self.schemes
+            .iter()
+            .filter(|scheme| alternative.contains(&scheme.name))
+            .map(|scheme| (scheme, &self.credentials[scheme.name]))
+            .collect()
+    }
+}
+
+enum HttpAuth<'a> {
+    Bearer(&'a Credential),
+    Basic(&'a Credential),
+}
+
+fn insert_header(headers: &mut HeaderMap, name: &str, value: &str) -> Result<(), Error> {
+    let header_name = HeaderName::from_bytes(name.as_bytes())
+        .map_err(|_| Error::InvalidRequest(format!("{name:?} is not a valid header name")))?;
+    let header_value = HeaderValue::from_str(value)
+        .map_err(|_| Error::InvalidRequest(format!("the value of header {name:?} is not valid in a header")))?;
+    headers.append(header_name, header_value);
+    Ok(())
+}
+
+/// One request under construction. Encoding faults are kept and reported by
+/// [`Transport::send`], so generated code can set parameters without handling errors.
+#[derive(Debug)]
+pub struct Request {
+    method: Method,
+    path: String,
+    query: Vec<(String, String)>,
+    headers: HeaderMap,
+    cookies: Vec<(String, String)>,
+    body: Option<(HeaderValue, Bytes)>,
+    security: &'static [&'static [&'static str]],
+    fault: Option<String>,
+}
+
+impl Request {
+    fn fail(&mut self, fault: String) {
+        self.fault.get_or_insert(fault);
+    }
+
+    /// Adds a query parameter laid out by `style`; `None` and null add nothing.
+    pub fn query<T: Serialize + ?Sized>(&mut self, name: &str, value: &T, style: Style) {
+        match params::to_value(value) {
+            Ok(value) => self.query.extend(params::query_pairs(name, &value, style)),
+            Err(error) => self.fail(format!("query parameter {name:?}: {error}")),
+        }
+    }
+
+    /// Adds a header parameter (style `simple`); `None` adds nothing.
+    pub fn header<T: Serialize + ?Sized>(&mut self, name: &str, value: &T, explode: bool) {
+        let result = params::to_value(value).and_then(|value| {
+            if value.is_null() {
+                return Ok(());
+            }
+            insert_header(&mut self.headers, name, &params::simple_text(&value, explode)).map_err(|error| error.to_string())
+        });
+        if let Err(error) = result {
+            self.fail(format!("header parameter {name:?}: {error}"));
+        }
+    }
+
+    /// Adds a cookie parameter; `None` adds nothing.
+    pub fn cookie<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) {
+        match params::to_value(value) {
+            Ok(value) if value.is_null() => {}
+            Ok(value) => self.cookies.push((name.to_owned(), params::simple_text(&value, false))),
+            Err(error) => self.fail(format!("cookie parameter {name:?}: {error}")),
+        }
+    }
+
+    /// Sets a JSON body with the given media type (`application/json` or a `+json` type).
+    pub fn json_body<T: Serialize + ?Sized>(&mut self, content_type: &'static str, value: &T) {
+        match serde_json::to_vec(value) {
+            Ok(body) => self.body = Some((HeaderValue::from_static(content_type), body.into())),
+            Err(error) => self.fail(format!("request body: {error}")),
+        }
+    }
+
+    /// Sets an `application/x-www-form-urlencoded` body from a struct or map.
+    pub fn form_body<T: Serialize + ?Sized>(&mut self, value: &T) {
+        match params::to_value(value) {
+            Ok(value) => {
+                let pairs = params::query_pairs("", &value, Style::Form { explode: true });
+                let body = form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish();
+                self.body = Some((HeaderValue::from_static("application/x-www-form-urlencoded"), body.into()));
+            }
+            Err(error) => self.fail(format!("request body: {error}")),
+        }
+    }
+
+    /// Sets a body sent as is: text, or bytes of any media type.
+    pub fn raw_body(&mut self, content_type: &'static str, body: impl Into<Bytes>) {
+        self.body = Some((HeaderValue::from_static(content_type), body.into()));
+    }
+
+    /// Declares the operation's `security`: alternatives, each a set of scheme names that
+    /// must all be present. An empty alternative means the operation may go unauthenticated.
+    pub fn security(&mut self, alternatives: &'static [&'static [&'static str]]) {
+        self.security = alternatives;
+    }
+}
+
+/// A complete response, read into memory.
+#[derive(Debug)]
+pub struct Response {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl Response {
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// Decodes a JSON body. An empty body decodes as `null`, so a documented "any value"
+    /// body that the server left empty is `Value::Null` rather than an error.
+    pub fn json<T: DeserializeOwned>(self) -> Result<T, Error> {
+        let decoded = if self.body.is_empty() {
+            serde_json::from_value(serde_json::Value::Null).map_err(|_| "the body is empty".to_owned())
+        } else {
+            let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
+            serde_path_to_error::deserialize(&mut deserializer).map_err(|error| crate::json_error_message(&error))
+        };
+        decoded.map_err(|message| self.mismatch(message))
+    }
+
+    /// Decodes a text body.
+    pub fn text(self) -> Result<String, Error> {
+        match String::from_utf8(self.body.to_vec()) {
+            Ok(text) => Ok(text),
+            Err(_) => Err(self.mismatch("the body is not UTF-8 text".to_owned())),
+        }
+    }
+
+    /// The body as bytes.
+    pub fn bytes(self) -> Bytes {
+        self.body
+    }
+
+    /// Reads a documented response header; absent headers are `None`.
+    pub fn header<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>, Error> {
+        let Some(value) = self.headers.get(name) else { return Ok(None) };
+        let text = value.to_str().map_err(|_| self.snapshot_mismatch(format!("header {name:?} is not text")))?;
+        params::decode(text).map(Some).map_err(|error| self.snapshot_mismatch(format!("header {name:?}: {error}")))
+    }
+
+    /// The error for a status this operation does not document.
+    pub fn unexpected(self) -> Error {
+        Error::UnexpectedStatus(self.into_raw())
+    }
+
+    fn mismatch(self, message: String) -> Error {
+        Error::Decode { response: self.into_raw(), message }
+    }
+
+    fn snapshot_mismatch(&self, message: String) -> Error {
+        Error::Decode {
+            response: RawResponse { status: self.status, headers: self.headers.clone(), body: self.body.clone() },
+            message,
+        }
+    }
+
+    fn into_raw(self) -> RawResponse {
+        RawResponse { status: self.status, headers: self.headers, body: self.body }
+    }
+}

@@ -1,0 +1,169 @@
+//! Parameter values as they travel in paths, query strings, headers and cookies.
+//!
+//! The client side turns any `Serialize` value into text laid out by the OpenAPI `style`;
+//! the server side reads text back into the declared type. Both go through
+//! `serde_json::Value`, so enums with renamed variants and newtypes work like they do in
+//! bodies, and the per-type generic code stays a single call.
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
+
+/// How an array or object parameter is laid out: OpenAPI's `style` with `explode`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Style {
+    /// `name=a&name=b` when exploded, `name=a,b` otherwise (the query default).
+    Form { explode: bool },
+    /// `a,b` (the path and header default).
+    Simple { explode: bool },
+    /// `name=a%20b`.
+    SpaceDelimited,
+    /// `name=a|b`.
+    PipeDelimited,
+    /// `name[key]=value`.
+    DeepObject,
+}
+
+/// Serializes a parameter value. Fails only for values serde_json cannot represent
+/// (a map with non-string keys), which generated types never are.
+pub fn to_value<T: Serialize + ?Sized>(value: &T) -> Result<Value, String> {
+    serde_json::to_value(value).map_err(|error| error.to_string())
+}
+
+/// The text of a scalar; `None` for null. Nested values fall back to their JSON text.
+fn scalar_text(value: &Value) -> Option<String> {
+    match value {
+        Value::Null => None,
+        Value::String(text) => Some(text.clone()),
+        Value::Bool(flag) => Some(flag.to_string()),
+        Value::Number(number) => Some(number.to_string()),
+        nested => Some(nested.to_string()),
+    }
+}
+
+/// The `name=value` pairs one query parameter contributes, unencoded.
+pub fn query_pairs(name: &str, value: &Value, style: Style) -> Vec<(String, String)> {
+    let joined = |separator: &str, items: Vec<String>| vec![(name.to_owned(), items.join(separator))];
+    match value {
+        Value::Null => Vec::new(),
+        Value::Array(items) => {
+            let items: Vec<String> = items.iter().filter_map(scalar_text).collect();
+            match style {
+                Style::Form { explode: true } | Style::DeepObject => {
+                    items.into_iter().map(|item| (name.to_owned(), item)).collect()
+                }
+                Style::SpaceDelimited => joined(" ", items),
+                Style::PipeDelimited => joined("|", items),
+                Style::Form { explode: false } | Style::Simple { .. } => joined(",", items),
+            }
+        }
+        Value::Object(fields) => {
+            let fields = fields
+                .iter()
+                .filter_map(|(key, value)| Some((key.clone(), scalar_text(value)?)));
+            match style {
+                Style::DeepObject => fields.map(|(key, value)| (format!("{name}[{key}]"), value)).collect(),
+                Style::Form { explode: true } => fields.collect(),
+                _ => joined(",", fields.flat_map(|(key, value)| [key, value]).collect()),
+            }
+        }
+        scalar => scalar_text(scalar).map(|text| (name.to_owned(), text)).into_iter().collect(),
+    }
+}
+
+/// A value in `simple` style, as path segments and headers carry it (unencoded).
+pub fn simple_text(value: &Value, explode: bool) -> String {
+    match value {
+        Value::Array(items) => items.iter().filter_map(scalar_text).collect::<Vec<_>>().join(","),
+        Value::Object(fields) => {
+            let pair_separator = if explode { "=" } else { "," };
+            fields
+                .iter()
+                .filter_map(|(key, value)| Some(format!("{key}{pair_separator}{}", scalar_text(value)?)))
+                .collect::<Vec<_>>()
+                .join(",")
+        }
+        scalar => scalar_text(scalar).unwrap_or_default(),
+    }
+}
+
+/// Percent-encodes one path segment: everything but RFC 3986 unreserved characters.
+pub fn encode_path_segment(text: &str) -> String {
+    const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'_')
+        .remove(b'~');
+    percent_encoding::utf8_percent_encode(text, SEGMENT).to_string()
+}
+
+/// A path parameter rendered and encoded for the URL. Values that cannot be serialized
+/// (none that generated types produce) render as an empty segment.
+pub fn path_segment<T: Serialize + ?Sized>(value: &T) -> String {
+    let text = to_value(value).map(|value| simple_text(&value, false)).unwrap_or_default();
+    encode_path_segment(&text)
+}
+
+/// Reads one textual parameter value into `T`: first as a string (strings, enums), then as
+/// a JSON literal (numbers, booleans).
+pub fn decode<T: DeserializeOwned>(raw: &str) -> Result<T, String> {
+    serde_json::from_value(Value::String(raw.to_owned())).or_else(|as_string| {
+        match serde_json::from_str::<Value>(raw) {
+            Ok(literal) => serde_json::from_value(literal).map_err(|error| error.to_string()),
+            Err(_) => Err(as_string.to_string()),
+        }
+    })
+}
+
+/// Reads a list parameter (its items already split) into `T`, a `Vec` of some item type.
+pub fn decode_list<'a, T: DeserializeOwned>(items: impl IntoIterator<Item = &'a str>) -> Result<T, String> {
+    let items: Vec<&str> = items.into_iter().collect();
+    let as_strings = Value::Array(items.iter().map(|item| Value::String((*item).to_owned())).collect());
+    serde_json::from_value(as_strings).or_else(|as_strings_error| {
+        let as_literals = items
+            .iter()
+            .map(|item| serde_json::from_str(item).unwrap_or_else(|_| Value::String((*item).to_owned())))
+            .collect();
+        serde_json::from_value(Value::Array(as_literals)).map_err(|_| as_strings_error.to_string())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn query_layouts() {
+        let list = json!(["a", 1, true]);
+        assert_eq!(
+            query_pairs("q", &list, Style::Form { explode: true }),
+            [("q".into(), "a".into()), ("q".into(), "1".into()), ("q".into(), "true".into())]
+        );
+        assert_eq!(query_pairs("q", &list, Style::Form { explode: false }), [("q".into(), "a,1,true".into())]);
+        assert_eq!(query_pairs("q", &list, Style::PipeDelimited), [("q".into(), "a|1|true".into())]);
+        let object = json!({"x": 1, "y": "b"});
+        assert_eq!(
+            query_pairs("f", &object, Style::DeepObject),
+            [("f[x]".into(), "1".into()), ("f[y]".into(), "b".into())]
+        );
+        assert!(query_pairs("q", &Value::Null, Style::Form { explode: true }).is_empty());
+    }
+
+    #[test]
+    fn path_segments_are_encoded() {
+        assert_eq!(path_segment("a b/c"), "a%20b%2Fc");
+        assert_eq!(path_segment(&42), "42");
+        assert_eq!(path_segment(&["x", "y"]), "x%2Cy");
+    }
+
+    #[test]
+    fn decoding_follows_the_declared_type() {
+        assert_eq!(decode::<String>("123").unwrap(), "123");
+        assert_eq!(decode::<i64>("123").unwrap(), 123);
+        assert!(decode::<bool>("yes").is_err());
+        assert!(decode::<i32>("12x").is_err());
+        assert_eq!(decode_list::<Vec<u8>>(["1", "2"]).unwrap(), vec![1, 2]);
+        assert_eq!(decode_list::<Vec<String>>(["1", "b"]).unwrap(), vec!["1", "b"]);
+    }
+}

@@ -1,0 +1,164 @@
+//! Reading a request into the typed values a generated handler needs, with a problem
+//! response for every way a request can be wrong.
+
+use super::Problem;
+use crate::{media, params};
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, RawPathParams, Request};
+use http::header::{CONTENT_TYPE, COOKIE};
+use http::{HeaderMap, StatusCode};
+use serde::de::DeserializeOwned;
+
+/// Everything a generated handler reads from a request: path captures, query pairs,
+/// headers and the whole body (bounded by axum's `DefaultBodyLimit`, 2 MB unless changed).
+#[derive(Debug)]
+pub struct RequestParts {
+    path: Vec<(String, String)>,
+    query: Vec<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl<S: Send + Sync> FromRequest<S> for RequestParts {
+    type Rejection = Problem;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Problem> {
+        let (mut parts, body) = request.into_parts();
+        let path = RawPathParams::from_request_parts(&mut parts, state)
+            .await
+            .map_err(|rejection| Problem::new(StatusCode::BAD_REQUEST, rejection.body_text()))?
+            .iter()
+            .map(|(name, value)| (name.to_owned(), value.to_owned()))
+            .collect();
+        let query = parts
+            .uri
+            .query()
+            .map(|query| form_urlencoded::parse(query.as_bytes()).into_owned().collect())
+            .unwrap_or_default();
+        let headers = parts.headers.clone();
+        let body = Bytes::from_request(Request::from_parts(parts, body), state)
+            .await
+            .map_err(|rejection| Problem::new(rejection.status(), rejection.body_text()))?;
+        Ok(RequestParts { path, query, headers, body })
+    }
+}
+
+fn decode_or_problem<T: DeserializeOwned>(location: &str, name: &str, raw: &str) -> Result<T, Problem> {
+    params::decode(raw).map_err(|error| Problem::invalid_parameter(location, name, &error))
+}
+
+fn decode_list_or_problem<'a, T: DeserializeOwned>(
+    location: &str,
+    name: &str,
+    items: impl IntoIterator<Item = &'a str>,
+) -> Result<T, Problem> {
+    params::decode_list(items).map_err(|error| Problem::invalid_parameter(location, name, &error))
+}
+
+impl RequestParts {
+    /// A path parameter; the router guarantees it is present.
+    pub fn path<T: DeserializeOwned>(&self, name: &str) -> Result<T, Problem> {
+        let raw = self
+            .path
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
+            .ok_or_else(|| Problem::missing_parameter("path", name))?;
+        decode_or_problem("path", name, raw)
+    }
+
+    fn query_values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.query.iter().filter(move |(key, _)| key == name).map(|(_, value)| value.as_str())
+    }
+
+    /// A scalar query parameter; `None` when absent.
+    pub fn query<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>, Problem> {
+        self.query_values(name).next().map(|raw| decode_or_problem("query", name, raw)).transpose()
+    }
+
+    /// An array query parameter: repeated (`explode`) or split on `separator`.
+    pub fn query_list<T: DeserializeOwned>(&self, name: &str, explode: bool, separator: char) -> Result<Option<T>, Problem> {
+        let values: Vec<&str> = self.query_values(name).collect();
+        if values.is_empty() {
+            return Ok(None);
+        }
+        let items: Vec<&str> = if explode { values } else { values[0].split(separator).collect() };
+        decode_list_or_problem("query", name, items).map(Some)
+    }
+
+    fn header_text(&self, name: &str) -> Result<Option<&str>, Problem> {
+        self.headers
+            .get(name)
+            .map(|value| value.to_str().map_err(|_| Problem::invalid_parameter("header", name, "not visible ASCII")))
+            .transpose()
+    }
+
+    /// A scalar header parameter; `None` when absent.
+    pub fn header<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>, Problem> {
+        self.header_text(name)?.map(|raw| decode_or_problem("header", name, raw)).transpose()
+    }
+
+    /// An array header parameter (`simple` style: comma separated).
+    pub fn header_list<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>, Problem> {
+        self.header_text(name)?
+            .map(|raw| decode_list_or_problem("header", name, raw.split(',').map(str::trim)))
+            .transpose()
+    }
+
+    /// A cookie parameter; `None` when absent.
+    pub fn cookie<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>, Problem> {
+        let raw = self
+            .headers
+            .get_all(COOKIE)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(|cookies| cookies.split(';'))
+            .filter_map(|pair| pair.trim().split_once('='))
+            .find(|(key, _)| *key == name)
+            .map(|(_, value)| value);
+        raw.map(|raw| decode_or_problem("cookie", name, raw)).transpose()
+    }
+
+    /// The essence of the request's `Content-Type`, when it has one.
+    pub fn media_type(&self) -> Option<String> {
+        self.headers.get(CONTENT_TYPE).and_then(|value| value.to_str().ok()).map(media::essence)
+    }
+
+    /// Whether the request carries a body at all.
+    pub fn has_body(&self) -> bool {
+        !self.body.is_empty()
+    }
+
+    /// Decodes a JSON body; a fault names the JSON pointer of the member at fault.
+    pub fn json_body<T: DeserializeOwned>(&self) -> Result<T, Problem> {
+        let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
+        serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+            let pointer = crate::json_pointer(error.path());
+            Problem::new(StatusCode::BAD_REQUEST, format!("the request body is invalid: {}", error.inner()))
+                .with_pointer(pointer)
+        })
+    }
+
+    /// Decodes an `application/x-www-form-urlencoded` body into a struct or map.
+    pub fn form_body<T: DeserializeOwned>(&self) -> Result<T, Problem> {
+        let fields: serde_json::Map<String, serde_json::Value> = form_urlencoded::parse(&self.body)
+            .map(|(key, value)| {
+                let value = serde_json::from_str(&value).unwrap_or(serde_json::Value::String(value.into_owned()));
+                (key.into_owned(), value)
+            })
+            .collect();
+        serde_json::from_value(serde_json::Value::Object(fields))
+            .map_err(|error| Problem::new(StatusCode::BAD_REQUEST, format!("the request body is invalid: {error}")))
+    }
+
+    /// The body as UTF-8 text.
+    pub fn text_body(&self) -> Result<String, Problem> {
+        String::from_utf8(self.body.to_vec())
+            .map_err(|_| Problem::new(StatusCode::BAD_REQUEST, "the request body is not UTF-8 text"))
+    }
+
+    /// The body as bytes.
+    pub fn bytes_body(&self) -> Bytes {
+        self.body.clone()
+    }
+}

@@ -1,0 +1,31 @@
+//! The server side: plumbing shared by every generated axum router.
+
+mod extract;
+mod problem;
+pub mod reply;
+
+pub use axum;
+pub use extract::RequestParts;
+pub use problem::Problem;
+pub use reply::HandlerError;
+
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use http::StatusCode;
+use std::any::Any;
+use tower_http::catch_panic::CatchPanicLayer;
+
+/// Completes a generated router: unknown paths get a 404 problem, known paths with another
+/// method a 405 problem, and a panic inside a handler a 500 problem while the server goes on.
+pub fn finish(router: Router) -> Router {
+    router
+        .method_not_allowed_fallback(|| async {
+            Problem::new(StatusCode::METHOD_NOT_ALLOWED, "this path does not support the request method")
+        })
+        .fallback(|| async { Problem::new(StatusCode::NOT_FOUND, "no operation is defined at this path") })
+        .layer(CatchPanicLayer::custom(panic_response))
+}
+
+fn panic_response(_panic: Box<dyn Any + Send + 'static>) -> Response {
+    Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "the server failed to handle the request").into_response()
+}

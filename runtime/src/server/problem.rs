@@ -1,0 +1,80 @@
+//! RFC 9457 problem details: the body of every response the server plumbing makes itself.
+
+use axum::response::{IntoResponse, Response};
+use http::header::{HeaderValue, CONTENT_TYPE};
+use http::StatusCode;
+use serde::Serialize;
+
+/// An `application/problem+json` body. `pointer` names the body member at fault (a JSON
+/// pointer), `parameter` the request parameter at fault.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pointer: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parameter: Option<String>,
+}
+
+impl Problem {
+    pub fn new(status: StatusCode, detail: impl Into<String>) -> Self {
+        Problem {
+            kind: "about:blank".to_owned(),
+            title: status.canonical_reason().unwrap_or("Error").to_owned(),
+            status: status.as_u16(),
+            detail: detail.into(),
+            pointer: None,
+            parameter: None,
+        }
+    }
+
+    pub fn with_pointer(mut self, pointer: impl Into<String>) -> Self {
+        self.pointer = Some(pointer.into());
+        self
+    }
+
+    pub fn with_parameter(mut self, parameter: impl Into<String>) -> Self {
+        self.parameter = Some(parameter.into());
+        self
+    }
+
+    /// A required parameter is absent. `location` is `path`, `query`, `header` or `cookie`.
+    pub fn missing_parameter(location: &str, name: &str) -> Self {
+        Problem::new(StatusCode::BAD_REQUEST, format!("the required {location} parameter {name:?} is missing"))
+            .with_parameter(name)
+    }
+
+    /// A parameter whose value does not parse as its declared type.
+    pub fn invalid_parameter(location: &str, name: &str, error: &str) -> Self {
+        Problem::new(StatusCode::BAD_REQUEST, format!("the {location} parameter {name:?} is invalid: {error}"))
+            .with_parameter(name)
+    }
+
+    pub fn missing_body() -> Self {
+        Problem::new(StatusCode::BAD_REQUEST, "the request body is required")
+    }
+
+    pub fn unsupported_media_type(actual: Option<&str>, supported: &[&str]) -> Self {
+        let actual = actual.map_or_else(|| "no Content-Type".to_owned(), |actual| format!("Content-Type {actual:?}"));
+        Problem::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            format!("{actual} is not supported; send one of: {}", supported.join(", ")),
+        )
+    }
+}
+
+impl IntoResponse for Problem {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let body = serde_json::to_vec(&self).unwrap_or_default();
+        let mut response = (status, body).into_response();
+        response
+            .headers_mut()
+            .insert(CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        response
+    }
+}

@@ -1,0 +1,95 @@
+//! Turning a generated response enum into an HTTP response, and the error type handlers
+//! return for what the spec does not describe.
+
+use super::Problem;
+use axum::response::{IntoResponse, Response};
+use http::header::{HeaderName, HeaderValue, CONTENT_TYPE};
+use http::StatusCode;
+use serde::Serialize;
+
+fn status_code(status: u16) -> StatusCode {
+    StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+}
+
+/// A response with no body.
+pub fn empty(status: u16) -> Response {
+    status_code(status).into_response()
+}
+
+/// A JSON response with the given media type.
+pub fn json<T: Serialize + ?Sized>(status: u16, content_type: &'static str, body: &T) -> Response {
+    match serde_json::to_vec(body) {
+        Ok(bytes) => with_content_type(status, content_type, bytes),
+        Err(error) => Problem::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("the response body could not be serialized: {error}"),
+        )
+        .into_response(),
+    }
+}
+
+/// A response whose body is sent as is (text or bytes).
+pub fn raw(status: u16, content_type: &'static str, body: impl Into<axum::body::Body>) -> Response {
+    let mut response = (status_code(status), body.into()).into_response();
+    response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    response
+}
+
+fn with_content_type(status: u16, content_type: &'static str, bytes: Vec<u8>) -> Response {
+    raw(status, content_type, bytes)
+}
+
+/// Adds a documented response header; `None` adds nothing. A value that cannot be a header
+/// value turns the response into a 500 problem rather than being dropped silently.
+pub fn header<T: Serialize + ?Sized>(mut response: Response, name: &'static str, value: &T) -> Response {
+    let text = match crate::params::to_value(value) {
+        Ok(value) if value.is_null() => return response,
+        Ok(value) => crate::params::simple_text(&value, false),
+        Err(error) => return Problem::new(StatusCode::INTERNAL_SERVER_ERROR, error).into_response(),
+    };
+    match HeaderValue::from_str(&text) {
+        Ok(value) => {
+            response.headers_mut().append(HeaderName::from_static(name), value);
+            response
+        }
+        Err(_) => Problem::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("response header {name:?} has a value that cannot be sent"),
+        )
+        .into_response(),
+    }
+}
+
+/// What a handler returns instead of a documented response: an internal failure (a 500
+/// problem whose detail does not leak the error) or a response built by hand, the escape
+/// hatch for what the spec does not cover.
+#[derive(Debug)]
+pub enum HandlerError {
+    Internal(Box<dyn std::error::Error + Send + Sync>),
+    Response(Response),
+}
+
+impl HandlerError {
+    /// Answers with a hand-built response.
+    pub fn response(response: impl IntoResponse) -> Self {
+        HandlerError::Response(response.into_response())
+    }
+}
+
+/// `?` on any error in a handler gives an internal error.
+impl<E: std::error::Error + Send + Sync + 'static> From<E> for HandlerError {
+    fn from(error: E) -> Self {
+        HandlerError::Internal(Box::new(error))
+    }
+}
+
+impl IntoResponse for HandlerError {
+    fn into_response(self) -> Response {
+        match self {
+            HandlerError::Internal(_) => {
+                Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "the server failed to handle the request").into_response()
+            }
+            HandlerError::Response(response) => response,
+        }
+    }
+}
