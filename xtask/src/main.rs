@@ -1,1 +1,29 @@
-fn main() {}
+//! Project tasks: `cargo xtask generate [--check]`, `cargo xtask generate --spec FILE --out DIR [--name NAME]`.
+
+mod generate;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "usage:
+  cargo xtask generate [--check]                          every spec in specs/ into generated/
+  cargo xtask generate --spec FILE --out DIR [--name N]   one spec into the crate at DIR";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("generate") => generate::run(&args[1..]),
+        _ => Err(USAGE.to_owned()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root, so that commands work from any directory.
+pub fn workspace_root() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_owned()
+}

@@ -162,3 +162,19 @@ impl RequestParts {
         self.body.clone()
     }
 }
+
+impl RequestParts {
+    /// Which of the declared media types (wildcards allowed) the body is in, by index;
+    /// `None` when there is no body. A body in any other type is a 415 problem.
+    pub fn body_media(&self, declared: &[&str]) -> Result<Option<usize>, Problem> {
+        if !self.has_body() {
+            return Ok(None);
+        }
+        let actual = self.headers.get(CONTENT_TYPE).and_then(|value| value.to_str().ok());
+        let position = actual.and_then(|actual| declared.iter().position(|declared| media::matches(declared, actual)));
+        match position {
+            Some(index) => Ok(Some(index)),
+            None => Err(Problem::unsupported_media_type(actual, declared)),
+        }
+    }
+}

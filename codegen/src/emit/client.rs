@@ -1,0 +1,370 @@
+//! The `client` module: a `Client` with one async method per operation.
+
+use super::operations::{body_enum_name, has_request, is_struct_variant, request_name, response_name};
+use super::tokens::{docs, ident, summary_and_description};
+use crate::model::{Api, Body, Content, MediaKind, Operation, Param, ParamLocation, ParamStyle, Response, SchemeKind, StatusMatch};
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+
+pub fn emit(api: &Api) -> TokenStream {
+    let schemes = api.security_schemes.iter().map(|scheme| {
+        let name = &scheme.name;
+        let kind = match &scheme.kind {
+            SchemeKind::Bearer => quote! { SchemeKind::Bearer },
+            SchemeKind::Basic => quote! { SchemeKind::Basic },
+            SchemeKind::ApiKey { location, name } => {
+                let location = match location {
+                    ParamLocation::Query => quote! { KeyLocation::Query },
+                    ParamLocation::Cookie => quote! { KeyLocation::Cookie },
+                    _ => quote! { KeyLocation::Header },
+                };
+                quote! { SchemeKind::ApiKey { location: #location, name: #name } }
+            }
+        };
+        quote! { SecurityScheme { name: #name, kind: #kind } }
+    });
+    let credential_setters = api.security_schemes.iter().map(|scheme| {
+        let method = format_ident!("with_{}", scheme.field);
+        let name = &scheme.name;
+        let how = match &scheme.kind {
+            SchemeKind::Bearer => " Sent as `Authorization: Bearer <token>`.".to_owned(),
+            SchemeKind::Basic => " The credential is `user:password`, sent as HTTP basic auth.".to_owned(),
+            SchemeKind::ApiKey { location, name } => {
+                format!(" Sent in the {} `{name}`; use [`Credential::with_prefix`] for values such as `JWT <token>`.", location.as_str())
+            }
+        };
+        let title = format!(" Sets the credential of the `{name}` security scheme.");
+        let description = docs(scheme.docs.as_deref());
+        let separator = scheme.docs.is_some().then(|| quote! { #[doc = ""] });
+        quote! {
+            #[doc = #title]
+            #[doc = ""]
+            #description
+            #separator
+            #[doc = #how]
+            pub fn #method(mut self, credential: impl Into<Credential>) -> Self {
+                self.transport.set_credential(#name, credential.into());
+                self
+            }
+        }
+    });
+    let has_schemes = !api.security_schemes.is_empty();
+    let (default_url, constructor, default_impl) = match &api.default_server {
+        Some(url) => (
+            Some(quote! {
+                /// The URL of the first server the spec lists.
+                pub const DEFAULT_BASE_URL: &str = #url;
+            }),
+            Some(quote! {
+                /// A client for [`DEFAULT_BASE_URL`].
+                pub fn new() -> Self {
+                    Self::with_base_url(DEFAULT_BASE_URL)
+                }
+            }),
+            Some(quote! {
+                impl Default for Client {
+                    fn default() -> Self {
+                        Self::new()
+                    }
+                }
+            }),
+        ),
+        None => (None, None, None),
+    };
+    let base_path_note = if api.base_path.is_empty() {
+        String::new()
+    } else {
+        format!(" It includes the base path `{}`.", api.base_path)
+    };
+    let with_base_url_doc = format!(" A client for the server at `base_url` (`https://host{}`).{base_path_note}", api.base_path);
+    let methods = api.operations.iter().map(operation_method);
+    let op_imports: Vec<_> = api
+        .operations
+        .iter()
+        .flat_map(|operation| {
+            let mut names = vec![response_name(operation)];
+            if has_request(operation) {
+                names.push(request_name(operation));
+            }
+            if operation.body.as_ref().is_some_and(|body| body.contents.len() > 1) {
+                names.push(body_enum_name(operation));
+            }
+            names
+        })
+        .collect();
+    let op_import = (!op_imports.is_empty()).then(|| quote! { use super::operations::{ #( #op_imports ),* }; });
+    let all_params = || api.operations.iter().flat_map(|operation| &operation.params);
+    let uses_path = all_params().any(|param| param.location == ParamLocation::Path);
+    let uses_query = all_params().any(|param| param.location == ParamLocation::Query);
+    let params_import = match (uses_path, uses_query) {
+        (true, true) => Some(quote! { use apigen_runtime::params::{self, Style}; }),
+        (true, false) => Some(quote! { use apigen_runtime::params; }),
+        (false, true) => Some(quote! { use apigen_runtime::params::Style; }),
+        (false, false) => None,
+    };
+    let scheme_import = has_schemes.then(|| {
+        let key_location = api.security_schemes.iter().any(|scheme| matches!(scheme.kind, SchemeKind::ApiKey { .. }));
+        let key_location = key_location.then(|| quote! { KeyLocation, });
+        quote! { use apigen_runtime::client::{Credential, #key_location SchemeKind}; }
+    });
+    let error_import = (!api.operations.is_empty()).then(|| quote! { use apigen_runtime::client::Error; use apigen_runtime::http::Method; });
+    let title = format!(" A client for the {} (version {}).", api.title, api.version);
+    quote! {
+        #op_import
+        #error_import
+        #scheme_import
+        use apigen_runtime::client::{reqwest, SecurityScheme, Transport};
+        #params_import
+
+        #default_url
+
+        /// The security schemes of the spec, as the transport applies them.
+        const SECURITY_SCHEMES: &[SecurityScheme] = &[ #( #schemes ),* ];
+
+        #[doc = #title]
+        ///
+        /// Every documented status, error statuses included, is a variant of the operation's
+        /// response enum; `Err` means no documented response arrived (see `Error`).
+        #[derive(Clone, Debug)]
+        pub struct Client {
+            transport: Transport,
+        }
+
+        impl Client {
+            #constructor
+
+            #[doc = #with_base_url_doc]
+            pub fn with_base_url(base_url: &str) -> Self {
+                Self::with_http_client(base_url, reqwest::Client::new())
+            }
+
+            /// A client that sends through `http`, configured by the caller (timeouts, proxies, TLS).
+            pub fn with_http_client(base_url: &str, http: reqwest::Client) -> Self {
+                Client { transport: Transport::new(base_url, http, SECURITY_SCHEMES) }
+            }
+
+            /// The server URL requests are sent to.
+            pub fn base_url(&self) -> &str {
+                self.transport.base_url()
+            }
+
+            #( #credential_setters )*
+
+            #( #methods )*
+        }
+
+        #default_impl
+    }
+}
+
+/// `format!("/pets/{}", params::path_segment(&request.pet_id))`, or a plain string.
+fn path_expression(operation: &Operation) -> TokenStream {
+    let mut format = String::new();
+    let mut arguments = Vec::new();
+    let mut rest = operation.path.as_str();
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}').map(|offset| open + offset) else { break };
+        format.push_str(&rest[..open].replace('{', "{{").replace('}', "}}"));
+        let name = &rest[open + 1..close];
+        if let Some(param) = operation.params.iter().find(|param| param.location == ParamLocation::Path && param.name == name) {
+            let field = ident(&param.field);
+            format.push_str("{}");
+            arguments.push(quote! { params::path_segment(&request.#field) });
+        }
+        rest = &rest[close + 1..];
+    }
+    format.push_str(&rest.replace('{', "{{").replace('}', "}}"));
+    if arguments.is_empty() {
+        let path = operation.path.clone();
+        quote! { #path.to_owned() }
+    } else {
+        quote! { format!(#format, #( #arguments ),*) }
+    }
+}
+
+fn style_tokens(param: &Param) -> TokenStream {
+    let explode = param.explode;
+    match param.style {
+        ParamStyle::Form => quote! { Style::Form { explode: #explode } },
+        ParamStyle::Simple => quote! { Style::Simple { explode: #explode } },
+        ParamStyle::SpaceDelimited => quote! { Style::SpaceDelimited },
+        ParamStyle::PipeDelimited => quote! { Style::PipeDelimited },
+        ParamStyle::DeepObject => quote! { Style::DeepObject },
+    }
+}
+
+fn set_body(content: &Content, value: TokenStream) -> TokenStream {
+    let media_type = &content.concrete_media_type;
+    match content.kind {
+        MediaKind::Json => quote! { http_request.json_body(#media_type, #value); },
+        MediaKind::Form => quote! { http_request.form_body(#value); },
+        MediaKind::Text => quote! { http_request.raw_body(#media_type, #value.clone()); },
+        MediaKind::Binary => quote! { http_request.raw_body(#media_type, #value.clone()); },
+    }
+}
+
+fn body_statements(operation: &Operation, body: &Body) -> TokenStream {
+    let set = match body.contents.as_slice() {
+        [single] => set_body(single, quote! { body }),
+        several => {
+            let enum_name = body_enum_name(operation);
+            let arms = several.iter().map(|content| {
+                let variant = ident(&content.variant);
+                let set = set_body(content, quote! { body });
+                quote! { #enum_name::#variant(body) => { #set } }
+            });
+            quote! { match body { #( #arms )* } }
+        }
+    };
+    if body.required {
+        quote! {
+            let body = &request.body;
+            #set
+        }
+    } else {
+        quote! {
+            if let Some(body) = &request.body {
+                #set
+            }
+        }
+    }
+}
+
+fn decode_body(content: &Content) -> TokenStream {
+    match content.kind {
+        MediaKind::Json | MediaKind::Form => quote! { response.json()? },
+        MediaKind::Text => quote! { response.text()? },
+        MediaKind::Binary => quote! { response.bytes() },
+    }
+}
+
+fn response_arm(operation: &Operation, response: &Response) -> (Option<TokenStream>, TokenStream) {
+    let enum_name = response_name(operation);
+    let variant = ident(&response.variant);
+    let pattern = match response.status {
+        StatusMatch::Code(code) => {
+            let code = Literal::u16_unsuffixed(code);
+            Some(quote! { #code })
+        }
+        StatusMatch::Range(hundred) => {
+            let low = Literal::u16_unsuffixed(hundred * 100);
+            let high = Literal::u16_unsuffixed(hundred * 100 + 99);
+            Some(quote! { #low..=#high })
+        }
+        StatusMatch::Default => None,
+    };
+    let value = if is_struct_variant(response) {
+        let status = (!matches!(response.status, StatusMatch::Code(_))).then(|| quote! { status, });
+        let headers: Vec<_> = response
+            .headers
+            .iter()
+            .map(|header| {
+                let field = ident(&header.field);
+                let name = &header.name;
+                quote! { let #field = response.header(#name)?; }
+            })
+            .collect();
+        let header_fields = response.headers.iter().map(|header| ident(&header.field));
+        let body = response.content.as_ref().map(|content| {
+            let decode = decode_body(content);
+            quote! { body: #decode, }
+        });
+        quote! {{
+            #( #headers )*
+            Ok(#enum_name::#variant { #status #body #( #header_fields, )* })
+        }}
+    } else {
+        match &response.content {
+            Some(content) => {
+                let decode = decode_body(content);
+                quote! { Ok(#enum_name::#variant(#decode)) }
+            }
+            None => quote! { Ok(#enum_name::#variant) },
+        }
+    };
+    (pattern, value)
+}
+
+fn response_match(operation: &Operation) -> TokenStream {
+    let mut arms = Vec::new();
+    let mut fallback = quote! { Err(response.unexpected()) };
+    // Exact codes before ranges, as OpenAPI ranks them; `default` last.
+    let mut ordered: Vec<&Response> = operation.responses.iter().collect();
+    ordered.sort_by_key(|response| match response.status {
+        StatusMatch::Code(_) => 0,
+        StatusMatch::Range(_) => 1,
+        StatusMatch::Default => 2,
+    });
+    for response in ordered {
+        match response_arm(operation, response) {
+            (Some(pattern), value) => arms.push(quote! { #pattern => #value, }),
+            (None, value) => fallback = value,
+        }
+    }
+    let uses_status = operation.responses.iter().any(|response| !matches!(response.status, StatusMatch::Code(_)));
+    let status = uses_status.then(|| quote! { let status = response.status().as_u16(); });
+    if arms.is_empty() {
+        return quote! { #status #fallback };
+    }
+    let scrutinee = if uses_status { quote! { status } } else { quote! { response.status().as_u16() } };
+    quote! {
+        #status
+        match #scrutinee {
+            #( #arms )*
+            _ => #fallback,
+        }
+    }
+}
+
+fn operation_method(operation: &Operation) -> TokenStream {
+    let name = ident(&operation.name);
+    let response_type = response_name(operation);
+    let method = format_ident!("{}", operation.method.as_str());
+    let path = path_expression(operation);
+    let request_param = has_request(operation).then(|| {
+        let request_type = request_name(operation);
+        quote! { , request: #request_type }
+    });
+    let params = operation.params.iter().filter(|param| param.location != ParamLocation::Path).map(|param| {
+        let field = ident(&param.field);
+        let name = &param.name;
+        match param.location {
+            ParamLocation::Query => {
+                let style = style_tokens(param);
+                quote! { http_request.query(#name, &request.#field, #style); }
+            }
+            ParamLocation::Header => {
+                let explode = param.explode;
+                quote! { http_request.header(#name, &request.#field, #explode); }
+            }
+            ParamLocation::Cookie => quote! { http_request.cookie(#name, &request.#field); },
+            ParamLocation::Path => unreachable!("filtered above"),
+        }
+    });
+    let params: Vec<_> = params.collect();
+    let security = (!operation.security.is_empty()).then(|| {
+        let alternatives = operation.security.iter().map(|alternative| quote! { &[ #( #alternative ),* ] });
+        quote! { http_request.security(&[ #( #alternatives ),* ]); }
+    });
+    let body = operation.body.as_ref().map(|body| body_statements(operation, body));
+    let mutable = (!params.is_empty() || security.is_some() || body.is_some()).then(|| quote! { mut });
+    let matcher = response_match(operation);
+    let doc = docs(summary_and_description(operation.summary.as_deref(), operation.description.as_deref()).as_deref());
+    let route = format!(" `{} {}`", operation.method.as_str(), operation.path);
+    let separator = (!doc.is_empty()).then(|| quote! { #[doc = ""] });
+    let deprecated = operation.deprecated.then(|| quote! { #[deprecated] });
+    quote! {
+        #doc
+        #separator
+        #[doc = #route]
+        #deprecated
+        pub async fn #name(&self #request_param) -> Result<#response_type, Error> {
+            let #mutable http_request = self.transport.request(Method::#method, #path);
+            #( #params )*
+            #security
+            #body
+            let response = self.transport.send(http_request).await?;
+            #matcher
+        }
+    }
+}

@@ -1,0 +1,35 @@
+//! Stage 3: the model as Rust tokens, one token stream per generated module.
+
+mod client;
+mod operations;
+mod server;
+mod tokens;
+mod types;
+
+use crate::model::Api;
+use proc_macro2::TokenStream;
+
+/// Which halves of the API to generate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Parts {
+    pub client: bool,
+    pub server: bool,
+}
+
+/// The generated modules, unformatted.
+pub struct Emitted {
+    pub types: TokenStream,
+    pub operations: TokenStream,
+    pub client: Option<TokenStream>,
+    pub server: Option<TokenStream>,
+}
+
+pub fn emit(api: &Api, parts: Parts) -> Emitted {
+    Emitted {
+        types: types::emit(&api.types),
+        operations: operations::emit(&api.operations),
+        client: parts.client.then(|| client::emit(api)),
+        server: parts.server.then(|| server::emit(api)),
+    }
+}
+

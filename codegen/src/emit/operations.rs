@@ -1,0 +1,182 @@
+//! The `operations` module: per operation, a request struct (parameters and body) and a
+//! response enum (one variant per documented status). Client and server share both.
+
+use super::tokens::{docs, ident, optional_type, rust_type, summary_and_description, uses_named, Scope};
+use crate::model::{Body, Operation, Response, StatusMatch};
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+
+pub fn request_name(operation: &Operation) -> Ident {
+    format_ident!("{}Request", operation.type_prefix)
+}
+
+pub fn response_name(operation: &Operation) -> Ident {
+    format_ident!("{}Response", operation.type_prefix)
+}
+
+pub fn body_enum_name(operation: &Operation) -> Ident {
+    format_ident!("{}RequestBody", operation.type_prefix)
+}
+
+/// Whether the operation takes a request value at all.
+pub fn has_request(operation: &Operation) -> bool {
+    !operation.params.is_empty() || operation.body.is_some()
+}
+
+/// Whether a response variant carries named fields (a status, headers) rather than a bare body.
+pub fn is_struct_variant(response: &Response) -> bool {
+    !matches!(response.status, StatusMatch::Code(_)) || !response.headers.is_empty()
+}
+
+pub fn emit(operations: &[Operation]) -> TokenStream {
+    let items = operations.iter().map(|operation| {
+        let request = has_request(operation).then(|| request_struct(operation));
+        let response = response_enum(operation);
+        quote! { #request #response }
+    });
+    let uses_types = operations.iter().any(|operation| {
+        operation.params.iter().any(|param| uses_named(&param.ty))
+            || operation.body.iter().flat_map(|body| &body.contents).any(|content| uses_named(&content.ty))
+            || operation.responses.iter().any(|response| {
+                response.content.iter().any(|content| uses_named(&content.ty))
+                    || response.headers.iter().any(|header| uses_named(&header.ty))
+            })
+    });
+    let import = uses_types.then(|| quote! { use super::types; });
+    quote! {
+        #import
+        #( #items )*
+    }
+}
+
+fn body_type(operation: &Operation, body: &Body) -> TokenStream {
+    match body.contents.as_slice() {
+        [single] => rust_type(&single.ty, Scope::Elsewhere),
+        _ => {
+            let name = body_enum_name(operation);
+            quote! { #name }
+        }
+    }
+}
+
+fn request_struct(operation: &Operation) -> TokenStream {
+    let name = request_name(operation);
+    let doc = format!(" Parameters and body of `{}`.", operation.name);
+    let params = operation.params.iter().map(|param| {
+        let field = ident(&param.field);
+        let ty = if param.required { rust_type(&param.ty, Scope::Elsewhere) } else { optional_type(&param.ty, Scope::Elsewhere) };
+        let location = format!(" The {} parameter `{}`.", param.location.as_str(), param.name);
+        let description = docs(param.docs.as_deref());
+        let separator = param.docs.is_some().then(|| quote! { #[doc = ""] });
+        quote! {
+            #description
+            #separator
+            #[doc = #location]
+            pub #field: #ty
+        }
+    });
+    let body = operation.body.as_ref().map(|body| {
+        let ty = body_type(operation, body);
+        let ty = if body.required { ty } else { quote! { Option<#ty> } };
+        let doc = docs(body.docs.as_deref());
+        quote! {
+            #doc
+            pub body: #ty
+        }
+    });
+    let body_enum = operation.body.as_ref().filter(|body| body.contents.len() > 1).map(|body| {
+        let enum_name = body_enum_name(operation);
+        let variants = body.contents.iter().map(|content| {
+            let variant = ident(&content.variant);
+            let ty = rust_type(&content.ty, Scope::Elsewhere);
+            let doc = format!(" Sent as `{}`.", content.concrete_media_type);
+            quote! {
+                #[doc = #doc]
+                #variant(#ty)
+            }
+        });
+        let doc = format!(" The body of `{}`, in one of the media types it accepts.", operation.name);
+        quote! {
+            #[doc = #doc]
+            #[derive(Clone, Debug, PartialEq)]
+            pub enum #enum_name {
+                #( #variants, )*
+            }
+        }
+    });
+    let defaultable = operation.params.iter().all(|param| !param.required) && operation.body.as_ref().is_none_or(|body| !body.required);
+    let default = defaultable.then(|| quote! { Default, });
+    quote! {
+        #[doc = #doc]
+        #[derive(Clone, Debug, #default PartialEq)]
+        pub struct #name {
+            #( #params, )*
+            #body
+        }
+        #body_enum
+    }
+}
+
+fn status_doc(response: &Response) -> String {
+    let status = match response.status {
+        StatusMatch::Code(code) => code.to_string(),
+        StatusMatch::Range(hundred) => format!("{hundred}XX"),
+        StatusMatch::Default => "Any other status".to_owned(),
+    };
+    match &response.docs {
+        Some(text) => format!(" {status}: {}", text.trim()),
+        None => format!(" {status}."),
+    }
+}
+
+fn response_enum(operation: &Operation) -> TokenStream {
+    let name = response_name(operation);
+    let variants = operation.responses.iter().map(|response| {
+        let variant = ident(&response.variant);
+        let doc = status_doc(response);
+        let body_type = response.content.as_ref().map(|content| rust_type(&content.ty, Scope::Elsewhere));
+        if is_struct_variant(response) {
+            let status = (!matches!(response.status, StatusMatch::Code(_))).then(|| quote! { status: u16, });
+            let body = body_type.map(|ty| quote! { body: #ty, });
+            let headers = response.headers.iter().map(|header| {
+                let field = ident(&header.field);
+                let ty = optional_type(&header.ty, Scope::Elsewhere);
+                let doc = docs(header.docs.as_deref());
+                let wire = format!(" The `{}` header.", header.name);
+                quote! {
+                    #doc
+                    #[doc = #wire]
+                    #field: #ty,
+                }
+            });
+            quote! {
+                #[doc = #doc]
+                #variant { #status #body #( #headers )* }
+            }
+        } else {
+            match body_type {
+                Some(ty) => quote! {
+                    #[doc = #doc]
+                    #variant(#ty)
+                },
+                None => quote! {
+                    #[doc = #doc]
+                    #variant
+                },
+            }
+        }
+    });
+    let summary = summary_and_description(operation.summary.as_deref(), None);
+    let doc = match summary {
+        Some(summary) => format!(" The documented responses of `{}`: {}", operation.name, summary.trim()),
+        None => format!(" The documented responses of `{}`.", operation.name),
+    };
+    quote! {
+        #[doc = #doc]
+        #[derive(Clone, Debug, PartialEq)]
+        #[allow(clippy::large_enum_variant)]
+        pub enum #name {
+            #( #variants, )*
+        }
+    }
+}

@@ -1,0 +1,329 @@
+//! The `server` module: an `Api` trait with one method per operation, and a `router`
+//! function that serves an implementation with axum.
+
+use super::operations::{body_enum_name, has_request, is_struct_variant, request_name, response_name};
+use super::tokens::{docs, ident, summary_and_description};
+use crate::model::{Api, Body, Content, MediaKind, Operation, Param, ParamLocation, ParamStyle, StatusMatch, Type};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+pub fn emit(api: &Api) -> TokenStream {
+    let trait_methods = api.operations.iter().map(trait_method);
+    let handlers = api.operations.iter().map(handler);
+    let parsers = api.operations.iter().filter(|operation| has_request(operation)).map(parser);
+    let replies = api.operations.iter().map(into_response);
+    let routes = routes(api);
+    let op_imports: Vec<_> = api
+        .operations
+        .iter()
+        .flat_map(|operation| {
+            let mut names = vec![response_name(operation)];
+            if has_request(operation) {
+                names.push(request_name(operation));
+            }
+            if operation.body.as_ref().is_some_and(|body| body.contents.len() > 1) {
+                names.push(body_enum_name(operation));
+            }
+            names
+        })
+        .collect();
+    let has_operations = !api.operations.is_empty();
+    let has_parsers = api.operations.iter().any(has_request);
+    let op_import = has_operations.then(|| quote! { use super::operations::{ #( #op_imports ),* }; });
+    let handler_imports = has_operations.then(|| {
+        quote! {
+            use apigen_runtime::server::axum::extract::State;
+            use apigen_runtime::server::axum::response::{IntoResponse, Response};
+            use apigen_runtime::server::axum::routing;
+            use apigen_runtime::server::reply;
+            use std::future::Future;
+        }
+    });
+    let parser_imports = has_parsers.then(|| quote! { use apigen_runtime::server::{Problem, RequestParts}; });
+    let title = format!(" The {} (version {}), as a service implements it.", api.title, api.version);
+    let router_doc = if api.base_path.is_empty() {
+        " Serves `api`: one route per operation.".to_owned()
+    } else {
+        format!(" Serves `api`: one route per operation, under the base path `{}`.", api.base_path)
+    };
+    quote! {
+        #op_import
+        #handler_imports
+        use apigen_runtime::server::axum::Router;
+        use apigen_runtime::server::HandlerError;
+        #parser_imports
+        use std::sync::Arc;
+
+        #[doc = #title]
+        ///
+        /// Each method answers with one of the operation's documented responses, or with a
+        /// `HandlerError`: an internal failure (a 500 problem) or a hand-built response for
+        /// what the spec does not cover. Requests reach a method only once their parameters
+        /// and body have been parsed; bad ones are answered with a 4xx problem.
+        pub trait Api: Send + Sync + 'static {
+            #( #trait_methods )*
+        }
+
+        #[doc = #router_doc]
+        ///
+        /// Unknown paths get a 404 problem, other methods a 405 problem, and a panic in a
+        /// method a 500 problem while the server goes on.
+        pub fn router<S: Api>(api: S) -> Router {
+            let routes = Router::new() #routes .with_state(Arc::new(api));
+            apigen_runtime::server::finish(routes)
+        }
+
+        #( #handlers )*
+        #( #parsers )*
+        #( #replies )*
+    }
+}
+
+/// Result type of a handler method, as a future.
+fn future_type(operation: &Operation) -> TokenStream {
+    let response = response_name(operation);
+    quote! { impl Future<Output = Result<#response, HandlerError>> + Send }
+}
+
+fn trait_method(operation: &Operation) -> TokenStream {
+    let name = ident(&operation.name);
+    let output = future_type(operation);
+    let request = has_request(operation).then(|| {
+        let request_type = request_name(operation);
+        quote! { , request: #request_type }
+    });
+    let doc = docs(summary_and_description(operation.summary.as_deref(), operation.description.as_deref()).as_deref());
+    let route = format!(" `{} {}`", operation.method.as_str(), operation.path);
+    let separator = (!doc.is_empty()).then(|| quote! { #[doc = ""] });
+    quote! {
+        #doc
+        #separator
+        #[doc = #route]
+        fn #name(&self #request) -> #output;
+    }
+}
+
+fn handler_name(operation: &Operation) -> proc_macro2::Ident {
+    format_ident!("handle_{}", operation.name)
+}
+
+fn parser_name(operation: &Operation) -> proc_macro2::Ident {
+    format_ident!("parse_{}", operation.name)
+}
+
+fn handler(operation: &Operation) -> TokenStream {
+    let name = handler_name(operation);
+    let method = ident(&operation.name);
+    if has_request(operation) {
+        let parser = parser_name(operation);
+        quote! {
+            async fn #name<S: Api>(State(api): State<Arc<S>>, parts: RequestParts) -> Response {
+                let request = match #parser(&parts) {
+                    Ok(request) => request,
+                    Err(problem) => return problem.into_response(),
+                };
+                match api.#method(request).await {
+                    Ok(response) => response.into_response(),
+                    Err(error) => error.into_response(),
+                }
+            }
+        }
+    } else {
+        quote! {
+            async fn #name<S: Api>(State(api): State<Arc<S>>) -> Response {
+                match api.#method().await {
+                    Ok(response) => response.into_response(),
+                    Err(error) => error.into_response(),
+                }
+            }
+        }
+    }
+}
+
+fn is_list(ty: &Type) -> bool {
+    match ty {
+        Type::Array(_) => true,
+        Type::Nullable(inner) => is_list(inner),
+        _ => false,
+    }
+}
+
+fn param_expression(param: &Param) -> TokenStream {
+    let name = &param.name;
+    let location = param.location.as_str();
+    let read = match param.location {
+        ParamLocation::Path => return quote! { parts.path(#name)? },
+        ParamLocation::Query if is_list(&param.ty) => {
+            let explode = param.explode && param.style == ParamStyle::Form;
+            let separator = match param.style {
+                ParamStyle::SpaceDelimited => ' ',
+                ParamStyle::PipeDelimited => '|',
+                _ => ',',
+            };
+            quote! { parts.query_list(#name, #explode, #separator)? }
+        }
+        ParamLocation::Query => quote! { parts.query(#name)? },
+        ParamLocation::Header if is_list(&param.ty) => quote! { parts.header_list(#name)? },
+        ParamLocation::Header => quote! { parts.header(#name)? },
+        ParamLocation::Cookie => quote! { parts.cookie(#name)? },
+    };
+    if param.required {
+        quote! { #read.ok_or_else(|| Problem::missing_parameter(#location, #name))? }
+    } else {
+        read
+    }
+}
+
+fn decode_content(content: &Content) -> TokenStream {
+    match content.kind {
+        MediaKind::Json => quote! { parts.json_body()? },
+        MediaKind::Form => quote! { parts.form_body()? },
+        MediaKind::Text => quote! { parts.text_body()? },
+        MediaKind::Binary => quote! { parts.bytes_body() },
+    }
+}
+
+fn body_expression(operation: &Operation, body: &Body) -> TokenStream {
+    let accepted: Vec<&String> = body.contents.iter().flat_map(|content| &content.accepted).collect();
+    let decoded = match body.contents.as_slice() {
+        [single] => {
+            let decode = decode_content(single);
+            quote! {
+                match parts.body_media(&[ #( #accepted ),* ])? {
+                    Some(_) => Some(#decode),
+                    None => None,
+                }
+            }
+        }
+        several => {
+            let enum_name = body_enum_name(operation);
+            let mut index = 0usize;
+            let mut arms = Vec::new();
+            for content in several {
+                let variant = ident(&content.variant);
+                let decode = decode_content(content);
+                let first = index;
+                index += content.accepted.len();
+                let last = index - 1;
+                let (first, last) = (proc_macro2::Literal::usize_unsuffixed(first), proc_macro2::Literal::usize_unsuffixed(last));
+                let pattern = if first.to_string() == last.to_string() { quote! { Some(#first) } } else { quote! { Some(#first..=#last) } };
+                arms.push(quote! { #pattern => Some(#enum_name::#variant(#decode)), });
+            }
+            quote! {
+                match parts.body_media(&[ #( #accepted ),* ])? {
+                    #( #arms )*
+                    _ => None,
+                }
+            }
+        }
+    };
+    if body.required {
+        quote! { (#decoded).ok_or_else(Problem::missing_body)? }
+    } else {
+        decoded
+    }
+}
+
+fn parser(operation: &Operation) -> TokenStream {
+    let name = parser_name(operation);
+    let request_type = request_name(operation);
+    let fields = operation.params.iter().map(|param| {
+        let field = ident(&param.field);
+        let value = param_expression(param);
+        quote! { #field: #value }
+    });
+    let body = operation.body.as_ref().map(|body| {
+        let value = body_expression(operation, body);
+        quote! { body: #value, }
+    });
+    quote! {
+        fn #name(parts: &RequestParts) -> Result<#request_type, Problem> {
+            Ok(#request_type {
+                #( #fields, )*
+                #body
+            })
+        }
+    }
+}
+
+fn reply_body(content: &Content, status: TokenStream) -> TokenStream {
+    let media_type = &content.concrete_media_type;
+    match content.kind {
+        MediaKind::Json | MediaKind::Form => quote! { reply::json(#status, #media_type, &body) },
+        MediaKind::Text | MediaKind::Binary => quote! { reply::raw(#status, #media_type, body) },
+    }
+}
+
+fn into_response(operation: &Operation) -> TokenStream {
+    let enum_name = response_name(operation);
+    let arms = operation.responses.iter().map(|response| {
+        let variant = ident(&response.variant);
+        let status = match response.status {
+            StatusMatch::Code(code) => {
+                let code = proc_macro2::Literal::u16_unsuffixed(code);
+                quote! { #code }
+            }
+            StatusMatch::Range(_) | StatusMatch::Default => quote! { status },
+        };
+        let reply = match &response.content {
+            Some(content) => reply_body(content, status),
+            None => quote! { reply::empty(#status) },
+        };
+        if is_struct_variant(response) {
+            let status_field = (!matches!(response.status, StatusMatch::Code(_))).then(|| quote! { status, });
+            let body_field = response.content.as_ref().map(|_| quote! { body, });
+            let header_fields: Vec<_> = response.headers.iter().map(|header| ident(&header.field)).collect();
+            let add_headers = response.headers.iter().map(|header| {
+                let field = ident(&header.field);
+                let name = &header.name;
+                quote! { let response = reply::header(response, #name, &#field); }
+            });
+            quote! {
+                #enum_name::#variant { #status_field #body_field #( #header_fields, )* } => {
+                    let response = #reply;
+                    #( #add_headers )*
+                    response
+                }
+            }
+        } else if response.content.is_some() {
+            quote! { #enum_name::#variant(body) => #reply, }
+        } else {
+            quote! { #enum_name::#variant => #reply, }
+        }
+    });
+    quote! {
+        impl IntoResponse for #enum_name {
+            fn into_response(self) -> Response {
+                match self {
+                    #( #arms )*
+                }
+            }
+        }
+    }
+}
+
+/// `.route("/path", routing::get(handle_a::<S>).post(handle_b::<S>))`, one per path.
+fn routes(api: &Api) -> TokenStream {
+    let mut paths: Vec<(String, Vec<&Operation>)> = Vec::new();
+    for operation in &api.operations {
+        let route = format!("{}{}", api.base_path, operation.path);
+        match paths.iter_mut().find(|(existing, _)| *existing == route) {
+            Some((_, operations)) => operations.push(operation),
+            None => paths.push((route, vec![operation])),
+        }
+    }
+    let routes = paths.iter().map(|(route, operations)| {
+        let mut chain = TokenStream::new();
+        for (index, operation) in operations.iter().enumerate() {
+            let method = format_ident!("{}", operation.method.as_str().to_ascii_lowercase());
+            let handler = handler_name(operation);
+            chain = if index == 0 {
+                quote! { routing::#method(#handler::<S>) }
+            } else {
+                quote! { #chain.#method(#handler::<S>) }
+            };
+        }
+        quote! { .route(#route, #chain) }
+    });
+    quote! { #( #routes )* }
+}

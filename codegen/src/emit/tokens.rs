@@ -1,0 +1,118 @@
+//! Small pieces every emitter uses: identifiers, rustdoc, and Rust spellings of model types.
+
+use crate::model::{FloatWidth, IntegerWidth, Type};
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{format_ident, quote};
+
+/// An identifier, raw where the name is a keyword (`r#type`).
+pub fn ident(name: &str) -> Ident {
+    if crate::model::is_keyword(name) {
+        Ident::new_raw(name, Span::call_site())
+    } else {
+        format_ident!("{}", name)
+    }
+}
+
+/// Rustdoc attributes for spec text. Fenced blocks without a language become `text` blocks,
+/// since rustdoc would otherwise compile spec examples as Rust doctests.
+pub fn docs(text: Option<&str>) -> TokenStream {
+    let Some(text) = text.map(str::trim).filter(|text| !text.is_empty()) else { return TokenStream::new() };
+    let mut in_fence = false;
+    let lines = text.lines().map(|line| {
+        let trimmed = line.trim_start();
+        let line = if trimmed.starts_with("```") {
+            in_fence = !in_fence;
+            if in_fence && trimmed.trim_end() == "```" { line.replacen("```", "```text", 1) } else { line.to_owned() }
+        } else if !in_fence && line.starts_with("    ") {
+            // Indented blocks are doctests too; keep the text but not the indentation.
+            line.trim_start().to_owned()
+        } else {
+            line.to_owned()
+        };
+        format!(" {}", line.trim_end())
+    });
+    let lines: Vec<String> = lines.collect();
+    quote! { #( #[doc = #lines] )* }
+}
+
+/// Joins a summary and a description into one doc text.
+pub fn summary_and_description(summary: Option<&str>, description: Option<&str>) -> Option<String> {
+    match (summary, description) {
+        (Some(summary), Some(description)) if summary.trim() != description.trim() => Some(format!("{summary}\n\n{description}")),
+        (Some(summary), _) => Some(summary.to_owned()),
+        (None, Some(description)) => Some(description.to_owned()),
+        (None, None) => None,
+    }
+}
+
+/// Where a type is spelled: inside the `types` module, named types are in scope.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Types,
+    Elsewhere,
+}
+
+pub fn rust_type(ty: &Type, scope: Scope) -> TokenStream {
+    match ty {
+        Type::Named(name) => {
+            let name = ident(name);
+            match scope {
+                Scope::Types => quote! { #name },
+                Scope::Elsewhere => quote! { types::#name },
+            }
+        }
+        Type::String => quote! { String },
+        Type::Integer(IntegerWidth::I32) => quote! { i32 },
+        Type::Integer(IntegerWidth::I64) => quote! { i64 },
+        Type::Float(FloatWidth::F32) => quote! { f32 },
+        Type::Float(FloatWidth::F64) => quote! { f64 },
+        Type::Boolean => quote! { bool },
+        Type::Bytes => quote! { apigen_runtime::Bytes },
+        Type::Array(item) => {
+            let item = rust_type(item, scope);
+            quote! { Vec<#item> }
+        }
+        Type::Map(value) => {
+            let value = rust_type(value, scope);
+            quote! { BTreeMap<String, #value> }
+        }
+        Type::Any => quote! { serde_json::Value },
+        Type::Nullable(inner) => {
+            let inner = rust_type(inner, scope);
+            quote! { Option<#inner> }
+        }
+        Type::Boxed(inner) => {
+            let inner = rust_type(inner, scope);
+            quote! { Box<#inner> }
+        }
+    }
+}
+
+/// The type of a value that may be absent: `Option<T>`, without doubling an `Option`.
+pub fn optional_type(ty: &Type, scope: Scope) -> TokenStream {
+    match ty {
+        Type::Nullable(_) => rust_type(ty, scope),
+        other => {
+            let inner = rust_type(other, scope);
+            quote! { Option<#inner> }
+        }
+    }
+}
+
+/// Whether a type mentions a map anywhere (the module then imports `BTreeMap`).
+pub fn uses_map(ty: &Type) -> bool {
+    match ty {
+        Type::Map(_) => true,
+        Type::Array(inner) | Type::Nullable(inner) | Type::Boxed(inner) => uses_map(inner),
+        _ => false,
+    }
+}
+
+/// Whether a type mentions a named type (the module then imports `types`).
+pub fn uses_named(ty: &Type) -> bool {
+    match ty {
+        Type::Named(_) => true,
+        Type::Array(inner) | Type::Map(inner) | Type::Nullable(inner) | Type::Boxed(inner) => uses_named(inner),
+        _ => false,
+    }
+}

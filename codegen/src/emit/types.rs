@@ -1,0 +1,126 @@
+//! The `types` module: one Rust type per named schema.
+
+use super::tokens::{docs, ident, optional_type, rust_type, uses_map, Scope};
+use crate::model::{Struct, TypeDef, TypeDefKind, Union};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+pub fn emit(defs: &[TypeDef]) -> TokenStream {
+    let items = defs.iter().map(definition);
+    let needs_map = defs.iter().any(|def| match &def.kind {
+        TypeDefKind::Struct(definition) => {
+            definition.additional.is_some() || definition.fields.iter().any(|field| uses_map(&field.ty))
+        }
+        TypeDefKind::Union(union) => union.variants.iter().any(|variant| uses_map(&variant.ty)),
+        TypeDefKind::Alias(ty) => uses_map(ty),
+        TypeDefKind::Enum(_) => false,
+    });
+    let needs_serde = defs.iter().any(|def| !matches!(def.kind, TypeDefKind::Alias(_)));
+    let map_import = needs_map.then(|| quote! { use std::collections::BTreeMap; });
+    let serde_import = needs_serde.then(|| quote! { use serde::{Deserialize, Serialize}; });
+    quote! {
+        #serde_import
+        #map_import
+        #( #items )*
+    }
+}
+
+fn definition(def: &TypeDef) -> TokenStream {
+    let name = ident(&def.name);
+    let doc = docs(def.docs.as_deref());
+    match &def.kind {
+        TypeDefKind::Struct(definition) => structure(&name, &doc, definition),
+        TypeDefKind::Enum(variants) => {
+            let variants = variants.iter().map(|variant| {
+                let variant_name = ident(&variant.name);
+                let value = &variant.value;
+                let doc = docs(variant.docs.as_deref());
+                quote! {
+                    #doc
+                    #[serde(rename = #value)]
+                    #variant_name
+                }
+            });
+            quote! {
+                #doc
+                #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+                #[allow(clippy::enum_variant_names)]
+                pub enum #name {
+                    #( #variants, )*
+                }
+            }
+        }
+        TypeDefKind::Union(union) => union_enum(&name, &doc, union),
+        TypeDefKind::Alias(ty) => {
+            let ty = rust_type(ty, Scope::Types);
+            quote! {
+                #doc
+                pub type #name = #ty;
+            }
+        }
+    }
+}
+
+fn structure(name: &proc_macro2::Ident, doc: &TokenStream, definition: &Struct) -> TokenStream {
+    let fields = definition.fields.iter().map(|field| {
+        let field_name = ident(&field.name);
+        let wire_name = &field.wire_name;
+        let rename = (field.name != field.wire_name).then(|| quote! { #[serde(rename = #wire_name)] });
+        let doc = docs(field.docs.as_deref());
+        if field.required {
+            let ty = rust_type(&field.ty, Scope::Types);
+            quote! {
+                #doc
+                #rename
+                pub #field_name: #ty
+            }
+        } else {
+            let ty = optional_type(&field.ty, Scope::Types);
+            quote! {
+                #doc
+                #rename
+                #[serde(default, skip_serializing_if = "Option::is_none")]
+                pub #field_name: #ty
+            }
+        }
+    });
+    let additional = definition.additional.as_ref().map(|value| {
+        let value = rust_type(value, Scope::Types);
+        let field_name = (1..)
+            .map(|index| if index == 1 { "additional_properties".to_owned() } else { format!("additional_properties_{index}") })
+            .find(|candidate| !definition.fields.iter().any(|field| &field.name == candidate))
+            .expect("an unbounded range always yields a free name");
+        let field_name = ident(&field_name);
+        quote! {
+            /// Members beyond the declared ones.
+            #[serde(flatten)]
+            pub #field_name: BTreeMap<String, #value>
+        }
+    });
+    let default = definition.defaultable.then(|| quote! { Default, });
+    quote! {
+        #doc
+        #[derive(Clone, Debug, #default PartialEq, Serialize, Deserialize)]
+        pub struct #name {
+            #( #fields, )*
+            #additional
+        }
+    }
+}
+
+fn union_enum(name: &proc_macro2::Ident, doc: &TokenStream, union: &Union) -> TokenStream {
+    let variants = union.variants.iter().map(|variant| {
+        let variant_name = ident(&variant.name);
+        let ty = rust_type(&variant.ty, Scope::Types);
+        quote! { #variant_name(#ty) }
+    });
+    quote! {
+        #doc
+        #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+        #[serde(untagged)]
+        #[allow(clippy::large_enum_variant)]
+        pub enum #name {
+            #( #variants, )*
+        }
+    }
+}

@@ -1,0 +1,97 @@
+//! Stage 1: text to one model. YAML or JSON is parsed, Swagger 2.0 and OpenAPI 3.1 are
+//! rewritten into OpenAPI 3.0, and the result is deserialized into `openapiv3::OpenAPI`.
+//! The normalised JSON is kept beside it so that `$ref`s can be followed anywhere.
+
+mod openapi31;
+mod parse;
+mod swagger2;
+
+use crate::diagnostics::{Fault, Location};
+use serde_json::Value;
+
+/// The spec versions the loader accepts, by the version they were written in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SourceVersion {
+    Swagger2,
+    OpenApi30,
+    OpenApi31,
+}
+
+/// A spec normalised to OpenAPI 3.0.
+pub struct Loaded {
+    pub spec: openapiv3::OpenAPI,
+    /// The normalised document, for `$ref`s that point outside `components`.
+    pub document: Value,
+    pub warnings: Vec<Fault>,
+}
+
+/// Parses and normalises one spec. `json` says how to parse the text.
+pub fn load(text: &str, json: bool) -> Result<Loaded, Fault> {
+    let mut document = if json { parse::json(text)? } else { parse::yaml(text)? };
+    if !document.is_object() {
+        return Err(Fault::at("#", "a spec must be an object"));
+    }
+    let mut warnings = Vec::new();
+    let source_version = detect_version(&document)?;
+    match source_version {
+        SourceVersion::Swagger2 => swagger2::convert(&mut document, &mut warnings),
+        SourceVersion::OpenApi31 => openapi31::downgrade(&mut document, &mut warnings),
+        SourceVersion::OpenApi30 => {}
+    }
+    let spec = deserialize(&document)?;
+    Ok(Loaded { spec, document, warnings })
+}
+
+fn detect_version(document: &Value) -> Result<SourceVersion, Fault> {
+    if let Some(swagger) = document.get("swagger") {
+        return match swagger.as_str() {
+            Some("2.0") => Ok(SourceVersion::Swagger2),
+            _ => Err(Fault::at("#/swagger", format!("unsupported Swagger version {swagger}; 2.0 is supported"))),
+        };
+    }
+    match document.get("openapi").and_then(Value::as_str) {
+        Some(version) if version.starts_with("3.0") => Ok(SourceVersion::OpenApi30),
+        Some(version) if version.starts_with("3.1") => Ok(SourceVersion::OpenApi31),
+        Some(version) => Err(Fault::at("#/openapi", format!("unsupported OpenAPI version {version:?}; 3.0 and 3.1 are supported"))),
+        None => Err(Fault::at("#", "neither `openapi` nor `swagger` is set: this is not an OpenAPI document")),
+    }
+}
+
+fn deserialize(document: &Value) -> Result<openapiv3::OpenAPI, Fault> {
+    serde_path_to_error::deserialize(document).map_err(|error| {
+        let pointer = pointer_of(error.path());
+        Fault { location: Location::Pointer(pointer), message: error.inner().to_string() }
+    })
+}
+
+/// The JSON pointer (`#/a/b/0`) of a serde path.
+fn pointer_of(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut pointer = "#".to_owned();
+    for segment in path.iter() {
+        match segment {
+            Segment::Seq { index } => pointer = crate::diagnostics::pointer_push(&pointer, &index.to_string()),
+            Segment::Map { key } => pointer = crate::diagnostics::pointer_push(&pointer, key),
+            Segment::Enum { .. } | Segment::Unknown => {}
+        }
+    }
+    pointer
+}
+
+/// Calls `visit` on every object in the document, depth first, children before parents.
+pub(crate) fn walk_objects(value: &mut Value, visit: &mut dyn FnMut(&mut serde_json::Map<String, Value>)) {
+    match value {
+        Value::Object(map) => {
+            for child in map.values_mut() {
+                walk_objects(child, visit);
+            }
+            visit(map);
+        }
+        Value::Array(items) => {
+            for item in items {
+                walk_objects(item, visit);
+            }
+        }
+        _ => {}
+    }
+}

@@ -1,0 +1,149 @@
+//! OpenAPI 3.1 rewritten as 3.0, in place. 3.1 schemas are JSON Schema 2020-12; the keywords
+//! that 3.0 spells differently are translated, and what 3.0 cannot say is noted.
+
+use super::walk_objects;
+use crate::diagnostics::Fault;
+use serde_json::{json, Map, Value};
+
+pub fn downgrade(document: &mut Value, warnings: &mut Vec<Fault>) {
+    let Some(root) = document.as_object_mut() else { return };
+    root.insert("openapi".into(), json!("3.0.3"));
+    if root.remove("webhooks").is_some() {
+        warnings.push(Fault::at("#/webhooks", "webhooks are not generated (they describe requests the API sends, not serves)"));
+    }
+    root.entry("paths").or_insert_with(|| json!({}));
+    if let Some(Value::Object(info)) = root.get_mut("info") {
+        // 3.1 allows an SPDX `identifier` instead of a license URL; 3.0 has only `url`.
+        if let Some(Value::Object(license)) = info.get_mut("license") {
+            license.remove("identifier");
+        }
+    }
+    lift_defs(document);
+    walk_objects(document, &mut downgrade_schema_keywords);
+    replace_boolean_schemas(document);
+}
+
+/// `$defs` nested in component schemas become components of their own, so refs into them
+/// (`#/components/schemas/A/$defs/B`) keep resolving after the move.
+fn lift_defs(document: &mut Value) {
+    let Some(Value::Object(schemas)) = document.pointer_mut("/components/schemas") else { return };
+    let mut lifted = Vec::new();
+    for (owner, schema) in schemas.iter_mut() {
+        if let Some(Value::Object(defs)) = schema.as_object_mut().and_then(|schema| schema.remove("$defs")) {
+            for (name, def) in defs {
+                lifted.push((owner.clone(), name, def));
+            }
+        }
+    }
+    let mut renames = Vec::new();
+    for (owner, name, def) in lifted {
+        let target = if schemas.contains_key(&name) { format!("{owner}_{name}") } else { name.clone() };
+        renames.push((format!("#/components/schemas/{owner}/$defs/{name}"), format!("#/components/schemas/{target}")));
+        schemas.insert(target, def);
+    }
+    if renames.is_empty() {
+        return;
+    }
+    walk_objects(document, &mut |object| {
+        if let Some(Value::String(reference)) = object.get_mut("$ref") {
+            if let Some((_, to)) = renames.iter().find(|(from, _)| from == reference) {
+                *reference = to.clone();
+            }
+        }
+    });
+}
+
+fn downgrade_schema_keywords(object: &mut Map<String, Value>) {
+    // `type: [string, "null"]` is `type: string, nullable: true`; several non-null types are
+    // a choice between them.
+    if let Some(Value::Array(types)) = object.get("type").cloned() {
+        let nullable = types.iter().any(|kind| kind == "null");
+        let concrete: Vec<Value> = types.into_iter().filter(|kind| kind != "null").collect();
+        object.remove("type");
+        match concrete.as_slice() {
+            [] => {}
+            [single] => {
+                object.insert("type".into(), single.clone());
+            }
+            several => {
+                let choices = several.iter().map(|kind| json!({ "type": kind })).collect();
+                object.insert("anyOf".into(), Value::Array(choices));
+            }
+        }
+        if nullable {
+            object.insert("nullable".into(), json!(true));
+        }
+    }
+    if object.get("type").and_then(Value::as_str) == Some("null") {
+        object.remove("type");
+        object.insert("nullable".into(), json!(true));
+    }
+    // `anyOf: [X, {type: null}]` is X made nullable.
+    for keyword in ["anyOf", "oneOf"] {
+        if let Some(Value::Array(choices)) = object.get_mut(keyword) {
+            let before = choices.len();
+            choices.retain(|choice| !is_null_schema(choice));
+            if choices.len() < before {
+                object.insert("nullable".into(), json!(true));
+            }
+        }
+    }
+    if let Some(value) = object.remove("const") {
+        object.insert("enum".into(), json!([value]));
+    }
+    if let Some(Value::Array(examples)) = object.get("examples") {
+        let first = examples.first().cloned();
+        object.remove("examples");
+        if let Some(first) = first {
+            object.entry("example").or_insert(first);
+        }
+    }
+    for (exclusive, inclusive) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
+        if let Some(bound) = object.get(exclusive).filter(|bound| bound.is_number()).cloned() {
+            object.insert(inclusive.into(), bound);
+            object.insert(exclusive.into(), json!(true));
+        }
+    }
+    if object.get("contentEncoding").and_then(Value::as_str) == Some("base64") {
+        object.insert("format".into(), json!("byte"));
+    }
+    if object.contains_key("contentMediaType") && object.get("type").and_then(Value::as_str) == Some("string") && !object.contains_key("format") {
+        object.insert("format".into(), json!("binary"));
+    }
+}
+
+fn is_null_schema(schema: &Value) -> bool {
+    schema.get("type").and_then(Value::as_str) == Some("null") || schema.get("nullable") == Some(&json!(true)) && schema.as_object().is_some_and(|object| object.len() == 1)
+}
+
+/// Boolean schemas (`true`: anything, `false`: nothing) where 3.0 expects a schema object.
+fn replace_boolean_schemas(value: &mut Value) {
+    const SCHEMA_MAPS: &[&str] = &["properties", "patternProperties", "schemas"];
+    const SCHEMA_SLOTS: &[&str] = &["items", "not", "schema", "contains", "propertyNames"];
+    const SCHEMA_LISTS: &[&str] = &["allOf", "anyOf", "oneOf", "prefixItems"];
+    let boolean_schema = |slot: &mut Value| {
+        if let Value::Bool(allowed) = slot {
+            *slot = if *allowed { json!({}) } else { json!({ "not": {} }) };
+        }
+    };
+    match value {
+        Value::Object(object) => {
+            for (key, child) in object.iter_mut() {
+                if SCHEMA_MAPS.contains(&key.as_str()) {
+                    if let Value::Object(entries) = child {
+                        entries.values_mut().for_each(boolean_schema);
+                    }
+                } else if SCHEMA_SLOTS.contains(&key.as_str()) {
+                    boolean_schema(child);
+                } else if SCHEMA_LISTS.contains(&key.as_str()) {
+                    if let Value::Array(items) = child {
+                        items.iter_mut().for_each(boolean_schema);
+                    }
+                }
+                replace_boolean_schemas(child);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(replace_boolean_schemas),
+        _ => {}
+    }
+}

@@ -1,0 +1,62 @@
+//! The model stage's entry point.
+
+use super::operations::OperationsBuilder;
+use super::recursion::box_recursive_fields;
+use super::refs::Resolver;
+use super::schema::TypeBuilder;
+use super::{security, Api};
+use crate::diagnostics::Fault;
+use crate::load::Loaded;
+
+/// Builds the model of a loaded spec; also returns the warnings of every stage so far.
+pub fn build(loaded: &Loaded) -> Result<(Api, Vec<Fault>), Fault> {
+    let spec = &loaded.spec;
+    let resolver = Resolver::new(&loaded.document);
+    let mut warnings = loaded.warnings.clone();
+    let empty = indexmap::IndexMap::new();
+    let schemas = spec.components.as_ref().map_or(&empty, |components| &components.schemas);
+
+    let mut types = TypeBuilder::new(&resolver, schemas);
+    types.define_components(schemas)?;
+    let security_schemes = security::schemes(spec, &resolver, &mut warnings)?;
+    let mut operations = OperationsBuilder::new(&resolver, &mut types);
+    let built = operations.build(spec)?;
+    warnings.append(&mut operations.warnings);
+    warnings.append(&mut types.warnings);
+    let mut defs = types.defs;
+    box_recursive_fields(&mut defs);
+
+    let server_url = spec.servers.first().map(|server| expand_variables(server));
+    let (default_server, base_path) = match &server_url {
+        Some(url) if url.contains("://") => {
+            let after_scheme = &url[url.find("://").map_or(0, |index| index + 3)..];
+            let path = after_scheme.find('/').map_or("", |index| &after_scheme[index..]);
+            (Some(url.trim_end_matches('/').to_owned()), path.trim_end_matches('/').to_owned())
+        }
+        Some(url) => (None, url.trim_end_matches('/').to_owned()),
+        None => (None, String::new()),
+    };
+    let base_path = if base_path.starts_with('/') || base_path.is_empty() { base_path } else { format!("/{base_path}") };
+    let api = Api {
+        title: spec.info.title.clone(),
+        version: spec.info.version.clone(),
+        description: spec.info.description.clone(),
+        default_server,
+        base_path,
+        types: defs,
+        operations: built,
+        security_schemes,
+    };
+    Ok((api, warnings))
+}
+
+/// A server URL with its `{variables}` replaced by their defaults.
+fn expand_variables(server: &openapiv3::Server) -> String {
+    let mut url = server.url.clone();
+    if let Some(variables) = &server.variables {
+        for (name, variable) in variables {
+            url = url.replace(&format!("{{{name}}}"), &variable.default);
+        }
+    }
+    url
+}

@@ -1,0 +1,279 @@
+//! Stage 2: the intermediate model of an API. Everything emission needs is here, already
+//! named as Rust will spell it; emission never looks at the spec again.
+
+mod build;
+mod names;
+mod operations;
+mod recursion;
+mod refs;
+mod schema;
+mod security;
+
+pub use build::build;
+pub use names::is_keyword;
+
+/// One API: its named types, its operations and how it authenticates.
+#[derive(Clone, Debug)]
+pub struct Api {
+    pub title: String,
+    pub version: String,
+    pub description: Option<String>,
+    /// The first server's URL, when it is absolute (`https://host/base`).
+    pub default_server: Option<String>,
+    /// The path every route starts with, from the first server's URL (`/api/v2`), or empty.
+    pub base_path: String,
+    pub types: Vec<TypeDef>,
+    pub operations: Vec<Operation>,
+    pub security_schemes: Vec<SecurityScheme>,
+}
+
+/// A Rust type as a field, parameter or body holds it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Type {
+    /// A type defined in the `types` module, by its Rust name.
+    Named(String),
+    String,
+    Integer(IntegerWidth),
+    Float(FloatWidth),
+    Boolean,
+    /// Raw bytes: `format: binary` and bodies the generator does not decode.
+    Bytes,
+    Array(Box<Type>),
+    /// An object with arbitrary keys (`additionalProperties`).
+    Map(Box<Type>),
+    /// Any JSON value: no type constraint, or one the generator cannot express yet.
+    Any,
+    /// A value that may be null (the nullable of OpenAPI 3.0, `type: [T, null]` of 3.1).
+    Nullable(Box<Type>),
+    /// A value the generator boxed to break a recursive type.
+    Boxed(Box<Type>),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum IntegerWidth {
+    I32,
+    I64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FloatWidth {
+    F32,
+    F64,
+}
+
+/// A type of the `types` module.
+#[derive(Clone, Debug)]
+pub struct TypeDef {
+    pub name: String,
+    pub docs: Option<String>,
+    pub kind: TypeDefKind,
+}
+
+#[derive(Clone, Debug)]
+pub enum TypeDefKind {
+    Struct(Struct),
+    /// A string enum.
+    Enum(Vec<EnumVariant>),
+    /// `oneOf`/`anyOf`: one of several types.
+    Union(Union),
+    /// A schema that is another type under this name.
+    Alias(Type),
+}
+
+#[derive(Clone, Debug)]
+pub struct Struct {
+    pub fields: Vec<Field>,
+    /// Members beyond the declared ones (`additionalProperties`), kept in a map.
+    pub additional: Option<Type>,
+    /// Every field may be absent, so the struct has a `Default`.
+    pub defaultable: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct Field {
+    pub name: String,
+    pub wire_name: String,
+    pub ty: Type,
+    pub required: bool,
+    pub docs: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct EnumVariant {
+    pub name: String,
+    pub value: String,
+    pub docs: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Union {
+    pub variants: Vec<UnionVariant>,
+}
+
+#[derive(Clone, Debug)]
+pub struct UnionVariant {
+    pub name: String,
+    pub ty: Type,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Method {
+    Get,
+    Put,
+    Post,
+    Delete,
+    Options,
+    Head,
+    Patch,
+    Trace,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Put => "PUT",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+            Method::Options => "OPTIONS",
+            Method::Head => "HEAD",
+            Method::Patch => "PATCH",
+            Method::Trace => "TRACE",
+        }
+    }
+}
+
+/// One operation: a method on a path.
+#[derive(Clone, Debug)]
+pub struct Operation {
+    /// The Rust method name (`auth_token_create`).
+    pub name: String,
+    /// The name its request and response types start with (`AuthTokenCreate`).
+    pub type_prefix: String,
+    pub method: Method,
+    /// The path template as the spec writes it (`/pets/{petId}`), without the base path.
+    pub path: String,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub deprecated: bool,
+    pub params: Vec<Param>,
+    pub body: Option<Body>,
+    pub responses: Vec<Response>,
+    /// Alternatives, each a set of scheme names that must all be satisfied. Empty: none.
+    pub security: Vec<Vec<String>>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ParamLocation {
+    Path,
+    Query,
+    Header,
+    Cookie,
+}
+
+impl ParamLocation {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ParamLocation::Path => "path",
+            ParamLocation::Query => "query",
+            ParamLocation::Header => "header",
+            ParamLocation::Cookie => "cookie",
+        }
+    }
+}
+
+/// OpenAPI's serialization `style` of a parameter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ParamStyle {
+    Form,
+    Simple,
+    SpaceDelimited,
+    PipeDelimited,
+    DeepObject,
+}
+
+#[derive(Clone, Debug)]
+pub struct Param {
+    /// The name on the wire.
+    pub name: String,
+    /// The field of the request struct.
+    pub field: String,
+    pub location: ParamLocation,
+    pub required: bool,
+    pub ty: Type,
+    pub style: ParamStyle,
+    pub explode: bool,
+    pub docs: Option<String>,
+}
+
+/// How a body travels, by its media type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MediaKind {
+    Json,
+    Form,
+    Text,
+    Binary,
+}
+
+#[derive(Clone, Debug)]
+pub struct Content {
+    /// The media type sent when this content is produced (a range resolved to a concrete type).
+    pub concrete_media_type: String,
+    /// Every declared media type this content is accepted under (several JSON types, say).
+    pub accepted: Vec<String>,
+    pub kind: MediaKind,
+    pub ty: Type,
+    /// The variant naming this content in a body enum, when there are several.
+    pub variant: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct Body {
+    pub required: bool,
+    pub docs: Option<String>,
+    pub contents: Vec<Content>,
+}
+
+/// The statuses a documented response covers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StatusMatch {
+    Code(u16),
+    /// `2XX`: the hundred.
+    Range(u16),
+    Default,
+}
+
+#[derive(Clone, Debug)]
+pub struct Response {
+    pub status: StatusMatch,
+    /// The variant of the response enum.
+    pub variant: String,
+    pub docs: Option<String>,
+    pub content: Option<Content>,
+    pub headers: Vec<ResponseHeader>,
+}
+
+#[derive(Clone, Debug)]
+pub struct ResponseHeader {
+    pub name: String,
+    pub field: String,
+    pub ty: Type,
+    pub docs: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct SecurityScheme {
+    /// The key in `securitySchemes`.
+    pub name: String,
+    /// The snake-case name used in generated method names.
+    pub field: String,
+    pub kind: SchemeKind,
+    pub docs: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SchemeKind {
+    Bearer,
+    Basic,
+    ApiKey { location: ParamLocation, name: String },
+}

@@ -1,0 +1,407 @@
+//! Paths and operations to the model's operations: parameters by location, bodies by media
+//! type, responses by status.
+
+use super::names::{self, NameSet};
+use super::refs::Resolver;
+use super::schema::TypeBuilder;
+use super::security;
+use super::{Body, Content, MediaKind, Method, Operation, Param, ParamLocation, ParamStyle, Response, ResponseHeader, StatusMatch, Type};
+use crate::diagnostics::{pointer_push, Fault};
+use openapiv3::{Parameter, ParameterSchemaOrContent, PathItem, QueryStyle, ReferenceOr, StatusCode};
+
+/// Method names of the generated client itself, which operations must not take.
+const CLIENT_METHODS: &[&str] = &["new", "with_base_url", "with_http_client", "base_url", "transport"];
+/// Headers OpenAPI says parameter definitions may not describe: the HTTP layer sets them.
+const RESERVED_HEADERS: &[&str] = &["accept", "content-type", "authorization"];
+
+pub struct OperationsBuilder<'a, 'b> {
+    pub resolver: &'a Resolver<'a>,
+    pub types: &'b mut TypeBuilder<'a>,
+    pub warnings: Vec<Fault>,
+    method_names: NameSet,
+}
+
+impl<'a, 'b> OperationsBuilder<'a, 'b> {
+    pub fn new(resolver: &'a Resolver<'a>, types: &'b mut TypeBuilder<'a>) -> Self {
+        OperationsBuilder { resolver, types, warnings: Vec::new(), method_names: NameSet::with_reserved(CLIENT_METHODS) }
+    }
+
+    pub fn build(&mut self, spec: &openapiv3::OpenAPI) -> Result<Vec<Operation>, Fault> {
+        let mut operations = Vec::new();
+        for (path, item) in &spec.paths.paths {
+            let path_at = pointer_push("#/paths", path);
+            let (item, _) = self.resolver.resolve::<PathItem>(item, &path_at)?;
+            for (method, operation) in item.iter() {
+                let at = pointer_push(&path_at, method);
+                let method = match method {
+                    "get" => Method::Get,
+                    "put" => Method::Put,
+                    "post" => Method::Post,
+                    "delete" => Method::Delete,
+                    "options" => Method::Options,
+                    "head" => Method::Head,
+                    "patch" => Method::Patch,
+                    _ => Method::Trace,
+                };
+                operations.push(self.operation(spec, path, &item, method, operation, &at)?);
+            }
+        }
+        Ok(operations)
+    }
+
+    fn operation(
+        &mut self,
+        spec: &openapiv3::OpenAPI,
+        path: &str,
+        item: &PathItem,
+        method: Method,
+        operation: &openapiv3::Operation,
+        at: &str,
+    ) -> Result<Operation, Fault> {
+        let raw_name = match &operation.operation_id {
+            Some(id) => id.clone(),
+            // As openapi-generator names them: `/v1/refresh_token` POST is `v1_refresh_token_post`.
+            None => format!("{path} {}", method.as_str().to_ascii_lowercase()),
+        };
+        let name = self.method_names.claim(&names::snake_name(&raw_name, "operation"));
+        let type_prefix = names::type_name(&name, "Operation");
+        let params = self.params(path, item, operation, &type_prefix, at)?;
+        let body = match &operation.request_body {
+            Some(body) => Some(self.body(body, &type_prefix, &pointer_push(at, "requestBody"))?),
+            None => None,
+        };
+        let responses = self.responses(&operation.responses, &type_prefix, &pointer_push(at, "responses"))?;
+        let requirements = operation.security.as_ref().or(spec.security.as_ref());
+        Ok(Operation {
+            name,
+            type_prefix,
+            method,
+            path: path.to_owned(),
+            summary: operation.summary.as_ref().map(|summary| summary.trim().to_owned()).filter(|summary| !summary.is_empty()),
+            description: operation.description.clone(),
+            deprecated: operation.deprecated,
+            params,
+            body,
+            responses,
+            security: requirements.map(|requirements| security::requirements(requirements)).unwrap_or_default(),
+        })
+    }
+
+    fn params(&mut self, path: &str, item: &PathItem, operation: &openapiv3::Operation, prefix: &str, at: &str) -> Result<Vec<Param>, Fault> {
+        // Operation parameters override path-level ones with the same name and location.
+        let mut declared: Vec<(Parameter, String)> = Vec::new();
+        let sources = [(&item.parameters, at.rsplit_once('/').map_or(at, |(path_at, _)| path_at).to_owned()), (&operation.parameters, at.to_owned())];
+        for (list, list_at) in sources {
+            for (index, parameter) in list.iter().enumerate() {
+                let parameter_at = pointer_push(&pointer_push(&list_at, "parameters"), &index.to_string());
+                let (parameter, _) = self.resolver.resolve(parameter, &parameter_at)?;
+                let key = |candidate: &Parameter| {
+                    let data = candidate.parameter_data_ref();
+                    (data.name.clone(), std::mem::discriminant(candidate))
+                };
+                declared.retain(|(existing, _)| key(existing) != key(&parameter));
+                declared.push((parameter, parameter_at));
+            }
+        }
+        let template = template_names(path);
+        let mut fields = NameSet::with_reserved(&["body"]);
+        let mut params = Vec::new();
+        for (parameter, parameter_at) in &declared {
+            let data = parameter.parameter_data_ref();
+            let (location, style, explode) = match parameter {
+                Parameter::Query { style, parameter_data, .. } => {
+                    let style = match style {
+                        QueryStyle::Form => ParamStyle::Form,
+                        QueryStyle::SpaceDelimited => ParamStyle::SpaceDelimited,
+                        QueryStyle::PipeDelimited => ParamStyle::PipeDelimited,
+                        QueryStyle::DeepObject => ParamStyle::DeepObject,
+                    };
+                    (ParamLocation::Query, style, parameter_data.explode.unwrap_or(style == ParamStyle::Form))
+                }
+                Parameter::Header { parameter_data, .. } => (ParamLocation::Header, ParamStyle::Simple, parameter_data.explode.unwrap_or(false)),
+                Parameter::Path { parameter_data, .. } => (ParamLocation::Path, ParamStyle::Simple, parameter_data.explode.unwrap_or(false)),
+                Parameter::Cookie { parameter_data, .. } => (ParamLocation::Cookie, ParamStyle::Form, parameter_data.explode.unwrap_or(true)),
+            };
+            if location == ParamLocation::Header && RESERVED_HEADERS.contains(&data.name.to_ascii_lowercase().as_str()) {
+                self.warnings.push(Fault::at(
+                    parameter_at,
+                    format!("header parameter {:?} is ignored, as OpenAPI requires: the HTTP layer or a security scheme sets it", data.name),
+                ));
+                continue;
+            }
+            if location == ParamLocation::Path && !template.contains(&data.name) {
+                return Err(Fault::at(parameter_at, format!("path parameter {:?} does not appear in the path template {path:?}", data.name)));
+            }
+            let hint = format!("{prefix}{}", names::type_name(&data.name, "Param"));
+            let ty = match &data.format {
+                ParameterSchemaOrContent::Schema(schema) => self.types.type_of(schema, &pointer_push(parameter_at, "schema"), &hint)?,
+                ParameterSchemaOrContent::Content(_) => {
+                    self.warnings.push(Fault::at(parameter_at, "a parameter described by `content` is taken as a string"));
+                    Type::String
+                }
+            };
+            params.push(Param {
+                name: data.name.clone(),
+                field: fields.claim(&names::snake_name(&data.name, "param")),
+                location,
+                required: data.required || location == ParamLocation::Path,
+                ty,
+                style,
+                explode,
+                docs: data.description.clone(),
+            });
+        }
+        for name in template {
+            if !params.iter().any(|param| param.location == ParamLocation::Path && param.name == name) {
+                self.warnings.push(Fault::at(at, format!("path parameter {name:?} is in the template but not declared; taken as a string")));
+                params.push(Param {
+                    field: fields.claim(&names::snake_name(&name, "param")),
+                    name,
+                    location: ParamLocation::Path,
+                    required: true,
+                    ty: Type::String,
+                    style: ParamStyle::Simple,
+                    explode: false,
+                    docs: None,
+                });
+            }
+        }
+        Ok(params)
+    }
+
+    fn body(&mut self, body: &ReferenceOr<openapiv3::RequestBody>, prefix: &str, at: &str) -> Result<Body, Fault> {
+        let (body, body_at) = self.resolver.resolve(body, at)?;
+        let mut contents: Vec<Content> = Vec::new();
+        for (media_type, media) in &body.content {
+            let media_at = pointer_push(&pointer_push(&body_at, "content"), media_type);
+            let content = self.content(media_type, media, &format!("{prefix}RequestBody"), &media_at)?;
+            match contents.iter_mut().find(|existing| existing.kind == content.kind && existing.ty == content.ty) {
+                Some(existing) => existing.accepted.push(media_type.clone()),
+                None => contents.push(content),
+            }
+        }
+        let mut variants = NameSet::default();
+        for content in &mut contents {
+            content.variant = variants.claim(kind_name(content.kind));
+        }
+        if contents.is_empty() {
+            self.warnings.push(Fault::at(&body_at, "a request body without content is sent as raw bytes"));
+            contents.push(Content {
+                concrete_media_type: "application/octet-stream".into(),
+                accepted: vec!["*/*".into()],
+                kind: MediaKind::Binary,
+                ty: Type::Bytes,
+                variant: "Binary".into(),
+            });
+        }
+        Ok(Body { required: body.required, docs: body.description.clone(), contents })
+    }
+
+    fn content(&mut self, media_type: &str, media: &openapiv3::MediaType, hint: &str, at: &str) -> Result<Content, Fault> {
+        let mut kind = classify(media_type);
+        if media_type.to_ascii_lowercase().starts_with("multipart/") {
+            self.warnings.push(Fault::at(at, "multipart bodies are passed as raw bytes (build and parse the multipart body yourself)"));
+            kind = MediaKind::Binary;
+        }
+        let ty = match kind {
+            MediaKind::Binary => Type::Bytes,
+            MediaKind::Text => Type::String,
+            MediaKind::Json | MediaKind::Form => match &media.schema {
+                Some(schema) => self.types.type_of(schema, &pointer_push(at, "schema"), hint)?,
+                None => Type::Any,
+            },
+        };
+        let concrete_media_type = if media_type.contains('*') {
+            match kind {
+                MediaKind::Json => "application/json",
+                MediaKind::Text => "text/plain",
+                MediaKind::Form => "application/x-www-form-urlencoded",
+                MediaKind::Binary => "application/octet-stream",
+            }
+            .to_owned()
+        } else {
+            media_type.to_owned()
+        };
+        Ok(Content {
+            concrete_media_type,
+            accepted: vec![media_type.to_owned()],
+            kind,
+            ty,
+            variant: kind_name(kind).to_owned(),
+        })
+    }
+
+    fn responses(&mut self, responses: &openapiv3::Responses, prefix: &str, at: &str) -> Result<Vec<Response>, Fault> {
+        let mut variants = NameSet::default();
+        let mut out = Vec::new();
+        let documented = responses
+            .responses
+            .iter()
+            .map(|(status, response)| {
+                let status = match status {
+                    StatusCode::Code(code) => StatusMatch::Code(*code),
+                    StatusCode::Range(hundred) => StatusMatch::Range(*hundred),
+                };
+                (status, response, pointer_push(at, &status_key(status)))
+            })
+            .chain(responses.default.iter().map(|response| (StatusMatch::Default, response, pointer_push(at, "default"))));
+        for (status, response, response_at) in documented {
+            let (response, response_at) = self.resolver.resolve(response, &response_at)?;
+            let variant = variants.claim(&status_variant(status));
+            let content = match pick_content(&response.content) {
+                Some((media_type, media)) => {
+                    let media_at = pointer_push(&pointer_push(&response_at, "content"), media_type);
+                    Some(self.content(media_type, media, &format!("{prefix}{variant}Body"), &media_at)?)
+                }
+                None => None,
+            };
+            let mut header_fields = NameSet::with_reserved(&["body", "status"]);
+            let mut headers = Vec::new();
+            for (name, header) in &response.headers {
+                if name.eq_ignore_ascii_case("content-type") {
+                    continue;
+                }
+                let header_at = pointer_push(&pointer_push(&response_at, "headers"), name);
+                let (header, header_at) = self.resolver.resolve(header, &header_at)?;
+                let ty = match &header.format {
+                    ParameterSchemaOrContent::Schema(schema) => {
+                        self.types.type_of(schema, &pointer_push(&header_at, "schema"), &format!("{prefix}{variant}{}", names::type_name(name, "Header")))?
+                    }
+                    ParameterSchemaOrContent::Content(_) => Type::String,
+                };
+                headers.push(ResponseHeader {
+                    name: name.to_ascii_lowercase(),
+                    field: header_fields.claim(&names::snake_name(name, "header")),
+                    ty,
+                    docs: header.description.clone(),
+                });
+            }
+            let docs = Some(response.description.clone()).filter(|docs| !docs.trim().is_empty());
+            out.push(Response { status, variant, docs, content, headers });
+        }
+        Ok(out)
+    }
+}
+
+/// The `{name}`s of a path template, in order.
+fn template_names(path: &str) -> Vec<String> {
+    path.split('{').skip(1).filter_map(|rest| rest.split_once('}')).map(|(name, _)| name.to_owned()).collect()
+}
+
+fn classify(media_type: &str) -> MediaKind {
+    let essence = media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    if essence == "*/*" || essence == "application/*" || essence.contains("json") {
+        MediaKind::Json
+    } else if essence == "application/x-www-form-urlencoded" {
+        MediaKind::Form
+    } else if essence.starts_with("text/") {
+        MediaKind::Text
+    } else {
+        MediaKind::Binary
+    }
+}
+
+fn kind_name(kind: MediaKind) -> &'static str {
+    match kind {
+        MediaKind::Json => "Json",
+        MediaKind::Form => "Form",
+        MediaKind::Text => "Text",
+        MediaKind::Binary => "Binary",
+    }
+}
+
+/// A response documents one body; where it lists several media types, JSON is the one the
+/// generated client asks for and decodes.
+fn pick_content(content: &indexmap::IndexMap<String, openapiv3::MediaType>) -> Option<(&String, &openapiv3::MediaType)> {
+    content.iter().find(|(media_type, _)| classify(media_type) == MediaKind::Json).or_else(|| content.iter().next())
+}
+
+fn status_key(status: StatusMatch) -> String {
+    match status {
+        StatusMatch::Code(code) => code.to_string(),
+        StatusMatch::Range(hundred) => format!("{hundred}XX"),
+        StatusMatch::Default => "default".to_owned(),
+    }
+}
+
+fn status_variant(status: StatusMatch) -> String {
+    match status {
+        StatusMatch::Code(code) => reason(code).map_or_else(|| format!("Status{code}"), names::variant_name),
+        StatusMatch::Range(1) => "Informational".into(),
+        StatusMatch::Range(2) => "Success".into(),
+        StatusMatch::Range(3) => "Redirection".into(),
+        StatusMatch::Range(4) => "ClientError".into(),
+        StatusMatch::Range(5) => "ServerError".into(),
+        StatusMatch::Range(hundred) => format!("Status{hundred}XX"),
+        StatusMatch::Default => "Default".into(),
+    }
+}
+
+/// Reason phrases of the registered status codes (RFC 9110 and friends).
+fn reason(code: u16) -> Option<&'static str> {
+    Some(match code {
+        100 => "Continue",
+        101 => "Switching Protocols",
+        102 => "Processing",
+        103 => "Early Hints",
+        200 => "OK",
+        201 => "Created",
+        202 => "Accepted",
+        203 => "Non Authoritative Information",
+        204 => "No Content",
+        205 => "Reset Content",
+        206 => "Partial Content",
+        207 => "Multi Status",
+        208 => "Already Reported",
+        226 => "IM Used",
+        300 => "Multiple Choices",
+        301 => "Moved Permanently",
+        302 => "Found",
+        303 => "See Other",
+        304 => "Not Modified",
+        305 => "Use Proxy",
+        307 => "Temporary Redirect",
+        308 => "Permanent Redirect",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        402 => "Payment Required",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        406 => "Not Acceptable",
+        407 => "Proxy Authentication Required",
+        408 => "Request Timeout",
+        409 => "Conflict",
+        410 => "Gone",
+        411 => "Length Required",
+        412 => "Precondition Failed",
+        413 => "Payload Too Large",
+        414 => "URI Too Long",
+        415 => "Unsupported Media Type",
+        416 => "Range Not Satisfiable",
+        417 => "Expectation Failed",
+        418 => "Im A Teapot",
+        421 => "Misdirected Request",
+        422 => "Unprocessable Entity",
+        423 => "Locked",
+        424 => "Failed Dependency",
+        425 => "Too Early",
+        426 => "Upgrade Required",
+        428 => "Precondition Required",
+        429 => "Too Many Requests",
+        431 => "Request Header Fields Too Large",
+        451 => "Unavailable For Legal Reasons",
+        500 => "Internal Server Error",
+        501 => "Not Implemented",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        505 => "HTTP Version Not Supported",
+        506 => "Variant Also Negotiates",
+        507 => "Insufficient Storage",
+        508 => "Loop Detected",
+        510 => "Not Extended",
+        511 => "Network Authentication Required",
+        _ => return None,
+    })
+}

@@ -1,0 +1,153 @@
+//! Recursive types need indirection: a field that holds (by value, not through a `Vec` or
+//! map) a type that holds it back is boxed. Only edges inside a strongly connected component
+//! of the "holds by value" graph are boxed, so non-recursive types stay unboxed.
+
+use super::{Type, TypeDef, TypeDefKind};
+use std::collections::HashMap;
+
+/// Named types a type holds by value.
+fn held_by_value(ty: &Type, out: &mut Vec<String>) {
+    match ty {
+        Type::Named(name) => out.push(name.clone()),
+        Type::Nullable(inner) => held_by_value(inner, out),
+        // Vec, maps and boxes are already indirections.
+        _ => {}
+    }
+}
+
+fn slots(kind: &mut TypeDefKind) -> Vec<&mut Type> {
+    match kind {
+        TypeDefKind::Struct(definition) => definition.fields.iter_mut().map(|field| &mut field.ty).collect(),
+        TypeDefKind::Union(union) => union.variants.iter_mut().map(|variant| &mut variant.ty).collect(),
+        TypeDefKind::Alias(ty) => vec![ty],
+        TypeDefKind::Enum(_) => Vec::new(),
+    }
+}
+
+/// Strongly connected components by Tarjan's algorithm; returns each node's component id.
+/// Iterative, so that a long chain of types cannot overflow the stack.
+fn components(edges: &[Vec<usize>]) -> Vec<usize> {
+    let count = edges.len();
+    let mut index: Vec<Option<usize>> = vec![None; count];
+    let mut low = vec![0; count];
+    let mut on_stack = vec![false; count];
+    let mut stack = Vec::new();
+    let mut component = vec![0; count];
+    let (mut next_index, mut next_component) = (0, 0);
+    for root in 0..count {
+        if index[root].is_some() {
+            continue;
+        }
+        let mut work = vec![(root, 0usize)];
+        index[root] = Some(next_index);
+        low[root] = next_index;
+        next_index += 1;
+        stack.push(root);
+        on_stack[root] = true;
+        while let Some(&mut (node, ref mut child)) = work.last_mut() {
+            if let Some(&next) = edges[node].get(*child) {
+                *child += 1;
+                match index[next] {
+                    None => {
+                        index[next] = Some(next_index);
+                        low[next] = next_index;
+                        next_index += 1;
+                        stack.push(next);
+                        on_stack[next] = true;
+                        work.push((next, 0));
+                    }
+                    Some(next_index) if on_stack[next] => low[node] = low[node].min(next_index),
+                    Some(_) => {}
+                }
+                continue;
+            }
+            work.pop();
+            if Some(low[node]) == index[node] {
+                while let Some(member) = stack.pop() {
+                    on_stack[member] = false;
+                    component[member] = next_component;
+                    if member == node {
+                        break;
+                    }
+                }
+                next_component += 1;
+            }
+            if let Some(&(parent, _)) = work.last() {
+                low[parent] = low[parent].min(low[node]);
+            }
+        }
+    }
+    component
+}
+
+pub fn box_recursive_fields(defs: &mut [TypeDef]) {
+    let position: HashMap<String, usize> = defs.iter().enumerate().map(|(index, def)| (def.name.clone(), index)).collect();
+    let edges: Vec<Vec<usize>> = defs
+        .iter_mut()
+        .map(|def| {
+            let mut held = Vec::new();
+            for slot in slots(&mut def.kind) {
+                held_by_value(slot, &mut held);
+            }
+            held.iter().filter_map(|name| position.get(name).copied()).collect()
+        })
+        .collect();
+    let component = components(&edges);
+    for (index, def) in defs.iter_mut().enumerate() {
+        for slot in slots(&mut def.kind) {
+            let mut held = Vec::new();
+            held_by_value(slot, &mut held);
+            let recursive = held
+                .iter()
+                .filter_map(|name| position.get(name))
+                .any(|&target| component[target] == component[index]);
+            if recursive {
+                box_slot(slot);
+            }
+        }
+    }
+}
+
+fn box_slot(slot: &mut Type) {
+    match slot {
+        Type::Nullable(inner) => box_slot(inner),
+        other => *other = Type::Boxed(Box::new(std::mem::replace(other, Type::Any))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Field, Struct};
+
+    fn node(name: &str, fields: &[(&str, Type)]) -> TypeDef {
+        let fields = fields
+            .iter()
+            .map(|(field, ty)| Field { name: (*field).into(), wire_name: (*field).into(), ty: ty.clone(), required: true, docs: None })
+            .collect();
+        TypeDef { name: name.into(), docs: None, kind: TypeDefKind::Struct(Struct { fields, additional: None, defaultable: false }) }
+    }
+
+    fn field_type(def: &TypeDef, index: usize) -> &Type {
+        match &def.kind {
+            TypeDefKind::Struct(definition) => &definition.fields[index].ty,
+            _ => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn boxes_cycles_only() {
+        let named = |name: &str| Type::Named(name.into());
+        let mut defs = vec![
+            node("Tree", &[("left", Type::Nullable(Box::new(named("Tree")))), ("children", Type::Array(Box::new(named("Tree"))))]),
+            node("A", &[("b", named("B"))]),
+            node("B", &[("a", Type::Nullable(Box::new(named("A")))), ("leaf", named("Leaf"))]),
+            node("Leaf", &[]),
+        ];
+        box_recursive_fields(&mut defs);
+        assert_eq!(field_type(&defs[0], 0), &Type::Nullable(Box::new(Type::Boxed(Box::new(named("Tree"))))));
+        assert_eq!(field_type(&defs[0], 1), &Type::Array(Box::new(named("Tree"))));
+        assert_eq!(field_type(&defs[1], 0), &Type::Boxed(Box::new(named("B"))));
+        assert_eq!(field_type(&defs[2], 1), &named("Leaf"));
+    }
+}

@@ -1,0 +1,429 @@
+//! Schemas to types. Component schemas become named types under their own names; inline
+//! objects, enums and unions get names from where they stand (`CreatePetRequestBody`,
+//! `PetOwner`); everything else maps to a Rust type directly.
+
+use super::names::{self, NameSet};
+use super::refs::Resolver;
+use super::{EnumVariant, Field, FloatWidth, IntegerWidth, Struct, Type, TypeDef, TypeDefKind, Union, UnionVariant};
+use crate::diagnostics::{pointer_push, Fault};
+use openapiv3::{
+    AdditionalProperties, AnySchema, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind, StringFormat,
+    Type as SchemaType, VariantOrUnknownOrEmpty,
+};
+use std::collections::{HashMap, HashSet};
+
+/// How deep inline schemas may nest before the rest is taken as any value.
+const MAX_DEPTH: usize = 48;
+const COMPONENTS: &str = "#/components/schemas/";
+
+/// The object part of a schema: its properties, which are required, and extra members.
+#[derive(Default)]
+struct ObjectShape {
+    properties: Vec<(String, ReferenceOr<Schema>, String)>,
+    required: HashSet<String>,
+    additional: Option<AdditionalProperties>,
+    additional_at: String,
+}
+
+pub struct TypeBuilder<'a> {
+    resolver: &'a Resolver<'a>,
+    names: NameSet,
+    /// Component schema reference -> its type name.
+    components: HashMap<String, String>,
+    /// Component schemas that are nullable: every use of them may be null.
+    nullable_components: HashSet<String>,
+    /// Non-component references already turned into types.
+    resolved: HashMap<String, Type>,
+    pub defs: Vec<TypeDef>,
+    pub warnings: Vec<Fault>,
+    depth: usize,
+}
+
+impl<'a> TypeBuilder<'a> {
+    /// Reserves a name for every component schema first, so that references resolve to the
+    /// same name wherever and in whatever order they are met, cycles included.
+    pub fn new(resolver: &'a Resolver<'a>, schemas: &indexmap::IndexMap<String, ReferenceOr<Schema>>) -> Self {
+        let mut names = NameSet::default();
+        let mut components = HashMap::new();
+        let mut nullable_components = HashSet::new();
+        for (key, schema) in schemas {
+            let reference = format!("{COMPONENTS}{}", key.replace('~', "~0").replace('/', "~1"));
+            components.insert(reference.clone(), names.claim(&names::type_name(key, "Type")));
+            if let ReferenceOr::Item(schema) = schema {
+                if schema.schema_data.nullable {
+                    nullable_components.insert(reference);
+                }
+            }
+        }
+        TypeBuilder {
+            resolver,
+            names,
+            components,
+            nullable_components,
+            resolved: HashMap::new(),
+            defs: Vec::new(),
+            warnings: Vec::new(),
+            depth: 0,
+        }
+    }
+
+    /// Defines every component schema, in document order.
+    pub fn define_components(&mut self, schemas: &indexmap::IndexMap<String, ReferenceOr<Schema>>) -> Result<(), Fault> {
+        for (key, schema) in schemas {
+            let at = pointer_push("#/components/schemas", key);
+            let reference = format!("{COMPONENTS}{}", key.replace('~', "~0").replace('/', "~1"));
+            let name = self.components[&reference].clone();
+            match schema {
+                ReferenceOr::Item(schema) => self.define(&name, schema, &at)?,
+                ReferenceOr::Reference { .. } => {
+                    let target = self.type_of(schema, &at, &name)?;
+                    let docs = None;
+                    self.defs.push(TypeDef { name, docs, kind: TypeDefKind::Alias(target) });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn warn(&mut self, at: &str, message: impl Into<String>) {
+        self.warnings.push(Fault::at(at, message));
+    }
+
+    /// Defines `name` from a schema: a struct, enum or union where the schema is one, an alias
+    /// otherwise.
+    fn define(&mut self, name: &str, schema: &Schema, at: &str) -> Result<(), Fault> {
+        let docs = docs_of(schema);
+        let kind = match self.definition_kind(name, schema, at)? {
+            Some(kind) => kind,
+            None => TypeDefKind::Alias(self.plain_type(schema, at, name)?),
+        };
+        self.defs.push(TypeDef { name: name.to_owned(), docs, kind });
+        Ok(())
+    }
+
+    /// The named-type kind a schema needs, or `None` when a plain Rust type expresses it.
+    fn definition_kind(&mut self, name: &str, schema: &Schema, at: &str) -> Result<Option<TypeDefKind>, Fault> {
+        if let Some(variants) = string_enum(schema) {
+            return Ok(Some(TypeDefKind::Enum(enum_variants(&variants))));
+        }
+        if let Some(shape) = self.object_shape(schema, at)? {
+            return self.structure(name, shape).map(|definition| Some(TypeDefKind::Struct(definition)));
+        }
+        let choices = match &schema.schema_kind {
+            SchemaKind::OneOf { one_of } => Some(("oneOf", one_of)),
+            SchemaKind::AnyOf { any_of } => Some(("anyOf", any_of)),
+            SchemaKind::Any(any) if !any.one_of.is_empty() => Some(("oneOf", &any.one_of)),
+            SchemaKind::Any(any) if !any.any_of.is_empty() => Some(("anyOf", &any.any_of)),
+            _ => None,
+        };
+        if let Some((keyword, choices)) = choices {
+            let at = pointer_push(at, keyword);
+            return self.union(name, choices, &at).map(|union| union.map(TypeDefKind::Union));
+        }
+        Ok(None)
+    }
+
+    /// The Rust type of a schema as a field or body holds it, defining named types as needed.
+    pub fn type_of(&mut self, schema: &ReferenceOr<Schema>, at: &str, hint: &str) -> Result<Type, Fault> {
+        match schema {
+            ReferenceOr::Reference { reference } => self.reference(reference, at, hint),
+            ReferenceOr::Item(schema) => {
+                if self.depth >= MAX_DEPTH {
+                    self.warn(at, "schema nests too deeply; taken as any JSON value");
+                    return Ok(Type::Any);
+                }
+                self.depth += 1;
+                let result = self.inline(schema, at, hint);
+                self.depth -= 1;
+                let ty = result?;
+                Ok(if schema.schema_data.nullable { nullable(ty) } else { ty })
+            }
+        }
+    }
+
+    fn boxed_type_of(&mut self, schema: &ReferenceOr<Box<Schema>>, at: &str, hint: &str) -> Result<Type, Fault> {
+        self.type_of(&unbox(schema), at, hint)
+    }
+
+    fn reference(&mut self, reference: &str, at: &str, hint: &str) -> Result<Type, Fault> {
+        if let Some(name) = self.components.get(reference) {
+            let named = Type::Named(name.clone());
+            return Ok(if self.nullable_components.contains(reference) { nullable(named) } else { named });
+        }
+        if let Some(ty) = self.resolved.get(reference) {
+            return Ok(ty.clone());
+        }
+        let item: ReferenceOr<Schema> = ReferenceOr::Reference { reference: reference.to_owned() };
+        let (schema, target_at) = self.resolver.resolve(&item, at)?;
+        // A placeholder breaks cycles through non-component references.
+        self.resolved.insert(reference.to_owned(), Type::Any);
+        let ty = self.type_of(&ReferenceOr::Item(schema), &target_at, hint)?;
+        self.resolved.insert(reference.to_owned(), ty.clone());
+        Ok(ty)
+    }
+
+    fn inline(&mut self, schema: &Schema, at: &str, hint: &str) -> Result<Type, Fault> {
+        // Peek without defining: only claim a name when the schema needs one.
+        let needs_name = string_enum(schema).is_some()
+            || self.object_shape(schema, at)?.is_some()
+            || matches!(&schema.schema_kind, SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. })
+            || matches!(&schema.schema_kind, SchemaKind::Any(any) if !any.one_of.is_empty() || !any.any_of.is_empty());
+        if !needs_name {
+            return self.plain_type(schema, at, hint);
+        }
+        let name = self.names.claim(&names::type_name(hint, "Type"));
+        match self.definition_kind(&name, schema, at)? {
+            Some(kind) => {
+                self.defs.push(TypeDef { name: name.clone(), docs: docs_of(schema), kind });
+                Ok(Type::Named(name))
+            }
+            None => self.plain_type(schema, at, hint),
+        }
+    }
+
+    /// Types that need no definition of their own.
+    fn plain_type(&mut self, schema: &Schema, at: &str, hint: &str) -> Result<Type, Fault> {
+        Ok(match &schema.schema_kind {
+            SchemaKind::Type(SchemaType::String(string)) => match &string.format {
+                VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => Type::String,
+                _ => Type::String,
+            },
+            SchemaKind::Type(SchemaType::Integer(integer)) => Type::Integer(match integer.format {
+                VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => IntegerWidth::I32,
+                _ => IntegerWidth::I64,
+            }),
+            SchemaKind::Type(SchemaType::Number(number)) => Type::Float(match number.format {
+                VariantOrUnknownOrEmpty::Item(NumberFormat::Float) => FloatWidth::F32,
+                _ => FloatWidth::F64,
+            }),
+            SchemaKind::Type(SchemaType::Boolean(_)) => Type::Boolean,
+            SchemaKind::Type(SchemaType::Array(array)) => match &array.items {
+                Some(items) => Type::Array(Box::new(self.boxed_type_of(items, &pointer_push(at, "items"), &format!("{hint}Item"))?)),
+                None => Type::Array(Box::new(Type::Any)),
+            },
+            SchemaKind::Type(SchemaType::Object(object)) => {
+                self.map_type(object.additional_properties.as_ref(), &pointer_push(at, "additionalProperties"), hint)?
+            }
+            SchemaKind::AllOf { all_of } if all_of.len() == 1 => self.type_of(&all_of[0], &pointer_push(at, "allOf/0"), hint)?,
+            SchemaKind::AllOf { .. } => {
+                self.warn(at, "allOf of parts that are not all objects; taken as any JSON value");
+                Type::Any
+            }
+            SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => Type::Any,
+            SchemaKind::Not { .. } => {
+                self.warn(at, "`not` cannot be expressed as a Rust type; taken as any JSON value");
+                Type::Any
+            }
+            SchemaKind::Any(any) => self.any_schema_type(any, at, hint)?,
+        })
+    }
+
+    fn any_schema_type(&mut self, any: &AnySchema, at: &str, hint: &str) -> Result<Type, Fault> {
+        if any.all_of.len() == 1 && any.properties.is_empty() {
+            return self.type_of(&any.all_of[0], &pointer_push(at, "allOf/0"), hint);
+        }
+        if !any.all_of.is_empty() {
+            self.warn(at, "allOf of parts that are not all objects; taken as any JSON value");
+            return Ok(Type::Any);
+        }
+        if any.not.is_some() {
+            self.warn(at, "`not` cannot be expressed as a Rust type; taken as any JSON value");
+        }
+        Ok(match any.typ.as_deref() {
+            Some("string") => Type::String,
+            Some("integer") => Type::Integer(if any.format.as_deref() == Some("int32") { IntegerWidth::I32 } else { IntegerWidth::I64 }),
+            Some("number") => Type::Float(if any.format.as_deref() == Some("float") { FloatWidth::F32 } else { FloatWidth::F64 }),
+            Some("boolean") => Type::Boolean,
+            Some("array") => match &any.items {
+                Some(items) => Type::Array(Box::new(self.boxed_type_of(items, &pointer_push(at, "items"), &format!("{hint}Item"))?)),
+                None => Type::Array(Box::new(Type::Any)),
+            },
+            Some("object") => self.map_type(any.additional_properties.as_ref(), &pointer_push(at, "additionalProperties"), hint)?,
+            Some(other) => {
+                self.warn(at, format!("unknown type {other:?}; taken as any JSON value"));
+                Type::Any
+            }
+            None => Type::Any,
+        })
+    }
+
+    fn map_type(&mut self, additional: Option<&AdditionalProperties>, at: &str, hint: &str) -> Result<Type, Fault> {
+        Ok(match additional {
+            Some(AdditionalProperties::Schema(schema)) => Type::Map(Box::new(self.type_of(schema, at, &format!("{hint}Value"))?)),
+            Some(AdditionalProperties::Any(false)) | Some(AdditionalProperties::Any(true)) | None => Type::Map(Box::new(Type::Any)),
+        })
+    }
+
+    /// The object shape of a schema, `allOf` parts merged; `None` when it is not an object
+    /// with declared properties.
+    fn object_shape(&mut self, schema: &Schema, at: &str) -> Result<Option<ObjectShape>, Fault> {
+        let mut shape = ObjectShape::default();
+        let is_object = self.collect_shape(schema, at, &mut shape, 0)?;
+        Ok(if is_object && !shape.properties.is_empty() { Some(shape) } else { None })
+    }
+
+    /// Adds a schema's properties to `shape`; false when some part is not an object.
+    fn collect_shape(&mut self, schema: &Schema, at: &str, shape: &mut ObjectShape, depth: usize) -> Result<bool, Fault> {
+        if depth > MAX_DEPTH {
+            return Ok(false);
+        }
+        let (properties, required, additional, all_of) = match &schema.schema_kind {
+            SchemaKind::Type(SchemaType::Object(object)) => {
+                (&object.properties, &object.required, object.additional_properties.as_ref(), None)
+            }
+            SchemaKind::AllOf { all_of } => {
+                return self.collect_all_of(all_of, &pointer_push(at, "allOf"), shape, depth);
+            }
+            SchemaKind::Any(any) if any.one_of.is_empty() && any.any_of.is_empty() => {
+                let object_typed = any.typ.is_none() || any.typ.as_deref() == Some("object");
+                if !object_typed || (any.properties.is_empty() && any.all_of.is_empty()) {
+                    return Ok(false);
+                }
+                (&any.properties, &any.required, any.additional_properties.as_ref(), Some(&any.all_of))
+            }
+            _ => return Ok(false),
+        };
+        if let Some(all_of) = all_of.filter(|all_of| !all_of.is_empty()) {
+            if !self.collect_all_of(all_of, &pointer_push(at, "allOf"), shape, depth)? {
+                return Ok(false);
+            }
+        }
+        let properties_at = pointer_push(at, "properties");
+        for (name, property) in properties {
+            let property_at = pointer_push(&properties_at, name);
+            shape.properties.retain(|(existing, _, _)| existing != name);
+            shape.properties.push((name.clone(), unbox(property), property_at));
+        }
+        shape.required.extend(required.iter().cloned());
+        if additional.is_some() {
+            shape.additional = additional.cloned();
+            shape.additional_at = pointer_push(at, "additionalProperties");
+        }
+        Ok(true)
+    }
+
+    fn collect_all_of(&mut self, parts: &[ReferenceOr<Schema>], at: &str, shape: &mut ObjectShape, depth: usize) -> Result<bool, Fault> {
+        for (index, part) in parts.iter().enumerate() {
+            let part_at = pointer_push(at, &index.to_string());
+            let (schema, schema_at) = self.resolver.resolve(part, &part_at)?;
+            if !self.collect_shape(&schema, &schema_at, shape, depth + 1)? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    fn structure(&mut self, name: &str, shape: ObjectShape) -> Result<Struct, Fault> {
+        let mut field_names = NameSet::default();
+        let mut fields = Vec::new();
+        for (wire_name, schema, at) in &shape.properties {
+            let field = field_names.claim(&names::snake_name(wire_name, "field"));
+            let hint = format!("{name}{}", names::type_name(wire_name, "Field"));
+            let ty = self.type_of(schema, at, &hint)?;
+            let required = shape.required.contains(wire_name);
+            let docs = match schema {
+                ReferenceOr::Item(schema) => docs_of(schema),
+                ReferenceOr::Reference { .. } => None,
+            };
+            fields.push(Field { name: field, wire_name: wire_name.clone(), ty, required, docs });
+        }
+        let additional = match &shape.additional {
+            Some(AdditionalProperties::Schema(schema)) => {
+                Some(self.type_of(schema, &shape.additional_at, &format!("{name}Value"))?)
+            }
+            Some(AdditionalProperties::Any(true)) => Some(Type::Any),
+            Some(AdditionalProperties::Any(false)) | None => None,
+        };
+        let defaultable = fields.iter().all(|field| !field.required);
+        Ok(Struct { fields, additional, defaultable })
+    }
+
+    fn union(&mut self, name: &str, choices: &[ReferenceOr<Schema>], at: &str) -> Result<Option<Union>, Fault> {
+        let mut variant_names = NameSet::default();
+        let mut variants = Vec::new();
+        for (index, choice) in choices.iter().enumerate() {
+            let choice_at = pointer_push(at, &index.to_string());
+            let ty = self.type_of(choice, &choice_at, &format!("{name}Variant{index}"))?;
+            let candidate = match &ty {
+                Type::Named(named) => named.clone(),
+                other => describe(other),
+            };
+            variants.push(UnionVariant { name: variant_names.claim(&candidate), ty });
+        }
+        if variants.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(Union { variants }))
+    }
+}
+
+fn unbox(schema: &ReferenceOr<Box<Schema>>) -> ReferenceOr<Schema> {
+    match schema {
+        ReferenceOr::Reference { reference } => ReferenceOr::Reference { reference: reference.clone() },
+        ReferenceOr::Item(schema) => ReferenceOr::Item((**schema).clone()),
+    }
+}
+
+fn nullable(ty: Type) -> Type {
+    match ty {
+        Type::Nullable(_) | Type::Any => ty,
+        other => Type::Nullable(Box::new(other)),
+    }
+}
+
+/// A variant name for an unnamed type in a union.
+fn describe(ty: &Type) -> String {
+    match ty {
+        Type::Named(name) => name.clone(),
+        Type::String => "String".into(),
+        Type::Integer(_) => "Integer".into(),
+        Type::Float(_) => "Number".into(),
+        Type::Boolean => "Boolean".into(),
+        Type::Bytes => "Bytes".into(),
+        Type::Array(item) => format!("{}List", describe(item)),
+        Type::Map(_) => "Object".into(),
+        Type::Any => "Value".into(),
+        Type::Nullable(inner) | Type::Boxed(inner) => describe(inner),
+    }
+}
+
+/// The values of a string enum, when the schema is one.
+fn string_enum(schema: &Schema) -> Option<Vec<String>> {
+    let values: Vec<String> = match &schema.schema_kind {
+        SchemaKind::Type(SchemaType::String(string)) => string.enumeration.iter().flatten().cloned().collect(),
+        SchemaKind::Any(any) if any.typ.as_deref().is_none_or(|typ| typ == "string") && !any.enumeration.is_empty() => {
+            let strings: Vec<String> = any.enumeration.iter().filter_map(|value| value.as_str().map(str::to_owned)).collect();
+            if strings.len() != any.enumeration.iter().filter(|value| !value.is_null()).count() {
+                return None;
+            }
+            strings
+        }
+        _ => return None,
+    };
+    if values.is_empty() {
+        None
+    } else {
+        Some(values)
+    }
+}
+
+fn enum_variants(values: &[String]) -> Vec<EnumVariant> {
+    let mut variant_names = NameSet::default();
+    let mut seen = HashSet::new();
+    values
+        .iter()
+        .filter(|value| seen.insert((*value).clone()))
+        .map(|value| EnumVariant { name: variant_names.claim(&names::variant_name(value)), value: value.clone(), docs: None })
+        .collect()
+}
+
+/// Title and description, as rustdoc.
+pub fn docs_of(schema: &Schema) -> Option<String> {
+    let data = &schema.schema_data;
+    match (&data.title, &data.description) {
+        (Some(title), Some(description)) if title != description => Some(format!("{title}\n\n{description}")),
+        (_, Some(description)) => Some(description.clone()),
+        (Some(title), None) => Some(title.clone()),
+        (None, None) => None,
+    }
+}
