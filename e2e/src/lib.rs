@@ -1,0 +1,51 @@
+//! Helpers for the end-to-end tests: serving a router on an ephemeral loopback port, and
+//! sending raw requests that a generated client would never send.
+
+use apigen_runtime::server::axum::Router;
+use std::net::SocketAddr;
+
+/// Serves `router` on 127.0.0.1 with an ephemeral port; the server lives as long as the
+/// test's runtime.
+pub async fn serve(router: Router) -> SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
+    let address = listener.local_addr().expect("local address");
+    tokio::spawn(async move {
+        apigen_runtime::server::axum::serve(listener, router).await.expect("serve");
+    });
+    address
+}
+
+/// A raw response: status, content type and body parsed as JSON (null when not JSON).
+pub struct RawReply {
+    pub status: u16,
+    pub content_type: String,
+    pub body: serde_json::Value,
+}
+
+/// Sends a request by hand, for malformed requests.
+pub async fn send_raw(method: &str, url: &str, content_type: Option<&str>, body: &str) -> RawReply {
+    let client = reqwest::Client::new();
+    let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
+    let mut request = client.request(method, url).body(body.to_owned());
+    if let Some(content_type) = content_type {
+        request = request.header("content-type", content_type);
+    }
+    let response = request.send().await.expect("loopback request");
+    let status = response.status().as_u16();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let text = response.text().await.expect("body");
+    RawReply { status, content_type, body: serde_json::from_str(&text).unwrap_or(serde_json::Value::Null) }
+}
+
+/// Asserts a response is an RFC 9457 problem with the given status.
+pub fn assert_problem(reply: &RawReply, status: u16) {
+    assert_eq!(reply.status, status, "body: {}", reply.body);
+    assert_eq!(reply.content_type, "application/problem+json");
+    assert_eq!(reply.body["status"], status);
+    assert!(reply.body["title"].is_string() && reply.body["detail"].is_string(), "{}", reply.body);
+}
