@@ -8,10 +8,8 @@
 //! From a build script, as prost-build does:
 //!
 //! ```no_run
-//! // build.rs
-//! fn main() {
-//!     apigen::Builder::new("specs/auth.yaml").server(false).compile().unwrap();
-//! }
+//! // in build.rs, inside `fn main`:
+//! apigen::Builder::new("specs/auth.yaml").server(false).compile().unwrap();
 //! ```
 //!
 //! ```ignore

@@ -2,6 +2,7 @@
 //! rewritten into OpenAPI 3.0, and the result is deserialized into `openapiv3::OpenAPI`.
 //! The normalised JSON is kept beside it so that `$ref`s can be followed anywhere.
 
+mod locate;
 mod openapi31;
 mod parse;
 mod swagger2;
@@ -59,8 +60,10 @@ fn detect_version(document: &Value) -> Result<SourceVersion, Fault> {
 
 fn deserialize(document: &Value) -> Result<openapiv3::OpenAPI, Fault> {
     serde_path_to_error::deserialize(document).map_err(|error| {
-        let pointer = pointer_of(error.path());
-        Fault { location: Location::Pointer(pointer), message: error.inner().to_string() }
+        locate::deepest_fault(document).unwrap_or_else(|| Fault {
+            location: Location::Pointer(pointer_of(error.path())),
+            message: error.inner().to_string(),
+        })
     })
 }
 

@@ -26,7 +26,7 @@ pub fn build(loaded: &Loaded) -> Result<(Api, Vec<Fault>), Fault> {
     let mut defs = types.defs;
     box_recursive_fields(&mut defs);
 
-    let server_url = spec.servers.first().map(|server| expand_variables(server));
+    let server_url = spec.servers.first().map(expand_variables);
     let (default_server, base_path) = match &server_url {
         Some(url) if url.contains("://") => {
             let after_scheme = &url[url.find("://").map_or(0, |index| index + 3)..];

@@ -54,9 +54,9 @@ pub enum Error {
     /// No response arrived: connection refused or reset, timeout, TLS failure.
     Transport(reqwest::Error),
     /// The server answered with a status the spec does not document for this operation.
-    UnexpectedStatus(RawResponse),
+    UnexpectedStatus(Box<RawResponse>),
     /// A documented status whose body does not decode into the documented type.
-    Decode { response: RawResponse, message: String },
+    Decode { response: Box<RawResponse>, message: String },
 }
 
 impl Error {

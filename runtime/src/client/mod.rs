@@ -280,16 +280,16 @@ impl Response {
 
     /// The error for a status this operation does not document.
     pub fn unexpected(self) -> Error {
-        Error::UnexpectedStatus(self.into_raw())
+        Error::UnexpectedStatus(Box::new(self.into_raw()))
     }
 
     fn mismatch(self, message: String) -> Error {
-        Error::Decode { response: self.into_raw(), message }
+        Error::Decode { response: Box::new(self.into_raw()), message }
     }
 
     fn snapshot_mismatch(&self, message: String) -> Error {
         Error::Decode {
-            response: RawResponse { status: self.status, headers: self.headers.clone(), body: self.body.clone() },
+            response: Box::new(RawResponse { status: self.status, headers: self.headers.clone(), body: self.body.clone() }),
             message,
         }
     }

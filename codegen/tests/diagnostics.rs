@@ -1,0 +1,140 @@
+//! Bad specs give clear errors naming the file and where in it; never a panic.
+
+use apigen::{generate_text, Error, Location, Parts};
+use std::path::Path;
+
+const BOTH: Parts = Parts { client: true, server: true };
+
+fn error_of(text: &str, json: bool) -> Error {
+    match generate_text(text, json, Path::new("specs/x.yaml"), BOTH) {
+        Ok(_) => panic!("expected an error for:\n{text}"),
+        Err(error) => error,
+    }
+}
+
+#[test]
+fn a_missing_ref_target_names_the_pointer_of_the_ref() {
+    let error = error_of(
+        r##"
+openapi: 3.0.3
+info: {title: T, version: "1"}
+paths:
+  /auth/refresh:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema:
+              $ref: "#/components/schemas/Missing"
+      responses:
+        "200": {description: ok}
+"##,
+        false,
+    );
+    assert_eq!(
+        error.to_string(),
+        "specs/x.yaml: #/paths/~1auth~1refresh/post/requestBody/content/application~1json/schema: \
+         $ref target \"#/components/schemas/Missing\" does not exist"
+    );
+}
+
+#[test]
+fn a_path_parameter_not_in_the_template_is_an_error() {
+    let error = error_of(
+        r##"
+openapi: 3.0.3
+info: {title: T, version: "1"}
+paths:
+  /pets:
+    get:
+      parameters:
+        - {name: petId, in: path, required: true, schema: {type: string}}
+      responses:
+        "200": {description: ok}
+"##,
+        false,
+    );
+    assert_eq!(error.location, Location::Pointer("#/paths/~1pets/get/parameters/0".into()));
+    assert!(error.message.contains("petId"), "{error}");
+}
+
+#[test]
+fn invalid_yaml_gives_line_and_column() {
+    let error = error_of("openapi: 3.0.3\ninfo:\n  title: [unclosed\n", false);
+    assert!(matches!(error.location, Location::LineColumn(line, _) if line >= 3), "{error}");
+    assert!(error.to_string().starts_with("specs/x.yaml:"), "{error}");
+}
+
+#[test]
+fn invalid_json_gives_line_and_column() {
+    let error = error_of("{\n  \"openapi\": \"3.0.3\",\n  oops\n}", true);
+    assert_eq!(error.location, Location::LineColumn(3, 3));
+}
+
+#[test]
+fn an_unsupported_version_is_named() {
+    let error = error_of("openapi: 4.0.0\ninfo: {title: T, version: '1'}\npaths: {}\n", false);
+    assert_eq!(error.location, Location::Pointer("#/openapi".into()));
+    let error = error_of("info: {title: T}\n", false);
+    assert!(error.message.contains("not an OpenAPI document"), "{error}");
+}
+
+#[test]
+fn a_malformed_member_is_located() {
+    let error = error_of(
+        r##"
+openapi: 3.0.3
+info: {title: T, version: "1"}
+paths:
+  /a:
+    get:
+      parameters:
+        - {name: x, in: nowhere}
+      responses:
+        "200": {description: ok}
+"##,
+        false,
+    );
+    assert!(matches!(&error.location, Location::Pointer(pointer) if pointer.starts_with("#/paths/~1a/get/parameters")), "{error}");
+}
+
+#[test]
+fn a_ref_cycle_is_an_error_not_a_hang() {
+    let error = error_of(
+        r##"
+openapi: 3.0.3
+info: {title: T, version: "1"}
+paths:
+  /a:
+    $ref: "#/paths/~1b"
+  /b:
+    $ref: "#/paths/~1a"
+"##,
+        false,
+    );
+    assert!(error.message.contains("cycle"), "{error}");
+}
+
+#[test]
+fn reserved_headers_are_ignored_with_a_warning() {
+    let generated = generate_text(
+        r##"
+openapi: 3.0.3
+info: {title: T, version: "1"}
+paths:
+  /a:
+    get:
+      parameters:
+        - {name: Authorization, in: header, schema: {type: string}}
+      responses:
+        "200": {description: ok}
+"##,
+        false,
+        Path::new("specs/x.yaml"),
+        BOTH,
+    )
+    .unwrap();
+    let warnings: Vec<String> = generated.warnings().iter().map(ToString::to_string).collect();
+    assert_eq!(warnings.len(), 1);
+    assert!(warnings[0].starts_with("specs/x.yaml: #/paths/~1a/get/parameters/0: header parameter \"Authorization\" is ignored"), "{warnings:?}");
+}
