@@ -52,7 +52,12 @@ pub struct Warning {
     pub message: String,
 }
 
-fn write_located(f: &mut fmt::Formatter<'_>, file: &std::path::Path, location: &Location, message: &str) -> fmt::Result {
+fn write_located(
+    f: &mut fmt::Formatter<'_>,
+    file: &std::path::Path,
+    location: &Location,
+    message: &str,
+) -> fmt::Result {
     match location {
         Location::Pointer(pointer) => write!(f, "{}: {pointer}: {message}", file.display()),
         Location::LineColumn(line, column) => write!(f, "{}:{line}:{column}: {message}", file.display()),

@@ -5,7 +5,8 @@ use proc_macro2::TokenStream;
 /// Formats one file's tokens. A parse failure here is a generator bug, reported as an error
 /// naming the file rather than a panic.
 pub fn format(tokens: TokenStream) -> Result<String, String> {
-    let file: syn::File = syn::parse2(tokens).map_err(|error| format!("generated code does not parse ({error}); this is a bug in apigen"))?;
+    let file: syn::File = syn::parse2(tokens)
+        .map_err(|error| format!("generated code does not parse ({error}); this is a bug in apigen"))?;
     Ok(separate_items(&prettyplease::unparse(&file)))
 }
 
@@ -26,7 +27,8 @@ fn separate_items(text: &str) -> String {
             let after_imports = previous.starts_with("use ") && !line.starts_with("use ") && !line.starts_with("    ");
             let after_inner_docs = previous.starts_with("//!") && !line.starts_with("//!");
             let starts_item = trimmed.starts_with("///") || trimmed.starts_with("#[");
-            let after_declaration = previous.trim_end().ends_with(';') && indent(previous) == indent(line) && starts_item;
+            let after_declaration =
+                previous.trim_end().ends_with(';') && indent(previous) == indent(line) && starts_item;
             if (closes && !continues && !trimmed.is_empty()) || after_imports || after_inner_docs || after_declaration {
                 out.push('\n');
             }

@@ -86,7 +86,8 @@ impl Builder {
                 message: "OUT_DIR is not set: call compile() from a build script, or set out_dir()".to_owned(),
             })?,
         };
-        let stem = self.spec.file_stem().map_or_else(|| "api".to_owned(), |stem| stem.to_string_lossy().replace('-', "_"));
+        let stem =
+            self.spec.file_stem().map_or_else(|| "api".to_owned(), |stem| stem.to_string_lossy().replace('-', "_"));
         let path = out_dir.join(format!("{stem}.rs"));
         let text = generated.module_file()?;
         write_files(&out_dir, &[(PathBuf::from(format!("{stem}.rs")), text)], WriteMode::Write)

@@ -95,7 +95,10 @@ paths:
 "##,
         false,
     );
-    assert!(matches!(&error.location, Location::Pointer(pointer) if pointer.starts_with("#/paths/~1a/get/parameters")), "{error}");
+    assert!(
+        matches!(&error.location, Location::Pointer(pointer) if pointer.starts_with("#/paths/~1a/get/parameters")),
+        "{error}"
+    );
 }
 
 #[test]
@@ -136,5 +139,9 @@ paths:
     .unwrap();
     let warnings: Vec<String> = generated.warnings().iter().map(ToString::to_string).collect();
     assert_eq!(warnings.len(), 1);
-    assert!(warnings[0].starts_with("specs/x.yaml: #/paths/~1a/get/parameters/0: header parameter \"Authorization\" is ignored"), "{warnings:?}");
+    assert!(
+        warnings[0]
+            .starts_with("specs/x.yaml: #/paths/~1a/get/parameters/0: header parameter \"Authorization\" is ignored"),
+        "{warnings:?}"
+    );
 }

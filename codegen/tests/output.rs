@@ -19,7 +19,8 @@ fn crate_text(spec: &str) -> String {
 
 #[test]
 fn output_is_deterministic() {
-    let spec = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/auth-api-v2.yaml")).unwrap();
+    let spec =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/auth-api-v2.yaml")).unwrap();
     let first = crate_text(&spec);
     for _ in 0..3 {
         assert_eq!(crate_text(&spec), first);
@@ -66,7 +67,10 @@ definitions:
     assert!(text.contains("Ok(Vec<types::Pet>)"), "{text}");
     assert!(text.contains("http_request.form_body(body);"), "{text}");
     assert!(text.contains("pub nickname: Option<String>,"), "{text}");
-    assert!(text.contains(r#".route("/v2/pets", routing::get(handle_list_pets::<S>).post(handle_add_pet::<S>))"#), "{text}");
+    assert!(
+        text.contains(r#".route("/v2/pets", routing::get(handle_list_pets::<S>).post(handle_add_pet::<S>))"#),
+        "{text}"
+    );
 }
 
 #[test]
@@ -129,6 +133,9 @@ components:
     assert!(text.contains("pub self_: Option<String>,"), "{text}");
     assert!(text.contains("pub field_2fa: Option<bool>,"), "{text}");
     assert!(text.contains("pub next: Option<Box<Node>>,"), "{text}");
-    assert!(text.contains("Plus1,") && text.contains("Minus1,") && text.contains("InProgress,") && text.contains("Empty,"), "{text}");
+    assert!(
+        text.contains("Plus1,") && text.contains("Minus1,") && text.contains("InProgress,") && text.contains("Empty,"),
+        "{text}"
+    );
     assert!(text.contains("pub async fn new_2(&self)"), "{text}");
 }

@@ -32,12 +32,8 @@ pub async fn send_raw(method: &str, url: &str, content_type: Option<&str>, body:
     }
     let response = request.send().await.expect("loopback request");
     let status = response.status().as_u16();
-    let content_type = response
-        .headers()
-        .get("content-type")
-        .and_then(|value| value.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
+    let content_type =
+        response.headers().get("content-type").and_then(|value| value.to_str().ok()).unwrap_or_default().to_owned();
     let text = response.text().await.expect("body");
     RawReply { status, content_type, body: serde_json::from_str(&text).unwrap_or(serde_json::Value::Null) }
 }

@@ -16,7 +16,9 @@ impl Api for TokenRefreshView {
             Some(TokenRefresh { refresh, .. }) if refresh.starts_with("good") => {
                 Ok(RefreshCreateResponse::Ok(json!({ "access": format!("access-from-{refresh}") })))
             }
-            _ => Ok(RefreshCreateResponse::BadRequest(json!({ "detail": "Token is invalid or expired", "code": "token_not_valid" }))),
+            _ => Ok(RefreshCreateResponse::BadRequest(
+                json!({ "detail": "Token is invalid or expired", "code": "token_not_valid" }),
+            )),
         }
     }
 }
@@ -26,7 +28,9 @@ async fn both_documented_statuses_carry_any_json() {
     let address = serve(router(TokenRefreshView)).await;
     let client = Client::with_base_url(&format!("http://{address}"));
     assert_eq!(aisquare_studio::client::DEFAULT_BASE_URL, "https://api.example.com");
-    let request = |refresh: &str| RefreshCreateRequest { body: Some(TokenRefresh { access: "a".into(), refresh: refresh.into() }) };
+    let request = |refresh: &str| RefreshCreateRequest {
+        body: Some(TokenRefresh { access: "a".into(), refresh: refresh.into() }),
+    };
     assert_eq!(
         client.refresh_create(request("good-1")).await.unwrap(),
         RefreshCreateResponse::Ok(json!({ "access": "access-from-good-1" }))
@@ -35,5 +39,8 @@ async fn both_documented_statuses_carry_any_json() {
         RefreshCreateResponse::BadRequest(body) => assert_eq!(body["code"], "token_not_valid"),
         other => panic!("expected 400, got {other:?}"),
     }
-    assert!(matches!(client.refresh_create(RefreshCreateRequest::default()).await.unwrap(), RefreshCreateResponse::BadRequest(_)));
+    assert!(matches!(
+        client.refresh_create(RefreshCreateRequest::default()).await.unwrap(),
+        RefreshCreateResponse::BadRequest(_)
+    ));
 }

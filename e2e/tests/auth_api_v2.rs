@@ -3,7 +3,9 @@
 
 use apigen_runtime::client::Error;
 use apigen_runtime::server::HandlerError;
-use auth_api_v2::operations::{AuthTokenCreateRequest, AuthTokenCreateResponse, AuthTokenRefreshRequest, AuthTokenRefreshResponse};
+use auth_api_v2::operations::{
+    AuthTokenCreateRequest, AuthTokenCreateResponse, AuthTokenRefreshRequest, AuthTokenRefreshResponse,
+};
 use auth_api_v2::types::{AuthToken, AuthTokenRequest, AuthenticationError, RefreshTokenRequest, ValidationError};
 use auth_api_v2::{router, Api, Client};
 use e2e::{assert_problem, send_raw, serve};
@@ -27,7 +29,12 @@ impl TokenService {
         *issued += 1;
         let refresh_token = format!("refresh-{issued}");
         self.live_refresh_tokens.lock().unwrap().insert(refresh_token.clone());
-        AuthToken { access_token: format!("access-{issued}"), refresh_token, token_type: Some("Bearer".into()), expires_in: Some(300) }
+        AuthToken {
+            access_token: format!("access-{issued}"),
+            refresh_token,
+            token_type: Some("Bearer".into()),
+            expires_in: Some(300),
+        }
     }
 }
 
@@ -36,7 +43,10 @@ fn missing_body() -> ValidationError {
 }
 
 impl Api for TokenService {
-    async fn auth_token_create(&self, request: AuthTokenCreateRequest) -> Result<AuthTokenCreateResponse, HandlerError> {
+    async fn auth_token_create(
+        &self,
+        request: AuthTokenCreateRequest,
+    ) -> Result<AuthTokenCreateResponse, HandlerError> {
         let Some(credentials) = request.body else { return Ok(AuthTokenCreateResponse::BadRequest(missing_body())) };
         if credentials.api_key == "panic" {
             panic!("the implementation failed");
@@ -45,15 +55,22 @@ impl Api for TokenService {
             return Err(HandlerError::response((apigen_runtime::http::StatusCode::IM_A_TEAPOT, "short and stout")));
         }
         if credentials.api_key != API_KEY || credentials.api_secret != API_SECRET {
-            return Ok(AuthTokenCreateResponse::Unauthorized(AuthenticationError { detail: "unknown API user".into() }));
+            return Ok(AuthTokenCreateResponse::Unauthorized(AuthenticationError {
+                detail: "unknown API user".into(),
+            }));
         }
         Ok(AuthTokenCreateResponse::Created(self.issue()))
     }
 
-    async fn auth_token_refresh(&self, request: AuthTokenRefreshRequest) -> Result<AuthTokenRefreshResponse, HandlerError> {
+    async fn auth_token_refresh(
+        &self,
+        request: AuthTokenRefreshRequest,
+    ) -> Result<AuthTokenRefreshResponse, HandlerError> {
         let Some(body) = request.body else { return Ok(AuthTokenRefreshResponse::BadRequest(missing_body())) };
         if !self.live_refresh_tokens.lock().unwrap().remove(&body.refresh_token) {
-            return Ok(AuthTokenRefreshResponse::Unauthorized(AuthenticationError { detail: "refresh token is spent or unknown".into() }));
+            return Ok(AuthTokenRefreshResponse::Unauthorized(AuthenticationError {
+                detail: "refresh token is spent or unknown".into(),
+            }));
         }
         Ok(AuthTokenRefreshResponse::Created(self.issue()))
     }
@@ -72,12 +89,17 @@ fn credentials(key: &str, secret: &str) -> AuthTokenCreateRequest {
 #[tokio::test]
 async fn issues_and_rotates_token_pairs() {
     let (client, _) = start().await;
-    let AuthTokenCreateResponse::Created(first) = client.auth_token_create(credentials(API_KEY, API_SECRET)).await.unwrap() else {
+    let AuthTokenCreateResponse::Created(first) =
+        client.auth_token_create(credentials(API_KEY, API_SECRET)).await.unwrap()
+    else {
         panic!("expected 201");
     };
     assert_eq!(first.token_type.as_deref(), Some("Bearer"));
-    let refresh = |token: &str| AuthTokenRefreshRequest { body: Some(RefreshTokenRequest { refresh_token: token.into() }) };
-    let AuthTokenRefreshResponse::Created(second) = client.auth_token_refresh(refresh(&first.refresh_token)).await.unwrap() else {
+    let refresh =
+        |token: &str| AuthTokenRefreshRequest { body: Some(RefreshTokenRequest { refresh_token: token.into() }) };
+    let AuthTokenRefreshResponse::Created(second) =
+        client.auth_token_refresh(refresh(&first.refresh_token)).await.unwrap()
+    else {
         panic!("expected 201");
     };
     assert_ne!(second.access_token, first.access_token);
@@ -86,13 +108,19 @@ async fn issues_and_rotates_token_pairs() {
         AuthTokenRefreshResponse::Unauthorized(error) => assert_eq!(error.detail, "refresh token is spent or unknown"),
         other => panic!("expected 401, got {other:?}"),
     }
-    assert!(matches!(client.auth_token_refresh(AuthTokenRefreshRequest::default()).await.unwrap(), AuthTokenRefreshResponse::BadRequest(_)));
+    assert!(matches!(
+        client.auth_token_refresh(AuthTokenRefreshRequest::default()).await.unwrap(),
+        AuthTokenRefreshResponse::BadRequest(_)
+    ));
 }
 
 #[tokio::test]
 async fn every_documented_status_of_token_create() {
     let (client, _) = start().await;
-    assert!(matches!(client.auth_token_create(credentials(API_KEY, API_SECRET)).await.unwrap(), AuthTokenCreateResponse::Created(_)));
+    assert!(matches!(
+        client.auth_token_create(credentials(API_KEY, API_SECRET)).await.unwrap(),
+        AuthTokenCreateResponse::Created(_)
+    ));
     match client.auth_token_create(AuthTokenCreateRequest::default()).await.unwrap() {
         AuthTokenCreateResponse::BadRequest(error) => assert_eq!(error, missing_body()),
         other => panic!("expected 400, got {other:?}"),
@@ -117,9 +145,18 @@ async fn undocumented_status_is_a_typed_error_with_status_and_body() {
 #[tokio::test]
 async fn a_panic_in_the_implementation_is_a_500_and_the_server_goes_on() {
     let (client, base) = start().await;
-    let reply = send_raw("POST", &format!("{base}/auth/token"), Some("application/json"), r#"{"api_key":"panic","api_secret":""}"#).await;
+    let reply = send_raw(
+        "POST",
+        &format!("{base}/auth/token"),
+        Some("application/json"),
+        r#"{"api_key":"panic","api_secret":""}"#,
+    )
+    .await;
     assert_problem(&reply, 500);
-    assert!(matches!(client.auth_token_create(credentials(API_KEY, API_SECRET)).await.unwrap(), AuthTokenCreateResponse::Created(_)));
+    assert!(matches!(
+        client.auth_token_create(credentials(API_KEY, API_SECRET)).await.unwrap(),
+        AuthTokenCreateResponse::Created(_)
+    ));
 }
 
 #[tokio::test]
@@ -150,6 +187,12 @@ async fn malformed_requests_get_problem_responses() {
     let reply = send_raw("POST", &format!("{base}/auth/nowhere"), None, "").await;
     assert_problem(&reply, 404);
 
-    let reply = send_raw("POST", &format!("http://{}/auth/token", base.trim_start_matches("http://").split('/').next().unwrap()), None, "").await;
+    let reply = send_raw(
+        "POST",
+        &format!("http://{}/auth/token", base.trim_start_matches("http://").split('/').next().unwrap()),
+        None,
+        "",
+    )
+    .await;
     assert_problem(&reply, 404);
 }

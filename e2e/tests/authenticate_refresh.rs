@@ -2,7 +2,9 @@
 
 use apigen_runtime::client::Error;
 use apigen_runtime::server::HandlerError;
-use authenticate_refresh::operations::{RefreshAuthenticationTokenRequest, RefreshAuthenticationTokenResponse as Response};
+use authenticate_refresh::operations::{
+    RefreshAuthenticationTokenRequest, RefreshAuthenticationTokenResponse as Response,
+};
 use authenticate_refresh::types::{ApiError, ErrorResponse, JwtTokenResponse, RefreshTokenRequest};
 use authenticate_refresh::{router, Api, Client};
 use e2e::serve;
@@ -13,12 +15,20 @@ struct Authentication;
 
 fn error(code: &str, message: &str) -> ErrorResponse {
     ErrorResponse {
-        error: Some(ApiError { code: Some(code.into()), message: Some(message.into()), target: Some("refreshToken".into()), details: Some(vec![]) }),
+        error: Some(ApiError {
+            code: Some(code.into()),
+            message: Some(message.into()),
+            target: Some("refreshToken".into()),
+            details: Some(vec![]),
+        }),
     }
 }
 
 impl Api for Authentication {
-    async fn refresh_authentication_token(&self, request: RefreshAuthenticationTokenRequest) -> Result<Response, HandlerError> {
+    async fn refresh_authentication_token(
+        &self,
+        request: RefreshAuthenticationTokenRequest,
+    ) -> Result<Response, HandlerError> {
         let Some(user) = request.body.refresh_token.strip_prefix("refresh:") else {
             return Ok(Response::BadRequest(error("malformed", "not a refresh token")));
         };
@@ -66,7 +76,8 @@ async fn every_documented_status_is_typed() {
 #[tokio::test]
 async fn an_undecodable_body_is_a_typed_error_with_the_raw_response() {
     use apigen_runtime::server::axum::{routing::post, Router};
-    let app = Router::new().route("/api/v1/authenticate/refresh", post(|| async { (apigen_runtime::http::StatusCode::OK, "[1, 2]") }));
+    let app = Router::new()
+        .route("/api/v1/authenticate/refresh", post(|| async { (apigen_runtime::http::StatusCode::OK, "[1, 2]") }));
     let address = serve(app).await;
     let client = Client::with_base_url(&format!("http://{address}"));
     match client.refresh_authentication_token(refresh("refresh:ada")).await.unwrap_err() {

@@ -52,7 +52,13 @@ async fn every_documented_status_of_both_versions() {
         }),
         additional_properties: BTreeMap::new(),
     };
-    let v2 = vec![V2::Ok(ok), V2::BadRequest, V2::Unauthorized(envelope(401)), V2::Forbidden(envelope(403)), V2::InternalServerError];
+    let v2 = vec![
+        V2::Ok(ok),
+        V2::BadRequest,
+        V2::Unauthorized(envelope(401)),
+        V2::Forbidden(envelope(403)),
+        V2::InternalServerError,
+    ];
     let service = Scripted { v1: Mutex::new(v1.clone().into()), v2: Mutex::new(v2.clone().into()) };
 
     let seen = Arc::new(Mutex::new(Vec::new()));
@@ -60,7 +66,8 @@ async fn every_documented_status_of_both_versions() {
     let app = router(service).layer(axum::middleware::from_fn(move |request: Request, next: Next| {
         let recorder = recorder.clone();
         async move {
-            let header = request.headers().get("authorization").and_then(|value| value.to_str().ok()).map(str::to_owned);
+            let header =
+                request.headers().get("authorization").and_then(|value| value.to_str().ok()).map(str::to_owned);
             recorder.lock().unwrap().push(header);
             next.run(request).await
         }

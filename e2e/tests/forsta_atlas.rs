@@ -15,7 +15,10 @@ use std::sync::{Arc, Mutex};
 struct RefreshView;
 
 impl Api for RefreshView {
-    async fn api_token_refresh_create(&self, request: ApiTokenRefreshCreateRequest) -> Result<ApiTokenRefreshCreateResponse, HandlerError> {
+    async fn api_token_refresh_create(
+        &self,
+        request: ApiTokenRefreshCreateRequest,
+    ) -> Result<ApiTokenRefreshCreateResponse, HandlerError> {
         match request.body.token.strip_prefix("valid.") {
             Some(rest) => Ok(ApiTokenRefreshCreateResponse::Ok(Refresh { token: format!("valid.{rest}.refreshed") })),
             None => Ok(ApiTokenRefreshCreateResponse::BadRequest(ValidationErrors {

@@ -2,12 +2,7 @@
 
 /// The essence of a `Content-Type` value: type and subtype, lower-cased, parameters dropped.
 pub fn essence(content_type: &str) -> String {
-    content_type
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase()
+    content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase()
 }
 
 /// Whether a media type carries JSON: `application/json` and any `+json` structured suffix.

@@ -58,9 +58,7 @@ pub fn query_pairs(name: &str, value: &Value, style: Style) -> Vec<(String, Stri
             }
         }
         Value::Object(fields) => {
-            let fields = fields
-                .iter()
-                .filter_map(|(key, value)| Some((key.clone(), scalar_text(value)?)));
+            let fields = fields.iter().filter_map(|(key, value)| Some((key.clone(), scalar_text(value)?)));
             match style {
                 Style::DeepObject => fields.map(|(key, value)| (format!("{name}[{key}]"), value)).collect(),
                 Style::Form { explode: true } => fields.collect(),
@@ -89,11 +87,8 @@ pub fn simple_text(value: &Value, explode: bool) -> String {
 
 /// Percent-encodes one path segment: everything but RFC 3986 unreserved characters.
 pub fn encode_path_segment(text: &str) -> String {
-    const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
-        .remove(b'-')
-        .remove(b'.')
-        .remove(b'_')
-        .remove(b'~');
+    const SEGMENT: &percent_encoding::AsciiSet =
+        &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
     percent_encoding::utf8_percent_encode(text, SEGMENT).to_string()
 }
 

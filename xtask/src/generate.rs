@@ -15,7 +15,8 @@ fn parse(args: &[String]) -> Result<Options, String> {
     let mut options = Options { check: false, spec: None, out: None, name: None };
     let mut args = args.iter();
     while let Some(arg) = args.next() {
-        let mut value = |flag: &str| args.next().cloned().ok_or_else(|| format!("{flag} needs a value\n{}", super::USAGE));
+        let mut value =
+            |flag: &str| args.next().cloned().ok_or_else(|| format!("{flag} needs a value\n{}", super::USAGE));
         match arg.as_str() {
             "--check" => options.check = true,
             "--spec" => options.spec = Some(value("--spec")?.into()),
@@ -79,7 +80,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let mode = if options.check { WriteMode::Check } else { WriteMode::Write };
     let mut changed = Vec::new();
     for (job, files) in &outputs {
-        changed.extend(apigen::write_files(&job.dir, files, mode).map_err(|error| format!("{}: {error}", job.dir.display()))?);
+        changed.extend(
+            apigen::write_files(&job.dir, files, mode).map_err(|error| format!("{}: {error}", job.dir.display()))?,
+        );
         changed.extend(stray_files(&job.dir, files, mode)?);
     }
     if options.spec.is_none() {
@@ -102,7 +105,9 @@ fn seed_jobs(specs: &Path, generated: &Path) -> Result<Vec<Job>, String> {
     let mut paths: Vec<PathBuf> = entries
         .filter_map(Result::ok)
         .map(|entry| entry.path())
-        .filter(|path| matches!(path.extension().and_then(|extension| extension.to_str()), Some("yaml" | "yml" | "json")))
+        .filter(|path| {
+            matches!(path.extension().and_then(|extension| extension.to_str()), Some("yaml" | "yml" | "json"))
+        })
         .collect();
     paths.sort();
     Ok(paths

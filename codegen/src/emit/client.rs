@@ -2,7 +2,9 @@
 
 use super::operations::{body_enum_name, has_request, is_struct_variant, request_name, response_name};
 use super::tokens::{docs, ident, summary_and_description};
-use crate::model::{Api, Body, Content, MediaKind, Operation, Param, ParamLocation, ParamStyle, Response, SchemeKind, StatusMatch};
+use crate::model::{
+    Api, Body, Content, MediaKind, Operation, Param, ParamLocation, ParamStyle, Response, SchemeKind, StatusMatch,
+};
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
@@ -30,7 +32,10 @@ pub fn emit(api: &Api) -> TokenStream {
             SchemeKind::Bearer => " Sent as `Authorization: Bearer <token>`.".to_owned(),
             SchemeKind::Basic => " The credential is `user:password`, sent as HTTP basic auth.".to_owned(),
             SchemeKind::ApiKey { location, name } => {
-                format!(" Sent in the {} `{name}`; use [`Credential::with_prefix`] for values such as `JWT <token>`.", location.as_str())
+                format!(
+                    " Sent in the {} `{name}`; use [`Credential::with_prefix`] for values such as `JWT <token>`.",
+                    location.as_str()
+                )
             }
         };
         let title = format!(" Sets the credential of the `{name}` security scheme.");
@@ -76,7 +81,8 @@ pub fn emit(api: &Api) -> TokenStream {
     } else {
         format!(" It includes the base path `{}`.", api.base_path)
     };
-    let with_base_url_doc = format!(" A client for the server at `base_url` (`https://host{}`).{base_path_note}", api.base_path);
+    let with_base_url_doc =
+        format!(" A client for the server at `base_url` (`https://host{}`).{base_path_note}", api.base_path);
     let methods = api.operations.iter().map(operation_method);
     let op_imports: Vec<_> = api
         .operations
@@ -107,7 +113,8 @@ pub fn emit(api: &Api) -> TokenStream {
         let key_location = key_location.then(|| quote! { KeyLocation, });
         quote! { use apigen_runtime::client::{Credential, #key_location SchemeKind}; }
     });
-    let error_import = (!api.operations.is_empty()).then(|| quote! { use apigen_runtime::client::Error; use apigen_runtime::http::Method; });
+    let error_import = (!api.operations.is_empty())
+        .then(|| quote! { use apigen_runtime::client::Error; use apigen_runtime::http::Method; });
     let title = format!(" A client for the {} (version {}).", api.title, api.version);
     quote! {
         #op_import
@@ -166,7 +173,9 @@ fn path_expression(operation: &Operation) -> TokenStream {
         let Some(close) = rest[open..].find('}').map(|offset| open + offset) else { break };
         format.push_str(&rest[..open].replace('{', "{{").replace('}', "}}"));
         let name = &rest[open + 1..close];
-        if let Some(param) = operation.params.iter().find(|param| param.location == ParamLocation::Path && param.name == name) {
+        if let Some(param) =
+            operation.params.iter().find(|param| param.location == ParamLocation::Path && param.name == name)
+        {
             let field = ident(&param.field);
             format.push_str("{}");
             arguments.push(quote! { params::path_segment(&request.#field) });
@@ -306,7 +315,11 @@ fn response_match(operation: &Operation) -> TokenStream {
     if arms.is_empty() {
         return quote! { #status #fallback };
     }
-    let scrutinee = if uses_status { quote! { status } } else { quote! { response.status().as_u16() } };
+    let scrutinee = if uses_status {
+        quote! { status }
+    } else {
+        quote! { response.status().as_u16() }
+    };
     quote! {
         #status
         match #scrutinee {

@@ -32,4 +32,3 @@ pub fn emit(api: &Api, parts: Parts) -> Emitted {
         server: parts.server.then(|| server::emit(api)),
     }
 }
-

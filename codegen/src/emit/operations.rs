@@ -64,7 +64,11 @@ fn request_struct(operation: &Operation) -> TokenStream {
     let doc = format!(" Parameters and body of `{}`.", operation.name);
     let params = operation.params.iter().map(|param| {
         let field = ident(&param.field);
-        let ty = if param.required { rust_type(&param.ty, Scope::Elsewhere) } else { optional_type(&param.ty, Scope::Elsewhere) };
+        let ty = if param.required {
+            rust_type(&param.ty, Scope::Elsewhere)
+        } else {
+            optional_type(&param.ty, Scope::Elsewhere)
+        };
         let location = format!(" The {} parameter `{}`.", param.location.as_str(), param.name);
         let description = docs(param.docs.as_deref());
         let separator = param.docs.is_some().then(|| quote! { #[doc = ""] });
@@ -77,7 +81,11 @@ fn request_struct(operation: &Operation) -> TokenStream {
     });
     let body = operation.body.as_ref().map(|body| {
         let ty = body_type(operation, body);
-        let ty = if body.required { ty } else { quote! { Option<#ty> } };
+        let ty = if body.required {
+            ty
+        } else {
+            quote! { Option<#ty> }
+        };
         let doc = docs(body.docs.as_deref());
         quote! {
             #doc
@@ -104,7 +112,8 @@ fn request_struct(operation: &Operation) -> TokenStream {
             }
         }
     });
-    let defaultable = operation.params.iter().all(|param| !param.required) && operation.body.as_ref().is_none_or(|body| !body.required);
+    let defaultable = operation.params.iter().all(|param| !param.required)
+        && operation.body.as_ref().is_none_or(|body| !body.required);
     let default = defaultable.then(|| quote! { Default, });
     quote! {
         #[doc = #doc]

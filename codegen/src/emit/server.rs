@@ -205,8 +205,13 @@ fn body_expression(operation: &Operation, body: &Body) -> TokenStream {
                 let first = index;
                 index += content.accepted.len();
                 let last = index - 1;
-                let (first, last) = (proc_macro2::Literal::usize_unsuffixed(first), proc_macro2::Literal::usize_unsuffixed(last));
-                let pattern = if first.to_string() == last.to_string() { quote! { Some(#first) } } else { quote! { Some(#first..=#last) } };
+                let (first, last) =
+                    (proc_macro2::Literal::usize_unsuffixed(first), proc_macro2::Literal::usize_unsuffixed(last));
+                let pattern = if first.to_string() == last.to_string() {
+                    quote! { Some(#first) }
+                } else {
+                    quote! { Some(#first..=#last) }
+                };
                 arms.push(quote! { #pattern => Some(#enum_name::#variant(#decode)), });
             }
             quote! {

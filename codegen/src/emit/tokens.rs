@@ -22,7 +22,11 @@ pub fn docs(text: Option<&str>) -> TokenStream {
         let trimmed = line.trim_start();
         let line = if trimmed.starts_with("```") {
             in_fence = !in_fence;
-            if in_fence && trimmed.trim_end() == "```" { line.replacen("```", "```text", 1) } else { line.to_owned() }
+            if in_fence && trimmed.trim_end() == "```" {
+                line.replacen("```", "```text", 1)
+            } else {
+                line.to_owned()
+            }
         } else if !in_fence && line.starts_with("    ") {
             // Indented blocks are doctests too; keep the text but not the indentation.
             line.trim_start().to_owned()
@@ -38,7 +42,9 @@ pub fn docs(text: Option<&str>) -> TokenStream {
 /// Joins a summary and a description into one doc text.
 pub fn summary_and_description(summary: Option<&str>, description: Option<&str>) -> Option<String> {
     match (summary, description) {
-        (Some(summary), Some(description)) if summary.trim() != description.trim() => Some(format!("{summary}\n\n{description}")),
+        (Some(summary), Some(description)) if summary.trim() != description.trim() => {
+            Some(format!("{summary}\n\n{description}"))
+        }
         (Some(summary), _) => Some(summary.to_owned()),
         (None, Some(description)) => Some(description.to_owned()),
         (None, None) => None,

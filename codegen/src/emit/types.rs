@@ -86,10 +86,17 @@ fn structure(name: &proc_macro2::Ident, doc: &TokenStream, definition: &Struct) 
     });
     let additional = definition.additional.as_ref().map(|value| {
         let value = rust_type(value, Scope::Types);
-        let field_name = (1..)
-            .map(|index| if index == 1 { "additional_properties".to_owned() } else { format!("additional_properties_{index}") })
-            .find(|candidate| !definition.fields.iter().any(|field| &field.name == candidate))
-            .expect("an unbounded range always yields a free name");
+        let field_name =
+            (1..)
+                .map(|index| {
+                    if index == 1 {
+                        "additional_properties".to_owned()
+                    } else {
+                        format!("additional_properties_{index}")
+                    }
+                })
+                .find(|candidate| !definition.fields.iter().any(|field| &field.name == candidate))
+                .expect("an unbounded range always yields a free name");
         let field_name = ident(&field_name);
         quote! {
             /// Members beyond the declared ones.

@@ -29,7 +29,9 @@ fn operation_fault(operation: &Value, at: &str) -> Option<Fault> {
     if let Some(Value::Array(parameters)) = operation.get("parameters") {
         let parameters_at = pointer_push(at, "parameters");
         for (index, parameter) in parameters.iter().enumerate() {
-            if let Err(fault) = check::<ReferenceOr<Parameter>>(parameter, &pointer_push(&parameters_at, &index.to_string())) {
+            if let Err(fault) =
+                check::<ReferenceOr<Parameter>>(parameter, &pointer_push(&parameters_at, &index.to_string()))
+            {
                 return Some(fault);
             }
         }

@@ -53,7 +53,9 @@ fn detect_version(document: &Value) -> Result<SourceVersion, Fault> {
     match document.get("openapi").and_then(Value::as_str) {
         Some(version) if version.starts_with("3.0") => Ok(SourceVersion::OpenApi30),
         Some(version) if version.starts_with("3.1") => Ok(SourceVersion::OpenApi31),
-        Some(version) => Err(Fault::at("#/openapi", format!("unsupported OpenAPI version {version:?}; 3.0 and 3.1 are supported"))),
+        Some(version) => {
+            Err(Fault::at("#/openapi", format!("unsupported OpenAPI version {version:?}; 3.0 and 3.1 are supported")))
+        }
         None => Err(Fault::at("#", "neither `openapi` nor `swagger` is set: this is not an OpenAPI document")),
     }
 }

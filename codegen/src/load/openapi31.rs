@@ -9,7 +9,10 @@ pub fn downgrade(document: &mut Value, warnings: &mut Vec<Fault>) {
     let Some(root) = document.as_object_mut() else { return };
     root.insert("openapi".into(), json!("3.0.3"));
     if root.remove("webhooks").is_some() {
-        warnings.push(Fault::at("#/webhooks", "webhooks are not generated (they describe requests the API sends, not serves)"));
+        warnings.push(Fault::at(
+            "#/webhooks",
+            "webhooks are not generated (they describe requests the API sends, not serves)",
+        ));
     }
     root.entry("paths").or_insert_with(|| json!({}));
     if let Some(Value::Object(info)) = root.get_mut("info") {
@@ -107,13 +110,17 @@ fn downgrade_schema_keywords(object: &mut Map<String, Value>) {
     if object.get("contentEncoding").and_then(Value::as_str) == Some("base64") {
         object.insert("format".into(), json!("byte"));
     }
-    if object.contains_key("contentMediaType") && object.get("type").and_then(Value::as_str) == Some("string") && !object.contains_key("format") {
+    if object.contains_key("contentMediaType")
+        && object.get("type").and_then(Value::as_str) == Some("string")
+        && !object.contains_key("format")
+    {
         object.insert("format".into(), json!("binary"));
     }
 }
 
 fn is_null_schema(schema: &Value) -> bool {
-    schema.get("type").and_then(Value::as_str) == Some("null") || schema.get("nullable") == Some(&json!(true)) && schema.as_object().is_some_and(|object| object.len() == 1)
+    schema.get("type").and_then(Value::as_str) == Some("null")
+        || schema.get("nullable") == Some(&json!(true)) && schema.as_object().is_some_and(|object| object.len() == 1)
 }
 
 /// Boolean schemas (`true`: anything, `false`: nothing) where 3.0 expects a schema object.

@@ -52,9 +52,9 @@ fn to_json(value: serde_yaml::Value) -> Value {
         }
         serde_yaml::Value::String(text) => Value::String(text),
         serde_yaml::Value::Sequence(items) => Value::Array(items.into_iter().map(to_json).collect()),
-        serde_yaml::Value::Mapping(mapping) => {
-            Value::Object(mapping.into_iter().map(|(key, value)| (key_text(key), to_json(value))).collect::<Map<_, _>>())
-        }
+        serde_yaml::Value::Mapping(mapping) => Value::Object(
+            mapping.into_iter().map(|(key, value)| (key_text(key), to_json(value))).collect::<Map<_, _>>(),
+        ),
         serde_yaml::Value::Tagged(tagged) => to_json(tagged.value),
     }
 }

@@ -8,9 +8,23 @@ use crate::diagnostics::{pointer_push, Fault};
 use serde_json::{json, Map, Value};
 
 const PARAMETER_SCHEMA_KEYS: &[&str] = &[
-    "type", "format", "items", "enum", "default", "maximum", "minimum", "exclusiveMaximum",
-    "exclusiveMinimum", "maxLength", "minLength", "pattern", "maxItems", "minItems", "uniqueItems",
-    "multipleOf", "x-nullable",
+    "type",
+    "format",
+    "items",
+    "enum",
+    "default",
+    "maximum",
+    "minimum",
+    "exclusiveMaximum",
+    "exclusiveMinimum",
+    "maxLength",
+    "minLength",
+    "pattern",
+    "maxItems",
+    "minItems",
+    "uniqueItems",
+    "multipleOf",
+    "x-nullable",
 ];
 const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch"];
 
@@ -167,7 +181,8 @@ fn reference_name<'a>(parameter: &'a Value, prefix: &str) -> Option<&'a str> {
 fn is_body_like(parameter: &Value, body_parameters: &[String]) -> bool {
     match parameter.get("in").and_then(Value::as_str) {
         Some("body" | "formData") => true,
-        _ => reference_name(parameter, "#/parameters/").is_some_and(|name| body_parameters.iter().any(|body| body == name)),
+        _ => reference_name(parameter, "#/parameters/")
+            .is_some_and(|name| body_parameters.iter().any(|body| body == name)),
     }
 }
 
@@ -188,8 +203,10 @@ fn convert_operation(
     pointer: &str,
     warnings: &mut Vec<Fault>,
 ) {
-    let consumes = operation.remove("consumes").map(|value| media_list(Some(&value))).unwrap_or_else(|| global_consumes.to_vec());
-    let produces = operation.remove("produces").map(|value| media_list(Some(&value))).unwrap_or_else(|| global_produces.to_vec());
+    let consumes =
+        operation.remove("consumes").map(|value| media_list(Some(&value))).unwrap_or_else(|| global_consumes.to_vec());
+    let produces =
+        operation.remove("produces").map(|value| media_list(Some(&value))).unwrap_or_else(|| global_produces.to_vec());
     let own: Vec<Value> = take_array(operation, "parameters")
         .into_iter()
         .map(|parameter| inline_form_parameter(parameter, shared_form_parameters))
@@ -201,7 +218,8 @@ fn convert_operation(
             parameter.get("in").cloned().unwrap_or_default(),
         )
     };
-    let mut all: Vec<Value> = path_level.iter().filter(|shared| !own.iter().any(|mine| key(mine) == key(shared))).cloned().collect();
+    let mut all: Vec<Value> =
+        path_level.iter().filter(|shared| !own.iter().any(|mine| key(mine) == key(shared))).cloned().collect();
     all.extend(own);
 
     let mut plain = Vec::new();
@@ -213,7 +231,8 @@ fn convert_operation(
             Some("formData") => form_fields.push(parameter),
             _ => match reference_name(&parameter, "#/parameters/") {
                 Some(name) if body_parameters.iter().any(|body| body == name) => {
-                    operation.insert("requestBody".into(), json!({ "$ref": format!("#/components/requestBodies/{name}") }));
+                    operation
+                        .insert("requestBody".into(), json!({ "$ref": format!("#/components/requestBodies/{name}") }));
                 }
                 _ => plain.push(convert_parameter(parameter)),
             },
@@ -240,8 +259,10 @@ fn request_body(mut bodies: Vec<Value>, consumes: &[String], pointer: &str, warn
     }
     let body = bodies.swap_remove(0);
     let schema = body.get("schema").cloned().unwrap_or_else(|| json!({}));
-    let consumes: Vec<String> = if consumes.is_empty() { vec!["application/json".to_owned()] } else { consumes.to_vec() };
-    let content: Map<String, Value> = consumes.iter().map(|media| (media.clone(), json!({ "schema": schema }))).collect();
+    let consumes: Vec<String> =
+        if consumes.is_empty() { vec!["application/json".to_owned()] } else { consumes.to_vec() };
+    let content: Map<String, Value> =
+        consumes.iter().map(|media| (media.clone(), json!({ "schema": schema }))).collect();
     let mut out = json!({ "content": content, "required": body.get("required").cloned().unwrap_or(json!(false)) });
     if let Some(description) = body.get("description") {
         out["description"] = description.clone();
@@ -314,7 +335,9 @@ fn convert_parameter(parameter: Value) -> Value {
         Some("pipes") => ("pipeDelimited", false),
         Some(_) if location == "query" || location == "cookie" => ("form", false),
         Some(_) => ("simple", false),
-        None if fields.get("type").and_then(Value::as_str) == Some("array") && (location == "query" || location == "cookie") => {
+        None if fields.get("type").and_then(Value::as_str) == Some("array")
+            && (location == "query" || location == "cookie") =>
+        {
             ("form", false)
         }
         None => ("", false),
@@ -334,8 +357,10 @@ fn convert_response(response: Value, produces: &[String]) -> Value {
     let mut out = Map::new();
     out.insert("description".into(), fields.remove("description").unwrap_or_else(|| json!("")));
     if let Some(schema) = fields.remove("schema") {
-        let produces: Vec<String> = if produces.is_empty() { vec!["application/json".to_owned()] } else { produces.to_vec() };
-        let content: Map<String, Value> = produces.iter().map(|media| (media.clone(), json!({ "schema": schema }))).collect();
+        let produces: Vec<String> =
+            if produces.is_empty() { vec!["application/json".to_owned()] } else { produces.to_vec() };
+        let content: Map<String, Value> =
+            produces.iter().map(|media| (media.clone(), json!({ "schema": schema }))).collect();
         out.insert("content".into(), Value::Object(content));
     }
     if let Some(Value::Object(headers)) = fields.remove("headers") {
@@ -363,7 +388,9 @@ fn convert_security_scheme(scheme: Value) -> Value {
     let description = scheme.get("description").cloned();
     let mut out = match scheme.get("type").and_then(Value::as_str) {
         Some("basic") => json!({ "type": "http", "scheme": "basic" }),
-        Some("apiKey") => json!({ "type": "apiKey", "in": scheme.get("in").cloned().unwrap_or(json!("header")), "name": scheme.get("name").cloned().unwrap_or(json!("")) }),
+        Some("apiKey") => {
+            json!({ "type": "apiKey", "in": scheme.get("in").cloned().unwrap_or(json!("header")), "name": scheme.get("name").cloned().unwrap_or(json!("")) })
+        }
         Some("oauth2") => {
             let scopes = scheme.get("scopes").cloned().unwrap_or_else(|| json!({}));
             let authorization_url = scheme.get("authorizationUrl").cloned().unwrap_or(json!(""));
@@ -372,7 +399,9 @@ fn convert_security_scheme(scheme: Value) -> Value {
                 Some("implicit") => json!({ "implicit": { "authorizationUrl": authorization_url, "scopes": scopes } }),
                 Some("password") => json!({ "password": { "tokenUrl": token_url, "scopes": scopes } }),
                 Some("application") => json!({ "clientCredentials": { "tokenUrl": token_url, "scopes": scopes } }),
-                _ => json!({ "authorizationCode": { "authorizationUrl": authorization_url, "tokenUrl": token_url, "scopes": scopes } }),
+                _ => {
+                    json!({ "authorizationCode": { "authorizationUrl": authorization_url, "tokenUrl": token_url, "scopes": scopes } })
+                }
             };
             json!({ "type": "oauth2", "flows": flow })
         }

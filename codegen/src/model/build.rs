@@ -36,7 +36,8 @@ pub fn build(loaded: &Loaded) -> Result<(Api, Vec<Fault>), Fault> {
         Some(url) => (None, url.trim_end_matches('/').to_owned()),
         None => (None, String::new()),
     };
-    let base_path = if base_path.starts_with('/') || base_path.is_empty() { base_path } else { format!("/{base_path}") };
+    let base_path =
+        if base_path.starts_with('/') || base_path.is_empty() { base_path } else { format!("/{base_path}") };
     let api = Api {
         title: spec.info.title.clone(),
         version: spec.info.version.clone(),

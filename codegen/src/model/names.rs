@@ -5,17 +5,36 @@ use std::collections::HashSet;
 
 /// Words that are keywords in any edition: as fields they become raw identifiers.
 const KEYWORDS: &[&str] = &[
-    "as", "break", "const", "continue", "else", "enum", "extern", "false", "fn", "for", "if", "impl", "in",
-    "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "static", "struct", "trait", "true",
-    "type", "unsafe", "use", "where", "while", "async", "await", "dyn", "abstract", "become", "box", "do",
-    "final", "macro", "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen",
+    "as", "break", "const", "continue", "else", "enum", "extern", "false", "fn", "for", "if", "impl", "in", "let",
+    "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "static", "struct", "trait", "true", "type",
+    "unsafe", "use", "where", "while", "async", "await", "dyn", "abstract", "become", "box", "do", "final", "macro",
+    "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen",
 ];
 /// Keywords that cannot be raw identifiers.
 const NOT_RAW: &[&str] = &["self", "super", "crate", "_"];
 /// Type names generated code uses unqualified; a schema with one of these names is renamed.
 const RESERVED_TYPES: &[&str] = &[
-    "Option", "Some", "None", "Result", "Ok", "Err", "String", "Vec", "Box", "Self", "BTreeMap",
-    "Deserialize", "Serialize", "Default", "Clone", "Debug", "PartialEq", "Copy", "Eq", "Hash", "Bytes",
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "String",
+    "Vec",
+    "Box",
+    "Self",
+    "BTreeMap",
+    "Deserialize",
+    "Serialize",
+    "Default",
+    "Clone",
+    "Debug",
+    "PartialEq",
+    "Copy",
+    "Eq",
+    "Hash",
+    "Bytes",
 ];
 
 /// Spells out characters that carry meaning in enum values (`+1`, `-1`, `>=`) but that

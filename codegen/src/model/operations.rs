@@ -5,7 +5,10 @@ use super::names::{self, NameSet};
 use super::refs::Resolver;
 use super::schema::TypeBuilder;
 use super::security;
-use super::{Body, Content, MediaKind, Method, Operation, Param, ParamLocation, ParamStyle, Response, ResponseHeader, StatusMatch, Type};
+use super::{
+    Body, Content, MediaKind, Method, Operation, Param, ParamLocation, ParamStyle, Response, ResponseHeader,
+    StatusMatch, Type,
+};
 use crate::diagnostics::{pointer_push, Fault};
 use openapiv3::{Parameter, ParameterSchemaOrContent, PathItem, QueryStyle, ReferenceOr, StatusCode};
 
@@ -23,7 +26,12 @@ pub struct OperationsBuilder<'a, 'b> {
 
 impl<'a, 'b> OperationsBuilder<'a, 'b> {
     pub fn new(resolver: &'a Resolver<'a>, types: &'b mut TypeBuilder<'a>) -> Self {
-        OperationsBuilder { resolver, types, warnings: Vec::new(), method_names: NameSet::with_reserved(CLIENT_METHODS) }
+        OperationsBuilder {
+            resolver,
+            types,
+            warnings: Vec::new(),
+            method_names: NameSet::with_reserved(CLIENT_METHODS),
+        }
     }
 
     pub fn build(&mut self, spec: &openapiv3::OpenAPI) -> Result<Vec<Operation>, Fault> {
@@ -77,7 +85,11 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
             type_prefix,
             method,
             path: path.to_owned(),
-            summary: operation.summary.as_ref().map(|summary| summary.trim().to_owned()).filter(|summary| !summary.is_empty()),
+            summary: operation
+                .summary
+                .as_ref()
+                .map(|summary| summary.trim().to_owned())
+                .filter(|summary| !summary.is_empty()),
             description: operation.description.clone(),
             deprecated: operation.deprecated,
             params,
@@ -87,10 +99,20 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
         })
     }
 
-    fn params(&mut self, path: &str, item: &PathItem, operation: &openapiv3::Operation, prefix: &str, at: &str) -> Result<Vec<Param>, Fault> {
+    fn params(
+        &mut self,
+        path: &str,
+        item: &PathItem,
+        operation: &openapiv3::Operation,
+        prefix: &str,
+        at: &str,
+    ) -> Result<Vec<Param>, Fault> {
         // Operation parameters override path-level ones with the same name and location.
         let mut declared: Vec<(Parameter, String)> = Vec::new();
-        let sources = [(&item.parameters, at.rsplit_once('/').map_or(at, |(path_at, _)| path_at).to_owned()), (&operation.parameters, at.to_owned())];
+        let sources = [
+            (&item.parameters, at.rsplit_once('/').map_or(at, |(path_at, _)| path_at).to_owned()),
+            (&operation.parameters, at.to_owned()),
+        ];
         for (list, list_at) in sources {
             for (index, parameter) in list.iter().enumerate() {
                 let parameter_at = pointer_push(&pointer_push(&list_at, "parameters"), &index.to_string());
@@ -118,11 +140,18 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
                     };
                     (ParamLocation::Query, style, parameter_data.explode.unwrap_or(style == ParamStyle::Form))
                 }
-                Parameter::Header { parameter_data, .. } => (ParamLocation::Header, ParamStyle::Simple, parameter_data.explode.unwrap_or(false)),
-                Parameter::Path { parameter_data, .. } => (ParamLocation::Path, ParamStyle::Simple, parameter_data.explode.unwrap_or(false)),
-                Parameter::Cookie { parameter_data, .. } => (ParamLocation::Cookie, ParamStyle::Form, parameter_data.explode.unwrap_or(true)),
+                Parameter::Header { parameter_data, .. } => {
+                    (ParamLocation::Header, ParamStyle::Simple, parameter_data.explode.unwrap_or(false))
+                }
+                Parameter::Path { parameter_data, .. } => {
+                    (ParamLocation::Path, ParamStyle::Simple, parameter_data.explode.unwrap_or(false))
+                }
+                Parameter::Cookie { parameter_data, .. } => {
+                    (ParamLocation::Cookie, ParamStyle::Form, parameter_data.explode.unwrap_or(true))
+                }
             };
-            if location == ParamLocation::Header && RESERVED_HEADERS.contains(&data.name.to_ascii_lowercase().as_str()) {
+            if location == ParamLocation::Header && RESERVED_HEADERS.contains(&data.name.to_ascii_lowercase().as_str())
+            {
                 self.warnings.push(Fault::at(
                     parameter_at,
                     format!("header parameter {:?} is ignored, as OpenAPI requires: the HTTP layer or a security scheme sets it", data.name),
@@ -130,13 +159,19 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
                 continue;
             }
             if location == ParamLocation::Path && !template.contains(&data.name) {
-                return Err(Fault::at(parameter_at, format!("path parameter {:?} does not appear in the path template {path:?}", data.name)));
+                return Err(Fault::at(
+                    parameter_at,
+                    format!("path parameter {:?} does not appear in the path template {path:?}", data.name),
+                ));
             }
             let hint = format!("{prefix}{}", names::type_name(&data.name, "Param"));
             let ty = match &data.format {
-                ParameterSchemaOrContent::Schema(schema) => self.types.type_of(schema, &pointer_push(parameter_at, "schema"), &hint)?,
+                ParameterSchemaOrContent::Schema(schema) => {
+                    self.types.type_of(schema, &pointer_push(parameter_at, "schema"), &hint)?
+                }
                 ParameterSchemaOrContent::Content(_) => {
-                    self.warnings.push(Fault::at(parameter_at, "a parameter described by `content` is taken as a string"));
+                    self.warnings
+                        .push(Fault::at(parameter_at, "a parameter described by `content` is taken as a string"));
                     Type::String
                 }
             };
@@ -153,7 +188,10 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
         }
         for name in template {
             if !params.iter().any(|param| param.location == ParamLocation::Path && param.name == name) {
-                self.warnings.push(Fault::at(at, format!("path parameter {name:?} is in the template but not declared; taken as a string")));
+                self.warnings.push(Fault::at(
+                    at,
+                    format!("path parameter {name:?} is in the template but not declared; taken as a string"),
+                ));
                 params.push(Param {
                     field: fields.claim(&names::snake_name(&name, "param")),
                     name,
@@ -197,10 +235,19 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
         Ok(Body { required: body.required, docs: body.description.clone(), contents })
     }
 
-    fn content(&mut self, media_type: &str, media: &openapiv3::MediaType, hint: &str, at: &str) -> Result<Content, Fault> {
+    fn content(
+        &mut self,
+        media_type: &str,
+        media: &openapiv3::MediaType,
+        hint: &str,
+        at: &str,
+    ) -> Result<Content, Fault> {
         let mut kind = classify(media_type);
         if media_type.to_ascii_lowercase().starts_with("multipart/") {
-            self.warnings.push(Fault::at(at, "multipart bodies are passed as raw bytes (build and parse the multipart body yourself)"));
+            self.warnings.push(Fault::at(
+                at,
+                "multipart bodies are passed as raw bytes (build and parse the multipart body yourself)",
+            ));
             kind = MediaKind::Binary;
         }
         let ty = match kind {
@@ -244,7 +291,9 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
                 };
                 (status, response, pointer_push(at, &status_key(status)))
             })
-            .chain(responses.default.iter().map(|response| (StatusMatch::Default, response, pointer_push(at, "default"))));
+            .chain(
+                responses.default.iter().map(|response| (StatusMatch::Default, response, pointer_push(at, "default"))),
+            );
         for (status, response, response_at) in documented {
             let (response, response_at) = self.resolver.resolve(response, &response_at)?;
             let variant = variants.claim(&status_variant(status));
@@ -264,9 +313,11 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
                 let header_at = pointer_push(&pointer_push(&response_at, "headers"), name);
                 let (header, header_at) = self.resolver.resolve(header, &header_at)?;
                 let ty = match &header.format {
-                    ParameterSchemaOrContent::Schema(schema) => {
-                        self.types.type_of(schema, &pointer_push(&header_at, "schema"), &format!("{prefix}{variant}{}", names::type_name(name, "Header")))?
-                    }
+                    ParameterSchemaOrContent::Schema(schema) => self.types.type_of(
+                        schema,
+                        &pointer_push(&header_at, "schema"),
+                        &format!("{prefix}{variant}{}", names::type_name(name, "Header")),
+                    )?,
                     ParameterSchemaOrContent::Content(_) => Type::String,
                 };
                 headers.push(ResponseHeader {
@@ -312,7 +363,9 @@ fn kind_name(kind: MediaKind) -> &'static str {
 
 /// A response documents one body; where it lists several media types, JSON is the one the
 /// generated client asks for and decodes.
-fn pick_content(content: &indexmap::IndexMap<String, openapiv3::MediaType>) -> Option<(&String, &openapiv3::MediaType)> {
+fn pick_content(
+    content: &indexmap::IndexMap<String, openapiv3::MediaType>,
+) -> Option<(&String, &openapiv3::MediaType)> {
     content.iter().find(|(media_type, _)| classify(media_type) == MediaKind::Json).or_else(|| content.iter().next())
 }
 

@@ -81,7 +81,8 @@ fn components(edges: &[Vec<usize>]) -> Vec<usize> {
 }
 
 pub fn box_recursive_fields(defs: &mut [TypeDef]) {
-    let position: HashMap<String, usize> = defs.iter().enumerate().map(|(index, def)| (def.name.clone(), index)).collect();
+    let position: HashMap<String, usize> =
+        defs.iter().enumerate().map(|(index, def)| (def.name.clone(), index)).collect();
     let edges: Vec<Vec<usize>> = defs
         .iter_mut()
         .map(|def| {
@@ -97,10 +98,8 @@ pub fn box_recursive_fields(defs: &mut [TypeDef]) {
         for slot in slots(&mut def.kind) {
             let mut held = Vec::new();
             held_by_value(slot, &mut held);
-            let recursive = held
-                .iter()
-                .filter_map(|name| position.get(name))
-                .any(|&target| component[target] == component[index]);
+            let recursive =
+                held.iter().filter_map(|name| position.get(name)).any(|&target| component[target] == component[index]);
             if recursive {
                 box_slot(slot);
             }
@@ -123,9 +122,19 @@ mod tests {
     fn node(name: &str, fields: &[(&str, Type)]) -> TypeDef {
         let fields = fields
             .iter()
-            .map(|(field, ty)| Field { name: (*field).into(), wire_name: (*field).into(), ty: ty.clone(), required: true, docs: None })
+            .map(|(field, ty)| Field {
+                name: (*field).into(),
+                wire_name: (*field).into(),
+                ty: ty.clone(),
+                required: true,
+                docs: None,
+            })
             .collect();
-        TypeDef { name: name.into(), docs: None, kind: TypeDefKind::Struct(Struct { fields, additional: None, defaultable: false }) }
+        TypeDef {
+            name: name.into(),
+            docs: None,
+            kind: TypeDefKind::Struct(Struct { fields, additional: None, defaultable: false }),
+        }
     }
 
     fn field_type(def: &TypeDef, index: usize) -> &Type {
@@ -139,7 +148,13 @@ mod tests {
     fn boxes_cycles_only() {
         let named = |name: &str| Type::Named(name.into());
         let mut defs = vec![
-            node("Tree", &[("left", Type::Nullable(Box::new(named("Tree")))), ("children", Type::Array(Box::new(named("Tree"))))]),
+            node(
+                "Tree",
+                &[
+                    ("left", Type::Nullable(Box::new(named("Tree")))),
+                    ("children", Type::Array(Box::new(named("Tree")))),
+                ],
+            ),
             node("A", &[("b", named("B"))]),
             node("B", &[("a", Type::Nullable(Box::new(named("A")))), ("leaf", named("Leaf"))]),
             node("Leaf", &[]),

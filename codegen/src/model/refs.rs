@@ -76,7 +76,8 @@ mod tests {
 
     #[test]
     fn follows_chains_and_reports_missing_targets() {
-        let document = json!({"components": {"schemas": {"A": {"$ref": "#/components/schemas/B"}, "B": {"type": "string"}}}});
+        let document =
+            json!({"components": {"schemas": {"A": {"$ref": "#/components/schemas/B"}, "B": {"type": "string"}}}});
         let resolver = Resolver::new(&document);
         let item: ReferenceOr<openapiv3::Schema> = ReferenceOr::ref_("#/components/schemas/A");
         let (_, at) = resolver.resolve(&item, "#/x").unwrap();

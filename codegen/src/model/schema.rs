@@ -68,7 +68,10 @@ impl<'a> TypeBuilder<'a> {
     }
 
     /// Defines every component schema, in document order.
-    pub fn define_components(&mut self, schemas: &indexmap::IndexMap<String, ReferenceOr<Schema>>) -> Result<(), Fault> {
+    pub fn define_components(
+        &mut self,
+        schemas: &indexmap::IndexMap<String, ReferenceOr<Schema>>,
+    ) -> Result<(), Fault> {
         for (key, schema) in schemas {
             let at = pointer_push("#/components/schemas", key);
             let reference = format!("{COMPONENTS}{}", key.replace('~', "~0").replace('/', "~1"));
@@ -198,13 +201,19 @@ impl<'a> TypeBuilder<'a> {
             }),
             SchemaKind::Type(SchemaType::Boolean(_)) => Type::Boolean,
             SchemaKind::Type(SchemaType::Array(array)) => match &array.items {
-                Some(items) => Type::Array(Box::new(self.boxed_type_of(items, &pointer_push(at, "items"), &format!("{hint}Item"))?)),
+                Some(items) => Type::Array(Box::new(self.boxed_type_of(
+                    items,
+                    &pointer_push(at, "items"),
+                    &format!("{hint}Item"),
+                )?)),
                 None => Type::Array(Box::new(Type::Any)),
             },
             SchemaKind::Type(SchemaType::Object(object)) => {
                 self.map_type(object.additional_properties.as_ref(), &pointer_push(at, "additionalProperties"), hint)?
             }
-            SchemaKind::AllOf { all_of } if all_of.len() == 1 => self.type_of(&all_of[0], &pointer_push(at, "allOf/0"), hint)?,
+            SchemaKind::AllOf { all_of } if all_of.len() == 1 => {
+                self.type_of(&all_of[0], &pointer_push(at, "allOf/0"), hint)?
+            }
             SchemaKind::AllOf { .. } => {
                 self.warn(at, "allOf of parts that are not all objects; taken as any JSON value");
                 Type::Any
@@ -231,14 +240,26 @@ impl<'a> TypeBuilder<'a> {
         }
         Ok(match any.typ.as_deref() {
             Some("string") => Type::String,
-            Some("integer") => Type::Integer(if any.format.as_deref() == Some("int32") { IntegerWidth::I32 } else { IntegerWidth::I64 }),
-            Some("number") => Type::Float(if any.format.as_deref() == Some("float") { FloatWidth::F32 } else { FloatWidth::F64 }),
+            Some("integer") => Type::Integer(if any.format.as_deref() == Some("int32") {
+                IntegerWidth::I32
+            } else {
+                IntegerWidth::I64
+            }),
+            Some("number") => {
+                Type::Float(if any.format.as_deref() == Some("float") { FloatWidth::F32 } else { FloatWidth::F64 })
+            }
             Some("boolean") => Type::Boolean,
             Some("array") => match &any.items {
-                Some(items) => Type::Array(Box::new(self.boxed_type_of(items, &pointer_push(at, "items"), &format!("{hint}Item"))?)),
+                Some(items) => Type::Array(Box::new(self.boxed_type_of(
+                    items,
+                    &pointer_push(at, "items"),
+                    &format!("{hint}Item"),
+                )?)),
                 None => Type::Array(Box::new(Type::Any)),
             },
-            Some("object") => self.map_type(any.additional_properties.as_ref(), &pointer_push(at, "additionalProperties"), hint)?,
+            Some("object") => {
+                self.map_type(any.additional_properties.as_ref(), &pointer_push(at, "additionalProperties"), hint)?
+            }
             Some(other) => {
                 self.warn(at, format!("unknown type {other:?}; taken as any JSON value"));
                 Type::Any
@@ -249,8 +270,12 @@ impl<'a> TypeBuilder<'a> {
 
     fn map_type(&mut self, additional: Option<&AdditionalProperties>, at: &str, hint: &str) -> Result<Type, Fault> {
         Ok(match additional {
-            Some(AdditionalProperties::Schema(schema)) => Type::Map(Box::new(self.type_of(schema, at, &format!("{hint}Value"))?)),
-            Some(AdditionalProperties::Any(false)) | Some(AdditionalProperties::Any(true)) | None => Type::Map(Box::new(Type::Any)),
+            Some(AdditionalProperties::Schema(schema)) => {
+                Type::Map(Box::new(self.type_of(schema, at, &format!("{hint}Value"))?))
+            }
+            Some(AdditionalProperties::Any(false)) | Some(AdditionalProperties::Any(true)) | None => {
+                Type::Map(Box::new(Type::Any))
+            }
         })
     }
 
@@ -263,7 +288,13 @@ impl<'a> TypeBuilder<'a> {
     }
 
     /// Adds a schema's properties to `shape`; false when some part is not an object.
-    fn collect_shape(&mut self, schema: &Schema, at: &str, shape: &mut ObjectShape, depth: usize) -> Result<bool, Fault> {
+    fn collect_shape(
+        &mut self,
+        schema: &Schema,
+        at: &str,
+        shape: &mut ObjectShape,
+        depth: usize,
+    ) -> Result<bool, Fault> {
         if depth > MAX_DEPTH {
             return Ok(false);
         }
@@ -302,7 +333,13 @@ impl<'a> TypeBuilder<'a> {
         Ok(true)
     }
 
-    fn collect_all_of(&mut self, parts: &[ReferenceOr<Schema>], at: &str, shape: &mut ObjectShape, depth: usize) -> Result<bool, Fault> {
+    fn collect_all_of(
+        &mut self,
+        parts: &[ReferenceOr<Schema>],
+        at: &str,
+        shape: &mut ObjectShape,
+        depth: usize,
+    ) -> Result<bool, Fault> {
         for (index, part) in parts.iter().enumerate() {
             let part_at = pointer_push(at, &index.to_string());
             let (schema, schema_at) = self.resolver.resolve(part, &part_at)?;
@@ -392,7 +429,8 @@ fn string_enum(schema: &Schema) -> Option<Vec<String>> {
     let values: Vec<String> = match &schema.schema_kind {
         SchemaKind::Type(SchemaType::String(string)) => string.enumeration.iter().flatten().cloned().collect(),
         SchemaKind::Any(any) if any.typ.as_deref().is_none_or(|typ| typ == "string") && !any.enumeration.is_empty() => {
-            let strings: Vec<String> = any.enumeration.iter().filter_map(|value| value.as_str().map(str::to_owned)).collect();
+            let strings: Vec<String> =
+                any.enumeration.iter().filter_map(|value| value.as_str().map(str::to_owned)).collect();
             if strings.len() != any.enumeration.iter().filter(|value| !value.is_null()).count() {
                 return None;
             }
@@ -413,7 +451,11 @@ fn enum_variants(values: &[String]) -> Vec<EnumVariant> {
     values
         .iter()
         .filter(|value| seen.insert((*value).clone()))
-        .map(|value| EnumVariant { name: variant_names.claim(&names::variant_name(value)), value: value.clone(), docs: None })
+        .map(|value| EnumVariant {
+            name: variant_names.claim(&names::variant_name(value)),
+            value: value.clone(),
+            docs: None,
+        })
         .collect()
 }
 

@@ -6,7 +6,11 @@ use super::{ParamLocation, SchemeKind, SecurityScheme};
 use crate::diagnostics::{pointer_push, Fault};
 use openapiv3::{APIKeyLocation, SecurityRequirement};
 
-pub fn schemes(spec: &openapiv3::OpenAPI, resolver: &Resolver<'_>, warnings: &mut Vec<Fault>) -> Result<Vec<SecurityScheme>, Fault> {
+pub fn schemes(
+    spec: &openapiv3::OpenAPI,
+    resolver: &Resolver<'_>,
+    warnings: &mut Vec<Fault>,
+) -> Result<Vec<SecurityScheme>, Fault> {
     let Some(components) = &spec.components else { return Ok(Vec::new()) };
     let mut fields = NameSet::default();
     let mut out = Vec::new();
@@ -22,18 +26,22 @@ pub fn schemes(spec: &openapiv3::OpenAPI, resolver: &Resolver<'_>, warnings: &mu
                 };
                 (SchemeKind::ApiKey { location, name: key }, description)
             }
-            openapiv3::SecurityScheme::HTTP { scheme: http, description, .. } => match http.to_ascii_lowercase().as_str() {
-                "bearer" => (SchemeKind::Bearer, description),
-                "basic" => (SchemeKind::Basic, description),
-                other => {
-                    warnings.push(Fault::at(&at, format!("HTTP scheme {other:?} is not supported; its operations are sent without it")));
-                    continue;
+            openapiv3::SecurityScheme::HTTP { scheme: http, description, .. } => {
+                match http.to_ascii_lowercase().as_str() {
+                    "bearer" => (SchemeKind::Bearer, description),
+                    "basic" => (SchemeKind::Basic, description),
+                    other => {
+                        warnings.push(Fault::at(
+                            &at,
+                            format!("HTTP scheme {other:?} is not supported; its operations are sent without it"),
+                        ));
+                        continue;
+                    }
                 }
-            },
-            // Both hand the API an access token as a bearer credential.
-            openapiv3::SecurityScheme::OAuth2 { description, .. } | openapiv3::SecurityScheme::OpenIDConnect { description, .. } => {
-                (SchemeKind::Bearer, description)
             }
+            // Both hand the API an access token as a bearer credential.
+            openapiv3::SecurityScheme::OAuth2 { description, .. }
+            | openapiv3::SecurityScheme::OpenIDConnect { description, .. } => (SchemeKind::Bearer, description),
         };
         let field = fields.claim(&names::snake_name(name, "scheme"));
         out.push(SecurityScheme { name: name.clone(), field, kind, docs });

@@ -64,10 +64,7 @@ impl Credential {
 
 impl fmt::Debug for Credential {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Credential")
-            .field("secret", &"<redacted>")
-            .field("prefix", &self.prefix)
-            .finish()
+        f.debug_struct("Credential").field("secret", &"<redacted>").field("prefix", &self.prefix).finish()
     }
 }
 

@@ -79,12 +79,9 @@ impl fmt::Display for Error {
         match self {
             Error::InvalidRequest(message) => write!(f, "invalid request: {message}"),
             Error::Transport(error) => write!(f, "transport error: {error}"),
-            Error::UnexpectedStatus(response) => write!(
-                f,
-                "undocumented response status {}: {}",
-                response.status,
-                preview(&response.body)
-            ),
+            Error::UnexpectedStatus(response) => {
+                write!(f, "undocumented response status {}: {}", response.status, preview(&response.body))
+            }
             Error::Decode { response, message } => write!(
                 f,
                 "response with status {} does not match the spec: {message}: {}",

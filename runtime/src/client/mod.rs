@@ -32,12 +32,7 @@ pub struct Transport {
 impl Transport {
     /// A transport for `base_url` (the server URL, path included: `https://host/api/v2`).
     pub fn new(base_url: &str, http: reqwest::Client, schemes: &'static [SecurityScheme]) -> Self {
-        Transport {
-            base_url: base_url.trim_end_matches('/').into(),
-            http,
-            schemes,
-            credentials: Arc::default(),
-        }
+        Transport { base_url: base_url.trim_end_matches('/').into(), http, schemes, credentials: Arc::default() }
     }
 
     pub fn base_url(&self) -> &str {
@@ -86,8 +81,8 @@ impl Transport {
             }
         }
         let url = format!("{}{}", self.base_url, path);
-        let mut url = reqwest::Url::parse(&url)
-            .map_err(|error| Error::InvalidRequest(format!("URL {url:?}: {error}")))?;
+        let mut url =
+            reqwest::Url::parse(&url).map_err(|error| Error::InvalidRequest(format!("URL {url:?}: {error}")))?;
         if !query.is_empty() {
             url.query_pairs_mut().extend_pairs(&query);
         }
@@ -181,7 +176,8 @@ impl Request {
             if value.is_null() {
                 return Ok(());
             }
-            insert_header(&mut self.headers, name, &params::simple_text(&value, explode)).map_err(|error| error.to_string())
+            insert_header(&mut self.headers, name, &params::simple_text(&value, explode))
+                .map_err(|error| error.to_string())
         });
         if let Err(error) = result {
             self.fail(format!("header parameter {name:?}: {error}"));
@@ -289,7 +285,11 @@ impl Response {
 
     fn snapshot_mismatch(&self, message: String) -> Error {
         Error::Decode {
-            response: Box::new(RawResponse { status: self.status, headers: self.headers.clone(), body: self.body.clone() }),
+            response: Box::new(RawResponse {
+                status: self.status,
+                headers: self.headers.clone(),
+                body: self.body.clone(),
+            }),
             message,
         }
     }

@@ -77,7 +77,12 @@ impl RequestParts {
     }
 
     /// An array query parameter: repeated (`explode`) or split on `separator`.
-    pub fn query_list<T: DeserializeOwned>(&self, name: &str, explode: bool, separator: char) -> Result<Option<T>, Problem> {
+    pub fn query_list<T: DeserializeOwned>(
+        &self,
+        name: &str,
+        explode: bool,
+        separator: char,
+    ) -> Result<Option<T>, Problem> {
         let values: Vec<&str> = self.query_values(name).collect();
         if values.is_empty() {
             return Ok(None);

@@ -87,7 +87,8 @@ impl IntoResponse for HandlerError {
     fn into_response(self) -> Response {
         match self {
             HandlerError::Internal(_) => {
-                Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "the server failed to handle the request").into_response()
+                Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "the server failed to handle the request")
+                    .into_response()
             }
             HandlerError::Response(response) => response,
         }
