@@ -7,6 +7,9 @@ use openapiv3::{Header, Operation, Parameter, PathItem, ReferenceOr, RequestBody
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+/// Deserializes one member as `T`, locating the fault inside it.
+type Check = fn(&Value, &str) -> Result<(), Fault>;
+
 fn check<T: DeserializeOwned>(value: &Value, at: &str) -> Result<(), Fault> {
     serde_path_to_error::deserialize::<_, T>(value).map(|_| ()).map_err(|error| {
         let mut pointer = at.to_owned();
@@ -69,7 +72,7 @@ pub fn deepest_fault(document: &Value) -> Option<Fault> {
         }
     }
     let components = document.get("components").cloned().unwrap_or(Value::Null);
-    let sections: [(&str, fn(&Value, &str) -> Result<(), Fault>); 6] = [
+    let sections: [(&str, Check); 6] = [
         ("schemas", check::<ReferenceOr<Schema>>),
         ("parameters", check::<ReferenceOr<Parameter>>),
         ("requestBodies", check::<ReferenceOr<RequestBody>>),
