@@ -139,3 +139,32 @@ components:
     );
     assert!(text.contains("pub async fn new_2(&self)"), "{text}");
 }
+
+/// An inline `allOf` of a component inside that component once copied it level after level,
+/// exponentially (the homebox spec hung). Now it is the component itself, recursively.
+#[test]
+fn self_referencing_all_of_stays_linear() {
+    let text = crate_text(
+        r##"
+openapi: 3.0.3
+info: {title: T, version: "1"}
+paths: {}
+components:
+  schemas:
+    Tree:
+      type: object
+      properties:
+        left: {allOf: [{$ref: "#/components/schemas/Tree"}]}
+        right: {allOf: [{$ref: "#/components/schemas/Tree"}]}
+        extra:
+          type: object
+          properties:
+            inner: {allOf: [{$ref: "#/components/schemas/Tree"}], description: merged}
+"##,
+    );
+    assert!(text.contains("pub left: Option<Box<Tree>>,"), "{text}");
+    assert!(text.contains("pub right: Option<Box<Tree>>,"), "{text}");
+    assert!(text.contains("pub inner: Option<Box<Tree>>,"), "{text}");
+    // Tree, TreeExtra and the client: no copies.
+    assert_eq!(text.matches("pub struct").count(), 3, "{text}");
+}

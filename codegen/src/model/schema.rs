@@ -34,6 +34,10 @@ pub struct TypeBuilder<'a> {
     nullable_components: HashSet<String>,
     /// Non-component references already turned into types.
     resolved: HashMap<String, Type>,
+    /// Inline schemas already typed, by JSON pointer. A schema reached again (through an
+    /// `allOf` that merges a component's properties, say) reuses its type instead of
+    /// defining a copy, which keeps the output linear and self-references recursive.
+    inline_types: HashMap<String, Type>,
     pub defs: Vec<TypeDef>,
     pub warnings: Vec<Fault>,
     depth: usize,
@@ -61,6 +65,7 @@ impl<'a> TypeBuilder<'a> {
             components,
             nullable_components,
             resolved: HashMap::new(),
+            inline_types: HashMap::new(),
             defs: Vec::new(),
             warnings: Vec::new(),
             depth: 0,
@@ -131,6 +136,9 @@ impl<'a> TypeBuilder<'a> {
         match schema {
             ReferenceOr::Reference { reference } => self.reference(reference, at, hint),
             ReferenceOr::Item(schema) => {
+                if let Some(ty) = self.inline_types.get(at) {
+                    return Ok(ty.clone());
+                }
                 if self.depth >= MAX_DEPTH {
                     self.warn(at, "schema nests too deeply; taken as any JSON value");
                     return Ok(Type::Any);
@@ -139,7 +147,9 @@ impl<'a> TypeBuilder<'a> {
                 let result = self.inline(schema, at, hint);
                 self.depth -= 1;
                 let ty = result?;
-                Ok(if schema.schema_data.nullable { nullable(ty) } else { ty })
+                let ty = if schema.schema_data.nullable { nullable(ty) } else { ty };
+                self.inline_types.insert(at.to_owned(), ty.clone());
+                Ok(ty)
             }
         }
     }
@@ -166,6 +176,10 @@ impl<'a> TypeBuilder<'a> {
     }
 
     fn inline(&mut self, schema: &Schema, at: &str, hint: &str) -> Result<Type, Fault> {
+        // `allOf: [X]` with nothing beside it is X itself, not a copy of it.
+        if let Some(part) = single_all_of(schema) {
+            return self.type_of(part, &pointer_push(at, "allOf/0"), hint);
+        }
         // Peek without defining: only claim a name when the schema needs one.
         let needs_name = string_enum(schema).is_some()
             || self.object_shape(schema, at)?.is_some()
@@ -175,6 +189,7 @@ impl<'a> TypeBuilder<'a> {
             return self.plain_type(schema, at, hint);
         }
         let name = self.names.claim(&names::type_name(hint, "Type"));
+        self.inline_types.insert(at.to_owned(), Type::Named(name.clone()));
         match self.definition_kind(&name, schema, at)? {
             Some(kind) => {
                 self.defs.push(TypeDef { name: name.clone(), docs: docs_of(schema), kind });
@@ -391,6 +406,17 @@ impl<'a> TypeBuilder<'a> {
             return Ok(None);
         }
         Ok(Some(Union { variants }))
+    }
+}
+
+/// The one part of an `allOf` that has nothing else beside it.
+fn single_all_of(schema: &Schema) -> Option<&ReferenceOr<Schema>> {
+    match &schema.schema_kind {
+        SchemaKind::AllOf { all_of } if all_of.len() == 1 => all_of.first(),
+        SchemaKind::Any(any) if any.all_of.len() == 1 && any.properties.is_empty() && any.typ.as_deref().is_none_or(|typ| typ == "object") => {
+            any.all_of.first()
+        }
+        _ => None,
     }
 }
 
