@@ -1,17 +1,21 @@
-//! Project tasks: `cargo xtask generate [--check]`, `cargo xtask generate --spec FILE --out DIR [--name NAME]`.
+//! Project tasks: `cargo xtask generate`, `cargo xtask corpus`; `cargo xtask` alone lists them.
 
+mod corpus;
 mod generate;
 
 use std::process::ExitCode;
 
 const USAGE: &str = "usage:
   cargo xtask generate [--check]                          every spec in specs/ into generated/
-  cargo xtask generate --spec FILE --out DIR [--name N]   one spec into the crate at DIR";
+  cargo xtask generate --spec FILE --out DIR [--name N]   one spec into the crate at DIR
+  cargo xtask corpus [DIR] [--only TEXT]...               generate and cargo check every spec under DIR
+                                                          (default ../shared/corpus)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("generate") => generate::run(&args[1..]),
+        Some("corpus") => corpus::run(&args[1..]),
         _ => Err(USAGE.to_owned()),
     };
     match result {

@@ -80,7 +80,10 @@ pub fn rust_type(ty: &Type, scope: Scope) -> TokenStream {
         }
         Type::Map(value) => {
             let value = rust_type(value, scope);
-            quote! { BTreeMap<String, #value> }
+            match scope {
+                Scope::Types => quote! { BTreeMap<String, #value> },
+                Scope::Elsewhere => quote! { std::collections::BTreeMap<String, #value> },
+            }
         }
         Type::Any => quote! { serde_json::Value },
         Type::Nullable(inner) => {

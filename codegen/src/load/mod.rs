@@ -5,6 +5,7 @@
 mod locate;
 mod openapi31;
 mod parse;
+mod repair;
 mod swagger2;
 
 use crate::diagnostics::{Fault, Location};
@@ -39,6 +40,7 @@ pub fn load(text: &str, json: bool) -> Result<Loaded, Fault> {
         SourceVersion::OpenApi31 => openapi31::downgrade(&mut document, &mut warnings),
         SourceVersion::OpenApi30 => {}
     }
+    repair::repair(&mut document, &mut warnings);
     let spec = deserialize(&document)?;
     Ok(Loaded { spec, document, warnings })
 }

@@ -3,7 +3,7 @@
 
 use super::walk_objects;
 use crate::diagnostics::Fault;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 pub fn downgrade(document: &mut Value, warnings: &mut Vec<Fault>) {
     let Some(root) = document.as_object_mut() else { return };
@@ -22,7 +22,6 @@ pub fn downgrade(document: &mut Value, warnings: &mut Vec<Fault>) {
         }
     }
     lift_defs(document);
-    walk_objects(document, &mut downgrade_schema_keywords);
     replace_boolean_schemas(document);
 }
 
@@ -54,73 +53,6 @@ fn lift_defs(document: &mut Value) {
             }
         }
     });
-}
-
-fn downgrade_schema_keywords(object: &mut Map<String, Value>) {
-    // `type: [string, "null"]` is `type: string, nullable: true`; several non-null types are
-    // a choice between them.
-    if let Some(Value::Array(types)) = object.get("type").cloned() {
-        let nullable = types.iter().any(|kind| kind == "null");
-        let concrete: Vec<Value> = types.into_iter().filter(|kind| kind != "null").collect();
-        object.remove("type");
-        match concrete.as_slice() {
-            [] => {}
-            [single] => {
-                object.insert("type".into(), single.clone());
-            }
-            several => {
-                let choices = several.iter().map(|kind| json!({ "type": kind })).collect();
-                object.insert("anyOf".into(), Value::Array(choices));
-            }
-        }
-        if nullable {
-            object.insert("nullable".into(), json!(true));
-        }
-    }
-    if object.get("type").and_then(Value::as_str) == Some("null") {
-        object.remove("type");
-        object.insert("nullable".into(), json!(true));
-    }
-    // `anyOf: [X, {type: null}]` is X made nullable.
-    for keyword in ["anyOf", "oneOf"] {
-        if let Some(Value::Array(choices)) = object.get_mut(keyword) {
-            let before = choices.len();
-            choices.retain(|choice| !is_null_schema(choice));
-            if choices.len() < before {
-                object.insert("nullable".into(), json!(true));
-            }
-        }
-    }
-    if let Some(value) = object.remove("const") {
-        object.insert("enum".into(), json!([value]));
-    }
-    if let Some(Value::Array(examples)) = object.get("examples") {
-        let first = examples.first().cloned();
-        object.remove("examples");
-        if let Some(first) = first {
-            object.entry("example").or_insert(first);
-        }
-    }
-    for (exclusive, inclusive) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
-        if let Some(bound) = object.get(exclusive).filter(|bound| bound.is_number()).cloned() {
-            object.insert(inclusive.into(), bound);
-            object.insert(exclusive.into(), json!(true));
-        }
-    }
-    if object.get("contentEncoding").and_then(Value::as_str) == Some("base64") {
-        object.insert("format".into(), json!("byte"));
-    }
-    if object.contains_key("contentMediaType")
-        && object.get("type").and_then(Value::as_str) == Some("string")
-        && !object.contains_key("format")
-    {
-        object.insert("format".into(), json!("binary"));
-    }
-}
-
-fn is_null_schema(schema: &Value) -> bool {
-    schema.get("type").and_then(Value::as_str) == Some("null")
-        || schema.get("nullable") == Some(&json!(true)) && schema.as_object().is_some_and(|object| object.len() == 1)
 }
 
 /// Boolean schemas (`true`: anything, `false`: nothing) where 3.0 expects a schema object.

@@ -413,7 +413,11 @@ impl<'a> TypeBuilder<'a> {
 fn single_all_of(schema: &Schema) -> Option<&ReferenceOr<Schema>> {
     match &schema.schema_kind {
         SchemaKind::AllOf { all_of } if all_of.len() == 1 => all_of.first(),
-        SchemaKind::Any(any) if any.all_of.len() == 1 && any.properties.is_empty() && any.typ.as_deref().is_none_or(|typ| typ == "object") => {
+        SchemaKind::Any(any)
+            if any.all_of.len() == 1
+                && any.properties.is_empty()
+                && any.typ.as_deref().is_none_or(|typ| typ == "object") =>
+        {
             any.all_of.first()
         }
         _ => None,

@@ -1,0 +1,191 @@
+//! Leniency for what real specs write whatever version they claim: JSON Schema keywords of
+//! 3.1 in 2.0 and 3.0 documents, members the 3.0 model requires but specs omit, and
+//! constructs that cannot be typed, replaced by their nearest faithful fallback with a
+//! warning naming where.
+
+use super::walk_objects;
+use crate::diagnostics::{pointer_push, Fault};
+use serde_json::{json, Map, Value};
+
+const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+pub fn repair(document: &mut Value, warnings: &mut Vec<Fault>) {
+    normalise_path_templates(document, warnings);
+    complete_operations(document, warnings);
+    drop_unknown_security_schemes(document, warnings);
+    replace_tuple_items(document, "#", warnings);
+    walk_objects(document, &mut schema_keywords);
+}
+
+/// `{param*}`, `{+param}` and the like are RFC 6570 operators, not part of the name.
+fn normalise_path_templates(document: &mut Value, warnings: &mut Vec<Fault>) {
+    let Some(Value::Object(paths)) = document.get_mut("paths") else { return };
+    let renamed: Vec<(String, String)> = paths
+        .keys()
+        .filter_map(|path| {
+            let clean = strip_operators(path);
+            (clean != *path).then(|| (path.clone(), clean))
+        })
+        .collect();
+    for (from, to) in renamed {
+        if paths.contains_key(&to) {
+            continue;
+        }
+        if let Some(item) = paths.remove(&from) {
+            warnings.push(Fault::at(pointer_push("#/paths", &from), format!("path template operators dropped: {to}")));
+            paths.insert(to, item);
+        }
+    }
+}
+
+fn strip_operators(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut in_template = false;
+    for character in path.chars() {
+        match character {
+            '{' => in_template = true,
+            '}' => in_template = false,
+            '*' | '+' | '#' | ';' | '?' | '&' if in_template => continue,
+            '.' if in_template && out.ends_with('{') => continue,
+            _ => {}
+        }
+        out.push(character);
+    }
+    out
+}
+
+/// Operations without `responses` (optional in 3.1), responses without `description` or
+/// written as null.
+fn complete_operations(document: &mut Value, warnings: &mut Vec<Fault>) {
+    let Some(Value::Object(paths)) = document.get_mut("paths") else { return };
+    for (path, item) in paths.iter_mut() {
+        let Value::Object(item) = item else { continue };
+        for method in METHODS {
+            let Some(Value::Object(operation)) = item.get_mut(*method) else { continue };
+            let responses = operation.entry("responses").or_insert_with(|| json!({}));
+            let Value::Object(responses) = responses else { continue };
+            for (status, response) in responses.iter_mut() {
+                match response {
+                    Value::Null => {
+                        let at = pointer_push(
+                            &pointer_push(&pointer_push(&pointer_push("#/paths", path), method), "responses"),
+                            status,
+                        );
+                        warnings.push(Fault::at(at, "a null response is taken as one without a body"));
+                        *response = json!({ "description": "" });
+                    }
+                    Value::Object(response) if !response.contains_key("$ref") => {
+                        response.entry("description").or_insert_with(|| json!(""));
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+}
+
+fn drop_unknown_security_schemes(document: &mut Value, warnings: &mut Vec<Fault>) {
+    let Some(Value::Object(schemes)) = document.pointer_mut("/components/securitySchemes") else { return };
+    schemes.retain(|name, scheme| {
+        let known =
+            matches!(scheme.get("type").and_then(Value::as_str), Some("apiKey" | "http" | "oauth2" | "openIdConnect"))
+                || scheme.get("$ref").is_some();
+        if !known {
+            warnings.push(Fault::at(
+                pointer_push("#/components/securitySchemes", name),
+                "this security scheme type is not supported; operations are sent without it",
+            ));
+        }
+        known
+    });
+}
+
+/// `items: [A, B]` (a JSON Schema tuple) has no 3.0 form: its items are taken as any value.
+fn replace_tuple_items(value: &mut Value, at: &str, warnings: &mut Vec<Fault>) {
+    match value {
+        Value::Object(object) => {
+            if let Some(Value::Array(_)) = object.get("items") {
+                warnings.push(Fault::at(pointer_push(at, "items"), "tuple items are taken as any JSON value"));
+                object.insert("items".into(), json!({}));
+            }
+            for (key, child) in object.iter_mut() {
+                replace_tuple_items(child, &pointer_push(at, key), warnings);
+            }
+        }
+        Value::Array(items) => {
+            for (index, item) in items.iter_mut().enumerate() {
+                replace_tuple_items(item, &pointer_push(at, &index.to_string()), warnings);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// JSON Schema spellings that 3.0 writes differently: type arrays with `null`, `const`,
+/// `examples` lists, numeric exclusive bounds, base64 content.
+fn schema_keywords(object: &mut Map<String, Value>) {
+    // `type: [string, "null"]` is `type: string, nullable: true`; several non-null types are
+    // a choice between them.
+    if let Some(Value::Array(types)) = object.get("type").cloned() {
+        let nullable = types.iter().any(|kind| kind == "null");
+        let concrete: Vec<Value> = types.into_iter().filter(|kind| kind != "null").collect();
+        object.remove("type");
+        match concrete.as_slice() {
+            [] => {}
+            [single] => {
+                object.insert("type".into(), single.clone());
+            }
+            several => {
+                let choices = several.iter().map(|kind| json!({ "type": kind })).collect();
+                object.insert("anyOf".into(), Value::Array(choices));
+            }
+        }
+        if nullable {
+            object.insert("nullable".into(), json!(true));
+        }
+    }
+    if object.get("type").and_then(Value::as_str) == Some("null") {
+        object.remove("type");
+        object.insert("nullable".into(), json!(true));
+    }
+    // `anyOf: [X, {type: null}]` is X made nullable.
+    for keyword in ["anyOf", "oneOf"] {
+        if let Some(Value::Array(choices)) = object.get_mut(keyword) {
+            let before = choices.len();
+            choices.retain(|choice| !is_null_schema(choice));
+            if choices.len() < before {
+                object.insert("nullable".into(), json!(true));
+            }
+        }
+    }
+    if let Some(value) = object.remove("const") {
+        object.insert("enum".into(), json!([value]));
+    }
+    if let Some(Value::Array(examples)) = object.get("examples") {
+        let first = examples.first().cloned();
+        object.remove("examples");
+        if let Some(first) = first {
+            object.entry("example").or_insert(first);
+        }
+    }
+    for (exclusive, inclusive) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
+        if let Some(bound) = object.get(exclusive).filter(|bound| bound.is_number()).cloned() {
+            object.insert(inclusive.into(), bound);
+            object.insert(exclusive.into(), json!(true));
+        }
+    }
+    if object.get("contentEncoding").and_then(Value::as_str) == Some("base64") {
+        object.insert("format".into(), json!("byte"));
+    }
+    if object.contains_key("contentMediaType")
+        && object.get("type").and_then(Value::as_str) == Some("string")
+        && !object.contains_key("format")
+    {
+        object.insert("format".into(), json!("binary"));
+    }
+}
+
+fn is_null_schema(schema: &Value) -> bool {
+    schema.get("type").and_then(Value::as_str) == Some("null")
+        || schema.get("nullable") == Some(&json!(true)) && schema.as_object().is_some_and(|object| object.len() == 1)
+}

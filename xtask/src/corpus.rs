@@ -1,0 +1,229 @@
+//! `cargo xtask corpus [DIR] [--only TEXT]`: generates every spec under DIR (default
+//! `../shared/corpus`) into one scratch workspace, `cargo check`s them together (one target
+//! dir, so the runtime and dependencies build once), and prints a table and totals.
+//! Exits non-zero when any spec fails to generate, to compile, or compiles with warnings.
+
+use apigen::Builder;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+/// Longer than any spec should take; past it a spec counts as hung.
+const GENERATE_LIMIT: Duration = Duration::from_secs(60);
+
+enum Generation {
+    Ok { operations: usize, warnings: usize },
+    Failed(String),
+}
+
+struct Row {
+    spec: String,
+    version: String,
+    package: String,
+    generation: Generation,
+    seconds: f64,
+}
+
+fn spec_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
+    let entries = std::fs::read_dir(dir).map_err(|error| format!("{}: {error}", dir.display()))?;
+    for path in entries.filter_map(Result::ok).map(|entry| entry.path()) {
+        if path.is_dir() {
+            spec_files(&path, out)?;
+        } else if matches!(path.extension().and_then(|extension| extension.to_str()), Some("json" | "yaml" | "yml")) {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// A valid, unique-enough Cargo package name for a spec file.
+fn package_name(relative: &str) -> String {
+    let stem = relative.rsplit_once('.').map_or(relative, |(stem, _)| stem);
+    let name: String = stem
+        .chars()
+        .map(|character| if character.is_ascii_alphanumeric() { character.to_ascii_lowercase() } else { '-' })
+        .collect();
+    // Runs of separators collapse: `a--b` would make a crate name that is not snake case.
+    let words: Vec<&str> = name.split('-').filter(|word| !word.is_empty()).collect();
+    format!("corpus-{}", words.join("-"))
+}
+
+/// The version a spec declares, read without the generator (it may be the thing that fails).
+fn declared_version(text: &str) -> String {
+    for line in text.lines().take(50) {
+        let line = line.trim().trim_start_matches('{').trim();
+        for key in ["\"openapi\"", "openapi", "\"swagger\"", "swagger"] {
+            if let Some(rest) = line.strip_prefix(key).and_then(|rest| rest.trim_start().strip_prefix(':')) {
+                return rest.trim().trim_end_matches(',').trim_matches(|c| c == '"' || c == '\'').to_owned();
+            }
+        }
+    }
+    "?".to_owned()
+}
+
+fn generate(spec: PathBuf, crate_dir: PathBuf, package: String, runtime: String) -> (Generation, f64) {
+    let (sender, receiver) = mpsc::channel();
+    let start = Instant::now();
+    std::thread::spawn(move || {
+        let result = std::panic::catch_unwind(|| {
+            let generated = Builder::new(&spec).generate().map_err(|error| error.to_string())?;
+            let files = generated.crate_files(&package, &runtime).map_err(|error| error.to_string())?;
+            apigen::write_files(&crate_dir, &files, apigen::WriteMode::Write).map_err(|error| error.to_string())?;
+            Ok::<_, String>(Generation::Ok {
+                operations: generated.operation_count(),
+                warnings: generated.warnings().len(),
+            })
+        });
+        let _ = sender.send(result);
+    });
+    let generation = match receiver.recv_timeout(GENERATE_LIMIT) {
+        Ok(Ok(Ok(generation))) => generation,
+        Ok(Ok(Err(message))) => Generation::Failed(message),
+        Ok(Err(_)) => Generation::Failed("PANIC".to_owned()),
+        Err(_) => Generation::Failed(format!("HANG (no result in {}s)", GENERATE_LIMIT.as_secs())),
+    };
+    (generation, start.elapsed().as_secs_f64())
+}
+
+#[derive(Default)]
+struct Check {
+    errors: usize,
+    warnings: usize,
+    first_error: Option<String>,
+}
+
+/// Runs one `cargo check` over the scratch workspace; diagnostics by package name.
+fn cargo_check(scratch: &Path) -> Result<(BTreeMap<String, Check>, f64), String> {
+    let start = Instant::now();
+    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["check", "--workspace", "--keep-going", "--message-format=json", "--quiet"])
+        .current_dir(scratch)
+        .output()
+        .map_err(|error| format!("cargo check: {error}"))?;
+    let mut checks: BTreeMap<String, Check> = BTreeMap::new();
+    for line in String::from_utf8_lossy(&output.stdout).lines() {
+        let Ok(message) = serde_json::from_str::<serde_json::Value>(line) else { continue };
+        if message["reason"] != "compiler-message" {
+            continue;
+        }
+        // `path+file:///…/crates/corpus-x#corpus-x@0.1.0`, or `…/corpus-x#0.1.0`.
+        let id = message["package_id"].as_str().unwrap_or_default();
+        let package = id
+            .rsplit_once('#')
+            .map(|(path, name)| match name.split_once('@') {
+                Some((name, _)) => name.to_owned(),
+                None => path.rsplit('/').next().unwrap_or_default().to_owned(),
+            })
+            .unwrap_or_default();
+        let check = checks.entry(package).or_default();
+        match message["message"]["level"].as_str() {
+            Some("error") => {
+                check.errors += 1;
+                if check.first_error.is_none() {
+                    let rendered = message["message"]["rendered"].as_str().unwrap_or_default();
+                    check.first_error = Some(rendered.lines().take(3).collect::<Vec<_>>().join(" | "));
+                }
+            }
+            Some("warning") => check.warnings += 1,
+            _ => {}
+        }
+    }
+    Ok((checks, start.elapsed().as_secs_f64()))
+}
+
+pub fn run(args: &[String]) -> Result<(), String> {
+    let root = super::workspace_root();
+    let mut dir = root.join("../shared/corpus");
+    let mut only: Vec<String> = Vec::new();
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--only" => only.push(args.next().ok_or("--only needs a value")?.clone()),
+            other if !other.starts_with('-') => dir = PathBuf::from(other),
+            other => return Err(format!("unknown argument {other:?}\n{}", super::USAGE)),
+        }
+    }
+    let mut specs = Vec::new();
+    spec_files(&dir, &mut specs)?;
+    specs.sort();
+    specs.retain(|spec| only.is_empty() || only.iter().any(|text| spec.to_string_lossy().contains(text.as_str())));
+    if specs.is_empty() {
+        return Err(format!("no specs under {}", dir.display()));
+    }
+
+    let scratch = root.join("target/corpus");
+    let crates = scratch.join("crates");
+    if crates.exists() {
+        std::fs::remove_dir_all(&crates).map_err(|error| format!("{}: {error}", crates.display()))?;
+    }
+    std::fs::create_dir_all(&crates).map_err(|error| error.to_string())?;
+    std::fs::write(scratch.join("Cargo.toml"), "[workspace]\nresolver = \"2\"\nmembers = [\"crates/*\"]\n")
+        .map_err(|error| error.to_string())?;
+    let runtime =
+        std::fs::canonicalize(root.join("runtime")).map_err(|error| error.to_string())?.to_string_lossy().into_owned();
+
+    let mut rows = Vec::new();
+    for spec in &specs {
+        let relative = spec.strip_prefix(&dir).unwrap_or(spec).to_string_lossy().replace('\\', "/");
+        let text = std::fs::read_to_string(spec).unwrap_or_default();
+        let package = package_name(&relative);
+        let (generation, seconds) = generate(spec.clone(), crates.join(&package), package.clone(), runtime.clone());
+        rows.push(Row { spec: relative, version: declared_version(&text), package, generation, seconds });
+    }
+    let generated = rows.iter().filter(|row| matches!(row.generation, Generation::Ok { .. })).count();
+    eprintln!("generated {generated} of {} specs; cargo check…", rows.len());
+    let (checks, check_seconds) = if generated > 0 { cargo_check(&scratch)? } else { (BTreeMap::new(), 0.0) };
+
+    println!(
+        "{:<70} {:>7} {:>5} {:>9} {:>8} {:>5} {:>7}",
+        "spec", "version", "ops", "generate", "compile", "warn", "seconds"
+    );
+    let (mut clean, mut panics, mut notes) = (0, 0, Vec::new());
+    for row in &rows {
+        let (operations, generate_status, warnings) = match &row.generation {
+            Generation::Ok { operations, warnings } => (operations.to_string(), "ok", *warnings),
+            Generation::Failed(message) => {
+                if message.starts_with("PANIC") || message.starts_with("HANG") {
+                    panics += 1;
+                }
+                notes.push(format!("{}: {message}", row.spec));
+                ("-".into(), "FAIL", 0)
+            }
+        };
+        let compile_status = match (&row.generation, checks.get(&row.package)) {
+            (Generation::Failed(_), _) => "-",
+            (_, Some(check)) if check.errors > 0 => {
+                notes.push(format!("{}: {}", row.spec, check.first_error.clone().unwrap_or_default()));
+                "FAIL"
+            }
+            (_, Some(check)) if check.warnings > 0 => {
+                notes.push(format!("{}: {} compiler warnings", row.spec, check.warnings));
+                "warn"
+            }
+            _ => {
+                clean += 1;
+                "ok"
+            }
+        };
+        println!(
+            "{:<70} {:>7} {:>5} {:>9} {:>8} {:>5} {:>7.2}",
+            row.spec, row.version, operations, generate_status, compile_status, warnings, row.seconds
+        );
+    }
+    let total = rows.len();
+    println!(
+        "\n{total} specs: {generated} generated ({:.1}%), {clean} compile with no warnings ({:.1}%), {panics} panics or hangs; cargo check {check_seconds:.0}s",
+        100.0 * generated as f64 / total as f64,
+        100.0 * clean as f64 / total as f64,
+    );
+    for note in &notes {
+        println!("  {note}");
+    }
+    if clean == total {
+        Ok(())
+    } else {
+        Err(format!("{} of {total} specs did not generate and compile cleanly", total - clean))
+    }
+}
