@@ -168,3 +168,26 @@ components:
     // Tree, TreeExtra and the client: no copies.
     assert_eq!(text.matches("pub struct").count(), 3, "{text}");
 }
+
+/// Properties named like schema keywords (`properties`, `const`, `type`) stay properties.
+#[test]
+fn properties_named_like_keywords() {
+    let text = crate_text(
+        r##"
+openapi: 3.1.0
+info: {title: T, version: "1"}
+paths: {}
+components:
+  schemas:
+    Problem:
+      type: object
+      properties:
+        properties: {type: object, nullable: true}
+        const: {type: string}
+        type: {type: [integer, "null"]}
+"##,
+    );
+    assert!(text.contains("pub properties: Option<BTreeMap<String, serde_json::Value>>,"), "{text}");
+    assert!(text.contains("pub r#const: Option<String>,"), "{text}");
+    assert!(text.contains("pub r#type: Option<i64>,"), "{text}");
+}

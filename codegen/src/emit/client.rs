@@ -278,10 +278,15 @@ fn response_arm(operation: &Operation, response: &Response) -> (Option<TokenStre
             let decode = decode_body(content);
             quote! { body: #decode, }
         });
-        quote! {{
-            #( #headers )*
-            Ok(#enum_name::#variant { #status #body #( #header_fields, )* })
-        }}
+        let value = quote! { Ok(#enum_name::#variant { #status #body #( #header_fields, )* }) };
+        if headers.is_empty() {
+            value
+        } else {
+            quote! {{
+                #( #headers )*
+                #value
+            }}
+        }
     } else {
         match &response.content {
             Some(content) => {

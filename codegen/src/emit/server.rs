@@ -35,10 +35,12 @@ pub fn emit(api: &Api) -> TokenStream {
             use apigen_runtime::server::axum::extract::State;
             use apigen_runtime::server::axum::response::{IntoResponse, Response};
             use apigen_runtime::server::axum::routing;
-            use apigen_runtime::server::reply;
+            use apigen_runtime::server::HandlerError;
             use std::future::Future;
         }
     });
+    let has_responses = api.operations.iter().any(|operation| !operation.responses.is_empty());
+    let reply_import = has_responses.then(|| quote! { use apigen_runtime::server::reply; });
     let parser_imports = has_parsers.then(|| quote! { use apigen_runtime::server::{Problem, RequestParts}; });
     let title = format!(" The {} (version {}), as a service implements it.", api.title, api.version);
     let router_doc = if api.base_path.is_empty() {
@@ -49,8 +51,8 @@ pub fn emit(api: &Api) -> TokenStream {
     quote! {
         #op_import
         #handler_imports
+        #reply_import
         use apigen_runtime::server::axum::Router;
-        use apigen_runtime::server::HandlerError;
         #parser_imports
         use std::sync::Arc;
 

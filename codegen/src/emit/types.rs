@@ -12,7 +12,7 @@ pub fn emit(defs: &[TypeDef]) -> TokenStream {
             definition.additional.is_some() || definition.fields.iter().any(|field| uses_map(&field.ty))
         }
         TypeDefKind::Union(union) => union.variants.iter().any(|variant| uses_map(&variant.ty)),
-        TypeDefKind::Alias(ty) => uses_map(ty),
+        TypeDefKind::Alias(ty) | TypeDefKind::Newtype(ty) => uses_map(ty),
         TypeDefKind::Enum(_) => false,
     });
     let needs_serde = defs.iter().any(|def| !matches!(def.kind, TypeDefKind::Alias(_)));
@@ -56,6 +56,15 @@ fn definition(def: &TypeDef) -> TokenStream {
             quote! {
                 #doc
                 pub type #name = #ty;
+            }
+        }
+        TypeDefKind::Newtype(ty) => {
+            let ty = rust_type(ty, Scope::Types);
+            quote! {
+                #doc
+                #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+                #[serde(transparent)]
+                pub struct #name(pub #ty);
             }
         }
     }

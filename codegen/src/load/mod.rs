@@ -85,12 +85,24 @@ fn pointer_of(path: &serde_path_to_error::Path) -> String {
     pointer
 }
 
-/// Calls `visit` on every object in the document, depth first, children before parents.
+/// Keys whose value maps names to schemas: the map itself is not a schema, so a property
+/// named `const` or `properties` must not be read as a keyword.
+pub(crate) const SCHEMA_MAPS: &[&str] = &["properties", "patternProperties", "schemas", "definitions", "$defs"];
+
+/// Calls `visit` on every object in the document, depth first, children before parents,
+/// stepping over maps of named schemas (their entries are visited, the maps are not).
 pub(crate) fn walk_objects(value: &mut Value, visit: &mut dyn FnMut(&mut serde_json::Map<String, Value>)) {
     match value {
         Value::Object(map) => {
-            for child in map.values_mut() {
-                walk_objects(child, visit);
+            for (key, child) in map.iter_mut() {
+                match child {
+                    Value::Object(entries) if SCHEMA_MAPS.contains(&key.as_str()) => {
+                        for entry in entries.values_mut() {
+                            walk_objects(entry, visit);
+                        }
+                    }
+                    _ => walk_objects(child, visit),
+                }
             }
             visit(map);
         }

@@ -1,7 +1,7 @@
 //! OpenAPI 3.1 rewritten as 3.0, in place. 3.1 schemas are JSON Schema 2020-12; the keywords
 //! that 3.0 spells differently are translated, and what 3.0 cannot say is noted.
 
-use super::walk_objects;
+use super::{walk_objects, SCHEMA_MAPS};
 use crate::diagnostics::Fault;
 use serde_json::{json, Value};
 
@@ -57,7 +57,6 @@ fn lift_defs(document: &mut Value) {
 
 /// Boolean schemas (`true`: anything, `false`: nothing) where 3.0 expects a schema object.
 fn replace_boolean_schemas(value: &mut Value) {
-    const SCHEMA_MAPS: &[&str] = &["properties", "patternProperties", "schemas"];
     const SCHEMA_SLOTS: &[&str] = &["items", "not", "schema", "contains", "propertyNames"];
     const SCHEMA_LISTS: &[&str] = &["allOf", "anyOf", "oneOf", "prefixItems"];
     let boolean_schema = |slot: &mut Value| {
@@ -70,8 +69,12 @@ fn replace_boolean_schemas(value: &mut Value) {
             for (key, child) in object.iter_mut() {
                 if SCHEMA_MAPS.contains(&key.as_str()) {
                     if let Value::Object(entries) = child {
-                        entries.values_mut().for_each(boolean_schema);
+                        for entry in entries.values_mut() {
+                            boolean_schema(entry);
+                            replace_boolean_schemas(entry);
+                        }
                     }
+                    continue;
                 } else if SCHEMA_SLOTS.contains(&key.as_str()) {
                     boolean_schema(child);
                 } else if SCHEMA_LISTS.contains(&key.as_str()) {

@@ -78,6 +78,9 @@ pub enum TypeDefKind {
     Union(Union),
     /// A schema that is another type under this name.
     Alias(Type),
+    /// A schema that is another type, as a struct of its own: an alias cannot refer to
+    /// itself, so aliases on a cycle become newtypes.
+    Newtype(Type),
 }
 
 #[derive(Clone, Debug)]

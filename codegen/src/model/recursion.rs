@@ -19,7 +19,7 @@ fn slots(kind: &mut TypeDefKind) -> Vec<&mut Type> {
     match kind {
         TypeDefKind::Struct(definition) => definition.fields.iter_mut().map(|field| &mut field.ty).collect(),
         TypeDefKind::Union(union) => union.variants.iter_mut().map(|variant| &mut variant.ty).collect(),
-        TypeDefKind::Alias(ty) => vec![ty],
+        TypeDefKind::Alias(ty) | TypeDefKind::Newtype(ty) => vec![ty],
         TypeDefKind::Enum(_) => Vec::new(),
     }
 }
@@ -80,7 +80,49 @@ fn components(edges: &[Vec<usize>]) -> Vec<usize> {
     component
 }
 
+/// Every named type a type mentions, through collections too.
+fn mentioned(ty: &Type, out: &mut Vec<String>) {
+    match ty {
+        Type::Named(name) => out.push(name.clone()),
+        Type::Array(inner) | Type::Map(inner) | Type::Nullable(inner) | Type::Boxed(inner) => mentioned(inner, out),
+        _ => {}
+    }
+}
+
+/// Aliases that reach themselves through other aliases only (`type A = Vec<A>`) have no
+/// finite expansion; they become newtypes, which may refer to themselves.
+fn break_alias_cycles(defs: &mut [TypeDef]) {
+    let aliases: HashMap<String, usize> = defs
+        .iter()
+        .enumerate()
+        .filter(|(_, def)| matches!(def.kind, TypeDefKind::Alias(_)))
+        .map(|(index, def)| (def.name.clone(), index))
+        .collect();
+    let order: Vec<usize> = aliases.values().copied().collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+    let local: HashMap<usize, usize> = order.iter().enumerate().map(|(local, &global)| (global, local)).collect();
+    let edges: Vec<Vec<usize>> = order
+        .iter()
+        .map(|&global| {
+            let mut names = Vec::new();
+            if let TypeDefKind::Alias(ty) = &defs[global].kind {
+                mentioned(ty, &mut names);
+            }
+            names.iter().filter_map(|name| aliases.get(name)).map(|global| local[global]).collect()
+        })
+        .collect();
+    let component = components(&edges);
+    for (index, &global) in order.iter().enumerate() {
+        let cyclic = edges[index].iter().any(|&target| component[target] == component[index]);
+        if cyclic {
+            if let TypeDefKind::Alias(ty) = &defs[global].kind {
+                defs[global].kind = TypeDefKind::Newtype(ty.clone());
+            }
+        }
+    }
+}
+
 pub fn box_recursive_fields(defs: &mut [TypeDef]) {
+    break_alias_cycles(defs);
     let position: HashMap<String, usize> =
         defs.iter().enumerate().map(|(index, def)| (def.name.clone(), index)).collect();
     let edges: Vec<Vec<usize>> = defs
@@ -164,5 +206,19 @@ mod tests {
         assert_eq!(field_type(&defs[0], 1), &Type::Array(Box::new(named("Tree"))));
         assert_eq!(field_type(&defs[1], 0), &Type::Boxed(Box::new(named("B"))));
         assert_eq!(field_type(&defs[2], 1), &named("Leaf"));
+    }
+
+    #[test]
+    fn alias_cycles_become_newtypes() {
+        let alias = |name: &str, ty: Type| TypeDef { name: name.into(), docs: None, kind: TypeDefKind::Alias(ty) };
+        let mut defs = vec![
+            alias("Nested", Type::Array(Box::new(Type::Named("Nested".into())))),
+            alias("Id", Type::String),
+            alias("Ids", Type::Array(Box::new(Type::Named("Id".into())))),
+        ];
+        box_recursive_fields(&mut defs);
+        assert!(matches!(defs[0].kind, TypeDefKind::Newtype(_)));
+        assert!(matches!(defs[1].kind, TypeDefKind::Alias(_)));
+        assert!(matches!(defs[2].kind, TypeDefKind::Alias(_)));
     }
 }

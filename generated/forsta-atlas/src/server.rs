@@ -5,10 +5,10 @@ use super::operations::{ApiTokenRefreshCreateResponse, ApiTokenRefreshCreateRequ
 use apigen_runtime::server::axum::extract::State;
 use apigen_runtime::server::axum::response::{IntoResponse, Response};
 use apigen_runtime::server::axum::routing;
-use apigen_runtime::server::reply;
-use std::future::Future;
-use apigen_runtime::server::axum::Router;
 use apigen_runtime::server::HandlerError;
+use std::future::Future;
+use apigen_runtime::server::reply;
+use apigen_runtime::server::axum::Router;
 use apigen_runtime::server::{Problem, RequestParts};
 use std::sync::Arc;
 
