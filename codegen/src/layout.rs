@@ -1,16 +1,21 @@
 //! How generated modules are laid out on disk: as a crate of their own (`generated/`), or as
 //! one file of inline modules for `include!` from a build script.
 
-use crate::emit::Emitted;
+use crate::emit::{doc_lines, Emitted};
 use crate::format::format;
 use crate::model::Api;
 use proc_macro2::TokenStream;
 use quote::quote;
 use std::path::PathBuf;
 
-/// Lints that spec prose can trip in rustdoc text; the text is the spec's, kept as written.
-fn prose_lints() -> TokenStream {
-    quote! { #[allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)] }
+/// Lints that spec prose can trip in rustdoc text (the text is the spec's, kept as
+/// written), and deep types that schemas nest as they please.
+fn generated_lints() -> TokenStream {
+    quote! { #[allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, clippy::type_complexity)] }
+}
+
+fn generated_crate_lints() -> TokenStream {
+    quote! { #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, clippy::type_complexity)] }
 }
 
 struct Module {
@@ -66,7 +71,7 @@ fn generated_header(source: &str) -> String {
 
 /// One file of inline modules, for `include!(concat!(env!("OUT_DIR"), "/name.rs"))`.
 pub fn module_file(emitted: Emitted, source: &str) -> Result<String, String> {
-    let lints = prose_lints();
+    let lints = generated_lints();
     let items = modules(emitted).into_iter().map(|module| {
         let name = quote::format_ident!("{}", module.name);
         let doc = module.doc;
@@ -91,7 +96,7 @@ pub fn crate_files(
     package: &str,
     runtime_path: &str,
 ) -> Result<Vec<(PathBuf, String)>, String> {
-    let lints = prose_lints();
+    let lints = generated_crate_lints();
     let modules = modules(emitted);
     let mut files = Vec::new();
     let declarations = modules.iter().map(|module| {
@@ -99,7 +104,6 @@ pub fn crate_files(
         let cfg = module.feature.map(|feature| quote! { #[cfg(feature = #feature)] });
         quote! {
             #cfg
-            #lints
             pub mod #name;
         }
     });
@@ -107,10 +111,10 @@ pub fn crate_files(
     let has_server = modules.iter().any(|module| module.name == "server");
     let client_export = has_client.then(|| quote! { #[cfg(feature = "client")] pub use client::Client; });
     let server_export = has_server.then(|| quote! { #[cfg(feature = "server")] pub use server::{router, Api}; });
-    let crate_doc: Vec<String> =
-        crate_docs(api, source).lines().map(|line| format!(" {line}").trim_end().to_owned()).collect();
+    let crate_doc = doc_lines(&crate_docs(api, source));
     let lib = quote! {
         #( #![doc = #crate_doc] )*
+        #lints
         #( #declarations )*
         #client_export
         #server_export

@@ -1,4 +1,4 @@
-//! `cargo xtask corpus [DIR] [--only TEXT]`: generates every spec under DIR (default
+//! `cargo xtask corpus [DIR] [--only TEXT]... [--clippy]`: generates every spec under DIR (default
 //! `../shared/corpus`) into one scratch workspace, `cargo check`s them together (one target
 //! dir, so the runtime and dependencies build once), and prints a table and totals.
 //! Exits non-zero when any spec fails to generate, to compile, or compiles with warnings.
@@ -94,11 +94,13 @@ struct Check {
     first_error: Option<String>,
 }
 
-/// Runs one `cargo check` over the scratch workspace; diagnostics by package name.
-fn cargo_check(scratch: &Path) -> Result<(BTreeMap<String, Check>, f64), String> {
+/// Runs one `cargo check` (or `cargo clippy`) over the scratch workspace; diagnostics by
+/// package name.
+fn cargo_check(scratch: &Path, clippy: bool) -> Result<(BTreeMap<String, Check>, f64), String> {
     let start = Instant::now();
+    let command = if clippy { "clippy" } else { "check" };
     let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(["check", "--workspace", "--keep-going", "--message-format=json", "--quiet"])
+        .args([command, "--workspace", "--keep-going", "--message-format=json", "--quiet"])
         .current_dir(scratch)
         .output()
         .map_err(|error| format!("cargo check: {error}"))?;
@@ -137,10 +139,12 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let root = super::workspace_root();
     let mut dir = root.join("../shared/corpus");
     let mut only: Vec<String> = Vec::new();
+    let mut clippy = false;
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--only" => only.push(args.next().ok_or("--only needs a value")?.clone()),
+            "--clippy" => clippy = true,
             other if !other.starts_with('-') => dir = PathBuf::from(other),
             other => return Err(format!("unknown argument {other:?}\n{}", super::USAGE)),
         }
@@ -173,8 +177,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
         rows.push(Row { spec: relative, version: declared_version(&text), package, generation, seconds });
     }
     let generated = rows.iter().filter(|row| matches!(row.generation, Generation::Ok { .. })).count();
-    eprintln!("generated {generated} of {} specs; cargo check…", rows.len());
-    let (checks, check_seconds) = if generated > 0 { cargo_check(&scratch)? } else { (BTreeMap::new(), 0.0) };
+    eprintln!("generated {generated} of {} specs; cargo {}…", rows.len(), if clippy { "clippy" } else { "check" });
+    let (checks, check_seconds) = if generated > 0 { cargo_check(&scratch, clippy)? } else { (BTreeMap::new(), 0.0) };
 
     println!(
         "{:<70} {:>7} {:>5} {:>9} {:>8} {:>5} {:>7}",

@@ -8,8 +8,8 @@ use std::process::ExitCode;
 const USAGE: &str = "usage:
   cargo xtask generate [--check]                          every spec in specs/ into generated/
   cargo xtask generate --spec FILE --out DIR [--name N]   one spec into the crate at DIR
-  cargo xtask corpus [DIR] [--only TEXT]...               generate and cargo check every spec under DIR
-                                                          (default ../shared/corpus)";
+  cargo xtask corpus [DIR] [--only TEXT]... [--clippy]    generate and cargo check (or clippy) every spec
+                                                          under DIR (default ../shared/corpus)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

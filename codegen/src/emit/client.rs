@@ -108,19 +108,28 @@ pub fn emit(api: &Api) -> TokenStream {
         (false, true) => Some(quote! { use apigen_runtime::params::Style; }),
         (false, false) => None,
     };
-    let scheme_import = has_schemes.then(|| {
-        let key_location = api.security_schemes.iter().any(|scheme| matches!(scheme.kind, SchemeKind::ApiKey { .. }));
-        let key_location = key_location.then(|| quote! { KeyLocation, });
-        quote! { use apigen_runtime::client::{Credential, #key_location SchemeKind}; }
-    });
-    let error_import = (!api.operations.is_empty())
-        .then(|| quote! { use apigen_runtime::client::Error; use apigen_runtime::http::Method; });
+    // One import of the runtime's client items, alphabetical as rustfmt would order them.
+    let has_operations = !api.operations.is_empty();
+    let has_api_keys = api.security_schemes.iter().any(|scheme| matches!(scheme.kind, SchemeKind::ApiKey { .. }));
+    let client_items: Vec<proc_macro2::Ident> = [
+        ("Credential", has_schemes),
+        ("Error", has_operations),
+        ("KeyLocation", has_api_keys),
+        ("SchemeKind", has_schemes),
+        ("SecurityScheme", true),
+        ("Transport", true),
+        ("reqwest", true),
+    ]
+    .into_iter()
+    .filter(|(_, used)| *used)
+    .map(|(name, _)| format_ident!("{}", name))
+    .collect();
+    let method_import = has_operations.then(|| quote! { use apigen_runtime::http::Method; });
     let title = format!(" A client for the {} (version {}).", api.title, api.version);
     quote! {
         #op_import
-        #error_import
-        #scheme_import
-        use apigen_runtime::client::{reqwest, SecurityScheme, Transport};
+        use apigen_runtime::client::{ #( #client_items ),* };
+        #method_import
         #params_import
 
         #default_url

@@ -24,6 +24,8 @@ pub struct Emitted {
     pub server: Option<TokenStream>,
 }
 
+pub use tokens::doc_lines;
+
 pub fn emit(api: &Api, parts: Parts) -> Emitted {
     Emitted {
         types: types::emit(&api.types),

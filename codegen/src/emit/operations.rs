@@ -86,7 +86,7 @@ fn request_struct(operation: &Operation) -> TokenStream {
         } else {
             quote! { Option<#ty> }
         };
-        let doc = docs(body.docs.as_deref());
+        let doc = docs(Some(body.docs.as_deref().unwrap_or("The request body.")));
         quote! {
             #doc
             pub body: #ty

@@ -188,6 +188,9 @@ fn decode_content(content: &Content) -> TokenStream {
 fn body_expression(operation: &Operation, body: &Body) -> TokenStream {
     let accepted: Vec<&String> = body.contents.iter().flat_map(|content| &content.accepted).collect();
     let decoded = match body.contents.as_slice() {
+        [single] if single.kind == MediaKind::Binary => {
+            quote! { parts.body_media(&[ #( #accepted ),* ])?.map(|_| parts.bytes_body()) }
+        }
         [single] => {
             let decode = decode_content(single);
             quote! {
@@ -280,17 +283,14 @@ fn into_response(operation: &Operation) -> TokenStream {
             let status_field = (!matches!(response.status, StatusMatch::Code(_))).then(|| quote! { status, });
             let body_field = response.content.as_ref().map(|_| quote! { body, });
             let header_fields: Vec<_> = response.headers.iter().map(|header| ident(&header.field)).collect();
-            let add_headers = response.headers.iter().map(|header| {
+            // reply::header(reply::header(body, "a", &a), "b", &b): one expression, no rebinding.
+            let reply = response.headers.iter().fold(reply, |reply, header| {
                 let field = ident(&header.field);
                 let name = &header.name;
-                quote! { let response = reply::header(response, #name, &#field); }
+                quote! { reply::header(#reply, #name, &#field) }
             });
             quote! {
-                #enum_name::#variant { #status_field #body_field #( #header_fields, )* } => {
-                    let response = #reply;
-                    #( #add_headers )*
-                    response
-                }
+                #enum_name::#variant { #status_field #body_field #( #header_fields, )* } => #reply,
             }
         } else if response.content.is_some() {
             quote! { #enum_name::#variant(body) => #reply, }

@@ -13,12 +13,27 @@ pub fn ident(name: &str) -> Ident {
     }
 }
 
-/// Rustdoc attributes for spec text. Fenced blocks without a language become `text` blocks,
-/// since rustdoc would otherwise compile spec examples as Rust doctests.
+/// Rustdoc attributes for spec text.
 pub fn docs(text: Option<&str>) -> TokenStream {
-    let Some(text) = text.map(str::trim).filter(|text| !text.is_empty()) else { return TokenStream::new() };
+    let lines = doc_lines(text.unwrap_or_default());
+    quote! { #( #[doc = #lines] )* }
+}
+
+/// Spec text as rustdoc lines (each with its leading space). Fenced blocks without a
+/// language become `text` blocks, since rustdoc would otherwise compile spec examples as
+/// Rust doctests.
+pub fn doc_lines(text: &str) -> Vec<String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Vec::new();
+    }
+    // Every line break Unicode knows ends a doc line, or the printed comment would break
+    // mid-line; tabs become spaces as rustdoc prefers.
+    let text = text.replace("\r\n", "\n").replace('\t', "    ");
+    let breaks =
+        |character: char| matches!(character, '\n' | '\r' | '\u{0b}' | '\u{0c}' | '\u{85}' | '\u{2028}' | '\u{2029}');
     let mut in_fence = false;
-    let lines = text.lines().map(|line| {
+    let lines = text.split(breaks).map(|line| {
         let trimmed = line.trim_start();
         let line = if trimmed.starts_with("```") {
             in_fence = !in_fence;
@@ -35,8 +50,7 @@ pub fn docs(text: Option<&str>) -> TokenStream {
         };
         format!(" {}", line.trim_end())
     });
-    let lines: Vec<String> = lines.collect();
-    quote! { #( #[doc = #lines] )* }
+    lines.collect()
 }
 
 /// Joins a summary and a description into one doc text.

@@ -2,9 +2,8 @@
 //! An async client with one method per operation.
 
 use super::operations::{RefreshCreateResponse, RefreshCreateRequest};
-use apigen_runtime::client::Error;
+use apigen_runtime::client::{Error, SecurityScheme, Transport, reqwest};
 use apigen_runtime::http::Method;
-use apigen_runtime::client::{reqwest, SecurityScheme, Transport};
 
 /// The URL of the first server the spec lists.
 pub const DEFAULT_BASE_URL: &str = "https://api.example.com";

@@ -6,6 +6,7 @@ use super::types;
 /// Parameters and body of `refresh_create`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RefreshCreateRequest {
+    /// The request body.
     pub body: Option<types::TokenRefresh>,
 }
 

@@ -5,9 +5,8 @@ use super::operations::{
     AuthTokenCreateResponse, AuthTokenCreateRequest, AuthTokenRefreshResponse,
     AuthTokenRefreshRequest,
 };
-use apigen_runtime::client::Error;
+use apigen_runtime::client::{Error, SecurityScheme, Transport, reqwest};
 use apigen_runtime::http::Method;
-use apigen_runtime::client::{reqwest, SecurityScheme, Transport};
 
 /// The security schemes of the spec, as the transport applies them.
 const SECURITY_SCHEMES: &[SecurityScheme] = &[];

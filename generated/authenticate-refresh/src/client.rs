@@ -4,9 +4,8 @@
 use super::operations::{
     RefreshAuthenticationTokenResponse, RefreshAuthenticationTokenRequest,
 };
-use apigen_runtime::client::Error;
+use apigen_runtime::client::{Error, SecurityScheme, Transport, reqwest};
 use apigen_runtime::http::Method;
-use apigen_runtime::client::{reqwest, SecurityScheme, Transport};
 
 /// The URL of the first server the spec lists.
 pub const DEFAULT_BASE_URL: &str = "http://localhost:8080";

@@ -6,6 +6,7 @@ use super::types;
 /// Parameters and body of `refresh_authentication_token`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RefreshAuthenticationTokenRequest {
+    /// The request body.
     pub body: types::RefreshTokenRequest,
 }
 

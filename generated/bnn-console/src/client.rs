@@ -2,10 +2,10 @@
 //! An async client with one method per operation.
 
 use super::operations::{V1RefreshTokenPostResponse, V2RefreshTokenPostResponse};
-use apigen_runtime::client::Error;
+use apigen_runtime::client::{
+    Credential, Error, SchemeKind, SecurityScheme, Transport, reqwest,
+};
 use apigen_runtime::http::Method;
-use apigen_runtime::client::{Credential, SchemeKind};
-use apigen_runtime::client::{reqwest, SecurityScheme, Transport};
 
 /// The URL of the first server the spec lists.
 pub const DEFAULT_BASE_URL: &str = "https://dev02.console.bnntest.com";

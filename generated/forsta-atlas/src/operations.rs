@@ -6,6 +6,7 @@ use super::types;
 /// Parameters and body of `api_token_refresh_create`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ApiTokenRefreshCreateRequest {
+    /// The request body.
     pub body: types::Refresh,
 }
 
