@@ -45,3 +45,8 @@ pub fn assert_problem(reply: &RawReply, status: u16) {
     assert_eq!(reply.body["status"], status);
     assert!(reply.body["title"].is_string() && reply.body["detail"].is_string(), "{}", reply.body);
 }
+
+/// Crates generated from `specs/` by `build.rs`, for constructs the seed specs lack.
+pub mod routing {
+    include!(concat!(env!("OUT_DIR"), "/routing.rs"));
+}

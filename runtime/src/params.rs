@@ -123,6 +123,47 @@ pub fn decode_list<'a, T: DeserializeOwned>(items: impl IntoIterator<Item = &'a 
     })
 }
 
+/// Splits a path segment by its template (`{name}.{ext}` against `report.v2.csv` gives name
+/// `report.v2`, ext `csv`). Parameters are non-empty and greedy, earlier ones first, as a
+/// regular expression `(.+)\.(.+)` would split. `None` when the segment does not fit.
+pub fn split_segment<'a>(template: &str, segment: &'a str) -> Option<Vec<(String, &'a str)>> {
+    // The template as pieces: literal text, or a parameter name.
+    let mut pieces: Vec<Result<&str, &str>> = Vec::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let close = open + rest[open..].find('}')?;
+        if open > 0 {
+            pieces.push(Ok(&rest[..open]));
+        }
+        pieces.push(Err(&rest[open + 1..close]));
+        rest = &rest[close + 1..];
+    }
+    if !rest.is_empty() {
+        pieces.push(Ok(rest));
+    }
+    let mut values = Vec::new();
+    match_pieces(&pieces, segment, &mut values).then_some(values)
+}
+
+fn match_pieces<'a>(pieces: &[Result<&str, &str>], segment: &'a str, values: &mut Vec<(String, &'a str)>) -> bool {
+    match pieces.split_first() {
+        None => segment.is_empty(),
+        Some((Ok(text), rest)) => segment.strip_prefix(text).is_some_and(|after| match_pieces(rest, after, values)),
+        Some((Err(name), rest)) => {
+            // Longest first; every split point is a character boundary.
+            let ends = (1..=segment.len()).rev().filter(|end| segment.is_char_boundary(*end));
+            for end in ends {
+                values.push(((*name).to_owned(), &segment[..end]));
+                if match_pieces(rest, &segment[end..], values) {
+                    return true;
+                }
+                values.pop();
+            }
+            false
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -150,6 +191,23 @@ mod tests {
         assert_eq!(path_segment("a b/c"), "a%20b%2Fc");
         assert_eq!(path_segment(&42), "42");
         assert_eq!(path_segment(&["x", "y"]), "x%2Cy");
+    }
+
+    #[test]
+    fn segments_split_by_their_template() {
+        let split = |template, segment| split_segment(template, segment);
+        assert_eq!(
+            split("{name}.{ext}", "report.v2.csv"),
+            Some(vec![("name".into(), "report.v2"), ("ext".into(), "csv")])
+        );
+        assert_eq!(split("{a}-{b}-x", "1-2-x"), Some(vec![("a".into(), "1"), ("b".into(), "2")]));
+        assert_eq!(split("{name}.{ext}", "noext"), None);
+        assert_eq!(
+            split("v{major}-{minor}.json", "v1-2.json"),
+            Some(vec![("major".into(), "1"), ("minor".into(), "2")])
+        );
+        assert_eq!(split("{name}.json", "data.xml"), None);
+        assert_eq!(split("{id}", "42"), Some(vec![("id".into(), "42")]));
     }
 
     #[test]

@@ -3,19 +3,20 @@
 
 use super::operations::{body_enum_name, has_request, is_struct_variant, request_name, response_name};
 use super::tokens::{docs, ident, summary_and_description};
-use crate::model::{Api, Body, Content, MediaKind, Operation, Param, ParamLocation, ParamStyle, StatusMatch, Type};
+use crate::model::{
+    Api, Body, Capture, Content, MediaKind, Operation, Param, ParamLocation, ParamStyle, StatusMatch, Type,
+};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 pub fn emit(api: &Api) -> TokenStream {
-    let trait_methods = api.operations.iter().map(trait_method);
-    let handlers = api.operations.iter().map(handler);
-    let parsers = api.operations.iter().filter(|operation| has_request(operation)).map(parser);
-    let replies = api.operations.iter().map(into_response);
+    let routed = || api.operations.iter().filter(|operation| operation.route.is_some());
+    let trait_methods = routed().map(trait_method);
+    let handlers = routed().map(handler);
+    let parsers = routed().filter(|operation| has_request(operation)).map(parser);
+    let replies = routed().map(into_response);
     let routes = routes(api);
-    let op_imports: Vec<_> = api
-        .operations
-        .iter()
+    let op_imports: Vec<_> = routed()
         .flat_map(|operation| {
             let mut names = vec![response_name(operation)];
             if has_request(operation) {
@@ -27,8 +28,8 @@ pub fn emit(api: &Api) -> TokenStream {
             names
         })
         .collect();
-    let has_operations = !api.operations.is_empty();
-    let has_parsers = api.operations.iter().any(has_request);
+    let has_operations = routed().next().is_some();
+    let has_parsers = routed().any(has_request);
     let op_import = has_operations.then(|| quote! { use super::operations::{ #( #op_imports ),* }; });
     let handler_imports = has_operations.then(|| {
         quote! {
@@ -39,7 +40,7 @@ pub fn emit(api: &Api) -> TokenStream {
             use std::future::Future;
         }
     });
-    let has_responses = api.operations.iter().any(|operation| !operation.responses.is_empty());
+    let has_responses = routed().any(|operation| !operation.responses.is_empty());
     let reply_import = has_responses.then(|| quote! { use apigen_runtime::server::reply; });
     let parser_imports = has_parsers.then(|| quote! { use apigen_runtime::server::{Problem, RequestParts}; });
     let title = format!(" The {} (version {}), as a service implements it.", api.title, api.version);
@@ -154,7 +155,17 @@ fn param_expression(param: &Param) -> TokenStream {
     let name = &param.name;
     let location = param.location.as_str();
     let read = match param.location {
-        ParamLocation::Path => return quote! { parts.path(#name)? },
+        ParamLocation::Path => {
+            return match &param.capture {
+                Some(Capture { name: capture, segment: Some(segment) }) => {
+                    quote! { parts.path_in_segment(#capture, #segment, #name)? }
+                }
+                Some(Capture { name: capture, segment: None }) if capture != name => {
+                    quote! { parts.path_captured_as(#capture, #name)? }
+                }
+                _ => quote! { parts.path(#name)? },
+            };
+        }
         ParamLocation::Query if is_list(&param.ty) => {
             let explode = param.explode && param.style == ParamStyle::Form;
             let separator = match param.style {
@@ -309,11 +320,11 @@ fn into_response(operation: &Operation) -> TokenStream {
     }
 }
 
-/// `.route("/path", routing::get(handle_a::<S>).post(handle_b::<S>))`, one per path.
+/// `.route("/path", routing::get(handle_a::<S>).post(handle_b::<S>))`, one per route.
 fn routes(api: &Api) -> TokenStream {
-    let mut paths: Vec<(String, Vec<&Operation>)> = Vec::new();
+    let mut paths: Vec<(&str, Vec<&Operation>)> = Vec::new();
     for operation in &api.operations {
-        let route = format!("{}{}", api.base_path, operation.path);
+        let Some(route) = operation.route.as_deref() else { continue };
         match paths.iter_mut().find(|(existing, _)| *existing == route) {
             Some((_, operations)) => operations.push(operation),
             None => paths.push((route, vec![operation])),

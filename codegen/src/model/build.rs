@@ -38,6 +38,8 @@ pub fn build(loaded: &Loaded) -> Result<(Api, Vec<Fault>), Fault> {
     };
     let base_path =
         if base_path.starts_with('/') || base_path.is_empty() { base_path } else { format!("/{base_path}") };
+    let mut built = built;
+    super::routes::plan(&mut built, &base_path, &mut warnings);
     let api = Api {
         title: spec.info.title.clone(),
         version: spec.info.version.clone(),

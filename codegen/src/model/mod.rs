@@ -6,6 +6,7 @@ mod names;
 mod operations;
 mod recursion;
 mod refs;
+mod routes;
 mod schema;
 mod security;
 
@@ -164,6 +165,9 @@ pub struct Operation {
     pub responses: Vec<Response>,
     /// Alternatives, each a set of scheme names that must all be satisfied. Empty: none.
     pub security: Vec<Vec<String>>,
+    /// How the generated server routes it; `None` when another operation already takes
+    /// the same method and route (the client still has it).
+    pub route: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -207,6 +211,18 @@ pub struct Param {
     pub style: ParamStyle,
     pub explode: bool,
     pub docs: Option<String>,
+    /// For path parameters: where the server's router captures the value.
+    pub capture: Option<Capture>,
+}
+
+/// The router capture holding a path parameter. Capture names agree across routes that
+/// share a prefix (the router requires it), so they may differ from the parameter's name; a
+/// segment with text after a parameter (`{name}.json`) is captured whole and split.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Capture {
+    pub name: String,
+    /// The segment's template when it holds more than the one parameter.
+    pub segment: Option<String>,
 }
 
 /// How a body travels, by its media type.

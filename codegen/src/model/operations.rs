@@ -96,6 +96,7 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
             body,
             responses,
             security: requirements.map(|requirements| security::requirements(requirements)).unwrap_or_default(),
+            route: None,
         })
     }
 
@@ -184,6 +185,7 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
                 style,
                 explode,
                 docs: data.description.clone(),
+                capture: None,
             });
         }
         for name in template {
@@ -201,6 +203,7 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
                     style: ParamStyle::Simple,
                     explode: false,
                     docs: None,
+                    capture: None,
                 });
             }
         }

@@ -56,14 +56,39 @@ fn decode_list_or_problem<'a, T: DeserializeOwned>(
 }
 
 impl RequestParts {
+    fn capture(&self, capture: &str, name: &str) -> Result<&str, Problem> {
+        self.path
+            .iter()
+            .find(|(key, _)| key == capture)
+            .map(|(_, value)| value.as_str())
+            .ok_or_else(|| Problem::missing_parameter("path", name))
+    }
+
     /// A path parameter; the router guarantees it is present.
     pub fn path<T: DeserializeOwned>(&self, name: &str) -> Result<T, Problem> {
-        let raw = self
-            .path
-            .iter()
-            .find(|(key, _)| key == name)
-            .map(|(_, value)| value.as_str())
-            .ok_or_else(|| Problem::missing_parameter("path", name))?;
+        self.path_captured_as(name, name)
+    }
+
+    /// A path parameter the router captures under another name (routes that share a
+    /// prefix must agree on capture names).
+    pub fn path_captured_as<T: DeserializeOwned>(&self, capture: &str, name: &str) -> Result<T, Problem> {
+        decode_or_problem("path", name, self.capture(capture, name)?)
+    }
+
+    /// A path parameter inside a segment with more than one part (`{name}.{ext}`): the
+    /// router captures the segment whole, and `template` splits it.
+    pub fn path_in_segment<T: DeserializeOwned>(
+        &self,
+        capture: &str,
+        template: &str,
+        name: &str,
+    ) -> Result<T, Problem> {
+        let segment = self.capture(capture, name)?;
+        let raw = params::split_segment(template, segment)
+            .and_then(|values| values.into_iter().find(|(key, _)| key == name).map(|(_, value)| value))
+            .ok_or_else(|| {
+                Problem::invalid_parameter("path", name, &format!("{segment:?} does not match {template:?}"))
+            })?;
         decode_or_problem("path", name, raw)
     }
 

@@ -1,0 +1,136 @@
+//! Server routes for the operations. axum's router (matchit) requires one parameter name per
+//! position among routes that share a prefix, and allows text before a parameter in a
+//! segment but not after it; specs ask for neither. Each position keeps the first name used
+//! there, and a segment like `{name}.{ext}` is captured whole, to be split when parsed.
+
+use super::{Capture, Operation, ParamLocation};
+use crate::diagnostics::{pointer_push, Fault};
+use std::collections::{HashMap, HashSet};
+
+pub fn plan(operations: &mut [Operation], base_path: &str, warnings: &mut Vec<Fault>) {
+    // Prefix of a route up to a capture (captures written `{}`) -> the capture's name.
+    let mut capture_names: HashMap<String, String> = HashMap::new();
+    let mut taken: HashSet<(String, &'static str)> = HashSet::new();
+    for operation in operations.iter_mut() {
+        let mut prefix = base_path.to_owned();
+        let mut route = base_path.to_owned();
+        let mut captures: Vec<(String, Capture)> = Vec::new();
+        for (index, segment) in operation.path.trim_start_matches('/').split('/').enumerate() {
+            prefix.push('/');
+            route.push('/');
+            let names = template_names(segment);
+            let simple_tail = names.len() == 1 && segment.ends_with('}') && segment.find('{') == segment.rfind('{');
+            if names.is_empty() {
+                prefix.push_str(segment);
+                route.push_str(segment);
+                continue;
+            }
+            let (static_part, default_name, whole) = if simple_tail {
+                (&segment[..segment.find('{').unwrap_or(0)], names[0].clone(), false)
+            } else {
+                ("", format!("segment_{index}"), true)
+            };
+            prefix.push_str(static_part);
+            let name = capture_names.entry(prefix.clone()).or_insert(default_name).clone();
+            prefix.push_str("{}");
+            route.push_str(&format!("{static_part}{{{name}}}"));
+            for param in names {
+                let capture = Capture { name: name.clone(), segment: whole.then(|| segment.to_owned()) };
+                captures.push((param, capture));
+            }
+        }
+        for param in operation.params.iter_mut().filter(|param| param.location == ParamLocation::Path) {
+            param.capture = captures.iter().find(|(name, _)| *name == param.name).map(|(_, capture)| capture.clone());
+        }
+        if taken.insert((route.clone(), operation.method.as_str())) {
+            operation.route = Some(route);
+        } else {
+            let at = pointer_push(
+                &pointer_push("#/paths", &operation.path),
+                &operation.method.as_str().to_ascii_lowercase(),
+            );
+            warnings.push(Fault::at(
+                at,
+                "another operation has the same method and route; the server stub leaves this one out",
+            ));
+        }
+    }
+}
+
+fn template_names(segment: &str) -> Vec<String> {
+    segment.split('{').skip(1).filter_map(|rest| rest.split_once('}')).map(|(name, _)| name.to_owned()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Method, Param, ParamStyle, Type};
+
+    fn operation(method: Method, path: &str) -> Operation {
+        let params = template_names(&path.replace('/', ""))
+            .into_iter()
+            .chain(path.split('/').flat_map(template_names))
+            .collect::<HashSet<_>>();
+        Operation {
+            name: path.into(),
+            type_prefix: String::new(),
+            method,
+            path: path.into(),
+            summary: None,
+            description: None,
+            deprecated: false,
+            params: params
+                .into_iter()
+                .map(|name| Param {
+                    field: name.clone(),
+                    name,
+                    location: ParamLocation::Path,
+                    required: true,
+                    ty: Type::String,
+                    style: ParamStyle::Simple,
+                    explode: false,
+                    docs: None,
+                    capture: None,
+                })
+                .collect(),
+            body: None,
+            responses: Vec::new(),
+            security: Vec::new(),
+            route: None,
+        }
+    }
+
+    fn capture<'a>(operation: &'a Operation, param: &str) -> &'a Capture {
+        operation
+            .params
+            .iter()
+            .find(|candidate| candidate.name == param)
+            .and_then(|param| param.capture.as_ref())
+            .unwrap()
+    }
+
+    #[test]
+    fn captures_agree_and_mixed_segments_are_whole() {
+        let mut operations = vec![
+            operation(Method::Get, "/repos/{owner}/{repo}"),
+            operation(Method::Get, "/repos/{org}/{name}/hooks"),
+            operation(Method::Get, "/files/{name}.{ext}"),
+            operation(Method::Get, "/v{version}/info"),
+            operation(Method::Post, "/repos/{a}/{b}"),
+            operation(Method::Get, "/repos/{x}/{y}"),
+        ];
+        let mut warnings = Vec::new();
+        plan(&mut operations, "/api", &mut warnings);
+        assert_eq!(operations[1].route.as_deref(), Some("/api/repos/{owner}/{repo}/hooks"));
+        assert_eq!(capture(&operations[1], "org"), &Capture { name: "owner".into(), segment: None });
+        assert_eq!(operations[2].route.as_deref(), Some("/api/files/{segment_1}"));
+        assert_eq!(
+            capture(&operations[2], "ext"),
+            &Capture { name: "segment_1".into(), segment: Some("{name}.{ext}".into()) }
+        );
+        assert_eq!(operations[3].route.as_deref(), Some("/api/v{version}/info"));
+        assert_eq!(operations[4].route.as_deref(), Some("/api/repos/{owner}/{repo}"));
+        assert_eq!(operations[5].route, None);
+        assert_eq!(warnings.len(), 1);
+    }
+}
