@@ -1,6 +1,6 @@
 //! The `client` module: a `Client` with one async method per operation.
 
-use super::operations::{body_enum_name, has_request, is_struct_variant, request_name, response_name};
+use super::operations::{body_enum_name, has_request, is_struct_variant, request_name, response_name, type_names};
 use super::tokens::{docs, ident, summary_and_description};
 use crate::model::{
     Api, Body, Content, MediaKind, Operation, Param, ParamLocation, ParamStyle, Response, SchemeKind, StatusMatch,
@@ -84,20 +84,7 @@ pub fn emit(api: &Api) -> TokenStream {
     let with_base_url_doc =
         format!(" A client for the server at `base_url` (`https://host{}`).{base_path_note}", api.base_path);
     let methods = api.operations.iter().map(operation_method);
-    let op_imports: Vec<_> = api
-        .operations
-        .iter()
-        .flat_map(|operation| {
-            let mut names = vec![response_name(operation)];
-            if has_request(operation) {
-                names.push(request_name(operation));
-            }
-            if operation.body.as_ref().is_some_and(|body| body.contents.len() > 1) {
-                names.push(body_enum_name(operation));
-            }
-            names
-        })
-        .collect();
+    let op_imports: Vec<_> = api.operations.iter().flat_map(type_names).collect();
     let op_import = (!op_imports.is_empty()).then(|| quote! { use super::operations::{ #( #op_imports ),* }; });
     let all_params = || api.operations.iter().flat_map(|operation| &operation.params);
     let uses_path = all_params().any(|param| param.location == ParamLocation::Path);

@@ -18,6 +18,18 @@ pub fn body_enum_name(operation: &Operation) -> Ident {
     format_ident!("{}RequestBody", operation.type_prefix)
 }
 
+/// The types the `operations` module defines for an operation, for imports.
+pub fn type_names(operation: &Operation) -> Vec<Ident> {
+    let mut names = vec![response_name(operation)];
+    if has_request(operation) {
+        names.push(request_name(operation));
+    }
+    if operation.body.as_ref().is_some_and(|body| body.contents.len() > 1) {
+        names.push(body_enum_name(operation));
+    }
+    names
+}
+
 /// Whether the operation takes a request value at all.
 pub fn has_request(operation: &Operation) -> bool {
     !operation.params.is_empty() || operation.body.is_some()

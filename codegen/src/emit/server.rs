@@ -1,7 +1,7 @@
 //! The `server` module: an `Api` trait with one method per operation, and a `router`
 //! function that serves an implementation with axum.
 
-use super::operations::{body_enum_name, has_request, is_struct_variant, request_name, response_name};
+use super::operations::{body_enum_name, has_request, is_struct_variant, request_name, response_name, type_names};
 use super::tokens::{docs, ident, summary_and_description};
 use crate::model::{
     Api, Body, Capture, Content, MediaKind, Operation, Param, ParamLocation, ParamStyle, StatusMatch, Type,
@@ -16,18 +16,7 @@ pub fn emit(api: &Api) -> TokenStream {
     let parsers = routed().filter(|operation| has_request(operation)).map(parser);
     let replies = routed().map(into_response);
     let routes = routes(api);
-    let op_imports: Vec<_> = routed()
-        .flat_map(|operation| {
-            let mut names = vec![response_name(operation)];
-            if has_request(operation) {
-                names.push(request_name(operation));
-            }
-            if operation.body.as_ref().is_some_and(|body| body.contents.len() > 1) {
-                names.push(body_enum_name(operation));
-            }
-            names
-        })
-        .collect();
+    let op_imports: Vec<_> = routed().flat_map(type_names).collect();
     let has_operations = routed().next().is_some();
     let has_parsers = routed().any(has_request);
     let op_import = has_operations.then(|| quote! { use super::operations::{ #( #op_imports ),* }; });

@@ -3,6 +3,7 @@
 
 use super::names::{self, NameSet};
 use super::refs::Resolver;
+use super::routes::template_names;
 use super::schema::TypeBuilder;
 use super::security;
 use super::{
@@ -335,11 +336,6 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
         }
         Ok(out)
     }
-}
-
-/// The `{name}`s of a path template, in order.
-fn template_names(path: &str) -> Vec<String> {
-    path.split('{').skip(1).filter_map(|rest| rest.split_once('}')).map(|(name, _)| name.to_owned()).collect()
 }
 
 fn classify(media_type: &str) -> MediaKind {

@@ -57,7 +57,8 @@ pub fn plan(operations: &mut [Operation], base_path: &str, warnings: &mut Vec<Fa
     }
 }
 
-fn template_names(segment: &str) -> Vec<String> {
+/// The `{name}`s of a path template or segment, in order.
+pub fn template_names(segment: &str) -> Vec<String> {
     segment.split('{').skip(1).filter_map(|rest| rest.split_once('}')).map(|(name, _)| name.to_owned()).collect()
 }
 

@@ -154,10 +154,6 @@ impl<'a> TypeBuilder<'a> {
         }
     }
 
-    fn boxed_type_of(&mut self, schema: &ReferenceOr<Box<Schema>>, at: &str, hint: &str) -> Result<Type, Fault> {
-        self.type_of(&unbox(schema), at, hint)
-    }
-
     fn reference(&mut self, reference: &str, at: &str, hint: &str) -> Result<Type, Fault> {
         if let Some(name) = self.components.get(reference) {
             let named = Type::Named(name.clone());
@@ -215,14 +211,7 @@ impl<'a> TypeBuilder<'a> {
                 _ => FloatWidth::F64,
             }),
             SchemaKind::Type(SchemaType::Boolean(_)) => Type::Boolean,
-            SchemaKind::Type(SchemaType::Array(array)) => match &array.items {
-                Some(items) => Type::Array(Box::new(self.boxed_type_of(
-                    items,
-                    &pointer_push(at, "items"),
-                    &format!("{hint}Item"),
-                )?)),
-                None => Type::Array(Box::new(Type::Any)),
-            },
+            SchemaKind::Type(SchemaType::Array(array)) => self.array_type(array.items.as_ref(), at, hint)?,
             SchemaKind::Type(SchemaType::Object(object)) => {
                 self.map_type(object.additional_properties.as_ref(), &pointer_push(at, "additionalProperties"), hint)?
             }
@@ -264,14 +253,7 @@ impl<'a> TypeBuilder<'a> {
                 Type::Float(if any.format.as_deref() == Some("float") { FloatWidth::F32 } else { FloatWidth::F64 })
             }
             Some("boolean") => Type::Boolean,
-            Some("array") => match &any.items {
-                Some(items) => Type::Array(Box::new(self.boxed_type_of(
-                    items,
-                    &pointer_push(at, "items"),
-                    &format!("{hint}Item"),
-                )?)),
-                None => Type::Array(Box::new(Type::Any)),
-            },
+            Some("array") => self.array_type(any.items.as_ref(), at, hint)?,
             Some("object") => {
                 self.map_type(any.additional_properties.as_ref(), &pointer_push(at, "additionalProperties"), hint)?
             }
@@ -281,6 +263,14 @@ impl<'a> TypeBuilder<'a> {
             }
             None => Type::Any,
         })
+    }
+
+    fn array_type(&mut self, items: Option<&ReferenceOr<Box<Schema>>>, at: &str, hint: &str) -> Result<Type, Fault> {
+        let item = match items {
+            Some(items) => self.type_of(&unbox(items), &pointer_push(at, "items"), &format!("{hint}Item"))?,
+            None => Type::Any,
+        };
+        Ok(Type::Array(Box::new(item)))
     }
 
     fn map_type(&mut self, additional: Option<&AdditionalProperties>, at: &str, hint: &str) -> Result<Type, Fault> {
