@@ -27,8 +27,9 @@ fn separate_items(text: &str) -> String {
             let after_imports = previous.starts_with("use ") && !line.starts_with("use ") && !line.starts_with("    ");
             let after_inner_docs = previous.starts_with("//!") && !line.starts_with("//!");
             let starts_item = trimmed.starts_with("///") || trimmed.starts_with("#[");
+            let is_comment = previous.trim_start().starts_with("//");
             let after_declaration =
-                previous.trim_end().ends_with(';') && indent(previous) == indent(line) && starts_item;
+                !is_comment && previous.trim_end().ends_with(';') && indent(previous) == indent(line) && starts_item;
             if (closes && !continues && !trimmed.is_empty()) || after_imports || after_inner_docs || after_declaration {
                 out.push('\n');
             }
@@ -38,4 +39,17 @@ fn separate_items(text: &str) -> String {
         previous = Some(line);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::separate_items;
+
+    #[test]
+    fn blank_lines_between_items_only() {
+        let text = "fn a() {}\nfn b() {\n    x();\n}\n/// let y = 1;\n/// more\nstruct C;\n";
+        let separated = separate_items(text);
+        assert!(separated.contains("/// let y = 1;\n/// more"), "{separated}");
+        assert!(separated.contains("}\n\n/// let y"), "{separated}");
+    }
 }

@@ -119,6 +119,7 @@ fn request_struct(operation: &Operation) -> TokenStream {
         quote! {
             #[doc = #doc]
             #[derive(Clone, Debug, PartialEq)]
+            #[allow(clippy::large_enum_variant)]
             pub enum #enum_name {
                 #( #variants, )*
             }
