@@ -50,3 +50,8 @@ pub fn assert_problem(reply: &RawReply, status: u16) {
 pub mod routing {
     include!(concat!(env!("OUT_DIR"), "/routing.rs"));
 }
+
+/// Parameters in every location, bodies in every media kind, ranges and response headers.
+pub mod parameters {
+    include!(concat!(env!("OUT_DIR"), "/parameters.rs"));
+}
