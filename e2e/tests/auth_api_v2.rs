@@ -195,4 +195,9 @@ async fn malformed_requests_get_problem_responses() {
     )
     .await;
     assert_problem(&reply, 404);
+
+    // Bodies past axum's default limit (2 MB) are refused before decoding.
+    let oversized = format!(r#"{{"api_key":"{}","api_secret":"x"}}"#, "k".repeat(3 * 1024 * 1024));
+    let reply = send_raw("POST", &url, Some("application/json"), &oversized).await;
+    assert_problem(&reply, 413);
 }
