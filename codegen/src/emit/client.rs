@@ -84,7 +84,8 @@ pub fn emit(api: &Api) -> TokenStream {
     let with_base_url_doc =
         format!(" A client for the server at `base_url` (`https://host{}`).{base_path_note}", api.base_path);
     let methods = api.operations.iter().map(operation_method);
-    let op_imports: Vec<_> = api.operations.iter().flat_map(type_names).collect();
+    let mut op_imports: Vec<_> = api.operations.iter().flat_map(type_names).collect();
+    op_imports.sort_by_key(ToString::to_string);
     let op_import = (!op_imports.is_empty()).then(|| quote! { use super::operations::{ #( #op_imports ),* }; });
     let all_params = || api.operations.iter().flat_map(|operation| &operation.params);
     let uses_path = all_params().any(|param| param.location == ParamLocation::Path);

@@ -16,22 +16,32 @@ pub fn emit(api: &Api) -> TokenStream {
     let parsers = routed().filter(|operation| has_request(operation)).map(parser);
     let replies = routed().map(into_response);
     let routes = routes(api);
-    let op_imports: Vec<_> = routed().flat_map(type_names).collect();
+    let mut op_imports: Vec<_> = routed().flat_map(type_names).collect();
+    op_imports.sort_by_key(ToString::to_string);
     let has_operations = routed().next().is_some();
     let has_parsers = routed().any(has_request);
+    let has_responses = routed().any(|operation| !operation.responses.is_empty());
     let op_import = has_operations.then(|| quote! { use super::operations::{ #( #op_imports ),* }; });
+    // Imports grouped and ordered as rustfmt would, each only when used.
+    let named = |items: &[(&str, bool)]| -> Vec<proc_macro2::Ident> {
+        items.iter().filter(|(_, used)| *used).map(|(name, _)| format_ident!("{}", name)).collect()
+    };
+    let axum_items = named(&[("Router", true), ("routing", has_operations)]);
+    let server_items = named(&[
+        ("HandlerError", has_operations),
+        ("Problem", has_parsers),
+        ("RequestParts", has_parsers),
+        ("reply", has_responses),
+    ]);
     let handler_imports = has_operations.then(|| {
         quote! {
             use apigen_runtime::server::axum::extract::State;
             use apigen_runtime::server::axum::response::{IntoResponse, Response};
-            use apigen_runtime::server::axum::routing;
-            use apigen_runtime::server::HandlerError;
-            use std::future::Future;
         }
     });
-    let has_responses = routed().any(|operation| !operation.responses.is_empty());
-    let reply_import = has_responses.then(|| quote! { use apigen_runtime::server::reply; });
-    let parser_imports = has_parsers.then(|| quote! { use apigen_runtime::server::{Problem, RequestParts}; });
+    let server_import =
+        (!server_items.is_empty()).then(|| quote! { use apigen_runtime::server::{ #( #server_items ),* }; });
+    let future_import = has_operations.then(|| quote! { use std::future::Future; });
     let title = format!(" The {} (version {}), as a service implements it.", api.title, api.version);
     let router_doc = if api.base_path.is_empty() {
         " Serves `api`: one route per operation.".to_owned()
@@ -41,9 +51,9 @@ pub fn emit(api: &Api) -> TokenStream {
     quote! {
         #op_import
         #handler_imports
-        #reply_import
-        use apigen_runtime::server::axum::Router;
-        #parser_imports
+        use apigen_runtime::server::axum::{ #( #axum_items ),* };
+        #server_import
+        #future_import
         use std::sync::Arc;
 
         #[doc = #title]

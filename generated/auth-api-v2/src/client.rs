@@ -2,8 +2,8 @@
 //! An async client with one method per operation.
 
 use super::operations::{
-    AuthTokenCreateResponse, AuthTokenCreateRequest, AuthTokenRefreshResponse,
-    AuthTokenRefreshRequest,
+    AuthTokenCreateRequest, AuthTokenCreateResponse, AuthTokenRefreshRequest,
+    AuthTokenRefreshResponse,
 };
 use apigen_runtime::client::{Error, SecurityScheme, Transport, reqwest};
 use apigen_runtime::http::Method;

@@ -2,17 +2,14 @@
 //! A server stub: the `Api` trait and its axum `router`.
 
 use super::operations::{
-    AuthTokenCreateResponse, AuthTokenCreateRequest, AuthTokenRefreshResponse,
-    AuthTokenRefreshRequest,
+    AuthTokenCreateRequest, AuthTokenCreateResponse, AuthTokenRefreshRequest,
+    AuthTokenRefreshResponse,
 };
 use apigen_runtime::server::axum::extract::State;
 use apigen_runtime::server::axum::response::{IntoResponse, Response};
-use apigen_runtime::server::axum::routing;
-use apigen_runtime::server::HandlerError;
+use apigen_runtime::server::axum::{Router, routing};
+use apigen_runtime::server::{HandlerError, Problem, RequestParts, reply};
 use std::future::Future;
-use apigen_runtime::server::reply;
-use apigen_runtime::server::axum::Router;
-use apigen_runtime::server::{Problem, RequestParts};
 use std::sync::Arc;
 
 /// The Auth API (version 2), as a service implements it.

@@ -2,7 +2,7 @@
 //! An async client with one method per operation.
 
 use super::operations::{
-    RefreshAuthenticationTokenResponse, RefreshAuthenticationTokenRequest,
+    RefreshAuthenticationTokenRequest, RefreshAuthenticationTokenResponse,
 };
 use apigen_runtime::client::{Error, SecurityScheme, Transport, reqwest};
 use apigen_runtime::http::Method;

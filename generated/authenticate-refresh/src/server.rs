@@ -2,16 +2,13 @@
 //! A server stub: the `Api` trait and its axum `router`.
 
 use super::operations::{
-    RefreshAuthenticationTokenResponse, RefreshAuthenticationTokenRequest,
+    RefreshAuthenticationTokenRequest, RefreshAuthenticationTokenResponse,
 };
 use apigen_runtime::server::axum::extract::State;
 use apigen_runtime::server::axum::response::{IntoResponse, Response};
-use apigen_runtime::server::axum::routing;
-use apigen_runtime::server::HandlerError;
+use apigen_runtime::server::axum::{Router, routing};
+use apigen_runtime::server::{HandlerError, Problem, RequestParts, reply};
 use std::future::Future;
-use apigen_runtime::server::reply;
-use apigen_runtime::server::axum::Router;
-use apigen_runtime::server::{Problem, RequestParts};
 use std::sync::Arc;
 
 /// The Authentication API (version v1), as a service implements it.

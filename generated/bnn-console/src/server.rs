@@ -4,11 +4,9 @@
 use super::operations::{V1RefreshTokenPostResponse, V2RefreshTokenPostResponse};
 use apigen_runtime::server::axum::extract::State;
 use apigen_runtime::server::axum::response::{IntoResponse, Response};
-use apigen_runtime::server::axum::routing;
-use apigen_runtime::server::HandlerError;
+use apigen_runtime::server::axum::{Router, routing};
+use apigen_runtime::server::{HandlerError, reply};
 use std::future::Future;
-use apigen_runtime::server::reply;
-use apigen_runtime::server::axum::Router;
 use std::sync::Arc;
 
 /// The BNN Console API (version 1), as a service implements it.
