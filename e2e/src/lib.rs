@@ -55,3 +55,8 @@ pub mod routing {
 pub mod parameters {
     include!(concat!(env!("OUT_DIR"), "/parameters.rs"));
 }
+
+/// `oneOf` unions, with and without a discriminator.
+pub mod unions {
+    include!(concat!(env!("OUT_DIR"), "/unions.rs"));
+}

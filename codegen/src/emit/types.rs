@@ -130,13 +130,49 @@ fn union_enum(name: &proc_macro2::Ident, doc: &TokenStream, union: &Union) -> To
         let ty = rust_type(&variant.ty, Scope::Types);
         quote! { #variant_name(#ty) }
     });
+    let Some(property) = &union.discriminator else {
+        return quote! {
+            #doc
+            #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+            #[serde(untagged)]
+            #[allow(clippy::large_enum_variant)]
+            pub enum #name {
+                #( #variants, )*
+            }
+        };
+    };
+    // Each variant's struct carries the discriminator property itself, so serialization is
+    // untagged; deserialization reads the property first and decodes only that variant.
+    let arms = union.variants.iter().map(|variant| {
+        let variant_name = ident(&variant.name);
+        let tags = &variant.tags;
+        quote! { Some(#( #tags )|*) => serde_json::from_value(value).map(Self::#variant_name), }
+    });
+    let expected: Vec<&str> = union.variants.iter().flat_map(|variant| &variant.tags).map(String::as_str).collect();
+    let unknown = format!("unknown {property} {{other:?}}; expected one of: {}", expected.join(", "));
+    let doc_tag = format!(" The variant is chosen by the `{property}` member.");
     quote! {
         #doc
-        #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+        #[doc = ""]
+        #[doc = #doc_tag]
+        #[derive(Clone, Debug, PartialEq, Serialize)]
         #[serde(untagged)]
         #[allow(clippy::large_enum_variant)]
         pub enum #name {
             #( #variants, )*
+        }
+
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = serde_json::Value::deserialize(deserializer)?;
+                let tag = value.get(#property).and_then(serde_json::Value::as_str).map(str::to_owned);
+                match tag.as_deref() {
+                    #( #arms )*
+                    Some(other) => return Err(serde::de::Error::custom(format!(#unknown))),
+                    None => return Err(serde::de::Error::missing_field(#property)),
+                }
+                .map_err(serde::de::Error::custom)
+            }
         }
     }
 }

@@ -112,12 +112,16 @@ pub struct EnumVariant {
 #[derive(Clone, Debug)]
 pub struct Union {
     pub variants: Vec<UnionVariant>,
+    /// The property whose value names the variant (`discriminator.propertyName`).
+    pub discriminator: Option<String>,
 }
 
 #[derive(Clone, Debug)]
 pub struct UnionVariant {
     pub name: String,
     pub ty: Type,
+    /// The discriminator values that select this variant.
+    pub tags: Vec<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]

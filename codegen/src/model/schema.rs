@@ -126,7 +126,8 @@ impl<'a> TypeBuilder<'a> {
         };
         if let Some((keyword, choices)) = choices {
             let at = pointer_push(at, keyword);
-            return self.union(name, choices, &at).map(|union| union.map(TypeDefKind::Union));
+            let discriminator = schema.schema_data.discriminator.as_ref();
+            return self.union(name, choices, discriminator, &at).map(|union| union.map(TypeDefKind::Union));
         }
         Ok(None)
     }
@@ -380,7 +381,13 @@ impl<'a> TypeBuilder<'a> {
         Ok(Struct { fields, additional, defaultable })
     }
 
-    fn union(&mut self, name: &str, choices: &[ReferenceOr<Schema>], at: &str) -> Result<Option<Union>, Fault> {
+    fn union(
+        &mut self,
+        name: &str,
+        choices: &[ReferenceOr<Schema>],
+        discriminator: Option<&openapiv3::Discriminator>,
+        at: &str,
+    ) -> Result<Option<Union>, Fault> {
         let mut variant_names = NameSet::default();
         let mut variants = Vec::new();
         for (index, choice) in choices.iter().enumerate() {
@@ -390,12 +397,31 @@ impl<'a> TypeBuilder<'a> {
                 Type::Named(named) => named.clone(),
                 other => describe(other),
             };
-            variants.push(UnionVariant { name: variant_names.claim(&candidate), ty });
+            let tags = match (discriminator, choice) {
+                (Some(discriminator), ReferenceOr::Reference { reference }) => {
+                    discriminator_values(discriminator, reference)
+                }
+                _ => Vec::new(),
+            };
+            variants.push(UnionVariant { name: variant_names.claim(&candidate), ty, tags });
         }
         if variants.is_empty() {
             return Ok(None);
         }
-        Ok(Some(Union { variants }))
+        // Dispatch on the discriminator only when it names every variant; otherwise the
+        // union stays untagged (serde tries the variants in order).
+        let tagged = discriminator.is_some() && variants.iter().all(|variant| !variant.tags.is_empty());
+        if discriminator.is_some() && !tagged {
+            self.warn(
+                at,
+                "the discriminator cannot name every choice (some are inline); the variants are tried in order",
+            );
+        }
+        if !tagged {
+            variants.iter_mut().for_each(|variant| variant.tags.clear());
+        }
+        let discriminator = discriminator.filter(|_| tagged).map(|discriminator| discriminator.property_name.clone());
+        Ok(Some(Union { variants, discriminator }))
     }
 }
 
@@ -412,6 +438,21 @@ fn single_all_of(schema: &Schema) -> Option<&ReferenceOr<Schema>> {
         }
         _ => None,
     }
+}
+
+/// The discriminator values naming the schema at `reference`: its `mapping` entries, or else
+/// the schema's name, as OpenAPI defines.
+fn discriminator_values(discriminator: &openapiv3::Discriminator, reference: &str) -> Vec<String> {
+    let mapped: Vec<String> = discriminator
+        .mapping
+        .iter()
+        .filter(|(_, target)| *target == reference || reference.rsplit('/').next() == Some(target.as_str()))
+        .map(|(value, _)| value.clone())
+        .collect();
+    if !mapped.is_empty() {
+        return mapped;
+    }
+    reference.strip_prefix(COMPONENTS).map(|name| vec![name.replace("~1", "/").replace("~0", "~")]).unwrap_or_default()
 }
 
 fn unbox(schema: &ReferenceOr<Box<Schema>>) -> ReferenceOr<Schema> {
