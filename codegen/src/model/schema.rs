@@ -7,8 +7,8 @@ use super::refs::Resolver;
 use super::{EnumVariant, Field, FloatWidth, IntegerWidth, Struct, Type, TypeDef, TypeDefKind, Union, UnionVariant};
 use crate::diagnostics::{pointer_push, Fault};
 use openapiv3::{
-    AdditionalProperties, AnySchema, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind, StringFormat,
-    Type as SchemaType, VariantOrUnknownOrEmpty,
+    AdditionalProperties, AnySchema, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind, Type as SchemaType,
+    VariantOrUnknownOrEmpty,
 };
 use std::collections::{HashMap, HashSet};
 
@@ -199,10 +199,8 @@ impl<'a> TypeBuilder<'a> {
     /// Types that need no definition of their own.
     fn plain_type(&mut self, schema: &Schema, at: &str, hint: &str) -> Result<Type, Fault> {
         Ok(match &schema.schema_kind {
-            SchemaKind::Type(SchemaType::String(string)) => match &string.format {
-                VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => Type::String,
-                _ => Type::String,
-            },
+            // Formats (date-time, uuid, byte, binary) stay strings inside JSON for now.
+            SchemaKind::Type(SchemaType::String(_)) => Type::String,
             SchemaKind::Type(SchemaType::Integer(integer)) => Type::Integer(match integer.format {
                 VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => IntegerWidth::I32,
                 _ => IntegerWidth::I64,

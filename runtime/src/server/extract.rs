@@ -159,6 +159,20 @@ impl RequestParts {
         !self.body.is_empty()
     }
 
+    /// Which of the declared media types (wildcards allowed) the body is in, by index;
+    /// `None` when there is no body. A body in any other type is a 415 problem.
+    pub fn body_media(&self, declared: &[&str]) -> Result<Option<usize>, Problem> {
+        if !self.has_body() {
+            return Ok(None);
+        }
+        let actual = self.headers.get(CONTENT_TYPE).and_then(|value| value.to_str().ok());
+        let position = actual.and_then(|actual| declared.iter().position(|declared| media::matches(declared, actual)));
+        match position {
+            Some(index) => Ok(Some(index)),
+            None => Err(Problem::unsupported_media_type(actual, declared)),
+        }
+    }
+
     /// Decodes a JSON body; a fault names the JSON pointer of the member at fault.
     pub fn json_body<T: DeserializeOwned>(&self) -> Result<T, Problem> {
         let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
@@ -190,21 +204,5 @@ impl RequestParts {
     /// The body as bytes.
     pub fn bytes_body(&self) -> Bytes {
         self.body.clone()
-    }
-}
-
-impl RequestParts {
-    /// Which of the declared media types (wildcards allowed) the body is in, by index;
-    /// `None` when there is no body. A body in any other type is a 415 problem.
-    pub fn body_media(&self, declared: &[&str]) -> Result<Option<usize>, Problem> {
-        if !self.has_body() {
-            return Ok(None);
-        }
-        let actual = self.headers.get(CONTENT_TYPE).and_then(|value| value.to_str().ok());
-        let position = actual.and_then(|actual| declared.iter().position(|declared| media::matches(declared, actual)));
-        match position {
-            Some(index) => Ok(Some(index)),
-            None => Err(Problem::unsupported_media_type(actual, declared)),
-        }
     }
 }
