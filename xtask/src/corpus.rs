@@ -31,7 +31,7 @@ fn spec_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
     for path in entries.filter_map(Result::ok).map(|entry| entry.path()) {
         if path.is_dir() {
             spec_files(&path, out)?;
-        } else if matches!(path.extension().and_then(|extension| extension.to_str()), Some("json" | "yaml" | "yml")) {
+        } else if super::is_spec_file(&path) {
             out.push(path);
         }
     }

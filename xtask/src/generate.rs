@@ -102,13 +102,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
 
 fn seed_jobs(specs: &Path, generated: &Path) -> Result<Vec<Job>, String> {
     let entries = std::fs::read_dir(specs).map_err(|error| format!("{}: {error}", specs.display()))?;
-    let mut paths: Vec<PathBuf> = entries
-        .filter_map(Result::ok)
-        .map(|entry| entry.path())
-        .filter(|path| {
-            matches!(path.extension().and_then(|extension| extension.to_str()), Some("yaml" | "yml" | "json"))
-        })
-        .collect();
+    let mut paths: Vec<PathBuf> =
+        entries.filter_map(Result::ok).map(|entry| entry.path()).filter(|path| super::is_spec_file(path)).collect();
     paths.sort();
     Ok(paths
         .into_iter()

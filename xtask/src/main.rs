@@ -27,6 +27,11 @@ fn main() -> ExitCode {
     }
 }
 
+/// Whether a path names a spec: YAML or JSON.
+pub fn is_spec_file(path: &std::path::Path) -> bool {
+    matches!(path.extension().and_then(|extension| extension.to_str()), Some("yaml" | "yml" | "json"))
+}
+
 /// The workspace root, so that commands work from any directory.
 pub fn workspace_root() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_owned()

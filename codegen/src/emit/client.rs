@@ -1,7 +1,7 @@
 //! The `client` module: a `Client` with one async method per operation.
 
 use super::operations::{body_enum_name, has_request, is_struct_variant, request_name, response_name, type_names};
-use super::tokens::{docs, ident, summary_and_description};
+use super::tokens::{docs, ident, summary_and_description, used_idents};
 use crate::model::{
     Api, Body, Content, MediaKind, Operation, Param, ParamLocation, ParamStyle, Response, SchemeKind, StatusMatch,
 };
@@ -99,7 +99,7 @@ pub fn emit(api: &Api) -> TokenStream {
     // One import of the runtime's client items, alphabetical as rustfmt would order them.
     let has_operations = !api.operations.is_empty();
     let has_api_keys = api.security_schemes.iter().any(|scheme| matches!(scheme.kind, SchemeKind::ApiKey { .. }));
-    let client_items: Vec<proc_macro2::Ident> = [
+    let client_items = used_idents(&[
         ("Credential", has_schemes),
         ("Error", has_operations),
         ("KeyLocation", has_api_keys),
@@ -107,11 +107,7 @@ pub fn emit(api: &Api) -> TokenStream {
         ("SecurityScheme", true),
         ("Transport", true),
         ("reqwest", true),
-    ]
-    .into_iter()
-    .filter(|(_, used)| *used)
-    .map(|(name, _)| format_ident!("{}", name))
-    .collect();
+    ]);
     let method_import = has_operations.then(|| quote! { use apigen_runtime::http::Method; });
     let title = format!(" A client for the {} (version {}).", api.title, api.version);
     quote! {

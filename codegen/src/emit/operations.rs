@@ -141,9 +141,8 @@ fn request_struct(operation: &Operation) -> TokenStream {
 
 fn status_doc(response: &Response) -> String {
     let status = match response.status {
-        StatusMatch::Code(code) => code.to_string(),
-        StatusMatch::Range(hundred) => format!("{hundred}XX"),
         StatusMatch::Default => "Any other status".to_owned(),
+        other => other.key(),
     };
     match &response.docs {
         Some(text) => format!(" {status}: {}", text.trim()),

@@ -2,7 +2,7 @@
 //! function that serves an implementation with axum.
 
 use super::operations::{body_enum_name, has_request, is_struct_variant, request_name, response_name, type_names};
-use super::tokens::{docs, ident, summary_and_description};
+use super::tokens::{docs, ident, summary_and_description, used_idents};
 use crate::model::{
     Api, Body, Capture, Content, MediaKind, Operation, Param, ParamLocation, ParamStyle, StatusMatch, Type,
 };
@@ -23,11 +23,8 @@ pub fn emit(api: &Api) -> TokenStream {
     let has_responses = routed().any(|operation| !operation.responses.is_empty());
     let op_import = has_operations.then(|| quote! { use super::operations::{ #( #op_imports ),* }; });
     // Imports grouped and ordered as rustfmt would, each only when used.
-    let named = |items: &[(&str, bool)]| -> Vec<proc_macro2::Ident> {
-        items.iter().filter(|(_, used)| *used).map(|(name, _)| format_ident!("{}", name)).collect()
-    };
-    let axum_items = named(&[("Router", true), ("routing", has_operations)]);
-    let server_items = named(&[
+    let axum_items = used_idents(&[("Router", true), ("routing", has_operations)]);
+    let server_items = used_idents(&[
         ("HandlerError", has_operations),
         ("Problem", has_parsers),
         ("RequestParts", has_parsers),

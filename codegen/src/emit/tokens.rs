@@ -53,6 +53,11 @@ pub fn doc_lines(text: &str) -> Vec<String> {
     lines.collect()
 }
 
+/// The names whose flag is set, as identifiers: the items of a `use` that are used.
+pub fn used_idents(items: &[(&str, bool)]) -> Vec<Ident> {
+    items.iter().filter(|(_, used)| *used).map(|(name, _)| format_ident!("{}", name)).collect()
+}
+
 /// Joins a summary and a description into one doc text.
 pub fn summary_and_description(summary: Option<&str>, description: Option<&str>) -> Option<String> {
     match (summary, description) {

@@ -11,17 +11,9 @@ use serde_json::Value;
 type Check = fn(&Value, &str) -> Result<(), Fault>;
 
 fn check<T: DeserializeOwned>(value: &Value, at: &str) -> Result<(), Fault> {
-    serde_path_to_error::deserialize::<_, T>(value).map(|_| ()).map_err(|error| {
-        let mut pointer = at.to_owned();
-        for segment in error.path().iter() {
-            if let serde_path_to_error::Segment::Map { key } = segment {
-                pointer = pointer_push(&pointer, key);
-            } else if let serde_path_to_error::Segment::Seq { index } = segment {
-                pointer = pointer_push(&pointer, &index.to_string());
-            }
-        }
-        Fault::at(pointer, error.inner().to_string())
-    })
+    serde_path_to_error::deserialize::<_, T>(value)
+        .map(|_| ())
+        .map_err(|error| Fault::at(super::pointer_of(at, error.path()), error.inner().to_string()))
 }
 
 fn entries<'a>(value: &'a Value, key: &str) -> Vec<(&'a String, &'a Value)> {

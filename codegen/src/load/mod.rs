@@ -65,16 +65,17 @@ fn detect_version(document: &Value) -> Result<SourceVersion, Fault> {
 fn deserialize(document: &Value) -> Result<openapiv3::OpenAPI, Fault> {
     serde_path_to_error::deserialize(document).map_err(|error| {
         locate::deepest_fault(document).unwrap_or_else(|| Fault {
-            location: Location::Pointer(pointer_of(error.path())),
+            location: Location::Pointer(pointer_of("#", error.path())),
             message: error.inner().to_string(),
         })
     })
 }
 
 /// The JSON pointer (`#/a/b/0`) of a serde path.
-fn pointer_of(path: &serde_path_to_error::Path) -> String {
+/// The JSON pointer of a serde path, below `base` (`#/a/b/0`).
+fn pointer_of(base: &str, path: &serde_path_to_error::Path) -> String {
     use serde_path_to_error::Segment;
-    let mut pointer = "#".to_owned();
+    let mut pointer = base.to_owned();
     for segment in path.iter() {
         match segment {
             Segment::Seq { index } => pointer = crate::diagnostics::pointer_push(&pointer, &index.to_string()),

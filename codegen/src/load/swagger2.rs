@@ -30,8 +30,8 @@ const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "p
 
 pub fn convert(document: &mut Value, warnings: &mut Vec<Fault>) {
     let Some(root) = document.as_object_mut() else { return };
-    let global_consumes = media_list(root.get("consumes"));
-    let global_produces = media_list(root.get("produces"));
+    let global_consumes = string_list(root.get("consumes"));
+    let global_produces = string_list(root.get("produces"));
     let body_parameters = body_parameter_names(root);
 
     let mut out = Map::new();
@@ -136,7 +136,7 @@ pub fn convert(document: &mut Value, warnings: &mut Vec<Fault>) {
     walk_objects(document, &mut convert_schema_keywords);
 }
 
-fn media_list(value: Option<&Value>) -> Vec<String> {
+fn string_list(value: Option<&Value>) -> Vec<String> {
     value
         .and_then(Value::as_array)
         .map(|items| items.iter().filter_map(Value::as_str).map(str::to_owned).collect())
@@ -163,7 +163,7 @@ fn body_parameter_names(root: &Map<String, Value>) -> Vec<String> {
 fn servers(root: &Map<String, Value>) -> Vec<Value> {
     let host = root.get("host").and_then(Value::as_str);
     let base_path = root.get("basePath").and_then(Value::as_str).unwrap_or("");
-    let schemes = media_list(root.get("schemes"));
+    let schemes = string_list(root.get("schemes"));
     match host {
         Some(host) => {
             let schemes = if schemes.is_empty() { vec!["https".to_owned()] } else { schemes };
@@ -204,9 +204,9 @@ fn convert_operation(
     warnings: &mut Vec<Fault>,
 ) {
     let consumes =
-        operation.remove("consumes").map(|value| media_list(Some(&value))).unwrap_or_else(|| global_consumes.to_vec());
+        operation.remove("consumes").map(|value| string_list(Some(&value))).unwrap_or_else(|| global_consumes.to_vec());
     let produces =
-        operation.remove("produces").map(|value| media_list(Some(&value))).unwrap_or_else(|| global_produces.to_vec());
+        operation.remove("produces").map(|value| string_list(Some(&value))).unwrap_or_else(|| global_produces.to_vec());
     let own: Vec<Value> = take_array(operation, "parameters")
         .into_iter()
         .map(|parameter| inline_form_parameter(parameter, shared_form_parameters))

@@ -266,6 +266,17 @@ pub enum StatusMatch {
     Default,
 }
 
+impl StatusMatch {
+    /// The key as the spec's `responses` writes it: `200`, `2XX`, `default`.
+    pub fn key(self) -> String {
+        match self {
+            StatusMatch::Code(code) => code.to_string(),
+            StatusMatch::Range(hundred) => format!("{hundred}XX"),
+            StatusMatch::Default => "default".to_owned(),
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Response {
     pub status: StatusMatch,

@@ -293,7 +293,7 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
                     StatusCode::Code(code) => StatusMatch::Code(*code),
                     StatusCode::Range(hundred) => StatusMatch::Range(*hundred),
                 };
-                (status, response, pointer_push(at, &status_key(status)))
+                (status, response, pointer_push(at, &status.key()))
             })
             .chain(
                 responses.default.iter().map(|response| (StatusMatch::Default, response, pointer_push(at, "default"))),
@@ -366,14 +366,6 @@ fn pick_content(
     content: &indexmap::IndexMap<String, openapiv3::MediaType>,
 ) -> Option<(&String, &openapiv3::MediaType)> {
     content.iter().find(|(media_type, _)| classify(media_type) == MediaKind::Json).or_else(|| content.iter().next())
-}
-
-fn status_key(status: StatusMatch) -> String {
-    match status {
-        StatusMatch::Code(code) => code.to_string(),
-        StatusMatch::Range(hundred) => format!("{hundred}XX"),
-        StatusMatch::Default => "default".to_owned(),
-    }
 }
 
 fn status_variant(status: StatusMatch) -> String {

@@ -19,7 +19,7 @@ pub fn empty(status: u16) -> Response {
 /// A JSON response with the given media type.
 pub fn json<T: Serialize + ?Sized>(status: u16, content_type: &'static str, body: &T) -> Response {
     match serde_json::to_vec(body) {
-        Ok(bytes) => with_content_type(status, content_type, bytes),
+        Ok(bytes) => raw(status, content_type, bytes),
         Err(error) => Problem::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             format!("the response body could not be serialized: {error}"),
@@ -33,10 +33,6 @@ pub fn raw(status: u16, content_type: &'static str, body: impl Into<axum::body::
     let mut response = (status_code(status), body.into()).into_response();
     response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
     response
-}
-
-fn with_content_type(status: u16, content_type: &'static str, bytes: Vec<u8>) -> Response {
-    raw(status, content_type, bytes)
 }
 
 /// Adds a documented response header; `None` adds nothing. A value that cannot be a header
