@@ -1,7 +1,6 @@
 //! Forsta's `/api-token-refresh/` (from Swagger 2.0): the refreshed token, DRF's 400 body,
 //! and the `JSON Web Token` API key sent as `Authorization: JWT <token>`.
 
-use apigen_runtime::client::Credential;
 use apigen_runtime::server::axum::{self, extract::Request, middleware::Next};
 use apigen_runtime::server::HandlerError;
 use e2e::{assert_problem, send_raw, serve};
@@ -50,7 +49,7 @@ async fn start() -> (Client, String, Arc<Mutex<Vec<String>>>) {
 #[tokio::test]
 async fn refreshes_a_token_and_sends_the_jwt_prefixed_key() {
     let (client, _, seen) = start().await;
-    let client = client.with_json_web_token(Credential::new("valid.abc").with_prefix("JWT"));
+    let client = client.with_json_web_token("valid.abc");
     let request = ApiTokenRefreshCreateRequest { body: Refresh { token: "valid.abc".into() } };
     match client.api_token_refresh_create(request).await.unwrap() {
         ApiTokenRefreshCreateResponse::Ok(refresh) => assert_eq!(refresh.token, "valid.abc.refreshed"),

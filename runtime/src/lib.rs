@@ -9,6 +9,7 @@
 
 pub mod media;
 pub mod params;
+pub mod security;
 
 #[cfg(feature = "client")]
 pub mod client;

@@ -1,5 +1,6 @@
 //! The `client` module: a `Client` with one async method per operation.
 
+use super::client_auth;
 use super::operations::{body_enum_name, has_request, is_struct_variant, request_name, response_name, type_names};
 use super::tokens::{docs, ident, summary_and_description, used_idents};
 use crate::model::{
@@ -9,50 +10,6 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 pub fn emit(api: &Api) -> TokenStream {
-    let schemes = api.security_schemes.iter().map(|scheme| {
-        let name = &scheme.name;
-        let kind = match &scheme.kind {
-            SchemeKind::Bearer => quote! { SchemeKind::Bearer },
-            SchemeKind::Basic => quote! { SchemeKind::Basic },
-            SchemeKind::ApiKey { location, name } => {
-                let location = match location {
-                    ParamLocation::Query => quote! { KeyLocation::Query },
-                    ParamLocation::Cookie => quote! { KeyLocation::Cookie },
-                    _ => quote! { KeyLocation::Header },
-                };
-                quote! { SchemeKind::ApiKey { location: #location, name: #name } }
-            }
-        };
-        quote! { SecurityScheme { name: #name, kind: #kind } }
-    });
-    let credential_setters = api.security_schemes.iter().map(|scheme| {
-        let method = format_ident!("with_{}", scheme.field);
-        let name = &scheme.name;
-        let how = match &scheme.kind {
-            SchemeKind::Bearer => " Sent as `Authorization: Bearer <token>`.".to_owned(),
-            SchemeKind::Basic => " The credential is `user:password`, sent as HTTP basic auth.".to_owned(),
-            SchemeKind::ApiKey { location, name } => {
-                format!(
-                    " Sent in the {} `{name}`; use [`Credential::with_prefix`] for values such as `JWT <token>`.",
-                    location.as_str()
-                )
-            }
-        };
-        let title = format!(" Sets the credential of the `{name}` security scheme.");
-        let description = docs(scheme.docs.as_deref());
-        let separator = scheme.docs.is_some().then(|| quote! { #[doc = ""] });
-        quote! {
-            #[doc = #title]
-            #[doc = ""]
-            #description
-            #separator
-            #[doc = #how]
-            pub fn #method(mut self, credential: impl Into<Credential>) -> Self {
-                self.transport.set_credential(#name, credential.into());
-                self
-            }
-        }
-    });
     let has_schemes = !api.security_schemes.is_empty();
     let (default_url, constructor, default_impl) = match &api.default_server {
         Some(url) => (
@@ -99,15 +56,23 @@ pub fn emit(api: &Api) -> TokenStream {
     // One import of the runtime's client items, alphabetical as rustfmt would order them.
     let has_operations = !api.operations.is_empty();
     let has_api_keys = api.security_schemes.iter().any(|scheme| matches!(scheme.kind, SchemeKind::ApiKey { .. }));
+    let has_tokens = api.security_schemes.iter().any(client_auth::takes_tokens);
+    let has_refresh = api.token_refresh.is_some();
     let client_items = used_idents(&[
         ("Credential", has_schemes),
         ("Error", has_operations),
         ("KeyLocation", has_api_keys),
+        ("RefreshBinding", has_refresh),
         ("SchemeKind", has_schemes),
         ("SecurityScheme", true),
+        ("TokenOptions", has_refresh),
+        ("TokenSource", has_tokens || has_refresh),
+        ("Tokens", has_refresh),
         ("Transport", true),
         ("reqwest", true),
     ]);
+    let auth_constants = client_auth::constants(api);
+    let auth_methods = client_auth::methods(api);
     let method_import = has_operations.then(|| quote! { use apigen_runtime::http::Method; });
     let title = format!(" A client for the {} (version {}).", api.title, api.version);
     quote! {
@@ -118,8 +83,7 @@ pub fn emit(api: &Api) -> TokenStream {
 
         #default_url
 
-        /// The security schemes of the spec, as the transport applies them.
-        const SECURITY_SCHEMES: &[SecurityScheme] = &[ #( #schemes ),* ];
+        #auth_constants
 
         #[doc = #title]
         ///
@@ -148,7 +112,7 @@ pub fn emit(api: &Api) -> TokenStream {
                 self.transport.base_url()
             }
 
-            #( #credential_setters )*
+            #auth_methods
 
             #( #methods )*
         }
@@ -354,7 +318,10 @@ fn operation_method(operation: &Operation) -> TokenStream {
     });
     let params: Vec<_> = params.collect();
     let security = (!operation.security.is_empty()).then(|| {
-        let alternatives = operation.security.iter().map(|alternative| quote! { &[ #( #alternative ),* ] });
+        let alternatives = operation.security.iter().map(|alternative| {
+            let schemes = alternative.iter().map(|requirement| &requirement.scheme);
+            quote! { &[ #( #schemes ),* ] }
+        });
         quote! { http_request.security(&[ #( #alternatives ),* ]); }
     });
     let body = operation.body.as_ref().map(|body| body_statements(operation, body));

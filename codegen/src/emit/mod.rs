@@ -1,6 +1,7 @@
 //! Stage 3: the model as Rust tokens, one token stream per generated module.
 
 mod client;
+mod client_auth;
 mod operations;
 mod server;
 mod tokens;

@@ -410,6 +410,7 @@ fn convert_security_scheme(scheme: Value) -> Value {
     if let Some(description) = description {
         out["description"] = description;
     }
+    copy_extensions(&scheme, &mut out);
     out
 }
 

@@ -22,6 +22,7 @@ pub fn build(loaded: &Loaded) -> Result<(Api, Vec<Fault>), Fault> {
     let mut operations = OperationsBuilder::new(&resolver, &mut types);
     let built = operations.build(spec)?;
     warnings.append(&mut operations.warnings);
+    let token_refresh = operations.token_refresh.take();
     warnings.append(&mut types.warnings);
     let mut defs = types.defs;
     box_recursive_fields(&mut defs);
@@ -49,6 +50,7 @@ pub fn build(loaded: &Loaded) -> Result<(Api, Vec<Fault>), Fault> {
         types: defs,
         operations: built,
         security_schemes,
+        token_refresh,
     };
     Ok((api, warnings))
 }

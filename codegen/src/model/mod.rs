@@ -9,6 +9,7 @@ mod refs;
 mod routes;
 mod schema;
 mod security;
+mod token_refresh;
 
 pub use build::build;
 pub use names::is_keyword;
@@ -26,6 +27,8 @@ pub struct Api {
     pub types: Vec<TypeDef>,
     pub operations: Vec<Operation>,
     pub security_schemes: Vec<SecurityScheme>,
+    /// How a client keeps its tokens fresh, from the operation marked `x-token-refresh`.
+    pub token_refresh: Option<TokenRefresh>,
 }
 
 /// A Rust type as a field, parameter or body holds it.
@@ -167,8 +170,8 @@ pub struct Operation {
     pub params: Vec<Param>,
     pub body: Option<Body>,
     pub responses: Vec<Response>,
-    /// Alternatives, each a set of scheme names that must all be satisfied. Empty: none.
-    pub security: Vec<Vec<String>>,
+    /// Alternatives, each a set of requirements that must all be met. Empty: none.
+    pub security: Vec<Vec<Requirement>>,
     /// How the generated server routes it; `None` when another operation already takes
     /// the same method and route (the client still has it).
     pub route: Option<String>,
@@ -309,5 +312,35 @@ pub struct SecurityScheme {
 pub enum SchemeKind {
     Bearer,
     Basic,
-    ApiKey { location: ParamLocation, name: String },
+    /// `prefix` comes from `x-credential-prefix`: the key is sent as `<prefix> <key>`.
+    ApiKey {
+        location: ParamLocation,
+        name: String,
+        prefix: Option<String>,
+    },
+}
+
+/// One scheme an operation's `security` requires, with the scopes it must grant.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Requirement {
+    pub scheme: String,
+    pub scopes: Vec<String>,
+}
+
+/// The refresh operation as an `x-token-refresh` extension binds it: where the current tokens
+/// go in its JSON request body and where the new ones are in its success body (JSON pointers).
+/// The current access token also goes in the schemes its `security` names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TokenRefresh {
+    /// The Rust method name of the operation.
+    pub operation: String,
+    pub method: Method,
+    pub path: String,
+    pub security: Vec<Vec<String>>,
+    /// The JSON media type of the request body, when tokens go in it.
+    pub content_type: Option<String>,
+    pub send_access: Option<String>,
+    pub send_refresh: Option<String>,
+    pub access: String,
+    pub refresh: Option<String>,
 }

@@ -5,7 +5,7 @@ use super::names::{self, NameSet};
 use super::refs::Resolver;
 use super::routes::template_names;
 use super::schema::TypeBuilder;
-use super::security;
+use super::{security, token_refresh};
 use super::{
     Body, Content, MediaKind, Method, Operation, Param, ParamLocation, ParamStyle, Response, ResponseHeader,
     StatusMatch, Type,
@@ -14,7 +14,7 @@ use crate::diagnostics::{pointer_push, Fault};
 use openapiv3::{Parameter, ParameterSchemaOrContent, PathItem, QueryStyle, ReferenceOr, StatusCode};
 
 /// Method names of the generated client itself, which operations must not take.
-const CLIENT_METHODS: &[&str] = &["new", "with_base_url", "with_http_client", "base_url", "transport"];
+const CLIENT_METHODS: &[&str] = &["new", "with_base_url", "with_http_client", "base_url", "transport", "token_source"];
 /// Headers OpenAPI says parameter definitions may not describe: the HTTP layer sets them.
 const RESERVED_HEADERS: &[&str] = &["accept", "content-type", "authorization"];
 
@@ -22,6 +22,8 @@ pub struct OperationsBuilder<'a, 'b> {
     pub resolver: &'a Resolver<'a>,
     pub types: &'b mut TypeBuilder<'a>,
     pub warnings: Vec<Fault>,
+    /// The first operation an `x-token-refresh` extension binds.
+    pub token_refresh: Option<super::TokenRefresh>,
     method_names: NameSet,
 }
 
@@ -31,6 +33,7 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
             resolver,
             types,
             warnings: Vec::new(),
+            token_refresh: None,
             method_names: NameSet::with_reserved(CLIENT_METHODS),
         }
     }
@@ -52,7 +55,18 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
                     "patch" => Method::Patch,
                     _ => Method::Trace,
                 };
-                operations.push(self.operation(spec, path, &item, method, operation, &at)?);
+                let built = self.operation(spec, path, &item, method, operation, &at)?;
+                if let Some(extension) = operation.extensions.get(token_refresh::EXTENSION) {
+                    match token_refresh::bind(extension, &built, &at) {
+                        Ok(binding) if self.token_refresh.is_none() => self.token_refresh = Some(binding),
+                        Ok(_) => self.warnings.push(Fault::at(
+                            pointer_push(&at, token_refresh::EXTENSION),
+                            "only the first refresh operation is bound; this one is generated as any other",
+                        )),
+                        Err(fault) => self.warnings.push(fault),
+                    }
+                }
+                operations.push(built);
             }
         }
         Ok(operations)

@@ -2,9 +2,12 @@
 
 use super::names::{self, NameSet};
 use super::refs::Resolver;
-use super::{ParamLocation, SchemeKind, SecurityScheme};
+use super::{ParamLocation, Requirement, SchemeKind, SecurityScheme};
 use crate::diagnostics::{pointer_push, Fault};
 use openapiv3::{APIKeyLocation, SecurityRequirement};
+
+/// Names the word an API key is sent after: `x-credential-prefix: JWT` sends `JWT <key>`.
+const PREFIX_EXTENSION: &str = "x-credential-prefix";
 
 pub fn schemes(
     spec: &openapiv3::OpenAPI,
@@ -18,13 +21,26 @@ pub fn schemes(
         let at = pointer_push("#/components/securitySchemes", name);
         let (scheme, _) = resolver.resolve(scheme, &at)?;
         let (kind, docs) = match scheme {
-            openapiv3::SecurityScheme::APIKey { location, name: key, description, .. } => {
+            openapiv3::SecurityScheme::APIKey { location, name: key, description, extensions } => {
                 let location = match location {
                     APIKeyLocation::Header => ParamLocation::Header,
                     APIKeyLocation::Query => ParamLocation::Query,
                     APIKeyLocation::Cookie => ParamLocation::Cookie,
                 };
-                (SchemeKind::ApiKey { location, name: key }, description)
+                let prefix = match extensions.get(PREFIX_EXTENSION) {
+                    None => None,
+                    Some(serde_json::Value::String(prefix)) if !prefix.is_empty() && !prefix.contains(' ') => {
+                        Some(prefix.clone())
+                    }
+                    Some(_) => {
+                        warnings.push(Fault::at(
+                            pointer_push(&at, PREFIX_EXTENSION),
+                            "expected one word, such as \"JWT\"; the key is sent without a prefix",
+                        ));
+                        None
+                    }
+                };
+                (SchemeKind::ApiKey { location, name: key, prefix }, description)
             }
             openapiv3::SecurityScheme::HTTP { scheme: http, description, .. } => {
                 match http.to_ascii_lowercase().as_str() {
@@ -52,6 +68,14 @@ pub fn schemes(
 /// The alternatives of a `security` list, as scheme names; `[{}]` (anonymous allowed) is an
 /// empty alternative. A name with no scheme behind it can never be satisfied, so it stays:
 /// dropping it would turn its alternative into an anonymous one.
-pub fn requirements(requirements: &[SecurityRequirement]) -> Vec<Vec<String>> {
-    requirements.iter().map(|requirement| requirement.keys().cloned().collect()).collect()
+pub fn requirements(requirements: &[SecurityRequirement]) -> Vec<Vec<Requirement>> {
+    requirements
+        .iter()
+        .map(|requirement| {
+            requirement
+                .iter()
+                .map(|(scheme, scopes)| Requirement { scheme: scheme.clone(), scopes: scopes.clone() })
+                .collect()
+        })
+        .collect()
 }

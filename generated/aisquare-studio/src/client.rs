@@ -2,7 +2,9 @@
 //! An async client with one method per operation.
 
 use super::operations::{RefreshCreateRequest, RefreshCreateResponse};
-use apigen_runtime::client::{Error, SecurityScheme, Transport, reqwest};
+use apigen_runtime::client::{
+    reqwest, Error, RefreshBinding, SecurityScheme, TokenOptions, TokenSource, Tokens, Transport,
+};
 use apigen_runtime::http::Method;
 
 /// The URL of the first server the spec lists.
@@ -10,6 +12,18 @@ pub const DEFAULT_BASE_URL: &str = "https://api.example.com";
 
 /// The security schemes of the spec, as the transport applies them.
 const SECURITY_SCHEMES: &[SecurityScheme] = &[];
+
+/// How [`Client::refresh_create`] refreshes tokens, from the spec's `x-token-refresh`.
+const TOKEN_REFRESH: RefreshBinding = RefreshBinding {
+    method: "POST",
+    path: "/api/v1/token/refresh/",
+    security: &[],
+    content_type: Some("application/json"),
+    send_access: Some("/access"),
+    send_refresh: Some("/refresh"),
+    access: "/access",
+    refresh: Some("/refresh"),
+};
 
 /// A client for the AISquare Studio API (version 1.0.0).
 ///
@@ -33,9 +47,7 @@ impl Client {
 
     /// A client that sends through `http`, configured by the caller (timeouts, proxies, TLS).
     pub fn with_http_client(base_url: &str, http: reqwest::Client) -> Self {
-        Client {
-            transport: Transport::new(base_url, http, SECURITY_SCHEMES),
-        }
+        Client { transport: Transport::new(base_url, http, SECURITY_SCHEMES) }
     }
 
     /// The server URL requests are sent to.
@@ -43,18 +55,20 @@ impl Client {
         self.transport.base_url()
     }
 
+    /// A token source that refreshes `tokens` through [`Client::refresh_create`] on this client's server: ahead of the access token's expiry, once per 401, never twice at once.
+    ///
+    /// Hand it to a `with_*_tokens` method; clones share the tokens.
+    pub fn token_source(&self, tokens: Tokens, options: TokenOptions) -> TokenSource {
+        self.transport.token_source(&TOKEN_REFRESH, tokens, options)
+    }
+
     /// Refresh JWT Token
     ///
     /// Refreshes an existing JWT token.
     ///
     /// `POST /api/v1/token/refresh/`
-    pub async fn refresh_create(
-        &self,
-        request: RefreshCreateRequest,
-    ) -> Result<RefreshCreateResponse, Error> {
-        let mut http_request = self
-            .transport
-            .request(Method::POST, "/api/v1/token/refresh/".to_owned());
+    pub async fn refresh_create(&self, request: RefreshCreateRequest) -> Result<RefreshCreateResponse, Error> {
+        let mut http_request = self.transport.request(Method::POST, "/api/v1/token/refresh/".to_owned());
         if let Some(body) = &request.body {
             http_request.json_body("application/json", body);
         }

@@ -2,14 +2,27 @@
 //! An async client with one method per operation.
 
 use super::operations::{
-    AuthTokenCreateRequest, AuthTokenCreateResponse, AuthTokenRefreshRequest,
-    AuthTokenRefreshResponse,
+    AuthTokenCreateRequest, AuthTokenCreateResponse, AuthTokenRefreshRequest, AuthTokenRefreshResponse,
 };
-use apigen_runtime::client::{Error, SecurityScheme, Transport, reqwest};
+use apigen_runtime::client::{
+    reqwest, Error, RefreshBinding, SecurityScheme, TokenOptions, TokenSource, Tokens, Transport,
+};
 use apigen_runtime::http::Method;
 
 /// The security schemes of the spec, as the transport applies them.
 const SECURITY_SCHEMES: &[SecurityScheme] = &[];
+
+/// How [`Client::auth_token_refresh`] refreshes tokens, from the spec's `x-token-refresh`.
+const TOKEN_REFRESH: RefreshBinding = RefreshBinding {
+    method: "POST",
+    path: "/auth/refresh",
+    security: &[],
+    content_type: Some("application/json"),
+    send_access: None,
+    send_refresh: Some("/refresh_token"),
+    access: "/access_token",
+    refresh: Some("/refresh_token"),
+};
 
 /// A client for the Auth API (version 2).
 ///
@@ -28,9 +41,7 @@ impl Client {
 
     /// A client that sends through `http`, configured by the caller (timeouts, proxies, TLS).
     pub fn with_http_client(base_url: &str, http: reqwest::Client) -> Self {
-        Client {
-            transport: Transport::new(base_url, http, SECURITY_SCHEMES),
-        }
+        Client { transport: Transport::new(base_url, http, SECURITY_SCHEMES) }
     }
 
     /// The server URL requests are sent to.
@@ -38,16 +49,18 @@ impl Client {
         self.transport.base_url()
     }
 
+    /// A token source that refreshes `tokens` through [`Client::auth_token_refresh`] on this client's server: ahead of the access token's expiry, once per 401, never twice at once.
+    ///
+    /// Hand it to a `with_*_tokens` method; clones share the tokens.
+    pub fn token_source(&self, tokens: Tokens, options: TokenOptions) -> TokenSource {
+        self.transport.token_source(&TOKEN_REFRESH, tokens, options)
+    }
+
     /// Authenticate an API user identified by `api_key` and `api_secret`.
     ///
     /// `POST /auth/token`
-    pub async fn auth_token_create(
-        &self,
-        request: AuthTokenCreateRequest,
-    ) -> Result<AuthTokenCreateResponse, Error> {
-        let mut http_request = self
-            .transport
-            .request(Method::POST, "/auth/token".to_owned());
+    pub async fn auth_token_create(&self, request: AuthTokenCreateRequest) -> Result<AuthTokenCreateResponse, Error> {
+        let mut http_request = self.transport.request(Method::POST, "/auth/token".to_owned());
         if let Some(body) = &request.body {
             http_request.json_body("application/json", body);
         }
@@ -68,9 +81,7 @@ impl Client {
         &self,
         request: AuthTokenRefreshRequest,
     ) -> Result<AuthTokenRefreshResponse, Error> {
-        let mut http_request = self
-            .transport
-            .request(Method::POST, "/auth/refresh".to_owned());
+        let mut http_request = self.transport.request(Method::POST, "/auth/refresh".to_owned());
         if let Some(body) = &request.body {
             http_request.json_body("application/json", body);
         }

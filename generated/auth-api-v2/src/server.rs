@@ -2,13 +2,12 @@
 //! A server stub: the `Api` trait and its axum `router`.
 
 use super::operations::{
-    AuthTokenCreateRequest, AuthTokenCreateResponse, AuthTokenRefreshRequest,
-    AuthTokenRefreshResponse,
+    AuthTokenCreateRequest, AuthTokenCreateResponse, AuthTokenRefreshRequest, AuthTokenRefreshResponse,
 };
 use apigen_runtime::server::axum::extract::State;
 use apigen_runtime::server::axum::response::{IntoResponse, Response};
-use apigen_runtime::server::axum::{Router, routing};
-use apigen_runtime::server::{HandlerError, Problem, RequestParts, reply};
+use apigen_runtime::server::axum::{routing, Router};
+use apigen_runtime::server::{reply, HandlerError, Problem, RequestParts};
 use std::future::Future;
 use std::sync::Arc;
 
@@ -48,10 +47,7 @@ pub fn router<S: Api>(api: S) -> Router {
     apigen_runtime::server::finish(routes)
 }
 
-async fn handle_auth_token_create<S: Api>(
-    State(api): State<Arc<S>>,
-    parts: RequestParts,
-) -> Response {
+async fn handle_auth_token_create<S: Api>(State(api): State<Arc<S>>, parts: RequestParts) -> Response {
     let request = match parse_auth_token_create(&parts) {
         Ok(request) => request,
         Err(problem) => return problem.into_response(),
@@ -62,10 +58,7 @@ async fn handle_auth_token_create<S: Api>(
     }
 }
 
-async fn handle_auth_token_refresh<S: Api>(
-    State(api): State<Arc<S>>,
-    parts: RequestParts,
-) -> Response {
+async fn handle_auth_token_refresh<S: Api>(State(api): State<Arc<S>>, parts: RequestParts) -> Response {
     let request = match parse_auth_token_refresh(&parts) {
         Ok(request) => request,
         Err(problem) => return problem.into_response(),
@@ -76,9 +69,7 @@ async fn handle_auth_token_refresh<S: Api>(
     }
 }
 
-fn parse_auth_token_create(
-    parts: &RequestParts,
-) -> Result<AuthTokenCreateRequest, Problem> {
+fn parse_auth_token_create(parts: &RequestParts) -> Result<AuthTokenCreateRequest, Problem> {
     Ok(AuthTokenCreateRequest {
         body: match parts.body_media(&["application/json"])? {
             Some(_) => Some(parts.json_body()?),
@@ -87,9 +78,7 @@ fn parse_auth_token_create(
     })
 }
 
-fn parse_auth_token_refresh(
-    parts: &RequestParts,
-) -> Result<AuthTokenRefreshRequest, Problem> {
+fn parse_auth_token_refresh(parts: &RequestParts) -> Result<AuthTokenRefreshRequest, Problem> {
     Ok(AuthTokenRefreshRequest {
         body: match parts.body_media(&["application/json"])? {
             Some(_) => Some(parts.json_body()?),
@@ -101,17 +90,11 @@ fn parse_auth_token_refresh(
 impl IntoResponse for AuthTokenCreateResponse {
     fn into_response(self) -> Response {
         match self {
-            AuthTokenCreateResponse::Created(body) => {
-                reply::json(201, "application/json", &body)
-            }
+            AuthTokenCreateResponse::Created(body) => reply::json(201, "application/json", &body),
 
-            AuthTokenCreateResponse::BadRequest(body) => {
-                reply::json(400, "application/json", &body)
-            }
+            AuthTokenCreateResponse::BadRequest(body) => reply::json(400, "application/json", &body),
 
-            AuthTokenCreateResponse::Unauthorized(body) => {
-                reply::json(401, "application/json", &body)
-            }
+            AuthTokenCreateResponse::Unauthorized(body) => reply::json(401, "application/json", &body),
         }
     }
 }
@@ -119,17 +102,11 @@ impl IntoResponse for AuthTokenCreateResponse {
 impl IntoResponse for AuthTokenRefreshResponse {
     fn into_response(self) -> Response {
         match self {
-            AuthTokenRefreshResponse::Created(body) => {
-                reply::json(201, "application/json", &body)
-            }
+            AuthTokenRefreshResponse::Created(body) => reply::json(201, "application/json", &body),
 
-            AuthTokenRefreshResponse::BadRequest(body) => {
-                reply::json(400, "application/json", &body)
-            }
+            AuthTokenRefreshResponse::BadRequest(body) => reply::json(400, "application/json", &body),
 
-            AuthTokenRefreshResponse::Unauthorized(body) => {
-                reply::json(401, "application/json", &body)
-            }
+            AuthTokenRefreshResponse::Unauthorized(body) => reply::json(401, "application/json", &body),
         }
     }
 }

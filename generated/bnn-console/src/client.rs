@@ -3,7 +3,8 @@
 
 use super::operations::{V1RefreshTokenPostResponse, V2RefreshTokenPostResponse};
 use apigen_runtime::client::{
-    Credential, Error, SchemeKind, SecurityScheme, Transport, reqwest,
+    reqwest, Credential, Error, RefreshBinding, SchemeKind, SecurityScheme, TokenOptions, TokenSource, Tokens,
+    Transport,
 };
 use apigen_runtime::http::Method;
 
@@ -11,12 +12,19 @@ use apigen_runtime::http::Method;
 pub const DEFAULT_BASE_URL: &str = "https://dev02.console.bnntest.com";
 
 /// The security schemes of the spec, as the transport applies them.
-const SECURITY_SCHEMES: &[SecurityScheme] = &[
-    SecurityScheme {
-        name: "bearerAuthToken",
-        kind: SchemeKind::Bearer,
-    },
-];
+const SECURITY_SCHEMES: &[SecurityScheme] = &[SecurityScheme { name: "bearerAuthToken", kind: SchemeKind::Bearer }];
+
+/// How [`Client::v2_refresh_token_post`] refreshes tokens, from the spec's `x-token-refresh`.
+const TOKEN_REFRESH: RefreshBinding = RefreshBinding {
+    method: "POST",
+    path: "/v2/refresh_token",
+    security: &[&["bearerAuthToken"]],
+    content_type: None,
+    send_access: None,
+    send_refresh: None,
+    access: "/data/refresh_token",
+    refresh: None,
+};
 
 /// A client for the BNN Console API (version 1).
 ///
@@ -40,9 +48,7 @@ impl Client {
 
     /// A client that sends through `http`, configured by the caller (timeouts, proxies, TLS).
     pub fn with_http_client(base_url: &str, http: reqwest::Client) -> Self {
-        Client {
-            transport: Transport::new(base_url, http, SECURITY_SCHEMES),
-        }
+        Client { transport: Transport::new(base_url, http, SECURITY_SCHEMES) }
     }
 
     /// The server URL requests are sent to.
@@ -58,17 +64,26 @@ impl Client {
         self
     }
 
+    /// Sends the access token of `source` for the `bearerAuthToken` security scheme, as [`Client::with_bearer_auth_token`] would, refreshing it when it nears expiry or the server answers 401.
+    pub fn with_bearer_auth_token_tokens(mut self, source: TokenSource) -> Self {
+        self.transport.set_token_source("bearerAuthToken", source);
+        self
+    }
+
+    /// A token source that refreshes `tokens` through [`Client::v2_refresh_token_post`] on this client's server: ahead of the access token's expiry, once per 401, never twice at once.
+    ///
+    /// Hand it to a `with_*_tokens` method; clones share the tokens.
+    pub fn token_source(&self, tokens: Tokens, options: TokenOptions) -> TokenSource {
+        self.transport.token_source(&TOKEN_REFRESH, tokens, options)
+    }
+
     /// Refresh token
     ///
     /// Get a new access token or api key secret which can be used to consume APIs
     ///
     /// `POST /v1/refresh_token`
-    pub async fn v1_refresh_token_post(
-        &self,
-    ) -> Result<V1RefreshTokenPostResponse, Error> {
-        let mut http_request = self
-            .transport
-            .request(Method::POST, "/v1/refresh_token".to_owned());
+    pub async fn v1_refresh_token_post(&self) -> Result<V1RefreshTokenPostResponse, Error> {
+        let mut http_request = self.transport.request(Method::POST, "/v1/refresh_token".to_owned());
         http_request.security(&[&["bearerAuthToken"]]);
         let response = self.transport.send(http_request).await?;
         match response.status().as_u16() {
@@ -86,12 +101,8 @@ impl Client {
     /// Get a refresh token which can be used to generate a new access token- Access token should be generated via LOCAL or SAML login only.- User should be logged out and logged in atleast once in past 5 hours.- For SAML Admins, an org setting `refresh_token_for_saml_enabled` needs to be enabled
     ///
     /// `POST /v2/refresh_token`
-    pub async fn v2_refresh_token_post(
-        &self,
-    ) -> Result<V2RefreshTokenPostResponse, Error> {
-        let mut http_request = self
-            .transport
-            .request(Method::POST, "/v2/refresh_token".to_owned());
+    pub async fn v2_refresh_token_post(&self) -> Result<V2RefreshTokenPostResponse, Error> {
+        let mut http_request = self.transport.request(Method::POST, "/v2/refresh_token".to_owned());
         http_request.security(&[&["bearerAuthToken"]]);
         let response = self.transport.send(http_request).await?;
         match response.status().as_u16() {

@@ -4,8 +4,8 @@
 use super::operations::{V1RefreshTokenPostResponse, V2RefreshTokenPostResponse};
 use apigen_runtime::server::axum::extract::State;
 use apigen_runtime::server::axum::response::{IntoResponse, Response};
-use apigen_runtime::server::axum::{Router, routing};
-use apigen_runtime::server::{HandlerError, reply};
+use apigen_runtime::server::axum::{routing, Router};
+use apigen_runtime::server::{reply, HandlerError};
 use std::future::Future;
 use std::sync::Arc;
 
@@ -21,18 +21,14 @@ pub trait Api: Send + Sync + 'static {
     /// Get a new access token or api key secret which can be used to consume APIs
     ///
     /// `POST /v1/refresh_token`
-    fn v1_refresh_token_post(
-        &self,
-    ) -> impl Future<Output = Result<V1RefreshTokenPostResponse, HandlerError>> + Send;
+    fn v1_refresh_token_post(&self) -> impl Future<Output = Result<V1RefreshTokenPostResponse, HandlerError>> + Send;
 
     /// Generate a refresh token
     ///
     /// Get a refresh token which can be used to generate a new access token- Access token should be generated via LOCAL or SAML login only.- User should be logged out and logged in atleast once in past 5 hours.- For SAML Admins, an org setting `refresh_token_for_saml_enabled` needs to be enabled
     ///
     /// `POST /v2/refresh_token`
-    fn v2_refresh_token_post(
-        &self,
-    ) -> impl Future<Output = Result<V2RefreshTokenPostResponse, HandlerError>> + Send;
+    fn v2_refresh_token_post(&self) -> impl Future<Output = Result<V2RefreshTokenPostResponse, HandlerError>> + Send;
 }
 
 /// Serves `api`: one route per operation.
@@ -76,18 +72,12 @@ impl IntoResponse for V1RefreshTokenPostResponse {
 impl IntoResponse for V2RefreshTokenPostResponse {
     fn into_response(self) -> Response {
         match self {
-            V2RefreshTokenPostResponse::Ok(body) => {
-                reply::json(200, "application/json", &body)
-            }
+            V2RefreshTokenPostResponse::Ok(body) => reply::json(200, "application/json", &body),
 
             V2RefreshTokenPostResponse::BadRequest => reply::empty(400),
-            V2RefreshTokenPostResponse::Unauthorized(body) => {
-                reply::json(401, "application/json", &body)
-            }
+            V2RefreshTokenPostResponse::Unauthorized(body) => reply::json(401, "application/json", &body),
 
-            V2RefreshTokenPostResponse::Forbidden(body) => {
-                reply::json(403, "application/json", &body)
-            }
+            V2RefreshTokenPostResponse::Forbidden(body) => reply::json(403, "application/json", &body),
 
             V2RefreshTokenPostResponse::InternalServerError => reply::empty(500),
         }

@@ -3,7 +3,8 @@
 
 use super::operations::{ApiTokenRefreshCreateRequest, ApiTokenRefreshCreateResponse};
 use apigen_runtime::client::{
-    Credential, Error, KeyLocation, SchemeKind, SecurityScheme, Transport, reqwest,
+    reqwest, Credential, Error, KeyLocation, RefreshBinding, SchemeKind, SecurityScheme, TokenOptions, TokenSource,
+    Tokens, Transport,
 };
 use apigen_runtime::http::Method;
 
@@ -11,15 +12,22 @@ use apigen_runtime::http::Method;
 pub const DEFAULT_BASE_URL: &str = "http://atlas.forsta.io/v1";
 
 /// The security schemes of the spec, as the transport applies them.
-const SECURITY_SCHEMES: &[SecurityScheme] = &[
-    SecurityScheme {
-        name: "JSON Web Token",
-        kind: SchemeKind::ApiKey {
-            location: KeyLocation::Header,
-            name: "Authorization",
-        },
-    },
-];
+const SECURITY_SCHEMES: &[SecurityScheme] = &[SecurityScheme {
+    name: "JSON Web Token",
+    kind: SchemeKind::ApiKey { location: KeyLocation::Header, name: "Authorization", prefix: Some("JWT") },
+}];
+
+/// How [`Client::api_token_refresh_create`] refreshes tokens, from the spec's `x-token-refresh`.
+const TOKEN_REFRESH: RefreshBinding = RefreshBinding {
+    method: "POST",
+    path: "/api-token-refresh/",
+    security: &[&["JSON Web Token"]],
+    content_type: Some("application/json"),
+    send_access: Some("/token"),
+    send_refresh: None,
+    access: "/token",
+    refresh: None,
+};
 
 /// A client for the Forsta Atlas API (version v1).
 ///
@@ -43,9 +51,7 @@ impl Client {
 
     /// A client that sends through `http`, configured by the caller (timeouts, proxies, TLS).
     pub fn with_http_client(base_url: &str, http: reqwest::Client) -> Self {
-        Client {
-            transport: Transport::new(base_url, http, SECURITY_SCHEMES),
-        }
+        Client { transport: Transport::new(base_url, http, SECURITY_SCHEMES) }
     }
 
     /// The server URL requests are sent to.
@@ -57,10 +63,23 @@ impl Client {
     ///
     /// The current token, sent as `JWT <token>`.
     ///
-    /// Sent in the header `Authorization`; use [`Credential::with_prefix`] for values such as `JWT <token>`.
+    /// Sent in the header `Authorization` as `JWT <token>`.
     pub fn with_json_web_token(mut self, credential: impl Into<Credential>) -> Self {
         self.transport.set_credential("JSON Web Token", credential.into());
         self
+    }
+
+    /// Sends the access token of `source` for the `JSON Web Token` security scheme, as [`Client::with_json_web_token`] would, refreshing it when it nears expiry or the server answers 401.
+    pub fn with_json_web_token_tokens(mut self, source: TokenSource) -> Self {
+        self.transport.set_token_source("JSON Web Token", source);
+        self
+    }
+
+    /// A token source that refreshes `tokens` through [`Client::api_token_refresh_create`] on this client's server: ahead of the access token's expiry, once per 401, never twice at once.
+    ///
+    /// Hand it to a `with_*_tokens` method; clones share the tokens.
+    pub fn token_source(&self, tokens: Tokens, options: TokenOptions) -> TokenSource {
+        self.transport.token_source(&TOKEN_REFRESH, tokens, options)
     }
 
     /// Returns a refreshed token (with new expiration) based on existing token
@@ -73,9 +92,7 @@ impl Client {
         &self,
         request: ApiTokenRefreshCreateRequest,
     ) -> Result<ApiTokenRefreshCreateResponse, Error> {
-        let mut http_request = self
-            .transport
-            .request(Method::POST, "/api-token-refresh/".to_owned());
+        let mut http_request = self.transport.request(Method::POST, "/api-token-refresh/".to_owned());
         http_request.security(&[&["JSON Web Token"]]);
         let body = &request.body;
         http_request.json_body("application/json", body);

@@ -4,8 +4,8 @@
 use super::operations::{ApiTokenRefreshCreateRequest, ApiTokenRefreshCreateResponse};
 use apigen_runtime::server::axum::extract::State;
 use apigen_runtime::server::axum::response::{IntoResponse, Response};
-use apigen_runtime::server::axum::{Router, routing};
-use apigen_runtime::server::{HandlerError, Problem, RequestParts, reply};
+use apigen_runtime::server::axum::{routing, Router};
+use apigen_runtime::server::{reply, HandlerError, Problem, RequestParts};
 use std::future::Future;
 use std::sync::Arc;
 
@@ -25,9 +25,7 @@ pub trait Api: Send + Sync + 'static {
     fn api_token_refresh_create(
         &self,
         request: ApiTokenRefreshCreateRequest,
-    ) -> impl Future<
-        Output = Result<ApiTokenRefreshCreateResponse, HandlerError>,
-    > + Send;
+    ) -> impl Future<Output = Result<ApiTokenRefreshCreateResponse, HandlerError>> + Send;
 }
 
 /// Serves `api`: one route per operation, under the base path `/v1`.
@@ -36,18 +34,12 @@ pub trait Api: Send + Sync + 'static {
 /// method a 500 problem while the server goes on.
 pub fn router<S: Api>(api: S) -> Router {
     let routes = Router::new()
-        .route(
-            "/v1/api-token-refresh/",
-            routing::post(handle_api_token_refresh_create::<S>),
-        )
+        .route("/v1/api-token-refresh/", routing::post(handle_api_token_refresh_create::<S>))
         .with_state(Arc::new(api));
     apigen_runtime::server::finish(routes)
 }
 
-async fn handle_api_token_refresh_create<S: Api>(
-    State(api): State<Arc<S>>,
-    parts: RequestParts,
-) -> Response {
+async fn handle_api_token_refresh_create<S: Api>(State(api): State<Arc<S>>, parts: RequestParts) -> Response {
     let request = match parse_api_token_refresh_create(&parts) {
         Ok(request) => request,
         Err(problem) => return problem.into_response(),
@@ -58,28 +50,22 @@ async fn handle_api_token_refresh_create<S: Api>(
     }
 }
 
-fn parse_api_token_refresh_create(
-    parts: &RequestParts,
-) -> Result<ApiTokenRefreshCreateRequest, Problem> {
+fn parse_api_token_refresh_create(parts: &RequestParts) -> Result<ApiTokenRefreshCreateRequest, Problem> {
     Ok(ApiTokenRefreshCreateRequest {
         body: (match parts.body_media(&["application/json"])? {
             Some(_) => Some(parts.json_body()?),
             None => None,
         })
-            .ok_or_else(Problem::missing_body)?,
+        .ok_or_else(Problem::missing_body)?,
     })
 }
 
 impl IntoResponse for ApiTokenRefreshCreateResponse {
     fn into_response(self) -> Response {
         match self {
-            ApiTokenRefreshCreateResponse::Ok(body) => {
-                reply::json(200, "application/json", &body)
-            }
+            ApiTokenRefreshCreateResponse::Ok(body) => reply::json(200, "application/json", &body),
 
-            ApiTokenRefreshCreateResponse::BadRequest(body) => {
-                reply::json(400, "application/json", &body)
-            }
+            ApiTokenRefreshCreateResponse::BadRequest(body) => reply::json(400, "application/json", &body),
         }
     }
 }

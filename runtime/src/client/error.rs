@@ -57,6 +57,10 @@ pub enum Error {
     UnexpectedStatus(Box<RawResponse>),
     /// A documented status whose body does not decode into the documented type.
     Decode { response: Box<RawResponse>, message: String },
+    /// A token source could not get a fresh token. `rejected` means the token API refused
+    /// the refresh (the refresh token is spent, revoked or expired): the source fails fast
+    /// until it is given new tokens. Otherwise the next call tries again.
+    Refresh { rejected: bool, message: String, response: Option<Box<RawResponse>> },
 }
 
 impl Error {
@@ -69,6 +73,7 @@ impl Error {
     pub fn response(&self) -> Option<&RawResponse> {
         match self {
             Error::UnexpectedStatus(response) | Error::Decode { response, .. } => Some(response),
+            Error::Refresh { response, .. } => response.as_deref(),
             Error::InvalidRequest(_) | Error::Transport(_) => None,
         }
     }
@@ -88,6 +93,8 @@ impl fmt::Display for Error {
                 response.status,
                 preview(&response.body)
             ),
+            Error::Refresh { rejected: true, message, .. } => write!(f, "the token refresh was refused: {message}"),
+            Error::Refresh { rejected: false, message, .. } => write!(f, "the token refresh failed: {message}"),
         }
     }
 }
@@ -103,6 +110,7 @@ impl std::error::Error for Error {
 
 impl From<reqwest::Error> for Error {
     fn from(error: reqwest::Error) -> Self {
-        Error::Transport(error)
+        // The URL can carry an API key in its query.
+        Error::Transport(error.without_url())
     }
 }

@@ -4,12 +4,17 @@
 //! send path for every operation, so the code a consumer compiles stays small), and match the
 //! returned [`Response`] status against the documented ones.
 
-mod auth;
+mod credential;
 mod error;
+mod refresh;
+mod token;
 
-pub use auth::{Credential, KeyLocation, SchemeKind, SecurityScheme};
+pub use crate::security::{KeyLocation, SchemeKind, SecurityScheme};
+pub use credential::Credential;
 pub use error::{Error, RawResponse};
+pub use refresh::RefreshBinding;
 pub use reqwest;
+pub use token::{Refresh, RefreshFuture, RotationHook, TimeClaims, TokenOptions, TokenSource, Tokens};
 
 use crate::params::{self, Style};
 use bytes::Bytes;
@@ -26,7 +31,22 @@ pub struct Transport {
     base_url: Arc<str>,
     http: reqwest::Client,
     schemes: &'static [SecurityScheme],
-    credentials: Arc<BTreeMap<&'static str, Credential>>,
+    credentials: Arc<BTreeMap<&'static str, CredentialSource>>,
+}
+
+/// Where the credential of one scheme comes from.
+#[derive(Clone, Debug)]
+enum CredentialSource {
+    Fixed(Credential),
+    Tokens(TokenSource),
+}
+
+/// A credential as one request sends it; `lease` names the token source and refresh attempt
+/// it came from, so a 401 can refresh exactly that token.
+struct Applied<'a> {
+    scheme: &'a SecurityScheme,
+    secret: Credential,
+    lease: Option<(&'a TokenSource, u64)>,
 }
 
 impl Transport {
@@ -42,7 +62,13 @@ impl Transport {
     /// Sets the credential for the scheme named `scheme` in the spec's `securitySchemes`.
     /// Unknown names are kept but never sent.
     pub fn set_credential(&mut self, scheme: &'static str, credential: Credential) {
-        Arc::make_mut(&mut self.credentials).insert(scheme, credential);
+        Arc::make_mut(&mut self.credentials).insert(scheme, CredentialSource::Fixed(credential));
+    }
+
+    /// Sends the access token of `source` for the scheme named `scheme`: refreshed ahead of
+    /// its expiry, and refreshed once more, with the request retried once, on a 401.
+    pub fn set_token_source(&mut self, scheme: &'static str, source: TokenSource) {
+        Arc::make_mut(&mut self.credentials).insert(scheme, CredentialSource::Tokens(source));
     }
 
     /// Starts a request to `path` (already expanded and encoded) relative to the base URL.
@@ -60,18 +86,38 @@ impl Transport {
     }
 
     /// Sends a request and reads the whole response.
-    pub async fn send(&self, request: Request) -> Result<Response, Error> {
-        if let Some(fault) = request.fault {
+    pub async fn send(&self, mut request: Request) -> Result<Response, Error> {
+        if let Some(fault) = request.fault.take() {
             return Err(Error::InvalidRequest(fault));
         }
-        let Request { method, path, mut query, mut headers, mut cookies, body, security, .. } = request;
+        let mut applied = self.credentials_for(request.security).await?;
+        let response = self.send_once(&request, &applied).await?;
+        if response.status != StatusCode::UNAUTHORIZED || applied.iter().all(|applied| applied.lease.is_none()) {
+            return Ok(response);
+        }
+        // A token the server refused: refresh it (unless another request already did) and
+        // retry once; a second 401 is the answer.
+        for credential in &mut applied {
+            if let Some((source, attempt)) = credential.lease {
+                let lease = source.refresh_after(attempt).await?;
+                credential.secret = lease.access;
+                credential.lease = Some((source, lease.attempt));
+            }
+        }
+        self.send_once(&request, &applied).await
+    }
+
+    async fn send_once(&self, request: &Request, credentials: &[Applied<'_>]) -> Result<Response, Error> {
+        let mut query = request.query.clone();
+        let mut headers = request.headers.clone();
+        let mut cookies = request.cookies.clone();
         let mut http_auth = None;
-        for (scheme, credential) in self.credentials_for(security) {
+        for Applied { scheme, secret, .. } in credentials {
             match scheme.kind {
-                SchemeKind::Bearer => http_auth = Some(HttpAuth::Bearer(credential)),
-                SchemeKind::Basic => http_auth = Some(HttpAuth::Basic(credential)),
-                SchemeKind::ApiKey { location, name } => {
-                    let value = credential.api_key_value();
+                SchemeKind::Bearer => http_auth = Some(HttpAuth::Bearer(secret)),
+                SchemeKind::Basic => http_auth = Some(HttpAuth::Basic(secret)),
+                SchemeKind::ApiKey { location, name, .. } => {
+                    let value = scheme.api_key_value(secret.secret());
                     match location {
                         KeyLocation::Header => insert_header(&mut headers, name, &value)?,
                         KeyLocation::Query => query.push((name.to_owned(), value)),
@@ -80,7 +126,7 @@ impl Transport {
                 }
             }
         }
-        let url = format!("{}{}", self.base_url, path);
+        let url = format!("{}{}", self.base_url, request.path);
         let mut url =
             reqwest::Url::parse(&url).map_err(|error| Error::InvalidRequest(format!("URL {url:?}: {error}")))?;
         if !query.is_empty() {
@@ -90,7 +136,7 @@ impl Transport {
             let cookie: Vec<String> = cookies.iter().map(|(name, value)| format!("{name}={value}")).collect();
             insert_header(&mut headers, "cookie", &cookie.join("; "))?;
         }
-        let mut builder = self.http.request(method, url);
+        let mut builder = self.http.request(request.method.clone(), url);
         match http_auth {
             Some(HttpAuth::Bearer(credential)) => builder = builder.bearer_auth(credential.secret()),
             Some(HttpAuth::Basic(credential)) => {
@@ -102,9 +148,9 @@ impl Transport {
             }
             None => {}
         }
-        if let Some((content_type, body)) = body {
-            headers.insert(CONTENT_TYPE, content_type);
-            builder = builder.body(body);
+        if let Some((content_type, body)) = &request.body {
+            headers.insert(CONTENT_TYPE, content_type.clone());
+            builder = builder.body(body.clone());
         }
         let response = builder.headers(headers).send().await?;
         let status = response.status();
@@ -113,19 +159,25 @@ impl Transport {
         Ok(Response { status, headers, body })
     }
 
-    /// The schemes and credentials of the first alternative of the operation's `security`
-    /// whose schemes all have credentials; none when no alternative is satisfied (the server
-    /// then answers as it documents for a missing credential).
-    fn credentials_for(&self, alternatives: &[&[&str]]) -> Vec<(&SecurityScheme, &Credential)> {
+    /// The credentials of the first alternative of the operation's `security` whose schemes
+    /// all have one; none when no alternative is satisfied (the server then answers as it
+    /// documents for a missing credential). Token sources hand out a valid token here.
+    async fn credentials_for(&self, alternatives: &[&[&str]]) -> Result<Vec<Applied<'_>>, Error> {
         let satisfied = alternatives
             .iter()
             .find(|alternative| alternative.iter().all(|scheme| self.credentials.contains_key(scheme)));
-        let Some(alternative) = satisfied else { return Vec::new() };
-        self.schemes
-            .iter()
-            .filter(|scheme| alternative.contains(&scheme.name))
-            .map(|scheme| (scheme, &self.credentials[scheme.name]))
-            .collect()
+        let Some(alternative) = satisfied else { return Ok(Vec::new()) };
+        let mut applied = Vec::with_capacity(alternative.len());
+        for scheme in self.schemes.iter().filter(|scheme| alternative.contains(&scheme.name)) {
+            applied.push(match &self.credentials[scheme.name] {
+                CredentialSource::Fixed(credential) => Applied { scheme, secret: credential.clone(), lease: None },
+                CredentialSource::Tokens(source) => {
+                    let lease = source.lease().await?;
+                    Applied { scheme, secret: lease.access, lease: Some((source, lease.attempt)) }
+                }
+            });
+        }
+        Ok(applied)
     }
 }
 
