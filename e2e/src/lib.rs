@@ -24,11 +24,17 @@ pub struct RawReply {
 
 /// Sends a request by hand, for malformed requests.
 pub async fn send_raw(method: &str, url: &str, content_type: Option<&str>, body: &str) -> RawReply {
+    let headers: Vec<(&str, &str)> = content_type.map(|value| ("content-type", value)).into_iter().collect();
+    send_raw_with(method, url, &headers, body).await
+}
+
+/// Sends a request by hand with the given headers.
+pub async fn send_raw_with(method: &str, url: &str, headers: &[(&str, &str)], body: &str) -> RawReply {
     let client = reqwest::Client::new();
     let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
     let mut request = client.request(method, url).body(body.to_owned());
-    if let Some(content_type) = content_type {
-        request = request.header("content-type", content_type);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
     }
     let response = request.send().await.expect("loopback request");
     let status = response.status().as_u16();

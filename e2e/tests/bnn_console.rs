@@ -2,7 +2,7 @@
 //! extra members, and the bearer scheme.
 
 use apigen_runtime::server::axum::{self, extract::Request, middleware::Next};
-use apigen_runtime::server::HandlerError;
+use apigen_runtime::server::{HandlerError, Presented, Rejection};
 use bnn_console::operations::{V1RefreshTokenPostResponse as V1, V2RefreshTokenPostResponse as V2};
 use bnn_console::types::{ErrorEnvelope, V2RefreshTokenPostOkBody, V2RefreshTokenPostOkBodyData};
 use bnn_console::{router, Api, Client};
@@ -20,11 +20,16 @@ struct Scripted {
 }
 
 impl Api for Scripted {
-    async fn v1_refresh_token_post(&self) -> Result<V1, HandlerError> {
+    /// The bearer token as presented.
+    type Claims = String;
+
+    async fn v1_refresh_token_post(&self, token: String) -> Result<V1, HandlerError> {
+        assert_eq!(token, "jwt-abc");
         Ok(self.v1.lock().unwrap().pop_front().expect("scripted"))
     }
 
-    async fn v2_refresh_token_post(&self) -> Result<V2, HandlerError> {
+    async fn v2_refresh_token_post(&self, token: String) -> Result<V2, HandlerError> {
+        assert_eq!(token, "jwt-abc");
         Ok(self.v2.lock().unwrap().pop_front().expect("scripted"))
     }
 }
@@ -63,7 +68,8 @@ async fn every_documented_status_of_both_versions() {
 
     let seen = Arc::new(Mutex::new(Vec::new()));
     let recorder = seen.clone();
-    let app = router(service).layer(axum::middleware::from_fn(move |request: Request, next: Next| {
+    let accept_any = |presented: Presented<'_>| Ok::<_, Rejection>(presented.credential.to_owned());
+    let app = router(service, accept_any).layer(axum::middleware::from_fn(move |request: Request, next: Next| {
         let recorder = recorder.clone();
         async move {
             let header =

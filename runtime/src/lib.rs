@@ -5,8 +5,11 @@
 //! spec: encoding parameters, sending requests, decoding responses into typed errors, and on the
 //! server side extracting requests and answering bad ones with RFC 9457 problem bodies.
 //!
-//! Features: `client` (reqwest with rustls) and `server` (axum). Both are on by default.
+//! Features: `client` (reqwest with rustls) and `server` (axum), both on by default; `jwt`
+//! (token verification and issuing on `jsonwebtoken`), off by default.
 
+#[cfg(feature = "jwt")]
+pub mod jwt;
 pub mod media;
 pub mod params;
 pub mod security;

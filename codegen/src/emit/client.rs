@@ -1,11 +1,9 @@
 //! The `client` module: a `Client` with one async method per operation.
 
-use super::client_auth;
 use super::operations::{body_enum_name, has_request, is_struct_variant, request_name, response_name, type_names};
 use super::tokens::{docs, ident, summary_and_description, used_idents};
-use crate::model::{
-    Api, Body, Content, MediaKind, Operation, Param, ParamLocation, ParamStyle, Response, SchemeKind, StatusMatch,
-};
+use super::{client_auth, security};
+use crate::model::{Api, Body, Content, MediaKind, Operation, Param, ParamLocation, ParamStyle, Response, StatusMatch};
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
@@ -42,8 +40,9 @@ pub fn emit(api: &Api) -> TokenStream {
         format!(" A client for the server at `base_url` (`https://host{}`).{base_path_note}", api.base_path);
     let methods = api.operations.iter().map(operation_method);
     let mut op_imports: Vec<_> = api.operations.iter().flat_map(type_names).collect();
+    op_imports.push(format_ident!("SECURITY_SCHEMES"));
     op_imports.sort_by_key(ToString::to_string);
-    let op_import = (!op_imports.is_empty()).then(|| quote! { use super::operations::{ #( #op_imports ),* }; });
+    let op_import = quote! { use super::operations::{ #( #op_imports ),* }; };
     let all_params = || api.operations.iter().flat_map(|operation| &operation.params);
     let uses_path = all_params().any(|param| param.location == ParamLocation::Path);
     let uses_query = all_params().any(|param| param.location == ParamLocation::Query);
@@ -55,16 +54,12 @@ pub fn emit(api: &Api) -> TokenStream {
     };
     // One import of the runtime's client items, alphabetical as rustfmt would order them.
     let has_operations = !api.operations.is_empty();
-    let has_api_keys = api.security_schemes.iter().any(|scheme| matches!(scheme.kind, SchemeKind::ApiKey { .. }));
     let has_tokens = api.security_schemes.iter().any(client_auth::takes_tokens);
     let has_refresh = api.token_refresh.is_some();
     let client_items = used_idents(&[
         ("Credential", has_schemes),
         ("Error", has_operations),
-        ("KeyLocation", has_api_keys),
         ("RefreshBinding", has_refresh),
-        ("SchemeKind", has_schemes),
-        ("SecurityScheme", true),
         ("TokenOptions", has_refresh),
         ("TokenSource", has_tokens || has_refresh),
         ("Tokens", has_refresh),
@@ -318,11 +313,8 @@ fn operation_method(operation: &Operation) -> TokenStream {
     });
     let params: Vec<_> = params.collect();
     let security = (!operation.security.is_empty()).then(|| {
-        let alternatives = operation.security.iter().map(|alternative| {
-            let schemes = alternative.iter().map(|requirement| &requirement.scheme);
-            quote! { &[ #( #schemes ),* ] }
-        });
-        quote! { http_request.security(&[ #( #alternatives ),* ]); }
+        let alternatives = security::scheme_names(&operation.security);
+        quote! { http_request.security(#alternatives); }
     });
     let body = operation.body.as_ref().map(|body| body_statements(operation, body));
     let mutable = (!params.is_empty() || security.is_some() || body.is_some()).then(|| quote! { mut });

@@ -1,42 +1,14 @@
-//! The client's authentication: the spec's security schemes as the transport applies them,
-//! one credential setter per scheme, and a token source bound to the refresh operation.
+//! The client's authentication: one credential setter per security scheme, and a token
+//! source bound to the refresh operation.
 
 use super::tokens::{docs, ident};
-use crate::model::{Api, ParamLocation, SchemeKind, SecurityScheme, TokenRefresh};
+use crate::model::{Api, SchemeKind, SecurityScheme, TokenRefresh};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-/// `const SECURITY_SCHEMES` and, when the spec binds a refresh operation, `const TOKEN_REFRESH`.
+/// `const TOKEN_REFRESH`, when the spec binds a refresh operation.
 pub fn constants(api: &Api) -> TokenStream {
-    let schemes = api.security_schemes.iter().map(scheme_tokens);
-    let refresh = api.token_refresh.as_ref().map(refresh_binding);
-    quote! {
-        /// The security schemes of the spec, as the transport applies them.
-        const SECURITY_SCHEMES: &[SecurityScheme] = &[ #( #schemes ),* ];
-
-        #refresh
-    }
-}
-
-fn scheme_tokens(scheme: &SecurityScheme) -> TokenStream {
-    let name = &scheme.name;
-    let kind = match &scheme.kind {
-        SchemeKind::Bearer => quote! { SchemeKind::Bearer },
-        SchemeKind::Basic => quote! { SchemeKind::Basic },
-        SchemeKind::ApiKey { location, name, prefix } => {
-            let location = match location {
-                ParamLocation::Query => quote! { KeyLocation::Query },
-                ParamLocation::Cookie => quote! { KeyLocation::Cookie },
-                _ => quote! { KeyLocation::Header },
-            };
-            let prefix = match prefix {
-                Some(prefix) => quote! { Some(#prefix) },
-                None => quote! { None },
-            };
-            quote! { SchemeKind::ApiKey { location: #location, name: #name, prefix: #prefix } }
-        }
-    };
-    quote! { SecurityScheme { name: #name, kind: #kind } }
+    api.token_refresh.as_ref().map(refresh_binding).unwrap_or_default()
 }
 
 fn optional(value: Option<&String>) -> TokenStream {

@@ -3,6 +3,7 @@
 mod client;
 mod client_auth;
 mod operations;
+mod security;
 mod server;
 mod tokens;
 mod types;
@@ -30,7 +31,7 @@ pub use tokens::doc_lines;
 pub fn emit(api: &Api, parts: Parts) -> Emitted {
     Emitted {
         types: types::emit(&api.types),
-        operations: operations::emit(&api.operations),
+        operations: operations::emit(api),
         client: parts.client.then(|| client::emit(api)),
         server: parts.server.then(|| server::emit(api)),
     }

@@ -2,7 +2,7 @@
 //! response enum (one variant per documented status). Client and server share both.
 
 use super::tokens::{docs, ident, optional_type, rust_type, summary_and_description, uses_named, Scope};
-use crate::model::{Body, Operation, Response, StatusMatch};
+use crate::model::{Api, Body, Operation, Response, StatusMatch};
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
@@ -40,7 +40,8 @@ pub fn is_struct_variant(response: &Response) -> bool {
     !matches!(response.status, StatusMatch::Code(_)) || !response.headers.is_empty()
 }
 
-pub fn emit(operations: &[Operation]) -> TokenStream {
+pub fn emit(api: &Api) -> TokenStream {
+    let operations = &api.operations;
     let items = operations.iter().map(|operation| {
         let request = has_request(operation).then(|| request_struct(operation));
         let response = response_enum(operation);
@@ -55,8 +56,10 @@ pub fn emit(operations: &[Operation]) -> TokenStream {
             })
     });
     let import = uses_types.then(|| quote! { use super::types; });
+    let schemes = super::security::schemes_const(api);
     quote! {
         #import
+        #schemes
         #( #items )*
     }
 }

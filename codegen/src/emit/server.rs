@@ -2,6 +2,7 @@
 //! function that serves an implementation with axum.
 
 use super::operations::{body_enum_name, has_request, is_struct_variant, request_name, response_name, type_names};
+use super::security;
 use super::tokens::{docs, ident, summary_and_description, used_idents};
 use crate::model::{
     Api, Body, Capture, Content, MediaKind, Operation, Param, ParamLocation, ParamStyle, StatusMatch, Type,
@@ -12,24 +13,73 @@ use quote::{format_ident, quote};
 pub fn emit(api: &Api) -> TokenStream {
     let routed = || api.operations.iter().filter(|operation| operation.route.is_some());
     let trait_methods = routed().map(trait_method);
-    let handlers = routed().map(handler);
+    let secured_api = routed().any(|operation| security::is_secured(&operation.security));
+    let handlers = routed().map(|operation| handler(operation, secured_api));
     let parsers = routed().filter(|operation| has_request(operation)).map(parser);
     let replies = routed().map(into_response);
     let routes = routes(api);
     let mut op_imports: Vec<_> = routed().flat_map(type_names).collect();
+    if secured_api {
+        op_imports.push(format_ident!("SECURITY_SCHEMES"));
+    }
     op_imports.sort_by_key(ToString::to_string);
     let has_operations = routed().next().is_some();
     let has_parsers = routed().any(has_request);
+    let takes_parts = has_parsers || secured_api;
     let has_responses = routed().any(|operation| !operation.responses.is_empty());
     let op_import = has_operations.then(|| quote! { use super::operations::{ #( #op_imports ),* }; });
     // Imports grouped and ordered as rustfmt would, each only when used.
     let axum_items = used_idents(&[("Router", true), ("routing", has_operations)]);
     let server_items = used_idents(&[
+        ("Authenticate", secured_api),
         ("HandlerError", has_operations),
         ("Problem", has_parsers),
-        ("RequestParts", has_parsers),
+        ("RequestParts", takes_parts),
+        ("Secured", secured_api),
         ("reply", has_responses),
     ]);
+    let security_import = secured_api.then(|| quote! { use apigen_runtime::security::Requirement; });
+    let claims = secured_api.then(|| {
+        quote! {
+            /// What the router's authenticator proves about a caller (a token's claims, say);
+            /// operations whose `security` requires a credential receive it.
+            type Claims: Send + 'static;
+
+        }
+    });
+    let router_doc = if api.base_path.is_empty() {
+        " Serves `api`: one route per operation.".to_owned()
+    } else {
+        format!(" Serves `api`: one route per operation, under the base path `{}`.", api.base_path)
+    };
+    let router = if secured_api {
+        quote! {
+            #[doc = #router_doc]
+            ///
+            /// Operations whose `security` requires a credential run only once `authenticator`
+            /// accepts the one presented: without one, or with one it refuses, the answer is a
+            /// 401 problem with a `WWW-Authenticate` challenge; without a required scope, a 403.
+            ///
+            /// Unknown paths get a 404 problem, other methods a 405 problem, and a panic in a
+            /// method a 500 problem while the server goes on.
+            pub fn router<S: Api>(api: S, authenticator: impl Authenticate<Claims = S::Claims>) -> Router {
+                let service = Secured::new(api, SECURITY_SCHEMES, authenticator);
+                let routes = Router::new() #routes .with_state(Arc::new(service));
+                apigen_runtime::server::finish(routes)
+            }
+        }
+    } else {
+        quote! {
+            #[doc = #router_doc]
+            ///
+            /// Unknown paths get a 404 problem, other methods a 405 problem, and a panic in a
+            /// method a 500 problem while the server goes on.
+            pub fn router<S: Api>(api: S) -> Router {
+                let routes = Router::new() #routes .with_state(Arc::new(api));
+                apigen_runtime::server::finish(routes)
+            }
+        }
+    };
     let handler_imports = has_operations.then(|| {
         quote! {
             use apigen_runtime::server::axum::extract::State;
@@ -40,13 +90,9 @@ pub fn emit(api: &Api) -> TokenStream {
         (!server_items.is_empty()).then(|| quote! { use apigen_runtime::server::{ #( #server_items ),* }; });
     let future_import = has_operations.then(|| quote! { use std::future::Future; });
     let title = format!(" The {} (version {}), as a service implements it.", api.title, api.version);
-    let router_doc = if api.base_path.is_empty() {
-        " Serves `api`: one route per operation.".to_owned()
-    } else {
-        format!(" Serves `api`: one route per operation, under the base path `{}`.", api.base_path)
-    };
     quote! {
         #op_import
+        #security_import
         #handler_imports
         use apigen_runtime::server::axum::{ #( #axum_items ),* };
         #server_import
@@ -60,17 +106,11 @@ pub fn emit(api: &Api) -> TokenStream {
         /// what the spec does not cover. Requests reach a method only once their parameters
         /// and body have been parsed; bad ones are answered with a 4xx problem.
         pub trait Api: Send + Sync + 'static {
+            #claims
             #( #trait_methods )*
         }
 
-        #[doc = #router_doc]
-        ///
-        /// Unknown paths get a 404 problem, other methods a 405 problem, and a panic in a
-        /// method a 500 problem while the server goes on.
-        pub fn router<S: Api>(api: S) -> Router {
-            let routes = Router::new() #routes .with_state(Arc::new(api));
-            apigen_runtime::server::finish(routes)
-        }
+        #router
 
         #( #handlers )*
         #( #parsers )*
@@ -87,6 +127,13 @@ fn future_type(operation: &Operation) -> TokenStream {
 fn trait_method(operation: &Operation) -> TokenStream {
     let name = ident(&operation.name);
     let output = future_type(operation);
+    let claims = security::is_secured(&operation.security).then(|| {
+        if security::allows_anonymous(&operation.security) {
+            quote! { , claims: Option<Self::Claims> }
+        } else {
+            quote! { , claims: Self::Claims }
+        }
+    });
     let request = has_request(operation).then(|| {
         let request_type = request_name(operation);
         quote! { , request: #request_type }
@@ -98,7 +145,7 @@ fn trait_method(operation: &Operation) -> TokenStream {
         #doc
         #separator
         #[doc = #route]
-        fn #name(&self #request) -> #output;
+        fn #name(&self #claims #request) -> #output;
     }
 }
 
@@ -110,30 +157,49 @@ fn parser_name(operation: &Operation) -> proc_macro2::Ident {
     format_ident!("parse_{}", operation.name)
 }
 
-fn handler(operation: &Operation) -> TokenStream {
+fn handler(operation: &Operation, secured_api: bool) -> TokenStream {
     let name = handler_name(operation);
     let method = ident(&operation.name);
-    if has_request(operation) {
+    // A secured API's state also holds the guard that checks credentials.
+    let (state, api) = if secured_api {
+        (quote! { State(service): State<Arc<Secured<S, S::Claims>>> }, quote! { service.api })
+    } else {
+        (quote! { State(api): State<Arc<S>> }, quote! { api })
+    };
+    let check = security::is_secured(&operation.security).then(|| {
+        let requirements = security::requirements(&operation.security);
+        let check = if security::allows_anonymous(&operation.security) {
+            format_ident!("allow")
+        } else {
+            format_ident!("require")
+        };
+        quote! {
+            let claims = match service.guard.#check(#requirements, &parts).await {
+                Ok(claims) => claims,
+                Err(refused) => return refused,
+            };
+        }
+    });
+    let parse = has_request(operation).then(|| {
         let parser = parser_name(operation);
         quote! {
-            async fn #name<S: Api>(State(api): State<Arc<S>>, parts: RequestParts) -> Response {
-                let request = match #parser(&parts) {
-                    Ok(request) => request,
-                    Err(problem) => return problem.into_response(),
-                };
-                match api.#method(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
+            let request = match #parser(&parts) {
+                Ok(request) => request,
+                Err(problem) => return problem.into_response(),
+            };
         }
-    } else {
-        quote! {
-            async fn #name<S: Api>(State(api): State<Arc<S>>) -> Response {
-                match api.#method().await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
+    });
+    let parts = (check.is_some() || parse.is_some()).then(|| quote! { , parts: RequestParts });
+    let claims_arg = check.is_some().then(|| quote! { claims });
+    let request_arg = parse.is_some().then(|| quote! { request });
+    let args = claims_arg.into_iter().chain(request_arg);
+    quote! {
+        async fn #name<S: Api>(#state #parts) -> Response {
+            #check
+            #parse
+            match #api.#method(#( #args ),*).await {
+                Ok(response) => response.into_response(),
+                Err(error) => error.into_response(),
             }
         }
     }

@@ -4,8 +4,8 @@
 use super::operations::{RefreshCreateRequest, RefreshCreateResponse};
 use apigen_runtime::server::axum::extract::State;
 use apigen_runtime::server::axum::response::{IntoResponse, Response};
-use apigen_runtime::server::axum::{routing, Router};
-use apigen_runtime::server::{reply, HandlerError, Problem, RequestParts};
+use apigen_runtime::server::axum::{Router, routing};
+use apigen_runtime::server::{HandlerError, Problem, RequestParts, reply};
 use std::future::Future;
 use std::sync::Arc;
 
@@ -38,7 +38,10 @@ pub fn router<S: Api>(api: S) -> Router {
     apigen_runtime::server::finish(routes)
 }
 
-async fn handle_refresh_create<S: Api>(State(api): State<Arc<S>>, parts: RequestParts) -> Response {
+async fn handle_refresh_create<S: Api>(
+    State(api): State<Arc<S>>,
+    parts: RequestParts,
+) -> Response {
     let request = match parse_refresh_create(&parts) {
         Ok(request) => request,
         Err(problem) => return problem.into_response(),
@@ -61,9 +64,13 @@ fn parse_refresh_create(parts: &RequestParts) -> Result<RefreshCreateRequest, Pr
 impl IntoResponse for RefreshCreateResponse {
     fn into_response(self) -> Response {
         match self {
-            RefreshCreateResponse::Ok(body) => reply::json(200, "application/json", &body),
+            RefreshCreateResponse::Ok(body) => {
+                reply::json(200, "application/json", &body)
+            }
 
-            RefreshCreateResponse::BadRequest(body) => reply::json(400, "application/json", &body),
+            RefreshCreateResponse::BadRequest(body) => {
+                reply::json(400, "application/json", &body)
+            }
         }
     }
 }

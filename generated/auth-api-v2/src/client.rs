@@ -2,15 +2,13 @@
 //! An async client with one method per operation.
 
 use super::operations::{
-    AuthTokenCreateRequest, AuthTokenCreateResponse, AuthTokenRefreshRequest, AuthTokenRefreshResponse,
+    AuthTokenCreateRequest, AuthTokenCreateResponse, AuthTokenRefreshRequest,
+    AuthTokenRefreshResponse, SECURITY_SCHEMES,
 };
 use apigen_runtime::client::{
-    reqwest, Error, RefreshBinding, SecurityScheme, TokenOptions, TokenSource, Tokens, Transport,
+    Error, RefreshBinding, TokenOptions, TokenSource, Tokens, Transport, reqwest,
 };
 use apigen_runtime::http::Method;
-
-/// The security schemes of the spec, as the transport applies them.
-const SECURITY_SCHEMES: &[SecurityScheme] = &[];
 
 /// How [`Client::auth_token_refresh`] refreshes tokens, from the spec's `x-token-refresh`.
 const TOKEN_REFRESH: RefreshBinding = RefreshBinding {
@@ -41,7 +39,9 @@ impl Client {
 
     /// A client that sends through `http`, configured by the caller (timeouts, proxies, TLS).
     pub fn with_http_client(base_url: &str, http: reqwest::Client) -> Self {
-        Client { transport: Transport::new(base_url, http, SECURITY_SCHEMES) }
+        Client {
+            transport: Transport::new(base_url, http, SECURITY_SCHEMES),
+        }
     }
 
     /// The server URL requests are sent to.
@@ -59,8 +59,13 @@ impl Client {
     /// Authenticate an API user identified by `api_key` and `api_secret`.
     ///
     /// `POST /auth/token`
-    pub async fn auth_token_create(&self, request: AuthTokenCreateRequest) -> Result<AuthTokenCreateResponse, Error> {
-        let mut http_request = self.transport.request(Method::POST, "/auth/token".to_owned());
+    pub async fn auth_token_create(
+        &self,
+        request: AuthTokenCreateRequest,
+    ) -> Result<AuthTokenCreateResponse, Error> {
+        let mut http_request = self
+            .transport
+            .request(Method::POST, "/auth/token".to_owned());
         if let Some(body) = &request.body {
             http_request.json_body("application/json", body);
         }
@@ -81,7 +86,9 @@ impl Client {
         &self,
         request: AuthTokenRefreshRequest,
     ) -> Result<AuthTokenRefreshResponse, Error> {
-        let mut http_request = self.transport.request(Method::POST, "/auth/refresh".to_owned());
+        let mut http_request = self
+            .transport
+            .request(Method::POST, "/auth/refresh".to_owned());
         if let Some(body) = &request.body {
             http_request.json_body("application/json", body);
         }

@@ -2,12 +2,13 @@
 //! A server stub: the `Api` trait and its axum `router`.
 
 use super::operations::{
-    AuthTokenCreateRequest, AuthTokenCreateResponse, AuthTokenRefreshRequest, AuthTokenRefreshResponse,
+    AuthTokenCreateRequest, AuthTokenCreateResponse, AuthTokenRefreshRequest,
+    AuthTokenRefreshResponse,
 };
 use apigen_runtime::server::axum::extract::State;
 use apigen_runtime::server::axum::response::{IntoResponse, Response};
-use apigen_runtime::server::axum::{routing, Router};
-use apigen_runtime::server::{reply, HandlerError, Problem, RequestParts};
+use apigen_runtime::server::axum::{Router, routing};
+use apigen_runtime::server::{HandlerError, Problem, RequestParts, reply};
 use std::future::Future;
 use std::sync::Arc;
 
@@ -47,7 +48,10 @@ pub fn router<S: Api>(api: S) -> Router {
     apigen_runtime::server::finish(routes)
 }
 
-async fn handle_auth_token_create<S: Api>(State(api): State<Arc<S>>, parts: RequestParts) -> Response {
+async fn handle_auth_token_create<S: Api>(
+    State(api): State<Arc<S>>,
+    parts: RequestParts,
+) -> Response {
     let request = match parse_auth_token_create(&parts) {
         Ok(request) => request,
         Err(problem) => return problem.into_response(),
@@ -58,7 +62,10 @@ async fn handle_auth_token_create<S: Api>(State(api): State<Arc<S>>, parts: Requ
     }
 }
 
-async fn handle_auth_token_refresh<S: Api>(State(api): State<Arc<S>>, parts: RequestParts) -> Response {
+async fn handle_auth_token_refresh<S: Api>(
+    State(api): State<Arc<S>>,
+    parts: RequestParts,
+) -> Response {
     let request = match parse_auth_token_refresh(&parts) {
         Ok(request) => request,
         Err(problem) => return problem.into_response(),
@@ -69,7 +76,9 @@ async fn handle_auth_token_refresh<S: Api>(State(api): State<Arc<S>>, parts: Req
     }
 }
 
-fn parse_auth_token_create(parts: &RequestParts) -> Result<AuthTokenCreateRequest, Problem> {
+fn parse_auth_token_create(
+    parts: &RequestParts,
+) -> Result<AuthTokenCreateRequest, Problem> {
     Ok(AuthTokenCreateRequest {
         body: match parts.body_media(&["application/json"])? {
             Some(_) => Some(parts.json_body()?),
@@ -78,7 +87,9 @@ fn parse_auth_token_create(parts: &RequestParts) -> Result<AuthTokenCreateReques
     })
 }
 
-fn parse_auth_token_refresh(parts: &RequestParts) -> Result<AuthTokenRefreshRequest, Problem> {
+fn parse_auth_token_refresh(
+    parts: &RequestParts,
+) -> Result<AuthTokenRefreshRequest, Problem> {
     Ok(AuthTokenRefreshRequest {
         body: match parts.body_media(&["application/json"])? {
             Some(_) => Some(parts.json_body()?),
@@ -90,11 +101,17 @@ fn parse_auth_token_refresh(parts: &RequestParts) -> Result<AuthTokenRefreshRequ
 impl IntoResponse for AuthTokenCreateResponse {
     fn into_response(self) -> Response {
         match self {
-            AuthTokenCreateResponse::Created(body) => reply::json(201, "application/json", &body),
+            AuthTokenCreateResponse::Created(body) => {
+                reply::json(201, "application/json", &body)
+            }
 
-            AuthTokenCreateResponse::BadRequest(body) => reply::json(400, "application/json", &body),
+            AuthTokenCreateResponse::BadRequest(body) => {
+                reply::json(400, "application/json", &body)
+            }
 
-            AuthTokenCreateResponse::Unauthorized(body) => reply::json(401, "application/json", &body),
+            AuthTokenCreateResponse::Unauthorized(body) => {
+                reply::json(401, "application/json", &body)
+            }
         }
     }
 }
@@ -102,11 +119,17 @@ impl IntoResponse for AuthTokenCreateResponse {
 impl IntoResponse for AuthTokenRefreshResponse {
     fn into_response(self) -> Response {
         match self {
-            AuthTokenRefreshResponse::Created(body) => reply::json(201, "application/json", &body),
+            AuthTokenRefreshResponse::Created(body) => {
+                reply::json(201, "application/json", &body)
+            }
 
-            AuthTokenRefreshResponse::BadRequest(body) => reply::json(400, "application/json", &body),
+            AuthTokenRefreshResponse::BadRequest(body) => {
+                reply::json(400, "application/json", &body)
+            }
 
-            AuthTokenRefreshResponse::Unauthorized(body) => reply::json(401, "application/json", &body),
+            AuthTokenRefreshResponse::Unauthorized(body) => {
+                reply::json(401, "application/json", &body)
+            }
         }
     }
 }

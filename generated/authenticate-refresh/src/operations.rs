@@ -2,6 +2,10 @@
 //! Per operation, its request (parameters and body) and its documented responses.
 
 use super::types;
+use apigen_runtime::security::SecurityScheme;
+
+/// The security schemes of the spec, as the client sends and the server checks them.
+pub const SECURITY_SCHEMES: &[SecurityScheme] = &[];
 
 /// Parameters and body of `refresh_authentication_token`.
 #[derive(Clone, Debug, PartialEq)]

@@ -2,6 +2,15 @@
 //! Per operation, its request (parameters and body) and its documented responses.
 
 use super::types;
+use apigen_runtime::security::{SchemeKind, SecurityScheme};
+
+/// The security schemes of the spec, as the client sends and the server checks them.
+pub const SECURITY_SCHEMES: &[SecurityScheme] = &[
+    SecurityScheme {
+        name: "bearerAuthToken",
+        kind: SchemeKind::Bearer,
+    },
+];
 
 /// The documented responses of `v1_refresh_token_post`: Refresh token
 #[derive(Clone, Debug, PartialEq)]

@@ -2,6 +2,19 @@
 //! Per operation, its request (parameters and body) and its documented responses.
 
 use super::types;
+use apigen_runtime::security::{KeyLocation, SchemeKind, SecurityScheme};
+
+/// The security schemes of the spec, as the client sends and the server checks them.
+pub const SECURITY_SCHEMES: &[SecurityScheme] = &[
+    SecurityScheme {
+        name: "JSON Web Token",
+        kind: SchemeKind::ApiKey {
+            location: KeyLocation::Header,
+            name: "Authorization",
+            prefix: Some("JWT"),
+        },
+    },
+];
 
 /// Parameters and body of `api_token_refresh_create`.
 #[derive(Clone, Debug, PartialEq)]

@@ -137,16 +137,29 @@ impl RequestParts {
 
     /// A cookie parameter; `None` when absent.
     pub fn cookie<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>, Problem> {
-        let raw = self
-            .headers
+        self.raw_cookie(name).map(|raw| decode_or_problem("cookie", name, raw)).transpose()
+    }
+
+    /// A cookie's value as sent.
+    pub(crate) fn raw_cookie(&self, name: &str) -> Option<&str> {
+        self.headers
             .get_all(COOKIE)
             .iter()
             .filter_map(|value| value.to_str().ok())
             .flat_map(|cookies| cookies.split(';'))
             .filter_map(|pair| pair.trim().split_once('='))
             .find(|(key, _)| *key == name)
-            .map(|(_, value)| value);
-        raw.map(|raw| decode_or_problem("cookie", name, raw)).transpose()
+            .map(|(_, value)| value)
+    }
+
+    /// A query parameter's first value as sent (percent-decoded).
+    pub(crate) fn raw_query<'a>(&'a self, name: &'a str) -> Option<&'a str> {
+        self.query_values(name).next()
+    }
+
+    /// A header's value, when it is text.
+    pub(crate) fn raw_header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|value| value.to_str().ok())
     }
 
     /// The essence of the request's `Content-Type`, when it has one.

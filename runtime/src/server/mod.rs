@@ -1,9 +1,11 @@
 //! The server side: plumbing shared by every generated axum router.
 
+mod auth;
 mod extract;
 mod problem;
 pub mod reply;
 
+pub use auth::{Authenticate, Guard, Presented, Rejection, Secured};
 pub use axum;
 pub use extract::RequestParts;
 pub use problem::Problem;

@@ -1,0 +1,77 @@
+//! Security as client and server share it: the spec's schemes as one constant of the
+//! `operations` module, and an operation's `security` as the runtime takes it.
+
+use crate::model::{Api, ParamLocation, Requirement, SchemeKind, SecurityScheme};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// `pub const SECURITY_SCHEMES`, with its import.
+pub fn schemes_const(api: &Api) -> TokenStream {
+    let schemes = api.security_schemes.iter().map(scheme_tokens);
+    let has_api_keys = api.security_schemes.iter().any(|scheme| matches!(scheme.kind, SchemeKind::ApiKey { .. }));
+    let has_schemes = !api.security_schemes.is_empty();
+    let items = super::tokens::used_idents(&[
+        ("KeyLocation", has_api_keys),
+        ("SchemeKind", has_schemes),
+        ("SecurityScheme", true),
+    ]);
+    quote! {
+        use apigen_runtime::security::{ #( #items ),* };
+
+        /// The security schemes of the spec, as the client sends and the server checks them.
+        pub const SECURITY_SCHEMES: &[SecurityScheme] = &[ #( #schemes ),* ];
+    }
+}
+
+fn scheme_tokens(scheme: &SecurityScheme) -> TokenStream {
+    let name = &scheme.name;
+    let kind = match &scheme.kind {
+        SchemeKind::Bearer => quote! { SchemeKind::Bearer },
+        SchemeKind::Basic => quote! { SchemeKind::Basic },
+        SchemeKind::ApiKey { location, name, prefix } => {
+            let location = match location {
+                ParamLocation::Query => quote! { KeyLocation::Query },
+                ParamLocation::Cookie => quote! { KeyLocation::Cookie },
+                _ => quote! { KeyLocation::Header },
+            };
+            let prefix = match prefix {
+                Some(prefix) => quote! { Some(#prefix) },
+                None => quote! { None },
+            };
+            quote! { SchemeKind::ApiKey { location: #location, name: #name, prefix: #prefix } }
+        }
+    };
+    quote! { SecurityScheme { name: #name, kind: #kind } }
+}
+
+/// `&[&["a", "b"], &[]]`: the scheme names of each alternative, as the client takes them.
+pub fn scheme_names(security: &[Vec<Requirement>]) -> TokenStream {
+    let alternatives = security.iter().map(|alternative| {
+        let schemes = alternative.iter().map(|requirement| &requirement.scheme);
+        quote! { &[ #( #schemes ),* ] }
+    });
+    quote! { &[ #( #alternatives ),* ] }
+}
+
+/// `&[&[Requirement { scheme: "a", scopes: &["read"] }]]`, as the server checks them.
+pub fn requirements(security: &[Vec<Requirement>]) -> TokenStream {
+    let alternatives = security.iter().map(|alternative| {
+        let requirements = alternative.iter().map(|requirement| {
+            let scheme = &requirement.scheme;
+            let scopes = &requirement.scopes;
+            quote! { Requirement { scheme: #scheme, scopes: &[ #( #scopes ),* ] } }
+        });
+        quote! { &[ #( #requirements ),* ] }
+    });
+    quote! { &[ #( #alternatives ),* ] }
+}
+
+/// Whether the server must check a credential: some alternative needs one.
+pub fn is_secured(security: &[Vec<Requirement>]) -> bool {
+    security.iter().any(|alternative| !alternative.is_empty())
+}
+
+/// Whether a request may also go without a credential (`security` lists `{}`).
+pub fn allows_anonymous(security: &[Vec<Requirement>]) -> bool {
+    security.iter().any(Vec::is_empty)
+}

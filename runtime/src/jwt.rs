@@ -1,0 +1,313 @@
+//! JSON Web Tokens on the `jsonwebtoken` crate: a [`JwtVerifier`] for servers and a
+//! [`JwtIssuer`] for token services, tests and examples.
+//!
+//! The verifier trusts configuration, never the token: each key is pinned to one algorithm,
+//! and a token whose header names an algorithm no key is pinned to is refused (so `alg: none`
+//! and HS/RS confusion fail). `exp` is required; `nbf` and `iat` are checked; `iss` and `aud`
+//! when configured; all with a small leeway for clock skew.
+
+use jsonwebtoken::{decode, decode_header, encode, DecodingKey, EncodingKey, Header, Validation};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use std::fmt;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+pub use jsonwebtoken::Algorithm;
+
+/// Seconds since the Unix epoch.
+pub fn now() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |elapsed| elapsed.as_secs())
+}
+
+/// The registered claims and the rest, as a verified token carries them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Claims {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sub: Option<String>,
+    pub exp: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iat: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jti: Option<String>,
+    /// Every other claim (`iss`, `aud`, `scope`, custom ones).
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl Claims {
+    /// The granted scopes: the space-separated `scope` claim (RFC 8693) or the `scp` array.
+    pub fn scopes(&self) -> Vec<&str> {
+        scopes_of(&self.extra)
+    }
+}
+
+fn scopes_of(claims: &Map<String, Value>) -> Vec<&str> {
+    match (claims.get("scope"), claims.get("scp")) {
+        (Some(Value::String(scope)), _) => scope.split_whitespace().collect(),
+        (_, Some(Value::Array(scopes))) => scopes.iter().filter_map(Value::as_str).collect(),
+        (_, Some(Value::String(scope))) => scope.split_whitespace().collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Why a token was refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum JwtError {
+    /// Malformed, badly signed, expired, not yet valid, or for another issuer or audience.
+    Invalid(String),
+    /// Valid, but without these required scopes.
+    MissingScopes(Vec<String>),
+}
+
+impl fmt::Display for JwtError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            JwtError::Invalid(reason) => f.write_str(reason),
+            JwtError::MissingScopes(scopes) => write!(f, "missing scopes: {}", scopes.join(" ")),
+        }
+    }
+}
+
+impl std::error::Error for JwtError {}
+
+struct PinnedKey {
+    kid: Option<String>,
+    algorithm: Algorithm,
+    key: DecodingKey,
+}
+
+/// Verifies tokens against configured keys; `C` is the claims type handlers receive.
+pub struct JwtVerifier<C = Claims> {
+    keys: Vec<PinnedKey>,
+    issuer: Option<String>,
+    audience: Option<String>,
+    leeway: u64,
+    claims: std::marker::PhantomData<fn() -> C>,
+}
+
+impl<C> fmt::Debug for JwtVerifier<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let algorithms: Vec<_> = self.keys.iter().map(|key| key.algorithm).collect();
+        f.debug_struct("JwtVerifier")
+            .field("algorithms", &algorithms)
+            .field("issuer", &self.issuer)
+            .field("audience", &self.audience)
+            .field("leeway", &self.leeway)
+            .finish()
+    }
+}
+
+impl<C> Default for JwtVerifier<C> {
+    fn default() -> Self {
+        JwtVerifier { keys: Vec::new(), issuer: None, audience: None, leeway: 5, claims: std::marker::PhantomData }
+    }
+}
+
+impl<C: DeserializeOwned> JwtVerifier<C> {
+    /// A verifier with no keys yet; add them with [`JwtVerifier::key`] and the like.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Accepts tokens signed with `key` by `algorithm`. `kid`, when given, must match the
+    /// token header's `kid` for this key to be tried.
+    pub fn key(mut self, algorithm: Algorithm, key: DecodingKey, kid: Option<&str>) -> Self {
+        self.keys.push(PinnedKey { kid: kid.map(str::to_owned), algorithm, key });
+        self
+    }
+
+    /// Accepts HS256 tokens signed with `secret`.
+    pub fn hs256(self, secret: &[u8]) -> Self {
+        self.key(Algorithm::HS256, DecodingKey::from_secret(secret), None)
+    }
+
+    /// Accepts tokens signed by the PEM public key's owner with `algorithm` (RS*, PS*, ES*
+    /// or EdDSA).
+    pub fn public_key_pem(self, algorithm: Algorithm, pem: &[u8]) -> Result<Self, JwtError> {
+        let key = match algorithm {
+            Algorithm::RS256
+            | Algorithm::RS384
+            | Algorithm::RS512
+            | Algorithm::PS256
+            | Algorithm::PS384
+            | Algorithm::PS512 => DecodingKey::from_rsa_pem(pem),
+            Algorithm::ES256 | Algorithm::ES384 => DecodingKey::from_ec_pem(pem),
+            Algorithm::EdDSA => DecodingKey::from_ed_pem(pem),
+            _ => return Err(JwtError::Invalid(format!("{algorithm:?} is not a public-key algorithm"))),
+        }
+        .map_err(|error| JwtError::Invalid(format!("the {algorithm:?} public key: {error}")))?;
+        Ok(self.key(algorithm, key, None))
+    }
+
+    /// Requires `iss` to be `issuer`.
+    pub fn issuer(mut self, issuer: &str) -> Self {
+        self.issuer = Some(issuer.to_owned());
+        self
+    }
+
+    /// Requires `aud` to be, or contain, `audience`.
+    pub fn audience(mut self, audience: &str) -> Self {
+        self.audience = Some(audience.to_owned());
+        self
+    }
+
+    /// Clock skew tolerated on `exp`, `nbf` and `iat` (5 seconds unless set).
+    pub fn leeway(mut self, leeway: Duration) -> Self {
+        self.leeway = leeway.as_secs();
+        self
+    }
+
+    /// The claims of a valid token that grants every scope in `scopes`.
+    pub fn verify(&self, token: &str, scopes: &[&str]) -> Result<C, JwtError> {
+        let invalid = |reason: String| JwtError::Invalid(reason);
+        let header = decode_header(token).map_err(|error| invalid(format!("malformed token: {error}")))?;
+        let mut candidates = self
+            .keys
+            .iter()
+            .filter(|key| key.algorithm == header.alg)
+            .filter(|key| key.kid.is_none() || header.kid.is_none() || key.kid == header.kid)
+            .peekable();
+        if candidates.peek().is_none() {
+            return Err(invalid(format!("tokens signed with {:?} are not accepted", header.alg)));
+        }
+        let mut last = String::new();
+        for key in candidates {
+            match decode::<Map<String, Value>>(token, &key.key, &self.validation(key.algorithm)) {
+                Ok(data) => return self.checked(data.claims, scopes),
+                Err(error) => last = error.to_string(),
+            }
+        }
+        Err(invalid(last))
+    }
+
+    fn validation(&self, algorithm: Algorithm) -> Validation {
+        let mut validation = Validation::new(algorithm);
+        validation.leeway = self.leeway;
+        validation.validate_exp = true;
+        validation.validate_nbf = true;
+        validation.set_required_spec_claims(&["exp"]);
+        match &self.audience {
+            Some(audience) => validation.set_audience(&[audience]),
+            None => validation.validate_aud = false,
+        }
+        if let Some(issuer) = &self.issuer {
+            validation.set_issuer(&[issuer]);
+        }
+        validation
+    }
+
+    /// The checks `jsonwebtoken` leaves to us: `iat` not in the future, and scopes.
+    fn checked(&self, claims: Map<String, Value>, scopes: &[&str]) -> Result<C, JwtError> {
+        if let Some(iat) = claims.get("iat") {
+            let iat = iat.as_f64().ok_or_else(|| JwtError::Invalid("`iat` is not a number".to_owned()))?;
+            if iat > (now() + self.leeway) as f64 {
+                return Err(JwtError::Invalid("the token was issued in the future".to_owned()));
+            }
+        }
+        let granted = scopes_of(&claims);
+        let missing: Vec<String> =
+            scopes.iter().filter(|scope| !granted.contains(scope)).map(|scope| scope.to_string()).collect();
+        if !missing.is_empty() {
+            return Err(JwtError::MissingScopes(missing));
+        }
+        serde_json::from_value(Value::Object(claims))
+            .map_err(|error| JwtError::Invalid(format!("unexpected claims: {error}")))
+    }
+}
+
+#[cfg(feature = "server")]
+impl<C: DeserializeOwned + Send + 'static> crate::server::Authenticate for JwtVerifier<C> {
+    type Claims = C;
+
+    fn authenticate(
+        &self,
+        presented: crate::server::Presented<'_>,
+    ) -> impl std::future::Future<Output = Result<C, crate::server::Rejection>> + Send {
+        use crate::server::Rejection;
+        let verified = self.verify(presented.credential, presented.scopes).map_err(|error| match error {
+            JwtError::Invalid(reason) => Rejection::Invalid(reason),
+            JwtError::MissingScopes(scopes) => Rejection::InsufficientScope(scopes),
+        });
+        std::future::ready(verified)
+    }
+}
+
+/// Signs tokens: for token services, and for tests and examples of the verifier.
+pub struct JwtIssuer {
+    algorithm: Algorithm,
+    key: EncodingKey,
+    kid: Option<String>,
+    issuer: Option<String>,
+    audience: Option<String>,
+}
+
+impl fmt::Debug for JwtIssuer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("JwtIssuer")
+            .field("algorithm", &self.algorithm)
+            .field("kid", &self.kid)
+            .field("issuer", &self.issuer)
+            .field("audience", &self.audience)
+            .finish_non_exhaustive()
+    }
+}
+
+impl JwtIssuer {
+    pub fn new(algorithm: Algorithm, key: EncodingKey) -> Self {
+        JwtIssuer { algorithm, key, kid: None, issuer: None, audience: None }
+    }
+
+    /// Signs HS256 tokens with `secret`.
+    pub fn hs256(secret: &[u8]) -> Self {
+        Self::new(Algorithm::HS256, EncodingKey::from_secret(secret))
+    }
+
+    /// Signs with a PEM private key (RS*, PS*, ES* or EdDSA).
+    pub fn private_key_pem(algorithm: Algorithm, pem: &[u8]) -> Result<Self, JwtError> {
+        let key = match algorithm {
+            Algorithm::ES256 | Algorithm::ES384 => EncodingKey::from_ec_pem(pem),
+            Algorithm::EdDSA => EncodingKey::from_ed_pem(pem),
+            _ => EncodingKey::from_rsa_pem(pem),
+        }
+        .map_err(|error| JwtError::Invalid(format!("the {algorithm:?} private key: {error}")))?;
+        Ok(Self::new(algorithm, key))
+    }
+
+    pub fn kid(mut self, kid: &str) -> Self {
+        self.kid = Some(kid.to_owned());
+        self
+    }
+
+    pub fn issuer(mut self, issuer: &str) -> Self {
+        self.issuer = Some(issuer.to_owned());
+        self
+    }
+
+    pub fn audience(mut self, audience: &str) -> Self {
+        self.audience = Some(audience.to_owned());
+        self
+    }
+
+    /// A token for `subject` valid for `lifetime` from now, with `extra` claims merged in
+    /// (an object; `scope`, `jti`, `nbf`, ... or overrides of `exp` and `iat`).
+    pub fn issue(&self, subject: &str, lifetime: Duration, extra: Value) -> Result<String, JwtError> {
+        let issued = now();
+        let mut claims = Map::new();
+        claims.insert("sub".into(), subject.into());
+        claims.insert("iat".into(), issued.into());
+        claims.insert("exp".into(), (issued + lifetime.as_secs()).into());
+        if let Some(issuer) = &self.issuer {
+            claims.insert("iss".into(), issuer.as_str().into());
+        }
+        if let Some(audience) = &self.audience {
+            claims.insert("aud".into(), audience.as_str().into());
+        }
+        if let Value::Object(extra) = extra {
+            claims.extend(extra);
+        }
+        let mut header = Header::new(self.algorithm);
+        header.kid = self.kid.clone();
+        encode(&header, &claims, &self.key).map_err(|error| JwtError::Invalid(format!("signing failed: {error}")))
+    }
+}
