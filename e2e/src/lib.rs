@@ -15,10 +15,12 @@ pub async fn serve(router: Router) -> SocketAddr {
     address
 }
 
-/// A raw response: status, content type and body parsed as JSON (null when not JSON).
+/// A raw response: status, content type, challenge and body parsed as JSON (null when not JSON).
 pub struct RawReply {
     pub status: u16,
     pub content_type: String,
+    /// The `WWW-Authenticate` header, empty when absent.
+    pub challenge: String,
     pub body: serde_json::Value,
 }
 
@@ -38,10 +40,11 @@ pub async fn send_raw_with(method: &str, url: &str, headers: &[(&str, &str)], bo
     }
     let response = request.send().await.expect("loopback request");
     let status = response.status().as_u16();
-    let content_type =
-        response.headers().get("content-type").and_then(|value| value.to_str().ok()).unwrap_or_default().to_owned();
+    let header =
+        |name: &str| response.headers().get(name).and_then(|value| value.to_str().ok()).unwrap_or_default().to_owned();
+    let (content_type, challenge) = (header("content-type"), header("www-authenticate"));
     let text = response.text().await.expect("body");
-    RawReply { status, content_type, body: serde_json::from_str(&text).unwrap_or(serde_json::Value::Null) }
+    RawReply { status, content_type, challenge, body: serde_json::from_str(&text).unwrap_or(serde_json::Value::Null) }
 }
 
 /// Asserts a response is an RFC 9457 problem with the given status.
@@ -66,3 +69,10 @@ pub mod parameters {
 pub mod unions {
     include!(concat!(env!("OUT_DIR"), "/unions.rs"));
 }
+
+/// A resource server secured by an OAuth 2 scheme, where issued tokens are spent.
+pub mod protected {
+    include!(concat!(env!("OUT_DIR"), "/protected.rs"));
+}
+
+pub mod tokens;

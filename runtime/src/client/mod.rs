@@ -160,12 +160,13 @@ impl Transport {
     }
 
     /// The credentials of the first alternative of the operation's `security` whose schemes
-    /// all have one; none when no alternative is satisfied (the server then answers as it
+    /// all have one; an anonymous alternative (`{}`) is taken only when no other is
+    /// satisfied. None when no alternative is satisfied (the server then answers as it
     /// documents for a missing credential). Token sources hand out a valid token here.
     async fn credentials_for(&self, alternatives: &[&[&str]]) -> Result<Vec<Applied<'_>>, Error> {
-        let satisfied = alternatives
-            .iter()
-            .find(|alternative| alternative.iter().all(|scheme| self.credentials.contains_key(scheme)));
+        let satisfied = alternatives.iter().find(|alternative| {
+            !alternative.is_empty() && alternative.iter().all(|scheme| self.credentials.contains_key(scheme))
+        });
         let Some(alternative) = satisfied else { return Ok(Vec::new()) };
         let mut applied = Vec::with_capacity(alternative.len());
         for scheme in self.schemes.iter().filter(|scheme| alternative.contains(&scheme.name)) {

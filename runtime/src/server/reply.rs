@@ -58,17 +58,18 @@ pub fn header<T: Serialize + ?Sized>(mut response: Response, name: &'static str,
 
 /// What a handler returns instead of a documented response: an internal failure (a 500
 /// problem whose detail does not leak the error) or a response built by hand, the escape
-/// hatch for what the spec does not cover.
+/// hatch for what the spec does not cover. Both are boxed so that `Result<_, HandlerError>`
+/// stays small.
 #[derive(Debug)]
 pub enum HandlerError {
     Internal(Box<dyn std::error::Error + Send + Sync>),
-    Response(Response),
+    Response(Box<Response>),
 }
 
 impl HandlerError {
     /// Answers with a hand-built response.
     pub fn response(response: impl IntoResponse) -> Self {
-        HandlerError::Response(response.into_response())
+        HandlerError::Response(Box::new(response.into_response()))
     }
 }
 
@@ -86,7 +87,7 @@ impl IntoResponse for HandlerError {
                 Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "the server failed to handle the request")
                     .into_response()
             }
-            HandlerError::Response(response) => response,
+            HandlerError::Response(response) => *response,
         }
     }
 }
