@@ -11,13 +11,13 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::fmt;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 pub use jsonwebtoken::Algorithm;
 
 /// Seconds since the Unix epoch.
 pub fn now() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |elapsed| elapsed.as_secs())
+    crate::unix_now()
 }
 
 /// The registered claims and the rest, as a verified token carries them.
@@ -70,6 +70,28 @@ impl fmt::Display for JwtError {
 }
 
 impl std::error::Error for JwtError {}
+
+/// The kind of PEM key an asymmetric algorithm signs and verifies with.
+enum PemFamily {
+    Rsa,
+    Ec,
+    Ed,
+}
+
+fn pem_family(algorithm: Algorithm) -> Result<PemFamily, JwtError> {
+    match algorithm {
+        Algorithm::RS256
+        | Algorithm::RS384
+        | Algorithm::RS512
+        | Algorithm::PS256
+        | Algorithm::PS384
+        | Algorithm::PS512 => Ok(PemFamily::Rsa),
+        Algorithm::ES256 | Algorithm::ES384 => Ok(PemFamily::Ec),
+        Algorithm::EdDSA => Ok(PemFamily::Ed),
+        // HS* (and any algorithm a later jsonwebtoken adds) take no PEM key.
+        _ => Err(JwtError::Invalid(format!("{algorithm:?} is not a public-key algorithm"))),
+    }
+}
 
 struct PinnedKey {
     kid: Option<String>,
@@ -125,16 +147,10 @@ impl<C: DeserializeOwned> JwtVerifier<C> {
     /// Accepts tokens signed by the PEM public key's owner with `algorithm` (RS*, PS*, ES*
     /// or EdDSA).
     pub fn public_key_pem(self, algorithm: Algorithm, pem: &[u8]) -> Result<Self, JwtError> {
-        let key = match algorithm {
-            Algorithm::RS256
-            | Algorithm::RS384
-            | Algorithm::RS512
-            | Algorithm::PS256
-            | Algorithm::PS384
-            | Algorithm::PS512 => DecodingKey::from_rsa_pem(pem),
-            Algorithm::ES256 | Algorithm::ES384 => DecodingKey::from_ec_pem(pem),
-            Algorithm::EdDSA => DecodingKey::from_ed_pem(pem),
-            _ => return Err(JwtError::Invalid(format!("{algorithm:?} is not a public-key algorithm"))),
+        let key = match pem_family(algorithm)? {
+            PemFamily::Rsa => DecodingKey::from_rsa_pem(pem),
+            PemFamily::Ec => DecodingKey::from_ec_pem(pem),
+            PemFamily::Ed => DecodingKey::from_ed_pem(pem),
         }
         .map_err(|error| JwtError::Invalid(format!("the {algorithm:?} public key: {error}")))?;
         Ok(self.key(algorithm, key, None))
@@ -265,10 +281,10 @@ impl JwtIssuer {
 
     /// Signs with a PEM private key (RS*, PS*, ES* or EdDSA).
     pub fn private_key_pem(algorithm: Algorithm, pem: &[u8]) -> Result<Self, JwtError> {
-        let key = match algorithm {
-            Algorithm::ES256 | Algorithm::ES384 => EncodingKey::from_ec_pem(pem),
-            Algorithm::EdDSA => EncodingKey::from_ed_pem(pem),
-            _ => EncodingKey::from_rsa_pem(pem),
+        let key = match pem_family(algorithm)? {
+            PemFamily::Rsa => EncodingKey::from_rsa_pem(pem),
+            PemFamily::Ec => EncodingKey::from_ec_pem(pem),
+            PemFamily::Ed => EncodingKey::from_ed_pem(pem),
         }
         .map_err(|error| JwtError::Invalid(format!("the {algorithm:?} private key: {error}")))?;
         Ok(Self::new(algorithm, key))

@@ -22,6 +22,13 @@ pub mod server;
 pub use bytes::Bytes;
 pub use http;
 
+/// Seconds since the Unix epoch: the clock token expiry is read against.
+#[cfg(any(feature = "client", feature = "jwt"))]
+pub(crate) fn unix_now() -> u64 {
+    use std::time::{SystemTime, UNIX_EPOCH};
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |elapsed| elapsed.as_secs())
+}
+
 /// A JSON decoding error with the JSON pointer (RFC 6901) of the value at fault.
 pub(crate) fn json_error_message(error: &serde_path_to_error::Error<serde_json::Error>) -> String {
     match json_pointer(error.path()) {

@@ -1,7 +1,8 @@
 //! The client's authentication: one credential setter per security scheme, and a token
 //! source bound to the refresh operation.
 
-use super::tokens::{docs, ident};
+use super::security;
+use super::tokens::{docs, ident, option_literal};
 use crate::model::{Api, SchemeKind, SecurityScheme, TokenRefresh};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -11,29 +12,22 @@ pub fn constants(api: &Api) -> TokenStream {
     api.token_refresh.as_ref().map(refresh_binding).unwrap_or_default()
 }
 
-fn optional(value: Option<&String>) -> TokenStream {
-    match value {
-        Some(value) => quote! { Some(#value) },
-        None => quote! { None },
-    }
-}
-
 fn refresh_binding(refresh: &TokenRefresh) -> TokenStream {
     let method = refresh.method.as_str();
     let path = &refresh.path;
-    let alternatives = refresh.security.iter().map(|alternative| quote! { &[ #( #alternative ),* ] });
-    let content_type = optional(refresh.content_type.as_ref());
-    let send_access = optional(refresh.send_access.as_ref());
-    let send_refresh = optional(refresh.send_refresh.as_ref());
+    let alternatives = security::scheme_names(&refresh.security);
+    let content_type = option_literal(refresh.content_type.as_ref());
+    let send_access = option_literal(refresh.send_access.as_ref());
+    let send_refresh = option_literal(refresh.send_refresh.as_ref());
     let access = &refresh.access;
-    let new_refresh = optional(refresh.refresh.as_ref());
+    let new_refresh = option_literal(refresh.refresh.as_ref());
     let doc = format!(" How [`Client::{}`] refreshes tokens, from the spec's `x-token-refresh`.", refresh.operation);
     quote! {
         #[doc = #doc]
         const TOKEN_REFRESH: RefreshBinding = RefreshBinding {
             method: #method,
             path: #path,
-            security: &[ #( #alternatives ),* ],
+            security: #alternatives,
             content_type: #content_type,
             send_access: #send_access,
             send_refresh: #send_refresh,

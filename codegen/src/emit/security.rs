@@ -1,6 +1,7 @@
 //! Security as client and server share it: the spec's schemes as one constant of the
 //! `operations` module, and an operation's `security` as the runtime takes it.
 
+use super::tokens::{option_literal, used_idents};
 use crate::model::{Api, ParamLocation, Requirement, SchemeKind, SecurityScheme};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -10,11 +11,7 @@ pub fn schemes_const(api: &Api) -> TokenStream {
     let schemes = api.security_schemes.iter().map(scheme_tokens);
     let has_api_keys = api.security_schemes.iter().any(|scheme| matches!(scheme.kind, SchemeKind::ApiKey { .. }));
     let has_schemes = !api.security_schemes.is_empty();
-    let items = super::tokens::used_idents(&[
-        ("KeyLocation", has_api_keys),
-        ("SchemeKind", has_schemes),
-        ("SecurityScheme", true),
-    ]);
+    let items = used_idents(&[("KeyLocation", has_api_keys), ("SchemeKind", has_schemes), ("SecurityScheme", true)]);
     quote! {
         use apigen_runtime::security::{ #( #items ),* };
 
@@ -34,10 +31,7 @@ fn scheme_tokens(scheme: &SecurityScheme) -> TokenStream {
                 ParamLocation::Cookie => quote! { KeyLocation::Cookie },
                 _ => quote! { KeyLocation::Header },
             };
-            let prefix = match prefix {
-                Some(prefix) => quote! { Some(#prefix) },
-                None => quote! { None },
-            };
+            let prefix = option_literal(prefix.as_ref());
             quote! { SchemeKind::ApiKey { location: #location, name: #name, prefix: #prefix } }
         }
     };

@@ -53,6 +53,14 @@ pub fn doc_lines(text: &str) -> Vec<String> {
     lines.collect()
 }
 
+/// `Some("text")` or `None`, as a constant of type `Option<&str>`.
+pub fn option_literal(value: Option<&String>) -> TokenStream {
+    match value {
+        Some(value) => quote! { Some(#value) },
+        None => quote! { None },
+    }
+}
+
 /// The names whose flag is set, as identifiers: the items of a `use` that are used.
 pub fn used_idents(items: &[(&str, bool)]) -> Vec<Ident> {
     items.iter().filter(|(_, used)| *used).map(|(name, _)| format_ident!("{}", name)).collect()

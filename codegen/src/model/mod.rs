@@ -336,7 +336,7 @@ pub struct TokenRefresh {
     pub operation: String,
     pub method: Method,
     pub path: String,
-    pub security: Vec<Vec<String>>,
+    pub security: Vec<Vec<Requirement>>,
     /// The JSON media type of the request body, when tokens go in it.
     pub content_type: Option<String>,
     pub send_access: Option<String>,

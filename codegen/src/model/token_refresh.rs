@@ -57,11 +57,7 @@ pub fn bind(extension: &Value, operation: &Operation, at: &str) -> Result<TokenR
         operation: operation.name.clone(),
         method: operation.method,
         path: operation.path.clone(),
-        security: operation
-            .security
-            .iter()
-            .map(|alternative| alternative.iter().map(|requirement| requirement.scheme.clone()).collect())
-            .collect(),
+        security: operation.security.clone(),
         content_type,
         send_access,
         send_refresh,

@@ -12,7 +12,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, PoisonError, RwLock};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 /// An access token and, when the API issues one, the refresh token that obtains the next.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -242,7 +242,7 @@ impl TokenSource {
         if let Some(failure) = current.failure.as_ref().filter(|failure| failure.rejected) {
             return Err(failure.to_error());
         }
-        let now = unix_now();
+        let now = crate::unix_now();
         let Some(expires_at) = current.expires_at else { return Ok(current.lease()) };
         if now.saturating_add(self.inner.options.margin.as_secs()) < expires_at {
             return Ok(current.lease());
@@ -308,10 +308,6 @@ impl fmt::Debug for TokenSource {
     }
 }
 
-fn unix_now() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |elapsed| elapsed.as_secs())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -355,7 +351,8 @@ mod tests {
     #[tokio::test]
     async fn a_valid_token_is_not_refreshed() {
         let (refresher, calls) = counting(|_, _| unreachable!("no refresh expected"));
-        let source = TokenSource::new(Tokens::new(jwt(unix_now() + 3600, "a")), TokenOptions::default(), refresher);
+        let source =
+            TokenSource::new(Tokens::new(jwt(crate::unix_now() + 3600, "a")), TokenOptions::default(), refresher);
         for _ in 0..3 {
             source.access_token().await.unwrap();
         }
@@ -365,12 +362,13 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn concurrent_callers_share_one_refresh_and_see_the_rotation() {
         let (refresher, calls) =
-            counting(|call, _| Ok(Tokens::new(jwt(unix_now() + 3600, "new")).with_refresh(format!("r{call}"))));
+            counting(|call, _| Ok(Tokens::new(jwt(crate::unix_now() + 3600, "new")).with_refresh(format!("r{call}"))));
         let rotated = Arc::new(Mutex::new(Vec::new()));
         let seen = rotated.clone();
         let options =
             TokenOptions::default().on_rotate(move |tokens| seen.lock().unwrap().push(tokens.refresh.clone().unwrap()));
-        let source = TokenSource::new(Tokens::new(jwt(unix_now() - 1, "old")).with_refresh("r0"), options, refresher);
+        let source =
+            TokenSource::new(Tokens::new(jwt(crate::unix_now() - 1, "old")).with_refresh("r0"), options, refresher);
         let tasks: Vec<_> = (0..100)
             .map(|_| {
                 let source = source.clone();
@@ -391,13 +389,14 @@ mod tests {
     async fn a_refused_refresh_fails_fast_until_new_tokens_are_set() {
         let refused = || Error::Refresh { rejected: true, message: "revoked".into(), response: None };
         let (refresher, calls) = counting(move |_, _| Err(refused()));
-        let source = TokenSource::new(Tokens::new(jwt(unix_now() - 1, "old")), TokenOptions::default(), refresher);
+        let source =
+            TokenSource::new(Tokens::new(jwt(crate::unix_now() - 1, "old")), TokenOptions::default(), refresher);
         for _ in 0..3 {
             let error = source.access_token().await.unwrap_err();
             assert!(matches!(error, Error::Refresh { rejected: true, .. }), "{error}");
         }
         assert_eq!(calls.load(Ordering::SeqCst), 1);
-        let fresh = jwt(unix_now() + 3600, "login");
+        let fresh = jwt(crate::unix_now() + 3600, "login");
         source.set_tokens(Tokens::new(fresh.clone()));
         assert_eq!(source.access_token().await.unwrap().secret(), fresh);
     }
@@ -406,7 +405,7 @@ mod tests {
     async fn a_passing_failure_ahead_of_expiry_keeps_the_valid_token() {
         let unavailable = || Error::Refresh { rejected: false, message: "503".into(), response: None };
         let (refresher, calls) = counting(move |_, _| Err(unavailable()));
-        let token = jwt(unix_now() + 10, "still-valid");
+        let token = jwt(crate::unix_now() + 10, "still-valid");
         let source = TokenSource::new(Tokens::new(token.clone()), TokenOptions::default(), refresher);
         assert_eq!(source.access_token().await.unwrap().secret(), token);
         assert_eq!(source.access_token().await.unwrap().secret(), token);
