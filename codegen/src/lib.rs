@@ -23,12 +23,14 @@ mod format;
 mod layout;
 mod load;
 mod model;
+pub mod profile;
 mod write;
 
 pub use diagnostics::{Error, Location, Warning};
 pub use write::{write_files, WriteMode};
 
 use diagnostics::Fault;
+use layout::Layout;
 use std::path::{Path, PathBuf};
 
 /// Generates code for one spec.
@@ -88,10 +90,9 @@ impl Builder {
         };
         let stem =
             self.spec.file_stem().map_or_else(|| "api".to_owned(), |stem| stem.to_string_lossy().replace('-', "_"));
-        let path = out_dir.join(format!("{stem}.rs"));
-        let text = generated.module_file()?;
-        write_files(&out_dir, &[(PathBuf::from(format!("{stem}.rs")), text)], WriteMode::Write)
-            .map_err(|error| Error::io(&path, &error))?;
+        let files = generated.render(Layout::ModuleFile { stem: &stem })?;
+        let path = out_dir.join(&files[0].0);
+        write_files(&out_dir, &files, WriteMode::Write).map_err(|error| Error::io(&path, &error))?;
         Ok(path)
     }
 }
@@ -136,13 +137,47 @@ impl Generated {
 
     /// One file of inline modules for `include!`.
     pub fn module_file(&self) -> Result<String, Error> {
-        layout::module_file(emit::emit(&self.api, self.parts), &self.source_name()).map_err(|message| self.bug(message))
+        let mut files = self.render(Layout::ModuleFile { stem: "api" })?;
+        Ok(files.pop().map(|(_, text)| text).unwrap_or_default())
     }
 
     /// The files of a crate (`Cargo.toml`, `src/*.rs`), paths relative to its root.
     /// `runtime_path` is the path from the crate's root to `runtime/`.
     pub fn crate_files(&self, package: &str, runtime_path: &str) -> Result<Vec<(PathBuf, String)>, Error> {
-        layout::crate_files(&self.api, emit::emit(&self.api, self.parts), &self.source_name(), package, runtime_path)
+        self.render(Layout::Crate { package, runtime_path })
+    }
+
+    /// Emits and formats the modules on as many threads as there are cores (modules are
+    /// independent, and formatting is most of the work); more threads would only hold more
+    /// parse trees in memory at once.
+    fn render(&self, layout: Layout) -> Result<Vec<(PathBuf, String)>, Error> {
+        let modules = emit::modules(self.parts);
+        let workers = std::thread::available_parallelism().map_or(1, usize::from).min(modules.len());
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let render_next = || {
+            let mut done = Vec::new();
+            loop {
+                // The largest modules (server, client) go first, so the smallest finish last.
+                let taken = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(index) = taken.checked_add(1).and_then(|taken| modules.len().checked_sub(taken)) else {
+                    return done;
+                };
+                done.push((index, format::format(layout::module_tokens(&self.api, modules[index], layout))));
+            }
+        };
+        let mut formatted: Vec<(usize, Result<String, String>)> = std::thread::scope(|scope| {
+            let threads: Vec<_> = (0..workers).map(|_| scope.spawn(render_next)).collect();
+            threads
+                .into_iter()
+                .flat_map(|thread| {
+                    thread.join().unwrap_or_else(|_| vec![(0, Err("emitting a module panicked".to_owned()))])
+                })
+                .collect()
+        });
+        formatted.sort_by_key(|(index, _)| *index);
+        let formatted: Vec<Result<String, String>> = formatted.into_iter().map(|(_, text)| text).collect();
+        let formatted = formatted.into_iter().collect::<Result<Vec<_>, _>>().map_err(|message| self.bug(message))?;
+        layout::files(&self.api, self.parts, &self.source_name(), layout, formatted)
             .map_err(|message| self.bug(message))
     }
 }

@@ -26,7 +26,7 @@ struct Row {
     seconds: f64,
 }
 
-fn spec_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
+pub fn spec_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
     let entries = std::fs::read_dir(dir).map_err(|error| format!("{}: {error}", dir.display()))?;
     for path in entries.filter_map(Result::ok).map(|entry| entry.path()) {
         if path.is_dir() {

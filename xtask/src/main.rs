@@ -1,5 +1,7 @@
-//! Project tasks: `cargo xtask generate`, `cargo xtask corpus`; `cargo xtask` alone lists them.
+//! Project tasks: `cargo xtask generate`, `cargo xtask corpus`, `cargo xtask bench`; `cargo xtask`
+//! alone lists them.
 
+mod bench;
 mod corpus;
 mod generate;
 
@@ -9,13 +11,21 @@ const USAGE: &str = "usage:
   cargo xtask generate [--check]                          every spec in specs/ into generated/
   cargo xtask generate --spec FILE --out DIR [--name N]   one spec into the crate at DIR
   cargo xtask corpus [DIR] [--only TEXT]... [--clippy]    generate and cargo check (or clippy) every spec
-                                                          under DIR (default ../shared/corpus)";
+                                                          under DIR (default ../shared/corpus)
+  cargo xtask bench [--runs N] [--spec FILE]... [--no-compile] [--no-runtime]
+                                                          generation, compile and runtime figures (release build)
+  cargo xtask bench --corpus                              generation time of every corpus spec";
+
+#[global_allocator]
+static HEAP: bench::heap::CountingAllocator = bench::heap::CountingAllocator;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("generate") => generate::run(&args[1..]),
         Some("corpus") => corpus::run(&args[1..]),
+        Some("bench") => bench::run(&args[1..]),
+        Some("bench-one") => bench::generation::one(&args[1..]),
         _ => Err(USAGE.to_owned()),
     };
     match result {

@@ -18,21 +18,65 @@ pub struct Parts {
     pub server: bool,
 }
 
-/// The generated modules, unformatted.
-pub struct Emitted {
-    pub types: TokenStream,
-    pub operations: TokenStream,
-    pub client: Option<TokenStream>,
-    pub server: Option<TokenStream>,
+/// A generated module. Each is emitted on its own, so modules can be rendered in parallel.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Module {
+    Types,
+    Operations,
+    Client,
+    Server,
+}
+
+impl Module {
+    pub fn name(self) -> &'static str {
+        match self {
+            Module::Types => "types",
+            Module::Operations => "operations",
+            Module::Client => "client",
+            Module::Server => "server",
+        }
+    }
+
+    /// The module's inner doc comment.
+    pub fn doc(self) -> &'static str {
+        match self {
+            Module::Types => " The schemas of the spec as Rust types.",
+            Module::Operations => " Per operation, its request (parameters and body) and its documented responses.",
+            Module::Client => " An async client with one method per operation.",
+            Module::Server => " A server stub: the `Api` trait and its axum `router`.",
+        }
+    }
+
+    /// The Cargo feature the module is compiled under, if any.
+    pub fn feature(self) -> Option<&'static str> {
+        match self {
+            Module::Types | Module::Operations => None,
+            Module::Client => Some("client"),
+            Module::Server => Some("server"),
+        }
+    }
+}
+
+/// The modules `parts` asks for, in the order they are declared.
+pub fn modules(parts: Parts) -> Vec<Module> {
+    let mut modules = vec![Module::Types, Module::Operations];
+    if parts.client {
+        modules.push(Module::Client);
+    }
+    if parts.server {
+        modules.push(Module::Server);
+    }
+    modules
 }
 
 pub use tokens::doc_lines;
 
-pub fn emit(api: &Api, parts: Parts) -> Emitted {
-    Emitted {
-        types: types::emit(&api.types),
-        operations: operations::emit(api),
-        client: parts.client.then(|| client::emit(api)),
-        server: parts.server.then(|| server::emit(api)),
+/// The items of one module.
+pub fn emit(api: &Api, module: Module) -> TokenStream {
+    match module {
+        Module::Types => types::emit(&api.types),
+        Module::Operations => operations::emit(api),
+        Module::Client => client::emit(api),
+        Module::Server => server::emit(api),
     }
 }

@@ -1,0 +1,90 @@
+//! What a generated crate costs its users to compile: `cargo check` time of the crate alone
+//! (its dependencies already built), with every feature and with less, each beside the
+//! all-features figure as baseline.
+
+use super::stats::median;
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+const PACKAGE: &str = "bench-crate";
+
+fn cargo_check(workspace: &Path, features: &[String]) -> Result<Duration, String> {
+    let mut command = Command::new(env!("CARGO"));
+    command.current_dir(workspace).args(["check", "--quiet", "--offline", "--package", PACKAGE]);
+    if !features.is_empty() {
+        command.args(["--no-default-features", "--features", &features.join(",")]);
+    }
+    let start = Instant::now();
+    let output = command.output().map_err(|error| format!("cargo check: {error}"))?;
+    if !output.status.success() {
+        return Err(format!("cargo check {features:?} failed:\n{}", String::from_utf8_lossy(&output.stderr)));
+    }
+    Ok(start.elapsed())
+}
+
+/// Makes Cargo check the crate again without touching its dependencies.
+fn touch(path: &Path) -> Result<(), String> {
+    let text = std::fs::read(path).map_err(|error| error.to_string())?;
+    std::fs::write(path, text).map_err(|error| error.to_string())
+}
+
+/// The features the generated `Cargo.toml` declares for tags (all but default/client/server).
+fn tag_features(manifest: &str) -> Vec<String> {
+    manifest
+        .lines()
+        .skip_while(|line| line.trim() != "[features]")
+        .skip(1)
+        .take_while(|line| !line.starts_with('['))
+        .filter_map(|line| line.split_once(" = ").map(|(name, _)| name.trim().to_owned()))
+        .filter(|name| !["default", "client", "server"].contains(&name.as_str()))
+        .collect()
+}
+
+pub fn run(root: &Path, spec: &Path, scratch: &Path, runs: usize) -> Result<(), String> {
+    let workspace = scratch.join("check");
+    let crate_dir = workspace.join("api");
+    let runtime = std::fs::canonicalize(root.join("runtime")).map_err(|error| error.to_string())?;
+    let generated = apigen::Builder::new(spec).generate().map_err(|error| error.to_string())?;
+    let files = generated.crate_files(PACKAGE, &runtime.to_string_lossy()).map_err(|error| error.to_string())?;
+    apigen::write_files(&crate_dir, &files, apigen::WriteMode::Write).map_err(|error| error.to_string())?;
+    let manifest = "[workspace]\nresolver = \"2\"\nmembers = [\"api\"]\n";
+    apigen::write_files(&workspace, &[("Cargo.toml".into(), manifest.to_owned())], apigen::WriteMode::Write)
+        .map_err(|error| error.to_string())?;
+    let cargo_toml = std::fs::read_to_string(crate_dir.join("Cargo.toml")).map_err(|error| error.to_string())?;
+
+    let mut configurations: Vec<(String, Vec<String>)> = vec![
+        ("all features (client, server, every tag)".to_owned(), Vec::new()),
+        ("client only".to_owned(), vec!["client".to_owned()]),
+        ("server only".to_owned(), vec!["server".to_owned()]),
+    ];
+    let tags = tag_features(&cargo_toml);
+    if let Some(tag) = tags.first() {
+        configurations.push((format!("client, one tag ({tag})"), vec!["client".to_owned(), tag.clone()]));
+    }
+
+    let name = spec.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
+    println!(
+        "\n== cargo check of the generated crate for {name} ({} tag features), dependencies built; median of {runs} runs",
+        tags.len()
+    );
+    let lib = crate_dir.join("src/lib.rs");
+    let mut baseline = None;
+    for (label, features) in &configurations {
+        // Unmeasured: builds the dependencies as this configuration needs them.
+        cargo_check(&workspace, features)?;
+        let mut times = Vec::new();
+        for _ in 0..runs {
+            touch(&lib)?;
+            times.push(cargo_check(&workspace, features)?);
+        }
+        let time = median(times);
+        let all = *baseline.get_or_insert(time);
+        println!(
+            "{label:<48} {:>7.2} s   ratio to all features {:.2}",
+            time.as_secs_f64(),
+            time.as_secs_f64() / all.as_secs_f64()
+        );
+    }
+    Ok(())
+}
