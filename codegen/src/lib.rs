@@ -151,6 +151,15 @@ impl Generated {
     /// independent, and formatting is most of the work); more threads would only hold more
     /// parse trees in memory at once.
     fn render(&self, layout: Layout) -> Result<Vec<(PathBuf, String)>, Error> {
+        // A module file's features would be the including crate's: it gates nothing.
+        let stripped;
+        let api = match layout {
+            Layout::Crate { .. } => &self.api,
+            Layout::ModuleFile { .. } => {
+                stripped = self.api.without_tag_features();
+                &stripped
+            }
+        };
         let modules = emit::modules(self.parts);
         let workers = std::thread::available_parallelism().map_or(1, usize::from).min(modules.len());
         let next = std::sync::atomic::AtomicUsize::new(0);
@@ -162,7 +171,7 @@ impl Generated {
                 let Some(index) = taken.checked_add(1).and_then(|taken| modules.len().checked_sub(taken)) else {
                     return done;
                 };
-                done.push((index, format::format(layout::module_tokens(&self.api, modules[index], layout))));
+                done.push((index, format::format(layout::module_tokens(api, modules[index], layout))));
             }
         };
         let mut formatted: Vec<(usize, Result<String, String>)> = std::thread::scope(|scope| {
@@ -177,8 +186,7 @@ impl Generated {
         formatted.sort_by_key(|(index, _)| *index);
         let formatted: Vec<Result<String, String>> = formatted.into_iter().map(|(_, text)| text).collect();
         let formatted = formatted.into_iter().collect::<Result<Vec<_>, _>>().map_err(|message| self.bug(message))?;
-        layout::files(&self.api, self.parts, &self.source_name(), layout, formatted)
-            .map_err(|message| self.bug(message))
+        layout::files(api, self.parts, &self.source_name(), layout, formatted).map_err(|message| self.bug(message))
     }
 }
 

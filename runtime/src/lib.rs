@@ -30,6 +30,7 @@ pub(crate) fn unix_now() -> u64 {
 }
 
 /// A JSON decoding error with the JSON pointer (RFC 6901) of the value at fault.
+#[cfg(feature = "client")]
 pub(crate) fn json_error_message(error: &serde_path_to_error::Error<serde_json::Error>) -> String {
     match json_pointer(error.path()) {
         pointer if pointer.is_empty() => error.inner().to_string(),
@@ -38,6 +39,7 @@ pub(crate) fn json_error_message(error: &serde_path_to_error::Error<serde_json::
 }
 
 /// The JSON pointer of a serde path: `a.b[0]` becomes `/a/b/0`.
+#[cfg(any(feature = "client", feature = "server"))]
 pub(crate) fn json_pointer(path: &serde_path_to_error::Path) -> String {
     use serde_path_to_error::Segment;
     path.iter()

@@ -96,11 +96,14 @@ struct Check {
 
 /// Runs one `cargo check` (or `cargo clippy`) over the scratch workspace; diagnostics by
 /// package name.
-fn cargo_check(scratch: &Path, clippy: bool) -> Result<(BTreeMap<String, Check>, f64), String> {
+/// `selection` picks the packages and features (`--workspace` for all, with their defaults).
+fn cargo_check(scratch: &Path, clippy: bool, selection: &[&str]) -> Result<(BTreeMap<String, Check>, f64), String> {
     let start = Instant::now();
     let command = if clippy { "clippy" } else { "check" };
     let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args([command, "--workspace", "--keep-going", "--message-format=json", "--quiet"])
+        .arg(command)
+        .args(selection)
+        .args(["--keep-going", "--message-format=json", "--quiet"])
         .current_dir(scratch)
         .output()
         .map_err(|error| format!("cargo check: {error}"))?;
@@ -140,11 +143,13 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let mut dir = root.join("../shared/corpus");
     let mut only: Vec<String> = Vec::new();
     let mut clippy = false;
+    let mut tags = false;
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--only" => only.push(args.next().ok_or("--only needs a value")?.clone()),
             "--clippy" => clippy = true,
+            "--tags" => tags = true,
             other if !other.starts_with('-') => dir = PathBuf::from(other),
             other => return Err(format!("unknown argument {other:?}\n{}", super::USAGE)),
         }
@@ -178,7 +183,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
     }
     let generated = rows.iter().filter(|row| matches!(row.generation, Generation::Ok { .. })).count();
     eprintln!("generated {generated} of {} specs; cargo {}…", rows.len(), if clippy { "clippy" } else { "check" });
-    let (checks, check_seconds) = if generated > 0 { cargo_check(&scratch, clippy)? } else { (BTreeMap::new(), 0.0) };
+    let (checks, check_seconds) =
+        if generated > 0 { cargo_check(&scratch, clippy, &["--workspace"])? } else { (BTreeMap::new(), 0.0) };
+    let tag_checks = if tags { check_tag_subsets(&scratch, &crates, &rows, clippy)? } else { Vec::new() };
 
     println!(
         "{:<70} {:>7} {:>5} {:>9} {:>8} {:>5} {:>7}",
@@ -225,9 +232,58 @@ pub fn run(args: &[String]) -> Result<(), String> {
     for note in &notes {
         println!("  {note}");
     }
-    if clean == total {
+    let failed_subsets = tag_checks.iter().filter(|check| !check.clean).count();
+    if tags {
+        println!(
+            "\ntag features: {} builds of one tag each, {failed_subsets} with errors or warnings",
+            tag_checks.len()
+        );
+        for check in &tag_checks {
+            println!("  {:<60} {:<40} {}", check.package, check.features, check.outcome);
+        }
+    }
+    if clean == total && failed_subsets == 0 {
         Ok(())
     } else {
-        Err(format!("{} of {total} specs did not generate and compile cleanly", total - clean))
+        Err(format!(
+            "{} of {total} specs did not generate and compile cleanly; {failed_subsets} tag builds failed",
+            total - clean
+        ))
     }
+}
+
+struct TagCheck {
+    package: String,
+    features: String,
+    clean: bool,
+    outcome: String,
+}
+
+/// For each spec with tag features, builds the client with its first tag alone and the
+/// server with its last tag alone: a tag must compile on its own, warning-free.
+fn check_tag_subsets(scratch: &Path, crates: &Path, rows: &[Row], clippy: bool) -> Result<Vec<TagCheck>, String> {
+    let mut results = Vec::new();
+    for row in rows.iter().filter(|row| matches!(row.generation, Generation::Ok { .. })) {
+        let manifest = std::fs::read_to_string(crates.join(&row.package).join("Cargo.toml")).unwrap_or_default();
+        let tags = super::tag_features(&manifest);
+        let (Some((first, _)), Some((last, _))) = (tags.first(), tags.last()) else { continue };
+        for features in [format!("client,{first}"), format!("server,{last}")] {
+            let selection = ["--package", &row.package, "--no-default-features", "--features", &features];
+            let (checks, seconds) = cargo_check(scratch, clippy, &selection)?;
+            let check = checks.get(&row.package);
+            let (errors, warnings) = check.map_or((0, 0), |check| (check.errors, check.warnings));
+            let outcome = match check.and_then(|check| check.first_error.clone()) {
+                Some(error) => format!("FAIL {error}"),
+                None if warnings > 0 => format!("{warnings} warnings"),
+                None => format!("ok ({seconds:.0}s)"),
+            };
+            results.push(TagCheck {
+                package: row.package.clone(),
+                features,
+                clean: errors == 0 && warnings == 0,
+                outcome,
+            });
+        }
+    }
+    Ok(results)
 }

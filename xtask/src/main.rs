@@ -10,8 +10,10 @@ use std::process::ExitCode;
 const USAGE: &str = "usage:
   cargo xtask generate [--check]                          every spec in specs/ into generated/
   cargo xtask generate --spec FILE --out DIR [--name N]   one spec into the crate at DIR
-  cargo xtask corpus [DIR] [--only TEXT]... [--clippy]    generate and cargo check (or clippy) every spec
-                                                          under DIR (default ../shared/corpus)
+  cargo xtask corpus [DIR] [--only TEXT]... [--clippy] [--tags]
+                                                          generate and cargo check (or clippy) every spec
+                                                          under DIR (default ../shared/corpus); --tags also
+                                                          builds specs with tag features one tag at a time
   cargo xtask bench [--runs N] [--spec FILE]... [--no-compile] [--no-runtime]
                                                           generation, compile and runtime figures (release build)
   cargo xtask bench --corpus                              generation time of every corpus spec";
@@ -40,6 +42,24 @@ fn main() -> ExitCode {
 /// Whether a path names a spec: YAML or JSON.
 pub fn is_spec_file(path: &std::path::Path) -> bool {
     matches!(path.extension().and_then(|extension| extension.to_str()), Some("yaml" | "yml" | "json"))
+}
+
+/// The tag features a generated `Cargo.toml` declares (all but default/client/server), in
+/// order, with the operation count its comment gives.
+pub fn tag_features(manifest: &str) -> Vec<(String, usize)> {
+    manifest
+        .lines()
+        .skip_while(|line| line.trim() != "[features]")
+        .skip(1)
+        .take_while(|line| !line.starts_with('['))
+        .filter(|line| !line.starts_with('#') && !line.starts_with(' '))
+        .filter_map(|line| {
+            let (name, rest) = line.split_once(" = ")?;
+            let count = rest.rsplit(": ").next()?.split(' ').next()?.parse().unwrap_or(0);
+            Some((name.trim().to_owned(), count))
+        })
+        .filter(|(name, _)| !["default", "client", "server"].contains(&name.as_str()))
+        .collect()
 }
 
 /// The workspace root, so that commands work from any directory.

@@ -1,9 +1,11 @@
 //! The `client` module: a `Client` with one async method per operation.
 
 use super::operations::{body_enum_name, has_request, is_struct_variant, request_name, response_name, type_names};
-use super::tokens::{docs, ident, summary_and_description, used_idents};
+use super::tokens::{cfg, docs, gated_idents, gated_uses, ident, summary_and_description};
 use super::{client_auth, security};
-use crate::model::{Api, Body, Content, MediaKind, Operation, Param, ParamLocation, ParamStyle, Response, StatusMatch};
+use crate::model::{
+    Api, Body, Content, Gate, MediaKind, Operation, Param, ParamLocation, ParamStyle, Response, StatusMatch,
+};
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
@@ -39,40 +41,78 @@ pub fn emit(api: &Api) -> TokenStream {
     let with_base_url_doc =
         format!(" A client for the server at `base_url` (`https://host{}`).{base_path_note}", api.base_path);
     let methods = api.operations.iter().map(operation_method);
-    let mut op_imports: Vec<_> = api.operations.iter().flat_map(type_names).collect();
-    op_imports.push(format_ident!("SECURITY_SCHEMES"));
-    op_imports.sort_by_key(ToString::to_string);
-    let op_import = quote! { use super::operations::{ #( #op_imports ),* }; };
-    let all_params = || api.operations.iter().flat_map(|operation| &operation.params);
-    let uses_path = all_params().any(|param| param.location == ParamLocation::Path);
-    let uses_query = all_params().any(|param| param.location == ParamLocation::Query);
-    let params_import = match (uses_path, uses_query) {
-        (true, true) => Some(quote! { use apigen_runtime::params::{self, Style}; }),
-        (true, false) => Some(quote! { use apigen_runtime::params; }),
-        (false, true) => Some(quote! { use apigen_runtime::params::Style; }),
-        (false, false) => None,
+    let mut op_imports: Vec<_> = api
+        .operations
+        .iter()
+        .flat_map(|operation| type_names(operation).into_iter().map(|name| (name, Some(operation.gate.clone()))))
+        .collect();
+    op_imports.push((format_ident!("SECURITY_SCHEMES"), Some(Gate::Always)));
+    op_imports.sort_by_key(|(name, _)| name.to_string());
+    let op_import = gated_uses(quote! { super::operations }, op_imports);
+    let gate_of_operations_with = |location: ParamLocation| {
+        Gate::union(
+            api.operations
+                .iter()
+                .filter(|operation| operation.params.iter().any(|param| param.location == location))
+                .map(|operation| &operation.gate),
+        )
     };
+    let params_import =
+        match (gate_of_operations_with(ParamLocation::Path), gate_of_operations_with(ParamLocation::Query)) {
+            (Some(path), Some(query)) if path == query => {
+                let cfg = cfg(&path);
+                quote! {
+                    #cfg
+                    use apigen_runtime::params::{self, Style};
+                }
+            }
+            (path, query) => {
+                let path = path.map(|gate| {
+                    let cfg = cfg(&gate);
+                    quote! {
+                        #cfg
+                        use apigen_runtime::params;
+                    }
+                });
+                let query = query.map(|gate| {
+                    let cfg = cfg(&gate);
+                    quote! {
+                        #cfg
+                        use apigen_runtime::params::Style;
+                    }
+                });
+                quote! { #path #query }
+            }
+        };
     // One import of the runtime's client items, alphabetical as rustfmt would order them.
-    let has_operations = !api.operations.is_empty();
+    let operations_gate = Gate::union(api.operations.iter().map(|operation| &operation.gate));
     let has_tokens = api.security_schemes.iter().any(client_auth::takes_tokens);
-    let has_refresh = api.token_refresh.is_some();
-    let client_items = used_idents(&[
-        ("Credential", has_schemes),
-        ("Error", has_operations),
-        ("RefreshBinding", has_refresh),
-        ("TokenOptions", has_refresh),
-        ("TokenSource", has_tokens || has_refresh),
-        ("Tokens", has_refresh),
-        ("Transport", true),
-        ("reqwest", true),
+    let refresh_gate = api.token_refresh.as_ref().map(|refresh| refresh.gate.clone());
+    let always = |used: bool| used.then_some(Gate::Always);
+    let client_items = gated_idents(vec![
+        ("Credential", always(has_schemes)),
+        ("Error", operations_gate.clone()),
+        ("RefreshBinding", refresh_gate.clone()),
+        ("TokenOptions", refresh_gate.clone()),
+        ("TokenSource", if has_tokens { Some(Gate::Always) } else { refresh_gate.clone() }),
+        ("Tokens", refresh_gate),
+        ("Transport", Some(Gate::Always)),
+        ("reqwest", Some(Gate::Always)),
     ]);
+    let client_import = gated_uses(quote! { apigen_runtime::client }, client_items);
     let auth_constants = client_auth::constants(api);
     let auth_methods = client_auth::methods(api);
-    let method_import = has_operations.then(|| quote! { use apigen_runtime::http::Method; });
+    let method_import = operations_gate.map(|gate| {
+        let cfg = cfg(&gate);
+        quote! {
+            #cfg
+            use apigen_runtime::http::Method;
+        }
+    });
     let title = format!(" A client for the {} (version {}).", api.title, api.version);
     quote! {
         #op_import
-        use apigen_runtime::client::{ #( #client_items ),* };
+        #client_import
         #method_import
         #params_import
 
@@ -323,7 +363,9 @@ fn operation_method(operation: &Operation) -> TokenStream {
     let route = format!(" `{} {}`", operation.method.as_str(), operation.path);
     let separator = (!doc.is_empty()).then(|| quote! { #[doc = ""] });
     let deprecated = operation.deprecated.then(|| quote! { #[deprecated] });
+    let cfg = cfg(&operation.gate);
     quote! {
+        #cfg
         #doc
         #separator
         #[doc = #route]

@@ -2,7 +2,7 @@
 //! source bound to the refresh operation.
 
 use super::security;
-use super::tokens::{docs, ident, option_literal};
+use super::tokens::{cfg, docs, ident, option_literal};
 use crate::model::{Api, SchemeKind, SecurityScheme, TokenRefresh};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -22,7 +22,9 @@ fn refresh_binding(refresh: &TokenRefresh) -> TokenStream {
     let access = &refresh.access;
     let new_refresh = option_literal(refresh.refresh.as_ref());
     let doc = format!(" How [`Client::{}`] refreshes tokens, from the spec's `x-token-refresh`.", refresh.operation);
+    let cfg = cfg(&refresh.gate);
     quote! {
+        #cfg
         #[doc = #doc]
         const TOKEN_REFRESH: RefreshBinding = RefreshBinding {
             method: #method,
@@ -47,7 +49,9 @@ pub fn methods(api: &Api) -> TokenStream {
              ahead of the access token's expiry, once per 401, never twice at once.",
             refresh.operation
         );
+        let cfg = cfg(&refresh.gate);
         quote! {
+            #cfg
             #[doc = #doc]
             ///
             /// Hand it to a `with_*_tokens` method; clones share the tokens.

@@ -1,8 +1,8 @@
 //! The `operations` module: per operation, a request struct (parameters and body) and a
 //! response enum (one variant per documented status). Client and server share both.
 
-use super::tokens::{docs, ident, optional_type, rust_type, summary_and_description, uses_named, Scope};
-use crate::model::{Api, Body, Operation, Response, StatusMatch};
+use super::tokens::{cfg, docs, ident, optional_type, rust_type, summary_and_description, uses_named, Scope};
+use crate::model::{Api, Body, Gate, Operation, Response, StatusMatch};
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
@@ -43,25 +43,35 @@ pub fn is_struct_variant(response: &Response) -> bool {
 pub fn emit(api: &Api) -> TokenStream {
     let operations = &api.operations;
     let items = operations.iter().map(|operation| {
-        let request = has_request(operation).then(|| request_struct(operation));
-        let response = response_enum(operation);
+        let cfg = cfg(&operation.gate);
+        let request = has_request(operation).then(|| request_struct(operation, cfg.as_ref()));
+        let response = response_enum(operation, cfg.as_ref());
         quote! { #request #response }
     });
-    let uses_types = operations.iter().any(|operation| {
-        operation.params.iter().any(|param| uses_named(&param.ty))
-            || operation.body.iter().flat_map(|body| &body.contents).any(|content| uses_named(&content.ty))
-            || operation.responses.iter().any(|response| {
-                response.content.iter().any(|content| uses_named(&content.ty))
-                    || response.headers.iter().any(|header| uses_named(&header.ty))
-            })
+    let uses_types =
+        Gate::union(operations.iter().filter(|operation| uses_types(operation)).map(|operation| &operation.gate));
+    let import = uses_types.map(|gate| {
+        let cfg = cfg(&gate);
+        quote! {
+            #cfg
+            use super::types;
+        }
     });
-    let import = uses_types.then(|| quote! { use super::types; });
     let schemes = super::security::schemes_const(api);
     quote! {
         #import
         #schemes
         #( #items )*
     }
+}
+
+fn uses_types(operation: &Operation) -> bool {
+    operation.params.iter().any(|param| uses_named(&param.ty))
+        || operation.body.iter().flat_map(|body| &body.contents).any(|content| uses_named(&content.ty))
+        || operation.responses.iter().any(|response| {
+            response.content.iter().any(|content| uses_named(&content.ty))
+                || response.headers.iter().any(|header| uses_named(&header.ty))
+        })
 }
 
 fn body_type(operation: &Operation, body: &Body) -> TokenStream {
@@ -74,7 +84,7 @@ fn body_type(operation: &Operation, body: &Body) -> TokenStream {
     }
 }
 
-fn request_struct(operation: &Operation) -> TokenStream {
+fn request_struct(operation: &Operation, cfg: Option<&TokenStream>) -> TokenStream {
     let name = request_name(operation);
     let doc = format!(" Parameters and body of `{}`.", operation.name);
     let params = operation.params.iter().map(|param| {
@@ -120,6 +130,7 @@ fn request_struct(operation: &Operation) -> TokenStream {
         });
         let doc = format!(" The body of `{}`, in one of the media types it accepts.", operation.name);
         quote! {
+            #cfg
             #[doc = #doc]
             #[derive(Clone, Debug, PartialEq)]
             #[allow(clippy::large_enum_variant)]
@@ -132,6 +143,7 @@ fn request_struct(operation: &Operation) -> TokenStream {
         && operation.body.as_ref().is_none_or(|body| !body.required);
     let default = defaultable.then(|| quote! { Default, });
     quote! {
+        #cfg
         #[doc = #doc]
         #[derive(Clone, Debug, #default PartialEq)]
         pub struct #name {
@@ -153,7 +165,7 @@ fn status_doc(response: &Response) -> String {
     }
 }
 
-fn response_enum(operation: &Operation) -> TokenStream {
+fn response_enum(operation: &Operation, cfg: Option<&TokenStream>) -> TokenStream {
     let name = response_name(operation);
     let variants = operation.responses.iter().map(|response| {
         let variant = ident(&response.variant);
@@ -196,6 +208,7 @@ fn response_enum(operation: &Operation) -> TokenStream {
         None => format!(" The documented responses of `{}`.", operation.name),
     };
     quote! {
+        #cfg
         #[doc = #doc]
         #[derive(Clone, Debug, PartialEq)]
         #[allow(clippy::large_enum_variant)]

@@ -3,42 +3,61 @@
 
 use super::operations::{body_enum_name, has_request, is_struct_variant, request_name, response_name, type_names};
 use super::security;
-use super::tokens::{docs, ident, summary_and_description, used_idents};
+use super::tokens::{cfg, docs, gated_idents, gated_uses, ident, summary_and_description};
 use crate::model::{
-    Api, Body, Capture, Content, MediaKind, Operation, Param, ParamLocation, ParamStyle, StatusMatch, Type,
+    Api, Body, Capture, Content, Gate, MediaKind, Operation, Param, ParamLocation, ParamStyle, StatusMatch, Type,
 };
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 pub fn emit(api: &Api) -> TokenStream {
     let routed = || api.operations.iter().filter(|operation| operation.route.is_some());
-    let trait_methods = routed().map(trait_method);
+    // Each operation's items compile under its gate.
+    let gated = |operation: &Operation, item: TokenStream| {
+        let cfg = cfg(&operation.gate);
+        quote! { #cfg #item }
+    };
+    let trait_methods = routed().map(|operation| gated(operation, trait_method(operation)));
     let secured_api = routed().any(|operation| security::is_secured(&operation.security));
-    let handlers = routed().map(|operation| handler(operation, secured_api));
-    let parsers = routed().filter(|operation| has_request(operation)).map(parser);
-    let replies = routed().map(into_response);
+    let handlers = routed().map(|operation| gated(operation, handler(operation, secured_api)));
+    let parsers =
+        routed().filter(|operation| has_request(operation)).map(|operation| gated(operation, parser(operation)));
+    let replies = routed().map(|operation| gated(operation, into_response(operation)));
     let routes = routes(api);
-    let mut op_imports: Vec<_> = routed().flat_map(type_names).collect();
+    let mut op_imports: Vec<_> = routed()
+        .flat_map(|operation| type_names(operation).into_iter().map(|name| (name, Some(operation.gate.clone()))))
+        .collect();
     if secured_api {
-        op_imports.push(format_ident!("SECURITY_SCHEMES"));
+        op_imports.push((format_ident!("SECURITY_SCHEMES"), Some(Gate::Always)));
     }
-    op_imports.sort_by_key(ToString::to_string);
-    let has_operations = routed().next().is_some();
-    let has_parsers = routed().any(has_request);
-    let takes_parts = has_parsers || secured_api;
-    let has_responses = routed().any(|operation| !operation.responses.is_empty());
-    let op_import = has_operations.then(|| quote! { use super::operations::{ #( #op_imports ),* }; });
-    // Imports grouped and ordered as rustfmt would, each only when used.
-    let axum_items = used_idents(&[("Router", true), ("routing", has_operations)]);
-    let server_items = used_idents(&[
-        ("Authenticate", secured_api),
-        ("HandlerError", has_operations),
-        ("Problem", has_parsers),
-        ("RequestParts", takes_parts),
-        ("Secured", secured_api),
-        ("reply", has_responses),
+    op_imports.sort_by_key(|(name, _)| name.to_string());
+    let op_import = gated_uses(quote! { super::operations }, op_imports);
+    // Each import under the gate of the operations that use it, grouped and ordered as
+    // rustfmt would.
+    let used_by = |uses: fn(&Operation) -> bool| {
+        Gate::union(routed().filter(|operation| uses(operation)).map(|operation| &operation.gate))
+    };
+    let operations_gate = used_by(|_| true);
+    let parsers_gate = used_by(has_request);
+    let checks_gate = used_by(|operation| security::is_secured(&operation.security));
+    let parts_gate = Gate::union(parsers_gate.iter().chain(&checks_gate));
+    let always = |used: bool| used.then_some(Gate::Always);
+    let axum_items = gated_idents(vec![("Router", Some(Gate::Always)), ("routing", operations_gate.clone())]);
+    let server_items = gated_idents(vec![
+        ("Authenticate", always(secured_api)),
+        ("HandlerError", operations_gate.clone()),
+        ("Problem", parsers_gate),
+        ("RequestParts", parts_gate),
+        ("Secured", always(secured_api)),
+        ("reply", used_by(|operation| !operation.responses.is_empty())),
     ]);
-    let security_import = secured_api.then(|| quote! { use apigen_runtime::security::Requirement; });
+    let security_import = checks_gate.map(|gate| {
+        let cfg = cfg(&gate);
+        quote! {
+            #cfg
+            use apigen_runtime::security::Requirement;
+        }
+    });
     let claims = secured_api.then(|| {
         quote! {
             /// What the router's authenticator proves about a caller (a token's claims, say);
@@ -64,7 +83,8 @@ pub fn emit(api: &Api) -> TokenStream {
             /// method a 500 problem while the server goes on.
             pub fn router<S: Api>(api: S, authenticator: impl Authenticate<Claims = S::Claims>) -> Router {
                 let service = Secured::new(api, SECURITY_SCHEMES, authenticator);
-                let routes = Router::new() #routes .with_state(Arc::new(service));
+                #routes
+                let routes = routes.with_state(Arc::new(service));
                 apigen_runtime::server::finish(routes)
             }
         }
@@ -75,26 +95,36 @@ pub fn emit(api: &Api) -> TokenStream {
             /// Unknown paths get a 404 problem, other methods a 405 problem, and a panic in a
             /// method a 500 problem while the server goes on.
             pub fn router<S: Api>(api: S) -> Router {
-                let routes = Router::new() #routes .with_state(Arc::new(api));
+                #routes
+                let routes = routes.with_state(Arc::new(api));
                 apigen_runtime::server::finish(routes)
             }
         }
     };
-    let handler_imports = has_operations.then(|| {
+    let handler_imports = operations_gate.as_ref().map(|gate| {
+        let cfg = cfg(gate);
         quote! {
+            #cfg
             use apigen_runtime::server::axum::extract::State;
+            #cfg
             use apigen_runtime::server::axum::response::{IntoResponse, Response};
         }
     });
-    let server_import =
-        (!server_items.is_empty()).then(|| quote! { use apigen_runtime::server::{ #( #server_items ),* }; });
-    let future_import = has_operations.then(|| quote! { use std::future::Future; });
+    let axum_import = gated_uses(quote! { apigen_runtime::server::axum }, axum_items);
+    let server_import = gated_uses(quote! { apigen_runtime::server }, server_items);
+    let future_import = operations_gate.map(|gate| {
+        let cfg = cfg(&gate);
+        quote! {
+            #cfg
+            use std::future::Future;
+        }
+    });
     let title = format!(" The {} (version {}), as a service implements it.", api.title, api.version);
     quote! {
         #op_import
         #security_import
         #handler_imports
-        use apigen_runtime::server::axum::{ #( #axum_items ),* };
+        #axum_import
         #server_import
         #future_import
         use std::sync::Arc;
@@ -382,17 +412,19 @@ fn into_response(operation: &Operation) -> TokenStream {
     }
 }
 
-/// `.route("/path", routing::get(handle_a::<S>).post(handle_b::<S>))`, one per route.
+/// `let routes = Router::new().route("/path", routing::get(handle_a::<S>).post(handle_b::<S>))`,
+/// one `.route` per path. Where operations are gated, each path's operations of one gate are
+/// a statement of their own under it (axum merges the methods of one path).
 fn routes(api: &Api) -> TokenStream {
-    let mut paths: Vec<(&str, Vec<&Operation>)> = Vec::new();
+    let mut groups: Vec<(&str, &Gate, Vec<&Operation>)> = Vec::new();
     for operation in &api.operations {
         let Some(route) = operation.route.as_deref() else { continue };
-        match paths.iter_mut().find(|(existing, _)| *existing == route) {
-            Some((_, operations)) => operations.push(operation),
-            None => paths.push((route, vec![operation])),
+        match groups.iter_mut().find(|(existing, gate, _)| *existing == route && **gate == operation.gate) {
+            Some((_, _, operations)) => operations.push(operation),
+            None => groups.push((route, &operation.gate, vec![operation])),
         }
     }
-    let routes = paths.iter().map(|(route, operations)| {
+    let route_calls = groups.iter().map(|(route, gate, operations)| {
         let mut chain = TokenStream::new();
         for (index, operation) in operations.iter().enumerate() {
             let method = format_ident!("{}", operation.method.as_str().to_ascii_lowercase());
@@ -403,7 +435,20 @@ fn routes(api: &Api) -> TokenStream {
                 quote! { #chain.#method(#handler::<S>) }
             };
         }
-        quote! { .route(#route, #chain) }
+        (cfg(gate), quote! { .route(#route, #chain) })
     });
-    quote! { #( #routes )* }
+    if groups.iter().all(|(_, gate, _)| **gate == Gate::Always) {
+        let calls = route_calls.map(|(_, call)| call);
+        return quote! { let routes = Router::new() #( #calls )*; };
+    }
+    let statements = route_calls.map(|(cfg, call)| {
+        quote! {
+            #cfg
+            let routes = routes #call;
+        }
+    });
+    quote! {
+        let routes = Router::new();
+        #( #statements )*
+    }
 }

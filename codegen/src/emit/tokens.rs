@@ -1,6 +1,6 @@
 //! Small pieces every emitter uses: identifiers, rustdoc, and Rust spellings of model types.
 
-use crate::model::{FloatWidth, IntegerWidth, Type};
+use crate::model::{FloatWidth, Gate, IntegerWidth, Type};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
@@ -64,6 +64,45 @@ pub fn option_literal(value: Option<&String>) -> TokenStream {
 /// The names whose flag is set, as identifiers: the items of a `use` that are used.
 pub fn used_idents(items: &[(&str, bool)]) -> Vec<Ident> {
     items.iter().filter(|(_, used)| *used).map(|(name, _)| format_ident!("{}", name)).collect()
+}
+
+/// The `#[cfg]` of an item under `gate`; nothing for an item always compiled.
+pub fn cfg(gate: &Gate) -> Option<TokenStream> {
+    match gate {
+        Gate::Always => None,
+        Gate::AnyOf(features) => match features.as_slice() {
+            [feature] => Some(quote! { #[cfg(feature = #feature)] }),
+            _ => Some(quote! { #[cfg(any( #( feature = #features ),* ))] }),
+        },
+    }
+}
+
+/// `use path::{..};` for the items that are used (`Some` gate): one statement for those always
+/// used, then one per gate, so that no build imports what it does not use. The items' order
+/// is kept within each statement.
+pub fn gated_uses(path: TokenStream, items: Vec<(Ident, Option<Gate>)>) -> TokenStream {
+    let mut groups: Vec<(Gate, Vec<Ident>)> = Vec::new();
+    for (item, gate) in items {
+        let Some(gate) = gate else { continue };
+        match groups.iter_mut().find(|(existing, _)| *existing == gate) {
+            Some((_, group)) => group.push(item),
+            None => groups.push((gate, vec![item])),
+        }
+    }
+    groups.sort_by(|(left, _), (right, _)| left.cmp(right));
+    let statements = groups.iter().map(|(gate, items)| {
+        let cfg = cfg(gate);
+        quote! {
+            #cfg
+            use #path::{ #( #items ),* };
+        }
+    });
+    quote! { #( #statements )* }
+}
+
+/// The names of `items`, as identifiers, with the gate each is used under.
+pub fn gated_idents(items: Vec<(&str, Option<Gate>)>) -> Vec<(Ident, Option<Gate>)> {
+    items.into_iter().map(|(name, gate)| (format_ident!("{}", name), gate)).collect()
 }
 
 /// Joins a summary and a description into one doc text.

@@ -1,23 +1,26 @@
 //! The `types` module: one Rust type per named schema.
 
-use super::tokens::{docs, ident, optional_type, rust_type, uses_map, Scope};
-use crate::model::{Struct, TypeDef, TypeDefKind, Union};
+use super::tokens::{cfg, docs, gated_idents, gated_uses, ident, optional_type, rust_type, uses_map, Scope};
+use crate::model::{Gate, Struct, TypeDef, TypeDefKind, Union};
 use proc_macro2::TokenStream;
 use quote::quote;
 
 pub fn emit(defs: &[TypeDef]) -> TokenStream {
     let items = defs.iter().map(definition);
-    let needs_map = defs.iter().any(|def| match &def.kind {
-        TypeDefKind::Struct(definition) => {
-            definition.additional.is_some() || definition.fields.iter().any(|field| uses_map(&field.ty))
+    let needs_map = Gate::union(defs.iter().filter(|def| uses_map_at_all(def)).map(|def| &def.gate));
+    let needs_serde =
+        Gate::union(defs.iter().filter(|def| !matches!(def.kind, TypeDefKind::Alias(_))).map(|def| &def.gate));
+    let map_import = needs_map.map(|gate| {
+        let cfg = cfg(&gate);
+        quote! {
+            #cfg
+            use std::collections::BTreeMap;
         }
-        TypeDefKind::Union(union) => union.variants.iter().any(|variant| uses_map(&variant.ty)),
-        TypeDefKind::Alias(ty) | TypeDefKind::Newtype(ty) => uses_map(ty),
-        TypeDefKind::Enum(_) => false,
     });
-    let needs_serde = defs.iter().any(|def| !matches!(def.kind, TypeDefKind::Alias(_)));
-    let map_import = needs_map.then(|| quote! { use std::collections::BTreeMap; });
-    let serde_import = needs_serde.then(|| quote! { use serde::{Deserialize, Serialize}; });
+    let serde_import = gated_uses(
+        quote! { serde },
+        gated_idents(vec![("Deserialize", needs_serde.clone()), ("Serialize", needs_serde)]),
+    );
     quote! {
         #serde_import
         #map_import
@@ -25,9 +28,23 @@ pub fn emit(defs: &[TypeDef]) -> TokenStream {
     }
 }
 
+fn uses_map_at_all(def: &TypeDef) -> bool {
+    match &def.kind {
+        TypeDefKind::Struct(definition) => {
+            definition.additional.is_some() || definition.fields.iter().any(|field| uses_map(&field.ty))
+        }
+        TypeDefKind::Union(union) => union.variants.iter().any(|variant| uses_map(&variant.ty)),
+        TypeDefKind::Alias(ty) | TypeDefKind::Newtype(ty) => uses_map(ty),
+        TypeDefKind::Enum(_) => false,
+    }
+}
+
 fn definition(def: &TypeDef) -> TokenStream {
     let name = ident(&def.name);
-    let doc = docs(def.docs.as_deref());
+    let cfg = cfg(&def.gate);
+    // The gate goes first, on every item the definition makes.
+    let description = docs(def.docs.as_deref());
+    let doc = quote! { #cfg #description };
     match &def.kind {
         TypeDefKind::Struct(definition) => structure(&name, &doc, definition),
         TypeDefKind::Enum(variants) => {
@@ -50,7 +67,7 @@ fn definition(def: &TypeDef) -> TokenStream {
                 }
             }
         }
-        TypeDefKind::Union(union) => union_enum(&name, &doc, union),
+        TypeDefKind::Union(union) => union_enum(&name, &doc, cfg.as_ref(), union),
         TypeDefKind::Alias(ty) => {
             let ty = rust_type(ty, Scope::Types);
             quote! {
@@ -124,7 +141,7 @@ fn structure(name: &proc_macro2::Ident, doc: &TokenStream, definition: &Struct) 
     }
 }
 
-fn union_enum(name: &proc_macro2::Ident, doc: &TokenStream, union: &Union) -> TokenStream {
+fn union_enum(name: &proc_macro2::Ident, doc: &TokenStream, cfg: Option<&TokenStream>, union: &Union) -> TokenStream {
     let variants = union.variants.iter().map(|variant| {
         let variant_name = ident(&variant.name);
         let ty = rust_type(&variant.ty, Scope::Types);
@@ -162,6 +179,7 @@ fn union_enum(name: &proc_macro2::Ident, doc: &TokenStream, union: &Union) -> To
             #( #variants, )*
         }
 
+        #cfg
         impl<'de> Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let value = serde_json::Value::deserialize(deserializer)?;

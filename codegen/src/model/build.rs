@@ -41,7 +41,7 @@ pub fn build(loaded: &Loaded) -> Result<(Api, Vec<Fault>), Fault> {
         if base_path.starts_with('/') || base_path.is_empty() { base_path } else { format!("/{base_path}") };
     let mut built = built;
     super::routes::plan(&mut built, &base_path, &mut warnings);
-    let api = Api {
+    let mut api = Api {
         title: spec.info.title.clone(),
         version: spec.info.version.clone(),
         description: spec.info.description.clone(),
@@ -51,7 +51,9 @@ pub fn build(loaded: &Loaded) -> Result<(Api, Vec<Fault>), Fault> {
         operations: built,
         security_schemes,
         token_refresh,
+        tag_features: Vec::new(),
     };
+    super::features::assign(&mut api);
     Ok((api, warnings))
 }
 

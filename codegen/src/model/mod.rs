@@ -2,6 +2,7 @@
 //! named as Rust will spell it; emission never looks at the spec again.
 
 mod build;
+mod features;
 mod names;
 mod operations;
 mod recursion;
@@ -29,6 +30,55 @@ pub struct Api {
     pub security_schemes: Vec<SecurityScheme>,
     /// How a client keeps its tokens fresh, from the operation marked `x-token-refresh`.
     pub token_refresh: Option<TokenRefresh>,
+    /// One Cargo feature per tag, when the spec has several (see `features.rs`).
+    pub tag_features: Vec<TagFeature>,
+}
+
+impl Api {
+    /// The same API with every item always compiled: for a module file, whose features
+    /// would be the including crate's.
+    pub fn without_tag_features(&self) -> Api {
+        let mut api = self.clone();
+        api.tag_features.clear();
+        api.types.iter_mut().for_each(|def| def.gate = Gate::Always);
+        api.operations.iter_mut().for_each(|operation| operation.gate = Gate::Always);
+        if let Some(refresh) = &mut api.token_refresh {
+            refresh.gate = Gate::Always;
+        }
+        api
+    }
+}
+
+/// A Cargo feature that compiles the operations of one tag.
+#[derive(Clone, Debug)]
+pub struct TagFeature {
+    pub name: String,
+    pub tag: String,
+    /// How many operations carry the tag.
+    pub operations: usize,
+}
+
+/// The Cargo features a generated item compiles under.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Gate {
+    #[default]
+    Always,
+    /// Compiled when any of these features is on (sorted, never empty).
+    AnyOf(Vec<String>),
+}
+
+impl Gate {
+    /// The gate of code that each of `gates` needs: `None` when there are none.
+    pub fn union<'a>(gates: impl IntoIterator<Item = &'a Gate>) -> Option<Gate> {
+        let mut union: Option<std::collections::BTreeSet<&String>> = None;
+        for gate in gates {
+            match gate {
+                Gate::Always => return Some(Gate::Always),
+                Gate::AnyOf(features) => union.get_or_insert_with(Default::default).extend(features),
+            }
+        }
+        union.map(|features| Gate::AnyOf(features.into_iter().cloned().collect()))
+    }
 }
 
 /// A Rust type as a field, parameter or body holds it.
@@ -71,6 +121,7 @@ pub struct TypeDef {
     pub name: String,
     pub docs: Option<String>,
     pub kind: TypeDefKind,
+    pub gate: Gate,
 }
 
 #[derive(Clone, Debug)]
@@ -175,6 +226,8 @@ pub struct Operation {
     /// How the generated server routes it; `None` when another operation already takes
     /// the same method and route (the client still has it).
     pub route: Option<String>,
+    pub tags: Vec<String>,
+    pub gate: Gate,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -343,4 +396,6 @@ pub struct TokenRefresh {
     pub send_refresh: Option<String>,
     pub access: String,
     pub refresh: Option<String>,
+    /// The refresh operation's gate.
+    pub gate: Gate,
 }

@@ -7,7 +7,7 @@ use super::routes::template_names;
 use super::schema::TypeBuilder;
 use super::{security, token_refresh};
 use super::{
-    Body, Content, MediaKind, Method, Operation, Param, ParamLocation, ParamStyle, Response, ResponseHeader,
+    Body, Content, Gate, MediaKind, Method, Operation, Param, ParamLocation, ParamStyle, Response, ResponseHeader,
     StatusMatch, Type,
 };
 use crate::diagnostics::{pointer_push, Fault};
@@ -112,6 +112,8 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
             responses,
             security: requirements.map(|requirements| security::requirements(requirements)).unwrap_or_default(),
             route: None,
+            tags: operation.tags.clone(),
+            gate: Gate::Always,
         })
     }
 

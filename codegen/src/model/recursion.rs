@@ -159,7 +159,7 @@ fn box_slot(slot: &mut Type) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Field, Struct};
+    use crate::model::{Field, Gate, Struct};
 
     fn node(name: &str, fields: &[(&str, Type)]) -> TypeDef {
         let fields = fields
@@ -176,6 +176,7 @@ mod tests {
             name: name.into(),
             docs: None,
             kind: TypeDefKind::Struct(Struct { fields, additional: None, defaultable: false }),
+            gate: Gate::Always,
         }
     }
 
@@ -210,7 +211,12 @@ mod tests {
 
     #[test]
     fn alias_cycles_become_newtypes() {
-        let alias = |name: &str, ty: Type| TypeDef { name: name.into(), docs: None, kind: TypeDefKind::Alias(ty) };
+        let alias = |name: &str, ty: Type| TypeDef {
+            name: name.into(),
+            docs: None,
+            kind: TypeDefKind::Alias(ty),
+            gate: Gate::Always,
+        };
         let mut defs = vec![
             alias("Nested", Type::Array(Box::new(Type::Named("Nested".into())))),
             alias("Id", Type::String),

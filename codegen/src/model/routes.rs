@@ -98,6 +98,8 @@ mod tests {
             responses: Vec::new(),
             security: Vec::new(),
             route: None,
+            tags: Vec::new(),
+            gate: crate::model::Gate::Always,
         }
     }
 

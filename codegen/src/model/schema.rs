@@ -4,7 +4,9 @@
 
 use super::names::{self, NameSet};
 use super::refs::Resolver;
-use super::{EnumVariant, Field, FloatWidth, IntegerWidth, Struct, Type, TypeDef, TypeDefKind, Union, UnionVariant};
+use super::{
+    EnumVariant, Field, FloatWidth, Gate, IntegerWidth, Struct, Type, TypeDef, TypeDefKind, Union, UnionVariant,
+};
 use crate::diagnostics::{pointer_push, Fault};
 use openapiv3::{
     AdditionalProperties, AnySchema, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind, Type as SchemaType,
@@ -86,7 +88,7 @@ impl<'a> TypeBuilder<'a> {
                 ReferenceOr::Reference { .. } => {
                     let target = self.type_of(schema, &at, &name)?;
                     let docs = None;
-                    self.defs.push(TypeDef { name, docs, kind: TypeDefKind::Alias(target) });
+                    self.defs.push(TypeDef { name, docs, kind: TypeDefKind::Alias(target), gate: Gate::Always });
                 }
             }
         }
@@ -105,7 +107,7 @@ impl<'a> TypeBuilder<'a> {
             Some(kind) => kind,
             None => TypeDefKind::Alias(self.plain_type(schema, at, name)?),
         };
-        self.defs.push(TypeDef { name: name.to_owned(), docs, kind });
+        self.defs.push(TypeDef { name: name.to_owned(), docs, kind, gate: Gate::Always });
         Ok(())
     }
 
@@ -189,7 +191,7 @@ impl<'a> TypeBuilder<'a> {
         self.inline_types.insert(at.to_owned(), Type::Named(name.clone()));
         match self.definition_kind(&name, schema, at)? {
             Some(kind) => {
-                self.defs.push(TypeDef { name: name.clone(), docs: docs_of(schema), kind });
+                self.defs.push(TypeDef { name: name.clone(), docs: docs_of(schema), kind, gate: Gate::Always });
                 Ok(Type::Named(name))
             }
             None => self.plain_type(schema, at, hint),

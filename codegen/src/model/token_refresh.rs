@@ -12,7 +12,7 @@
 //! Every value is a JSON pointer; only `response.access` is required. The current access
 //! token also travels in the schemes the operation's `security` names.
 
-use super::{MediaKind, Operation, ParamLocation, TokenRefresh};
+use super::{Gate, MediaKind, Operation, ParamLocation, TokenRefresh};
 use crate::diagnostics::{pointer_push, Fault};
 use serde_json::Value;
 
@@ -63,5 +63,6 @@ pub fn bind(extension: &Value, operation: &Operation, at: &str) -> Result<TokenR
         send_refresh,
         access,
         refresh: pointer("response", "refresh")?,
+        gate: Gate::Always,
     })
 }
