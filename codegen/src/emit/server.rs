@@ -23,7 +23,6 @@ pub fn emit(api: &Api) -> TokenStream {
     let parsers =
         routed().filter(|operation| has_request(operation)).map(|operation| gated(operation, parser(operation)));
     let replies = routed().map(|operation| gated(operation, into_response(operation)));
-    let routes = routes(api);
     let mut op_imports: Vec<_> = routed()
         .flat_map(|operation| type_names(operation).into_iter().map(|name| (name, Some(operation.gate.clone()))))
         .collect();
@@ -71,6 +70,8 @@ pub fn emit(api: &Api) -> TokenStream {
     } else {
         format!(" Serves `api`: one route per operation, under the base path `{}`.", api.base_path)
     };
+    let secured_routes = routes(api, quote! { service });
+    let plain_routes = routes(api, quote! { api });
     let router = if secured_api {
         quote! {
             #[doc = #router_doc]
@@ -83,8 +84,7 @@ pub fn emit(api: &Api) -> TokenStream {
             /// method a 500 problem while the server goes on.
             pub fn router<S: Api>(api: S, authenticator: impl Authenticate<Claims = S::Claims>) -> Router {
                 let service = Secured::new(api, SECURITY_SCHEMES, authenticator);
-                #routes
-                let routes = routes.with_state(Arc::new(service));
+                #secured_routes
                 apigen_runtime::server::finish(routes)
             }
         }
@@ -95,8 +95,7 @@ pub fn emit(api: &Api) -> TokenStream {
             /// Unknown paths get a 404 problem, other methods a 405 problem, and a panic in a
             /// method a 500 problem while the server goes on.
             pub fn router<S: Api>(api: S) -> Router {
-                #routes
-                let routes = routes.with_state(Arc::new(api));
+                #plain_routes
                 apigen_runtime::server::finish(routes)
             }
         }
@@ -412,10 +411,11 @@ fn into_response(operation: &Operation) -> TokenStream {
     }
 }
 
-/// `let routes = Router::new().route("/path", routing::get(handle_a::<S>).post(handle_b::<S>))`,
-/// one `.route` per path. Where operations are gated, each path's operations of one gate are
-/// a statement of their own under it (axum merges the methods of one path).
-fn routes(api: &Api) -> TokenStream {
+/// `let routes = Router::new().route("/path", routing::get(handle_a::<S>).post(handle_b::<S>))
+/// .with_state(Arc::new(state));`, one `.route` per path. Where operations are gated, each
+/// path's operations of one gate are a statement of their own under it (axum merges the
+/// methods of one path).
+fn routes(api: &Api, state: TokenStream) -> TokenStream {
     let mut groups: Vec<(&str, &Gate, Vec<&Operation>)> = Vec::new();
     for operation in &api.operations {
         let Some(route) = operation.route.as_deref() else { continue };
@@ -439,7 +439,7 @@ fn routes(api: &Api) -> TokenStream {
     });
     if groups.iter().all(|(_, gate, _)| **gate == Gate::Always) {
         let calls = route_calls.map(|(_, call)| call);
-        return quote! { let routes = Router::new() #( #calls )*; };
+        return quote! { let routes = Router::new() #( #calls )* .with_state(Arc::new(#state)); };
     }
     let statements = route_calls.map(|(cfg, call)| {
         quote! {
@@ -450,5 +450,6 @@ fn routes(api: &Api) -> TokenStream {
     quote! {
         let routes = Router::new();
         #( #statements )*
+        let routes = routes.with_state(Arc::new(#state));
     }
 }

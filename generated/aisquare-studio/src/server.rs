@@ -33,8 +33,8 @@ pub trait Api: Send + Sync + 'static {
 /// method a 500 problem while the server goes on.
 pub fn router<S: Api>(api: S) -> Router {
     let routes = Router::new()
-        .route("/api/v1/token/refresh/", routing::post(handle_refresh_create::<S>));
-    let routes = routes.with_state(Arc::new(api));
+        .route("/api/v1/token/refresh/", routing::post(handle_refresh_create::<S>))
+        .with_state(Arc::new(api));
     apigen_runtime::server::finish(routes)
 }
 

@@ -43,8 +43,8 @@ pub trait Api: Send + Sync + 'static {
 pub fn router<S: Api>(api: S) -> Router {
     let routes = Router::new()
         .route("/api/v2/auth/token", routing::post(handle_auth_token_create::<S>))
-        .route("/api/v2/auth/refresh", routing::post(handle_auth_token_refresh::<S>));
-    let routes = routes.with_state(Arc::new(api));
+        .route("/api/v2/auth/refresh", routing::post(handle_auth_token_refresh::<S>))
+        .with_state(Arc::new(api));
     apigen_runtime::server::finish(routes)
 }
 

@@ -40,8 +40,8 @@ pub fn router<S: Api>(api: S) -> Router {
         .route(
             "/api/v1/authenticate/refresh",
             routing::post(handle_refresh_authentication_token::<S>),
-        );
-    let routes = routes.with_state(Arc::new(api));
+        )
+        .with_state(Arc::new(api));
     apigen_runtime::server::finish(routes)
 }
 

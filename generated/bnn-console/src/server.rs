@@ -59,8 +59,8 @@ pub fn router<S: Api>(
     let service = Secured::new(api, SECURITY_SCHEMES, authenticator);
     let routes = Router::new()
         .route("/v1/refresh_token", routing::post(handle_v1_refresh_token_post::<S>))
-        .route("/v2/refresh_token", routing::post(handle_v2_refresh_token_post::<S>));
-    let routes = routes.with_state(Arc::new(service));
+        .route("/v2/refresh_token", routing::post(handle_v2_refresh_token_post::<S>))
+        .with_state(Arc::new(service));
     apigen_runtime::server::finish(routes)
 }
 

@@ -57,8 +57,8 @@ pub fn router<S: Api>(
         .route(
             "/v1/api-token-refresh/",
             routing::post(handle_api_token_refresh_create::<S>),
-        );
-    let routes = routes.with_state(Arc::new(service));
+        )
+        .with_state(Arc::new(service));
     apigen_runtime::server::finish(routes)
 }
 
