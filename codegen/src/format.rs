@@ -5,9 +5,15 @@ use proc_macro2::TokenStream;
 /// Formats one file's tokens. A parse failure here is a generator bug, reported as an error
 /// naming the file rather than a panic.
 pub fn format(tokens: TokenStream) -> Result<String, String> {
+    Ok(separate_items(&unparse(tokens)?))
+}
+
+/// prettyplease's text of a run of items, without the blank lines [`separate_items`] adds:
+/// the texts of consecutive runs, concatenated, are the text of the whole.
+pub fn unparse(tokens: TokenStream) -> Result<String, String> {
     let file: syn::File = syn::parse2(tokens)
         .map_err(|error| format!("generated code does not parse ({error}); this is a bug in apigen"))?;
-    Ok(separate_items(&prettyplease::unparse(&file)))
+    Ok(prettyplease::unparse(&file))
 }
 
 fn indent(line: &str) -> usize {
@@ -16,7 +22,7 @@ fn indent(line: &str) -> usize {
 
 /// prettyplease leaves no blank lines between items; one after each closing brace that ends
 /// an item, and after the imports, makes the output read like hand-written code.
-fn separate_items(text: &str) -> String {
+pub fn separate_items(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 16);
     let mut previous: Option<&str> = None;
     for line in text.lines() {

@@ -1,11 +1,12 @@
 //! How generated modules are laid out on disk: as a crate of their own (`generated/`), or as
 //! one file of inline modules for `include!` from a build script.
 //!
-//! Laying out is split around formatting: [`module_tokens`] wraps a module's emitted items
-//! as its file holds them, and [`files`] assembles the formatted modules into files.
+//! Laying out is split around formatting: [`plan`] cuts the modules into parts,
+//! [`part_tokens`] wraps a part's emitted items as its file holds them, [`join_parts`] joins the
+//! formatted parts into modules, and [`files`] assembles the modules into files.
 
-use crate::emit::{self, doc_lines, Module, Parts};
-use crate::format::format;
+use crate::emit::{self, doc_lines, Module, Parts, Slice};
+use crate::format::{format, separate_items};
 use crate::model::Api;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -32,10 +33,48 @@ fn generated_lints(inner: bool) -> TokenStream {
     }
 }
 
-/// The emit stage for one module: its items, wrapped as its file holds them.
-pub fn module_tokens(api: &Api, module: Module, layout: Layout) -> TokenStream {
+/// One piece of work for the emit and format stages: a module, or a part of one.
+#[derive(Clone, Debug)]
+pub struct Part {
+    pub module: Module,
+    pub slice: Slice,
+}
+
+/// Large flat modules are split into parts of this many repeated items, so that the parts
+/// can be formatted in parallel and no parse tree holds a whole large module.
+const ITEMS_PER_PART: usize = 250;
+
+/// The parts of the modules of `parts`, in order. A module file's modules are one part each:
+/// their items sit inside `pub mod name { .. }`.
+pub fn plan(api: &Api, parts: Parts, layout: Layout) -> Vec<Part> {
+    let mut plan = Vec::new();
+    for module in emit::modules(parts) {
+        let count = emit::item_count(api, module);
+        let size = match layout {
+            Layout::Crate { .. } => ITEMS_PER_PART,
+            Layout::ModuleFile { .. } => count.max(1),
+        };
+        let mut start = 0;
+        loop {
+            let end = (start + size).min(count);
+            plan.push(Part { module, slice: Slice { head: start == 0, items: start..end } });
+            if end == count {
+                break;
+            }
+            start = end;
+        }
+    }
+    plan
+}
+
+/// The emit stage for one part: its items, wrapped as its file holds them.
+pub fn part_tokens(api: &Api, part: &Part, layout: Layout) -> TokenStream {
+    let module = part.module;
+    let items = emit::emit(api, module, &part.slice);
+    if !part.slice.head {
+        return items;
+    }
     let doc = module.doc();
-    let items = emit::emit(api, module);
     match layout {
         Layout::Crate { .. } => quote! {
             #![doc = #doc]
@@ -53,6 +92,18 @@ pub fn module_tokens(api: &Api, module: Module, layout: Layout) -> TokenStream {
             }
         }
     }
+}
+
+/// The format stage's last step: each module's text from its parts' unparsed texts.
+pub fn join_parts(plan: &[Part], unparsed: Vec<String>) -> Vec<String> {
+    let mut modules: Vec<String> = Vec::new();
+    for (part, text) in plan.iter().zip(unparsed) {
+        match modules.last_mut() {
+            Some(module) if !part.slice.head => module.push_str(&text),
+            _ => modules.push(text),
+        }
+    }
+    modules.iter().map(|text| separate_items(text)).collect()
 }
 
 fn crate_docs(api: &Api, source: &str) -> String {

@@ -32,6 +32,7 @@ pub use write::{write_files, WriteMode};
 use diagnostics::Fault;
 use layout::Layout;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Generates code for one spec.
 #[derive(Clone, Debug)]
@@ -147,7 +148,7 @@ impl Generated {
         self.render(Layout::Crate { package, runtime_path })
     }
 
-    /// Emits and formats the modules on as many threads as there are cores (modules are
+    /// Emits and formats the modules' parts on as many threads as there are cores (parts are
     /// independent, and formatting is most of the work); more threads would only hold more
     /// parse trees in memory at once.
     fn render(&self, layout: Layout) -> Result<Vec<(PathBuf, String)>, Error> {
@@ -160,32 +161,29 @@ impl Generated {
                 &stripped
             }
         };
-        let modules = emit::modules(self.parts);
-        let workers = std::thread::available_parallelism().map_or(1, usize::from).min(modules.len());
-        let next = std::sync::atomic::AtomicUsize::new(0);
+        let plan = layout::plan(api, self.parts, layout);
+        // The client is one `impl`, the largest part: it starts first so the rest fill in.
+        let mut order: Vec<usize> = (0..plan.len()).collect();
+        order.sort_by_key(|&index| plan[index].module != emit::Module::Client);
+        let workers = std::thread::available_parallelism().map_or(1, usize::from).min(plan.len());
+        let next = AtomicUsize::new(0);
         let render_next = || {
             let mut done = Vec::new();
-            loop {
-                // The largest modules (server, client) go first, so the smallest finish last.
-                let taken = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let Some(index) = taken.checked_add(1).and_then(|taken| modules.len().checked_sub(taken)) else {
-                    return done;
-                };
-                done.push((index, format::format(layout::module_tokens(api, modules[index], layout))));
+            while let Some(&index) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
+                done.push((index, format::unparse(layout::part_tokens(api, &plan[index], layout))));
             }
+            done
         };
-        let mut formatted: Vec<(usize, Result<String, String>)> = std::thread::scope(|scope| {
+        let mut unparsed: Vec<(usize, Result<String, String>)> = std::thread::scope(|scope| {
             let threads: Vec<_> = (0..workers).map(|_| scope.spawn(render_next)).collect();
             threads
                 .into_iter()
-                .flat_map(|thread| {
-                    thread.join().unwrap_or_else(|_| vec![(0, Err("emitting a module panicked".to_owned()))])
-                })
+                .flat_map(|thread| thread.join().unwrap_or_else(|_| vec![(0, Err("emitting panicked".to_owned()))]))
                 .collect()
         });
-        formatted.sort_by_key(|(index, _)| *index);
-        let formatted: Vec<Result<String, String>> = formatted.into_iter().map(|(_, text)| text).collect();
-        let formatted = formatted.into_iter().collect::<Result<Vec<_>, _>>().map_err(|message| self.bug(message))?;
+        unparsed.sort_by_key(|(index, _)| *index);
+        let unparsed = unparsed.into_iter().map(|(_, text)| text).collect::<Result<Vec<_>, _>>();
+        let formatted = layout::join_parts(&plan, unparsed.map_err(|message| self.bug(message))?);
         layout::files(api, self.parts, &self.source_name(), layout, formatted).map_err(|message| self.bug(message))
     }
 }

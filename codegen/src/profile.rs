@@ -7,7 +7,7 @@
 //! [`write_files`]: crate::write_files
 
 use crate::diagnostics::{Error, Location};
-use crate::emit::{self, Parts};
+use crate::emit::Parts;
 use crate::layout::{self, Layout};
 use crate::{format, load, model, write};
 use std::path::Path;
@@ -74,11 +74,12 @@ pub fn generate_crate(
 
     at_stage(Stage::Emit);
     let layout = Layout::Crate { package, runtime_path };
-    let tokens: Vec<_> =
-        emit::modules(parts).into_iter().map(|module| layout::module_tokens(&api, module, layout)).collect();
+    let plan = layout::plan(&api, parts, layout);
+    let tokens: Vec<_> = plan.iter().map(|part| layout::part_tokens(&api, part, layout)).collect();
 
     at_stage(Stage::Format);
-    let formatted = tokens.into_iter().map(format::format).collect::<Result<Vec<_>, _>>().map_err(bug)?;
+    let unparsed = tokens.into_iter().map(format::unparse).collect::<Result<Vec<_>, _>>().map_err(bug)?;
+    let formatted = layout::join_parts(&plan, unparsed);
     let source = spec.to_string_lossy();
     let files = layout::files(&api, parts, &source, layout, formatted).map_err(bug)?;
 

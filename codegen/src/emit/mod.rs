@@ -10,6 +10,7 @@ mod types;
 
 use crate::model::Api;
 use proc_macro2::TokenStream;
+use std::ops::Range;
 
 /// Which halves of the API to generate.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -71,12 +72,31 @@ pub fn modules(parts: Parts) -> Vec<Module> {
 
 pub use tokens::doc_lines;
 
-/// The items of one module.
-pub fn emit(api: &Api, module: Module) -> TokenStream {
+/// Part of a module's items: its head (imports and the items there is one of) and a range of
+/// its repeated items (per schema or per operation), so that a large module can be emitted and
+/// formatted in parts. The parts' texts, concatenated in order, are the whole module's.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Slice {
+    pub head: bool,
+    pub items: Range<usize>,
+}
+
+/// How many repeated items `module` has; the client's methods are one `impl` and count as head.
+pub fn item_count(api: &Api, module: Module) -> usize {
     match module {
-        Module::Types => types::emit(&api.types),
-        Module::Operations => operations::emit(api),
+        Module::Types => api.types.len(),
+        Module::Operations => api.operations.len(),
+        Module::Client => 0,
+        Module::Server => server::item_count(api),
+    }
+}
+
+/// The items of `slice` of one module.
+pub fn emit(api: &Api, module: Module, slice: &Slice) -> TokenStream {
+    match module {
+        Module::Types => types::emit(&api.types, slice),
+        Module::Operations => operations::emit(api, slice),
         Module::Client => client::emit(api),
-        Module::Server => server::emit(api),
+        Module::Server => server::emit(api, slice),
     }
 }

@@ -2,6 +2,7 @@
 //! response enum (one variant per documented status). Client and server share both.
 
 use super::tokens::{cfg, docs, ident, optional_type, rust_type, summary_and_description, uses_named, Scope};
+use super::Slice;
 use crate::model::{Api, Body, Gate, Operation, Response, StatusMatch};
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
@@ -40,14 +41,17 @@ pub fn is_struct_variant(response: &Response) -> bool {
     !matches!(response.status, StatusMatch::Code(_)) || !response.headers.is_empty()
 }
 
-pub fn emit(api: &Api) -> TokenStream {
+pub fn emit(api: &Api, slice: &Slice) -> TokenStream {
     let operations = &api.operations;
-    let items = operations.iter().map(|operation| {
+    let items = operations[slice.items.clone()].iter().map(|operation| {
         let cfg = cfg(&operation.gate);
         let request = has_request(operation).then(|| request_struct(operation, cfg.as_ref()));
         let response = response_enum(operation, cfg.as_ref());
         quote! { #request #response }
     });
+    if !slice.head {
+        return quote! { #( #items )* };
+    }
     let uses_types =
         Gate::union(operations.iter().filter(|operation| uses_types(operation)).map(|operation| &operation.gate));
     let import = uses_types.map(|gate| {

@@ -2,15 +2,20 @@
 //! function that serves an implementation with axum.
 
 use super::operations::{body_enum_name, has_request, is_struct_variant, request_name, response_name, type_names};
-use super::security;
 use super::tokens::{cfg, docs, gated_idents, gated_uses, ident, summary_and_description};
+use super::{security, Slice};
 use crate::model::{
     Api, Body, Capture, Content, Gate, MediaKind, Operation, Param, ParamLocation, ParamStyle, StatusMatch, Type,
 };
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-pub fn emit(api: &Api) -> TokenStream {
+/// The repeated items: per routed operation a handler, a parser and a reply, in three runs.
+pub fn item_count(api: &Api) -> usize {
+    3 * api.operations.iter().filter(|operation| operation.route.is_some()).count()
+}
+
+pub fn emit(api: &Api, slice: &Slice) -> TokenStream {
     let routed = || api.operations.iter().filter(|operation| operation.route.is_some());
     // Each operation's items compile under its gate.
     let gated = |operation: &Operation, item: TokenStream| {
@@ -19,10 +24,20 @@ pub fn emit(api: &Api) -> TokenStream {
     };
     let trait_methods = routed().map(|operation| gated(operation, trait_method(operation)));
     let secured_api = routed().any(|operation| security::is_secured(&operation.security));
-    let handlers = routed().map(|operation| gated(operation, handler(operation, secured_api)));
-    let parsers =
-        routed().filter(|operation| has_request(operation)).map(|operation| gated(operation, parser(operation)));
-    let replies = routed().map(|operation| gated(operation, into_response(operation)));
+    // Item `index` of the slice is the handler, parser or reply (by run) of one operation.
+    let operations: Vec<&Operation> = routed().collect();
+    let items = slice.items.clone().map(|index| {
+        let operation = operations[index % operations.len()];
+        match index / operations.len() {
+            0 => gated(operation, handler(operation, secured_api)),
+            1 if has_request(operation) => gated(operation, parser(operation)),
+            1 => TokenStream::new(),
+            _ => gated(operation, into_response(operation)),
+        }
+    });
+    if !slice.head {
+        return quote! { #( #items )* };
+    }
     let mut op_imports: Vec<_> = routed()
         .flat_map(|operation| type_names(operation).into_iter().map(|name| (name, Some(operation.gate.clone()))))
         .collect();
@@ -141,9 +156,7 @@ pub fn emit(api: &Api) -> TokenStream {
 
         #router
 
-        #( #handlers )*
-        #( #parsers )*
-        #( #replies )*
+        #( #items )*
     }
 }
 

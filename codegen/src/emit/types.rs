@@ -1,12 +1,16 @@
 //! The `types` module: one Rust type per named schema.
 
 use super::tokens::{cfg, docs, gated_idents, gated_uses, ident, optional_type, rust_type, uses_map, Scope};
+use super::Slice;
 use crate::model::{Gate, Struct, TypeDef, TypeDefKind, Union};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-pub fn emit(defs: &[TypeDef]) -> TokenStream {
-    let items = defs.iter().map(definition);
+pub fn emit(defs: &[TypeDef], slice: &Slice) -> TokenStream {
+    let items = defs[slice.items.clone()].iter().map(definition);
+    if !slice.head {
+        return quote! { #( #items )* };
+    }
     let needs_map = Gate::union(defs.iter().filter(|def| uses_map_at_all(def)).map(|def| &def.gate));
     let needs_serde =
         Gate::union(defs.iter().filter(|def| !matches!(def.kind, TypeDefKind::Alias(_))).map(|def| &def.gate));

@@ -41,22 +41,22 @@ pub fn run(root: &Path, spec: &Path, scratch: &Path, runs: usize) -> Result<(), 
         .map_err(|error| error.to_string())?;
     let cargo_toml = std::fs::read_to_string(crate_dir.join("Cargo.toml")).map_err(|error| error.to_string())?;
 
+    let tags = crate::tag_features(&cargo_toml);
+    let every_tag =
+        |half: &str| std::iter::once(half.to_owned()).chain(tags.iter().map(|(tag, _)| tag.clone())).collect();
     let mut configurations: Vec<(String, Vec<String>)> = vec![
         ("all features (client, server, every tag)".to_owned(), Vec::new()),
-        ("client only".to_owned(), vec!["client".to_owned()]),
-        ("server only".to_owned(), vec!["server".to_owned()]),
+        ("client, every tag".to_owned(), every_tag("client")),
+        ("server, every tag".to_owned(), every_tag("server")),
     ];
-    let tags = crate::tag_features(&cargo_toml);
     // The largest tag: what one tag costs at most.
     if let Some((tag, operations)) = tags.iter().max_by_key(|(_, operations)| *operations) {
-        configurations.push((
-            format!("client, one tag ({tag}, {operations} operations)"),
-            vec!["client".to_owned(), tag.clone()],
-        ));
-        configurations.push((
-            format!("server, one tag ({tag}, {operations} operations)"),
-            vec!["server".to_owned(), tag.clone()],
-        ));
+        for half in ["client", "server"] {
+            configurations.push((
+                format!("{half}, one tag ({tag}, {operations} operations)"),
+                vec![half.to_owned(), tag.clone()],
+            ));
+        }
     }
 
     let name = spec.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();

@@ -144,20 +144,20 @@ pub fn print(rows: &[(String, Figures)], runs: usize) {
         );
     }
     println!(
-        "\nend to end as `cargo xtask generate` runs it (modules rendered in parallel), in a fresh process each run,\n\
-         beside the one-thread sum of the stages and the goal (GitHub {} ms, any spec {} ms; {GOAL_PEAK_MB:.0} MB):",
+        "\nend to end as `cargo xtask generate` runs it (parts rendered in parallel), in a fresh process each run,\n\
+         beside the one-thread sum of the stages and the goals (GitHub: {} ms and {GOAL_PEAK_MB:.0} MB RSS; any spec: {} ms):",
         millis(GOAL_GITHUB),
         millis(GOAL_ANY)
     );
     println!(
         "{:<56} {:>8} {:>9} {:>6} {:>8} {:>8} {:>7}",
-        "spec", "ms", "1-thread", "ratio", "heap MB", "RSS MB", "goal"
+        "spec", "ms", "1-thread", "ratio", "heap MB", "RSS MB", "goals"
     );
+    let mut missed = 0;
     for (name, figures) in rows {
         let sequential: Duration = figures.stages.iter().map(|(time, _)| *time).sum();
-        // The issue sets the stricter goal for the GitHub spec by name.
-        let goal = if name.contains("api.github.com") { GOAL_GITHUB } else { GOAL_ANY };
-        let met = figures.end_to_end < goal && megabytes(figures.end_to_end_rss) < GOAL_PEAK_MB;
+        let met = meets_goals(name, figures);
+        missed += usize::from(!met);
         println!(
             "{:<56} {:>8} {:>9} {:>6.2} {:>8.0} {:>8.0} {:>7}",
             name,
@@ -169,17 +169,16 @@ pub fn print(rows: &[(String, Figures)], runs: usize) {
             if met { "met" } else { "MISSED" }
         );
     }
-    let missed = rows.iter().filter(|(name, figures)| {
-        let goal = if name.contains("api.github.com") { GOAL_GITHUB } else { GOAL_ANY };
-        figures.end_to_end >= goal || megabytes(figures.end_to_end_rss) >= GOAL_PEAK_MB
-    });
-    let slowest = rows.iter().max_by_key(|(_, figures)| figures.end_to_end);
-    if let Some((name, figures)) = slowest {
-        println!(
-            "{} specs; slowest {name} at {} ms; {} missed a goal",
-            rows.len(),
-            millis(figures.end_to_end),
-            missed.count()
-        );
+    if let Some((name, figures)) = rows.iter().max_by_key(|(_, figures)| figures.end_to_end) {
+        println!("{} specs; slowest {name} at {} ms; {missed} missed a goal", rows.len(), millis(figures.end_to_end));
+    }
+}
+
+/// The issue sets the stricter goals, time and memory, for the GitHub spec by name.
+fn meets_goals(name: &str, figures: &Figures) -> bool {
+    if name.contains("api.github.com") {
+        figures.end_to_end < GOAL_GITHUB && megabytes(figures.end_to_end_rss) < GOAL_PEAK_MB
+    } else {
+        figures.end_to_end < GOAL_ANY
     }
 }
