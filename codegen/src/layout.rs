@@ -234,3 +234,47 @@ fn cargo_toml(api: &Api, source: &str, package: &str, runtime_path: &str, parts:
         runtime = toml_string(runtime_path),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A spec large enough that every flat module is cut into several parts.
+    fn large_spec() -> String {
+        let mut text = String::from("openapi: 3.0.3\ninfo: {title: Large, version: '1'}\npaths:\n");
+        for index in 0..300 {
+            text.push_str(&format!(
+                "  /things{index}/{{id}}:\n    get:\n      operationId: getThing{index}\n      tags: [tag{}]\n      \
+                 parameters: [{{name: id, in: path, required: true, schema: {{type: string}}}}]\n      \
+                 responses:\n        '200':\n          description: it\n          content:\n            \
+                 application/json: {{schema: {{$ref: '#/components/schemas/Thing{index}'}}}}\n",
+                index % 3
+            ));
+        }
+        text.push_str("components:\n  schemas:\n");
+        for index in 0..600 {
+            text.push_str(&format!(
+                "    Thing{index}:\n      type: object\n      properties:\n        name: {{type: string}}\n        \
+                 kind: {{type: string, enum: [a, b]}}\n"
+            ));
+        }
+        text
+    }
+
+    #[test]
+    fn parts_join_into_the_whole_module() {
+        let loaded = crate::load::load(&large_spec(), false).unwrap();
+        let (api, _) = crate::model::build(&loaded).unwrap();
+        let parts = Parts { client: true, server: true };
+        let layout = Layout::Crate { package: "large", runtime_path: "../runtime" };
+        let plan = plan(&api, parts, layout);
+        assert!(plan.len() > 8, "only {} parts", plan.len());
+        let unparsed = plan.iter().map(|part| crate::format::unparse(part_tokens(&api, part, layout)).unwrap()).collect();
+        let joined = join_parts(&plan, unparsed);
+        for (module, text) in emit::modules(parts).into_iter().zip(joined) {
+            let count = emit::item_count(&api, module);
+            let whole = Part { module, slice: Slice { head: true, items: 0..count } };
+            assert_eq!(text, format(part_tokens(&api, &whole, layout)).unwrap(), "{}", module.name());
+        }
+    }
+}
