@@ -269,7 +269,8 @@ mod tests {
         let layout = Layout::Crate { package: "large", runtime_path: "../runtime" };
         let plan = plan(&api, parts, layout);
         assert!(plan.len() > 8, "only {} parts", plan.len());
-        let unparsed = plan.iter().map(|part| crate::format::unparse(part_tokens(&api, part, layout)).unwrap()).collect();
+        let unparsed =
+            plan.iter().map(|part| crate::format::unparse(part_tokens(&api, part, layout)).unwrap()).collect();
         let joined = join_parts(&plan, unparsed);
         for (module, text) in emit::modules(parts).into_iter().zip(joined) {
             let count = emit::item_count(&api, module);
