@@ -20,7 +20,6 @@ pub struct Figures {
     /// Per stage, in [`Stage::ALL`] order: median time and median peak heap.
     pub stages: Vec<(Duration, usize)>,
     pub end_to_end: Duration,
-    pub end_to_end_heap: usize,
     pub end_to_end_rss: usize,
 }
 
@@ -52,8 +51,9 @@ fn staged_run(spec: &Path, out: &Path) -> Result<(profile::Output, Vec<(Duration
 }
 
 /// One run the way `cargo xtask generate` does it, in a process of its own so that its
-/// peak resident memory is its own: wall time, peak heap, peak RSS.
-fn end_to_end_run(spec: &Path, out: &Path) -> Result<(Duration, usize, usize), String> {
+/// peak resident memory is its own, and uncounted so that it runs at a user's speed: wall
+/// time and peak RSS.
+fn end_to_end_run(spec: &Path, out: &Path) -> Result<(Duration, usize), String> {
     let _ = std::fs::remove_dir_all(out);
     let child = std::process::Command::new(std::env::current_exe().map_err(|error| error.to_string())?)
         .args(["bench-one".as_ref(), spec.as_os_str(), out.as_os_str()])
@@ -62,15 +62,13 @@ fn end_to_end_run(spec: &Path, out: &Path) -> Result<(Duration, usize, usize), S
     let report = String::from_utf8_lossy(&child.stdout);
     let figures: Vec<u64> = report.split_whitespace().filter_map(|word| word.parse().ok()).collect();
     match figures[..] {
-        [micros, heap, rss] if child.status.success() => {
-            Ok((Duration::from_micros(micros), heap as usize, rss as usize))
-        }
+        [micros, rss] if child.status.success() => Ok((Duration::from_micros(micros), rss as usize)),
         _ => Err(format!("bench-one failed: {}", String::from_utf8_lossy(&child.stderr))),
     }
 }
 
-/// The child of [`end_to_end_run`]: generates `spec` into `out` and prints microseconds,
-/// peak heap bytes and peak RSS bytes.
+/// The child of [`end_to_end_run`]: generates `spec` into `out` and prints microseconds and
+/// peak RSS bytes.
 pub fn one(args: &[String]) -> Result<(), String> {
     let [spec, out] = args else { return Err("usage: xtask bench-one SPEC OUT".to_owned()) };
     let start = Instant::now();
@@ -78,7 +76,7 @@ pub fn one(args: &[String]) -> Result<(), String> {
     let files = generated.crate_files("bench-crate", "../runtime").map_err(|error| error.to_string())?;
     apigen::write_files(Path::new(out), &files, apigen::WriteMode::Write).map_err(|error| error.to_string())?;
     let elapsed = start.elapsed();
-    println!("{} {} {}", elapsed.as_micros(), heap::peak(), peak_rss().unwrap_or(0));
+    println!("{} {}", elapsed.as_micros(), peak_rss().unwrap_or(0));
     Ok(())
 }
 
@@ -114,8 +112,7 @@ pub fn measure(spec: &Path, out: &Path, runs: usize) -> Result<Figures, String> 
         rust_lines: output.rust_lines,
         stages,
         end_to_end: median(whole.iter().map(|run| run.0).collect()),
-        end_to_end_heap: median(whole.iter().map(|run| run.1).collect()),
-        end_to_end_rss: median(whole.iter().map(|run| run.2).collect()),
+        end_to_end_rss: median(whole.iter().map(|run| run.1).collect()),
     })
 }
 
@@ -149,22 +146,18 @@ pub fn print(rows: &[(String, Figures)], runs: usize) {
         millis(GOAL_GITHUB),
         millis(GOAL_ANY)
     );
-    println!(
-        "{:<56} {:>8} {:>9} {:>6} {:>8} {:>8} {:>7}",
-        "spec", "ms", "1-thread", "ratio", "heap MB", "RSS MB", "goals"
-    );
+    println!("{:<56} {:>8} {:>9} {:>6} {:>8} {:>7}", "spec", "ms", "1-thread", "ratio", "RSS MB", "goals");
     let mut missed = 0;
     for (name, figures) in rows {
         let sequential: Duration = figures.stages.iter().map(|(time, _)| *time).sum();
         let met = meets_goals(name, figures);
         missed += usize::from(!met);
         println!(
-            "{:<56} {:>8} {:>9} {:>6.2} {:>8.0} {:>8.0} {:>7}",
+            "{:<56} {:>8} {:>9} {:>6.2} {:>8.0} {:>7}",
             name,
             millis(figures.end_to_end),
             millis(sequential),
             figures.end_to_end.as_secs_f64() / sequential.as_secs_f64(),
-            megabytes(figures.end_to_end_heap),
             megabytes(figures.end_to_end_rss),
             if met { "met" } else { "MISSED" }
         );

@@ -58,6 +58,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         return if status.success() { Ok(()) } else { Err("cargo xtask bench failed".to_owned()) };
     }
     let options = parse(args)?;
+    heap::start_counting();
     let root = super::workspace_root();
     let corpus = root.join("../shared/corpus");
     let scratch = root.join("target/bench");
