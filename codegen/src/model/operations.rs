@@ -177,10 +177,12 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
                 continue;
             }
             if location == ParamLocation::Path && !template.contains(&data.name) {
-                return Err(Fault::at(
+                // No request can carry it: the path has no place for it, so a field would be a lie.
+                self.warnings.push(Fault::at(
                     parameter_at,
-                    format!("path parameter {:?} does not appear in the path template {path:?}", data.name),
+                    format!("path parameter {:?} does not appear in the path template {path:?}; ignored", data.name),
                 ));
+                continue;
             }
             let hint = format!("{prefix}{}", names::type_name(&data.name, "Param"));
             let ty = match &data.format {
