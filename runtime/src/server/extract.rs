@@ -1,6 +1,7 @@
 //! Reading a request into the typed values a generated handler needs, with a problem
 //! response for every way a request can be wrong.
 
+use super::limits::{self, Limits};
 use super::Problem;
 use crate::{media, params};
 use axum::body::Bytes;
@@ -10,7 +11,7 @@ use http::{HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
 
 /// Everything a generated handler reads from a request: path captures, query pairs,
-/// headers and the whole body (bounded by axum's `DefaultBodyLimit`, 2 MB unless changed).
+/// headers and the whole body (bounded by the router's [`Limits`](super::Limits)).
 #[derive(Debug)]
 pub struct RequestParts {
     path: Vec<(String, String)>,
@@ -36,9 +37,14 @@ impl<S: Send + Sync> FromRequest<S> for RequestParts {
             .map(|query| form_urlencoded::parse(query.as_bytes()).into_owned().collect())
             .unwrap_or_default();
         let headers = parts.headers.clone();
-        let body = Bytes::from_request(Request::from_parts(parts, body), state)
-            .await
-            .map_err(|rejection| Problem::new(rejection.status(), rejection.body_text()))?;
+        let limits = parts.extensions.get::<Limits>().copied().unwrap_or_default();
+        let body =
+            Bytes::from_request(Request::from_parts(parts, body), state).await.map_err(|rejection| match rejection
+                .status()
+            {
+                StatusCode::PAYLOAD_TOO_LARGE => limits::too_large(limits),
+                status => Problem::new(status, rejection.body_text()),
+            })?;
         Ok(RequestParts { path, query, headers, body })
     }
 }

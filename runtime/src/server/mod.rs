@@ -2,15 +2,18 @@
 
 mod auth;
 mod extract;
+mod limits;
 mod problem;
 pub mod reply;
 
 pub use auth::{Authenticate, Guard, Presented, Rejection, Secured};
 pub use axum;
 pub use extract::RequestParts;
+pub use limits::{with_limits, Limits};
 pub use problem::Problem;
 pub use reply::HandlerError;
 
+use axum::extract::DefaultBodyLimit;
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use http::StatusCode;
@@ -18,7 +21,8 @@ use std::any::Any;
 use tower_http::catch_panic::CatchPanicLayer;
 
 /// Completes a generated router: unknown paths get a 404 problem, known paths with another
-/// method a 405 problem, and a panic inside a handler a 500 problem while the server goes on.
+/// method a 405 problem, a panic inside a handler a 500 problem while the server goes on,
+/// and every request is held to its [`Limits`] (a 413 or 408 problem).
 pub fn finish(router: Router) -> Router {
     router
         .method_not_allowed_fallback(|| async {
@@ -26,6 +30,9 @@ pub fn finish(router: Router) -> Router {
         })
         .fallback(|| async { Problem::new(StatusCode::NOT_FOUND, "no operation is defined at this path") })
         .layer(CatchPanicLayer::custom(panic_response))
+        // `Limits` bounds the body instead of axum's fixed default.
+        .layer(DefaultBodyLimit::disable())
+        .layer(axum::middleware::from_fn(limits::enforce))
 }
 
 fn panic_response(_panic: Box<dyn Any + Send + 'static>) -> Response {
