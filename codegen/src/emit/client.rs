@@ -92,6 +92,7 @@ pub fn emit(api: &Api) -> TokenStream {
     let client_items = gated_idents(vec![
         ("Credential", always(has_schemes)),
         ("Error", operations_gate.clone()),
+        ("Policy", Some(Gate::Always)),
         ("RefreshBinding", refresh_gate.clone()),
         ("TokenOptions", refresh_gate.clone()),
         ("TokenSource", if has_tokens { Some(Gate::Always) } else { refresh_gate.clone() }),
@@ -137,9 +138,17 @@ pub fn emit(api: &Api) -> TokenStream {
                 Self::with_http_client(base_url, reqwest::Client::new())
             }
 
-            /// A client that sends through `http`, configured by the caller (timeouts, proxies, TLS).
+            /// A client that sends through `http`, configured by the caller (proxies, TLS, pools).
             pub fn with_http_client(base_url: &str, http: reqwest::Client) -> Self {
                 Client { transport: Transport::new(base_url, http, SECURITY_SCHEMES) }
+            }
+
+            /// Other time, size and retry limits than `Policy::default()`: 30 s per attempt,
+            /// 64 MiB responses, two retries of idempotent requests that got no response or a
+            /// 502, 503 or 504.
+            pub fn with_policy(mut self, policy: Policy) -> Self {
+                self.transport.set_policy(policy);
+                self
             }
 
             /// The server URL requests are sent to.

@@ -5,8 +5,8 @@ use super::operations::{
     SECURITY_SCHEMES, V1RefreshTokenPostResponse, V2RefreshTokenPostResponse,
 };
 use apigen_runtime::client::{
-    Credential, Error, RefreshBinding, TokenOptions, TokenSource, Tokens, Transport,
-    reqwest,
+    Credential, Error, Policy, RefreshBinding, TokenOptions, TokenSource, Tokens,
+    Transport, reqwest,
 };
 use apigen_runtime::http::Method;
 
@@ -45,11 +45,19 @@ impl Client {
         Self::with_http_client(base_url, reqwest::Client::new())
     }
 
-    /// A client that sends through `http`, configured by the caller (timeouts, proxies, TLS).
+    /// A client that sends through `http`, configured by the caller (proxies, TLS, pools).
     pub fn with_http_client(base_url: &str, http: reqwest::Client) -> Self {
         Client {
             transport: Transport::new(base_url, http, SECURITY_SCHEMES),
         }
+    }
+
+    /// Other time, size and retry limits than `Policy::default()`: 30 s per attempt,
+    /// 64 MiB responses, two retries of idempotent requests that got no response or a
+    /// 502, 503 or 504.
+    pub fn with_policy(mut self, policy: Policy) -> Self {
+        self.transport.set_policy(policy);
+        self
     }
 
     /// The server URL requests are sent to.

@@ -53,6 +53,9 @@ pub enum Error {
     InvalidRequest(String),
     /// No response arrived: connection refused or reset, timeout, TLS failure.
     Transport(reqwest::Error),
+    /// The response body was larger than the client's
+    /// [`Policy::max_response_bytes`](super::Policy::max_response_bytes); it was not read.
+    ResponseTooLarge { status: StatusCode, limit: usize },
     /// The server answered with a status the spec does not document for this operation.
     UnexpectedStatus(Box<RawResponse>),
     /// A documented status whose body does not decode into the documented type.
@@ -66,7 +69,10 @@ pub enum Error {
 impl Error {
     /// The status of the response behind this error, when there was one.
     pub fn status(&self) -> Option<StatusCode> {
-        self.response().map(|response| response.status)
+        match self {
+            Error::ResponseTooLarge { status, .. } => Some(*status),
+            _ => self.response().map(|response| response.status),
+        }
     }
 
     /// The response behind this error, when there was one.
@@ -74,7 +80,7 @@ impl Error {
         match self {
             Error::UnexpectedStatus(response) | Error::Decode { response, .. } => Some(response),
             Error::Refresh { response, .. } => response.as_deref(),
-            Error::InvalidRequest(_) | Error::Transport(_) => None,
+            Error::InvalidRequest(_) | Error::Transport(_) | Error::ResponseTooLarge { .. } => None,
         }
     }
 }
@@ -84,6 +90,9 @@ impl fmt::Display for Error {
         match self {
             Error::InvalidRequest(message) => write!(f, "invalid request: {message}"),
             Error::Transport(error) => write!(f, "transport error: {error}"),
+            Error::ResponseTooLarge { status, limit } => {
+                write!(f, "the response with status {status} has a body larger than the limit of {limit} bytes")
+            }
             Error::UnexpectedStatus(response) => {
                 write!(f, "undocumented response status {}: {}", response.status, preview(&response.body))
             }

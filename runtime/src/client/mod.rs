@@ -6,18 +6,20 @@
 
 mod credential;
 mod error;
+mod policy;
 mod refresh;
 mod token;
 
 pub use crate::security::{KeyLocation, SchemeKind, SecurityScheme};
 pub use credential::Credential;
 pub use error::{Error, RawResponse};
+pub use policy::{Policy, Retry};
 pub use refresh::RefreshBinding;
 pub use reqwest;
 pub use token::{Refresh, RefreshFuture, RotationHook, TimeClaims, TokenOptions, TokenSource, Tokens};
 
 use crate::params::{self, Style};
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use http::header::{HeaderName, HeaderValue, CONTENT_TYPE};
 use http::{HeaderMap, Method, StatusCode};
 use serde::de::DeserializeOwned;
@@ -32,6 +34,7 @@ pub struct Transport {
     http: reqwest::Client,
     schemes: &'static [SecurityScheme],
     credentials: Arc<BTreeMap<&'static str, CredentialSource>>,
+    policy: Policy,
 }
 
 /// Where the credential of one scheme comes from.
@@ -52,7 +55,22 @@ struct Applied<'a> {
 impl Transport {
     /// A transport for `base_url` (the server URL, path included: `https://host/api/v2`).
     pub fn new(base_url: &str, http: reqwest::Client, schemes: &'static [SecurityScheme]) -> Self {
-        Transport { base_url: base_url.trim_end_matches('/').into(), http, schemes, credentials: Arc::default() }
+        Transport {
+            base_url: base_url.trim_end_matches('/').into(),
+            http,
+            schemes,
+            credentials: Arc::default(),
+            policy: Policy::default(),
+        }
+    }
+
+    /// Sets the time, size and retry limits of every request.
+    pub fn set_policy(&mut self, policy: Policy) {
+        self.policy = policy;
+    }
+
+    pub fn policy(&self) -> &Policy {
+        &self.policy
     }
 
     pub fn base_url(&self) -> &str {
@@ -91,7 +109,7 @@ impl Transport {
             return Err(Error::InvalidRequest(fault));
         }
         let mut applied = self.credentials_for(request.security).await?;
-        let response = self.send_once(&request, &applied).await?;
+        let response = self.send_retrying(&request, &applied).await?;
         if response.status != StatusCode::UNAUTHORIZED || applied.iter().all(|applied| applied.lease.is_none()) {
             return Ok(response);
         }
@@ -104,7 +122,27 @@ impl Transport {
                 credential.lease = Some((source, lease.attempt));
             }
         }
-        self.send_once(&request, &applied).await
+        self.send_retrying(&request, &applied).await
+    }
+
+    /// Sends, and sends again as the retry policy allows when no response arrived or a
+    /// gateway error did.
+    async fn send_retrying(&self, request: &Request, credentials: &[Applied<'_>]) -> Result<Response, Error> {
+        let retry = self.policy.retries();
+        let budget = retry.budget(&request.method);
+        let mut retries = 0;
+        loop {
+            let outcome = self.send_once(request, credentials).await;
+            let transient = match &outcome {
+                Ok(response) => policy::is_transient(response.status),
+                Err(error) => matches!(error, Error::Transport(_)),
+            };
+            if !transient || retries >= budget {
+                return outcome;
+            }
+            tokio::time::sleep(retry.pause(retries)).await;
+            retries += 1;
+        }
     }
 
     async fn send_once(&self, request: &Request, credentials: &[Applied<'_>]) -> Result<Response, Error> {
@@ -152,10 +190,13 @@ impl Transport {
             headers.insert(CONTENT_TYPE, content_type.clone());
             builder = builder.body(body.clone());
         }
+        if let Some(timeout) = self.policy.time_limit() {
+            builder = builder.timeout(timeout);
+        }
         let response = builder.headers(headers).send().await?;
         let status = response.status();
         let headers = response.headers().clone();
-        let body = response.bytes().await?;
+        let body = read_body(response, self.policy.response_limit()).await?;
         Ok(Response { status, headers, body })
     }
 
@@ -180,6 +221,26 @@ impl Transport {
         }
         Ok(applied)
     }
+}
+
+/// The whole body, refused once it grows past `limit` (or says it will).
+async fn read_body(mut response: reqwest::Response, limit: usize) -> Result<Bytes, Error> {
+    let too_large = |status| Error::ResponseTooLarge { status, limit };
+    match response.content_length() {
+        Some(length) if length > limit as u64 => return Err(too_large(response.status())),
+        // A declared length within the limit: one read, as reqwest does it. (hyper ends a
+        // body that runs past its declared length.)
+        Some(_) => return Ok(response.bytes().await?),
+        None => {}
+    }
+    let mut body = BytesMut::new();
+    while let Some(chunk) = response.chunk().await? {
+        if body.len() + chunk.len() > limit {
+            return Err(too_large(response.status()));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
 }
 
 enum HttpAuth<'a> {
