@@ -263,7 +263,7 @@ mod tests {
 
     #[test]
     fn parts_join_into_the_whole_module() {
-        let loaded = crate::load::load(&large_spec(), false).unwrap();
+        let loaded = crate::load::load(&large_spec(), false, None).unwrap();
         let (api, _) = crate::model::build(&loaded).unwrap();
         let parts = Parts { client: true, server: true };
         let layout = Layout::Crate { package: "large", runtime_path: "../runtime" };

@@ -101,7 +101,7 @@ impl Builder {
 /// Generates from spec text; `source` names it in diagnostics and headers.
 pub fn generate_text(text: &str, json: bool, source: &Path, parts: emit::Parts) -> Result<Generated, Error> {
     let attach = |fault: Fault| Error::new(source, fault);
-    let loaded = load::load(text, json).map_err(attach)?;
+    let loaded = load::load(text, json, source.parent()).map_err(attach)?;
     let (api, faults) = model::build(&loaded).map_err(attach)?;
     let warnings = faults
         .into_iter()

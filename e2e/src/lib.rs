@@ -75,4 +75,15 @@ pub mod protected {
     include!(concat!(env!("OUT_DIR"), "/protected.rs"));
 }
 
+/// OpenAPI 3.1 schema constructs: type arrays, const, $defs, allOf, anyOf, recursion,
+/// nullable against optional, odd enum values, formats, inline schemas, a file `$ref`.
+pub mod schemas {
+    include!(concat!(env!("OUT_DIR"), "/schemas.rs"));
+}
+
+/// Swagger 2.0: body and formData parameters, definitions, x-nullable, securityDefinitions.
+pub mod swagger2 {
+    include!(concat!(env!("OUT_DIR"), "/swagger2.rs"));
+}
+
 pub mod tokens;

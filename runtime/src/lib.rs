@@ -11,6 +11,8 @@
 #[cfg(feature = "jwt")]
 pub mod jwt;
 pub mod media;
+pub mod multipart;
+pub mod nullable;
 pub mod params;
 pub mod security;
 
@@ -21,6 +23,7 @@ pub mod server;
 
 pub use bytes::Bytes;
 pub use http;
+pub use multipart::Multipart;
 
 /// Seconds since the Unix epoch: the clock token expiry is read against.
 #[cfg(any(feature = "client", feature = "jwt"))]

@@ -123,6 +123,25 @@ pub fn decode_list<'a, T: DeserializeOwned>(items: impl IntoIterator<Item = &'a 
     })
 }
 
+/// Reads an object parameter (its members as text) into `T`: first with every member a
+/// string, then with each member a JSON literal where it is one (numbers, booleans).
+pub fn decode_object<'a, T: DeserializeOwned>(
+    members: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Result<T, String> {
+    let members: Vec<(&str, &str)> = members.into_iter().collect();
+    let as_strings =
+        members.iter().map(|(key, value)| ((*key).to_owned(), Value::String((*value).to_owned()))).collect();
+    serde_json::from_value(Value::Object(as_strings)).or_else(|as_strings_error| {
+        let as_literals = members
+            .iter()
+            .map(|(key, value)| {
+                ((*key).to_owned(), serde_json::from_str(value).unwrap_or_else(|_| Value::String((*value).to_owned())))
+            })
+            .collect();
+        serde_json::from_value(Value::Object(as_literals)).map_err(|_| as_strings_error.to_string())
+    })
+}
+
 /// Splits a path segment by its template (`{name}.{ext}` against `report.v2.csv` gives name
 /// `report.v2`, ext `csv`). Parameters are non-empty and greedy, earlier ones first, as a
 /// regular expression `(.+)\.(.+)` would split. `None` when the segment does not fit.

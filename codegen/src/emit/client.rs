@@ -208,6 +208,7 @@ fn set_body(content: &Content, value: TokenStream) -> TokenStream {
     match content.kind {
         MediaKind::Json => quote! { http_request.json_body(#media_type, #value); },
         MediaKind::Form => quote! { http_request.form_body(#value); },
+        MediaKind::Multipart => quote! { http_request.multipart_body(#value); },
         MediaKind::Text => quote! { http_request.raw_body(#media_type, #value.clone()); },
         MediaKind::Binary => quote! { http_request.raw_body(#media_type, #value.clone()); },
     }
@@ -244,7 +245,7 @@ fn decode_body(content: &Content) -> TokenStream {
     match content.kind {
         MediaKind::Json | MediaKind::Form => quote! { response.json()? },
         MediaKind::Text => quote! { response.text()? },
-        MediaKind::Binary => quote! { response.bytes() },
+        MediaKind::Binary | MediaKind::Multipart => quote! { response.bytes() },
     }
 }
 

@@ -257,6 +257,7 @@ fn is_list(ty: &Type) -> bool {
 
 fn param_expression(param: &Param) -> TokenStream {
     let name = &param.name;
+    let explode_object = param.explode;
     let location = param.location.as_str();
     let read = match param.location {
         ParamLocation::Path => {
@@ -279,6 +280,10 @@ fn param_expression(param: &Param) -> TokenStream {
             };
             quote! { parts.query_list(#name, #explode, #separator)? }
         }
+        ParamLocation::Query if param.object => {
+            let deep = param.style == ParamStyle::DeepObject;
+            quote! { parts.query_object(#name, #deep, #explode_object)? }
+        }
         ParamLocation::Query => quote! { parts.query(#name)? },
         ParamLocation::Header if is_list(&param.ty) => quote! { parts.header_list(#name)? },
         ParamLocation::Header => quote! { parts.header(#name)? },
@@ -295,6 +300,7 @@ fn decode_content(content: &Content) -> TokenStream {
     match content.kind {
         MediaKind::Json => quote! { parts.json_body()? },
         MediaKind::Form => quote! { parts.form_body()? },
+        MediaKind::Multipart => quote! { parts.multipart_body()? },
         MediaKind::Text => quote! { parts.text_body()? },
         MediaKind::Binary => quote! { parts.bytes_body() },
     }
@@ -375,7 +381,9 @@ fn reply_body(content: &Content, status: TokenStream) -> TokenStream {
     let media_type = &content.concrete_media_type;
     match content.kind {
         MediaKind::Json | MediaKind::Form => quote! { reply::json(#status, #media_type, &body) },
-        MediaKind::Text | MediaKind::Binary => quote! { reply::raw(#status, #media_type, body) },
+        MediaKind::Text | MediaKind::Binary | MediaKind::Multipart => {
+            quote! { reply::raw(#status, #media_type, body) }
+        }
     }
 }
 

@@ -140,6 +140,7 @@ pub fn rust_type(ty: &Type, scope: Scope) -> TokenStream {
         Type::Float(FloatWidth::F64) => quote! { f64 },
         Type::Boolean => quote! { bool },
         Type::Bytes => quote! { apigen_runtime::Bytes },
+        Type::Multipart => quote! { apigen_runtime::Multipart },
         Type::Array(item) => {
             let item = rust_type(item, scope);
             quote! { Vec<#item> }

@@ -2,7 +2,7 @@
 
 use super::tokens::{cfg, docs, gated_idents, gated_uses, ident, optional_type, rust_type, uses_map, Scope};
 use super::Slice;
-use crate::model::{Gate, Struct, TypeDef, TypeDefKind, Union};
+use crate::model::{EnumVariant, Gate, Struct, Type, TypeDef, TypeDefKind, Union};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -51,27 +51,8 @@ fn definition(def: &TypeDef) -> TokenStream {
     let doc = quote! { #cfg #description };
     match &def.kind {
         TypeDefKind::Struct(definition) => structure(&name, &doc, definition),
-        TypeDefKind::Enum(variants) => {
-            let variants = variants.iter().map(|variant| {
-                let variant_name = ident(&variant.name);
-                let value = &variant.value;
-                let doc = docs(variant.docs.as_deref());
-                quote! {
-                    #doc
-                    #[serde(rename = #value)]
-                    #variant_name
-                }
-            });
-            quote! {
-                #doc
-                #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-                #[allow(clippy::enum_variant_names)]
-                pub enum #name {
-                    #( #variants, )*
-                }
-            }
-        }
-        TypeDefKind::Union(union) => union_enum(&name, &doc, cfg.as_ref(), union),
+        TypeDefKind::Enum(variants) => enumeration(&name, &doc, variants),
+        TypeDefKind::Union(union) => union_enum(&name, &doc, def.docs.is_some(), cfg.as_ref(), union),
         TypeDefKind::Alias(ty) => {
             let ty = rust_type(ty, Scope::Types);
             quote! {
@@ -91,6 +72,48 @@ fn definition(def: &TypeDef) -> TokenStream {
     }
 }
 
+/// A string enum. One of several values also gets a catch-all variant holding any other
+/// value, so a client keeps working when the API adds one; a single value (a `const`) does
+/// not, since untagged unions tell their variants apart by such values.
+fn enumeration(name: &proc_macro2::Ident, doc: &TokenStream, variants: &[EnumVariant]) -> TokenStream {
+    let known = variants.iter().map(|variant| {
+        let variant_name = ident(&variant.name);
+        let value = &variant.value;
+        let doc = docs(variant.docs.as_deref());
+        quote! {
+            #doc
+            #[serde(rename = #value)]
+            #variant_name
+        }
+    });
+    if variants.len() < 2 {
+        return quote! {
+            #doc
+            #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+            #[allow(clippy::enum_variant_names)]
+            pub enum #name {
+                #( #known, )*
+            }
+        };
+    }
+    let other = ["Other", "Unknown", "OtherValue"]
+        .into_iter()
+        .find(|candidate| !variants.iter().any(|variant| variant.name == *candidate))
+        .unwrap_or("UnlistedValue");
+    let other = ident(other);
+    quote! {
+        #doc
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[allow(clippy::enum_variant_names)]
+        pub enum #name {
+            #( #known, )*
+            /// A value the spec does not list.
+            #[serde(untagged)]
+            #other(String),
+        }
+    }
+}
+
 fn structure(name: &proc_macro2::Ident, doc: &TokenStream, definition: &Struct) -> TokenStream {
     let fields = definition.fields.iter().map(|field| {
         let field_name = ident(&field.name);
@@ -103,6 +126,16 @@ fn structure(name: &proc_macro2::Ident, doc: &TokenStream, definition: &Struct) 
                 #doc
                 #rename
                 pub #field_name: #ty
+            }
+        } else if let Type::Nullable(_) = &field.ty {
+            // Optional and nullable: absent (`None`), null (`Some(None)`) and a value are three
+            // different requests, as a PATCH tells them apart.
+            let ty = rust_type(&field.ty, Scope::Types);
+            quote! {
+                #doc
+                #rename
+                #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "apigen_runtime::nullable::present")]
+                pub #field_name: Option<#ty>
             }
         } else {
             let ty = optional_type(&field.ty, Scope::Types);
@@ -145,7 +178,13 @@ fn structure(name: &proc_macro2::Ident, doc: &TokenStream, definition: &Struct) 
     }
 }
 
-fn union_enum(name: &proc_macro2::Ident, doc: &TokenStream, cfg: Option<&TokenStream>, union: &Union) -> TokenStream {
+fn union_enum(
+    name: &proc_macro2::Ident,
+    doc: &TokenStream,
+    has_docs: bool,
+    cfg: Option<&TokenStream>,
+    union: &Union,
+) -> TokenStream {
     let variants = union.variants.iter().map(|variant| {
         let variant_name = ident(&variant.name);
         let ty = rust_type(&variant.ty, Scope::Types);
@@ -172,9 +211,10 @@ fn union_enum(name: &proc_macro2::Ident, doc: &TokenStream, cfg: Option<&TokenSt
     let expected: Vec<&str> = union.variants.iter().flat_map(|variant| &variant.tags).map(String::as_str).collect();
     let unknown = format!("unknown {property} {{other:?}}; expected one of: {}", expected.join(", "));
     let doc_tag = format!(" The variant is chosen by the `{property}` member.");
+    let separator = has_docs.then(|| quote! { #[doc = ""] });
     quote! {
         #doc
-        #[doc = ""]
+        #separator
         #[doc = #doc_tag]
         #[derive(Clone, Debug, PartialEq, Serialize)]
         #[serde(untagged)]

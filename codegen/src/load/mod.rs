@@ -2,6 +2,7 @@
 //! rewritten into OpenAPI 3.0, and the result is deserialized into `openapiv3::OpenAPI`.
 //! The normalised JSON is kept beside it so that `$ref`s can be followed anywhere.
 
+mod external;
 mod locate;
 mod openapi31;
 mod parse;
@@ -10,6 +11,7 @@ mod swagger2;
 
 use crate::diagnostics::{Fault, Location};
 use serde_json::Value;
+use std::path::Path;
 
 /// The spec versions the loader accepts, by the version they were written in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -27,14 +29,20 @@ pub struct Loaded {
     pub warnings: Vec<Fault>,
 }
 
-/// Parses and normalises one spec. `json` says how to parse the text.
-pub fn load(text: &str, json: bool) -> Result<Loaded, Fault> {
+/// Parses and normalises one spec. `json` says how to parse the text; `dir`, when known, is
+/// the directory `$ref`s into other files are relative to.
+pub fn load(text: &str, json: bool, dir: Option<&Path>) -> Result<Loaded, Fault> {
     let mut document = if json { parse::json(text)? } else { parse::yaml(text)? };
     if !document.is_object() {
         return Err(Fault::at("#", "a spec must be an object"));
     }
     let mut warnings = Vec::new();
     let source_version = detect_version(&document)?;
+    if let Some(dir) = dir {
+        let schemas: &[&str] =
+            if source_version == SourceVersion::Swagger2 { &["definitions"] } else { &["components", "schemas"] };
+        external::bundle(&mut document, dir, schemas)?;
+    }
     match source_version {
         SourceVersion::Swagger2 => swagger2::convert(&mut document, &mut warnings),
         SourceVersion::OpenApi31 => openapi31::downgrade(&mut document, &mut warnings),

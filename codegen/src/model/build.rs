@@ -4,7 +4,7 @@ use super::operations::OperationsBuilder;
 use super::recursion::box_recursive_fields;
 use super::refs::Resolver;
 use super::schema::TypeBuilder;
-use super::{security, Api};
+use super::{security, Api, Type, TypeDef, TypeDefKind};
 use crate::diagnostics::Fault;
 use crate::load::Loaded;
 
@@ -26,6 +26,10 @@ pub fn build(loaded: &Loaded) -> Result<(Api, Vec<Fault>), Fault> {
     warnings.append(&mut types.warnings);
     let mut defs = types.defs;
     box_recursive_fields(&mut defs);
+    let mut built = built;
+    for param in built.iter_mut().flat_map(|operation| operation.params.iter_mut()) {
+        param.object = is_object(&param.ty, &defs);
+    }
 
     let server_url = spec.servers.first().map(expand_variables);
     let (default_server, base_path) = match &server_url {
@@ -39,7 +43,6 @@ pub fn build(loaded: &Loaded) -> Result<(Api, Vec<Fault>), Fault> {
     };
     let base_path =
         if base_path.starts_with('/') || base_path.is_empty() { base_path } else { format!("/{base_path}") };
-    let mut built = built;
     super::routes::plan(&mut built, &base_path, &mut warnings);
     let mut api = Api {
         title: spec.info.title.clone(),
@@ -55,6 +58,20 @@ pub fn build(loaded: &Loaded) -> Result<(Api, Vec<Fault>), Fault> {
     };
     super::features::assign(&mut api);
     Ok((api, warnings))
+}
+
+/// Whether values of `ty` are JSON objects.
+fn is_object(ty: &Type, defs: &[TypeDef]) -> bool {
+    match ty {
+        Type::Map(_) => true,
+        Type::Nullable(inner) | Type::Boxed(inner) => is_object(inner, defs),
+        Type::Named(name) => defs.iter().find(|def| &def.name == name).is_some_and(|def| match &def.kind {
+            TypeDefKind::Struct(_) => true,
+            TypeDefKind::Alias(inner) => is_object(inner, defs),
+            _ => false,
+        }),
+        _ => false,
+    }
 }
 
 /// A server URL with its `{variables}` replaced by their defaults.

@@ -44,7 +44,13 @@ fn named<'a>(ty: &'a Type, out: &mut Vec<&'a str>) {
     match ty {
         Type::Named(name) => out.push(name),
         Type::Array(inner) | Type::Map(inner) | Type::Nullable(inner) | Type::Boxed(inner) => named(inner, out),
-        Type::String | Type::Integer(_) | Type::Float(_) | Type::Boolean | Type::Bytes | Type::Any => {}
+        Type::String
+        | Type::Integer(_)
+        | Type::Float(_)
+        | Type::Boolean
+        | Type::Bytes
+        | Type::Multipart
+        | Type::Any => {}
     }
 }
 

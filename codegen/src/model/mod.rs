@@ -6,7 +6,7 @@ mod features;
 mod names;
 mod operations;
 mod recursion;
-mod refs;
+pub(crate) mod refs;
 mod routes;
 mod schema;
 mod security;
@@ -99,6 +99,8 @@ pub enum Type {
     Any,
     /// A value that may be null (the nullable of OpenAPI 3.0, `type: [T, null]` of 3.1).
     Nullable(Box<Type>),
+    /// A `multipart/form-data` body: named text and file parts.
+    Multipart,
     /// A value the generator boxed to break a recursive type.
     Boxed(Box<Type>),
 }
@@ -273,6 +275,9 @@ pub struct Param {
     pub docs: Option<String>,
     /// For path parameters: where the server's router captures the value.
     pub capture: Option<Capture>,
+    /// Whether the value is an object (a struct or a map): in a query it spreads over
+    /// several pairs (`deepObject`, exploded `form`).
+    pub object: bool,
 }
 
 /// The router capture holding a path parameter. Capture names agree across routes that
@@ -290,6 +295,8 @@ pub struct Capture {
 pub enum MediaKind {
     Json,
     Form,
+    /// `multipart/form-data`, request bodies only.
+    Multipart,
     Text,
     Binary,
 }

@@ -205,6 +205,7 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
                 explode,
                 docs: data.description.clone(),
                 capture: None,
+                object: false,
             });
         }
         for name in template {
@@ -223,6 +224,7 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
                     explode: false,
                     docs: None,
                     capture: None,
+                    object: false,
                 });
             }
         }
@@ -234,7 +236,7 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
         let mut contents: Vec<Content> = Vec::new();
         for (media_type, media) in &body.content {
             let media_at = pointer_push(&pointer_push(&body_at, "content"), media_type);
-            let content = self.content(media_type, media, &format!("{prefix}RequestBody"), &media_at)?;
+            let content = self.content(media_type, media, true, &format!("{prefix}RequestBody"), &media_at)?;
             match contents.iter_mut().find(|existing| existing.kind == content.kind && existing.ty == content.ty) {
                 Some(existing) => existing.accepted.push(media_type.clone()),
                 None => contents.push(content),
@@ -254,26 +256,61 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
                 variant: "Binary".into(),
             });
         }
-        Ok(Body { required: body.required, docs: body.description.clone(), contents })
+        let multipart = body.content.iter().find(|(media_type, _)| classify(media_type) == MediaKind::Multipart);
+        let part_list = multipart.and_then(|(_, media)| self.part_list(media.schema.as_ref()?, &body_at));
+        let docs = match (body.description.clone(), part_list) {
+            (Some(description), Some(parts)) => Some(format!("{description}\n\n{parts}")),
+            (description, parts) => description.or(parts),
+        };
+        Ok(Body { required: body.required, docs, contents })
+    }
+
+    /// The parts a multipart body's schema declares, for its rustdoc: `caption` (text),
+    /// `file` (file).
+    fn part_list(&self, schema: &ReferenceOr<openapiv3::Schema>, at: &str) -> Option<String> {
+        let (schema, _) = self.resolver.resolve(schema, at).ok()?;
+        let openapiv3::SchemaKind::Type(openapiv3::Type::Object(object)) = &schema.schema_kind else { return None };
+        let parts: Vec<String> = object
+            .properties
+            .iter()
+            .map(|(name, property)| {
+                let file = match property {
+                    ReferenceOr::Item(property) => matches!(
+                        &property.schema_kind,
+                        openapiv3::SchemaKind::Type(openapiv3::Type::String(string))
+                            if string.format == openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary)
+                    ),
+                    ReferenceOr::Reference { .. } => false,
+                };
+                let required = if object.required.contains(name) { ", required" } else { "" };
+                format!("`{name}` ({}{required})", if file { "file" } else { "text" })
+            })
+            .collect();
+        (!parts.is_empty()).then(|| format!("Parts: {}.", parts.join(", ")))
     }
 
     fn content(
         &mut self,
         media_type: &str,
         media: &openapiv3::MediaType,
+        request: bool,
         hint: &str,
         at: &str,
     ) -> Result<Content, Fault> {
         let mut kind = classify(media_type);
-        if media_type.to_ascii_lowercase().starts_with("multipart/") {
+        if kind == MediaKind::Multipart && !request {
+            self.warnings.push(Fault::at(at, "multipart responses are passed as raw bytes (parse the body yourself)"));
+            kind = MediaKind::Binary;
+        } else if media_type.to_ascii_lowercase().starts_with("multipart/") && kind != MediaKind::Multipart {
             self.warnings.push(Fault::at(
                 at,
-                "multipart bodies are passed as raw bytes (build and parse the multipart body yourself)",
+                "multipart bodies other than form-data are passed as raw bytes (build and parse them yourself)",
             ));
             kind = MediaKind::Binary;
         }
         let ty = match kind {
             MediaKind::Binary => Type::Bytes,
+            MediaKind::Multipart => Type::Multipart,
             MediaKind::Text => Type::String,
             MediaKind::Json | MediaKind::Form => match &media.schema {
                 Some(schema) => self.types.type_of(schema, &pointer_push(at, "schema"), hint)?,
@@ -285,6 +322,7 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
                 MediaKind::Json => "application/json",
                 MediaKind::Text => "text/plain",
                 MediaKind::Form => "application/x-www-form-urlencoded",
+                MediaKind::Multipart => "multipart/form-data",
                 MediaKind::Binary => "application/octet-stream",
             }
             .to_owned()
@@ -322,7 +360,7 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
             let content = match pick_content(&response.content) {
                 Some((media_type, media)) => {
                     let media_at = pointer_push(&pointer_push(&response_at, "content"), media_type);
-                    Some(self.content(media_type, media, &format!("{prefix}{variant}Body"), &media_at)?)
+                    Some(self.content(media_type, media, false, &format!("{prefix}{variant}Body"), &media_at)?)
                 }
                 None => None,
             };
@@ -362,6 +400,8 @@ fn classify(media_type: &str) -> MediaKind {
         MediaKind::Json
     } else if essence == "application/x-www-form-urlencoded" {
         MediaKind::Form
+    } else if essence == "multipart/form-data" {
+        MediaKind::Multipart
     } else if essence.starts_with("text/") {
         MediaKind::Text
     } else {
@@ -373,6 +413,7 @@ fn kind_name(kind: MediaKind) -> &'static str {
     match kind {
         MediaKind::Json => "Json",
         MediaKind::Form => "Form",
+        MediaKind::Multipart => "Multipart",
         MediaKind::Text => "Text",
         MediaKind::Binary => "Binary",
     }

@@ -51,13 +51,15 @@ impl<'a> Resolver<'a> {
 }
 
 /// References are URI fragments: `%7B` stands for `{` and so on.
-fn percent_decode(text: &str) -> String {
+pub(crate) fn percent_decode(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut index = 0;
     while index < bytes.len() {
         if bytes[index] == b'%' && index + 2 < bytes.len() {
-            if let Ok(byte) = u8::from_str_radix(&text[index + 1..index + 3], 16) {
+            // Bytes, not a str slice: the two after `%` may be part of a multi-byte character.
+            let digits = std::str::from_utf8(&bytes[index + 1..index + 3]).unwrap_or("");
+            if let Ok(byte) = u8::from_str_radix(digits, 16) {
                 out.push(byte);
                 index += 3;
                 continue;
@@ -91,5 +93,6 @@ mod tests {
     fn decodes_percent_escapes() {
         assert_eq!(percent_decode("/paths/~1a%7Bb%7D"), "/paths/~1a{b}");
         assert_eq!(percent_decode("/bad%zz"), "/bad%zz");
+        assert_eq!(percent_decode("/a%é"), "/a%é");
     }
 }

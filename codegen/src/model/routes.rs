@@ -92,6 +92,7 @@ mod tests {
                     explode: false,
                     docs: None,
                     capture: None,
+                    object: false,
                 })
                 .collect(),
             body: None,

@@ -478,6 +478,7 @@ fn describe(ty: &Type) -> String {
         Type::Float(_) => "Number".into(),
         Type::Boolean => "Boolean".into(),
         Type::Bytes => "Bytes".into(),
+        Type::Multipart => "Multipart".into(),
         Type::Array(item) => format!("{}List", describe(item)),
         Type::Map(_) => "Object".into(),
         Type::Any => "Value".into(),

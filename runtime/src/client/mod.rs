@@ -327,6 +327,15 @@ impl Request {
         }
     }
 
+    /// Sets a `multipart/form-data` body.
+    pub fn multipart_body(&mut self, form: &crate::Multipart) {
+        let (content_type, body) = form.encode();
+        match HeaderValue::from_str(&content_type) {
+            Ok(content_type) => self.body = Some((content_type, body)),
+            Err(_) => self.fail("the multipart boundary is not a valid header value".to_owned()),
+        }
+    }
+
     /// Sets a body sent as is: text, or bytes of any media type.
     pub fn raw_body(&mut self, content_type: &'static str, body: impl Into<Bytes>) {
         self.body = Some((HeaderValue::from_static(content_type), body.into()));

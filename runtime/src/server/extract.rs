@@ -122,6 +122,36 @@ impl RequestParts {
         decode_list_or_problem("query", name, items).map(Some)
     }
 
+    /// An object query parameter: `name[key]=value` pairs (`deep`), every pair of the query
+    /// (exploded `form`: the members stand as parameters of their own), or one
+    /// `key,value,key,value` list.
+    pub fn query_object<T: DeserializeOwned>(
+        &self,
+        name: &str,
+        deep: bool,
+        explode: bool,
+    ) -> Result<Option<T>, Problem> {
+        let members: Vec<(&str, &str)> = if deep {
+            self.query
+                .iter()
+                .filter_map(|(key, value)| {
+                    let member = key.strip_prefix(name)?.strip_prefix('[')?.strip_suffix(']')?;
+                    Some((member, value.as_str()))
+                })
+                .collect()
+        } else if explode {
+            self.query.iter().map(|(key, value)| (key.as_str(), value.as_str())).collect()
+        } else {
+            let Some(list) = self.query_values(name).next() else { return Ok(None) };
+            let items: Vec<&str> = list.split(',').collect();
+            items.chunks(2).map(|pair| (pair[0], pair.get(1).copied().unwrap_or(""))).collect()
+        };
+        if members.is_empty() {
+            return Ok(None);
+        }
+        params::decode_object(members).map(Some).map_err(|error| Problem::invalid_parameter("query", name, &error))
+    }
+
     fn header_text(&self, name: &str) -> Result<Option<&str>, Problem> {
         self.headers
             .get(name)
@@ -190,6 +220,14 @@ impl RequestParts {
             Some(index) => Ok(Some(index)),
             None => Err(Problem::unsupported_media_type(actual, declared)),
         }
+    }
+
+    /// Decodes a `multipart/form-data` body.
+    pub fn multipart_body(&self) -> Result<crate::Multipart, Problem> {
+        let content_type = self.headers.get(CONTENT_TYPE).and_then(|value| value.to_str().ok()).unwrap_or_default();
+        crate::Multipart::decode(content_type, self.body.clone()).map_err(|error| {
+            Problem::new(StatusCode::BAD_REQUEST, format!("the multipart request body is invalid: {error}"))
+        })
     }
 
     /// Decodes a JSON body; a fault names the JSON pointer of the member at fault.

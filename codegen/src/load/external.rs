@@ -1,0 +1,187 @@
+//! `$ref`s into other files (`common.yaml#/Money`), made local before anything else reads
+//! the spec. Each schema they reach is copied into the spec's own schemas under a free name,
+//! and the `$ref` rewritten to point there, so a schema referenced twice is one type and a
+//! cycle across files stays a cycle; any other object (a parameter, a response) is copied
+//! in place of its `$ref`. Paths are relative to the file that holds the `$ref`.
+
+use super::parse;
+use crate::diagnostics::{pointer_push, Fault, Location};
+use serde_json::{Map, Value};
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+/// Keys under which a value is a schema (or a map of schemas), entered from anywhere.
+const SCHEMA_KEYS: &[&str] = &[
+    "schema",
+    "schemas",
+    "definitions",
+    "items",
+    "additionalProperties",
+    "properties",
+    "allOf",
+    "anyOf",
+    "oneOf",
+    "not",
+    "$defs",
+];
+
+/// How deep copies in place may nest before they count as a cycle.
+const MAX_INLINE_DEPTH: usize = 32;
+
+/// Rewrites every `$ref` into another file of `document` (read from `dir`) to a local one.
+/// `schemas` is where schemas live: `["definitions"]` or `["components", "schemas"]`.
+pub fn bundle(document: &mut Value, dir: &Path, schemas: &[&str]) -> Result<(), Fault> {
+    let mut taken = HashSet::new();
+    if let Some(Value::Object(existing)) = schemas.iter().try_fold(&*document, |value, key| value.get(key)) {
+        taken.extend(existing.keys().cloned());
+    }
+    let mut bundler = Bundler {
+        prefix: format!("#/{}/", schemas.join("/")),
+        files: HashMap::new(),
+        named: HashMap::new(),
+        taken,
+        bundled: Vec::new(),
+    };
+    bundler.walk(document, None, dir, false, "#", 0)?;
+    if bundler.bundled.is_empty() {
+        return Ok(());
+    }
+    let mut container = document;
+    for key in schemas {
+        let map = container.as_object_mut().ok_or_else(|| Fault::at("#", "the spec's schemas are not an object"))?;
+        container = map.entry(*key).or_insert_with(|| Value::Object(Map::new()));
+    }
+    let container = container.as_object_mut().ok_or_else(|| Fault::at("#", "the spec's schemas are not an object"))?;
+    for (name, schema) in bundler.bundled {
+        container.insert(name, schema);
+    }
+    Ok(())
+}
+
+struct Bundler {
+    /// `#/components/schemas/` or `#/definitions/`.
+    prefix: String,
+    files: HashMap<PathBuf, Value>,
+    /// (file, pointer) of each bundled schema, to its local name.
+    named: HashMap<(PathBuf, String), String>,
+    taken: HashSet<String>,
+    bundled: Vec<(String, Value)>,
+}
+
+impl Bundler {
+    /// `file` is the external file `value` comes from (None: the spec itself), `at` the
+    /// pointer in the spec that led here, for messages.
+    fn walk(
+        &mut self,
+        value: &mut Value,
+        file: Option<&Path>,
+        dir: &Path,
+        in_schema: bool,
+        at: &str,
+        depth: usize,
+    ) -> Result<(), Fault> {
+        match value {
+            Value::Object(map) => {
+                if let Some(Value::String(reference)) = map.get("$ref") {
+                    let reference = reference.clone();
+                    let (path, fragment) = reference.split_once('#').unwrap_or((reference.as_str(), ""));
+                    let target = match (path, file) {
+                        ("", None) => return Ok(()),
+                        ("", Some(file)) => file.to_owned(),
+                        (path, _) if path.contains("://") => return Ok(()), // remote: reported where it is read
+                        (path, _) => std::fs::canonicalize(dir.join(path)).map_err(|error| {
+                            Fault::at(at, format!("$ref {reference:?}: {}: {error}", dir.join(path).display()))
+                        })?,
+                    };
+                    if in_schema {
+                        let name = self.schema(&target, fragment, at, depth)?;
+                        map.insert("$ref".into(), Value::String(format!("{}{}", self.prefix, escape(&name))));
+                    } else {
+                        if depth >= MAX_INLINE_DEPTH {
+                            return Err(Fault::at(
+                                at,
+                                format!("$ref {reference:?} refers to itself through other files"),
+                            ));
+                        }
+                        let mut copy = self.target(&target, fragment, at)?;
+                        let target_dir = target.parent().unwrap_or(dir).to_owned();
+                        self.walk(&mut copy, Some(&target), &target_dir, false, at, depth + 1)?;
+                        *value = copy;
+                    }
+                    return Ok(());
+                }
+                for (key, child) in map.iter_mut() {
+                    let child_in_schema = in_schema || SCHEMA_KEYS.contains(&key.as_str());
+                    let child_at = if file.is_none() { pointer_push(at, key) } else { at.to_owned() };
+                    self.walk(child, file, dir, child_in_schema, &child_at, depth)?;
+                }
+                Ok(())
+            }
+            Value::Array(items) => {
+                for (index, item) in items.iter_mut().enumerate() {
+                    let item_at = if file.is_none() { pointer_push(at, &index.to_string()) } else { at.to_owned() };
+                    self.walk(item, file, dir, in_schema, &item_at, depth)?;
+                }
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// The local name of the schema at `fragment` in `file`, bundling it on first sight.
+    fn schema(&mut self, file: &Path, fragment: &str, at: &str, depth: usize) -> Result<String, Fault> {
+        let key = (file.to_owned(), fragment.to_owned());
+        if let Some(name) = self.named.get(&key) {
+            return Ok(name.clone());
+        }
+        let base = fragment
+            .rsplit('/')
+            .find(|segment| !segment.is_empty())
+            .map(|segment| segment.replace("~1", "/").replace("~0", "~"))
+            .or_else(|| file.file_stem().map(|stem| stem.to_string_lossy().into_owned()))
+            .unwrap_or_else(|| "External".to_owned());
+        let mut name = base.clone();
+        let mut suffix = 2;
+        while self.taken.contains(&name) {
+            name = format!("{base}{suffix}");
+            suffix += 1;
+        }
+        self.taken.insert(name.clone());
+        // Named before its content is walked, so that a cycle back to it ends here.
+        self.named.insert(key, name.clone());
+        let mut schema = self.target(file, fragment, at)?;
+        let dir = file.parent().map(Path::to_owned).unwrap_or_default();
+        self.walk(&mut schema, Some(file), &dir, true, at, depth)?;
+        self.bundled.push((name.clone(), schema));
+        Ok(name)
+    }
+
+    /// A copy of the value at `fragment` in `file`, reading the file on first use.
+    fn target(&mut self, file: &Path, fragment: &str, at: &str) -> Result<Value, Fault> {
+        if !self.files.contains_key(file) {
+            let text = std::fs::read_to_string(file)
+                .map_err(|error| Fault::at(at, format!("$ref into {}: {error}", file.display())))?;
+            let json = file.extension().is_some_and(|extension| extension == "json");
+            let parsed = if json { parse::json(&text) } else { parse::yaml(&text) }
+                .map_err(|fault| Fault::at(at, format!("$ref into {}: {}", file.display(), describe(&fault))))?;
+            self.files.insert(file.to_owned(), parsed);
+        }
+        let pointer = crate::model::refs::percent_decode(fragment);
+        self.files[file]
+            .pointer(&pointer)
+            .cloned()
+            .ok_or_else(|| Fault::at(at, format!("$ref target {}#{fragment} does not exist", file.display())))
+    }
+}
+
+/// A name as one segment of a JSON pointer.
+fn escape(name: &str) -> String {
+    name.replace('~', "~0").replace('/', "~1")
+}
+
+fn describe(fault: &Fault) -> String {
+    match &fault.location {
+        Location::LineColumn(line, column) => format!("line {line}, column {column}: {}", fault.message),
+        _ => fault.message.clone(),
+    }
+}

@@ -1,0 +1,33 @@
+//! Members that are optional and nullable at once: `Option<Option<T>>`, where `None` is
+//! absent, `Some(None)` is null and `Some(Some(value))` a value. serde alone reads null as
+//! absent; generated types name [`present`] as the member's `deserialize_with`.
+
+use serde::{Deserialize, Deserializer};
+
+/// Reads a member that is present: null is `Some(None)`. Absent members never reach here;
+/// `#[serde(default)]` makes them `None`.
+pub fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(deserializer: D) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::{Deserialize, Serialize};
+
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    struct Patch {
+        #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "super::present")]
+        note: Option<Option<String>>,
+    }
+
+    #[test]
+    fn absent_null_and_value_stay_apart() {
+        for (text, value) in
+            [("{}", None), (r#"{"note":null}"#, Some(None)), (r#"{"note":"hi"}"#, Some(Some("hi".to_owned())))]
+        {
+            let patch: Patch = serde_json::from_str(text).unwrap();
+            assert_eq!(patch, Patch { note: value });
+            assert_eq!(serde_json::to_string(&patch).unwrap(), text);
+        }
+    }
+}
