@@ -21,7 +21,9 @@ impl<'a> Resolver<'a> {
     /// The JSON value a local reference points at. `at` is the pointer of the `$ref` itself.
     pub fn target(&self, reference: &str, at: &str) -> Result<&'a Value, Fault> {
         let Some(pointer) = reference.strip_prefix('#') else {
-            return Err(Fault::at(at, format!("$ref {reference:?} points into another file, which is not supported")));
+            return Err(Fault::at(at, format!(
+                    "$ref {reference:?} points into another document; only relative file paths of a spec read from disk are followed"
+                )));
         };
         let decoded = percent_decode(pointer);
         self.document
