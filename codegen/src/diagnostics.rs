@@ -58,10 +58,21 @@ fn write_located(
     location: &Location,
     message: &str,
 ) -> fmt::Result {
+    let message = brief(message);
     match location {
         Location::Pointer(pointer) => write!(f, "{}: {pointer}: {message}", file.display()),
         Location::LineColumn(line, column) => write!(f, "{}:{line}:{column}: {message}", file.display()),
         Location::File => write!(f, "{}: {message}", file.display()),
+    }
+}
+
+/// A message cut to a readable length: serde quotes the value at fault, which in a hostile
+/// spec can be megabytes long.
+fn brief(message: &str) -> std::borrow::Cow<'_, str> {
+    const LIMIT: usize = 600;
+    match message.char_indices().nth(LIMIT) {
+        Some((end, _)) => format!("{}… ({} bytes in all)", &message[..end], message.len()).into(),
+        None => message.into(),
     }
 }
 

@@ -98,6 +98,13 @@ impl Builder {
     }
 }
 
+/// A spec's text as the JSON document the loader reads (YAML keys such as `200` become
+/// strings), before any normalisation; for tools that work on specs, such as fuzzers.
+pub fn spec_document(text: &str, json: bool) -> Result<serde_json::Value, Error> {
+    let parsed = if json { load::parse::json(text) } else { load::parse::yaml(text) };
+    parsed.map_err(|fault| Error::new(Path::new("<text>"), fault))
+}
+
 /// Generates from spec text; `source` names it in diagnostics and headers.
 pub fn generate_text(text: &str, json: bool, source: &Path, parts: emit::Parts) -> Result<Generated, Error> {
     let attach = |fault: Fault| Error::new(source, fault);

@@ -56,7 +56,10 @@ fn declared_version(text: &str) -> String {
         let line = line.trim().trim_start_matches('{').trim();
         for key in ["\"openapi\"", "openapi", "\"swagger\"", "swagger"] {
             if let Some(rest) = line.strip_prefix(key).and_then(|rest| rest.trim_start().strip_prefix(':')) {
-                return rest.trim().trim_end_matches(',').trim_matches(|c| c == '"' || c == '\'').to_owned();
+                // Up to the closing quote: a minified spec has the whole document on this line.
+                let value = rest.trim().trim_start_matches(['"', '\'']);
+                let end = value.find(['"', '\'', ',', ' ', '}']).unwrap_or(value.len());
+                return value[..end].to_owned();
             }
         }
     }

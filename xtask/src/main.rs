@@ -3,6 +3,7 @@
 
 mod bench;
 mod corpus;
+mod fuzz;
 mod generate;
 
 use std::process::ExitCode;
@@ -16,7 +17,8 @@ const USAGE: &str = "usage:
                                                           builds specs with tag features one tag at a time
   cargo xtask bench [--runs N] [--spec FILE]... [--no-compile] [--no-runtime]
                                                           generation, compile and runtime figures (release build)
-  cargo xtask bench --corpus                              generation time of every corpus spec";
+  cargo xtask bench --corpus                              generation time of every corpus spec
+  cargo xtask fuzz [--seconds N] [--seed S]               the generator against mutated specs (default 60 s)";
 
 #[global_allocator]
 static HEAP: bench::heap::CountingAllocator = bench::heap::CountingAllocator;
@@ -27,6 +29,7 @@ fn main() -> ExitCode {
         Some("generate") => generate::run(&args[1..]),
         Some("corpus") => corpus::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
+        Some("fuzz") => fuzz::run(&args[1..]),
         Some("bench-one") => bench::generation::one(&args[1..]),
         _ => Err(USAGE.to_owned()),
     };

@@ -1,7 +1,7 @@
 //! The `client` module: a `Client` with one async method per operation.
 
 use super::operations::{body_enum_name, has_request, is_struct_variant, request_name, response_name, type_names};
-use super::tokens::{cfg, docs, gated_idents, gated_uses, ident, summary_and_description};
+use super::tokens::{cfg, docs, gated_idents, gated_uses, ident, inline, summary_and_description};
 use super::{client_auth, security};
 use crate::model::{
     Api, Body, Content, Gate, MediaKind, Operation, Param, ParamLocation, ParamStyle, Response, StatusMatch,
@@ -36,10 +36,10 @@ pub fn emit(api: &Api) -> TokenStream {
     let base_path_note = if api.base_path.is_empty() {
         String::new()
     } else {
-        format!(" It includes the base path `{}`.", api.base_path)
+        format!(" It includes the base path `{}`.", inline(&api.base_path))
     };
     let with_base_url_doc =
-        format!(" A client for the server at `base_url` (`https://host{}`).{base_path_note}", api.base_path);
+        format!(" A client for the server at `base_url` (`https://host{}`).{base_path_note}", inline(&api.base_path));
     let methods = api.operations.iter().map(operation_method);
     let mut op_imports: Vec<_> = api
         .operations
@@ -110,7 +110,7 @@ pub fn emit(api: &Api) -> TokenStream {
             use apigen_runtime::http::Method;
         }
     });
-    let title = format!(" A client for the {} (version {}).", api.title, api.version);
+    let title = format!(" A client for the {} (version {}).", inline(&api.title), inline(&api.version));
     quote! {
         #op_import
         #client_import
@@ -370,7 +370,7 @@ fn operation_method(operation: &Operation) -> TokenStream {
     let mutable = (!params.is_empty() || security.is_some() || body.is_some()).then(|| quote! { mut });
     let matcher = response_match(operation);
     let doc = docs(summary_and_description(operation.summary.as_deref(), operation.description.as_deref()).as_deref());
-    let route = format!(" `{} {}`", operation.method.as_str(), operation.path);
+    let route = format!(" `{} {}`", operation.method.as_str(), inline(&operation.path));
     let separator = (!doc.is_empty()).then(|| quote! { #[doc = ""] });
     let deprecated = operation.deprecated.then(|| quote! { #[deprecated] });
     let cfg = cfg(&operation.gate);

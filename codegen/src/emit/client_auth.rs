@@ -2,7 +2,7 @@
 //! source bound to the refresh operation.
 
 use super::security;
-use super::tokens::{cfg, docs, ident, option_literal};
+use super::tokens::{cfg, docs, ident, inline, option_literal};
 use crate::model::{Api, SchemeKind, SecurityScheme, TokenRefresh};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -77,10 +77,10 @@ fn how_sent(scheme: &SecurityScheme) -> String {
         SchemeKind::Bearer => " Sent as `Authorization: Bearer <token>`.".to_owned(),
         SchemeKind::Basic => " The credential is `user:password`, sent as HTTP basic auth.".to_owned(),
         SchemeKind::ApiKey { location, name, prefix: Some(prefix) } => {
-            format!(" Sent in the {} `{name}` as `{prefix} <token>`.", location.as_str())
+            format!(" Sent in the {} `{}` as `{} <token>`.", location.as_str(), inline(name), inline(prefix))
         }
         SchemeKind::ApiKey { location, name, prefix: None } => {
-            format!(" Sent in the {} `{name}`.", location.as_str())
+            format!(" Sent in the {} `{}`.", location.as_str(), inline(name))
         }
     }
 }
@@ -89,7 +89,7 @@ fn credential_setter(scheme: &SecurityScheme) -> TokenStream {
     let method = format_ident!("with_{}", scheme.field);
     let name = &scheme.name;
     let how = how_sent(scheme);
-    let title = format!(" Sets the credential of the `{name}` security scheme.");
+    let title = format!(" Sets the credential of the `{}` security scheme.", inline(name));
     let description = docs(scheme.docs.as_deref());
     let separator = scheme.docs.is_some().then(|| quote! { #[doc = ""] });
     quote! {

@@ -70,7 +70,7 @@ pub fn modules(parts: Parts) -> Vec<Module> {
     modules
 }
 
-pub use tokens::doc_lines;
+pub use tokens::{doc_lines, inline};
 
 /// Part of a module's items: its head (imports and the items there is one of) and a range of
 /// its repeated items (per schema or per operation), so that a large module can be emitted and

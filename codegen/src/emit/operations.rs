@@ -1,7 +1,7 @@
 //! The `operations` module: per operation, a request struct (parameters and body) and a
 //! response enum (one variant per documented status). Client and server share both.
 
-use super::tokens::{cfg, docs, ident, optional_type, rust_type, summary_and_description, uses_named, Scope};
+use super::tokens::{cfg, docs, ident, inline, optional_type, rust_type, summary_and_description, uses_named, Scope};
 use super::Slice;
 use crate::model::{Api, Body, Gate, Operation, Response, StatusMatch};
 use proc_macro2::{Ident, TokenStream};
@@ -98,7 +98,7 @@ fn request_struct(operation: &Operation, cfg: Option<&TokenStream>) -> TokenStre
         } else {
             optional_type(&param.ty, Scope::Elsewhere)
         };
-        let location = format!(" The {} parameter `{}`.", param.location.as_str(), param.name);
+        let location = format!(" The {} parameter `{}`.", param.location.as_str(), inline(&param.name));
         let description = docs(param.docs.as_deref());
         let separator = param.docs.is_some().then(|| quote! { #[doc = ""] });
         quote! {
@@ -126,7 +126,7 @@ fn request_struct(operation: &Operation, cfg: Option<&TokenStream>) -> TokenStre
         let variants = body.contents.iter().map(|content| {
             let variant = ident(&content.variant);
             let ty = rust_type(&content.ty, Scope::Elsewhere);
-            let doc = format!(" Sent as `{}`.", content.concrete_media_type);
+            let doc = format!(" Sent as `{}`.", inline(&content.concrete_media_type));
             quote! {
                 #[doc = #doc]
                 #variant(#ty)
@@ -164,7 +164,7 @@ fn status_doc(response: &Response) -> String {
         other => other.key(),
     };
     match &response.docs {
-        Some(text) => format!(" {status}: {}", text.trim()),
+        Some(text) => format!(" {status}: {}", inline(text)),
         None => format!(" {status}."),
     }
 }
@@ -182,7 +182,7 @@ fn response_enum(operation: &Operation, cfg: Option<&TokenStream>) -> TokenStrea
                 let field = ident(&header.field);
                 let ty = optional_type(&header.ty, Scope::Elsewhere);
                 let doc = docs(header.docs.as_deref());
-                let wire = format!(" The `{}` header.", header.name);
+                let wire = format!(" The `{}` header.", inline(&header.name));
                 quote! {
                     #doc
                     #[doc = #wire]
@@ -208,7 +208,7 @@ fn response_enum(operation: &Operation, cfg: Option<&TokenStream>) -> TokenStrea
     });
     let summary = summary_and_description(operation.summary.as_deref(), None);
     let doc = match summary {
-        Some(summary) => format!(" The documented responses of `{}`: {}", operation.name, summary.trim()),
+        Some(summary) => format!(" The documented responses of `{}`: {}", operation.name, inline(&summary)),
         None => format!(" The documented responses of `{}`.", operation.name),
     };
     quote! {

@@ -2,7 +2,7 @@
 //! function that serves an implementation with axum.
 
 use super::operations::{body_enum_name, has_request, is_struct_variant, request_name, response_name, type_names};
-use super::tokens::{cfg, docs, gated_idents, gated_uses, ident, summary_and_description};
+use super::tokens::{cfg, docs, gated_idents, gated_uses, ident, inline, summary_and_description};
 use super::{security, Slice};
 use crate::model::{
     Api, Body, Capture, Content, Gate, MediaKind, Operation, Param, ParamLocation, ParamStyle, StatusMatch, Type,
@@ -83,7 +83,7 @@ pub fn emit(api: &Api, slice: &Slice) -> TokenStream {
     let router_doc = if api.base_path.is_empty() {
         " Serves `api`: one route per operation.".to_owned()
     } else {
-        format!(" Serves `api`: one route per operation, under the base path `{}`.", api.base_path)
+        format!(" Serves `api`: one route per operation, under the base path `{}`.", inline(&api.base_path))
     };
     let secured_routes = routes(api, quote! { service });
     let plain_routes = routes(api, quote! { api });
@@ -133,7 +133,7 @@ pub fn emit(api: &Api, slice: &Slice) -> TokenStream {
             use std::future::Future;
         }
     });
-    let title = format!(" The {} (version {}), as a service implements it.", api.title, api.version);
+    let title = format!(" The {} (version {}), as a service implements it.", inline(&api.title), inline(&api.version));
     quote! {
         #op_import
         #security_import
@@ -181,7 +181,7 @@ fn trait_method(operation: &Operation) -> TokenStream {
         quote! { , request: #request_type }
     });
     let doc = docs(summary_and_description(operation.summary.as_deref(), operation.description.as_deref()).as_deref());
-    let route = format!(" `{} {}`", operation.method.as_str(), operation.path);
+    let route = format!(" `{} {}`", operation.method.as_str(), inline(&operation.path));
     let separator = (!doc.is_empty()).then(|| quote! { #[doc = ""] });
     quote! {
         #doc

@@ -19,9 +19,17 @@ pub fn docs(text: Option<&str>) -> TokenStream {
     quote! { #( #[doc = #lines] )* }
 }
 
-/// Spec text as rustdoc lines (each with its leading space). Fenced blocks without a
-/// language become `text` blocks, since rustdoc would otherwise compile spec examples as
-/// Rust doctests.
+/// Spec text for the middle of one doc line: line breaks become spaces, so that the text
+/// cannot open a code block (which rustdoc would compile and run as a doctest).
+pub fn inline(text: &str) -> String {
+    let breaks =
+        |character: char| matches!(character, '\n' | '\r' | '\u{0b}' | '\u{0c}' | '\u{85}' | '\u{2028}' | '\u{2029}');
+    text.split(breaks).map(str::trim).filter(|part| !part.is_empty()).collect::<Vec<_>>().join(" ")
+}
+
+/// Spec text as rustdoc lines (each with its leading space). Every fenced block opens as a
+/// `text` block, whatever language it names: rustdoc would compile and run `rust` blocks,
+/// and blocks without a language, as doctests of the generated crate.
 pub fn doc_lines(text: &str) -> Vec<String> {
     let text = text.trim();
     if text.is_empty() {
@@ -32,21 +40,29 @@ pub fn doc_lines(text: &str) -> Vec<String> {
     let text = text.replace("\r\n", "\n").replace('\t', "    ");
     let breaks =
         |character: char| matches!(character, '\n' | '\r' | '\u{0b}' | '\u{0c}' | '\u{85}' | '\u{2028}' | '\u{2029}');
-    let mut in_fence = false;
+    // The fence that opened the current block (CommonMark: backticks or tildes).
+    let mut open_fence: Option<&str> = None;
     let lines = text.split(breaks).map(|line| {
         let trimmed = line.trim_start();
-        let line = if trimmed.starts_with("```") {
-            in_fence = !in_fence;
-            if in_fence && trimmed.trim_end() == "```" {
-                line.replacen("```", "```text", 1)
-            } else {
+        let fence = ["```", "~~~"].into_iter().find(|fence| trimmed.starts_with(fence));
+        let line = match (fence, open_fence) {
+            (Some(fence), None) => {
+                open_fence = Some(fence);
+                let indent = &line[..line.len() - trimmed.len()];
+                format!("{indent}{fence}text")
+            }
+            (Some(fence), Some(opened))
+                if fence == opened
+                    && trimmed.trim_end().trim_end_matches(fence.chars().next().unwrap_or('`')).is_empty() =>
+            {
+                open_fence = None;
                 line.to_owned()
             }
-        } else if !in_fence && line.starts_with("    ") {
-            // Indented blocks are doctests too; keep the text but not the indentation.
-            line.trim_start().to_owned()
-        } else {
-            line.to_owned()
+            (_, None) if line.starts_with("    ") => {
+                // Indented blocks are doctests too; keep the text but not the indentation.
+                line.trim_start().to_owned()
+            }
+            _ => line.to_owned(),
         };
         format!(" {}", line.trim_end())
     });
@@ -190,5 +206,42 @@ pub fn uses_named(ty: &Type) -> bool {
         Type::Named(_) => true,
         Type::Array(inner) | Type::Map(inner) | Type::Nullable(inner) | Type::Boxed(inner) => uses_named(inner),
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{doc_lines, inline};
+
+    #[test]
+    fn spec_text_never_becomes_a_doctest() {
+        let text = "Example:\n```\nlet x = 1;\n```\n```rust\npanic!()\n```\n~~~ignore\nrm -rf /\n~~~\n```json\n{}\n```";
+        assert_eq!(
+            doc_lines(text),
+            [
+                " Example:",
+                " ```text",
+                " let x = 1;",
+                " ```",
+                " ```text",
+                " panic!()",
+                " ```",
+                " ~~~text",
+                " rm -rf /",
+                " ~~~",
+                " ```text",
+                " {}",
+                " ```"
+            ]
+        );
+        // Indented code is a doctest too: the indentation goes.
+        assert_eq!(doc_lines("Run:\n\n    panic!()"), [" Run:", " ", " panic!()"]);
+        // A fence with an info string inside an open block is text of the block.
+        assert_eq!(doc_lines("```\n```rust\n```"), [" ```text", " ```rust", " ```"]);
+    }
+
+    #[test]
+    fn inline_text_has_no_line_breaks() {
+        assert_eq!(inline(" A\n```\npanic!()\n```\u{2028}B "), "A ``` panic!() ``` B");
     }
 }

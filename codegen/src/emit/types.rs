@@ -1,6 +1,6 @@
 //! The `types` module: one Rust type per named schema.
 
-use super::tokens::{cfg, docs, gated_idents, gated_uses, ident, optional_type, rust_type, uses_map, Scope};
+use super::tokens::{cfg, docs, gated_idents, gated_uses, ident, inline, optional_type, rust_type, uses_map, Scope};
 use super::Slice;
 use crate::model::{EnumVariant, Gate, Struct, Type, TypeDef, TypeDefKind, Union};
 use proc_macro2::TokenStream;
@@ -210,7 +210,7 @@ fn union_enum(
     });
     let expected: Vec<&str> = union.variants.iter().flat_map(|variant| &variant.tags).map(String::as_str).collect();
     let unknown = format!("unknown {property} {{other:?}}; expected one of: {}", expected.join(", "));
-    let doc_tag = format!(" The variant is chosen by the `{property}` member.");
+    let doc_tag = format!(" The variant is chosen by the `{}` member.", inline(property));
     let separator = has_docs.then(|| quote! { #[doc = ""] });
     quote! {
         #doc

@@ -5,8 +5,9 @@
 mod external;
 mod locate;
 mod openapi31;
-mod parse;
+pub(crate) mod parse;
 mod repair;
+mod schema_check;
 mod swagger2;
 
 use crate::diagnostics::{Fault, Location};
@@ -36,6 +37,9 @@ pub fn load(text: &str, json: bool, dir: Option<&Path>) -> Result<Loaded, Fault>
     if !document.is_object() {
         return Err(Fault::at("#", "a spec must be an object"));
     }
+    if let Some(at) = too_deep(&document, MAX_DEPTH, "#") {
+        return Err(Fault::at(at, format!("the document nests deeper than {MAX_DEPTH} levels here")));
+    }
     let mut warnings = Vec::new();
     let source_version = detect_version(&document)?;
     if let Some(dir) = dir {
@@ -49,8 +53,35 @@ pub fn load(text: &str, json: bool, dir: Option<&Path>) -> Result<Loaded, Fault>
         SourceVersion::OpenApi30 => {}
     }
     repair::repair(&mut document, &mut warnings);
+    schema_check::check(&document)?;
     let spec = deserialize(&document)?;
     Ok(Loaded { spec, document, warnings })
+}
+
+/// How deep a document may nest. The deepest spec of the corpus nests 30 levels; every
+/// stage walks schemas recursively, and a hostile spec must not exhaust the stack.
+const MAX_DEPTH: usize = 64;
+
+/// The pointer of the first value nested `depth` levels below `value`, if any.
+fn too_deep(value: &Value, depth: usize, at: &str) -> Option<String> {
+    let children: Box<dyn Iterator<Item = (String, &Value)>> = match value {
+        Value::Object(map) => Box::new(map.iter().map(|(key, child)| (key.clone(), child))),
+        Value::Array(items) => Box::new(items.iter().enumerate().map(|(index, child)| (index.to_string(), child))),
+        _ => return None,
+    };
+    for (token, child) in children {
+        if !(child.is_object() || child.is_array()) {
+            continue;
+        }
+        let child_at = crate::diagnostics::pointer_push(at, &token);
+        if depth == 0 {
+            return Some(child_at);
+        }
+        if let Some(found) = too_deep(child, depth - 1, &child_at) {
+            return Some(found);
+        }
+    }
+    None
 }
 
 fn detect_version(document: &Value) -> Result<SourceVersion, Fault> {

@@ -135,8 +135,10 @@ impl NameSet {
             return candidate.to_owned();
         }
         let separator = if candidate.chars().next().is_some_and(char::is_lowercase) { "_" } else { "" };
+        // `self_` (a keyword made safe) continues as `self_2`, not `self__2`.
+        let stem = if separator.is_empty() { candidate } else { candidate.trim_end_matches('_') };
         (2..)
-            .map(|index| format!("{candidate}{separator}{index}"))
+            .map(|index| format!("{stem}{separator}{index}"))
             .find(|name| self.taken.insert(name.clone()))
             .expect("an unbounded range always yields a free name")
     }
