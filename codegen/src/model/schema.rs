@@ -524,10 +524,23 @@ fn enum_variants(values: &[String]) -> Vec<EnumVariant> {
 /// Title and description, as rustdoc.
 pub fn docs_of(schema: &Schema) -> Option<String> {
     let data = &schema.schema_data;
-    match (&data.title, &data.description) {
+    let text = match (&data.title, &data.description) {
         (Some(title), Some(description)) if title != description => Some(format!("{title}\n\n{description}")),
         (_, Some(description)) => Some(description.clone()),
         (Some(title), None) => Some(title.clone()),
         (None, None) => None,
+    };
+    // The server applies a default to what the client leaves out; the field stays optional
+    // so that leaving it out is still possible, and the docs say what it then means.
+    let default = data.default.as_ref().map(|value| {
+        let mut shown = value.to_string();
+        if shown.len() > 200 {
+            shown = "(see the spec)".to_owned();
+        }
+        format!("Default: `{}`.", shown.replace('`', "'"))
+    });
+    match (text, default) {
+        (Some(text), Some(default)) => Some(format!("{text}\n\n{default}")),
+        (text, default) => text.or(default),
     }
 }
