@@ -50,7 +50,7 @@ fn definition(def: &TypeDef) -> TokenStream {
     let description = docs(def.docs.as_deref());
     let doc = quote! { #cfg #description };
     match &def.kind {
-        TypeDefKind::Struct(definition) => structure(&name, &doc, definition),
+        TypeDefKind::Struct(definition) => structure(&name, &doc, cfg.as_ref(), definition),
         TypeDefKind::Enum(variants) => enumeration(&name, &doc, variants),
         TypeDefKind::Union(union) => union_enum(&name, &doc, def.docs.is_some(), cfg.as_ref(), union),
         TypeDefKind::Alias(ty) => {
@@ -114,7 +114,12 @@ fn enumeration(name: &proc_macro2::Ident, doc: &TokenStream, variants: &[EnumVar
     }
 }
 
-fn structure(name: &proc_macro2::Ident, doc: &TokenStream, definition: &Struct) -> TokenStream {
+fn structure(
+    name: &proc_macro2::Ident,
+    doc: &TokenStream,
+    cfg: Option<&TokenStream>,
+    definition: &Struct,
+) -> TokenStream {
     let fields = definition.fields.iter().map(|field| {
         let field_name = ident(&field.name);
         let wire_name = &field.wire_name;
@@ -168,12 +173,55 @@ fn structure(name: &proc_macro2::Ident, doc: &TokenStream, definition: &Struct) 
         }
     });
     let default = definition.defaultable.then(|| quote! { Default, });
+    if !definition.fields.iter().any(|field| field.secret) {
+        return quote! {
+            #doc
+            #[derive(Clone, Debug, #default PartialEq, Serialize, Deserialize)]
+            pub struct #name {
+                #( #fields, )*
+                #additional
+            }
+        };
+    }
+    let debug = redacting_debug(name, cfg, definition);
     quote! {
         #doc
-        #[derive(Clone, Debug, #default PartialEq, Serialize, Deserialize)]
+        #[derive(Clone, #default PartialEq, Serialize, Deserialize)]
         pub struct #name {
             #( #fields, )*
             #additional
+        }
+
+        #debug
+    }
+}
+
+/// `Debug` that prints secrets (passwords, keys, tokens) as `<redacted>`, so a logged
+/// request or response does not leak them.
+fn redacting_debug(name: &proc_macro2::Ident, cfg: Option<&TokenStream>, definition: &Struct) -> TokenStream {
+    let type_name = name.to_string();
+    let fields = definition.fields.iter().map(|field| {
+        let field_name = ident(&field.name);
+        let label = field.name.trim_start_matches("r#");
+        if field.secret {
+            quote! { .field(#label, &"<redacted>") }
+        } else {
+            quote! { .field(#label, &self.#field_name) }
+        }
+    });
+    let rest = if definition.additional.is_some() {
+        quote! { .finish_non_exhaustive() }
+    } else {
+        quote! { .finish() }
+    };
+    quote! {
+        #cfg
+        impl std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(#type_name)
+                    #( #fields )*
+                    #rest
+            }
         }
     }
 }

@@ -156,6 +156,8 @@ pub struct Field {
     pub ty: Type,
     pub required: bool,
     pub docs: Option<String>,
+    /// A password, key or token (by `format: password` or by name): `Debug` redacts it.
+    pub secret: bool,
 }
 
 #[derive(Clone, Debug)]

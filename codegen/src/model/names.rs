@@ -144,9 +144,38 @@ impl NameSet {
     }
 }
 
+/// Whether a field's (snake case) name says it holds a secret: a password, a key, a token.
+/// `token_type` and `next_page_token` do not; `access_token` and `client_secret` do.
+pub fn names_a_secret(field: &str) -> bool {
+    let field = field.trim_start_matches("r#").trim_end_matches('_');
+    const EXACT: &[&str] = &["token", "authorization", "credentials", "otp", "pin"];
+    const SUFFIXES: &[&str] = &[
+        "password",
+        "passwd",
+        "secret",
+        "access_token",
+        "refresh_token",
+        "id_token",
+        "api_key",
+        "apikey",
+        "private_key",
+    ];
+    EXACT.contains(&field) || SUFFIXES.iter().any(|suffix| field.ends_with(suffix))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn secrets_by_name() {
+        for secret in ["password", "new_password", "client_secret", "api_secret", "access_token", "api_key", "token"] {
+            assert!(names_a_secret(secret), "{secret}");
+        }
+        for plain in ["token_type", "next_page_token", "expires_in", "key", "secretary_name", "username"] {
+            assert!(!names_a_secret(plain), "{plain}");
+        }
+    }
 
     #[test]
     fn types() {

@@ -170,6 +170,7 @@ mod tests {
                 ty: ty.clone(),
                 required: true,
                 docs: None,
+                secret: false,
             })
             .collect();
         TypeDef {

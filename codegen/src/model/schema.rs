@@ -364,11 +364,12 @@ impl<'a> TypeBuilder<'a> {
             let hint = format!("{name}{}", names::type_name(wire_name, "Field"));
             let ty = self.type_of(schema, at, &hint)?;
             let required = shape.required.contains(wire_name);
-            let docs = match schema {
-                ReferenceOr::Item(schema) => docs_of(schema),
-                ReferenceOr::Reference { .. } => None,
+            let (docs, password) = match schema {
+                ReferenceOr::Item(schema) => (docs_of(schema), is_password(schema)),
+                ReferenceOr::Reference { .. } => (None, false),
             };
-            fields.push(Field { name: field, wire_name: wire_name.clone(), ty, required, docs });
+            let secret = password || names::names_a_secret(&field);
+            fields.push(Field { name: field, wire_name: wire_name.clone(), ty, required, docs, secret });
         }
         let additional = match &shape.additional {
             Some(AdditionalProperties::Schema(schema)) => {
@@ -522,6 +523,14 @@ fn enum_variants(values: &[String]) -> Vec<EnumVariant> {
 }
 
 /// Title and description, as rustdoc.
+fn is_password(schema: &Schema) -> bool {
+    matches!(
+        &schema.schema_kind,
+        SchemaKind::Type(SchemaType::String(string))
+            if string.format == openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Password)
+    )
+}
+
 pub fn docs_of(schema: &Schema) -> Option<String> {
     let data = &schema.schema_data;
     let text = match (&data.title, &data.description) {

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct AuthTokenRequest {
     /// Identifies the API user.
     pub api_key: String,
@@ -12,13 +12,30 @@ pub struct AuthTokenRequest {
     pub api_secret: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+impl std::fmt::Debug for AuthTokenRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuthTokenRequest")
+            .field("api_key", &"<redacted>")
+            .field("api_secret", &"<redacted>")
+            .finish()
+    }
+}
+
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct RefreshTokenRequest {
     /// The refresh token of the current pair; it is spent by this call.
     pub refresh_token: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+impl std::fmt::Debug for RefreshTokenRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RefreshTokenRequest")
+            .field("refresh_token", &"<redacted>")
+            .finish()
+    }
+}
+
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct AuthToken {
     /// A JWT to send as `Authorization: Bearer <access_token>`.
     pub access_token: String,
@@ -30,6 +47,17 @@ pub struct AuthToken {
     /// Seconds until the access token expires.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_in: Option<i64>,
+}
+
+impl std::fmt::Debug for AuthToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuthToken")
+            .field("access_token", &"<redacted>")
+            .field("refresh_token", &"<redacted>")
+            .field("token_type", &self.token_type)
+            .field("expires_in", &self.expires_in)
+            .finish()
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

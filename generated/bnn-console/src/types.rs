@@ -20,13 +20,21 @@ pub struct ErrorEnvelope {
     pub additional_properties: BTreeMap<String, serde_json::Value>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct V2RefreshTokenPostOkBodyData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refresh_token: Option<String>,
     /// Members beyond the declared ones.
     #[serde(flatten)]
     pub additional_properties: BTreeMap<String, serde_json::Value>,
+}
+
+impl std::fmt::Debug for V2RefreshTokenPostOkBodyData {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("V2RefreshTokenPostOkBodyData")
+            .field("refresh_token", &"<redacted>")
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

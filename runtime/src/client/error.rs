@@ -32,14 +32,42 @@ impl fmt::Debug for RawResponse {
     }
 }
 
-/// The first few hundred bytes of a body, enough to recognise it in an error message.
+/// The first few hundred bytes of a body, enough to recognise it in an error message. A
+/// JSON body has the values of members that look secret (tokens, keys, passwords) replaced:
+/// error messages end up in logs.
 fn preview(body: &[u8]) -> String {
     const LIMIT: usize = 512;
+    let redacted = serde_json::from_slice::<serde_json::Value>(body)
+        .ok()
+        .and_then(|mut value| redact(&mut value).then(|| serde_json::to_vec(&value).unwrap_or_default()));
+    let body = redacted.as_deref().unwrap_or(body);
     let text = String::from_utf8_lossy(&body[..body.len().min(LIMIT)]).into_owned();
     if body.len() > LIMIT {
         format!("{text}… ({} bytes)", body.len())
     } else {
         text
+    }
+}
+
+/// Replaces the values of secret-looking members, at any depth; whether any was.
+fn redact(value: &mut serde_json::Value) -> bool {
+    const SECRET_WORDS: &[&str] = &["token", "secret", "password", "passwd", "key", "authorization", "credential"];
+    match value {
+        serde_json::Value::Object(members) => {
+            let mut any = false;
+            for (name, member) in members.iter_mut() {
+                let name = name.to_ascii_lowercase();
+                if member.is_string() && SECRET_WORDS.iter().any(|word| name.contains(word)) {
+                    *member = serde_json::Value::String("<redacted>".to_owned());
+                    any = true;
+                } else {
+                    any |= redact(member);
+                }
+            }
+            any
+        }
+        serde_json::Value::Array(items) => items.iter_mut().fold(false, |any, item| redact(item) | any),
+        _ => false,
     }
 }
 
@@ -121,5 +149,22 @@ impl From<reqwest::Error> for Error {
     fn from(error: reqwest::Error) -> Self {
         // The URL can carry an API key in its query.
         Error::Transport(error.without_url())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_messages_do_not_show_secrets() {
+        let body = Bytes::from_static(
+            br#"{"data": {"access_token": "eyJhbGciOi.secret.sig", "expires_in": 300}, "note": "ok"}"#,
+        );
+        let response = RawResponse { status: StatusCode::CREATED, headers: HeaderMap::new(), body };
+        let error = Error::Decode { response: Box::new(response), message: "missing field `refresh_token`".into() };
+        let shown = format!("{error} {error:?}");
+        assert!(!shown.contains("eyJhbGciOi"), "{shown}");
+        assert!(shown.contains(r#""access_token":"<redacted>""#) && shown.contains("expires_in"), "{shown}");
     }
 }
