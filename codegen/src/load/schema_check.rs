@@ -12,8 +12,9 @@ use serde_json::{Map, Value};
 const SCHEMA_MEMBERS: &[&str] = &["items", "not", "additionalProperties"];
 /// Keys of a schema whose value is a list of schemas.
 const SCHEMA_LISTS: &[&str] = &["allOf", "anyOf", "oneOf"];
-/// Keys outside schemas whose value is free-form, never walked.
-const OPAQUE: &[&str] = &["example", "examples", "default", "enum", "const"];
+/// Keys outside schemas whose value is free-form, never walked. (Not `default`: outside a
+/// schema it is the default response, full of schemas.)
+const OPAQUE: &[&str] = &["example", "examples"];
 
 /// The first schema of the (OpenAPI 3.0) document that does not deserialize.
 pub fn check(document: &Value) -> Result<(), Fault> {
@@ -122,6 +123,16 @@ mod tests {
         assert!(pointer.starts_with("#/components/schemas/A/allOf/0/items/allOf/0/items"), "{pointer}");
         assert_eq!(pointer.matches("/items").count(), 30, "{pointer}");
         assert!(fault.message.contains("expected a boolean"), "{}", fault.message);
+    }
+
+    #[test]
+    fn schemas_of_a_default_response_are_checked() {
+        let deep = nested(40, json!({"type": "array", "items": 216}));
+        let document = json!({"paths": {"/a": {"get": {"responses": {"default": {"description": "any",
+            "content": {"application/json": {"schema": deep}}}}}}}});
+        let fault = check(&document).unwrap_err();
+        let Location::Pointer(pointer) = &fault.location else { panic!("{fault:?}") };
+        assert!(pointer.starts_with("#/paths/~1a/get/responses/default/content/"), "{pointer}");
     }
 
     #[test]
