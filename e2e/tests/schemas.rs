@@ -159,3 +159,18 @@ async fn a_deep_object_query_and_a_json_suffix_response() {
     assert_eq!(reply.headers()["content-type"], "application/vnd.orders+json");
     assert_eq!(reply.json::<Value>().await.unwrap(), json!({"status": "sold", "min_total": 5}));
 }
+
+#[tokio::test]
+async fn a_server_refuses_values_its_spec_does_not_list() {
+    let address = serve(router(Orders)).await;
+    let mut order = order_json();
+    order["status"] = json!("returned");
+    let reply =
+        e2e::send_raw("POST", &format!("http://{address}/orders"), Some("application/json"), &order.to_string()).await;
+    e2e::assert_problem(&reply, 400);
+    assert_eq!(reply.body["pointer"], "/status", "{}", reply.body);
+    // While a client takes such a value from a response.
+    let client = Client::with_base_url(&format!("http://{address}"));
+    let stored: Order = serde_json::from_value(order_json()).unwrap();
+    assert!(client.put_order(PutOrderRequest { body: stored }).await.is_ok());
+}

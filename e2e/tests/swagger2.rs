@@ -28,7 +28,7 @@ impl Api for Pets {
     ) -> Result<UpdatePetWithFormResponse, HandlerError> {
         let status = match request.body.status.as_deref() {
             Some("sold") => Some(PetStatus::Sold),
-            Some(other) => Some(PetStatus::Other(other.to_owned())),
+            Some(other) => Some(PetStatus::Other(other.into())),
             None => None,
         };
         Ok(UpdatePetWithFormResponse::Ok(Pet { id: Some(request.pet_id), name: request.body.name, tag: None, status }))

@@ -8,6 +8,7 @@
 //! Features: `client` (reqwest with rustls) and `server` (axum), both on by default; `jwt`
 //! (token verification and issuing on `jsonwebtoken`), off by default.
 
+pub mod enums;
 #[cfg(feature = "jwt")]
 pub mod jwt;
 pub mod media;
@@ -22,6 +23,7 @@ pub mod client;
 pub mod server;
 
 pub use bytes::Bytes;
+pub use enums::OtherValue;
 pub use http;
 pub use multipart::Multipart;
 

@@ -327,7 +327,7 @@ fn count(value: &Value) -> usize {
 }
 
 /// The `index`th node in depth-first order, with its JSON pointer.
-fn node_mut<'a>(value: &'a mut Value, index: usize, pointer: String) -> (&'a mut Value, String) {
+fn node_mut(value: &mut Value, index: usize, pointer: String) -> (&mut Value, String) {
     if index == 0 {
         return (value, pointer);
     }

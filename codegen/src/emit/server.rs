@@ -61,6 +61,7 @@ pub fn emit(api: &Api, slice: &Slice) -> TokenStream {
         ("Authenticate", always(secured_api)),
         ("HandlerError", operations_gate.clone()),
         ("Problem", parsers_gate),
+        ("Refusal", Some(Gate::Always)),
         ("RequestParts", parts_gate),
         ("Secured", always(secured_api)),
         ("reply", used_by(|operation| !operation.responses.is_empty())),
@@ -152,6 +153,15 @@ pub fn emit(api: &Api, slice: &Slice) -> TokenStream {
         pub trait Api: Send + Sync + 'static {
             #claims
             #( #trait_methods )*
+
+            /// Answers a request refused before any method ran (`operation` names the
+            /// operation): a missing or invalid parameter or body, an unsupported media type,
+            /// a missing or refused credential. By default the RFC 9457 problem, with its
+            /// `WWW-Authenticate` challenge; override it to answer in the shape the spec
+            /// documents for such errors.
+            fn refuse(&self, _operation: &'static str, refusal: Refusal) -> apigen_runtime::server::axum::response::Response {
+                apigen_runtime::server::axum::response::IntoResponse::into_response(refusal)
+            }
         }
 
         #router
@@ -208,6 +218,7 @@ fn handler(operation: &Operation, secured_api: bool) -> TokenStream {
     } else {
         (quote! { State(api): State<Arc<S>> }, quote! { api })
     };
+    let operation_name = &operation.name;
     let check = security::is_secured(&operation.security).then(|| {
         let requirements = security::requirements(&operation.security);
         let check = if security::allows_anonymous(&operation.security) {
@@ -218,7 +229,7 @@ fn handler(operation: &Operation, secured_api: bool) -> TokenStream {
         quote! {
             let claims = match service.guard.#check(#requirements, &parts).await {
                 Ok(claims) => claims,
-                Err(refused) => return refused,
+                Err(refusal) => return #api.refuse(#operation_name, refusal),
             };
         }
     });
@@ -227,7 +238,7 @@ fn handler(operation: &Operation, secured_api: bool) -> TokenStream {
         quote! {
             let request = match #parser(&parts) {
                 Ok(request) => request,
-                Err(problem) => return problem.into_response(),
+                Err(problem) => return #api.refuse(#operation_name, problem.into()),
             };
         }
     });

@@ -107,9 +107,9 @@ fn enumeration(name: &proc_macro2::Ident, doc: &TokenStream, variants: &[EnumVar
         #[allow(clippy::enum_variant_names)]
         pub enum #name {
             #( #known, )*
-            /// A value the spec does not list.
+            /// A value the spec does not list (refused in what a server reads).
             #[serde(untagged)]
-            #other(String),
+            #other(apigen_runtime::OtherValue),
         }
     }
 }

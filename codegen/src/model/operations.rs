@@ -14,7 +14,9 @@ use crate::diagnostics::{pointer_push, Fault};
 use openapiv3::{Parameter, ParameterSchemaOrContent, PathItem, QueryStyle, ReferenceOr, StatusCode};
 
 /// Method names of the generated client itself, which operations must not take.
-const CLIENT_METHODS: &[&str] = &["new", "with_base_url", "with_http_client", "base_url", "transport", "token_source"];
+/// Methods of the generated client and server trait besides the operations'.
+const RESERVED_METHODS: &[&str] =
+    &["new", "with_base_url", "with_http_client", "with_policy", "base_url", "transport", "token_source", "refuse"];
 /// Headers OpenAPI says parameter definitions may not describe: the HTTP layer sets them.
 const RESERVED_HEADERS: &[&str] = &["accept", "content-type", "authorization"];
 
@@ -34,7 +36,7 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
             types,
             warnings: Vec::new(),
             token_refresh: None,
-            method_names: NameSet::with_reserved(CLIENT_METHODS),
+            method_names: NameSet::with_reserved(RESERVED_METHODS),
         }
     }
 

@@ -8,7 +8,7 @@ use super::operations::{
 use apigen_runtime::server::axum::extract::State;
 use apigen_runtime::server::axum::response::{IntoResponse, Response};
 use apigen_runtime::server::axum::{Router, routing};
-use apigen_runtime::server::{HandlerError, Problem, RequestParts, reply};
+use apigen_runtime::server::{HandlerError, Problem, Refusal, RequestParts, reply};
 use std::future::Future;
 use std::sync::Arc;
 
@@ -34,6 +34,19 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: AuthTokenRefreshRequest,
     ) -> impl Future<Output = Result<AuthTokenRefreshResponse, HandlerError>> + Send;
+
+    /// Answers a request refused before any method ran (`operation` names the
+    /// operation): a missing or invalid parameter or body, an unsupported media type,
+    /// a missing or refused credential. By default the RFC 9457 problem, with its
+    /// `WWW-Authenticate` challenge; override it to answer in the shape the spec
+    /// documents for such errors.
+    fn refuse(
+        &self,
+        _operation: &'static str,
+        refusal: Refusal,
+    ) -> apigen_runtime::server::axum::response::Response {
+        apigen_runtime::server::axum::response::IntoResponse::into_response(refusal)
+    }
 }
 
 /// Serves `api`: one route per operation, under the base path `/api/v2`.
@@ -54,7 +67,7 @@ async fn handle_auth_token_create<S: Api>(
 ) -> Response {
     let request = match parse_auth_token_create(&parts) {
         Ok(request) => request,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return api.refuse("auth_token_create", problem.into()),
     };
     match api.auth_token_create(request).await {
         Ok(response) => response.into_response(),
@@ -68,7 +81,7 @@ async fn handle_auth_token_refresh<S: Api>(
 ) -> Response {
     let request = match parse_auth_token_refresh(&parts) {
         Ok(request) => request,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return api.refuse("auth_token_refresh", problem.into()),
     };
     match api.auth_token_refresh(request).await {
         Ok(response) => response.into_response(),

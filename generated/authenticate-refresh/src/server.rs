@@ -7,7 +7,7 @@ use super::operations::{
 use apigen_runtime::server::axum::extract::State;
 use apigen_runtime::server::axum::response::{IntoResponse, Response};
 use apigen_runtime::server::axum::{Router, routing};
-use apigen_runtime::server::{HandlerError, Problem, RequestParts, reply};
+use apigen_runtime::server::{HandlerError, Problem, Refusal, RequestParts, reply};
 use std::future::Future;
 use std::sync::Arc;
 
@@ -29,6 +29,19 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<RefreshAuthenticationTokenResponse, HandlerError>,
     > + Send;
+
+    /// Answers a request refused before any method ran (`operation` names the
+    /// operation): a missing or invalid parameter or body, an unsupported media type,
+    /// a missing or refused credential. By default the RFC 9457 problem, with its
+    /// `WWW-Authenticate` challenge; override it to answer in the shape the spec
+    /// documents for such errors.
+    fn refuse(
+        &self,
+        _operation: &'static str,
+        refusal: Refusal,
+    ) -> apigen_runtime::server::axum::response::Response {
+        apigen_runtime::server::axum::response::IntoResponse::into_response(refusal)
+    }
 }
 
 /// Serves `api`: one route per operation.
@@ -51,7 +64,7 @@ async fn handle_refresh_authentication_token<S: Api>(
 ) -> Response {
     let request = match parse_refresh_authentication_token(&parts) {
         Ok(request) => request,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return api.refuse("refresh_authentication_token", problem.into()),
     };
     match api.refresh_authentication_token(request).await {
         Ok(response) => response.into_response(),

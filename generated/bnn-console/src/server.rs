@@ -8,7 +8,9 @@ use apigen_runtime::security::Requirement;
 use apigen_runtime::server::axum::extract::State;
 use apigen_runtime::server::axum::response::{IntoResponse, Response};
 use apigen_runtime::server::axum::{Router, routing};
-use apigen_runtime::server::{Authenticate, HandlerError, RequestParts, Secured, reply};
+use apigen_runtime::server::{
+    Authenticate, HandlerError, Refusal, RequestParts, Secured, reply,
+};
 use std::future::Future;
 use std::sync::Arc;
 
@@ -42,6 +44,19 @@ pub trait Api: Send + Sync + 'static {
         &self,
         claims: Self::Claims,
     ) -> impl Future<Output = Result<V2RefreshTokenPostResponse, HandlerError>> + Send;
+
+    /// Answers a request refused before any method ran (`operation` names the
+    /// operation): a missing or invalid parameter or body, an unsupported media type,
+    /// a missing or refused credential. By default the RFC 9457 problem, with its
+    /// `WWW-Authenticate` challenge; override it to answer in the shape the spec
+    /// documents for such errors.
+    fn refuse(
+        &self,
+        _operation: &'static str,
+        refusal: Refusal,
+    ) -> apigen_runtime::server::axum::response::Response {
+        apigen_runtime::server::axum::response::IntoResponse::into_response(refusal)
+    }
 }
 
 /// Serves `api`: one route per operation.
@@ -84,7 +99,7 @@ async fn handle_v1_refresh_token_post<S: Api>(
         .await
     {
         Ok(claims) => claims,
-        Err(refused) => return refused,
+        Err(refusal) => return service.api.refuse("v1_refresh_token_post", refusal),
     };
     match service.api.v1_refresh_token_post(claims).await {
         Ok(response) => response.into_response(),
@@ -112,7 +127,7 @@ async fn handle_v2_refresh_token_post<S: Api>(
         .await
     {
         Ok(claims) => claims,
-        Err(refused) => return refused,
+        Err(refusal) => return service.api.refuse("v2_refresh_token_post", refusal),
     };
     match service.api.v2_refresh_token_post(claims).await {
         Ok(response) => response.into_response(),

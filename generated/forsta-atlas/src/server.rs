@@ -9,7 +9,7 @@ use apigen_runtime::server::axum::extract::State;
 use apigen_runtime::server::axum::response::{IntoResponse, Response};
 use apigen_runtime::server::axum::{Router, routing};
 use apigen_runtime::server::{
-    Authenticate, HandlerError, Problem, RequestParts, Secured, reply,
+    Authenticate, HandlerError, Problem, Refusal, RequestParts, Secured, reply,
 };
 use std::future::Future;
 use std::sync::Arc;
@@ -38,6 +38,19 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<ApiTokenRefreshCreateResponse, HandlerError>,
     > + Send;
+
+    /// Answers a request refused before any method ran (`operation` names the
+    /// operation): a missing or invalid parameter or body, an unsupported media type,
+    /// a missing or refused credential. By default the RFC 9457 problem, with its
+    /// `WWW-Authenticate` challenge; override it to answer in the shape the spec
+    /// documents for such errors.
+    fn refuse(
+        &self,
+        _operation: &'static str,
+        refusal: Refusal,
+    ) -> apigen_runtime::server::axum::response::Response {
+        apigen_runtime::server::axum::response::IntoResponse::into_response(refusal)
+    }
 }
 
 /// Serves `api`: one route per operation, under the base path `/v1`.
@@ -82,11 +95,13 @@ async fn handle_api_token_refresh_create<S: Api>(
         .await
     {
         Ok(claims) => claims,
-        Err(refused) => return refused,
+        Err(refusal) => return service.api.refuse("api_token_refresh_create", refusal),
     };
     let request = match parse_api_token_refresh_create(&parts) {
         Ok(request) => request,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => {
+            return service.api.refuse("api_token_refresh_create", problem.into());
+        }
     };
     match service.api.api_token_refresh_create(claims, request).await {
         Ok(response) => response.into_response(),

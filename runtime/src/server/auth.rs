@@ -6,10 +6,9 @@
 //! refuses, gets a 401 problem with a `WWW-Authenticate` challenge; a valid credential that
 //! lacks a required scope gets a 403.
 
-use super::{Problem, RequestParts};
+use super::{Problem, Refusal, RequestParts};
 use crate::security::{KeyLocation, Requirement, SchemeKind, Security, SecurityScheme};
-use axum::response::{IntoResponse, Response};
-use http::header::{HeaderValue, AUTHORIZATION, WWW_AUTHENTICATE};
+use http::header::AUTHORIZATION;
 use http::StatusCode;
 use std::future::Future;
 use std::pin::Pin;
@@ -94,7 +93,7 @@ impl<C> Clone for Guard<C> {
 enum Outcome<C> {
     Authenticated(C),
     Anonymous,
-    Refused(Response),
+    Refused(Refusal),
 }
 
 impl<C: Send + 'static> Guard<C> {
@@ -103,7 +102,7 @@ impl<C: Send + 'static> Guard<C> {
     }
 
     /// The claims of an operation every alternative of whose `security` needs a credential.
-    pub async fn require(&self, security: Security, parts: &RequestParts) -> Result<C, Response> {
+    pub async fn require(&self, security: Security, parts: &RequestParts) -> Result<C, Refusal> {
         match self.check(security, parts).await {
             Outcome::Authenticated(claims) => Ok(claims),
             Outcome::Anonymous => Err(self.unauthorized(security, None)),
@@ -113,7 +112,7 @@ impl<C: Send + 'static> Guard<C> {
 
     /// The claims of an operation whose `security` also allows no credential (`{}`); `None`
     /// when the request presented none. A credential that is presented must be valid.
-    pub async fn allow(&self, security: Security, parts: &RequestParts) -> Result<Option<C>, Response> {
+    pub async fn allow(&self, security: Security, parts: &RequestParts) -> Result<Option<C>, Refusal> {
         match self.check(security, parts).await {
             Outcome::Authenticated(claims) => Ok(Some(claims)),
             Outcome::Anonymous => Ok(None),
@@ -175,7 +174,7 @@ impl<C: Send + 'static> Guard<C> {
         Some(self.authenticator.authenticate(presented).await)
     }
 
-    fn refuse(&self, security: Security, rejection: Rejection) -> Response {
+    fn refuse(&self, security: Security, rejection: Rejection) -> Refusal {
         match rejection {
             Rejection::Invalid(reason) => self.unauthorized(security, Some(&reason)),
             Rejection::InsufficientScope(scopes) => {
@@ -187,7 +186,7 @@ impl<C: Send + 'static> Guard<C> {
         }
     }
 
-    fn unauthorized(&self, security: Security, reason: Option<&str>) -> Response {
+    fn unauthorized(&self, security: Security, reason: Option<&str>) -> Refusal {
         let detail = match reason {
             Some(reason) => format!("the credential was refused: {reason}"),
             None => "this operation requires a credential".to_owned(),
@@ -229,12 +228,8 @@ fn quoted_text(text: &str) -> String {
     text.chars().filter(|character| *character >= ' ' && *character != '"' && *character != '\\').collect()
 }
 
-fn with_challenge(problem: Problem, challenge: &str) -> Response {
-    let mut response = problem.into_response();
-    if let Ok(value) = HeaderValue::from_str(challenge) {
-        response.headers_mut().insert(WWW_AUTHENTICATE, value);
-    }
-    response
+fn with_challenge(problem: Problem, challenge: &str) -> Refusal {
+    Refusal { problem, challenge: Some(challenge.to_owned()) }
 }
 
 /// The credential a request presents for `scheme`: `None` when there is none, an error when

@@ -3,6 +3,7 @@
 
 use super::limits::{self, Limits};
 use super::Problem;
+use crate::enums::strict;
 use crate::{media, params};
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, RawPathParams, Request};
@@ -50,7 +51,7 @@ impl<S: Send + Sync> FromRequest<S> for RequestParts {
 }
 
 fn decode_or_problem<T: DeserializeOwned>(location: &str, name: &str, raw: &str) -> Result<T, Problem> {
-    params::decode(raw).map_err(|error| Problem::invalid_parameter(location, name, &error))
+    strict(|| params::decode(raw)).map_err(|error| Problem::invalid_parameter(location, name, &error))
 }
 
 fn decode_list_or_problem<'a, T: DeserializeOwned>(
@@ -58,7 +59,7 @@ fn decode_list_or_problem<'a, T: DeserializeOwned>(
     name: &str,
     items: impl IntoIterator<Item = &'a str>,
 ) -> Result<T, Problem> {
-    params::decode_list(items).map_err(|error| Problem::invalid_parameter(location, name, &error))
+    strict(|| params::decode_list(items)).map_err(|error| Problem::invalid_parameter(location, name, &error))
 }
 
 impl RequestParts {
@@ -149,7 +150,9 @@ impl RequestParts {
         if members.is_empty() {
             return Ok(None);
         }
-        params::decode_object(members).map(Some).map_err(|error| Problem::invalid_parameter("query", name, &error))
+        strict(|| params::decode_object(members))
+            .map(Some)
+            .map_err(|error| Problem::invalid_parameter("query", name, &error))
     }
 
     fn header_text(&self, name: &str) -> Result<Option<&str>, Problem> {
@@ -233,7 +236,7 @@ impl RequestParts {
     /// Decodes a JSON body; a fault names the JSON pointer of the member at fault.
     pub fn json_body<T: DeserializeOwned>(&self) -> Result<T, Problem> {
         let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
-        serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+        strict(|| serde_path_to_error::deserialize(&mut deserializer)).map_err(|error| {
             let pointer = crate::json_pointer(error.path());
             Problem::new(StatusCode::BAD_REQUEST, format!("the request body is invalid: {}", error.inner()))
                 .with_pointer(pointer)
@@ -248,7 +251,7 @@ impl RequestParts {
                 (key.into_owned(), value)
             })
             .collect();
-        serde_json::from_value(serde_json::Value::Object(fields))
+        strict(|| serde_json::from_value(serde_json::Value::Object(fields)))
             .map_err(|error| Problem::new(StatusCode::BAD_REQUEST, format!("the request body is invalid: {error}")))
     }
 

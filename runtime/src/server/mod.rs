@@ -10,7 +10,7 @@ pub use auth::{Authenticate, Guard, Presented, Rejection, Secured};
 pub use axum;
 pub use extract::RequestParts;
 pub use limits::{with_limits, Limits};
-pub use problem::Problem;
+pub use problem::{Problem, Refusal};
 pub use reply::HandlerError;
 
 use axum::extract::DefaultBodyLimit;

@@ -67,6 +67,45 @@ impl Problem {
     }
 }
 
+/// A request the server answered itself, before any method ran: a missing or invalid
+/// parameter or body, an unsupported media type, a missing or refused credential. Generated
+/// `Api` traits pass it to `refuse`, whose default answers with the problem (and, for a
+/// credential, its `WWW-Authenticate` challenge); an implementation may answer instead in the
+/// shape its spec documents for such errors.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Refusal {
+    pub problem: Problem,
+    /// The `WWW-Authenticate` challenge of a 401 or 403.
+    pub challenge: Option<String>,
+}
+
+impl Refusal {
+    pub fn status(&self) -> StatusCode {
+        StatusCode::from_u16(self.problem.status).unwrap_or(StatusCode::BAD_REQUEST)
+    }
+
+    /// `response` with this refusal's challenge, if it has one.
+    pub fn with_challenge(&self, mut response: Response) -> Response {
+        if let Some(value) = self.challenge.as_deref().and_then(|challenge| HeaderValue::from_str(challenge).ok()) {
+            response.headers_mut().insert(http::header::WWW_AUTHENTICATE, value);
+        }
+        response
+    }
+}
+
+impl From<Problem> for Refusal {
+    fn from(problem: Problem) -> Self {
+        Refusal { problem, challenge: None }
+    }
+}
+
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        let response = self.problem.clone().into_response();
+        self.with_challenge(response)
+    }
+}
+
 impl IntoResponse for Problem {
     fn into_response(self) -> Response {
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
