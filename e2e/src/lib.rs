@@ -86,4 +86,5 @@ pub mod swagger2 {
     include!(concat!(env!("OUT_DIR"), "/swagger2.rs"));
 }
 
+pub mod reference;
 pub mod tokens;

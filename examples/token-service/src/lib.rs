@@ -7,7 +7,8 @@
 //! again (reuse detection, as OAuth 2.0 Security BCP section 4.14 recommends).
 
 use apigen_runtime::jwt::{JwtError, JwtIssuer, JwtVerifier};
-use apigen_runtime::server::HandlerError;
+use apigen_runtime::server::axum::response::Response;
+use apigen_runtime::server::{reply, HandlerError, Refusal};
 use auth_api_v2::operations::{
     AuthTokenCreateRequest, AuthTokenCreateResponse, AuthTokenRefreshRequest, AuthTokenRefreshResponse,
 };
@@ -162,5 +163,11 @@ impl auth_api_v2::Api for TokenService {
         }
         self.refreshes.fetch_add(1, Ordering::SeqCst);
         Ok(AuthTokenRefreshResponse::Created(self.pair(&subject, &family)?))
+    }
+
+    /// Malformed requests get the documented 400 body, as every other 400 here does.
+    fn refuse(&self, _operation: &'static str, refusal: Refusal) -> Response {
+        let error = ValidationError { message: refusal.problem.detail.clone(), errors: None };
+        reply::json(400, "application/json", &error)
     }
 }

@@ -108,6 +108,7 @@ impl Client {
         match response.status().as_u16() {
             200 => Ok(ApiTokenRefreshCreateResponse::Ok(response.json()?)),
             400 => Ok(ApiTokenRefreshCreateResponse::BadRequest(response.json()?)),
+            401 => Ok(ApiTokenRefreshCreateResponse::Unauthorized(response.json()?)),
             _ => Err(response.unexpected()),
         }
     }

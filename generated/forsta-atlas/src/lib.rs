@@ -9,7 +9,8 @@
 //! a single required `token` field sent and returned; success is `200` (the view answers
 //! 200, not 201) and a token that is invalid, expired or past its refresh window is `400`
 //! with DRF's `non_field_errors` body. Authentication is the "JSON Web Token" API key in the
-//! `Authorization` header, which the API expects as `JWT <token>`.
+//! `Authorization` header, which the API expects as `JWT <token>`; a missing or refused one is
+//! answered `401` with DRF's `detail` body by the authentication classes, before the view runs.
 //!
 //! Generator extensions: `x-credential-prefix: JWT` makes clients send that prefix, and
 //! `x-token-refresh` binds the refresh: the current token goes in the body's `token` and

@@ -31,4 +31,6 @@ pub enum ApiTokenRefreshCreateResponse {
     Ok(types::Refresh),
     /// 400: The token is invalid, expired, or past its refresh window.
     BadRequest(types::ValidationErrors),
+    /// 401: No `Authorization` header, or a credential the API refuses.
+    Unauthorized(types::AuthenticationFailed),
 }

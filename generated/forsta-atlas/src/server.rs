@@ -131,6 +131,10 @@ impl IntoResponse for ApiTokenRefreshCreateResponse {
             ApiTokenRefreshCreateResponse::BadRequest(body) => {
                 reply::json(400, "application/json", &body)
             }
+
+            ApiTokenRefreshCreateResponse::Unauthorized(body) => {
+                reply::json(401, "application/json", &body)
+            }
         }
     }
 }

@@ -3,6 +3,13 @@
 
 use serde::{Deserialize, Serialize};
 
+/// DRF's answer to a request its authentication refuses.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AuthenticationFailed {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct Refresh {
     /// A JSON Web Token.

@@ -1,0 +1,169 @@
+//! Reference implementations of the seed APIs, as their documents describe them: each
+//! answers every request with a documented response, malformed ones included (through
+//! `Api::refuse`). `cargo run -p e2e --bin reference-server` serves them for schemathesis
+//! (`e2e/schemathesis.sh`); the auth-api-v2 service is `examples/token-service`.
+
+use apigen_runtime::server::axum::response::Response;
+use apigen_runtime::server::axum::Router;
+use apigen_runtime::server::{reply, HandlerError, Presented, Refusal, Rejection};
+use serde_json::json;
+
+/// The one refresh token each service honours, and the access token it issues.
+pub const REFRESH_TOKEN: &str = "reference-refresh-token";
+pub const ACCESS_TOKEN: &str = "reference-access-token";
+
+/// The router of the seed API named like its spec (`bnn-console`), if there is one.
+pub fn router(api: &str) -> Option<Router> {
+    Some(match api {
+        "aisquare-studio" => aisquare_studio::router(AisquareStudio),
+        "authenticate-refresh" => authenticate_refresh::router(AuthenticateRefresh),
+        "bnn-console" => bnn_console::router(BnnConsole, bearer),
+        "forsta-atlas" => forsta_atlas::router(ForstaAtlas, bearer),
+        "auth-api-v2" => auth_api_v2::router(
+            token_service::TokenService::new(b"reference signing secret", "api", Default::default())
+                .user("reference-key", "reference-secret"),
+        ),
+        _ => return None,
+    })
+}
+
+/// Accepts the access token the services issue.
+fn bearer(presented: Presented<'_>) -> Result<(), Rejection> {
+    match presented.credential {
+        ACCESS_TOKEN => Ok(()),
+        _ => Err(Rejection::Invalid("unknown token".into())),
+    }
+}
+
+/// AISquare Studio: a SimpleJWT refresh view; 400 with a `detail` for anything wrong.
+pub struct AisquareStudio;
+
+impl aisquare_studio::Api for AisquareStudio {
+    async fn refresh_create(
+        &self,
+        request: aisquare_studio::operations::RefreshCreateRequest,
+    ) -> Result<aisquare_studio::operations::RefreshCreateResponse, HandlerError> {
+        use aisquare_studio::operations::RefreshCreateResponse::{BadRequest, Ok as Refreshed};
+        Ok(match request.body {
+            Some(body) if body.refresh == REFRESH_TOKEN => Refreshed(json!({"access": ACCESS_TOKEN})),
+            Some(_) => BadRequest(json!({"detail": "Token is invalid or expired", "code": "token_not_valid"})),
+            None => BadRequest(json!({"refresh": ["This field is required."]})),
+        })
+    }
+
+    fn refuse(&self, _operation: &'static str, refusal: Refusal) -> Response {
+        reply::json(400, "application/json", &json!({"detail": refusal.problem.detail}))
+    }
+}
+
+/// authenticate-refresh: a refresh token for a JWT; errors in an `error` envelope.
+pub struct AuthenticateRefresh;
+
+fn api_error(code: &str, message: &str) -> authenticate_refresh::types::ErrorResponse {
+    authenticate_refresh::types::ErrorResponse {
+        error: Some(authenticate_refresh::types::ApiError {
+            code: Some(code.into()),
+            message: Some(message.into()),
+            target: None,
+            details: None,
+        }),
+    }
+}
+
+impl authenticate_refresh::Api for AuthenticateRefresh {
+    async fn refresh_authentication_token(
+        &self,
+        request: authenticate_refresh::operations::RefreshAuthenticationTokenRequest,
+    ) -> Result<authenticate_refresh::operations::RefreshAuthenticationTokenResponse, HandlerError> {
+        use authenticate_refresh::operations::RefreshAuthenticationTokenResponse::{Ok as Refreshed, Unauthorized};
+        use authenticate_refresh::types::JwtTokenResponse;
+        Ok(if request.body.refresh_token == REFRESH_TOKEN {
+            Refreshed(JwtTokenResponse { jwt_token: Some(ACCESS_TOKEN.into()) })
+        } else {
+            Unauthorized(api_error("InvalidRefreshToken", "the refresh token is invalid or expired"))
+        })
+    }
+
+    fn refuse(&self, _operation: &'static str, refusal: Refusal) -> Response {
+        reply::json(400, "application/json", &api_error("BadRequest", &refusal.problem.detail))
+    }
+}
+
+/// BNN Console: refresh endpoints behind a bearer token; v2's errors in an envelope.
+pub struct BnnConsole;
+
+impl bnn_console::Api for BnnConsole {
+    type Claims = ();
+
+    async fn v1_refresh_token_post(
+        &self,
+        _: (),
+    ) -> Result<bnn_console::operations::V1RefreshTokenPostResponse, HandlerError> {
+        Ok(bnn_console::operations::V1RefreshTokenPostResponse::Ok)
+    }
+
+    async fn v2_refresh_token_post(
+        &self,
+        _: (),
+    ) -> Result<bnn_console::operations::V2RefreshTokenPostResponse, HandlerError> {
+        use bnn_console::types::{V2RefreshTokenPostOkBody, V2RefreshTokenPostOkBodyData};
+        let data = V2RefreshTokenPostOkBodyData { refresh_token: Some(REFRESH_TOKEN.into()), ..Default::default() };
+        Ok(bnn_console::operations::V2RefreshTokenPostResponse::Ok(V2RefreshTokenPostOkBody {
+            request_id: Some("reference".into()),
+            error_code: Some(0),
+            data: Some(data),
+            ..Default::default()
+        }))
+    }
+
+    /// v1 documents its errors without a body; v2 in the envelope.
+    fn refuse(&self, operation: &'static str, refusal: Refusal) -> Response {
+        let status = refusal.status().as_u16();
+        let response = if operation == "v2_refresh_token_post" && matches!(status, 401 | 403) {
+            let envelope = bnn_console::types::ErrorEnvelope {
+                error_code: Some(i64::from(status)),
+                error_description: Some(refusal.problem.detail.clone()),
+                ..Default::default()
+            };
+            reply::json(status, "application/json", &envelope)
+        } else if matches!(status, 401 | 403) {
+            reply::empty(status)
+        } else {
+            reply::empty(400)
+        };
+        refusal.with_challenge(response)
+    }
+}
+
+/// Forsta Atlas: a DRF view; every error a 400 with field or non-field errors.
+pub struct ForstaAtlas;
+
+impl forsta_atlas::Api for ForstaAtlas {
+    type Claims = ();
+
+    async fn api_token_refresh_create(
+        &self,
+        _: (),
+        request: forsta_atlas::operations::ApiTokenRefreshCreateRequest,
+    ) -> Result<forsta_atlas::operations::ApiTokenRefreshCreateResponse, HandlerError> {
+        use forsta_atlas::operations::ApiTokenRefreshCreateResponse::{BadRequest, Ok as Refreshed};
+        use forsta_atlas::types::{Refresh, ValidationErrors};
+        Ok(if request.body.token == REFRESH_TOKEN {
+            Refreshed(Refresh { token: ACCESS_TOKEN.into() })
+        } else {
+            BadRequest(ValidationErrors { non_field_errors: None, token: Some(vec!["Token is invalid.".into()]) })
+        })
+    }
+
+    /// A refused credential as DRF's authentication answers it; anything else as a
+    /// validation error.
+    fn refuse(&self, _operation: &'static str, refusal: Refusal) -> Response {
+        if refusal.status().as_u16() == 401 {
+            let failed = forsta_atlas::types::AuthenticationFailed { detail: Some(refusal.problem.detail.clone()) };
+            return refusal.with_challenge(reply::json(401, "application/json", &failed));
+        }
+        let errors =
+            forsta_atlas::types::ValidationErrors { non_field_errors: Some(vec![refusal.problem.detail]), token: None };
+        reply::json(400, "application/json", &errors)
+    }
+}
