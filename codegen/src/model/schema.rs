@@ -368,7 +368,9 @@ impl<'a> TypeBuilder<'a> {
                 ReferenceOr::Item(schema) => (docs_of(schema), is_password(schema)),
                 ReferenceOr::Reference { .. } => (None, false),
             };
-            let secret = password || names::names_a_secret(&field);
+            // Text only: a list of messages about a `token` field is not a token.
+            let text = matches!(&ty, Type::String) || matches!(&ty, Type::Nullable(inner) if **inner == Type::String);
+            let secret = text && (password || names::names_a_secret(&field));
             fields.push(Field { name: field, wire_name: wire_name.clone(), ty, required, docs, secret });
         }
         let additional = match &shape.additional {

@@ -23,7 +23,7 @@ impl std::fmt::Debug for Refresh {
 }
 
 /// Django REST framework validation errors, by field.
-#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ValidationErrors {
     /// Errors that concern the request as a whole, such as "Signature has expired."
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -31,13 +31,4 @@ pub struct ValidationErrors {
     /// Errors that concern the `token` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<Vec<String>>,
-}
-
-impl std::fmt::Debug for ValidationErrors {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ValidationErrors")
-            .field("non_field_errors", &self.non_field_errors)
-            .field("token", &"<redacted>")
-            .finish()
-    }
 }
