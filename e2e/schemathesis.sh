@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 max_examples="${1:-100}"
 
-python3 -m pip install --quiet --disable-pip-version-check "schemathesis==4.32.5"
+python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore "schemathesis==4.32.5"
 cargo build --quiet -p e2e --bin reference-server
 
 # API, base path of its generated router, and the credential its spec asks for.
