@@ -2,9 +2,11 @@
 //! same run (`cargo xtask bench` runs this; `cargo bench -p e2e --bench runtime -- ROUNDS`):
 //!
 //! - client: the generated Auth API v2 client against raw reqwest doing the same request
-//!   (JSON body out, status matched, JSON body decoded), against one server;
+//!   (JSON body out, status matched, JSON body decoded, under the same 30 s timeout that the
+//!   generated client's default policy sets), against one server;
 //! - server: the generated router against a hand-written axum handler doing the same work
-//!   (content type checked, JSON decoded, a token answered), under one load generator;
+//!   (content type checked, JSON decoded, a token answered, each request under the same 30 s
+//!   timeout that generated routers set), under one load generator;
 //! - tokens: a generated client whose bearer token comes from a `TokenSource` holding a valid
 //!   token, against the same client with a fixed credential.
 //!
@@ -72,7 +74,15 @@ async fn hand_written_create(headers: HeaderMap, body: Bytes) -> axum::response:
 }
 
 fn hand_written_router() -> Router {
-    Router::new().route("/api/v2/auth/token", post(hand_written_create))
+    Router::new().route("/api/v2/auth/token", post(hand_written_create)).layer(axum::middleware::from_fn(
+        |request: axum::extract::Request, next: axum::middleware::Next| async move {
+            use axum::response::IntoResponse;
+            match tokio::time::timeout(Duration::from_secs(30), next.run(request)).await {
+                Ok(response) => response,
+                Err(_) => StatusCode::REQUEST_TIMEOUT.into_response(),
+            }
+        },
+    ))
 }
 
 async fn serve(router: Router) -> SocketAddr {
@@ -125,8 +135,8 @@ fn raw_call(
         let (http, url) = (http.clone(), url.clone());
         Box::pin(async move {
             let body = serde_json::to_vec(&credentials()).expect("serialise");
-            let response =
-                http.post(&url).header(header::CONTENT_TYPE, "application/json").body(body).send().await.expect("send");
+            let request = http.post(&url).header(header::CONTENT_TYPE, "application/json").body(body);
+            let response = request.timeout(Duration::from_secs(30)).send().await.expect("send");
             assert_eq!(response.status(), StatusCode::CREATED);
             let bytes = response.bytes().await.expect("body");
             std::hint::black_box(serde_json::from_slice::<AuthToken>(&bytes).expect("decode"));

@@ -64,24 +64,32 @@ const MAX_DEPTH: usize = 64;
 
 /// The pointer of the first value nested `depth` levels below `value`, if any.
 fn too_deep(value: &Value, depth: usize, at: &str) -> Option<String> {
-    let children: Box<dyn Iterator<Item = (String, &Value)>> = match value {
-        Value::Object(map) => Box::new(map.iter().map(|(key, child)| (key.clone(), child))),
-        Value::Array(items) => Box::new(items.iter().enumerate().map(|(index, child)| (index.to_string(), child))),
+    // Tokens gathered on the way out, so that the common case allocates nothing.
+    let mut tokens = deeper_than(value, depth)?;
+    tokens.reverse();
+    Some(tokens.iter().fold(at.to_owned(), |pointer, token| crate::diagnostics::pointer_push(&pointer, token)))
+}
+
+/// The path (innermost token first) to a container nested more than `depth` levels down.
+fn deeper_than(value: &Value, depth: usize) -> Option<Vec<String>> {
+    let below = |child: &Value| -> Option<Vec<String>> {
+        if !(child.is_object() || child.is_array()) {
+            None
+        } else if depth == 0 {
+            Some(Vec::new())
+        } else {
+            deeper_than(child, depth - 1)
+        }
+    };
+    let (mut tokens, token) = match value {
+        Value::Object(map) => map.iter().find_map(|(key, child)| Some((below(child)?, key.clone())))?,
+        Value::Array(items) => {
+            items.iter().enumerate().find_map(|(index, child)| Some((below(child)?, index.to_string())))?
+        }
         _ => return None,
     };
-    for (token, child) in children {
-        if !(child.is_object() || child.is_array()) {
-            continue;
-        }
-        let child_at = crate::diagnostics::pointer_push(at, &token);
-        if depth == 0 {
-            return Some(child_at);
-        }
-        if let Some(found) = too_deep(child, depth - 1, &child_at) {
-            return Some(found);
-        }
-    }
-    None
+    tokens.push(token);
+    Some(tokens)
 }
 
 fn detect_version(document: &Value) -> Result<SourceVersion, Fault> {

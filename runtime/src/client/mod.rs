@@ -19,8 +19,9 @@ pub use reqwest;
 pub use token::{Refresh, RefreshFuture, RotationHook, TimeClaims, TokenOptions, TokenSource, Tokens};
 
 use crate::params::{self, Style};
+use base64::Engine;
 use bytes::{Bytes, BytesMut};
-use http::header::{HeaderName, HeaderValue, CONTENT_TYPE};
+use http::header::{HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE};
 use http::{HeaderMap, Method, StatusCode};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -109,8 +110,13 @@ impl Transport {
             return Err(Error::InvalidRequest(fault));
         }
         let mut applied = self.credentials_for(request.security).await?;
-        let response = self.send_retrying(&request, &applied).await?;
-        if response.status != StatusCode::UNAUTHORIZED || applied.iter().all(|applied| applied.lease.is_none()) {
+        if applied.iter().all(|applied| applied.lease.is_none()) {
+            // No token to refresh on a 401: the request is built once, from its own parts.
+            let built = self.build(request, &applied)?;
+            return self.send_retrying(built).await;
+        }
+        let response = self.send_retrying(self.build(request.clone_parts(), &applied)?).await?;
+        if response.status != StatusCode::UNAUTHORIZED {
             return Ok(response);
         }
         // A token the server refused: refresh it (unless another request already did) and
@@ -122,38 +128,56 @@ impl Transport {
                 credential.lease = Some((source, lease.attempt));
             }
         }
-        self.send_retrying(&request, &applied).await
+        self.send_retrying(self.build(request, &applied)?).await
     }
 
     /// Sends, and sends again as the retry policy allows when no response arrived or a
-    /// gateway error did.
-    async fn send_retrying(&self, request: &Request, credentials: &[Applied<'_>]) -> Result<Response, Error> {
+    /// gateway error did. A copy is kept only while a retry may need it.
+    async fn send_retrying(&self, mut request: reqwest::Request) -> Result<Response, Error> {
         let retry = self.policy.retries();
-        let budget = retry.budget(&request.method);
+        let budget = retry.budget(request.method());
         let mut retries = 0;
         loop {
-            let outcome = self.send_once(request, credentials).await;
+            let spare = if retries < budget { request.try_clone() } else { None };
+            let outcome = self.execute(request).await;
             let transient = match &outcome {
                 Ok(response) => policy::is_transient(response.status),
                 Err(error) => matches!(error, Error::Transport(_)),
             };
-            if !transient || retries >= budget {
-                return outcome;
+            match spare {
+                Some(spare) if transient => {
+                    tokio::time::sleep(retry.pause(retries)).await;
+                    retries += 1;
+                    request = spare;
+                }
+                _ => return outcome,
             }
-            tokio::time::sleep(retry.pause(retries)).await;
-            retries += 1;
         }
     }
 
-    async fn send_once(&self, request: &Request, credentials: &[Applied<'_>]) -> Result<Response, Error> {
-        let mut query = request.query.clone();
-        let mut headers = request.headers.clone();
-        let mut cookies = request.cookies.clone();
-        let mut http_auth = None;
+    async fn execute(&self, request: reqwest::Request) -> Result<Response, Error> {
+        let response = self.http.execute(request).await?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = read_body(response, self.policy.response_limit()).await?;
+        Ok(Response { status, headers, body })
+    }
+
+    /// The request as reqwest sends it, with the credentials applied.
+    fn build(&self, request: Request, credentials: &[Applied<'_>]) -> Result<reqwest::Request, Error> {
+        let Request { method, path, mut query, mut headers, mut cookies, body, .. } = request;
         for Applied { scheme, secret, .. } in credentials {
-            match scheme.kind {
-                SchemeKind::Bearer => http_auth = Some(HttpAuth::Bearer(secret)),
-                SchemeKind::Basic => http_auth = Some(HttpAuth::Basic(secret)),
+            let authorization = match scheme.kind {
+                SchemeKind::Bearer => format!("Bearer {}", secret.secret()),
+                SchemeKind::Basic => {
+                    // `user:password`; a credential without a colon is a user with no password.
+                    let pair = if secret.secret().contains(':') {
+                        secret.secret().to_owned()
+                    } else {
+                        format!("{}:", secret.secret())
+                    };
+                    format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(pair))
+                }
                 SchemeKind::ApiKey { location, name, .. } => {
                     let value = scheme.api_key_value(secret.secret());
                     match location {
@@ -161,10 +185,15 @@ impl Transport {
                         KeyLocation::Query => query.push((name.to_owned(), value)),
                         KeyLocation::Cookie => cookies.push((name.to_owned(), value)),
                     }
+                    continue;
                 }
-            }
+            };
+            let mut value = HeaderValue::from_str(&authorization)
+                .map_err(|_| Error::InvalidRequest("the credential is not valid in a header".to_owned()))?;
+            value.set_sensitive(true);
+            headers.insert(AUTHORIZATION, value);
         }
-        let url = format!("{}{}", self.base_url, request.path);
+        let url = format!("{}{}", self.base_url, path);
         let mut url =
             reqwest::Url::parse(&url).map_err(|error| Error::InvalidRequest(format!("URL {url:?}: {error}")))?;
         if !query.is_empty() {
@@ -174,30 +203,14 @@ impl Transport {
             let cookie: Vec<String> = cookies.iter().map(|(name, value)| format!("{name}={value}")).collect();
             insert_header(&mut headers, "cookie", &cookie.join("; "))?;
         }
-        let mut builder = self.http.request(request.method.clone(), url);
-        match http_auth {
-            Some(HttpAuth::Bearer(credential)) => builder = builder.bearer_auth(credential.secret()),
-            Some(HttpAuth::Basic(credential)) => {
-                let (user, password) = match credential.secret().split_once(':') {
-                    Some((user, password)) => (user, Some(password)),
-                    None => (credential.secret(), None),
-                };
-                builder = builder.basic_auth(user, password);
-            }
-            None => {}
+        let mut built = reqwest::Request::new(method, url);
+        if let Some((content_type, body)) = body {
+            headers.insert(CONTENT_TYPE, content_type);
+            *built.body_mut() = Some(body.into());
         }
-        if let Some((content_type, body)) = &request.body {
-            headers.insert(CONTENT_TYPE, content_type.clone());
-            builder = builder.body(body.clone());
-        }
-        if let Some(timeout) = self.policy.time_limit() {
-            builder = builder.timeout(timeout);
-        }
-        let response = builder.headers(headers).send().await?;
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = read_body(response, self.policy.response_limit()).await?;
-        Ok(Response { status, headers, body })
+        *built.headers_mut() = headers;
+        *built.timeout_mut() = self.policy.time_limit();
+        Ok(built)
     }
 
     /// The credentials of the first alternative of the operation's `security` whose schemes
@@ -243,11 +256,6 @@ async fn read_body(mut response: reqwest::Response, limit: usize) -> Result<Byte
     Ok(body.freeze())
 }
 
-enum HttpAuth<'a> {
-    Bearer(&'a Credential),
-    Basic(&'a Credential),
-}
-
 fn insert_header(headers: &mut HeaderMap, name: &str, value: &str) -> Result<(), Error> {
     let header_name = HeaderName::from_bytes(name.as_bytes())
         .map_err(|_| Error::InvalidRequest(format!("{name:?} is not a valid header name")))?;
@@ -272,6 +280,21 @@ pub struct Request {
 }
 
 impl Request {
+    /// A copy of what goes on the wire, for a request that may have to be sent again with a
+    /// refreshed token.
+    fn clone_parts(&self) -> Request {
+        Request {
+            method: self.method.clone(),
+            path: self.path.clone(),
+            query: self.query.clone(),
+            headers: self.headers.clone(),
+            cookies: self.cookies.clone(),
+            body: self.body.clone(),
+            security: self.security,
+            fault: None,
+        }
+    }
+
     fn fail(&mut self, fault: String) {
         self.fault.get_or_insert(fault);
     }

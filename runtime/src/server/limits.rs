@@ -59,7 +59,7 @@ pub fn with_limits(router: Router, limits: Limits) -> Router {
 
 /// The middleware every generated router runs first (see `finish`).
 pub(super) async fn enforce(mut request: Request, next: Next) -> Response {
-    let limits = *request.extensions_mut().get_or_insert_default::<Limits>();
+    let limits = request.extensions().get::<Limits>().copied().unwrap_or_default();
     let declared = request
         .headers()
         .get(CONTENT_LENGTH)
@@ -68,9 +68,11 @@ pub(super) async fn enforce(mut request: Request, next: Next) -> Response {
     if declared.is_some_and(|length| length > limits.body_bytes as u64) {
         return too_large(limits).into_response();
     }
-    // A body without a length, or with a false one, is cut off at the limit as it streams in;
-    // the body extractor then answers 413.
-    request = request.map(|body| Body::new(Limited::new(body, limits.body_bytes)));
+    // A body without a length is cut off at the limit as it streams in; the body extractor
+    // then answers 413. (One with a length gets no more than it declares: hyper sees to it.)
+    if declared.is_none() {
+        request = request.map(|body| Body::new(Limited::new(body, limits.body_bytes)));
+    }
     match tokio::time::timeout(limits.timeout, next.run(request)).await {
         Ok(response) => response,
         Err(_) => Problem::new(
