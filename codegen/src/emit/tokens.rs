@@ -22,9 +22,13 @@ pub fn docs(text: Option<&str>) -> TokenStream {
 /// Spec text for the middle of one doc line: line breaks become spaces, so that the text
 /// cannot open a code block (which rustdoc would compile and run as a doctest).
 pub fn inline(text: &str) -> String {
-    let breaks =
-        |character: char| matches!(character, '\n' | '\r' | '\u{0b}' | '\u{0c}' | '\u{85}' | '\u{2028}' | '\u{2029}');
-    text.split(breaks).map(str::trim).filter(|part| !part.is_empty()).collect::<Vec<_>>().join(" ")
+    text.split(is_line_break).map(str::trim).filter(|part| !part.is_empty()).collect::<Vec<_>>().join(" ")
+}
+
+/// Every line break Unicode knows: each ends a doc line, or a printed comment would break
+/// mid-line.
+fn is_line_break(character: char) -> bool {
+    matches!(character, '\n' | '\r' | '\u{0b}' | '\u{0c}' | '\u{85}' | '\u{2028}' | '\u{2029}')
 }
 
 /// Spec text as rustdoc lines (each with its leading space). Every fenced block opens as a
@@ -35,14 +39,11 @@ pub fn doc_lines(text: &str) -> Vec<String> {
     if text.is_empty() {
         return Vec::new();
     }
-    // Every line break Unicode knows ends a doc line, or the printed comment would break
-    // mid-line; tabs become spaces as rustdoc prefers.
+    // Tabs become spaces, as rustdoc prefers.
     let text = text.replace("\r\n", "\n").replace('\t', "    ");
-    let breaks =
-        |character: char| matches!(character, '\n' | '\r' | '\u{0b}' | '\u{0c}' | '\u{85}' | '\u{2028}' | '\u{2029}');
     // The fence that opened the current block (CommonMark: backticks or tildes).
     let mut open_fence: Option<&str> = None;
-    let lines = text.split(breaks).map(|line| {
+    let lines = text.split(is_line_break).map(|line| {
         let trimmed = line.trim_start();
         let fence = ["```", "~~~"].into_iter().find(|fence| trimmed.starts_with(fence));
         let line = match (fence, open_fence) {

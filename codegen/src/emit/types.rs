@@ -86,30 +86,27 @@ fn enumeration(name: &proc_macro2::Ident, doc: &TokenStream, variants: &[EnumVar
             #variant_name
         }
     });
-    if variants.len() < 2 {
-        return quote! {
-            #doc
-            #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-            #[allow(clippy::enum_variant_names)]
-            pub enum #name {
-                #( #known, )*
-            }
-        };
-    }
-    let other = ["Other", "Unknown", "OtherValue"]
-        .into_iter()
-        .find(|candidate| !variants.iter().any(|variant| variant.name == *candidate))
-        .unwrap_or("UnlistedValue");
-    let other = ident(other);
-    quote! {
-        #doc
-        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[allow(clippy::enum_variant_names)]
-        pub enum #name {
-            #( #known, )*
+    let catch_all = (variants.len() >= 2).then(|| {
+        let other = ["Other", "Unknown", "OtherValue"]
+            .into_iter()
+            .find(|candidate| !variants.iter().any(|variant| variant.name == *candidate))
+            .unwrap_or("UnlistedValue");
+        let other = ident(other);
+        quote! {
             /// A value the spec does not list (refused in what a server reads).
             #[serde(untagged)]
             #other(apigen_runtime::OtherValue),
+        }
+    });
+    // The catch-all holds a String: no longer `Copy`.
+    let copy = catch_all.is_none().then(|| quote! { Copy, });
+    quote! {
+        #doc
+        #[derive(Clone, #copy Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[allow(clippy::enum_variant_names)]
+        pub enum #name {
+            #( #known, )*
+            #catch_all
         }
     }
 }
@@ -173,26 +170,18 @@ fn structure(
         }
     });
     let default = definition.defaultable.then(|| quote! { Default, });
-    if !definition.fields.iter().any(|field| field.secret) {
-        return quote! {
-            #doc
-            #[derive(Clone, Debug, #default PartialEq, Serialize, Deserialize)]
-            pub struct #name {
-                #( #fields, )*
-                #additional
-            }
-        };
-    }
-    let debug = redacting_debug(name, cfg, definition);
+    // With a secret among the fields, `Debug` is written out to redact it.
+    let redacting = definition.fields.iter().any(|field| field.secret).then(|| redacting_debug(name, cfg, definition));
+    let debug = redacting.is_none().then(|| quote! { Debug, });
     quote! {
         #doc
-        #[derive(Clone, #default PartialEq, Serialize, Deserialize)]
+        #[derive(Clone, #debug #default PartialEq, Serialize, Deserialize)]
         pub struct #name {
             #( #fields, )*
             #additional
         }
 
-        #debug
+        #redacting
     }
 }
 

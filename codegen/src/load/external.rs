@@ -4,26 +4,15 @@
 //! cycle across files stays a cycle; any other object (a parameter, a response) is copied
 //! in place of its `$ref`. Paths are relative to the file that holds the `$ref`.
 
-use super::parse;
+use super::{parse, SCHEMA_MAPS};
 use crate::diagnostics::{pointer_push, Fault, Location};
 use serde_json::{Map, Value};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-/// Keys under which a value is a schema (or a map of schemas), entered from anywhere.
-const SCHEMA_KEYS: &[&str] = &[
-    "schema",
-    "schemas",
-    "definitions",
-    "items",
-    "additionalProperties",
-    "properties",
-    "allOf",
-    "anyOf",
-    "oneOf",
-    "not",
-    "$defs",
-];
+/// Keys under which a value is a schema or a list of them, entered from anywhere (maps of
+/// schemas are [`SCHEMA_MAPS`]).
+const SCHEMA_SLOTS: &[&str] = &["schema", "items", "additionalProperties", "allOf", "anyOf", "oneOf", "not"];
 
 /// How deep copies in place may nest before they count as a cycle.
 const MAX_INLINE_DEPTH: usize = 32;
@@ -36,7 +25,7 @@ pub fn bundle(document: &mut Value, dir: &Path, schemas: &[&str]) -> Result<(), 
         taken.extend(existing.keys().cloned());
     }
     let mut bundler = Bundler {
-        prefix: format!("#/{}/", schemas.join("/")),
+        container: format!("#/{}", schemas.join("/")),
         files: HashMap::new(),
         named: HashMap::new(),
         taken,
@@ -59,8 +48,8 @@ pub fn bundle(document: &mut Value, dir: &Path, schemas: &[&str]) -> Result<(), 
 }
 
 struct Bundler {
-    /// `#/components/schemas/` or `#/definitions/`.
-    prefix: String,
+    /// `#/components/schemas` or `#/definitions`.
+    container: String,
     files: HashMap<PathBuf, Value>,
     /// (file, pointer) of each bundled schema, to its local name.
     named: HashMap<(PathBuf, String), String>,
@@ -95,7 +84,7 @@ impl Bundler {
                     };
                     if in_schema {
                         let name = self.schema(&target, fragment, at, depth)?;
-                        map.insert("$ref".into(), Value::String(format!("{}{}", self.prefix, escape(&name))));
+                        map.insert("$ref".into(), Value::String(pointer_push(&self.container, &name)));
                     } else {
                         if depth >= MAX_INLINE_DEPTH {
                             return Err(Fault::at(
@@ -111,7 +100,8 @@ impl Bundler {
                     return Ok(());
                 }
                 for (key, child) in map.iter_mut() {
-                    let child_in_schema = in_schema || SCHEMA_KEYS.contains(&key.as_str());
+                    let child_in_schema =
+                        in_schema || SCHEMA_SLOTS.contains(&key.as_str()) || SCHEMA_MAPS.contains(&key.as_str());
                     let child_at = if file.is_none() { pointer_push(at, key) } else { at.to_owned() };
                     self.walk(child, file, dir, child_in_schema, &child_at, depth)?;
                 }
@@ -172,11 +162,6 @@ impl Bundler {
             .cloned()
             .ok_or_else(|| Fault::at(at, format!("$ref target {}#{fragment} does not exist", file.display())))
     }
-}
-
-/// A name as one segment of a JSON pointer.
-fn escape(name: &str) -> String {
-    name.replace('~', "~0").replace('/', "~1")
 }
 
 fn describe(fault: &Fault) -> String {

@@ -4,7 +4,7 @@
 use super::names::{self, NameSet};
 use super::refs::Resolver;
 use super::routes::template_names;
-use super::schema::TypeBuilder;
+use super::schema::{is_string_of_format, TypeBuilder};
 use super::{security, token_refresh};
 use super::{
     Body, Content, Gate, MediaKind, Method, Operation, Param, ParamLocation, ParamStyle, Response, ResponseHeader,
@@ -277,11 +277,7 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
             .iter()
             .map(|(name, property)| {
                 let file = match property {
-                    ReferenceOr::Item(property) => matches!(
-                        &property.schema_kind,
-                        openapiv3::SchemaKind::Type(openapiv3::Type::String(string))
-                            if string.format == openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary)
-                    ),
+                    ReferenceOr::Item(property) => is_string_of_format(property, openapiv3::StringFormat::Binary),
                     ReferenceOr::Reference { .. } => false,
                 };
                 let required = if object.required.contains(name) { ", required" } else { "" };

@@ -365,7 +365,9 @@ impl<'a> TypeBuilder<'a> {
             let ty = self.type_of(schema, at, &hint)?;
             let required = shape.required.contains(wire_name);
             let (docs, password) = match schema {
-                ReferenceOr::Item(schema) => (docs_of(schema), is_password(schema)),
+                ReferenceOr::Item(schema) => {
+                    (docs_of(schema), is_string_of_format(schema, openapiv3::StringFormat::Password))
+                }
                 ReferenceOr::Reference { .. } => (None, false),
             };
             // Text only: a list of messages about a `token` field is not a token.
@@ -524,15 +526,15 @@ fn enum_variants(values: &[String]) -> Vec<EnumVariant> {
         .collect()
 }
 
-/// Title and description, as rustdoc.
-fn is_password(schema: &Schema) -> bool {
+/// Whether `schema` is a string of the given format (`password`, `binary`).
+pub fn is_string_of_format(schema: &Schema, format: openapiv3::StringFormat) -> bool {
     matches!(
         &schema.schema_kind,
-        SchemaKind::Type(SchemaType::String(string))
-            if string.format == openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Password)
+        SchemaKind::Type(SchemaType::String(string)) if string.format == openapiv3::VariantOrUnknownOrEmpty::Item(format)
     )
 }
 
+/// Title and description, as rustdoc, with the default of an optional member.
 pub fn docs_of(schema: &Schema) -> Option<String> {
     let data = &schema.schema_data;
     let text = match (&data.title, &data.description) {
