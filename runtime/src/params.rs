@@ -113,32 +113,27 @@ pub fn decode<T: DeserializeOwned>(raw: &str) -> Result<T, String> {
 /// Reads a list parameter (its items already split) into `T`, a `Vec` of some item type.
 pub fn decode_list<'a, T: DeserializeOwned>(items: impl IntoIterator<Item = &'a str>) -> Result<T, String> {
     let items: Vec<&str> = items.into_iter().collect();
-    let as_strings = Value::Array(items.iter().map(|item| Value::String((*item).to_owned())).collect());
-    serde_json::from_value(as_strings).or_else(|as_strings_error| {
-        let as_literals = items
-            .iter()
-            .map(|item| serde_json::from_str(item).unwrap_or_else(|_| Value::String((*item).to_owned())))
-            .collect();
-        serde_json::from_value(Value::Array(as_literals)).map_err(|_| as_strings_error.to_string())
-    })
+    strings_then_literals(|leaf| Value::Array(items.iter().map(|item| leaf(item)).collect()))
 }
 
-/// Reads an object parameter (its members as text) into `T`: first with every member a
-/// string, then with each member a JSON literal where it is one (numbers, booleans).
+/// Reads an object parameter (its members as text) into `T`.
 pub fn decode_object<'a, T: DeserializeOwned>(
     members: impl IntoIterator<Item = (&'a str, &'a str)>,
 ) -> Result<T, String> {
     let members: Vec<(&str, &str)> = members.into_iter().collect();
-    let as_strings =
-        members.iter().map(|(key, value)| ((*key).to_owned(), Value::String((*value).to_owned()))).collect();
-    serde_json::from_value(Value::Object(as_strings)).or_else(|as_strings_error| {
-        let as_literals = members
-            .iter()
-            .map(|(key, value)| {
-                ((*key).to_owned(), serde_json::from_str(value).unwrap_or_else(|_| Value::String((*value).to_owned())))
-            })
-            .collect();
-        serde_json::from_value(Value::Object(as_literals)).map_err(|_| as_strings_error.to_string())
+    strings_then_literals(|leaf| {
+        Value::Object(members.iter().map(|(key, value)| ((*key).to_owned(), leaf(value))).collect())
+    })
+}
+
+/// Reads the value `shape` builds from its texts: first with every text a string (strings,
+/// enums), then with each text a JSON literal where it is one (numbers, booleans). The error
+/// is the first reading's, which names what was expected.
+fn strings_then_literals<T: DeserializeOwned>(shape: impl Fn(&dyn Fn(&str) -> Value) -> Value) -> Result<T, String> {
+    let as_string = |text: &str| Value::String(text.to_owned());
+    serde_json::from_value(shape(&as_string)).or_else(|as_strings_error| {
+        let as_literal = |text: &str| serde_json::from_str(text).unwrap_or_else(|_| as_string(text));
+        serde_json::from_value(shape(&as_literal)).map_err(|_| as_strings_error.to_string())
     })
 }
 

@@ -115,7 +115,8 @@ impl Transport {
             let built = self.build(request, &applied)?;
             return self.send_retrying(built).await;
         }
-        let response = self.send_retrying(self.build(request.clone_parts(), &applied)?).await?;
+        // A token to refresh on a 401: the request is kept to be built again.
+        let response = self.send_retrying(self.build(request.clone(), &applied)?).await?;
         if response.status != StatusCode::UNAUTHORIZED {
             return Ok(response);
         }
@@ -267,7 +268,7 @@ fn insert_header(headers: &mut HeaderMap, name: &str, value: &str) -> Result<(),
 
 /// One request under construction. Encoding faults are kept and reported by
 /// [`Transport::send`], so generated code can set parameters without handling errors.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Request {
     method: Method,
     path: String,
@@ -280,21 +281,6 @@ pub struct Request {
 }
 
 impl Request {
-    /// A copy of what goes on the wire, for a request that may have to be sent again with a
-    /// refreshed token.
-    fn clone_parts(&self) -> Request {
-        Request {
-            method: self.method.clone(),
-            path: self.path.clone(),
-            query: self.query.clone(),
-            headers: self.headers.clone(),
-            cookies: self.cookies.clone(),
-            body: self.body.clone(),
-            security: self.security,
-            fault: None,
-        }
-    }
-
     fn fail(&mut self, fault: String) {
         self.fault.get_or_insert(fault);
     }

@@ -85,12 +85,16 @@ impl Refusal {
     }
 
     /// `response` with this refusal's challenge, if it has one.
-    pub fn with_challenge(&self, mut response: Response) -> Response {
-        if let Some(value) = self.challenge.as_deref().and_then(|challenge| HeaderValue::from_str(challenge).ok()) {
-            response.headers_mut().insert(http::header::WWW_AUTHENTICATE, value);
-        }
-        response
+    pub fn with_challenge(&self, response: Response) -> Response {
+        add_challenge(response, self.challenge.as_deref())
     }
+}
+
+fn add_challenge(mut response: Response, challenge: Option<&str>) -> Response {
+    if let Some(value) = challenge.and_then(|challenge| HeaderValue::from_str(challenge).ok()) {
+        response.headers_mut().insert(http::header::WWW_AUTHENTICATE, value);
+    }
+    response
 }
 
 impl From<Problem> for Refusal {
@@ -101,8 +105,7 @@ impl From<Problem> for Refusal {
 
 impl IntoResponse for Refusal {
     fn into_response(self) -> Response {
-        let response = self.problem.clone().into_response();
-        self.with_challenge(response)
+        add_challenge(self.problem.into_response(), self.challenge.as_deref())
     }
 }
 
