@@ -3,11 +3,11 @@
 //! dir, so the runtime and dependencies build once), and prints a table and totals.
 //! Exits non-zero when any spec fails to generate, to compile, or compiles with warnings.
 
+use crate::guarded::{self, Guarded};
 use apigen::Builder;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 /// Longer than any spec should take; past it a spec counts as hung.
@@ -67,25 +67,21 @@ fn declared_version(text: &str) -> String {
 }
 
 fn generate(spec: PathBuf, crate_dir: PathBuf, package: String, runtime: String) -> (Generation, f64) {
-    let (sender, receiver) = mpsc::channel();
     let start = Instant::now();
-    std::thread::spawn(move || {
-        let result = std::panic::catch_unwind(|| {
-            let generated = Builder::new(&spec).generate().map_err(|error| error.to_string())?;
-            let files = generated.crate_files(&package, &runtime).map_err(|error| error.to_string())?;
-            apigen::write_files(&crate_dir, &files, apigen::WriteMode::Write).map_err(|error| error.to_string())?;
-            Ok::<_, String>(Generation::Ok {
-                operations: generated.operation_count(),
-                warnings: generated.warnings().len(),
-            })
-        });
-        let _ = sender.send(result);
+    let outcome = guarded::run(GENERATE_LIMIT, move || {
+        let generated = Builder::new(&spec).generate().map_err(|error| error.to_string())?;
+        let files = generated.crate_files(&package, &runtime).map_err(|error| error.to_string())?;
+        apigen::write_files(&crate_dir, &files, apigen::WriteMode::Write).map_err(|error| error.to_string())?;
+        Ok::<_, String>(Generation::Ok {
+            operations: generated.operation_count(),
+            warnings: generated.warnings().len(),
+        })
     });
-    let generation = match receiver.recv_timeout(GENERATE_LIMIT) {
-        Ok(Ok(Ok(generation))) => generation,
-        Ok(Ok(Err(message))) => Generation::Failed(message),
-        Ok(Err(_)) => Generation::Failed("PANIC".to_owned()),
-        Err(_) => Generation::Failed(format!("HANG (no result in {}s)", GENERATE_LIMIT.as_secs())),
+    let generation = match outcome {
+        Guarded::Done(Ok(generation)) => generation,
+        Guarded::Done(Err(message)) => Generation::Failed(message),
+        Guarded::Panicked(_) => Generation::Failed("PANIC".to_owned()),
+        Guarded::TimedOut => Generation::Failed(format!("HANG (no result in {}s)", GENERATE_LIMIT.as_secs())),
     };
     (generation, start.elapsed().as_secs_f64())
 }

@@ -5,10 +5,10 @@
 //! format. A panic, a hang, or generated code that does not parse is a failure: the input
 //! is saved to `codegen/tests/fuzz-regressions/`, which a test replays on every run.
 
+use crate::guarded::{self, Guarded};
 use apigen::{generate_text, Parts};
 use serde_json::{json, Map, Value};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 /// Longer than any spec of the corpus takes (the largest: about 2 s in a debug build).
@@ -40,13 +40,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
 pub fn run(args: &[String]) -> Result<(), String> {
     if cfg!(debug_assertions) {
         // Ten times the executions per second; the same code paths.
-        let status = std::process::Command::new(env!("CARGO"))
-            .args(["run", "--quiet", "--release", "--package", "xtask", "--", "fuzz"])
-            .args(args)
-            .current_dir(super::workspace_root())
-            .status()
-            .map_err(|error| format!("cargo run --release: {error}"))?;
-        return if status.success() { Ok(()) } else { Err("cargo xtask fuzz failed".to_owned()) };
+        return super::run_in_release("fuzz", args);
     }
     let options = parse(args)?;
     let root = super::workspace_root();
@@ -105,22 +99,10 @@ pub enum Outcome {
 
 /// One case on a thread of its own, so that a hang is noticed and left behind.
 fn run_case(text: String) -> Outcome {
-    let (sender, receiver) = mpsc::channel();
-    std::thread::spawn(move || {
-        let result = std::panic::catch_unwind(|| check(&text));
-        let _ = sender.send(result);
-    });
-    match receiver.recv_timeout(HANG) {
-        Ok(Ok(outcome)) => outcome,
-        Ok(Err(panic)) => {
-            let message = panic
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| panic.downcast_ref::<&str>().map(|text| (*text).to_owned()))
-                .unwrap_or_default();
-            Outcome::Failed(format!("panic: {message}"))
-        }
-        Err(_) => Outcome::Failed(format!("no result within {} s", HANG.as_secs())),
+    match guarded::run(HANG, move || check(&text)) {
+        Guarded::Done(outcome) => outcome,
+        Guarded::Panicked(message) => Outcome::Failed(format!("panic: {message}")),
+        Guarded::TimedOut => Outcome::Failed(format!("no result within {} s", HANG.as_secs())),
     }
 }
 

@@ -5,6 +5,7 @@ mod bench;
 mod corpus;
 mod fuzz;
 mod generate;
+mod guarded;
 
 use std::process::ExitCode;
 
@@ -39,6 +40,22 @@ fn main() -> ExitCode {
             eprintln!("{message}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Runs `cargo xtask <task> <args>` again from a release build, for the tasks whose speed
+/// matters (figures, executions per second).
+fn run_in_release(task: &str, args: &[String]) -> Result<(), String> {
+    let status = std::process::Command::new(env!("CARGO"))
+        .args(["run", "--quiet", "--release", "--package", "xtask", "--", task])
+        .args(args)
+        .current_dir(workspace_root())
+        .status()
+        .map_err(|error| format!("cargo run --release: {error}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("cargo xtask {task} failed"))
     }
 }
 

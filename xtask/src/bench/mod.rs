@@ -48,14 +48,8 @@ fn parse(args: &[String]) -> Result<Options, String> {
 
 pub fn run(args: &[String]) -> Result<(), String> {
     if cfg!(debug_assertions) {
-        // Figures from a debug build say nothing; run the same command from a release build.
-        let status = std::process::Command::new(env!("CARGO"))
-            .args(["run", "--quiet", "--release", "--package", "xtask", "--", "bench"])
-            .args(args)
-            .current_dir(super::workspace_root())
-            .status()
-            .map_err(|error| format!("cargo run --release: {error}"))?;
-        return if status.success() { Ok(()) } else { Err("cargo xtask bench failed".to_owned()) };
+        // Figures from a debug build say nothing.
+        return super::run_in_release("bench", args);
     }
     let options = parse(args)?;
     heap::start_counting();
