@@ -8,7 +8,11 @@ cd "$(dirname "$0")/.."
 max_examples="${1:-100}"
 
 python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore "schemathesis==4.32.5"
-cargo build --quiet -p e2e --bin reference-server
+# Build outputs live where Cargo puts them (CARGO_TARGET_DIR, build.target-dir, or target/):
+# the binary's path is the one Cargo reports, and logs go beside it.
+server_bin=$(e2e/built-binary.sh reference-server)
+logs=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')/schemathesis
+mkdir -p "$logs"
 
 # API, base path of its generated router, and the credential its spec asks for.
 apis=(
@@ -25,7 +29,7 @@ summary=""
 for entry in "${apis[@]}"; do
   IFS='|' read -r api base credential <<<"$entry"
   port=$((port + 1))
-  target/debug/reference-server "$api" "$port" &
+  "$server_bin" "$api" "$port" &
   server=$!
   for _ in $(seq 50); do
     (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
@@ -33,7 +37,7 @@ for entry in "${apis[@]}"; do
   done
   headers=()
   if [ -n "$credential" ]; then headers=(--header "$credential"); fi
-  log="target/schemathesis-$api.log"
+  log="$logs/$api.log"
   if schemathesis --config-file e2e/schemathesis.toml run "specs/$api.yaml" --url "http://127.0.0.1:$port$base" --checks all \
       --max-examples "$max_examples" "${headers[@]}" --no-color >"$log" 2>&1; then
     outcome="ok"

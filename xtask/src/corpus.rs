@@ -161,7 +161,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         return Err(format!("no specs under {}", dir.display()));
     }
 
-    let scratch = root.join("target/corpus");
+    let scratch = super::target_dir()?.join("corpus");
     let crates = scratch.join("crates");
     if crates.exists() {
         std::fs::remove_dir_all(&crates).map_err(|error| format!("{}: {error}", crates.display()))?;

@@ -46,7 +46,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let root = super::workspace_root();
     let seeds = seed_specs(&root)?;
     let regressions = root.join("codegen/tests/fuzz-regressions");
-    let current = root.join("target/fuzz-current-case.json");
+    let current = super::target_dir()?.join("fuzz-current-case.json");
     println!("fuzzing from {} specs for {} s (seed {})", seeds.len(), options.seconds, options.seed);
     std::panic::set_hook(Box::new(|_| {}));
     let mut random = Random(options.seed.max(1));

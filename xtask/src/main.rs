@@ -86,3 +86,25 @@ pub fn tag_features(manifest: &str) -> Vec<(String, usize)> {
 pub fn workspace_root() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_owned()
 }
+
+/// Where Cargo puts this workspace's build outputs, as `cargo metadata` reports it: `target/`
+/// unless `CARGO_TARGET_DIR` or `build.target-dir` says otherwise. Scratch files go there too.
+/// Created if it does not exist yet.
+pub fn target_dir() -> Result<std::path::PathBuf, String> {
+    let output = std::process::Command::new(env!("CARGO"))
+        .args(["metadata", "--format-version", "1", "--no-deps"])
+        .current_dir(workspace_root())
+        .output()
+        .map_err(|error| format!("cargo metadata: {error}"))?;
+    if !output.status.success() {
+        return Err(format!("cargo metadata: {}", String::from_utf8_lossy(&output.stderr).trim()));
+    }
+    let metadata: serde_json::Value =
+        serde_json::from_slice(&output.stdout).map_err(|error| format!("cargo metadata: {error}"))?;
+    let dir = metadata["target_directory"]
+        .as_str()
+        .map(std::path::PathBuf::from)
+        .ok_or("cargo metadata reported no target_directory")?;
+    std::fs::create_dir_all(&dir).map_err(|error| format!("{}: {error}", dir.display()))?;
+    Ok(dir)
+}

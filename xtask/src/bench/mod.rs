@@ -55,7 +55,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     heap::start_counting();
     let root = super::workspace_root();
     let corpus = root.join("../shared/corpus");
-    let scratch = root.join("target/bench");
+    let scratch = super::target_dir()?.join("bench");
     std::fs::create_dir_all(&scratch).map_err(|error| format!("{}: {error}", scratch.display()))?;
 
     let (specs, runs) = if options.corpus {
