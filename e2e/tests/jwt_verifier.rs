@@ -162,3 +162,78 @@ async fn an_optional_credential_must_still_be_valid_when_given() {
     assert_eq!(greet(Some(bearer(&sign(json!({}))))).await.status, 200);
     assert_eq!(greet(Some("Bearer junk".into())).await.status, 401);
 }
+
+/// The claims a configured verifier requires, each removed from an otherwise valid token.
+#[tokio::test]
+async fn configured_issuer_and_audience_are_required_claims() {
+    let base = serve_resources(verifier()).await;
+    let unsigned = JwtIssuer::private_key_pem(Algorithm::RS256, RSA_PRIVATE).expect("private key");
+    let no_iss = unsigned.audience(AUDIENCE).issue("ann", HOUR, profile()).unwrap();
+    assert_refused(&get_me(&base, Some(&bearer(&no_iss))).await, "no issuer");
+    let no_aud = JwtIssuer::private_key_pem(Algorithm::RS256, RSA_PRIVATE)
+        .unwrap()
+        .issuer(ISSUER)
+        .issue("ann", HOUR, profile())
+        .unwrap();
+    assert_refused(&get_me(&base, Some(&bearer(&no_aud))).await, "no audience");
+    // Of the wrong JSON type: an issuer list, an audience number.
+    let listed = sign(json!({ "scope": "profile", "iss": [ISSUER] }));
+    assert_refused(&get_me(&base, Some(&bearer(&listed))).await, "not a string");
+    let numbered = sign(json!({ "scope": "profile", "aud": 7 }));
+    assert_refused(&get_me(&base, Some(&bearer(&numbered))).await, "audience");
+    // A list that holds the audience is fine.
+    let several = sign(json!({ "scope": "profile", "aud": ["billing", AUDIENCE] }));
+    assert_eq!(get_me(&base, Some(&bearer(&several))).await.status, 200);
+}
+
+#[tokio::test]
+async fn a_token_naming_an_audience_is_refused_where_none_is_configured() {
+    let base = serve_resources(JwtVerifier::new().public_key_pem(Algorithm::RS256, RSA_PUBLIC).unwrap()).await;
+    assert_refused(&get_me(&base, Some(&bearer(&sign(profile())))).await, "accepts none");
+    let unaddressed = JwtIssuer::private_key_pem(Algorithm::RS256, RSA_PRIVATE).unwrap().issue("ann", HOUR, profile());
+    assert_eq!(get_me(&base, Some(&bearer(&unaddressed.unwrap()))).await.status, 200);
+}
+
+/// A token whose header is written by hand, signed with the pinned RSA key.
+fn signed_with_header(header: serde_json::Value) -> String {
+    let verified = sign(profile());
+    let claims = verified.split('.').nth(1).expect("claims part");
+    let head = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(header.to_string());
+    let key = jsonwebtoken::EncodingKey::from_rsa_pem(RSA_PRIVATE).expect("private key");
+    let message = format!("{head}.{claims}");
+    let signature = jsonwebtoken::crypto::sign(message.as_bytes(), &key, Algorithm::RS256).expect("sign");
+    format!("{message}.{signature}")
+}
+
+#[tokio::test]
+async fn a_critical_header_extension_is_refused() {
+    let base = serve_resources(verifier()).await;
+    let token = signed_with_header(json!({ "alg": "RS256", "crit": ["x-unknown"], "x-unknown": 1 }));
+    assert_refused(&get_me(&base, Some(&bearer(&token))).await, "critical");
+    // The same header without `crit` passes: the refusal is the extension's, not the signature's.
+    let token = signed_with_header(json!({ "alg": "RS256", "x-unknown": 1 }));
+    assert_eq!(get_me(&base, Some(&bearer(&token))).await.status, 200);
+}
+
+#[tokio::test]
+async fn a_required_token_type_is_checked() {
+    let base = serve_resources(verifier().token_type("at+jwt")).await;
+    for typ in ["at+jwt", "application/at+jwt", "AT+JWT"] {
+        let token = rsa_issuer().token_type(typ).issue("ann", HOUR, profile()).unwrap();
+        assert_eq!(get_me(&base, Some(&bearer(&token))).await.status, 200, "{typ}");
+    }
+    for typ in ["JWT", "refresh+jwt"] {
+        let token = rsa_issuer().token_type(typ).issue("ann", HOUR, profile()).unwrap();
+        assert_refused(&get_me(&base, Some(&bearer(&token))).await, "type");
+    }
+    let untyped = signed_with_header(json!({ "alg": "RS256" }));
+    assert_refused(&get_me(&base, Some(&bearer(&untyped))).await, "declares no type");
+}
+
+#[tokio::test]
+async fn tokens_are_bounded_in_size() {
+    let base = serve_resources(verifier().max_token_bytes(4096)).await;
+    let padded = |bytes: usize| sign(json!({ "scope": "profile", "padding": "x".repeat(bytes) }));
+    assert_eq!(get_me(&base, Some(&bearer(&padded(2000)))).await.status, 200);
+    assert_refused(&get_me(&base, Some(&bearer(&padded(4000)))).await, "at most 4096");
+}

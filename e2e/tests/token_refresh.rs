@@ -107,6 +107,42 @@ mod auth_api_v2 {
         assert!(matches!(client.auth_token_refresh(again).await.unwrap(), AuthTokenRefreshResponse::Unauthorized(_)));
         assert_eq!(refreshes.load(Ordering::SeqCst), 1);
     }
+
+    /// Access and refresh tokens never stand in for each other: a resource server refuses the
+    /// refresh token, and the refresh endpoint refuses the access token for what it is,
+    /// without calling it reuse or revoking the login.
+    #[tokio::test]
+    async fn access_and_refresh_tokens_are_not_interchangeable() {
+        let (client, refreshes, pair) = start().await;
+        let resources = e2e::tokens::serve_resources(TokenService::access_verifier(tokens::SECRET)).await;
+        let me = |token: &str| {
+            let authorization = format!("Bearer {token}");
+            let url = format!("{resources}/me");
+            async move { e2e::send_raw_with("GET", &url, &[("authorization", &authorization)], "").await }
+        };
+        assert_eq!(me(&pair.access_token).await.status, 200);
+        let refused = me(&pair.refresh_token).await;
+        assert_eq!(refused.status, 401);
+        assert!(refused.body["detail"].as_str().unwrap().contains("`refresh+jwt`, not `at+jwt`"), "{}", refused.body);
+
+        let refresh = |token: &str| AuthTokenRefreshRequest {
+            body: Some(RefreshTokenRequest { refresh_token: token.to_owned() }),
+        };
+        match client.auth_token_refresh(refresh(&pair.access_token)).await.unwrap() {
+            AuthTokenRefreshResponse::Unauthorized(error) => {
+                assert!(error.detail.starts_with("not a refresh token"), "{}", error.detail);
+                assert!(!error.detail.contains("reuse"), "{}", error.detail);
+            }
+            other => panic!("an access token refreshed: {other:?}"),
+        }
+        // The login was not revoked: its refresh token still works.
+        let AuthTokenRefreshResponse::Created(_) =
+            client.auth_token_refresh(refresh(&pair.refresh_token)).await.unwrap()
+        else {
+            panic!("the refresh token stopped working after an access token was presented");
+        };
+        assert_eq!(refreshes.load(Ordering::SeqCst), 1);
+    }
 }
 
 /// Forsta: djangorestframework-jwt's refresh view. The token goes in the body (and, as the

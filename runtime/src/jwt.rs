@@ -3,8 +3,14 @@
 //!
 //! The verifier trusts configuration, never the token: each key is pinned to one algorithm,
 //! and a token whose header names an algorithm no key is pinned to is refused (so `alg: none`
-//! and HS/RS confusion fail). `exp` is required; `nbf` and `iat` are checked; `iss` and `aud`
-//! when configured; all with a small leeway for clock skew.
+//! and HS/RS confusion fail); keys the header carries (`jwk`, `jku`, `x5u`, `x5c`) are never
+//! used. `exp` is required; `nbf` and `iat` are checked; all three must be numbers, with a
+//! small leeway for clock skew. What is configured is required: an issuer makes `iss`
+//! required, an audience `aud`, a token type (RFC 8725 section 3.11, `at+jwt` of RFC 9068)
+//! the header's `typ`. A token that names an audience is refused by a verifier configured
+//! with none (RFC 7519 section 4.1.3), a header that marks any extension critical (`crit`,
+//! RFC 7515 section 4.1.11) is refused since none is understood, and tokens are bounded in
+//! size before anything is decoded.
 
 use jsonwebtoken::{decode, decode_header, encode, DecodingKey, EncodingKey, Header, Validation};
 use serde::de::DeserializeOwned;
@@ -25,6 +31,8 @@ pub fn now() -> u64 {
 pub struct Claims {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub: Option<String>,
+    /// A NumericDate (RFC 7519 section 2): fractions of a second are dropped.
+    #[serde(deserialize_with = "numeric_date")]
     pub exp: u64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iat: Option<u64>,
@@ -39,6 +47,15 @@ impl Claims {
     /// The granted scopes: the space-separated `scope` claim (RFC 8693) or the `scp` array.
     pub fn scopes(&self) -> Vec<&str> {
         scopes_of(&self.extra)
+    }
+}
+
+fn numeric_date<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<u64, D::Error> {
+    let seconds = f64::deserialize(deserializer)?;
+    if seconds.is_finite() && (0.0..u64::MAX as f64).contains(&seconds) {
+        Ok(seconds as u64)
+    } else {
+        Err(serde::de::Error::custom("a NumericDate must be a non-negative number of seconds"))
     }
 }
 
@@ -99,11 +116,17 @@ struct PinnedKey {
     key: DecodingKey,
 }
 
+/// Tokens longer than this are refused unread, unless [`JwtVerifier::max_token_bytes`] says
+/// otherwise: four times the largest tokens common identity providers issue.
+pub const MAX_TOKEN_BYTES: usize = 16 * 1024;
+
 /// Verifies tokens against configured keys; `C` is the claims type handlers receive.
 pub struct JwtVerifier<C = Claims> {
     keys: Vec<PinnedKey>,
     issuer: Option<String>,
     audience: Option<String>,
+    token_type: Option<String>,
+    max_token_bytes: usize,
     leeway: u64,
     claims: std::marker::PhantomData<fn() -> C>,
 }
@@ -115,6 +138,8 @@ impl<C> fmt::Debug for JwtVerifier<C> {
             .field("algorithms", &algorithms)
             .field("issuer", &self.issuer)
             .field("audience", &self.audience)
+            .field("token_type", &self.token_type)
+            .field("max_token_bytes", &self.max_token_bytes)
             .field("leeway", &self.leeway)
             .finish()
     }
@@ -122,7 +147,15 @@ impl<C> fmt::Debug for JwtVerifier<C> {
 
 impl<C> Default for JwtVerifier<C> {
     fn default() -> Self {
-        JwtVerifier { keys: Vec::new(), issuer: None, audience: None, leeway: 5, claims: std::marker::PhantomData }
+        JwtVerifier {
+            keys: Vec::new(),
+            issuer: None,
+            audience: None,
+            token_type: None,
+            max_token_bytes: MAX_TOKEN_BYTES,
+            leeway: 5,
+            claims: std::marker::PhantomData,
+        }
     }
 }
 
@@ -156,15 +189,30 @@ impl<C: DeserializeOwned> JwtVerifier<C> {
         Ok(self.key(algorithm, key, None))
     }
 
-    /// Requires `iss` to be `issuer`.
+    /// Requires `iss`, and requires it to be `issuer`.
     pub fn issuer(mut self, issuer: &str) -> Self {
         self.issuer = Some(issuer.to_owned());
         self
     }
 
-    /// Requires `aud` to be, or contain, `audience`.
+    /// Requires `aud`, and requires it to be, or contain, `audience`. Without an audience,
+    /// tokens that name one are refused: they are meant for someone else.
     pub fn audience(mut self, audience: &str) -> Self {
         self.audience = Some(audience.to_owned());
+        self
+    }
+
+    /// Requires the header's `typ` to be `token_type` (compared as media types are: without
+    /// case, `application/` optional), so that a token of one kind never passes for another:
+    /// `at+jwt` for access tokens (RFC 9068), a type of the service's own for refresh tokens.
+    pub fn token_type(mut self, token_type: &str) -> Self {
+        self.token_type = Some(media_subtype(token_type));
+        self
+    }
+
+    /// Refuses tokens longer than `bytes` before decoding them ([`MAX_TOKEN_BYTES`] unless set).
+    pub fn max_token_bytes(mut self, bytes: usize) -> Self {
+        self.max_token_bytes = bytes;
         self
     }
 
@@ -177,7 +225,26 @@ impl<C: DeserializeOwned> JwtVerifier<C> {
     /// The claims of a valid token that grants every scope in `scopes`.
     pub fn verify(&self, token: &str, scopes: &[&str]) -> Result<C, JwtError> {
         let invalid = |reason: String| JwtError::Invalid(reason);
+        if token.len() > self.max_token_bytes {
+            return Err(invalid(format!(
+                "the token is {} bytes long; at most {} are accepted",
+                token.len(),
+                self.max_token_bytes
+            )));
+        }
         let header = decode_header(token).map_err(|error| invalid(format!("malformed token: {error}")))?;
+        if let Some(critical) = &header.crit {
+            return Err(invalid(format!(
+                "the token header marks {critical:?} critical (`crit`); no JWS extension is understood here"
+            )));
+        }
+        if let Some(expected) = &self.token_type {
+            match header.typ.as_deref().map(media_subtype) {
+                Some(typ) if typ == *expected => {}
+                Some(typ) => return Err(invalid(format!("the token's type (`typ`) is `{typ}`, not `{expected}`"))),
+                None => return Err(invalid(format!("the token declares no type (`typ`); `{expected}` is required"))),
+            }
+        }
         let mut candidates = self
             .keys
             .iter()
@@ -191,30 +258,38 @@ impl<C: DeserializeOwned> JwtVerifier<C> {
         for key in candidates {
             match decode::<Map<String, Value>>(token, &key.key, &self.validation(key.algorithm)) {
                 Ok(data) => return self.checked(data.claims, scopes),
-                Err(error) => last = error.to_string(),
+                Err(error) => last = refusal_of(&error),
             }
         }
         Err(invalid(last))
     }
 
+    /// The signature and the time claims; `iss` and `aud` are checked in [`Self::checked`],
+    /// more strictly than `jsonwebtoken` would (one issuer string; no `aud` unless expected).
     fn validation(&self, algorithm: Algorithm) -> Validation {
         let mut validation = Validation::new(algorithm);
         validation.leeway = self.leeway;
         validation.validate_exp = true;
         validation.validate_nbf = true;
+        validation.validate_aud = false;
         validation.set_required_spec_claims(&["exp"]);
-        match &self.audience {
-            Some(audience) => validation.set_audience(&[audience]),
-            None => validation.validate_aud = false,
-        }
-        if let Some(issuer) = &self.issuer {
-            validation.set_issuer(&[issuer]);
-        }
         validation
     }
 
-    /// The checks `jsonwebtoken` leaves to us: `iat` not in the future, and scopes.
+    /// The checks `jsonwebtoken` leaves to us: issuer, audience, `iat` not in the future,
+    /// and scopes.
     fn checked(&self, claims: Map<String, Value>, scopes: &[&str]) -> Result<C, JwtError> {
+        if let Some(issuer) = &self.issuer {
+            match claims.get("iss") {
+                Some(Value::String(iss)) if iss == issuer => {}
+                Some(Value::String(iss)) => {
+                    return Err(JwtError::Invalid(format!("the token's issuer `{iss}` is not the accepted one")))
+                }
+                Some(_) => return Err(JwtError::Invalid("the token's issuer (`iss`) is not a string".to_owned())),
+                None => return Err(JwtError::Invalid("the token names no issuer (`iss`); one is required".to_owned())),
+            }
+        }
+        self.check_audience(claims.get("aud"))?;
         if let Some(iat) = claims.get("iat") {
             let iat = iat.as_f64().ok_or_else(|| JwtError::Invalid("`iat` is not a number".to_owned()))?;
             if iat > (now() + self.leeway) as f64 {
@@ -229,6 +304,52 @@ impl<C: DeserializeOwned> JwtVerifier<C> {
         }
         serde_json::from_value(Value::Object(claims))
             .map_err(|error| JwtError::Invalid(format!("unexpected claims: {error}")))
+    }
+}
+
+impl<C> JwtVerifier<C> {
+    fn check_audience(&self, aud: Option<&Value>) -> Result<(), JwtError> {
+        let invalid = |reason: &str| Err(JwtError::Invalid(reason.to_owned()));
+        let names: Vec<&str> = match aud {
+            None => Vec::new(),
+            Some(Value::String(name)) => vec![name],
+            Some(Value::Array(names)) if names.iter().all(Value::is_string) => {
+                names.iter().filter_map(Value::as_str).collect()
+            }
+            Some(_) => return invalid("the token's audience (`aud`) is neither a string nor a list of strings"),
+        };
+        match (&self.audience, aud) {
+            (None, None) => Ok(()),
+            (None, Some(_)) => invalid("the token names an audience (`aud`) and this verifier accepts none"),
+            (Some(_), None) => invalid("the token names no audience (`aud`); one is required"),
+            (Some(audience), Some(_)) if names.contains(&audience.as_str()) => Ok(()),
+            (Some(_), Some(_)) => invalid("the token is for another audience (`aud`)"),
+        }
+    }
+}
+
+/// Why `jsonwebtoken` refused a token, in words a caller can act on.
+fn refusal_of(error: &jsonwebtoken::errors::Error) -> String {
+    use jsonwebtoken::errors::ErrorKind;
+    match error.kind() {
+        ErrorKind::InvalidSignature => "the signature is invalid for every accepted key".to_owned(),
+        ErrorKind::ExpiredSignature => "the token has expired (`exp`)".to_owned(),
+        ErrorKind::ImmatureSignature => "the token is not valid yet (`nbf`, immature)".to_owned(),
+        ErrorKind::MissingRequiredClaim(claim) | ErrorKind::InvalidClaimFormat(claim) => {
+            format!("the token's `{claim}` is missing or not a NumericDate")
+        }
+        ErrorKind::Json(error) => format!("malformed claims: {error}"),
+        _ => format!("malformed token: {error}"),
+    }
+}
+
+/// A `typ` value as RFC 7515 section 4.1.9 compares it: without case and with the
+/// `application/` prefix optional.
+fn media_subtype(typ: &str) -> String {
+    let typ = typ.trim().to_ascii_lowercase();
+    match typ.strip_prefix("application/") {
+        Some(subtype) => subtype.to_owned(),
+        None => typ,
     }
 }
 
@@ -254,6 +375,7 @@ pub struct JwtIssuer {
     algorithm: Algorithm,
     key: EncodingKey,
     kid: Option<String>,
+    token_type: Option<String>,
     issuer: Option<String>,
     audience: Option<String>,
 }
@@ -263,6 +385,7 @@ impl fmt::Debug for JwtIssuer {
         f.debug_struct("JwtIssuer")
             .field("algorithm", &self.algorithm)
             .field("kid", &self.kid)
+            .field("token_type", &self.token_type)
             .field("issuer", &self.issuer)
             .field("audience", &self.audience)
             .finish_non_exhaustive()
@@ -271,7 +394,7 @@ impl fmt::Debug for JwtIssuer {
 
 impl JwtIssuer {
     pub fn new(algorithm: Algorithm, key: EncodingKey) -> Self {
-        JwtIssuer { algorithm, key, kid: None, issuer: None, audience: None }
+        JwtIssuer { algorithm, key, kid: None, token_type: None, issuer: None, audience: None }
     }
 
     /// Signs HS256 tokens with `secret`.
@@ -292,6 +415,12 @@ impl JwtIssuer {
 
     pub fn kid(mut self, kid: &str) -> Self {
         self.kid = Some(kid.to_owned());
+        self
+    }
+
+    /// The header's `typ` (`JWT` unless set): `at+jwt` for access tokens (RFC 9068).
+    pub fn token_type(mut self, token_type: &str) -> Self {
+        self.token_type = Some(token_type.to_owned());
         self
     }
 
@@ -324,6 +453,9 @@ impl JwtIssuer {
         }
         let mut header = Header::new(self.algorithm);
         header.kid = self.kid.clone();
+        if let Some(token_type) = &self.token_type {
+            header.typ = Some(token_type.clone());
+        }
         encode(&header, &claims, &self.key).map_err(|error| JwtError::Invalid(format!("signing failed: {error}")))
     }
 }

@@ -5,6 +5,11 @@
 //! next pair (rotation). Refresh tokens of one login form a family; presenting one that was
 //! already spent means it leaked, so the whole family is revoked and its holder must log in
 //! again (reuse detection, as OAuth 2.0 Security BCP section 4.14 recommends).
+//!
+//! The two kinds never stand in for each other: access tokens are typed `at+jwt` (RFC 9068)
+//! and name no audience, refresh tokens are typed `refresh+jwt` and name the refresh
+//! endpoint as theirs, and each verifier requires its own type (explicit typing, RFC 8725
+//! section 3.11).
 
 use apigen_runtime::jwt::{JwtError, JwtIssuer, JwtVerifier};
 use apigen_runtime::server::axum::response::Response;
@@ -34,7 +39,8 @@ impl Default for Lifetimes {
 
 /// The service: its signing key, its API users and the state of every refresh-token family.
 pub struct TokenService {
-    issuer: JwtIssuer,
+    access_issuer: JwtIssuer,
+    refresh_issuer: JwtIssuer,
     refresh_verifier: JwtVerifier,
     lifetimes: Lifetimes,
     scope: String,
@@ -51,19 +57,26 @@ struct Families {
     revoked: HashSet<String>,
 }
 
-/// The `iss` of every token, and the `aud` of access tokens.
+/// The `iss` of every token.
 pub const ISSUER: &str = "token-service";
+/// The `typ` of access tokens (RFC 9068).
+pub const ACCESS_TOKEN_TYPE: &str = "at+jwt";
+/// The `typ` of refresh tokens, which only this service reads.
+pub const REFRESH_TOKEN_TYPE: &str = "refresh+jwt";
+/// The `aud` of refresh tokens: this service's refresh endpoint, and no resource server.
 const REFRESH_AUDIENCE: &str = "token-service/refresh";
 
 impl TokenService {
     /// A service signing HS256 tokens with `secret`; access tokens grant `scope`.
     pub fn new(secret: &[u8], scope: &str, lifetimes: Lifetimes) -> Self {
         TokenService {
-            issuer: JwtIssuer::hs256(secret).issuer(ISSUER),
+            access_issuer: JwtIssuer::hs256(secret).issuer(ISSUER).token_type(ACCESS_TOKEN_TYPE),
+            refresh_issuer: JwtIssuer::hs256(secret).issuer(ISSUER).token_type(REFRESH_TOKEN_TYPE),
             refresh_verifier: JwtVerifier::new()
                 .hs256(secret)
                 .issuer(ISSUER)
                 .audience(REFRESH_AUDIENCE)
+                .token_type(REFRESH_TOKEN_TYPE)
                 .leeway(Duration::ZERO),
             lifetimes,
             scope: scope.to_owned(),
@@ -85,9 +98,10 @@ impl TokenService {
         self.refreshes.clone()
     }
 
-    /// A verifier for resource servers that accept this service's access tokens.
+    /// A verifier for resource servers that accept this service's access tokens, and none
+    /// of its refresh tokens.
     pub fn access_verifier(secret: &[u8]) -> JwtVerifier {
-        JwtVerifier::new().hs256(secret).issuer(ISSUER).leeway(Duration::ZERO)
+        JwtVerifier::new().hs256(secret).issuer(ISSUER).token_type(ACCESS_TOKEN_TYPE).leeway(Duration::ZERO)
     }
 
     fn next_id(&self) -> String {
@@ -96,10 +110,13 @@ impl TokenService {
 
     /// A new pair in `family` for `subject`; its refresh token becomes the family's live one.
     fn pair(&self, subject: &str, family: &str) -> Result<AuthToken, JwtError> {
-        let access =
-            self.issuer.issue(subject, self.lifetimes.access, json!({ "scope": self.scope, "jti": self.next_id() }))?;
+        let access = self.access_issuer.issue(
+            subject,
+            self.lifetimes.access,
+            json!({ "scope": self.scope, "jti": self.next_id() }),
+        )?;
         let refresh_id = self.next_id();
-        let refresh = self.issuer.issue(
+        let refresh = self.refresh_issuer.issue(
             subject,
             self.lifetimes.refresh,
             json!({ "aud": REFRESH_AUDIENCE, "jti": refresh_id, "family": family }),
@@ -143,7 +160,10 @@ impl auth_api_v2::Api for TokenService {
         let Some(body) = request.body else { return Ok(AuthTokenRefreshResponse::BadRequest(missing_body())) };
         let claims = match self.refresh_verifier.verify(&body.refresh_token, &[]) {
             Ok(claims) => claims,
-            Err(error) => return Ok(AuthTokenRefreshResponse::Unauthorized(unauthorized(&error.to_string()))),
+            Err(error) => {
+                let detail = format!("not a refresh token of this service: {error}");
+                return Ok(AuthTokenRefreshResponse::Unauthorized(unauthorized(&detail)));
+            }
         };
         let text = |name: &str| claims.extra.get(name).and_then(|value| value.as_str()).unwrap_or_default().to_owned();
         let (family, subject) = (text("family"), claims.sub.clone().unwrap_or_default());
