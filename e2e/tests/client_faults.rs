@@ -1,7 +1,8 @@
 //! A generated client against servers that misbehave, on 127.0.0.1: connections reset,
 //! bodies cut short, bodies that are not JSON or not the documented type, bodies too large
-//! to hold, servers that never answer, and gateway errors. Each ends in a typed error, in
-//! bounded time and memory; only idempotent requests are retried unless the policy says so.
+//! to hold, servers that never answer, gateway errors and rate limits. Each ends in a typed
+//! error, in bounded time and memory; only idempotent requests are retried unless the policy
+//! says so or gives them an idempotency key, after the pause the server asks for.
 
 use apigen_runtime::client::{Error, Policy, Retry};
 use e2e::routing::client::Client as RoutingClient;
@@ -32,6 +33,8 @@ enum Behaviour {
     Stall,
     /// A 503 gateway error.
     Unavailable,
+    /// A 429 with this header (`retry-after: 1`) asking for a pause.
+    TooMany(&'static str),
     /// The documented 200 with a JSON string.
     Ok,
 }
@@ -39,33 +42,45 @@ enum Behaviour {
 /// A server that answers its `n`th request (from 0) as `script(n)` says, one request per
 /// connection; the counter tells how many requests arrived.
 async fn fault_server(script: fn(usize) -> Behaviour) -> (SocketAddr, Arc<AtomicUsize>) {
+    let (address, requests, _) = recording_fault_server(script).await;
+    (address, requests)
+}
+
+/// A fault server that also keeps the head of each request (request line and headers, with
+/// the time it arrived), in order of arrival.
+async fn recording_fault_server(script: fn(usize) -> Behaviour) -> (SocketAddr, Arc<AtomicUsize>, Heads) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     let requests = Arc::new(AtomicUsize::new(0));
-    let counter = requests.clone();
+    let heads = Heads::default();
+    let (counter, recorded) = (requests.clone(), heads.clone());
     tokio::spawn(async move {
         loop {
             let (stream, _) = listener.accept().await.unwrap();
             let index = counter.fetch_add(1, Ordering::SeqCst);
-            tokio::spawn(answer(stream, script(index)));
+            tokio::spawn(answer(stream, script(index), recorded.clone()));
         }
     });
-    (address, requests)
+    (address, requests, heads)
 }
 
-async fn read_request(stream: &mut TcpStream) {
+type Heads = Arc<std::sync::Mutex<Vec<(std::time::Instant, String)>>>;
+
+async fn read_request(stream: &mut TcpStream) -> String {
     let mut seen = Vec::new();
     let mut buffer = [0u8; 4096];
     while !seen.windows(4).any(|window| window == b"\r\n\r\n") {
         match stream.read(&mut buffer).await {
-            Ok(0) | Err(_) => return,
+            Ok(0) | Err(_) => break,
             Ok(read) => seen.extend_from_slice(&buffer[..read]),
         }
     }
+    String::from_utf8_lossy(&seen).into_owned()
 }
 
-async fn answer(mut stream: TcpStream, behaviour: Behaviour) {
-    read_request(&mut stream).await;
+async fn answer(mut stream: TcpStream, behaviour: Behaviour, heads: Heads) {
+    let head = read_request(&mut stream).await;
+    heads.lock().unwrap().push((std::time::Instant::now(), head));
     let head = |status: &str, content_type: &str, length: &str| {
         format!("HTTP/1.1 {status}\r\ncontent-type: {content_type}\r\n{length}connection: close\r\n\r\n")
     };
@@ -95,6 +110,9 @@ async fn answer(mut stream: TcpStream, behaviour: Behaviour) {
             return;
         }
         Behaviour::Unavailable => full("503 Service Unavailable", "text/plain", "try later"),
+        Behaviour::TooMany(header) => {
+            format!("HTTP/1.1 429 Too Many Requests\r\n{header}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
+        }
         Behaviour::Ok => full("200 OK", "application/json", "\"octocat/hello\""),
     };
     let _ = stream.write_all(reply.as_bytes()).await;
@@ -141,21 +159,16 @@ async fn retries_can_be_turned_off() {
 
 #[tokio::test]
 async fn a_post_is_not_retried_by_default_but_can_be() {
-    use auth_api_v2::operations::AuthTokenCreateRequest;
-    use auth_api_v2::types::AuthTokenRequest;
-    let request = || AuthTokenCreateRequest {
-        body: Some(AuthTokenRequest { api_key: "key".into(), api_secret: "secret".into() }),
-    };
     let (address, requests) = fault_server(|_| Behaviour::Unavailable).await;
     let client = auth_api_v2::Client::with_base_url(&format!("http://{address}/api/v2")).with_policy(quick());
-    let error = client.auth_token_create(request()).await.unwrap_err();
+    let error = client.auth_token_create(login()).await.unwrap_err();
     assert_eq!(error.status().map(|status| status.as_u16()), Some(503), "{error:?}");
     assert_eq!(requests.load(Ordering::SeqCst), 1, "a POST that failed may have taken effect");
 
     let (address, requests) = fault_server(|index| [Behaviour::Reset, Behaviour::Unavailable][index.min(1)]).await;
     let client = auth_api_v2::Client::with_base_url(&format!("http://{address}/api/v2"))
         .with_policy(quick().retry(Retry::default().backoff(Duration::from_millis(1)).any_method().max_retries(4)));
-    let error = client.auth_token_create(request()).await.unwrap_err();
+    let error = client.auth_token_create(login()).await.unwrap_err();
     assert!(matches!(error, Error::UnexpectedStatus(_)), "{error:?}");
     assert_eq!(requests.load(Ordering::SeqCst), 5);
 }
@@ -221,4 +234,84 @@ async fn a_stalled_server_times_out_on_each_attempt() {
         other => panic!("expected a timeout, got {other:?}"),
     }
     assert_eq!(requests.load(Ordering::SeqCst), 3);
+}
+
+/// The value of header `name` (lower case) in a recorded request head.
+fn header_of<'a>(head: &'a str, name: &str) -> Option<&'a str> {
+    head.lines().find_map(|line| {
+        let (key, value) = line.split_once(':')?;
+        key.eq_ignore_ascii_case(name).then(|| value.trim())
+    })
+}
+
+#[tokio::test]
+async fn a_429_is_retried_after_the_pause_the_server_asks_for() {
+    let (address, requests, heads) =
+        recording_fault_server(|index| [Behaviour::TooMany("retry-after: 1"), Behaviour::Ok][index.min(1)]).await;
+    let response = routing_client(address, quick()).get_repo(get_repo()).await.unwrap();
+    assert!(matches!(response, GetRepoResponse::Ok(_)), "{response:?}");
+    assert_eq!(requests.load(Ordering::SeqCst), 2);
+    let arrivals: Vec<_> = heads.lock().unwrap().iter().map(|(arrived, _)| *arrived).collect();
+    let waited = arrivals[1] - arrivals[0];
+    assert!(waited >= Duration::from_millis(990) && waited < Duration::from_secs(3), "{waited:?}");
+
+    let (address, _, heads) = recording_fault_server(|index| {
+        [Behaviour::TooMany("retry-after-ms: 300"), Behaviour::TooMany("retry-after-ms: 300"), Behaviour::Ok]
+            [index.min(2)]
+    })
+    .await;
+    routing_client(address, quick()).get_repo(get_repo()).await.unwrap();
+    let heads = heads.lock().unwrap();
+    for pair in heads.windows(2) {
+        let waited = pair[1].0 - pair[0].0;
+        assert!(waited >= Duration::from_millis(295) && waited < Duration::from_secs(2), "{waited:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_pause_longer_than_allowed_returns_the_answer_instead() {
+    let (address, requests) = fault_server(|_| Behaviour::TooMany("retry-after: 3600")).await;
+    let started = std::time::Instant::now();
+    let error = routing_client(address, quick()).get_repo(get_repo()).await.unwrap_err();
+    assert_eq!(error.status().map(|status| status.as_u16()), Some(429), "{error:?}");
+    assert_eq!(requests.load(Ordering::SeqCst), 1);
+    assert!(started.elapsed() < Duration::from_secs(2));
+    // A 429 is not retried for a POST without a key.
+    let (address, requests) = fault_server(|_| Behaviour::TooMany("retry-after: 0")).await;
+    let client = auth_api_v2::Client::with_base_url(&format!("http://{address}/api/v2")).with_policy(quick());
+    let _ = client.auth_token_create(login()).await;
+    assert_eq!(requests.load(Ordering::SeqCst), 1);
+}
+
+fn login() -> auth_api_v2::operations::AuthTokenCreateRequest {
+    let body = auth_api_v2::types::AuthTokenRequest { api_key: "key".into(), api_secret: "secret".into() };
+    auth_api_v2::operations::AuthTokenCreateRequest { body: Some(body) }
+}
+
+#[tokio::test]
+async fn an_idempotency_key_makes_a_post_retryable_with_the_same_key() {
+    let (address, requests, heads) =
+        recording_fault_server(|index| [Behaviour::Reset, Behaviour::Unavailable, Behaviour::Ok][index.min(2)]).await;
+    let retry = Retry::default().backoff(Duration::from_millis(1)).idempotency_key("Idempotency-Key");
+    let client =
+        auth_api_v2::Client::with_base_url(&format!("http://{address}/api/v2")).with_policy(quick().retry(retry));
+    // The 200 is undocumented for this operation: the answer that matters is that it came.
+    let _ = client.auth_token_create(login()).await;
+    assert_eq!(requests.load(Ordering::SeqCst), 3);
+    let keys: Vec<String> = heads
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|(_, head)| header_of(head, "idempotency-key").expect("a key on every attempt").to_owned())
+        .collect();
+    assert!(keys.iter().all(|key| *key == keys[0]), "{keys:?}");
+    assert_eq!(keys[0].len(), 36);
+    // The next request gets a key of its own.
+    let _ = client.auth_token_create(login()).await;
+    let last = heads.lock().unwrap().last().map(|(_, head)| head.clone()).unwrap();
+    assert_ne!(header_of(&last, "idempotency-key").unwrap(), keys[0]);
+    // A GET carries none: it is idempotent already.
+    let (address, _, heads) = recording_fault_server(|_| Behaviour::Ok).await;
+    routing_client(address, quick().retry(retry)).get_repo(get_repo()).await.unwrap();
+    assert_eq!(header_of(&heads.lock().unwrap()[0].1, "idempotency-key"), None);
 }

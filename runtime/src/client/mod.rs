@@ -109,6 +109,12 @@ impl Transport {
         if let Some(fault) = request.fault.take() {
             return Err(Error::InvalidRequest(fault));
         }
+        if let Some(name) = self.policy.retries().key_header(&request.method) {
+            // Set once, so that every attempt (a retry, or a resend after a refresh) carries it.
+            if !request.headers.contains_key(name) {
+                insert_header(&mut request.headers, name, &policy::new_idempotency_key())?;
+            }
+        }
         let mut applied = self.credentials_for(request.security).await?;
         if applied.iter().all(|applied| applied.lease.is_none()) {
             // No token to refresh on a 401: the request is built once, from its own parts.
@@ -141,13 +147,14 @@ impl Transport {
         loop {
             let spare = if retries < budget { request.try_clone() } else { None };
             let outcome = self.execute(request).await;
-            let transient = match &outcome {
-                Ok(response) => policy::is_transient(response.status),
-                Err(error) => matches!(error, Error::Transport(_)),
+            let pause = match &outcome {
+                Ok(response) if policy::is_transient(response.status) => retry.pause(retries, Some(&response.headers)),
+                Err(Error::Transport(_)) => retry.pause(retries, None),
+                _ => None,
             };
-            match spare {
-                Some(spare) if transient => {
-                    tokio::time::sleep(retry.pause(retries)).await;
+            match (spare, pause) {
+                (Some(spare), Some(pause)) => {
+                    tokio::time::sleep(pause).await;
                     retries += 1;
                     request = spare;
                 }
