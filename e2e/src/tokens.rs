@@ -67,9 +67,14 @@ impl Api for ResourceServer {
     }
 }
 
+/// The resource server's router, accepting the tokens `verifier` accepts.
+pub fn resource_router(verifier: JwtVerifier) -> apigen_runtime::server::axum::Router {
+    protected::router(ResourceServer, verifier)
+}
+
 /// Serves the resource server, accepting the tokens `verifier` accepts; returns its base URL.
 pub async fn serve_resources(verifier: JwtVerifier) -> String {
-    let address = crate::serve(protected::router(ResourceServer, verifier)).await;
+    let address = crate::serve(resource_router(verifier)).await;
     format!("http://{address}")
 }
 

@@ -89,14 +89,19 @@ pub fn emit(api: &Api) -> TokenStream {
     let has_tokens = api.security_schemes.iter().any(client_auth::takes_tokens);
     let refresh_gate = api.token_refresh.as_ref().map(|refresh| refresh.gate.clone());
     let always = |used: bool| used.then_some(Gate::Always);
+    let oauth_gate = always(client_auth::has_oauth_flows(api));
+    let tokens_gate = oauth_gate.clone().or(refresh_gate.clone());
     let client_items = gated_idents(vec![
         ("Credential", always(has_schemes)),
         ("Error", operations_gate.clone()),
+        ("Grant", oauth_gate.clone()),
+        ("OAuth2Client", oauth_gate.clone()),
+        ("OAuth2Flow", oauth_gate),
         ("Policy", Some(Gate::Always)),
         ("RefreshBinding", refresh_gate.clone()),
-        ("TokenOptions", refresh_gate.clone()),
+        ("TokenOptions", tokens_gate.clone()),
         ("TokenSource", if has_tokens { Some(Gate::Always) } else { refresh_gate.clone() }),
-        ("Tokens", refresh_gate),
+        ("Tokens", tokens_gate),
         ("Transport", Some(Gate::Always)),
         ("reqwest", Some(Gate::Always)),
     ]);

@@ -1,15 +1,147 @@
-//! The client's authentication: one credential setter per security scheme, and a token
-//! source bound to the refresh operation.
+//! The client's authentication: one credential setter per security scheme, a token source
+//! bound to the refresh operation, and token sources for the OAuth 2 flows a scheme declares.
 
 use super::security;
 use super::tokens::{cfg, docs, ident, inline, option_literal};
-use crate::model::{Api, SchemeKind, SecurityScheme, TokenRefresh};
+use crate::model::{Api, OAuthFlow, OAuthGrant, SchemeKind, SecurityScheme, TokenRefresh};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-/// `const TOKEN_REFRESH`, when the spec binds a refresh operation.
+/// `const TOKEN_REFRESH`, when the spec binds a refresh operation, and one `OAuth2Flow`
+/// constant per OAuth 2 flow.
 pub fn constants(api: &Api) -> TokenStream {
-    api.token_refresh.as_ref().map(refresh_binding).unwrap_or_default()
+    let refresh = api.token_refresh.as_ref().map(refresh_binding);
+    let flows = api
+        .security_schemes
+        .iter()
+        .flat_map(|scheme| scheme.oauth_flows.iter().map(move |flow| flow_constant(scheme, flow)));
+    quote! {
+        #refresh
+        #( #flows )*
+    }
+}
+
+/// Whether any scheme declares an OAuth 2 flow a client can call.
+pub fn has_oauth_flows(api: &Api) -> bool {
+    api.security_schemes.iter().any(|scheme| !scheme.oauth_flows.is_empty())
+}
+
+/// `with_oauth_client_credentials`, `oauth_password_source`: the scheme's field and the
+/// grant's words.
+fn flow_words(scheme: &SecurityScheme, flow: &OAuthFlow) -> String {
+    let grant = match flow.grant {
+        OAuthGrant::ClientCredentials => "client_credentials",
+        OAuthGrant::Password => "password",
+        OAuthGrant::AuthorizationCode => "authorization_code",
+    };
+    format!("{}_{grant}", scheme.field)
+}
+
+fn flow_constant_name(scheme: &SecurityScheme, flow: &OAuthFlow) -> proc_macro2::Ident {
+    format_ident!("{}_FLOW", flow_words(scheme, flow).to_ascii_uppercase())
+}
+
+fn flow_constant(scheme: &SecurityScheme, flow: &OAuthFlow) -> TokenStream {
+    let name = flow_constant_name(scheme, flow);
+    let token_url = &flow.token_url;
+    let refresh_url = option_literal(flow.refresh_url.as_ref());
+    let scopes = &flow.scopes;
+    let doc = format!(" The `{}` flow of the `{}` scheme.", flow.grant.spec_name(), inline(&scheme.name));
+    quote! {
+        #[doc = #doc]
+        const #name: OAuth2Flow = OAuth2Flow {
+            token_url: #token_url,
+            refresh_url: #refresh_url,
+            scopes: &[#( #scopes ),*],
+        };
+    }
+}
+
+/// The `Client` methods of one OAuth 2 flow: a token source, and for grants a client makes
+/// alone, a setter that uses one.
+fn flow_methods(scheme: &SecurityScheme, flow: &OAuthFlow) -> TokenStream {
+    let words = flow_words(scheme, flow);
+    let constant = flow_constant_name(scheme, flow);
+    let source = format_ident!("{words}_source");
+    let with = format_ident!("with_{words}");
+    let with_tokens = format_ident!("with_{}_tokens", scheme.field);
+    let endpoint = match &flow.refresh_url {
+        Some(refresh_url) => format!("`{}` (refreshed at `{}`)", inline(&flow.token_url), inline(refresh_url)),
+        None => format!("`{}`", inline(&flow.token_url)),
+    };
+    let scopes = if flow.scopes.is_empty() {
+        " No scope is asked for unless `client` names some.".to_owned()
+    } else {
+        let scopes: Vec<String> = flow.scopes.iter().map(|scope| format!("`{}`", inline(scope))).collect();
+        format!(" Asks for {} (what the operations require) unless `client` names other scopes.", scopes.join(", "))
+    };
+    let lifecycle =
+        " Tokens are obtained on first use, refreshed ahead of expiry and after a 401, never twice at once.";
+    let name = inline(&scheme.name);
+    match flow.grant {
+        OAuthGrant::ClientCredentials => {
+            let source_doc =
+                format!(" A token source for the `{name}` scheme: the OAuth 2 client credentials grant at {endpoint}.");
+            let with_doc = format!(
+                " Sends tokens obtained by [`Client::{source}`] for the `{name}` scheme, with default token options."
+            );
+            quote! {
+                #[doc = #source_doc]
+                #[doc = #scopes]
+                #[doc = #lifecycle]
+                pub fn #source(&self, client: OAuth2Client, options: TokenOptions) -> TokenSource {
+                    self.transport.oauth2_token_source(&#constant, client, Grant::ClientCredentials, Tokens::none(), options)
+                }
+
+                #[doc = #with_doc]
+                pub fn #with(self, client: OAuth2Client) -> Self {
+                    let source = self.#source(client, TokenOptions::default());
+                    self.#with_tokens(source)
+                }
+            }
+        }
+        OAuthGrant::Password => {
+            let source_doc = format!(
+                " A token source for the `{name}` scheme: the OAuth 2 resource owner password grant at {endpoint}."
+            );
+            let with_doc = format!(
+                " Sends tokens obtained by [`Client::{source}`] for the `{name}` scheme, with default token options."
+            );
+            quote! {
+                #[doc = #source_doc]
+                #[doc = #scopes]
+                #[doc = #lifecycle]
+                pub fn #source(
+                    &self,
+                    client: OAuth2Client,
+                    username: &str,
+                    password: impl Into<Credential>,
+                    options: TokenOptions,
+                ) -> TokenSource {
+                    let grant = Grant::Password { username: username.to_owned(), password: password.into() };
+                    self.transport.oauth2_token_source(&#constant, client, grant, Tokens::none(), options)
+                }
+
+                #[doc = #with_doc]
+                pub fn #with(self, client: OAuth2Client, username: &str, password: impl Into<Credential>) -> Self {
+                    let source = self.#source(client, username, password, TokenOptions::default());
+                    self.#with_tokens(source)
+                }
+            }
+        }
+        OAuthGrant::AuthorizationCode => {
+            let source_doc = format!(
+                " A token source for the `{name}` scheme that refreshes `tokens`, obtained by an \
+                 authorization code login, with the OAuth 2 refresh token grant at {endpoint}."
+            );
+            quote! {
+                #[doc = #source_doc]
+                pub fn #source(&self, client: OAuth2Client, tokens: Tokens, options: TokenOptions) -> TokenSource {
+                    self.transport.oauth2_token_source(&#constant, client, Grant::RefreshOnly, tokens, options)
+                }
+            }
+        }
+    }
 }
 
 fn refresh_binding(refresh: &TokenRefresh) -> TokenStream {
@@ -60,10 +192,15 @@ pub fn methods(api: &Api) -> TokenStream {
             }
         }
     });
+    let flows = api
+        .security_schemes
+        .iter()
+        .flat_map(|scheme| scheme.oauth_flows.iter().map(move |flow| flow_methods(scheme, flow)));
     quote! {
         #( #setters )*
         #( #token_sources )*
         #token_source
+        #( #flows )*
     }
 }
 

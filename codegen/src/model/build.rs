@@ -44,6 +44,7 @@ pub fn build(loaded: &Loaded) -> Result<(Api, Vec<Fault>), Fault> {
     let base_path =
         if base_path.starts_with('/') || base_path.is_empty() { base_path } else { format!("/{base_path}") };
     super::routes::plan(&mut built, &base_path, &mut warnings);
+    let security_schemes = security::with_required_scopes(security_schemes, &built);
     let mut api = Api {
         title: spec.info.title.clone(),
         version: spec.info.version.clone(),

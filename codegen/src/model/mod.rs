@@ -368,6 +368,40 @@ pub struct SecurityScheme {
     pub field: String,
     pub kind: SchemeKind,
     pub docs: Option<String>,
+    /// The OAuth 2 flows whose token endpoint a client calls itself.
+    pub oauth_flows: Vec<OAuthFlow>,
+}
+
+/// An OAuth 2 flow of a scheme, as a client obtains and refreshes its tokens.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OAuthFlow {
+    pub grant: OAuthGrant,
+    /// The `tokenUrl`, absolute or relative to the server URL.
+    pub token_url: String,
+    pub refresh_url: Option<String>,
+    /// The scopes the spec's operations require of the scheme, sorted: what a client asks
+    /// for unless told otherwise.
+    pub scopes: Vec<String>,
+}
+
+/// The grant of an [`OAuthFlow`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OAuthGrant {
+    ClientCredentials,
+    Password,
+    /// Tokens come from a person's login; the client only refreshes them.
+    AuthorizationCode,
+}
+
+impl OAuthGrant {
+    /// The flow's key in a spec's `flows`.
+    pub fn spec_name(self) -> &'static str {
+        match self {
+            OAuthGrant::ClientCredentials => "clientCredentials",
+            OAuthGrant::Password => "password",
+            OAuthGrant::AuthorizationCode => "authorizationCode",
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

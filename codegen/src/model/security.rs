@@ -2,7 +2,7 @@
 
 use super::names::{self, NameSet};
 use super::refs::Resolver;
-use super::{ParamLocation, Requirement, SchemeKind, SecurityScheme};
+use super::{OAuthFlow, OAuthGrant, Operation, ParamLocation, Requirement, SchemeKind, SecurityScheme};
 use crate::diagnostics::{pointer_push, Fault};
 use openapiv3::{APIKeyLocation, SecurityRequirement};
 
@@ -20,6 +20,10 @@ pub fn schemes(
     for (name, scheme) in &components.security_schemes {
         let at = pointer_push("#/components/securitySchemes", name);
         let (scheme, _) = resolver.resolve(scheme, &at)?;
+        let oauth_flows = match &scheme {
+            openapiv3::SecurityScheme::OAuth2 { flows, .. } => oauth_flows(flows, &at, warnings),
+            _ => Vec::new(),
+        };
         let (kind, docs) = match scheme {
             openapiv3::SecurityScheme::APIKey { location, name: key, description, extensions } => {
                 let location = match location {
@@ -60,9 +64,58 @@ pub fn schemes(
             | openapiv3::SecurityScheme::OpenIDConnect { description, .. } => (SchemeKind::Bearer, description),
         };
         let field = fields.claim(&names::snake_name(name, "scheme"));
-        out.push(SecurityScheme { name: name.clone(), field, kind, docs });
+        out.push(SecurityScheme { name: name.clone(), field, kind, docs, oauth_flows });
     }
     Ok(out)
+}
+
+/// The flows whose token endpoint a client can call: client credentials, password, and the
+/// refresh of an authorization code login. Implicit flows have no token endpoint. Scopes are
+/// filled in by [`with_required_scopes`].
+fn oauth_flows(flows: &openapiv3::OAuth2Flows, at: &str, warnings: &mut Vec<Fault>) -> Vec<OAuthFlow> {
+    let declared = [
+        flows
+            .client_credentials
+            .as_ref()
+            .map(|flow| (OAuthGrant::ClientCredentials, &flow.token_url, &flow.refresh_url)),
+        flows.password.as_ref().map(|flow| (OAuthGrant::Password, &flow.token_url, &flow.refresh_url)),
+        flows
+            .authorization_code
+            .as_ref()
+            .map(|flow| (OAuthGrant::AuthorizationCode, &flow.token_url, &flow.refresh_url)),
+    ];
+    let mut out = Vec::new();
+    for (grant, token_url, refresh_url) in declared.into_iter().flatten() {
+        let flow_at = pointer_push(&pointer_push(at, "flows"), grant.spec_name());
+        if token_url.trim().is_empty() {
+            warnings.push(Fault::at(
+                pointer_push(&flow_at, "tokenUrl"),
+                "the flow has no tokenUrl; clients get no method for it and take tokens from a TokenSource",
+            ));
+            continue;
+        }
+        let refresh_url = refresh_url.clone().filter(|url| !url.trim().is_empty());
+        out.push(OAuthFlow { grant, token_url: token_url.clone(), refresh_url, scopes: Vec::new() });
+    }
+    out
+}
+
+/// The schemes with each OAuth 2 flow's scopes set to those the operations require of it.
+pub fn with_required_scopes(mut schemes: Vec<SecurityScheme>, operations: &[Operation]) -> Vec<SecurityScheme> {
+    for scheme in &mut schemes {
+        let mut scopes: Vec<String> = operations
+            .iter()
+            .flat_map(|operation| operation.security.iter().flatten())
+            .filter(|requirement| requirement.scheme == scheme.name)
+            .flat_map(|requirement| requirement.scopes.iter().cloned())
+            .collect();
+        scopes.sort();
+        scopes.dedup();
+        for flow in &mut scheme.oauth_flows {
+            flow.scopes = scopes.clone();
+        }
+    }
+    schemes
 }
 
 /// The alternatives of a `security` list, as scheme names; `[{}]` (anonymous allowed) is an

@@ -6,6 +6,7 @@
 
 mod credential;
 mod error;
+mod oauth2;
 mod policy;
 mod refresh;
 mod token;
@@ -13,6 +14,7 @@ mod token;
 pub use crate::security::{KeyLocation, SchemeKind, SecurityScheme};
 pub use credential::Credential;
 pub use error::{Error, RawResponse};
+pub use oauth2::{ClientAuth, Grant, OAuth2Client, OAuth2Flow, OAuthError};
 pub use policy::{Policy, Retry};
 pub use refresh::RefreshBinding;
 pub use reqwest;
@@ -140,9 +142,14 @@ impl Transport {
 
     /// Sends, and sends again as the retry policy allows when no response arrived or a
     /// gateway error did. A copy is kept only while a retry may need it.
-    async fn send_retrying(&self, mut request: reqwest::Request) -> Result<Response, Error> {
+    async fn send_retrying(&self, request: reqwest::Request) -> Result<Response, Error> {
+        let budget = self.policy.retries().budget(request.method());
+        self.send_with_retries(request, budget).await
+    }
+
+    /// Sends with up to `budget` retries, paced by the retry policy.
+    async fn send_with_retries(&self, mut request: reqwest::Request, budget: u32) -> Result<Response, Error> {
         let retry = self.policy.retries();
-        let budget = retry.budget(request.method());
         let mut retries = 0;
         loop {
             let spare = if retries < budget { request.try_clone() } else { None };
@@ -413,6 +420,11 @@ impl Response {
         params::decode(text).map(Some).map_err(|error| self.snapshot_mismatch(format!("header {name:?}: {error}")))
     }
 
+    /// A copy of the response, for an error that keeps it while the response is decoded.
+    fn snapshot(&self) -> RawResponse {
+        RawResponse { status: self.status, headers: self.headers.clone(), body: self.body.clone() }
+    }
+
     /// The error for a status this operation does not document.
     pub fn unexpected(self) -> Error {
         Error::UnexpectedStatus(Box::new(self.into_raw()))
@@ -423,14 +435,7 @@ impl Response {
     }
 
     fn snapshot_mismatch(&self, message: String) -> Error {
-        Error::Decode {
-            response: Box::new(RawResponse {
-                status: self.status,
-                headers: self.headers.clone(),
-                body: self.body.clone(),
-            }),
-            message,
-        }
+        Error::Decode { response: Box::new(self.snapshot()), message }
     }
 
     fn into_raw(self) -> RawResponse {

@@ -132,6 +132,11 @@ impl Retry {
         self.idempotency_key.filter(|_| !is_idempotent(method))
     }
 
+    /// How many retries a request that is safe to repeat gets, whatever its method.
+    pub(super) fn repeatable_budget(&self) -> u32 {
+        self.max_retries
+    }
+
     /// How many retries a request with this method gets.
     pub(super) fn budget(&self, method: &Method) -> u32 {
         if is_idempotent(method) || self.any_method || self.idempotency_key.is_some() {

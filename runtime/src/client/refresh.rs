@@ -84,7 +84,7 @@ impl BoundRefresh {
             message: format!("the refresh answer has no token at {}", binding.access),
             response: None,
         })?;
-        Ok(Tokens { access, refresh: binding.refresh.and_then(token_at) })
+        Ok(Tokens { access, refresh: binding.refresh.and_then(token_at), expires_at: None })
     }
 }
 

@@ -19,15 +19,29 @@ use std::time::Duration;
 pub struct Tokens {
     pub access: Credential,
     pub refresh: Option<Credential>,
+    /// When the access token expires, in Unix seconds, as a token endpoint's `expires_in`
+    /// said; `None` reads it from the token's `exp` when it is a JWT.
+    pub expires_at: Option<u64>,
 }
 
 impl Tokens {
     pub fn new(access: impl Into<Credential>) -> Self {
-        Tokens { access: access.into(), refresh: None }
+        Tokens { access: access.into(), refresh: None, expires_at: None }
+    }
+
+    /// No token yet: a source holding these obtains one on first use.
+    pub fn none() -> Self {
+        Tokens { access: Credential::new(""), refresh: None, expires_at: Some(0) }
     }
 
     pub fn with_refresh(mut self, refresh: impl Into<Credential>) -> Self {
         self.refresh = Some(refresh.into());
+        self
+    }
+
+    /// Sets when the access token expires, in Unix seconds.
+    pub fn expiring_at(mut self, expires_at: u64) -> Self {
+        self.expires_at = Some(expires_at);
         self
     }
 }
@@ -155,7 +169,9 @@ struct Current {
 
 impl Current {
     fn new(tokens: Tokens, attempt: u64) -> Self {
-        let expires_at = TimeClaims::decode_unverified(tokens.access.secret()).and_then(|claims| claims.exp);
+        let expires_at = tokens
+            .expires_at
+            .or_else(|| TimeClaims::decode_unverified(tokens.access.secret()).and_then(|claims| claims.exp));
         Current { tokens, expires_at, attempt, failure: None }
     }
 

@@ -19,6 +19,9 @@ use serde_json::{Map, Value};
 use std::fmt;
 use std::time::Duration;
 
+#[cfg(feature = "client")]
+mod remote;
+
 pub use jsonwebtoken::Algorithm;
 
 /// Seconds since the Unix epoch.
@@ -110,6 +113,7 @@ fn pem_family(algorithm: Algorithm) -> Result<PemFamily, JwtError> {
     }
 }
 
+#[derive(Clone)]
 struct PinnedKey {
     kid: Option<String>,
     algorithm: Algorithm,
@@ -128,7 +132,31 @@ pub struct JwtVerifier<C = Claims> {
     token_type: Option<String>,
     max_token_bytes: usize,
     leeway: u64,
+    /// Keys fetched from a key set URL or through discovery, as they rotate.
+    #[cfg(feature = "client")]
+    remote: Option<std::sync::Arc<remote::RemoteKeys>>,
     claims: std::marker::PhantomData<fn() -> C>,
+}
+
+/// Why a token was not verified: refused outright, or signed by no key held (which a fetch
+/// of rotated keys may cure).
+enum Fault {
+    Refused(JwtError),
+    NoKey(JwtError),
+}
+
+impl From<Fault> for JwtError {
+    fn from(fault: Fault) -> Self {
+        match fault {
+            Fault::Refused(error) | Fault::NoKey(error) => error,
+        }
+    }
+}
+
+impl From<JwtError> for Fault {
+    fn from(error: JwtError) -> Self {
+        Fault::Refused(error)
+    }
 }
 
 impl<C> fmt::Debug for JwtVerifier<C> {
@@ -154,6 +182,8 @@ impl<C> Default for JwtVerifier<C> {
             token_type: None,
             max_token_bytes: MAX_TOKEN_BYTES,
             leeway: 5,
+            #[cfg(feature = "client")]
+            remote: None,
             claims: std::marker::PhantomData,
         }
     }
@@ -210,6 +240,59 @@ impl<C: DeserializeOwned> JwtVerifier<C> {
         self
     }
 
+    /// Also accepts the keys of the JSON Web Key Set at `url`, fetched as they rotate (see
+    /// the `remote` module's rules: pinned by kind, cached, bounded, https only but for
+    /// loopback). Needs the `client` feature.
+    #[cfg(feature = "client")]
+    pub fn jwks_url(mut self, url: &str) -> Self {
+        self.remote = Some(self.remote_keys(remote::KeySource::Jwks(url.to_owned()), None));
+        self
+    }
+
+    /// Accepts tokens of the OpenID Connect issuer `issuer`: its keys are read from the
+    /// `jwks_uri` of `{issuer}/.well-known/openid-configuration`, whose `issuer` must be
+    /// `issuer`, and `iss` is required to be it. Needs the `client` feature.
+    #[cfg(feature = "client")]
+    pub fn openid_issuer(mut self, issuer: &str) -> Self {
+        let url = format!("{}/.well-known/openid-configuration", issuer.trim_end_matches('/'));
+        self.issuer = Some(issuer.to_owned());
+        self.remote = Some(self.remote_keys(remote::KeySource::Discovery(url), None));
+        self
+    }
+
+    /// Accepts tokens of the issuer that the discovery document at `url` describes (an
+    /// `openIdConnectUrl` of a spec): keys from its `jwks_uri`, and `iss` required to be its
+    /// `issuer` unless [`Self::issuer`] names one, which the document must then name too.
+    #[cfg(feature = "client")]
+    pub fn openid_configuration_url(mut self, url: &str) -> Self {
+        self.remote = Some(self.remote_keys(remote::KeySource::Discovery(url.to_owned()), None));
+        self
+    }
+
+    /// The least time between two fetches of the key set that tokens with unknown `kid`s
+    /// cause, or that retry a failed fetch (60 seconds unless set).
+    #[cfg(feature = "client")]
+    pub fn jwks_refetch_interval(mut self, interval: Duration) -> Self {
+        if let Some(remote) = self.remote.take() {
+            self.remote = Some(self.remote_keys(remote.source().clone(), Some(interval)));
+        }
+        self
+    }
+
+    /// How many times the key set was fetched (each discovery counting once).
+    #[cfg(feature = "client")]
+    pub fn jwks_fetches(&self) -> u64 {
+        self.remote.as_ref().map_or(0, |remote| remote.fetch_count())
+    }
+
+    #[cfg(feature = "client")]
+    fn remote_keys(&self, source: remote::KeySource, interval: Option<Duration>) -> std::sync::Arc<remote::RemoteKeys> {
+        let interval = interval
+            .or_else(|| self.remote.as_ref().map(|remote| remote.refetch_interval))
+            .unwrap_or(Duration::from_secs(60));
+        std::sync::Arc::new(remote::RemoteKeys::new(source, interval))
+    }
+
     /// Refuses tokens longer than `bytes` before decoding them ([`MAX_TOKEN_BYTES`] unless set).
     pub fn max_token_bytes(mut self, bytes: usize) -> Self {
         self.max_token_bytes = bytes;
@@ -222,11 +305,54 @@ impl<C: DeserializeOwned> JwtVerifier<C> {
         self
     }
 
-    /// The claims of a valid token that grants every scope in `scopes`.
+    /// The claims of a valid token that grants every scope in `scopes`, checked against the
+    /// keys held now (configured ones, and those fetched last); [`Self::verify_fetching`]
+    /// also fetches rotated keys.
     pub fn verify(&self, token: &str, scopes: &[&str]) -> Result<C, JwtError> {
+        #[cfg(feature = "client")]
+        let fetched = self.remote.as_ref().map(|remote| remote.snapshot());
+        #[cfg(not(feature = "client"))]
+        let fetched: Option<std::sync::Arc<Fetched>> = None;
+        let (keys, issuer) = match &fetched {
+            Some(snapshot) => (&snapshot.keys[..], self.issuer.as_ref().or(snapshot.issuer.as_ref())),
+            None => (&[][..], self.issuer.as_ref()),
+        };
+        self.verify_with(token, scopes, keys, issuer).map_err(JwtError::from)
+    }
+
+    /// As [`Self::verify`], after fetching the key set again when it is stale or when the
+    /// token names a key it lacks (at most once per refetch interval).
+    pub async fn verify_fetching(&self, token: &str, scopes: &[&str]) -> Result<C, JwtError> {
+        #[cfg(feature = "client")]
+        if let Some(remote) = &self.remote {
+            remote.ensure_fresh(self.issuer.as_deref()).await;
+            let verify = || {
+                let snapshot = remote.snapshot();
+                let issuer = self.issuer.as_ref().or(snapshot.issuer.as_ref());
+                self.verify_with(token, scopes, &snapshot.keys, issuer)
+            };
+            return match verify() {
+                Err(Fault::NoKey(_)) => {
+                    remote.refetch_for_unknown_key(self.issuer.as_deref()).await;
+                    verify().map_err(JwtError::from)
+                }
+                other => other.map_err(JwtError::from),
+            };
+        }
+        self.verify(token, scopes)
+    }
+
+    fn verify_with(
+        &self,
+        token: &str,
+        scopes: &[&str],
+        fetched: &[PinnedKey],
+        issuer: Option<&String>,
+    ) -> Result<C, Fault> {
         let invalid = |reason: String| JwtError::Invalid(reason);
+        let refused = |reason: String| Fault::Refused(JwtError::Invalid(reason));
         if token.len() > self.max_token_bytes {
-            return Err(invalid(format!(
+            return Err(refused(format!(
                 "the token is {} bytes long; at most {} are accepted",
                 token.len(),
                 self.max_token_bytes
@@ -234,34 +360,41 @@ impl<C: DeserializeOwned> JwtVerifier<C> {
         }
         let header = decode_header(token).map_err(|error| invalid(format!("malformed token: {error}")))?;
         if let Some(critical) = &header.crit {
-            return Err(invalid(format!(
+            return Err(refused(format!(
                 "the token header marks {critical:?} critical (`crit`); no JWS extension is understood here"
             )));
         }
         if let Some(expected) = &self.token_type {
             match header.typ.as_deref().map(media_subtype) {
                 Some(typ) if typ == *expected => {}
-                Some(typ) => return Err(invalid(format!("the token's type (`typ`) is `{typ}`, not `{expected}`"))),
-                None => return Err(invalid(format!("the token declares no type (`typ`); `{expected}` is required"))),
+                Some(typ) => return Err(refused(format!("the token's type (`typ`) is `{typ}`, not `{expected}`"))),
+                None => return Err(refused(format!("the token declares no type (`typ`); `{expected}` is required"))),
             }
         }
         let mut candidates = self
             .keys
             .iter()
+            .chain(fetched)
             .filter(|key| key.algorithm == header.alg)
             .filter(|key| key.kid.is_none() || header.kid.is_none() || key.kid == header.kid)
             .peekable();
         if candidates.peek().is_none() {
-            return Err(invalid(format!("tokens signed with {:?} are not accepted", header.alg)));
+            let reason = match &header.kid {
+                Some(kid) if self.keys.iter().chain(fetched).any(|key| key.algorithm == header.alg) => {
+                    format!("no {:?} key has the id {kid:?}", header.alg)
+                }
+                _ => format!("tokens signed with {:?} are not accepted", header.alg),
+            };
+            return Err(Fault::NoKey(invalid(reason)));
         }
         let mut last = String::new();
         for key in candidates {
             match decode::<Map<String, Value>>(token, &key.key, &self.validation(key.algorithm)) {
-                Ok(data) => return self.checked(data.claims, scopes),
+                Ok(data) => return Ok(self.checked(data.claims, scopes, issuer)?),
                 Err(error) => last = refusal_of(&error),
             }
         }
-        Err(invalid(last))
+        Err(refused(last))
     }
 
     /// The signature and the time claims; `iss` and `aud` are checked in [`Self::checked`],
@@ -278,8 +411,8 @@ impl<C: DeserializeOwned> JwtVerifier<C> {
 
     /// The checks `jsonwebtoken` leaves to us: issuer, audience, `iat` not in the future,
     /// and scopes.
-    fn checked(&self, claims: Map<String, Value>, scopes: &[&str]) -> Result<C, JwtError> {
-        if let Some(issuer) = &self.issuer {
+    fn checked(&self, claims: Map<String, Value>, scopes: &[&str], issuer: Option<&String>) -> Result<C, JwtError> {
+        if let Some(issuer) = issuer {
             match claims.get("iss") {
                 Some(Value::String(iss)) if iss == issuer => {}
                 Some(Value::String(iss)) => {
@@ -353,6 +486,13 @@ fn media_subtype(typ: &str) -> String {
     }
 }
 
+/// Stands in for the fetched keys where the `client` feature (and so fetching) is off.
+#[cfg(not(feature = "client"))]
+struct Fetched {
+    keys: Vec<PinnedKey>,
+    issuer: Option<String>,
+}
+
 #[cfg(feature = "server")]
 impl<C: DeserializeOwned + Send + 'static> crate::server::Authenticate for JwtVerifier<C> {
     type Claims = C;
@@ -362,11 +502,12 @@ impl<C: DeserializeOwned + Send + 'static> crate::server::Authenticate for JwtVe
         presented: crate::server::Presented<'_>,
     ) -> impl std::future::Future<Output = Result<C, crate::server::Rejection>> + Send {
         use crate::server::Rejection;
-        let verified = self.verify(presented.credential, presented.scopes).map_err(|error| match error {
-            JwtError::Invalid(reason) => Rejection::Invalid(reason),
-            JwtError::MissingScopes(scopes) => Rejection::InsufficientScope(scopes),
-        });
-        std::future::ready(verified)
+        async move {
+            self.verify_fetching(presented.credential, presented.scopes).await.map_err(|error| match error {
+                JwtError::Invalid(reason) => Rejection::Invalid(reason),
+                JwtError::MissingScopes(scopes) => Rejection::InsufficientScope(scopes),
+            })
+        }
     }
 }
 
