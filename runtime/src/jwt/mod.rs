@@ -270,7 +270,9 @@ impl<C: DeserializeOwned> JwtVerifier<C> {
     }
 
     /// The least time between two fetches of the key set that tokens with unknown `kid`s
-    /// cause, or that retry a failed fetch (60 seconds unless set).
+    /// cause, or that retry a failed fetch (10 seconds unless set). Identity providers
+    /// publish a new key before they sign with it; one published since the last fetch is
+    /// found by the first token that names it, unless a fetch ran within the interval.
     #[cfg(feature = "client")]
     pub fn jwks_refetch_interval(mut self, interval: Duration) -> Self {
         if let Some(remote) = self.remote.take() {
@@ -289,7 +291,7 @@ impl<C: DeserializeOwned> JwtVerifier<C> {
     fn remote_keys(&self, source: remote::KeySource, interval: Option<Duration>) -> std::sync::Arc<remote::RemoteKeys> {
         let interval = interval
             .or_else(|| self.remote.as_ref().map(|remote| remote.refetch_interval))
-            .unwrap_or(Duration::from_secs(60));
+            .unwrap_or(Duration::from_secs(10));
         std::sync::Arc::new(remote::RemoteKeys::new(source, interval))
     }
 
