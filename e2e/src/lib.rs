@@ -86,5 +86,10 @@ pub mod swagger2 {
     include!(concat!(env!("OUT_DIR"), "/swagger2.rs"));
 }
 
+/// A resource server whose OAuth 2 flows name a real OpenID provider on 127.0.0.1.
+pub mod oidc {
+    include!(concat!(env!("OUT_DIR"), "/oidc.rs"));
+}
+
 pub mod reference;
 pub mod tokens;
