@@ -10,6 +10,10 @@
 //! and name no audience, refresh tokens are typed `refresh+jwt` and name the refresh
 //! endpoint as theirs, and each verifier requires its own type (explicit typing, RFC 8725
 //! section 3.11).
+//!
+//! Families live in a [`FamilyStore`]: in memory unless the service is given another, and in
+//! an SQLite file when served by `main` (`TOKEN_SERVICE_DB`), so that a restart loses no login
+//! and several processes on one machine share them; each refresh is one transaction.
 
 use apigen_runtime::jwt::{JwtError, JwtIssuer, JwtVerifier};
 use apigen_runtime::server::axum::response::Response;
@@ -19,10 +23,14 @@ use auth_api_v2::operations::{
 };
 use auth_api_v2::types::{AuthToken, AuthenticationError, ValidationError};
 use serde_json::json;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
+
+mod store;
+
+pub use store::{FamilyStore, MemoryStore, Spent, SqliteStore, StoreError};
 
 /// How long tokens live, and which scopes access tokens grant.
 #[derive(Clone, Debug)]
@@ -45,16 +53,8 @@ pub struct TokenService {
     lifetimes: Lifetimes,
     scope: String,
     users: HashMap<String, String>,
-    families: Mutex<Families>,
-    sequence: AtomicU64,
+    store: Arc<dyn FamilyStore>,
     refreshes: Arc<AtomicU64>,
-}
-
-/// Per family, the one refresh token that may still be spent; and the revoked families.
-#[derive(Default)]
-struct Families {
-    live: HashMap<String, String>,
-    revoked: HashSet<String>,
 }
 
 /// The `iss` of every token.
@@ -81,10 +81,15 @@ impl TokenService {
             lifetimes,
             scope: scope.to_owned(),
             users: HashMap::new(),
-            families: Mutex::default(),
-            sequence: AtomicU64::new(0),
+            store: Arc::new(MemoryStore::default()),
             refreshes: Arc::default(),
         }
+    }
+
+    /// Keeps refresh-token families in `store` instead of memory.
+    pub fn store(mut self, store: impl FamilyStore) -> Self {
+        self.store = Arc::new(store);
+        self
     }
 
     /// Adds an API user.
@@ -104,30 +109,43 @@ impl TokenService {
         JwtVerifier::new().hs256(secret).issuer(ISSUER).token_type(ACCESS_TOKEN_TYPE).leeway(Duration::ZERO)
     }
 
-    fn next_id(&self) -> String {
-        self.sequence.fetch_add(1, Ordering::SeqCst).to_string()
-    }
-
-    /// A new pair in `family` for `subject`; its refresh token becomes the family's live one.
-    fn pair(&self, subject: &str, family: &str) -> Result<AuthToken, JwtError> {
+    /// A new pair in `family` for `subject` whose refresh token has the id `refresh_id`.
+    fn pair(&self, subject: &str, family: &str, refresh_id: &str) -> Result<AuthToken, JwtError> {
         let access = self.access_issuer.issue(
             subject,
             self.lifetimes.access,
-            json!({ "scope": self.scope, "jti": self.next_id() }),
+            json!({ "scope": self.scope, "jti": new_id() }),
         )?;
-        let refresh_id = self.next_id();
         let refresh = self.refresh_issuer.issue(
             subject,
             self.lifetimes.refresh,
             json!({ "aud": REFRESH_AUDIENCE, "jti": refresh_id, "family": family }),
         )?;
-        self.families.lock().unwrap_or_else(|poison| poison.into_inner()).live.insert(family.to_owned(), refresh_id);
         Ok(AuthToken {
             access_token: access,
             refresh_token: refresh,
             token_type: Some("Bearer".into()),
             expires_in: Some(self.lifetimes.access.as_secs() as i64),
         })
+    }
+}
+
+/// A random id for a family or a token: unique across processes and restarts.
+fn new_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+/// Runs a store call off the async workers: SQLite may wait for another process's lock.
+async fn in_store<T: Send + 'static>(
+    store: &Arc<dyn FamilyStore>,
+    call: impl FnOnce(&dyn FamilyStore) -> Result<T, StoreError> + Send + 'static,
+) -> Result<T, HandlerError> {
+    let store = store.clone();
+    let outcome = tokio::task::spawn_blocking(move || call(store.as_ref())).await;
+    match outcome {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(error)) => Err(HandlerError::from(error)),
+        Err(error) => Err(HandlerError::from(StoreError(error.to_string()))),
     }
 }
 
@@ -149,8 +167,10 @@ impl auth_api_v2::Api for TokenService {
         if self.users.get(&login.api_key) != Some(&login.api_secret) {
             return Ok(AuthTokenCreateResponse::Unauthorized(unauthorized("unknown api_key or wrong api_secret")));
         }
-        let family = self.next_id();
-        Ok(AuthTokenCreateResponse::Created(self.pair(&login.api_key, &family)?))
+        let (family, refresh_id) = (new_id(), new_id());
+        let pair = self.pair(&login.api_key, &family, &refresh_id)?;
+        in_store(&self.store, move |store| store.start(&family, &refresh_id)).await?;
+        Ok(AuthTokenCreateResponse::Created(pair))
     }
 
     async fn auth_token_refresh(
@@ -167,22 +187,22 @@ impl auth_api_v2::Api for TokenService {
         };
         let text = |name: &str| claims.extra.get(name).and_then(|value| value.as_str()).unwrap_or_default().to_owned();
         let (family, subject) = (text("family"), claims.sub.clone().unwrap_or_default());
-        {
-            let mut families = self.families.lock().unwrap_or_else(|poison| poison.into_inner());
-            if families.revoked.contains(&family) {
-                return Ok(AuthTokenRefreshResponse::Unauthorized(unauthorized("this login was revoked")));
+        let presented = claims.jti.clone().unwrap_or_default();
+        let next = new_id();
+        let spent = {
+            let (family, next) = (family.clone(), next.clone());
+            in_store(&self.store, move |store| store.spend(&family, &presented, &next)).await?
+        };
+        match spent {
+            Spent::Rotated => {
+                self.refreshes.fetch_add(1, Ordering::SeqCst);
+                Ok(AuthTokenRefreshResponse::Created(self.pair(&subject, &family, &next)?))
             }
-            if families.live.get(&family) != claims.jti.as_ref() {
-                // A spent token came back: whoever holds the family's tokens, one is a thief.
-                families.live.remove(&family);
-                families.revoked.insert(family);
-                return Ok(AuthTokenRefreshResponse::Unauthorized(unauthorized(
-                    "refresh token reuse detected; this login is revoked",
-                )));
-            }
+            Spent::Reused => Ok(AuthTokenRefreshResponse::Unauthorized(unauthorized(
+                "refresh token reuse detected; this login is revoked",
+            ))),
+            Spent::Revoked => Ok(AuthTokenRefreshResponse::Unauthorized(unauthorized("this login was revoked"))),
         }
-        self.refreshes.fetch_add(1, Ordering::SeqCst);
-        Ok(AuthTokenRefreshResponse::Created(self.pair(&subject, &family)?))
     }
 
     /// Malformed requests get the documented 400 body, as every other 400 here does.
