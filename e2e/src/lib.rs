@@ -15,6 +15,21 @@ pub async fn serve(router: Router) -> SocketAddr {
     address
 }
 
+/// Runs `call` `count` times at once, each on its own task, and returns the outcomes in order:
+/// the hundred concurrent callers of the token tests.
+pub async fn concurrently<T, F>(count: usize, call: impl Fn() -> F) -> Vec<T>
+where
+    F: std::future::Future<Output = T> + Send + 'static,
+    T: Send + 'static,
+{
+    let tasks: Vec<_> = (0..count).map(|_| tokio::spawn(call())).collect();
+    let mut outcomes = Vec::with_capacity(count);
+    for task in tasks {
+        outcomes.push(task.await.expect("a concurrent call panicked"));
+    }
+    outcomes
+}
+
 /// A raw response: status, content type, challenge and body parsed as JSON (null when not JSON).
 pub struct RawReply {
     pub status: u16,

@@ -107,14 +107,13 @@ pub async fn keeps_working_across_expiry(source: TokenSource, refreshes: &Atomic
 /// A hundred concurrent requests with a stale access token cause exactly one refresh.
 pub async fn concurrent_requests_refresh_once(source: TokenSource, refreshes: &AtomicU64, subject: &str) {
     let client = Arc::new(resource_client(&source).await);
-    let calls: Vec<_> = (0..100)
-        .map(|_| {
-            let client = client.clone();
-            tokio::spawn(async move { me(&client).await })
-        })
-        .collect();
-    for call in calls {
-        assert_eq!(call.await.expect("task").expect("request"), subject);
+    let subjects = crate::concurrently(100, || {
+        let client = client.clone();
+        async move { me(&client).await }
+    })
+    .await;
+    for outcome in subjects {
+        assert_eq!(outcome.expect("request"), subject);
     }
     assert_eq!(refreshes.load(Ordering::SeqCst), 1, "one refresh for a hundred requests");
     assert_eq!(source.refresh_count(), 1);

@@ -137,15 +137,12 @@ async fn a_hundred_concurrent_callers_cause_one_token_request() {
     })
     .await;
     let client = Arc::new(client.with_oauth_client_credentials(app()));
-    let calls: Vec<_> = (0..100)
-        .map(|_| {
-            let client = client.clone();
-            tokio::spawn(async move { me(&client).await })
-        })
-        .collect();
-    for call in calls {
-        assert_eq!(call.await.unwrap().unwrap(), "app");
-    }
+    let subjects = e2e::concurrently(100, || {
+        let client = client.clone();
+        async move { me(&client).await }
+    })
+    .await;
+    assert!(subjects.iter().all(|subject| subject.as_deref().ok() == Some("app")), "{subjects:?}");
     assert_eq!(endpoint.count(), 1);
 }
 

@@ -78,13 +78,12 @@ fn flow_methods(scheme: &SecurityScheme, flow: &OAuthFlow) -> TokenStream {
     let lifecycle =
         " Tokens are obtained on first use, refreshed ahead of expiry and after a 401, never twice at once.";
     let name = inline(&scheme.name);
+    let with_doc =
+        format!(" Sends tokens obtained by [`Client::{source}`] for the `{name}` scheme, with default token options.");
     match flow.grant {
         OAuthGrant::ClientCredentials => {
             let source_doc =
                 format!(" A token source for the `{name}` scheme: the OAuth 2 client credentials grant at {endpoint}.");
-            let with_doc = format!(
-                " Sends tokens obtained by [`Client::{source}`] for the `{name}` scheme, with default token options."
-            );
             quote! {
                 #[doc = #source_doc]
                 #[doc = #scopes]
@@ -103,9 +102,6 @@ fn flow_methods(scheme: &SecurityScheme, flow: &OAuthFlow) -> TokenStream {
         OAuthGrant::Password => {
             let source_doc = format!(
                 " A token source for the `{name}` scheme: the OAuth 2 resource owner password grant at {endpoint}."
-            );
-            let with_doc = format!(
-                " Sends tokens obtained by [`Client::{source}`] for the `{name}` scheme, with default token options."
             );
             quote! {
                 #[doc = #source_doc]

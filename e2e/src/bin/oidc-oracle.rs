@@ -241,16 +241,12 @@ async fn run(provider: &mut Provider, checks: &mut Checks) {
     // A hundred concurrent callers of a client with no token yet: one token request.
     let before = provider.token_requests();
     let crowd = Arc::new(Client::with_base_url(&base).with_provider_client_credentials(app()));
-    let calls: Vec<_> = (0..100)
-        .map(|_| {
-            let crowd = crowd.clone();
-            tokio::spawn(async move { me(&crowd).await })
-        })
-        .collect();
-    let mut all_ok = true;
-    for call in calls {
-        all_ok &= matches!(call.await, Ok(Ok(_)));
-    }
+    let subjects = e2e::concurrently(100, || {
+        let crowd = crowd.clone();
+        async move { me(&crowd).await }
+    })
+    .await;
+    let all_ok = subjects.iter().all(Result::is_ok);
     let requests = provider.token_requests() - before;
     checks.check("100 concurrent callers, one token request", all_ok && requests == 1, requests);
 
@@ -282,16 +278,11 @@ async fn run(provider: &mut Provider, checks: &mut Checks) {
     let source = probe.provider_authorization_code_source(web(), expired.clone(), TokenOptions::default());
     let before = provider.token_requests();
     let client = Client::with_base_url(&base).with_provider_tokens(source.clone());
-    let calls: Vec<_> = (0..100)
-        .map(|_| {
-            let client = client.clone();
-            tokio::spawn(async move { me(&client).await })
-        })
-        .collect();
-    let mut subjects = Vec::new();
-    for call in calls {
-        subjects.push(call.await.ok().and_then(Result::ok));
-    }
+    let subjects = e2e::concurrently(100, || {
+        let client = client.clone();
+        async move { me(&client).await.ok() }
+    })
+    .await;
     let requests = provider.token_requests() - before;
     let rotated = source.tokens().refresh;
     checks.check(
