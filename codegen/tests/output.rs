@@ -192,3 +192,43 @@ components:
     assert!(text.contains("pub r#const: Option<String>,"), "{text}");
     assert!(text.contains("pub r#type: Option<Option<i64>>,"), "{text}");
 }
+
+/// Every OAuth 2 flow with a token endpoint gets client methods; their names and the scheme
+/// setters share one name set, so a scheme named after another's flow collides with nothing.
+#[test]
+fn oauth_flow_methods_are_named_without_collisions() {
+    let text = crate_text(
+        r##"
+openapi: 3.0.3
+info: {title: Flows, version: "1"}
+components:
+  securitySchemes:
+    oauth2:
+      type: oauth2
+      flows:
+        clientCredentials: {tokenUrl: /token, scopes: {read: r, write: w}}
+        authorizationCode: {authorizationUrl: /auth, tokenUrl: /token, refreshUrl: /refresh, scopes: {read: r}}
+        implicit: {authorizationUrl: /auth, scopes: {read: r}}
+    oauth2_clientCredentials: {type: apiKey, in: header, name: X-Key}
+paths:
+  /things:
+    get:
+      operationId: things
+      security: [{oauth2: [read]}]
+      responses: {"200": {description: ok}}
+"##,
+    );
+    let count = |needle: &str| text.matches(needle).count();
+    // The apiKey scheme keeps its setter; the flow's setter moves aside.
+    assert_eq!(count("pub fn with_oauth2_client_credentials("), 1, "{text}");
+    assert_eq!(count("self.transport.set_credential(\"oauth2_clientCredentials\""), 1);
+    assert_eq!(count("pub fn with_oauth2_client_credentials_2(self, client: OAuth2Client)"), 1, "{text}");
+    assert_eq!(count("pub fn oauth2_client_credentials_source("), 1);
+    assert_eq!(count("pub fn oauth2_authorization_code_source("), 1);
+    // The implicit flow has no token endpoint: no method.
+    assert_eq!(count("implicit"), 0);
+    // Scopes asked for are those the operations require, not every declared one.
+    assert_eq!(count("\"write\""), 0, "{text}");
+    assert!(text.contains("token_url: \"/token\",\n    refresh_url: None,\n    scopes: &[\"read\"],"), "{text}");
+    assert_eq!(count("refresh_url: Some(\"/refresh\")"), 1);
+}

@@ -5,7 +5,7 @@ use super::security;
 use super::tokens::{cfg, docs, ident, inline, option_literal};
 use crate::model::{Api, OAuthFlow, OAuthGrant, SchemeKind, SecurityScheme, TokenRefresh};
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 /// `const TOKEN_REFRESH`, when the spec binds a refresh operation, and one `OAuth2Flow`
 /// constant per OAuth 2 flow.
@@ -26,23 +26,8 @@ pub fn has_oauth_flows(api: &Api) -> bool {
     api.security_schemes.iter().any(|scheme| !scheme.oauth_flows.is_empty())
 }
 
-/// `with_oauth_client_credentials`, `oauth_password_source`: the scheme's field and the
-/// grant's words.
-fn flow_words(scheme: &SecurityScheme, flow: &OAuthFlow) -> String {
-    let grant = match flow.grant {
-        OAuthGrant::ClientCredentials => "client_credentials",
-        OAuthGrant::Password => "password",
-        OAuthGrant::AuthorizationCode => "authorization_code",
-    };
-    format!("{}_{grant}", scheme.field)
-}
-
-fn flow_constant_name(scheme: &SecurityScheme, flow: &OAuthFlow) -> proc_macro2::Ident {
-    format_ident!("{}_FLOW", flow_words(scheme, flow).to_ascii_uppercase())
-}
-
 fn flow_constant(scheme: &SecurityScheme, flow: &OAuthFlow) -> TokenStream {
-    let name = flow_constant_name(scheme, flow);
+    let name = ident(&flow.constant);
     let token_url = &flow.token_url;
     let refresh_url = option_literal(flow.refresh_url.as_ref());
     let scopes = &flow.scopes;
@@ -60,11 +45,12 @@ fn flow_constant(scheme: &SecurityScheme, flow: &OAuthFlow) -> TokenStream {
 /// The `Client` methods of one OAuth 2 flow: a token source, and for grants a client makes
 /// alone, a setter that uses one.
 fn flow_methods(scheme: &SecurityScheme, flow: &OAuthFlow) -> TokenStream {
-    let words = flow_words(scheme, flow);
-    let constant = flow_constant_name(scheme, flow);
-    let source = format_ident!("{words}_source");
-    let with = format_ident!("with_{words}");
-    let with_tokens = format_ident!("with_{}_tokens", scheme.field);
+    let constant = ident(&flow.constant);
+    let source = ident(&flow.source_method);
+    // Both are claimed for every flow that uses them: grants a client makes alone, of
+    // schemes that carry tokens (OAuth 2 schemes always do).
+    let with = flow.setter.as_deref().map(ident);
+    let with_tokens = scheme.tokens_setter.as_deref().map(ident);
     let endpoint = match &flow.refresh_url {
         Some(refresh_url) => format!("`{}` (refreshed at `{}`)", inline(&flow.token_url), inline(refresh_url)),
         None => format!("`{}`", inline(&flow.token_url)),
@@ -170,7 +156,7 @@ fn refresh_binding(refresh: &TokenRefresh) -> TokenStream {
 /// The `Client` methods that set credentials, and `token_source` when the spec binds one.
 pub fn methods(api: &Api) -> TokenStream {
     let setters = api.security_schemes.iter().map(credential_setter);
-    let token_sources = api.security_schemes.iter().filter(|scheme| takes_tokens(scheme)).map(token_source_setter);
+    let token_sources = api.security_schemes.iter().filter_map(token_source_setter);
     let token_source = api.token_refresh.as_ref().map(|refresh| {
         let doc = format!(
             " A token source that refreshes `tokens` through [`Client::{}`] on this client's server: \
@@ -202,7 +188,7 @@ pub fn methods(api: &Api) -> TokenStream {
 
 /// Bearer and API-key schemes carry tokens; basic auth carries a password.
 pub fn takes_tokens(scheme: &SecurityScheme) -> bool {
-    !matches!(scheme.kind, SchemeKind::Basic)
+    scheme.tokens_setter.is_some()
 }
 
 fn how_sent(scheme: &SecurityScheme) -> String {
@@ -219,7 +205,7 @@ fn how_sent(scheme: &SecurityScheme) -> String {
 }
 
 fn credential_setter(scheme: &SecurityScheme) -> TokenStream {
-    let method = format_ident!("with_{}", scheme.field);
+    let method = ident(&scheme.setter);
     let name = &scheme.name;
     let how = how_sent(scheme);
     let title = format!(" Sets the credential of the `{}` security scheme.", inline(name));
@@ -238,19 +224,19 @@ fn credential_setter(scheme: &SecurityScheme) -> TokenStream {
     }
 }
 
-fn token_source_setter(scheme: &SecurityScheme) -> TokenStream {
-    let method = format_ident!("with_{}_tokens", scheme.field);
-    let plain = ident(&format!("with_{}", scheme.field));
+fn token_source_setter(scheme: &SecurityScheme) -> Option<TokenStream> {
+    let method = ident(scheme.tokens_setter.as_deref()?);
+    let plain = &scheme.setter;
     let name = &scheme.name;
     let title = format!(
         " Sends the access token of `source` for the `{name}` security scheme, as [`Client::{plain}`] \
          would, refreshing it when it nears expiry or the server answers 401."
     );
-    quote! {
+    Some(quote! {
         #[doc = #title]
         pub fn #method(mut self, source: TokenSource) -> Self {
             self.transport.set_token_source(#name, source);
             self
         }
-    }
+    })
 }

@@ -368,6 +368,11 @@ pub struct SecurityScheme {
     pub field: String,
     pub kind: SchemeKind,
     pub docs: Option<String>,
+    /// The client method that sets the scheme's credential (`with_<field>`).
+    pub setter: String,
+    /// The client method that takes a token source for it (`with_<field>_tokens`), for the
+    /// schemes that carry tokens (all but basic auth).
+    pub tokens_setter: Option<String>,
     /// The OAuth 2 flows whose token endpoint a client calls itself.
     pub oauth_flows: Vec<OAuthFlow>,
 }
@@ -382,6 +387,13 @@ pub struct OAuthFlow {
     /// The scopes the spec's operations require of the scheme, sorted: what a client asks
     /// for unless told otherwise.
     pub scopes: Vec<String>,
+    /// The client method that makes a token source of this flow (`<field>_<grant>_source`).
+    pub source_method: String,
+    /// The client method that sets such a source with default options
+    /// (`with_<field>_<grant>`), for grants a client makes alone.
+    pub setter: Option<String>,
+    /// The constant that describes the flow to the runtime (`<FIELD>_<GRANT>_FLOW`).
+    pub constant: String,
 }
 
 /// The grant of an [`OAuthFlow`].
@@ -394,6 +406,15 @@ pub enum OAuthGrant {
 }
 
 impl OAuthGrant {
+    /// The grant in snake case, as method names carry it.
+    pub fn snake_name(self) -> &'static str {
+        match self {
+            OAuthGrant::ClientCredentials => "client_credentials",
+            OAuthGrant::Password => "password",
+            OAuthGrant::AuthorizationCode => "authorization_code",
+        }
+    }
+
     /// The flow's key in a spec's `flows`.
     pub fn spec_name(self) -> &'static str {
         match self {

@@ -64,10 +64,47 @@ pub fn schemes(
             | openapiv3::SecurityScheme::OpenIDConnect { description, .. } => (SchemeKind::Bearer, description),
         };
         let field = fields.claim(&names::snake_name(name, "scheme"));
-        out.push(SecurityScheme { name: name.clone(), field, kind, docs, oauth_flows });
+        let carries_tokens = !matches!(kind, SchemeKind::Basic);
+        out.push(SecurityScheme {
+            name: name.clone(),
+            setter: format!("with_{field}"),
+            tokens_setter: carries_tokens.then(|| format!("with_{field}_tokens")),
+            field,
+            kind,
+            docs,
+            oauth_flows,
+        });
     }
-    Ok(out)
+    Ok(claim_client_methods(out))
 }
+
+/// Claims the client's credential methods in one name set: first each scheme's setters,
+/// whose names users already know, then the OAuth 2 flows' (`with_oauth2_client_credentials`
+/// of scheme `oauth2` is also the setter of a scheme named `oauth2_clientCredentials`; the
+/// flow's then ends in `_2`).
+fn claim_client_methods(mut schemes: Vec<SecurityScheme>) -> Vec<SecurityScheme> {
+    let mut methods = NameSet::with_reserved(CLIENT_METHODS);
+    for scheme in &mut schemes {
+        scheme.setter = methods.claim(&scheme.setter);
+        scheme.tokens_setter = scheme.tokens_setter.as_deref().map(|setter| methods.claim(setter));
+    }
+    let mut constants = NameSet::default();
+    for scheme in &mut schemes {
+        for flow in &mut scheme.oauth_flows {
+            let words = format!("{}_{}", scheme.field, flow.grant.snake_name());
+            flow.source_method = methods.claim(&format!("{words}_source"));
+            flow.setter = match flow.grant {
+                OAuthGrant::AuthorizationCode => None,
+                _ => Some(methods.claim(&format!("with_{words}"))),
+            };
+            flow.constant = constants.claim(&format!("{}_FLOW", words.to_ascii_uppercase()));
+        }
+    }
+    schemes
+}
+
+/// Methods every generated client has besides its operations.
+const CLIENT_METHODS: &[&str] = &["new", "with_base_url", "with_policy", "token_source"];
 
 /// The flows whose token endpoint a client can call: client credentials, password, and the
 /// refresh of an authorization code login. Implicit flows have no token endpoint. Scopes are
@@ -95,7 +132,16 @@ fn oauth_flows(flows: &openapiv3::OAuth2Flows, at: &str, warnings: &mut Vec<Faul
             continue;
         }
         let refresh_url = refresh_url.clone().filter(|url| !url.trim().is_empty());
-        out.push(OAuthFlow { grant, token_url: token_url.clone(), refresh_url, scopes: Vec::new() });
+        // Names are claimed with the other client methods' once every scheme is read.
+        out.push(OAuthFlow {
+            grant,
+            token_url: token_url.clone(),
+            refresh_url,
+            scopes: Vec::new(),
+            source_method: String::new(),
+            setter: None,
+            constant: String::new(),
+        });
     }
     out
 }
