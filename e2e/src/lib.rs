@@ -106,5 +106,11 @@ pub mod oidc {
     include!(concat!(env!("OUT_DIR"), "/oidc.rs"));
 }
 
+/// Parameters and bodies read by their declared type: array paths, mixed deepObject members,
+/// form strings that look like numbers, list response headers.
+pub mod wire {
+    include!(concat!(env!("OUT_DIR"), "/wire.rs"));
+}
+
 pub mod reference;
 pub mod tokens;

@@ -243,16 +243,16 @@ impl RequestParts {
         })
     }
 
-    /// Decodes an `application/x-www-form-urlencoded` body into a struct or map.
+    /// Decodes an `application/x-www-form-urlencoded` body into a struct or map, directed by
+    /// the type: a string member holding `123` stays a string, repeated keys fill a list.
     pub fn form_body<T: DeserializeOwned>(&self) -> Result<T, Problem> {
-        let fields: serde_json::Map<String, serde_json::Value> = form_urlencoded::parse(&self.body)
-            .map(|(key, value)| {
-                let value = serde_json::from_str(&value).unwrap_or(serde_json::Value::String(value.into_owned()));
-                (key.into_owned(), value)
-            })
-            .collect();
-        strict(|| serde_json::from_value(serde_json::Value::Object(fields)))
-            .map_err(|error| Problem::new(StatusCode::BAD_REQUEST, format!("the request body is invalid: {error}")))
+        strict(|| serde_path_to_error::deserialize(serde_html_form::Deserializer::from_bytes(&self.body))).map_err(
+            |error| {
+                let pointer = crate::json_pointer(error.path());
+                Problem::new(StatusCode::BAD_REQUEST, format!("the request body is invalid: {}", error.inner()))
+                    .with_pointer(pointer)
+            },
+        )
     }
 
     /// The body as UTF-8 text.

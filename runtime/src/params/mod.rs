@@ -1,9 +1,11 @@
 //! Parameter values as they travel in paths, query strings, headers and cookies.
 //!
-//! The client side turns any `Serialize` value into text laid out by the OpenAPI `style`;
-//! the server side reads text back into the declared type. Both go through
-//! `serde_json::Value`, so enums with renamed variants and newtypes work like they do in
-//! bodies, and the per-type generic code stays a single call.
+//! The client side turns any `Serialize` value into text laid out by the OpenAPI `style`,
+//! through `serde_json::Value`, so enums with renamed variants and newtypes work like they
+//! do in bodies. The server side (and the client, for response headers) reads text back
+//! directed by the declared type ([`text`]): a leaf is parsed only when the type asks.
+
+pub mod text;
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -69,19 +71,28 @@ pub fn query_pairs(name: &str, value: &Value, style: Style) -> Vec<(String, Stri
     }
 }
 
-/// A value in `simple` style, as path segments and headers carry it (unencoded).
+/// A value in `simple` style, as headers carry it (unencoded).
 pub fn simple_text(value: &Value, explode: bool) -> String {
+    simple_text_with(value, explode, str::to_owned)
+}
+
+/// A value in `simple` style with each leaf (item, key, member value) passed through
+/// `leaf`, so that a path can percent-encode the leaves and keep the `,` and `=` that
+/// delimit them, as RFC 6570 expansion does.
+fn simple_text_with(value: &Value, explode: bool, leaf: impl Fn(&str) -> String) -> String {
     match value {
-        Value::Array(items) => items.iter().filter_map(scalar_text).collect::<Vec<_>>().join(","),
+        Value::Array(items) => {
+            items.iter().filter_map(scalar_text).map(|item| leaf(&item)).collect::<Vec<_>>().join(",")
+        }
         Value::Object(fields) => {
             let pair_separator = if explode { "=" } else { "," };
             fields
                 .iter()
-                .filter_map(|(key, value)| Some(format!("{key}{pair_separator}{}", scalar_text(value)?)))
+                .filter_map(|(key, value)| Some(format!("{}{pair_separator}{}", leaf(key), leaf(&scalar_text(value)?))))
                 .collect::<Vec<_>>()
                 .join(",")
         }
-        scalar => scalar_text(scalar).unwrap_or_default(),
+        scalar => leaf(&scalar_text(scalar).unwrap_or_default()),
     }
 }
 
@@ -92,49 +103,29 @@ pub fn encode_path_segment(text: &str) -> String {
     percent_encoding::utf8_percent_encode(text, SEGMENT).to_string()
 }
 
-/// A path parameter rendered and encoded for the URL. Values that cannot be serialized
-/// (none that generated types produce) render as an empty segment.
+/// A path parameter rendered in `simple` style and encoded for the URL: each item encoded,
+/// the commas between items kept (`/items/1,2,3`). Values that cannot be serialized (none
+/// that generated types produce) render as an empty segment.
 pub fn path_segment<T: Serialize + ?Sized>(value: &T) -> String {
-    let text = to_value(value).map(|value| simple_text(&value, false)).unwrap_or_default();
-    encode_path_segment(&text)
+    to_value(value).map(|value| simple_text_with(&value, false, encode_path_segment)).unwrap_or_default()
 }
 
-/// Reads one textual parameter value into `T`: first as a string (strings, enums), then as
-/// a JSON literal (numbers, booleans).
+/// Reads one parameter value in `simple` style (a path segment, a header, a query scalar)
+/// into `T`, directed by `T`: `a,b` is a list when `T` is one and text when it is a string.
 pub fn decode<T: DeserializeOwned>(raw: &str) -> Result<T, String> {
-    serde_json::from_value(Value::String(raw.to_owned())).or_else(|as_string| {
-        match serde_json::from_str::<Value>(raw) {
-            Ok(literal) => serde_json::from_value(literal).map_err(|error| error.to_string()),
-            Err(_) => Err(as_string.to_string()),
-        }
-    })
+    T::deserialize(text::SimpleText { text: raw, explode: false }).map_err(|error| error.to_string())
 }
 
 /// Reads a list parameter (its items already split) into `T`, a `Vec` of some item type.
 pub fn decode_list<'a, T: DeserializeOwned>(items: impl IntoIterator<Item = &'a str>) -> Result<T, String> {
-    let items: Vec<&str> = items.into_iter().collect();
-    strings_then_literals(|leaf| Value::Array(items.iter().map(|item| leaf(item)).collect()))
+    T::deserialize(text::list(items)).map_err(|error| error.to_string())
 }
 
 /// Reads an object parameter (its members as text) into `T`.
 pub fn decode_object<'a, T: DeserializeOwned>(
     members: impl IntoIterator<Item = (&'a str, &'a str)>,
 ) -> Result<T, String> {
-    let members: Vec<(&str, &str)> = members.into_iter().collect();
-    strings_then_literals(|leaf| {
-        Value::Object(members.iter().map(|(key, value)| ((*key).to_owned(), leaf(value))).collect())
-    })
-}
-
-/// Reads the value `shape` builds from its texts: first with every text a string (strings,
-/// enums), then with each text a JSON literal where it is one (numbers, booleans). The error
-/// is the first reading's, which names what was expected.
-fn strings_then_literals<T: DeserializeOwned>(shape: impl Fn(&dyn Fn(&str) -> Value) -> Value) -> Result<T, String> {
-    let as_string = |text: &str| Value::String(text.to_owned());
-    serde_json::from_value(shape(&as_string)).or_else(|as_strings_error| {
-        let as_literal = |text: &str| serde_json::from_str(text).unwrap_or_else(|_| as_string(text));
-        serde_json::from_value(shape(&as_literal)).map_err(|_| as_strings_error.to_string())
-    })
+    T::deserialize(text::object(members)).map_err(|error| error.to_string())
 }
 
 /// Splits a path segment by its template (`{name}.{ext}` against `report.v2.csv` gives name
@@ -204,7 +195,9 @@ mod tests {
     fn path_segments_are_encoded() {
         assert_eq!(path_segment("a b/c"), "a%20b%2Fc");
         assert_eq!(path_segment(&42), "42");
-        assert_eq!(path_segment(&["x", "y"]), "x%2Cy");
+        // Items are encoded one by one; the commas between them stay.
+        assert_eq!(path_segment(&["x", "y"]), "x,y");
+        assert_eq!(path_segment(&["a,b", "c d"]), "a%2Cb,c%20d");
     }
 
     #[test]
