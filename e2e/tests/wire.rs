@@ -4,11 +4,13 @@
 //! the type-directed text codec (`apigen_runtime::params::text`).
 
 use apigen_runtime::server::HandlerError;
-use e2e::send_raw;
 use e2e::wire::client::Client;
-use e2e::wire::operations::{GetItemsRequest, GetItemsResponse, SignUpRequest, SignUpResponse};
+use e2e::wire::operations::{
+    GetColorRequest, GetColorResponse, GetItemsRequest, GetItemsResponse, SignUpRequest, SignUpResponse,
+};
 use e2e::wire::server::{router, Api};
-use e2e::wire::types::{GetItemsFilter, SignUpRequestBody};
+use e2e::wire::types::{Color, GetItemsFilter, SignUpRequestBody};
+use e2e::{send_raw, send_raw_with};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -17,6 +19,16 @@ use std::sync::{Arc, Mutex};
 struct Echo;
 
 impl Api for Echo {
+    async fn get_color(&self, request: GetColorRequest) -> Result<GetColorResponse, HandlerError> {
+        let rgb = |color: &Color| json!([color.r, color.g, color.b]);
+        let body = BTreeMap::from([
+            ("path".to_owned(), rgb(&request.color)),
+            ("x_color".to_owned(), json!(request.x_color.as_ref().map(rgb))),
+            ("x_shade".to_owned(), json!(request.x_shade.as_ref().map(rgb))),
+        ]);
+        Ok(GetColorResponse::Ok(body))
+    }
+
     async fn get_items(&self, request: GetItemsRequest) -> Result<GetItemsResponse, HandlerError> {
         let filter = request.filter.map(|filter| json!({ "status": filter.status, "min_total": filter.min_total }));
         let body = BTreeMap::from([("ids".to_owned(), json!(request.ids)), ("filter".to_owned(), json!(filter))]);
@@ -117,4 +129,26 @@ async fn client_and_server_agree_as_well() {
     let body = SignUpRequestBody { username: "123".into(), age: 30, nickname: None };
     let SignUpResponse::Created(created) = client.sign_up(SignUpRequest { body }).await.unwrap();
     assert_eq!(created["username"], Value::from("123"));
+}
+
+/// OpenAPI's style examples for `color = {"R":100,"G":200,"B":150}`: simple exploded in the
+/// path (`R=100,G=200,B=150`), and in headers exploded and not (`R,100,G,200,B,150`).
+#[tokio::test]
+async fn objects_in_paths_and_headers_follow_the_style_examples() {
+    let base = serve_echo().await;
+    let headers = [("x-color", "R=100,G=200,B=150"), ("x-shade", "R,100,G,200,B,150")];
+    let reply = send_raw_with("GET", &format!("{base}/colors/R=100,G=200,B=150"), &headers, "").await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let rgb = json!([100, 200, 150]);
+    assert_eq!(reply.body, json!({ "path": rgb, "x_color": rgb, "x_shade": rgb }));
+    let reply = send_raw("GET", &format!("{base}/colors/R,100,G,200,B,150"), None, "").await;
+    e2e::assert_problem(&reply, 400);
+
+    // The generated client writes the same text.
+    let client = Client::with_base_url(&base);
+    let color = || Color { r: 100, g: 200, b: 150 };
+    let request = GetColorRequest { color: color(), x_color: Some(color()), x_shade: Some(color()) };
+    let GetColorResponse::Ok(body) = client.get_color(request).await.unwrap();
+    assert_eq!(body["path"], rgb);
+    assert_eq!((&body["x_color"], &body["x_shade"]), (&rgb, &rgb));
 }

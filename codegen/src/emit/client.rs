@@ -184,7 +184,11 @@ fn path_expression(operation: &Operation) -> TokenStream {
         {
             let field = ident(&param.field);
             format.push_str("{}");
-            arguments.push(quote! { params::path_segment(&request.#field) });
+            arguments.push(if param.object && param.explode {
+                quote! { params::path_segment_exploded(&request.#field) }
+            } else {
+                quote! { params::path_segment(&request.#field) }
+            });
         }
         rest = &rest[close + 1..];
     }

@@ -276,6 +276,9 @@ fn param_expression(param: &Param) -> TokenStream {
                 Some(Capture { name: capture, segment: Some(segment) }) => {
                     quote! { parts.path_in_segment(#capture, #segment, #name)? }
                 }
+                Some(Capture { name: capture, segment: None }) if param.object && param.explode => {
+                    quote! { parts.path_exploded(#capture, #name)? }
+                }
                 Some(Capture { name: capture, segment: None }) if capture != name => {
                     quote! { parts.path_captured_as(#capture, #name)? }
                 }
@@ -297,6 +300,7 @@ fn param_expression(param: &Param) -> TokenStream {
         }
         ParamLocation::Query => quote! { parts.query(#name)? },
         ParamLocation::Header if is_list(&param.ty) => quote! { parts.header_list(#name)? },
+        ParamLocation::Header if param.object && param.explode => quote! { parts.header_exploded(#name)? },
         ParamLocation::Header => quote! { parts.header(#name)? },
         ParamLocation::Cookie => quote! { parts.cookie(#name)? },
     };

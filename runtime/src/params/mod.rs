@@ -110,6 +110,17 @@ pub fn path_segment<T: Serialize + ?Sized>(value: &T) -> String {
     to_value(value).map(|value| simple_text_with(&value, false, encode_path_segment)).unwrap_or_default()
 }
 
+/// A path parameter as [`path_segment`] renders it, with `explode`: an object's members as
+/// `key=value` (`R=100,G=200`) instead of `key,value`.
+pub fn path_segment_exploded<T: Serialize + ?Sized>(value: &T) -> String {
+    to_value(value).map(|value| simple_text_with(&value, true, encode_path_segment)).unwrap_or_default()
+}
+
+/// Reads one exploded `simple` value (an object as `key=value,key=value`) into `T`.
+pub fn decode_exploded<T: DeserializeOwned>(raw: &str) -> Result<T, String> {
+    T::deserialize(text::SimpleText { text: raw, explode: true }).map_err(|error| error.to_string())
+}
+
 /// Reads one parameter value in `simple` style (a path segment, a header, a query scalar)
 /// into `T`, directed by `T`: `a,b` is a list when `T` is one and text when it is a string.
 pub fn decode<T: DeserializeOwned>(raw: &str) -> Result<T, String> {

@@ -54,6 +54,10 @@ fn decode_or_problem<T: DeserializeOwned>(location: &str, name: &str, raw: &str)
     strict(|| params::decode(raw)).map_err(|error| Problem::invalid_parameter(location, name, &error))
 }
 
+fn decode_exploded_or_problem<T: DeserializeOwned>(location: &str, name: &str, raw: &str) -> Result<T, Problem> {
+    strict(|| params::decode_exploded(raw)).map_err(|error| Problem::invalid_parameter(location, name, &error))
+}
+
 fn decode_list_or_problem<'a, T: DeserializeOwned>(
     location: &str,
     name: &str,
@@ -80,6 +84,11 @@ impl RequestParts {
     /// prefix must agree on capture names).
     pub fn path_captured_as<T: DeserializeOwned>(&self, capture: &str, name: &str) -> Result<T, Problem> {
         decode_or_problem("path", name, self.capture(capture, name)?)
+    }
+
+    /// An exploded object path parameter (`R=100,G=200`), captured under `capture`.
+    pub fn path_exploded<T: DeserializeOwned>(&self, capture: &str, name: &str) -> Result<T, Problem> {
+        decode_exploded_or_problem("path", name, self.capture(capture, name)?)
     }
 
     /// A path parameter inside a segment with more than one part (`{name}.{ext}`): the
@@ -165,6 +174,11 @@ impl RequestParts {
     /// A scalar header parameter; `None` when absent.
     pub fn header<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>, Problem> {
         self.header_text(name)?.map(|raw| decode_or_problem("header", name, raw)).transpose()
+    }
+
+    /// An exploded object header parameter (`R=100,G=200`); `None` when absent.
+    pub fn header_exploded<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>, Problem> {
+        self.header_text(name)?.map(|raw| decode_exploded_or_problem("header", name, raw)).transpose()
     }
 
     /// An array header parameter (`simple` style: comma separated).
