@@ -114,3 +114,4 @@ pub mod wire {
 
 pub mod reference;
 pub mod tokens;
+pub mod wire_echo;

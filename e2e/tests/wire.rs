@@ -3,48 +3,16 @@
 //! generated client. Each case failed before parameters and form bodies were read through
 //! the type-directed text codec (`apigen_runtime::params::text`).
 
-use apigen_runtime::server::HandlerError;
 use e2e::wire::client::Client;
 use e2e::wire::operations::{
     GetColorRequest, GetColorResponse, GetItemsRequest, GetItemsResponse, SignUpRequest, SignUpResponse,
 };
-use e2e::wire::server::{router, Api};
+use e2e::wire::server::router;
 use e2e::wire::types::{Color, GetItemsFilter, SignUpRequestBody};
+use e2e::wire_echo::Echo;
 use e2e::{send_raw, send_raw_with};
 use serde_json::{json, Value};
-use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
-
-/// Answers with what it read, and remembers the raw request path it was sent.
-struct Echo;
-
-impl Api for Echo {
-    async fn get_color(&self, request: GetColorRequest) -> Result<GetColorResponse, HandlerError> {
-        let rgb = |color: &Color| json!([color.r, color.g, color.b]);
-        let body = BTreeMap::from([
-            ("path".to_owned(), rgb(&request.color)),
-            ("x_color".to_owned(), json!(request.x_color.as_ref().map(rgb))),
-            ("x_shade".to_owned(), json!(request.x_shade.as_ref().map(rgb))),
-        ]);
-        Ok(GetColorResponse::Ok(body))
-    }
-
-    async fn get_items(&self, request: GetItemsRequest) -> Result<GetItemsResponse, HandlerError> {
-        let filter = request.filter.map(|filter| json!({ "status": filter.status, "min_total": filter.min_total }));
-        let body = BTreeMap::from([("ids".to_owned(), json!(request.ids)), ("filter".to_owned(), json!(filter))]);
-        Ok(GetItemsResponse::Ok { body, x_rate: Some(vec!["x".into(), "y".into()]) })
-    }
-
-    async fn sign_up(&self, request: SignUpRequest) -> Result<SignUpResponse, HandlerError> {
-        let SignUpRequestBody { username, age, nickname } = request.body;
-        let body = BTreeMap::from([
-            ("username".to_owned(), json!(username)),
-            ("age".to_owned(), json!(age)),
-            ("nickname".to_owned(), json!(nickname)),
-        ]);
-        Ok(SignUpResponse::Created(body))
-    }
-}
 
 async fn serve_echo() -> String {
     format!("http://{}", e2e::serve(router(Echo)).await)

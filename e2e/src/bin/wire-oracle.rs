@@ -1,0 +1,39 @@
+//! The two halves `e2e/oracles/wire_openapi_core.py` checks with openapi-core:
+//!   `wire-oracle serve`       serves the wire spec's generated router (e2e::wire_echo) on an
+//!                             ephemeral 127.0.0.1 port, prints its URL, runs until stdin closes
+//!   `wire-oracle client URL`  sends the generated client's requests for the wire spec to URL
+
+use e2e::wire::client::Client;
+use e2e::wire::operations::{GetColorRequest, GetItemsRequest, SignUpRequest};
+use e2e::wire::types::{Color, GetItemsFilter, SignUpRequestBody};
+use std::io::Read;
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.iter().map(String::as_str).collect::<Vec<_>>()[..] {
+        ["serve"] => {
+            let address = e2e::serve(e2e::wire::server::router(e2e::wire_echo::Echo)).await;
+            println!("http://{address}");
+            tokio::task::spawn_blocking(|| std::io::stdin().read_to_end(&mut Vec::new())).await??;
+            Ok(())
+        }
+        ["client", url] => {
+            let client = Client::with_base_url(url);
+            let color = || Color { r: 100, g: 200, b: 150 };
+            // Answers are the recording server's; only what the client sends is judged.
+            let _ = client.get_items(GetItemsRequest { ids: vec![1, 2, 3], filter: None }).await;
+            let filter = GetItemsFilter { status: Some("1".into()), min_total: Some(100) };
+            let _ = client.get_items(GetItemsRequest { ids: vec![7], filter: Some(filter) }).await;
+            let _ = client
+                .get_color(GetColorRequest { color: color(), x_color: Some(color()), x_shade: Some(color()) })
+                .await;
+            for username in ["ann", "123", "true"] {
+                let body = SignUpRequestBody { username: username.into(), age: 30, nickname: Some("a b&c".into()) };
+                let _ = client.sign_up(SignUpRequest { body }).await;
+            }
+            Ok(())
+        }
+        _ => Err("usage: wire-oracle serve | wire-oracle client URL".into()),
+    }
+}
