@@ -6,7 +6,8 @@ e2e/specs/wire.yaml both ways:
   response, and the values the server read (it echoes them) must be the ones openapi-core
   read from the same request;
 - the generated client sends its requests to a recording server here; openapi-core validates
-  each one it receives.
+  each one it receives (but those with label or matrix paths, which openapi-core 0.23.1
+  cannot read; e2e/tests/wire.rs checks them against the spec's style examples).
 
     python3 e2e/oracles/wire_openapi_core.py PATH-TO-wire-oracle
 
@@ -142,8 +143,12 @@ def client_side(openapi, oracle, checks):
     base = f"http://127.0.0.1:{server.server_address[1]}"
     subprocess.run([oracle, "client", base], check=True, timeout=60)
     server.shutdown()
-    checks.check("the client sent its requests", len(recorded) == 6, len(recorded))
+    checks.check("the client sent its requests", len(recorded) == 8, len(recorded))
     for method, target, headers, body in recorded:
+        if target.startswith(("/label/", "/matrix/")):
+            # openapi-core 0.23.1 reads no label or matrix path parameter (it reports them
+            # missing); e2e/tests/wire.rs checks those against the spec's style examples.
+            continue
         request = requests.Request(method, base + target, headers=headers, data=body)
         result, errors = validated(openapi, request)
         reading = _plain(

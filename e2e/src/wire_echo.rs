@@ -1,7 +1,8 @@
 //! The wire spec's server for the tests and oracles: it answers with what it read.
 
 use crate::wire::operations::{
-    GetColorRequest, GetColorResponse, GetItemsRequest, GetItemsResponse, SignUpRequest, SignUpResponse,
+    GetColorRequest, GetColorResponse, GetItemsRequest, GetItemsResponse, GetLabelRequest, GetLabelResponse,
+    GetMatrixRequest, GetMatrixResponse, SignUpRequest, SignUpResponse,
 };
 use crate::wire::server::Api;
 use crate::wire::types::{Color, SignUpRequestBody};
@@ -12,7 +13,19 @@ use std::collections::BTreeMap;
 /// Answers with what it read; `/items` also sends the list header `X-Rate: x,y`.
 pub struct Echo;
 
+fn list_and_color(list: Vec<String>, color: &Color) -> BTreeMap<String, serde_json::Value> {
+    BTreeMap::from([("list".to_owned(), json!(list)), ("color".to_owned(), json!([color.r, color.g, color.b]))])
+}
+
 impl Api for Echo {
+    async fn get_label(&self, request: GetLabelRequest) -> Result<GetLabelResponse, HandlerError> {
+        Ok(GetLabelResponse::Ok(list_and_color(request.list, &request.color)))
+    }
+
+    async fn get_matrix(&self, request: GetMatrixRequest) -> Result<GetMatrixResponse, HandlerError> {
+        Ok(GetMatrixResponse::Ok(list_and_color(request.list, &request.color)))
+    }
+
     async fn get_color(&self, request: GetColorRequest) -> Result<GetColorResponse, HandlerError> {
         let rgb = |color: &Color| json!([color.r, color.g, color.b]);
         let body = BTreeMap::from([

@@ -5,7 +5,8 @@
 
 use e2e::wire::client::Client;
 use e2e::wire::operations::{
-    GetColorRequest, GetColorResponse, GetItemsRequest, GetItemsResponse, SignUpRequest, SignUpResponse,
+    GetColorRequest, GetColorResponse, GetItemsRequest, GetItemsResponse, GetLabelRequest, GetLabelResponse,
+    GetMatrixRequest, GetMatrixResponse, SignUpRequest, SignUpResponse,
 };
 use e2e::wire::server::router;
 use e2e::wire::types::{Color, GetItemsFilter, SignUpRequestBody};
@@ -119,4 +120,30 @@ async fn objects_in_paths_and_headers_follow_the_style_examples() {
     let GetColorResponse::Ok(body) = client.get_color(request).await.unwrap();
     assert_eq!(body["path"], rgb);
     assert_eq!((&body["x_color"], &body["x_shade"]), (&rgb, &rgb));
+}
+
+/// The `label` and `matrix` columns of the style examples, through raw HTTP and the client.
+#[tokio::test]
+async fn label_and_matrix_paths_follow_the_style_examples() {
+    let base = serve_echo().await;
+    let want = json!({ "list": ["blue", "black", "brown"], "color": [100, 200, 150] });
+    let reply = send_raw("GET", &format!("{base}/label/.blue,black,brown/.R=100.G=200.B=150"), None, "").await;
+    assert_eq!((reply.status, &reply.body), (200, &want));
+    let matrix = format!("{base}/matrix/;list=blue;list=black;list=brown/;color=R,100,G,200,B,150");
+    let reply = send_raw("GET", &matrix, None, "").await;
+    assert_eq!((reply.status, &reply.body), (200, &want));
+    // Without the style's prefix, or with another name, the value is refused.
+    let reply = send_raw("GET", &format!("{base}/label/blue/.R=100.G=200.B=150"), None, "").await;
+    e2e::assert_problem(&reply, 400);
+    let reply = send_raw("GET", &format!("{base}/matrix/;list=blue/;shade=R,100,G,200,B,150"), None, "").await;
+    e2e::assert_problem(&reply, 400);
+
+    let client = Client::with_base_url(&base);
+    let list = || vec!["blue".to_owned(), "black".to_owned(), "brown".to_owned()];
+    let color = || Color { r: 100, g: 200, b: 150 };
+    let GetLabelResponse::Ok(body) = client.get_label(GetLabelRequest { list: list(), color: color() }).await.unwrap();
+    assert_eq!(json!(body), want);
+    let GetMatrixResponse::Ok(body) =
+        client.get_matrix(GetMatrixRequest { list: list(), color: color() }).await.unwrap();
+    assert_eq!(json!(body), want);
 }

@@ -184,10 +184,12 @@ fn path_expression(operation: &Operation) -> TokenStream {
         {
             let field = ident(&param.field);
             format.push_str("{}");
-            arguments.push(if param.object && param.explode {
-                quote! { params::path_segment_exploded(&request.#field) }
-            } else {
-                quote! { params::path_segment(&request.#field) }
+            let (name, explode) = (&param.name, param.explode);
+            arguments.push(match param.style {
+                ParamStyle::Label => quote! { params::path_label(&request.#field, #explode) },
+                ParamStyle::Matrix => quote! { params::path_matrix(&request.#field, #name, #explode) },
+                _ if param.object && param.explode => quote! { params::path_segment_exploded(&request.#field) },
+                _ => quote! { params::path_segment(&request.#field) },
             });
         }
         rest = &rest[close + 1..];
@@ -205,7 +207,8 @@ fn style_tokens(param: &Param) -> TokenStream {
     let explode = param.explode;
     match param.style {
         ParamStyle::Form => quote! { Style::Form { explode: #explode } },
-        ParamStyle::Simple => quote! { Style::Simple { explode: #explode } },
+        // Label and matrix are path styles, which paths encode themselves.
+        ParamStyle::Simple | ParamStyle::Label | ParamStyle::Matrix => quote! { Style::Simple { explode: #explode } },
         ParamStyle::SpaceDelimited => quote! { Style::SpaceDelimited },
         ParamStyle::PipeDelimited => quote! { Style::PipeDelimited },
         ParamStyle::DeepObject => quote! { Style::DeepObject },

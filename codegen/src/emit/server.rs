@@ -276,6 +276,14 @@ fn param_expression(param: &Param) -> TokenStream {
                 Some(Capture { name: capture, segment: Some(segment) }) => {
                     quote! { parts.path_in_segment(#capture, #segment, #name)? }
                 }
+                Some(Capture { name: capture, segment: None }) if param.style == ParamStyle::Label => {
+                    let explode = param.explode;
+                    quote! { parts.path_label(#capture, #name, #explode)? }
+                }
+                Some(Capture { name: capture, segment: None }) if param.style == ParamStyle::Matrix => {
+                    let explode = param.explode;
+                    quote! { parts.path_matrix(#capture, #name, #explode)? }
+                }
                 Some(Capture { name: capture, segment: None }) if param.object && param.explode => {
                     quote! { parts.path_exploded(#capture, #name)? }
                 }

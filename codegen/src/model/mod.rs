@@ -258,6 +258,10 @@ impl ParamLocation {
 pub enum ParamStyle {
     Form,
     Simple,
+    /// Path only: `.value`.
+    Label,
+    /// Path only: `;name=value`.
+    Matrix,
     SpaceDelimited,
     PipeDelimited,
     DeepObject,

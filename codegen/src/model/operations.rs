@@ -163,8 +163,13 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
                 Parameter::Header { parameter_data, .. } => {
                     (ParamLocation::Header, ParamStyle::Simple, parameter_data.explode.unwrap_or(false))
                 }
-                Parameter::Path { parameter_data, .. } => {
-                    (ParamLocation::Path, ParamStyle::Simple, parameter_data.explode.unwrap_or(false))
+                Parameter::Path { style, parameter_data } => {
+                    let style = match style {
+                        openapiv3::PathStyle::Simple => ParamStyle::Simple,
+                        openapiv3::PathStyle::Label => ParamStyle::Label,
+                        openapiv3::PathStyle::Matrix => ParamStyle::Matrix,
+                    };
+                    (ParamLocation::Path, style, parameter_data.explode.unwrap_or(false))
                 }
                 Parameter::Cookie { parameter_data, .. } => {
                     (ParamLocation::Cookie, ParamStyle::Form, parameter_data.explode.unwrap_or(true))

@@ -4,7 +4,7 @@
 //!   `wire-oracle client URL`  sends the generated client's requests for the wire spec to URL
 
 use e2e::wire::client::Client;
-use e2e::wire::operations::{GetColorRequest, GetItemsRequest, SignUpRequest};
+use e2e::wire::operations::{GetColorRequest, GetItemsRequest, GetLabelRequest, GetMatrixRequest, SignUpRequest};
 use e2e::wire::types::{Color, GetItemsFilter, SignUpRequestBody};
 use std::io::Read;
 
@@ -28,6 +28,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             let _ = client
                 .get_color(GetColorRequest { color: color(), x_color: Some(color()), x_shade: Some(color()) })
                 .await;
+            let list = || vec!["blue".to_owned(), "black".to_owned(), "brown".to_owned()];
+            let _ = client.get_label(GetLabelRequest { list: list(), color: color() }).await;
+            let _ = client.get_matrix(GetMatrixRequest { list: list(), color: color() }).await;
             for username in ["ann", "123", "true"] {
                 let body = SignUpRequestBody { username: username.into(), age: 30, nickname: Some("a b&c".into()) };
                 let _ = client.sign_up(SignUpRequest { body }).await;

@@ -116,15 +116,81 @@ pub fn path_segment_exploded<T: Serialize + ?Sized>(value: &T) -> String {
     to_value(value).map(|value| simple_text_with(&value, true, encode_path_segment)).unwrap_or_default()
 }
 
+/// A path parameter in `label` style, encoded: `.blue`, `.blue,black` (`.blue.black`
+/// exploded), `.R,100,G,200` (`.R=100.G=200` exploded).
+pub fn path_label<T: Serialize + ?Sized>(value: &T, explode: bool) -> String {
+    let Ok(value) = to_value(value) else { return String::new() };
+    let leaf = |text: &str| encode_path_segment(text);
+    match &value {
+        Value::Array(items) if explode => {
+            format!(".{}", items.iter().filter_map(scalar_text).map(|item| leaf(&item)).collect::<Vec<_>>().join("."))
+        }
+        Value::Object(_) if explode => format!(".{}", simple_text_with(&value, true, leaf).replace(',', ".")),
+        _ => format!(".{}", simple_text_with(&value, false, leaf)),
+    }
+}
+
+/// A path parameter in `matrix` style, encoded: `;color=blue`, `;color=blue,black`
+/// (`;color=blue;color=black` exploded), `;color=R,100,G,200` (`;R=100;G=200` exploded),
+/// `;color` when empty.
+pub fn path_matrix<T: Serialize + ?Sized>(value: &T, name: &str, explode: bool) -> String {
+    let Ok(value) = to_value(value) else { return String::new() };
+    let leaf = |text: &str| encode_path_segment(text);
+    let name = leaf(name);
+    match &value {
+        Value::Array(items) if explode => {
+            items.iter().filter_map(scalar_text).map(|item| format!(";{name}={}", leaf(&item))).collect()
+        }
+        Value::Object(fields) if explode => fields
+            .iter()
+            .filter_map(|(key, value)| Some(format!(";{}={}", leaf(key), leaf(&scalar_text(value)?))))
+            .collect(),
+        _ => match simple_text_with(&value, false, leaf) {
+            text if text.is_empty() => format!(";{name}"),
+            text => format!(";{name}={text}"),
+        },
+    }
+}
+
+/// Reads a `label` path parameter (its leading `.` included) into `T`.
+pub fn decode_label<T: DeserializeOwned>(raw: &str, explode: bool) -> Result<T, String> {
+    let text =
+        raw.strip_prefix('.').ok_or_else(|| format!("expected a label value starting with `.`, found {raw:?}"))?;
+    let delimited = if explode {
+        text::Delimited { text, item: '.', pair: Some('='), prefix: "" }
+    } else {
+        text::Delimited::simple(text, false)
+    };
+    T::deserialize(delimited).map_err(|error| error.to_string())
+}
+
+/// Reads a `matrix` path parameter named `name` (its leading `;` included) into `T`.
+pub fn decode_matrix<T: DeserializeOwned>(raw: &str, name: &str, explode: bool) -> Result<T, String> {
+    let text =
+        raw.strip_prefix(';').ok_or_else(|| format!("expected a matrix value starting with `;`, found {raw:?}"))?;
+    let prefix = format!("{name}=");
+    let delimited = if explode {
+        text::Delimited { text, item: ';', pair: Some('='), prefix: &prefix }
+    } else {
+        let value = match text.strip_prefix(name) {
+            Some("") => "",
+            Some(rest) => rest.strip_prefix('=').ok_or_else(|| format!("expected `;{name}=`, found {raw:?}"))?,
+            None => return Err(format!("expected `;{name}=`, found {raw:?}")),
+        };
+        text::Delimited::simple(value, false)
+    };
+    T::deserialize(delimited).map_err(|error| error.to_string())
+}
+
 /// Reads one exploded `simple` value (an object as `key=value,key=value`) into `T`.
 pub fn decode_exploded<T: DeserializeOwned>(raw: &str) -> Result<T, String> {
-    T::deserialize(text::SimpleText { text: raw, explode: true }).map_err(|error| error.to_string())
+    T::deserialize(text::Delimited::simple(raw, true)).map_err(|error| error.to_string())
 }
 
 /// Reads one parameter value in `simple` style (a path segment, a header, a query scalar)
 /// into `T`, directed by `T`: `a,b` is a list when `T` is one and text when it is a string.
 pub fn decode<T: DeserializeOwned>(raw: &str) -> Result<T, String> {
-    T::deserialize(text::SimpleText { text: raw, explode: false }).map_err(|error| error.to_string())
+    T::deserialize(text::Delimited::simple(raw, false)).map_err(|error| error.to_string())
 }
 
 /// Reads a list parameter (its items already split) into `T`, a `Vec` of some item type.
@@ -209,6 +275,65 @@ mod tests {
         // Items are encoded one by one; the commas between them stay.
         assert_eq!(path_segment(&["x", "y"]), "x,y");
         assert_eq!(path_segment(&["a,b", "c d"]), "a%2Cb,c%20d");
+    }
+
+    fn decode_styled<T: DeserializeOwned>(style: &str, raw: &str, explode: bool) -> T {
+        match style {
+            "label" => decode_label(raw, explode),
+            _ => decode_matrix(raw, "color", explode),
+        }
+        .unwrap()
+    }
+
+    /// OpenAPI's style examples for `color`: `blue`, `["blue","black","brown"]` and
+    /// `{"R":100,"G":200,"B":150}`, in `label` and `matrix` style, each way.
+    #[test]
+    fn label_and_matrix_follow_the_style_examples() {
+        use std::collections::BTreeMap;
+        let list = ["blue", "black", "brown"];
+        let color = BTreeMap::from([("B", 150), ("G", 200), ("R", 100)]);
+        let cases: [(&str, bool, String, String, String); 4] = [
+            ("label", false, path_label("blue", false), path_label(&list, false), path_label(&color, false)),
+            ("label", true, path_label("blue", true), path_label(&list, true), path_label(&color, true)),
+            (
+                "matrix",
+                false,
+                path_matrix("blue", "color", false),
+                path_matrix(&list, "color", false),
+                path_matrix(&color, "color", false),
+            ),
+            (
+                "matrix",
+                true,
+                path_matrix("blue", "color", true),
+                path_matrix(&list, "color", true),
+                path_matrix(&color, "color", true),
+            ),
+        ];
+        let expected = [
+            (".blue", ".blue,black,brown", ".B,150,G,200,R,100"),
+            (".blue", ".blue.black.brown", ".B=150.G=200.R=100"),
+            (";color=blue", ";color=blue,black,brown", ";color=B,150,G,200,R,100"),
+            (";color=blue", ";color=blue;color=black;color=brown", ";B=150;G=200;R=100"),
+        ];
+        for ((style, explode, scalar, array, object), (want_scalar, want_array, want_object)) in
+            cases.iter().zip(expected)
+        {
+            assert_eq!(
+                (scalar.as_str(), array.as_str(), object.as_str()),
+                (want_scalar, want_array, want_object),
+                "{style} {explode}"
+            );
+            let explode = *explode;
+            assert_eq!(decode_styled::<String>(style, scalar, explode), "blue", "{style} {explode}");
+            assert_eq!(decode_styled::<Vec<String>>(style, array, explode), list, "{style} {explode}");
+            let object: BTreeMap<String, u8> = decode_styled(style, object, explode);
+            assert_eq!(object["G"], 200, "{style} {explode}");
+        }
+        assert_eq!(path_matrix("", "color", false), ";color");
+        assert_eq!(decode_matrix::<String>(";color", "color", false).unwrap(), "");
+        assert!(decode_label::<String>("blue", false).is_err());
+        assert!(decode_matrix::<String>(";shade=blue", "color", false).is_err());
     }
 
     #[test]

@@ -3,8 +3,9 @@
 //! does not), so a string parameter holding `123` or `true` stays a string, and an integer
 //! holding `12x` is refused naming what was expected. No JSON guessing.
 //!
-//! [`SimpleText`] is one value in OpenAPI's `simple` style (paths and headers): an array is
-//! its comma-separated items, an object its `key,value` pairs (`key=value` exploded).
+//! [`Delimited`] is one value whose items and members are split by delimiters: OpenAPI's
+//! `simple` style (paths and headers: `a,b`; objects `k,v,k,v`, or `k=v,k=v` exploded), and
+//! the path styles `label` and `matrix` once their leading `.` or `;name=` is taken off.
 
 use serde::de::value::{Error, MapDeserializer, SeqDeserializer};
 use serde::de::{self, DeserializeSeed, EnumAccess, IntoDeserializer, VariantAccess, Visitor};
@@ -138,25 +139,40 @@ pub fn object<'a>(
     MapDeserializer::new(members.into_iter().map(|(key, value)| (Leaf(key), Leaf(value))))
 }
 
-/// One value in `simple` style: a scalar, `a,b,c`, or `k,v,k,v` (`k=v,k=v` exploded).
+/// One value split by delimiters, read as the type asks: a scalar, a list of `item`-separated
+/// leaves, or an object whose members are `item`-separated `key<pair>value` (`pair` given) or
+/// alternate keys and values (`pair` none: `k,v,k,v`). `prefix` is taken off each list item
+/// and off a scalar: matrix style repeats `name=` before each (`color=a;color=b`).
 #[derive(Clone, Copy, Debug)]
-pub struct SimpleText<'a> {
+pub struct Delimited<'a> {
     pub text: &'a str,
-    pub explode: bool,
+    pub item: char,
+    pub pair: Option<char>,
+    pub prefix: &'a str,
 }
 
-impl<'a> SimpleText<'a> {
+impl<'a> Delimited<'a> {
+    /// `simple` style.
+    pub fn simple(text: &'a str, explode: bool) -> Self {
+        Delimited { text, item: ',', pair: explode.then_some('='), prefix: "" }
+    }
+
     fn items(self) -> impl Iterator<Item = &'a str> {
         // An empty value is an empty list, not a list of one empty item.
-        self.text.split(',').filter(move |_| !self.text.is_empty())
+        self.text.split(self.item).filter(move |_| !self.text.is_empty())
+    }
+
+    fn scalar(self) -> &'a str {
+        self.text.strip_prefix(self.prefix).unwrap_or(self.text)
     }
 
     fn members(self) -> Vec<(&'a str, &'a str)> {
-        if self.explode {
-            self.items().map(|pair| pair.split_once('=').unwrap_or((pair, ""))).collect()
-        } else {
-            let items: Vec<&str> = self.items().collect();
-            items.chunks(2).map(|pair| (pair[0], pair.get(1).copied().unwrap_or(""))).collect()
+        match self.pair {
+            Some(pair) => self.items().map(|member| member.split_once(pair).unwrap_or((member, ""))).collect(),
+            None => {
+                let items: Vec<&str> = self.items().collect();
+                items.chunks(2).map(|pair| (pair[0], pair.get(1).copied().unwrap_or(""))).collect()
+            }
         }
     }
 }
@@ -165,21 +181,23 @@ macro_rules! forward_scalars_to_leaf {
     ($($method:ident)*) => {
         $(
             fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-                de::Deserializer::$method(Leaf(self.text), visitor)
+                de::Deserializer::$method(Leaf(self.scalar()), visitor)
             }
         )*
     };
 }
 
-impl<'de> de::Deserializer<'de> for SimpleText<'de> {
+impl<'de> de::Deserializer<'de> for Delimited<'de> {
     type Error = Error;
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        Leaf(self.text).deserialize_any(visitor)
+        Leaf(self.scalar()).deserialize_any(visitor)
     }
 
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        de::Deserializer::deserialize_seq(list(self.items()), visitor)
+        let prefix = self.prefix;
+        let items = self.items().map(move |item| item.strip_prefix(prefix).unwrap_or(item));
+        de::Deserializer::deserialize_seq(list(items), visitor)
     }
 
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
@@ -209,7 +227,7 @@ impl<'de> de::Deserializer<'de> for SimpleText<'de> {
         variants: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, Error> {
-        Leaf(self.text).deserialize_enum(name, variants, visitor)
+        Leaf(self.scalar()).deserialize_enum(name, variants, visitor)
     }
 
     forward_scalars_to_leaf! {
@@ -220,7 +238,7 @@ impl<'de> de::Deserializer<'de> for SimpleText<'de> {
     }
 
     fn deserialize_unit_struct<V: Visitor<'de>>(self, name: &'static str, visitor: V) -> Result<V::Value, Error> {
-        Leaf(self.text).deserialize_unit_struct(name, visitor)
+        Leaf(self.scalar()).deserialize_unit_struct(name, visitor)
     }
 
     fn deserialize_tuple<V: Visitor<'de>>(self, len: usize, visitor: V) -> Result<V::Value, Error> {
@@ -244,7 +262,7 @@ mod tests {
     use std::collections::BTreeMap;
 
     fn simple<'a, T: Deserialize<'a>>(text: &'a str, explode: bool) -> Result<T, Error> {
-        T::deserialize(SimpleText { text, explode })
+        T::deserialize(Delimited::simple(text, explode))
     }
 
     #[derive(Debug, Deserialize, PartialEq)]

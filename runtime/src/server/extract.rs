@@ -86,6 +86,19 @@ impl RequestParts {
         decode_or_problem("path", name, self.capture(capture, name)?)
     }
 
+    /// A path parameter in `label` style (`.blue`, `.blue.black` exploded).
+    pub fn path_label<T: DeserializeOwned>(&self, capture: &str, name: &str, explode: bool) -> Result<T, Problem> {
+        let raw = self.capture(capture, name)?;
+        strict(|| params::decode_label(raw, explode)).map_err(|error| Problem::invalid_parameter("path", name, &error))
+    }
+
+    /// A path parameter in `matrix` style (`;color=blue`, `;color=blue;color=black` exploded).
+    pub fn path_matrix<T: DeserializeOwned>(&self, capture: &str, name: &str, explode: bool) -> Result<T, Problem> {
+        let raw = self.capture(capture, name)?;
+        strict(|| params::decode_matrix(raw, name, explode))
+            .map_err(|error| Problem::invalid_parameter("path", name, &error))
+    }
+
     /// An exploded object path parameter (`R=100,G=200`), captured under `capture`.
     pub fn path_exploded<T: DeserializeOwned>(&self, capture: &str, name: &str) -> Result<T, Problem> {
         decode_exploded_or_problem("path", name, self.capture(capture, name)?)
