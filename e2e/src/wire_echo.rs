@@ -38,7 +38,12 @@ impl Api for Echo {
 
     async fn get_items(&self, request: GetItemsRequest) -> Result<GetItemsResponse, HandlerError> {
         let filter = request.filter.map(|filter| json!({ "status": filter.status, "min_total": filter.min_total }));
-        let body = BTreeMap::from([("ids".to_owned(), json!(request.ids)), ("filter".to_owned(), json!(filter))]);
+        let body = BTreeMap::from([
+            ("ids".to_owned(), json!(request.ids)),
+            ("filter".to_owned(), json!(filter)),
+            ("pipes".to_owned(), json!(request.pipes)),
+            ("spaces".to_owned(), json!(request.spaces)),
+        ]);
         Ok(GetItemsResponse::Ok { body, x_rate: Some(vec!["x".into(), "y".into()]) })
     }
 

@@ -78,7 +78,10 @@ async fn the_client_keeps_the_commas_of_an_array_path_parameter() {
     });
     let client = Client::with_base_url(&format!("http://{address}"));
     let filter = GetItemsFilter { status: Some("1".into()), min_total: Some(100) };
-    let response = client.get_items(GetItemsRequest { ids: vec![1, 2, 3], filter: Some(filter) }).await.unwrap();
+    let response = client
+        .get_items(GetItemsRequest { ids: vec![1, 2, 3], filter: Some(filter), pipes: None, spaces: None })
+        .await
+        .unwrap();
     let line = seen.lock().unwrap().clone();
     assert!(line.starts_with("GET /items/1,2,3?"), "{line}");
     // And a list response header is read from its commas.
@@ -90,8 +93,10 @@ async fn the_client_keeps_the_commas_of_an_array_path_parameter() {
 async fn client_and_server_agree_as_well() {
     let client = Client::with_base_url(&serve_echo().await);
     let filter = GetItemsFilter { status: Some("1".into()), min_total: Some(100) };
-    let GetItemsResponse::Ok { body, x_rate } =
-        client.get_items(GetItemsRequest { ids: vec![4, 5], filter: Some(filter) }).await.unwrap();
+    let GetItemsResponse::Ok { body, x_rate } = client
+        .get_items(GetItemsRequest { ids: vec![4, 5], filter: Some(filter), pipes: None, spaces: None })
+        .await
+        .unwrap();
     assert_eq!(body["ids"], json!([4, 5]));
     assert_eq!(body["filter"], json!({ "status": "1", "min_total": 100 }));
     assert_eq!(x_rate, Some(vec!["x".to_owned(), "y".to_owned()]));
@@ -146,4 +151,22 @@ async fn label_and_matrix_paths_follow_the_style_examples() {
     let GetMatrixResponse::Ok(body) =
         client.get_matrix(GetMatrixRequest { list: list(), color: color() }).await.unwrap();
     assert_eq!(json!(body), want);
+}
+
+/// Delimited query arrays: `pipes=a&pipes=b` exploded (as exploded form), `spaces=1%202` not.
+#[tokio::test]
+async fn delimited_query_arrays_follow_their_explode() {
+    let base = serve_echo().await;
+    let reply = send_raw("GET", &format!("{base}/items/1?pipes=a%20b&pipes=c&spaces=1%202"), None, "").await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    assert_eq!((&reply.body["pipes"], &reply.body["spaces"]), (&json!(["a b", "c"]), &json!([1, 2])));
+    let client = Client::with_base_url(&base);
+    let request = GetItemsRequest {
+        ids: vec![1],
+        pipes: Some(vec!["a|b".into(), "c".into()]),
+        spaces: Some(vec![3, 4]),
+        filter: None,
+    };
+    let GetItemsResponse::Ok { body, .. } = client.get_items(request).await.unwrap();
+    assert_eq!((&body["pipes"], &body["spaces"]), (&json!(["a|b", "c"]), &json!([3, 4])));
 }

@@ -209,6 +209,8 @@ fn style_tokens(param: &Param) -> TokenStream {
         ParamStyle::Form => quote! { Style::Form { explode: #explode } },
         // Label and matrix are path styles, which paths encode themselves.
         ParamStyle::Simple | ParamStyle::Label | ParamStyle::Matrix => quote! { Style::Simple { explode: #explode } },
+        // Exploded, the delimited styles repeat the name as exploded `form` does.
+        ParamStyle::SpaceDelimited | ParamStyle::PipeDelimited if explode => quote! { Style::Form { explode: true } },
         ParamStyle::SpaceDelimited => quote! { Style::SpaceDelimited },
         ParamStyle::PipeDelimited => quote! { Style::PipeDelimited },
         ParamStyle::DeepObject => quote! { Style::DeepObject },

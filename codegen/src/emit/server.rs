@@ -294,7 +294,9 @@ fn param_expression(param: &Param) -> TokenStream {
             };
         }
         ParamLocation::Query if is_list(&param.ty) => {
-            let explode = param.explode && param.style == ParamStyle::Form;
+            // Exploded, the delimited styles repeat the name as exploded `form` does.
+            let explode = param.explode
+                && matches!(param.style, ParamStyle::Form | ParamStyle::SpaceDelimited | ParamStyle::PipeDelimited);
             let separator = match param.style {
                 ParamStyle::SpaceDelimited => ' ',
                 ParamStyle::PipeDelimited => '|',

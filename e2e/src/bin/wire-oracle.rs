@@ -22,9 +22,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             let client = Client::with_base_url(url);
             let color = || Color { r: 100, g: 200, b: 150 };
             // Answers are the recording server's; only what the client sends is judged.
-            let _ = client.get_items(GetItemsRequest { ids: vec![1, 2, 3], filter: None }).await;
+            let _ =
+                client.get_items(GetItemsRequest { ids: vec![1, 2, 3], filter: None, pipes: None, spaces: None }).await;
             let filter = GetItemsFilter { status: Some("1".into()), min_total: Some(100) };
-            let _ = client.get_items(GetItemsRequest { ids: vec![7], filter: Some(filter) }).await;
+            let _ = client
+                .get_items(GetItemsRequest {
+                    ids: vec![7],
+                    filter: Some(filter),
+                    pipes: Some(vec!["a b".into(), "c".into()]),
+                    spaces: Some(vec![1, 2]),
+                })
+                .await;
             let _ = client
                 .get_color(GetColorRequest { color: color(), x_color: Some(color()), x_shade: Some(color()) })
                 .await;
