@@ -311,15 +311,7 @@ impl<C: DeserializeOwned> JwtVerifier<C> {
     /// keys held now (configured ones, and those fetched last); [`Self::verify_fetching`]
     /// also fetches rotated keys.
     pub fn verify(&self, token: &str, scopes: &[&str]) -> Result<C, JwtError> {
-        #[cfg(feature = "client")]
-        let fetched = self.remote.as_ref().map(|remote| remote.snapshot());
-        #[cfg(not(feature = "client"))]
-        let fetched: Option<std::sync::Arc<Fetched>> = None;
-        let (keys, issuer) = match &fetched {
-            Some(snapshot) => (&snapshot.keys[..], self.issuer.as_ref().or(snapshot.issuer.as_ref())),
-            None => (&[][..], self.issuer.as_ref()),
-        };
-        self.verify_with(token, scopes, keys, issuer).map_err(JwtError::from)
+        self.verify_held(token, scopes).map_err(JwtError::from)
     }
 
     /// As [`Self::verify`], after fetching the key set again when it is stale or when the
@@ -328,20 +320,29 @@ impl<C: DeserializeOwned> JwtVerifier<C> {
         #[cfg(feature = "client")]
         if let Some(remote) = &self.remote {
             remote.ensure_fresh(self.issuer.as_deref()).await;
-            let verify = || {
-                let snapshot = remote.snapshot();
-                let issuer = self.issuer.as_ref().or(snapshot.issuer.as_ref());
-                self.verify_with(token, scopes, &snapshot.keys, issuer)
-            };
-            return match verify() {
+            return match self.verify_held(token, scopes) {
                 Err(Fault::NoKey(_)) => {
                     remote.refetch_for_unknown_key(self.issuer.as_deref()).await;
-                    verify().map_err(JwtError::from)
+                    self.verify(token, scopes)
                 }
-                other => other.map_err(JwtError::from),
+                held => held.map_err(JwtError::from),
             };
         }
         self.verify(token, scopes)
+    }
+
+    /// Verifies against the configured keys and those fetched last, with the issuer
+    /// configured or, failing that, the one discovery named.
+    fn verify_held(&self, token: &str, scopes: &[&str]) -> Result<C, Fault> {
+        #[cfg(feature = "client")]
+        let fetched = self.remote.as_ref().map(|remote| remote.snapshot());
+        #[cfg(not(feature = "client"))]
+        let fetched: Option<std::sync::Arc<Fetched>> = None;
+        let (keys, issuer) = match &fetched {
+            Some(snapshot) => (&snapshot.keys[..], self.issuer.as_ref().or(snapshot.issuer.as_ref())),
+            None => (&[][..], self.issuer.as_ref()),
+        };
+        self.verify_with(token, scopes, keys, issuer)
     }
 
     fn verify_with(

@@ -121,7 +121,7 @@ impl RemoteKeys {
                 // them keep passing while the key server is down.
                 let held = self.snapshot();
                 let kept = Snapshot {
-                    keys: held.keys.iter().map(PinnedKey::clone).collect(),
+                    keys: held.keys.clone(),
                     issuer: held.issuer.clone(),
                     fresh_until: Some(Instant::now() + self.refetch_interval),
                 };
