@@ -112,6 +112,12 @@ pub mod wire {
     include!(concat!(env!("OUT_DIR"), "/wire.rs"));
 }
 
+/// One operation per cell of OpenAPI's Style Examples table, for the wire matrix.
+pub mod styles {
+    include!(concat!(env!("OUT_DIR"), "/styles.rs"));
+}
+
 pub mod reference;
+pub mod style_matrix;
 pub mod tokens;
 pub mod wire_echo;

@@ -19,7 +19,9 @@ const USAGE: &str = "usage:
   cargo xtask bench [--runs N] [--spec FILE]... [--no-compile] [--no-runtime]
                                                           generation, compile and runtime figures (release build)
   cargo xtask bench --corpus                              generation time of every corpus spec
-  cargo xtask fuzz [--seconds N] [--seed S]               the generator against mutated specs (default 60 s)";
+  cargo xtask fuzz [--seconds N] [--seed S]               the generator against mutated specs (default 60 s)
+  cargo xtask wire-matrix                                 OpenAPI's style examples through the generated client
+                                                          and server, cell by cell (e2e/src/style_matrix.rs)";
 
 #[global_allocator]
 static HEAP: bench::heap::CountingAllocator = bench::heap::CountingAllocator;
@@ -31,6 +33,7 @@ fn main() -> ExitCode {
         Some("corpus") => corpus::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
         Some("fuzz") => fuzz::run(&args[1..]),
+        Some("wire-matrix") => wire_matrix(),
         Some("bench-one") => bench::generation::one(&args[1..]),
         _ => Err(USAGE.to_owned()),
     };
@@ -56,6 +59,20 @@ fn run_in_release(task: &str, args: &[String]) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!("cargo xtask {task} failed"))
+    }
+}
+
+/// Prints the wire matrix: the e2e binary does the work, as it links the generated crates.
+fn wire_matrix() -> Result<(), String> {
+    let status = std::process::Command::new(env!("CARGO"))
+        .args(["run", "--quiet", "--package", "e2e", "--bin", "wire-matrix"])
+        .current_dir(workspace_root())
+        .status()
+        .map_err(|error| format!("cargo run: {error}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err("some cells of the wire matrix fail".to_owned())
     }
 }
 

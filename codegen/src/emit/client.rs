@@ -363,6 +363,10 @@ fn operation_method(operation: &Operation) -> TokenStream {
         let field = ident(&param.field);
         let name = &param.name;
         match param.location {
+            ParamLocation::Query if param.allow_reserved => {
+                let style = style_tokens(param);
+                quote! { http_request.query_reserved(#name, &request.#field, #style); }
+            }
             ParamLocation::Query => {
                 let style = style_tokens(param);
                 quote! { http_request.query(#name, &request.#field, #style); }

@@ -266,6 +266,15 @@ fn is_list(ty: &Type) -> bool {
     }
 }
 
+/// What separates the items of a non-exploded query value.
+fn separator(style: ParamStyle) -> char {
+    match style {
+        ParamStyle::SpaceDelimited => ' ',
+        ParamStyle::PipeDelimited => '|',
+        _ => ',',
+    }
+}
+
 fn param_expression(param: &Param) -> TokenStream {
     let name = &param.name;
     let explode_object = param.explode;
@@ -297,21 +306,20 @@ fn param_expression(param: &Param) -> TokenStream {
             // Exploded, the delimited styles repeat the name as exploded `form` does.
             let explode = param.explode
                 && matches!(param.style, ParamStyle::Form | ParamStyle::SpaceDelimited | ParamStyle::PipeDelimited);
-            let separator = match param.style {
-                ParamStyle::SpaceDelimited => ' ',
-                ParamStyle::PipeDelimited => '|',
-                _ => ',',
-            };
+            let separator = separator(param.style);
             quote! { parts.query_list(#name, #explode, #separator)? }
         }
         ParamLocation::Query if param.object => {
             let deep = param.style == ParamStyle::DeepObject;
-            quote! { parts.query_object(#name, #deep, #explode_object)? }
+            let separator = separator(param.style);
+            quote! { parts.query_object(#name, #deep, #explode_object, #separator)? }
         }
         ParamLocation::Query => quote! { parts.query(#name)? },
         ParamLocation::Header if is_list(&param.ty) => quote! { parts.header_list(#name)? },
         ParamLocation::Header if param.object && param.explode => quote! { parts.header_exploded(#name)? },
         ParamLocation::Header => quote! { parts.header(#name)? },
+        ParamLocation::Cookie if is_list(&param.ty) => quote! { parts.cookie_list(#name)? },
+        ParamLocation::Cookie if param.object => quote! { parts.cookie_object(#name)? },
         ParamLocation::Cookie => quote! { parts.cookie(#name)? },
     };
     if param.required {

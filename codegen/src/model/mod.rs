@@ -278,6 +278,8 @@ pub struct Param {
     pub ty: Type,
     pub style: ParamStyle,
     pub explode: bool,
+    /// Query only: RFC 3986's reserved characters travel unencoded.
+    pub allow_reserved: bool,
     pub docs: Option<String>,
     /// For path parameters: where the server's router captures the value.
     pub capture: Option<Capture>,

@@ -150,6 +150,7 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
         let mut params = Vec::new();
         for (parameter, parameter_at) in &declared {
             let data = parameter.parameter_data_ref();
+            let allow_reserved = matches!(parameter, Parameter::Query { allow_reserved: true, .. });
             let (location, style, explode) = match parameter {
                 Parameter::Query { style, parameter_data, .. } => {
                     let style = match style {
@@ -210,6 +211,7 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
                 ty,
                 style,
                 explode,
+                allow_reserved,
                 docs: data.description.clone(),
                 capture: None,
                 object: false,
@@ -229,6 +231,7 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
                     ty: Type::String,
                     style: ParamStyle::Simple,
                     explode: false,
+                    allow_reserved: false,
                     docs: None,
                     capture: None,
                     object: false,

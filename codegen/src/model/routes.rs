@@ -90,6 +90,7 @@ mod tests {
                     ty: Type::String,
                     style: ParamStyle::Simple,
                     explode: false,
+                    allow_reserved: false,
                     docs: None,
                     capture: None,
                     object: false,

@@ -197,7 +197,12 @@ impl Transport {
                     let value = scheme.api_key_value(secret.secret());
                     match location {
                         KeyLocation::Header => insert_header(&mut headers, name, &value)?,
-                        KeyLocation::Query => query.push((name.to_owned(), value)),
+                        KeyLocation::Query => query.extend(params::query::encode(
+                            name,
+                            &serde_json::Value::String(value),
+                            Style::Form { explode: true },
+                            false,
+                        )),
                         KeyLocation::Cookie => cookies.push((name.to_owned(), value)),
                     }
                     continue;
@@ -212,7 +217,9 @@ impl Transport {
         let mut url =
             reqwest::Url::parse(&url).map_err(|error| Error::InvalidRequest(format!("URL {url:?}: {error}")))?;
         if !query.is_empty() {
-            url.query_pairs_mut().extend_pairs(&query);
+            // Encoded piece by piece already; a query the base URL carries comes first.
+            let query = url.query().into_iter().map(str::to_owned).chain(query).collect::<Vec<_>>().join("&");
+            url.set_query(Some(&query));
         }
         if !cookies.is_empty() {
             let cookie: Vec<String> = cookies.iter().map(|(name, value)| format!("{name}={value}")).collect();
@@ -286,7 +293,8 @@ fn insert_header(headers: &mut HeaderMap, name: &str, value: &str) -> Result<(),
 pub struct Request {
     method: Method,
     path: String,
-    query: Vec<(String, String)>,
+    /// `name=value` pieces, each encoded.
+    query: Vec<String>,
     headers: HeaderMap,
     cookies: Vec<(String, String)>,
     body: Option<(HeaderValue, Bytes)>,
@@ -301,8 +309,18 @@ impl Request {
 
     /// Adds a query parameter laid out by `style`; `None` and null add nothing.
     pub fn query<T: Serialize + ?Sized>(&mut self, name: &str, value: &T, style: Style) {
+        self.query_encoded(name, value, style, false);
+    }
+
+    /// Adds a query parameter declared `allowReserved`: RFC 3986's reserved characters in its
+    /// value travel unencoded (`next=/a/b?c`).
+    pub fn query_reserved<T: Serialize + ?Sized>(&mut self, name: &str, value: &T, style: Style) {
+        self.query_encoded(name, value, style, true);
+    }
+
+    fn query_encoded<T: Serialize + ?Sized>(&mut self, name: &str, value: &T, style: Style, allow_reserved: bool) {
         match params::to_value(value) {
-            Ok(value) => self.query.extend(params::query_pairs(name, &value, style)),
+            Ok(value) => self.query.extend(params::query::encode(name, &value, style, allow_reserved)),
             Err(error) => self.fail(format!("query parameter {name:?}: {error}")),
         }
     }
@@ -325,7 +343,7 @@ impl Request {
     pub fn cookie<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) {
         match params::to_value(value) {
             Ok(value) if value.is_null() => {}
-            Ok(value) => self.cookies.push((name.to_owned(), params::simple_text(&value, false))),
+            Ok(value) => self.cookies.push((name.to_owned(), params::cookie_text(&value))),
             Err(error) => self.fail(format!("cookie parameter {name:?}: {error}")),
         }
     }

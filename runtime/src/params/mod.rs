@@ -5,6 +5,7 @@
 //! do in bodies. The server side (and the client, for response headers) reads text back
 //! directed by the declared type ([`text`]): a leaf is parsed only when the type asks.
 
+pub mod query;
 pub mod text;
 
 use serde::de::DeserializeOwned;
@@ -96,6 +97,18 @@ fn simple_text_with(value: &Value, explode: bool, leaf: impl Fn(&str) -> String)
     }
 }
 
+/// Percent-decodes text (a path or cookie leaf; `+` stays `+`). Invalid UTF-8 is replaced.
+pub fn percent_decoded(text: &str) -> String {
+    percent_encoding::percent_decode_str(text).decode_utf8_lossy().into_owned()
+}
+
+/// A cookie value in `form` style, encoded: each leaf percent-encoded, the commas between
+/// items kept (`color=blue,black`; `R%26D` for `R&D`). Values that cannot be serialized
+/// render as an empty value.
+pub fn cookie_text(value: &Value) -> String {
+    simple_text_with(value, false, |text| query::encode_leaf(text, false))
+}
+
 /// Percent-encodes one path segment: everything but RFC 3986 unreserved characters.
 pub fn encode_path_segment(text: &str) -> String {
     const SEGMENT: &percent_encoding::AsciiSet =
@@ -157,11 +170,11 @@ pub fn decode_label<T: DeserializeOwned>(raw: &str, explode: bool) -> Result<T, 
     let text =
         raw.strip_prefix('.').ok_or_else(|| format!("expected a label value starting with `.`, found {raw:?}"))?;
     let delimited = if explode {
-        text::Delimited { text, item: '.', pair: Some('='), prefix: "" }
+        text::Delimited { item: '.', ..text::Delimited::simple(text, true) }
     } else {
         text::Delimited::simple(text, false)
     };
-    T::deserialize(delimited).map_err(|error| error.to_string())
+    T::deserialize(delimited.percent_decoded()).map_err(|error| error.to_string())
 }
 
 /// Reads a `matrix` path parameter named `name` (its leading `;` included) into `T`.
@@ -170,7 +183,9 @@ pub fn decode_matrix<T: DeserializeOwned>(raw: &str, name: &str, explode: bool) 
         raw.strip_prefix(';').ok_or_else(|| format!("expected a matrix value starting with `;`, found {raw:?}"))?;
     let prefix = format!("{name}=");
     let delimited = if explode {
-        text::Delimited { text, item: ';', pair: Some('='), prefix: &prefix }
+        // `;color` alone is the empty value.
+        let text = if text == name { "" } else { text };
+        text::Delimited { item: ';', prefix: &prefix, ..text::Delimited::simple(text, true) }
     } else {
         let value = match text.strip_prefix(name) {
             Some("") => "",
@@ -179,7 +194,7 @@ pub fn decode_matrix<T: DeserializeOwned>(raw: &str, name: &str, explode: bool) 
         };
         text::Delimited::simple(value, false)
     };
-    T::deserialize(delimited).map_err(|error| error.to_string())
+    T::deserialize(delimited.percent_decoded()).map_err(|error| error.to_string())
 }
 
 /// Reads one exploded `simple` value (an object as `key=value,key=value`) into `T`.
@@ -187,10 +202,17 @@ pub fn decode_exploded<T: DeserializeOwned>(raw: &str) -> Result<T, String> {
     T::deserialize(text::Delimited::simple(raw, true)).map_err(|error| error.to_string())
 }
 
-/// Reads one parameter value in `simple` style (a path segment, a header, a query scalar)
-/// into `T`, directed by `T`: `a,b` is a list when `T` is one and text when it is a string.
+/// Reads one parameter value in `simple` style (a header, a query scalar) into `T`, directed
+/// by `T`: `a,b` is a list when `T` is one and text when it is a string.
 pub fn decode<T: DeserializeOwned>(raw: &str) -> Result<T, String> {
     T::deserialize(text::Delimited::simple(raw, false)).map_err(|error| error.to_string())
+}
+
+/// Reads a path segment as sent (percent-encoded) in `simple` style into `T`: split on its
+/// delimiters first, then each leaf decoded, so `a%2Cb,c` is two items. `explode` reads an
+/// object's members as `key=value`.
+pub fn decode_path<T: DeserializeOwned>(raw: &str, explode: bool) -> Result<T, String> {
+    T::deserialize(text::Delimited::simple(raw, explode).percent_decoded()).map_err(|error| error.to_string())
 }
 
 /// Reads a list parameter (its items already split) into `T`, a `Vec` of some item type.

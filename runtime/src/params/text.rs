@@ -10,10 +10,23 @@
 use serde::de::value::{Error, MapDeserializer, SeqDeserializer};
 use serde::de::{self, DeserializeSeed, EnumAccess, IntoDeserializer, VariantAccess, Visitor};
 use serde::forward_to_deserialize_any;
+use std::borrow::Cow;
 
 /// One leaf of text: a scalar.
-#[derive(Clone, Copy, Debug)]
-pub struct Leaf<'a>(pub &'a str);
+#[derive(Clone, Debug)]
+pub struct Leaf<'a>(pub Cow<'a, str>);
+
+impl<'a> Leaf<'a> {
+    /// A leaf of text as it stands.
+    pub fn new(text: &'a str) -> Self {
+        Leaf(Cow::Borrowed(text))
+    }
+
+    /// A leaf of percent-encoded text (a path's), decoded; invalid UTF-8 is replaced.
+    pub fn percent_decoded(text: &'a str) -> Self {
+        Leaf(percent_encoding::percent_decode_str(text).decode_utf8_lossy())
+    }
+}
 
 impl<'a> IntoDeserializer<'a, Error> for Leaf<'a> {
     type Deserializer = Self;
@@ -41,7 +54,10 @@ impl<'de> de::Deserializer<'de> for Leaf<'de> {
 
     /// Text the type did not ask to parse stays text.
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        visitor.visit_borrowed_str(self.0)
+        match self.0 {
+            Cow::Borrowed(text) => visitor.visit_borrowed_str(text),
+            Cow::Owned(text) => visitor.visit_string(text),
+        }
     }
 
     parse_as! {
@@ -129,32 +145,60 @@ impl<'de> VariantAccess<'de> for UnitOnly {
 
 /// Items of a list, each a leaf.
 pub fn list<'a>(items: impl IntoIterator<Item = &'a str>) -> SeqDeserializer<impl Iterator<Item = Leaf<'a>>, Error> {
-    SeqDeserializer::new(items.into_iter().map(Leaf))
+    SeqDeserializer::new(items.into_iter().map(Leaf::new))
+}
+
+/// A leaf, percent-decoded when `decode` (a path's).
+fn leaf(text: &str, decode: bool) -> Leaf<'_> {
+    if decode {
+        Leaf::percent_decoded(text)
+    } else {
+        Leaf::new(text)
+    }
 }
 
 /// Members of an object, keys and values each a leaf.
 pub fn object<'a>(
     members: impl IntoIterator<Item = (&'a str, &'a str)>,
 ) -> MapDeserializer<'a, impl Iterator<Item = (Leaf<'a>, Leaf<'a>)>, Error> {
-    MapDeserializer::new(members.into_iter().map(|(key, value)| (Leaf(key), Leaf(value))))
+    MapDeserializer::new(members.into_iter().map(|(key, value)| (Leaf::new(key), Leaf::new(value))))
 }
 
 /// One value split by delimiters, read as the type asks: a scalar, a list of `item`-separated
 /// leaves, or an object whose members are `item`-separated `key<pair>value` (`pair` given) or
 /// alternate keys and values (`pair` none: `k,v,k,v`). `prefix` is taken off each list item
-/// and off a scalar: matrix style repeats `name=` before each (`color=a;color=b`).
+/// and off a scalar: matrix style repeats `name=` before each (`color=a;color=b`). With
+/// `percent_decoded` (a path's text), each leaf is percent-decoded once it is split off, so
+/// an encoded comma (`a%2Cb`) stays inside its item.
 #[derive(Clone, Copy, Debug)]
 pub struct Delimited<'a> {
     pub text: &'a str,
     pub item: char,
     pub pair: Option<char>,
     pub prefix: &'a str,
+    pub percent_decoded: bool,
 }
 
 impl<'a> Delimited<'a> {
-    /// `simple` style.
+    /// `simple` style, as a header carries it.
     pub fn simple(text: &'a str, explode: bool) -> Self {
-        Delimited { text, item: ',', pair: explode.then_some('='), prefix: "" }
+        Delimited { text, item: ',', pair: explode.then_some('='), prefix: "", percent_decoded: false }
+    }
+
+    /// Leaves percent-decoded once split off: a path's text.
+    pub fn percent_decoded(self) -> Self {
+        Delimited { percent_decoded: true, ..self }
+    }
+
+    fn leaf(self, text: &'a str) -> Leaf<'a> {
+        leaf(text, self.percent_decoded)
+    }
+
+    fn item_leaves(self) -> SeqDeserializer<impl Iterator<Item = Leaf<'a>>, Error> {
+        let prefix = self.prefix;
+        SeqDeserializer::new(
+            self.items().map(move |item| leaf(item.strip_prefix(prefix).unwrap_or(item), self.percent_decoded)),
+        )
     }
 
     fn items(self) -> impl Iterator<Item = &'a str> {
@@ -181,7 +225,7 @@ macro_rules! forward_scalars_to_leaf {
     ($($method:ident)*) => {
         $(
             fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-                de::Deserializer::$method(Leaf(self.scalar()), visitor)
+                de::Deserializer::$method(self.leaf(self.scalar()), visitor)
             }
         )*
     };
@@ -191,17 +235,17 @@ impl<'de> de::Deserializer<'de> for Delimited<'de> {
     type Error = Error;
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        Leaf(self.scalar()).deserialize_any(visitor)
+        self.leaf(self.scalar()).deserialize_any(visitor)
     }
 
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        let prefix = self.prefix;
-        let items = self.items().map(move |item| item.strip_prefix(prefix).unwrap_or(item));
-        de::Deserializer::deserialize_seq(list(items), visitor)
+        de::Deserializer::deserialize_seq(self.item_leaves(), visitor)
     }
 
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        de::Deserializer::deserialize_map(object(self.members()), visitor)
+        let decode = self.percent_decoded;
+        let members = self.members().into_iter().map(move |(key, value)| (leaf(key, decode), leaf(value, decode)));
+        de::Deserializer::deserialize_map(MapDeserializer::new(members), visitor)
     }
 
     fn deserialize_struct<V: Visitor<'de>>(
@@ -227,7 +271,7 @@ impl<'de> de::Deserializer<'de> for Delimited<'de> {
         variants: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, Error> {
-        Leaf(self.scalar()).deserialize_enum(name, variants, visitor)
+        self.leaf(self.scalar()).deserialize_enum(name, variants, visitor)
     }
 
     forward_scalars_to_leaf! {
@@ -238,11 +282,11 @@ impl<'de> de::Deserializer<'de> for Delimited<'de> {
     }
 
     fn deserialize_unit_struct<V: Visitor<'de>>(self, name: &'static str, visitor: V) -> Result<V::Value, Error> {
-        Leaf(self.scalar()).deserialize_unit_struct(name, visitor)
+        self.leaf(self.scalar()).deserialize_unit_struct(name, visitor)
     }
 
     fn deserialize_tuple<V: Visitor<'de>>(self, len: usize, visitor: V) -> Result<V::Value, Error> {
-        de::Deserializer::deserialize_tuple(list(self.items()), len, visitor)
+        de::Deserializer::deserialize_tuple(self.item_leaves(), len, visitor)
     }
 
     fn deserialize_tuple_struct<V: Visitor<'de>>(

@@ -6,7 +6,7 @@ use super::Problem;
 use crate::enums::strict;
 use crate::{media, params};
 use axum::body::Bytes;
-use axum::extract::{FromRequest, FromRequestParts, RawPathParams, Request};
+use axum::extract::{FromRequest, FromRequestParts, MatchedPath, RawPathParams, Request};
 use http::header::{CONTENT_TYPE, COOKIE};
 use http::{HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
@@ -16,7 +16,11 @@ use serde::de::DeserializeOwned;
 #[derive(Debug)]
 pub struct RequestParts {
     path: Vec<(String, String)>,
+    /// The query's pairs, decoded.
     query: Vec<(String, String)>,
+    /// The query's pairs with their values as sent, for values split on a delimiter before
+    /// they are decoded.
+    raw_query: Vec<(String, String)>,
     headers: HeaderMap,
     body: Bytes,
 }
@@ -26,17 +30,26 @@ impl<S: Send + Sync> FromRequest<S> for RequestParts {
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Problem> {
         let (mut parts, body) = request.into_parts();
-        let path = RawPathParams::from_request_parts(&mut parts, state)
+        let decoded = RawPathParams::from_request_parts(&mut parts, state)
             .await
-            .map_err(|rejection| Problem::new(StatusCode::BAD_REQUEST, rejection.body_text()))?
+            .map_err(|rejection| Problem::new(StatusCode::BAD_REQUEST, rejection.body_text()))?;
+        let template = parts.extensions.get::<MatchedPath>().map(|matched| matched.as_str().to_owned());
+        let path = decoded
             .iter()
-            .map(|(name, value)| (name.to_owned(), value.to_owned()))
+            .map(|(name, value)| {
+                let raw = template.as_deref().and_then(|template| raw_capture(template, parts.uri.path(), name));
+                // The capture as sent, so that its delimiters are told from escaped data; the
+                // decoded value encoded again should the route and the path not line up.
+                let raw = raw
+                    .filter(|raw| params::percent_decoded(raw) == value)
+                    .map_or_else(|| params::encode_path_segment(value), str::to_owned);
+                (name.to_owned(), raw)
+            })
             .collect();
-        let query = parts
-            .uri
-            .query()
-            .map(|query| form_urlencoded::parse(query.as_bytes()).into_owned().collect())
-            .unwrap_or_default();
+        let query_text = parts.uri.query().unwrap_or_default();
+        let query = form_urlencoded::parse(query_text.as_bytes()).into_owned().collect();
+        let raw_query =
+            params::query::raw_pairs(query_text).into_iter().map(|(name, value)| (name, value.to_owned())).collect();
         let headers = parts.headers.clone();
         let limits = parts.extensions.get::<Limits>().copied().unwrap_or_default();
         let body =
@@ -46,12 +59,23 @@ impl<S: Send + Sync> FromRequest<S> for RequestParts {
                 StatusCode::PAYLOAD_TOO_LARGE => limits::too_large(limits),
                 status => Problem::new(status, rejection.body_text()),
             })?;
-        Ok(RequestParts { path, query, headers, body })
+        Ok(RequestParts { path, query, raw_query, headers, body })
     }
+}
+
+/// The segment of `path` (as sent) that the route `template` captures as `{name}`. Both are
+/// lined up from their ends, as a router nested under a prefix sees the path without it.
+fn raw_capture<'a>(template: &str, path: &'a str, name: &str) -> Option<&'a str> {
+    let wanted = format!("{{{name}}}");
+    template.rsplit('/').zip(path.rsplit('/')).find(|(piece, _)| *piece == wanted).map(|(_, segment)| segment)
 }
 
 fn decode_or_problem<T: DeserializeOwned>(location: &str, name: &str, raw: &str) -> Result<T, Problem> {
     strict(|| params::decode(raw)).map_err(|error| Problem::invalid_parameter(location, name, &error))
+}
+
+fn decode_path_or_problem<T: DeserializeOwned>(name: &str, raw: &str, explode: bool) -> Result<T, Problem> {
+    strict(|| params::decode_path(raw, explode)).map_err(|error| Problem::invalid_parameter("path", name, &error))
 }
 
 fn decode_exploded_or_problem<T: DeserializeOwned>(location: &str, name: &str, raw: &str) -> Result<T, Problem> {
@@ -83,7 +107,7 @@ impl RequestParts {
     /// A path parameter the router captures under another name (routes that share a
     /// prefix must agree on capture names).
     pub fn path_captured_as<T: DeserializeOwned>(&self, capture: &str, name: &str) -> Result<T, Problem> {
-        decode_or_problem("path", name, self.capture(capture, name)?)
+        decode_path_or_problem(name, self.capture(capture, name)?, false)
     }
 
     /// A path parameter in `label` style (`.blue`, `.blue.black` exploded).
@@ -101,7 +125,7 @@ impl RequestParts {
 
     /// An exploded object path parameter (`R=100,G=200`), captured under `capture`.
     pub fn path_exploded<T: DeserializeOwned>(&self, capture: &str, name: &str) -> Result<T, Problem> {
-        decode_exploded_or_problem("path", name, self.capture(capture, name)?)
+        decode_path_or_problem(name, self.capture(capture, name)?, true)
     }
 
     /// A path parameter inside a segment with more than one part (`{name}.{ext}`): the
@@ -118,7 +142,7 @@ impl RequestParts {
             .ok_or_else(|| {
                 Problem::invalid_parameter("path", name, &format!("{segment:?} does not match {template:?}"))
             })?;
-        decode_or_problem("path", name, raw)
+        decode_path_or_problem(name, raw, false)
     }
 
     fn query_values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
@@ -130,6 +154,12 @@ impl RequestParts {
         self.query_values(name).next().map(|raw| decode_or_problem("query", name, raw)).transpose()
     }
 
+    /// The first value of `name` as sent, split on `separator` and decoded.
+    fn query_split(&self, name: &str, separator: char) -> Option<Vec<String>> {
+        let raw = self.raw_query.iter().find(|(key, _)| key == name)?;
+        Some(params::query::split(&raw.1, separator))
+    }
+
     /// An array query parameter: repeated (`explode`) or split on `separator`.
     pub fn query_list<T: DeserializeOwned>(
         &self,
@@ -137,23 +167,28 @@ impl RequestParts {
         explode: bool,
         separator: char,
     ) -> Result<Option<T>, Problem> {
-        let values: Vec<&str> = self.query_values(name).collect();
-        if values.is_empty() {
-            return Ok(None);
+        if explode {
+            let values: Vec<&str> = self.query_values(name).collect();
+            if values.is_empty() {
+                return Ok(None);
+            }
+            return decode_list_or_problem("query", name, values).map(Some);
         }
-        let items: Vec<&str> = if explode { values } else { values[0].split(separator).collect() };
-        decode_list_or_problem("query", name, items).map(Some)
+        let Some(items) = self.query_split(name, separator) else { return Ok(None) };
+        decode_list_or_problem("query", name, items.iter().map(String::as_str)).map(Some)
     }
 
     /// An object query parameter: `name[key]=value` pairs (`deep`), every pair of the query
     /// (exploded `form`: the members stand as parameters of their own), or one
-    /// `key,value,key,value` list.
+    /// `key,value,key,value` list (its delimiter `separator`).
     pub fn query_object<T: DeserializeOwned>(
         &self,
         name: &str,
         deep: bool,
         explode: bool,
+        separator: char,
     ) -> Result<Option<T>, Problem> {
+        let split;
         let members: Vec<(&str, &str)> = if deep {
             self.query
                 .iter()
@@ -165,9 +200,9 @@ impl RequestParts {
         } else if explode {
             self.query.iter().map(|(key, value)| (key.as_str(), value.as_str())).collect()
         } else {
-            let Some(list) = self.query_values(name).next() else { return Ok(None) };
-            let items: Vec<&str> = list.split(',').collect();
-            items.chunks(2).map(|pair| (pair[0], pair.get(1).copied().unwrap_or(""))).collect()
+            let Some(items) = self.query_split(name, separator) else { return Ok(None) };
+            split = items;
+            split.chunks(2).map(|pair| (pair[0].as_str(), pair.get(1).map_or("", String::as_str))).collect()
         };
         if members.is_empty() {
             return Ok(None);
@@ -201,9 +236,33 @@ impl RequestParts {
             .transpose()
     }
 
-    /// A cookie parameter; `None` when absent.
+    /// A scalar cookie parameter (`form` style: percent-decoded); `None` when absent.
     pub fn cookie<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>, Problem> {
-        self.raw_cookie(name).map(|raw| decode_or_problem("cookie", name, raw)).transpose()
+        let Some(raw) = self.raw_cookie(name) else { return Ok(None) };
+        strict(|| T::deserialize(params::text::Leaf::percent_decoded(raw)).map_err(|error| error.to_string()))
+            .map(Some)
+            .map_err(|error| Problem::invalid_parameter("cookie", name, &error))
+    }
+
+    /// The pieces of a cookie's value, split on commas before they are percent-decoded.
+    fn cookie_items(&self, name: &str) -> Option<Vec<String>> {
+        let raw = self.raw_cookie(name)?;
+        Some(raw.split(',').filter(|_| !raw.is_empty()).map(params::percent_decoded).collect())
+    }
+
+    /// An array cookie parameter (`form` style: `a,b`, each item percent-encoded).
+    pub fn cookie_list<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>, Problem> {
+        let Some(items) = self.cookie_items(name) else { return Ok(None) };
+        decode_list_or_problem("cookie", name, items.iter().map(String::as_str)).map(Some)
+    }
+
+    /// An object cookie parameter (`form` style: `key,value,key,value`).
+    pub fn cookie_object<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>, Problem> {
+        let Some(items) = self.cookie_items(name) else { return Ok(None) };
+        let members = items.chunks(2).map(|pair| (pair[0].as_str(), pair.get(1).map_or("", String::as_str)));
+        strict(|| params::decode_object(members))
+            .map(Some)
+            .map_err(|error| Problem::invalid_parameter("cookie", name, &error))
     }
 
     /// A cookie's value as sent.
