@@ -98,7 +98,7 @@ impl Cell {
             .chars()
             .flat_map(|c| if c.is_ascii_uppercase() { vec!['_', c.to_ascii_lowercase()] } else { vec![c] })
             .collect();
-        self.route().trim_start_matches('/').replace('/', "_").replace(self.style, &style)
+        self.route().trim_start_matches('/').replace('/', "_").replace(self.style, &style).replace('-', "_")
     }
 
     /// The request target and extra header lines that carry the table's text.
@@ -108,9 +108,19 @@ impl Cell {
             "path" => (format!("{route}/{}", self.text), None),
             "query" => (format!("{route}?{}", self.text), None),
             "header" => (route, Some(format!("color: {}", self.text))),
+            // The value travels in as a non-exploded `form` query, whose cell says how.
+            "response-header" => (format!("{route}?{}", query_text(self.shape)), None),
             _ => (route, Some(format!("cookie: {}", self.text))),
         }
     }
+}
+
+/// The table's text for `shape` as a non-exploded `form` query.
+fn query_text(shape: Shape) -> &'static str {
+    TABLE
+        .iter()
+        .find(|cell| (cell.location, cell.style, cell.explode, cell.shape) == ("query", "form", false, shape))
+        .map_or("", |cell| cell.text)
 }
 
 const fn cell(location: &'static str, style: &'static str, explode: bool, shape: Shape, text: &'static str) -> Cell {
@@ -119,7 +129,8 @@ const fn cell(location: &'static str, style: &'static str, explode: bool, shape:
 
 use Shape::{Array, Empty, Escaped, EscapedList, Object, Reserved, String as Str};
 
-/// The table (OpenAPI 3.2.0, "Style Examples"), row by row, and our escaped and reserved cells.
+/// The table (OpenAPI 3.2.0, "Style Examples"), row by row, and our escaped and reserved
+/// cells; then response headers, which follow the same `simple` rules (the Header Object).
 /// Cells the table marks n/a are absent, as are two the URL standards rule out: the empty
 /// path `simple` value (an empty segment, which no router matches) and the empty `label` value
 /// (`.`, a dot segment, which every URL parser removes: RFC 3986 5.2.4, WHATWG URL).
@@ -184,6 +195,14 @@ pub const TABLE: &[Cell] = &[
     cell("cookie", "form", false, EscapedList, "color=a%2Cb,c%20d"),
     cell("cookie", "form", true, Str, "color=blue"),
     cell("cookie", "form", true, Escaped, "color=R%26D%2C%2050%25%2F50"),
+    cell("response-header", "simple", false, Empty, ""),
+    cell("response-header", "simple", false, Str, "blue"),
+    cell("response-header", "simple", false, Array, "blue,black,brown"),
+    cell("response-header", "simple", false, Object, "R,100,G,200,B,150"),
+    cell("response-header", "simple", false, Escaped, "R&D, 50%/50"),
+    cell("response-header", "simple", true, Str, "blue"),
+    cell("response-header", "simple", true, Array, "blue,black,brown"),
+    cell("response-header", "simple", true, Object, "R=100,G=200,B=150"),
 ];
 
 /// What one cell came to, each side `Ok` or what went wrong.
@@ -195,10 +214,14 @@ pub struct Outcome {
 }
 
 /// The operations of e2e/specs/styles.yaml: one echo method each for the server, one call
-/// each for the client.
+/// each for the client. Request operations answer with the value they read as JSON; response
+/// header operations send the value of their query parameter back in the header `color`.
 macro_rules! operations {
-    ($($method:ident: $request:ident => $response:ident),* $(,)?) => {
-        /// Answers every operation with the value it read, as JSON.
+    (
+        requests { $($method:ident: $request:ident => $response:ident),* $(,)? }
+        response_headers { $($header_method:ident: $header_request:ident => $header_response:ident),* $(,)? }
+    ) => {
+        /// Answers every operation with the value it read.
         pub struct StyleEcho;
 
         impl Api for StyleEcho {
@@ -207,17 +230,33 @@ macro_rules! operations {
                     Ok($response::Ok(serde_json::to_value(request.color)?))
                 }
             )*
+            $(
+                async fn $header_method(&self, request: $header_request) -> Result<$header_response, HandlerError> {
+                    Ok($header_response::Ok { color: Some(request.color) })
+                }
+            )*
         }
 
-        /// Calls `operation` with `value` through the generated client.
-        async fn call(client: &Client, operation: &str, value: Value) -> Result<(), String> {
+        /// Calls `operation` with `value` through the generated client; for a response
+        /// header operation, what the client read from the header.
+        async fn call(client: &Client, operation: &str, value: Value) -> Result<Option<Value>, String> {
             match operation {
                 $(
                     stringify!($method) => {
-                        let color = serde_json::from_value(value).map_err(|error| error.to_string())?;
                         // The recording server's answer is not judged, only the request.
+                        let color = serde_json::from_value(value).map_err(|error| error.to_string())?;
                         let _ = client.$method($request { color }).await;
-                        Ok(())
+                        Ok(None)
+                    }
+                )*
+                $(
+                    stringify!($header_method) => {
+                        let color = serde_json::from_value(value).map_err(|error| error.to_string())?;
+                        let $header_response::Ok { color } = client
+                            .$header_method($header_request { color })
+                            .await
+                            .map_err(|error| error.to_string())?;
+                        Ok(Some(serde_json::to_value(color).map_err(|error| error.to_string())?))
                     }
                 )*
                 other => Err(format!("no operation {other}")),
@@ -227,6 +266,7 @@ macro_rules! operations {
 }
 
 operations! {
+    requests {
     path_simple_flat_string: PathSimpleFlatStringRequest => PathSimpleFlatStringResponse,
     path_simple_flat_array: PathSimpleFlatArrayRequest => PathSimpleFlatArrayResponse,
     path_simple_flat_object: PathSimpleFlatObjectRequest => PathSimpleFlatObjectResponse,
@@ -267,6 +307,15 @@ operations! {
     cookie_form_flat_object: CookieFormFlatObjectRequest => CookieFormFlatObjectResponse,
     cookie_form_exploded_string: CookieFormExplodedStringRequest => CookieFormExplodedStringResponse,
     query_form_reserved_string: QueryFormReservedStringRequest => QueryFormReservedStringResponse,
+    }
+    response_headers {
+    response_header_simple_flat_string: ResponseHeaderSimpleFlatStringRequest => ResponseHeaderSimpleFlatStringResponse,
+    response_header_simple_flat_array: ResponseHeaderSimpleFlatArrayRequest => ResponseHeaderSimpleFlatArrayResponse,
+    response_header_simple_flat_object: ResponseHeaderSimpleFlatObjectRequest => ResponseHeaderSimpleFlatObjectResponse,
+    response_header_simple_exploded_string: ResponseHeaderSimpleExplodedStringRequest => ResponseHeaderSimpleExplodedStringResponse,
+    response_header_simple_exploded_array: ResponseHeaderSimpleExplodedArrayRequest => ResponseHeaderSimpleExplodedArrayResponse,
+    response_header_simple_exploded_object: ResponseHeaderSimpleExplodedObjectRequest => ResponseHeaderSimpleExplodedObjectResponse,
+    }
 }
 
 /// Reads one HTTP/1.1 message head and body from `stream` (the peer closes or sends
@@ -302,8 +351,9 @@ async fn read_message(stream: &mut TcpStream) -> std::io::Result<(String, Vec<u8
     }
 }
 
-/// A server that keeps the head of every request it receives and answers `null`.
-async fn recording_server() -> (SocketAddr, Arc<Mutex<Vec<String>>>) {
+/// A server that keeps the head of every request it receives and answers `null`, with the
+/// header line `reply_header` when given.
+async fn recording_server(reply_header: Option<String>) -> (SocketAddr, Arc<Mutex<Vec<String>>>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
     let address = listener.local_addr().expect("local address");
     let heads = Arc::new(Mutex::new(Vec::new()));
@@ -311,10 +361,13 @@ async fn recording_server() -> (SocketAddr, Arc<Mutex<Vec<String>>>) {
     tokio::spawn(async move {
         while let Ok((mut stream, _)) = listener.accept().await {
             let recorded = recorded.clone();
+            let header = reply_header.as_ref().map(|line| format!("{line}\r\n")).unwrap_or_default();
             tokio::spawn(async move {
                 if let Ok((head, _)) = read_message(&mut stream).await {
                     recorded.lock().expect("recording").push(head);
-                    let reply = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 4\r\nconnection: close\r\n\r\nnull";
+                    let reply = format!(
+                        "HTTP/1.1 200 OK\r\n{header}content-type: application/json\r\ncontent-length: 4\r\nconnection: close\r\n\r\nnull"
+                    );
                     let _ = stream.write_all(reply.as_bytes()).await;
                 }
             });
@@ -344,10 +397,15 @@ fn carried_text(cell: &Cell, head: &str) -> Result<String, String> {
     }
 }
 
+/// The generated client: for a request cell, its text as a recording server receives it; for
+/// a response header cell, what it reads from the table's text sent by hand.
 async fn client_side(cell: &Cell) -> Result<(), String> {
-    let (address, heads) = recording_server().await;
+    let reply_header = (cell.location == "response-header").then(|| format!("color: {}", cell.text));
+    let (address, heads) = recording_server(reply_header).await;
     let client = Client::with_base_url(&format!("http://{address}"));
-    call(&client, &cell.operation(), cell.shape.value()).await?;
+    if let Some(read) = call(&client, &cell.operation(), cell.shape.value()).await? {
+        return if read == cell.shape.value() { Ok(()) } else { Err(format!("read {read}")) };
+    }
     let head = heads.lock().expect("recording").pop().ok_or("the client sent nothing")?;
     let sent = carried_text(cell, &head)?;
     if sent == cell.text {
@@ -357,6 +415,8 @@ async fn client_side(cell: &Cell) -> Result<(), String> {
     }
 }
 
+/// The generated server: for a request cell, what it reads from the table's text sent by
+/// hand; for a response header cell, the header text it sends.
 async fn server_side(cell: &Cell, server: SocketAddr) -> Result<(), String> {
     let (target, header) = cell.raw_request();
     let header = header.map(|line| format!("{line}\r\n")).unwrap_or_default();
@@ -365,6 +425,17 @@ async fn server_side(cell: &Cell, server: SocketAddr) -> Result<(), String> {
     stream.write_all(request.as_bytes()).await.map_err(|error| error.to_string())?;
     let (head, body) = read_message(&mut stream).await.map_err(|error| error.to_string())?;
     let status = head.lines().next().unwrap_or_default();
+    if cell.location == "response-header" {
+        let sent = head.lines().skip(1).find_map(|line| {
+            let (name, value) = line.split_once(':')?;
+            name.eq_ignore_ascii_case("color").then(|| value.trim().to_owned())
+        });
+        return match sent {
+            Some(sent) if sent == cell.text => Ok(()),
+            Some(sent) => Err(format!("{status}: sent {sent:?}")),
+            None => Err(format!("{status}: no color header")),
+        };
+    }
     let body: Value = serde_json::from_slice(&body).unwrap_or_else(|_| json!(String::from_utf8_lossy(&body)));
     if !status.contains(" 200 ") {
         return Err(format!("{status}: {body}"));

@@ -286,7 +286,11 @@ fn response_arm(operation: &Operation, response: &Response) -> (Option<TokenStre
             .map(|header| {
                 let field = ident(&header.field);
                 let name = &header.name;
-                quote! { let #field = response.header(#name)?; }
+                if header.explode {
+                    quote! { let #field = response.header_exploded(#name)?; }
+                } else {
+                    quote! { let #field = response.header(#name)?; }
+                }
             })
             .collect();
         let header_fields = response.headers.iter().map(|header| ident(&header.field));

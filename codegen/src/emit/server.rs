@@ -315,7 +315,6 @@ fn param_expression(param: &Param) -> TokenStream {
             quote! { parts.query_object(#name, #deep, #explode_object, #separator)? }
         }
         ParamLocation::Query => quote! { parts.query(#name)? },
-        ParamLocation::Header if is_list(&param.ty) => quote! { parts.header_list(#name)? },
         ParamLocation::Header if param.object && param.explode => quote! { parts.header_exploded(#name)? },
         ParamLocation::Header => quote! { parts.header(#name)? },
         ParamLocation::Cookie if is_list(&param.ty) => quote! { parts.cookie_list(#name)? },
@@ -443,7 +442,11 @@ fn into_response(operation: &Operation) -> TokenStream {
             let reply = response.headers.iter().fold(reply, |reply, header| {
                 let field = ident(&header.field);
                 let name = &header.name;
-                quote! { reply::header(#reply, #name, &#field) }
+                if header.explode {
+                    quote! { reply::header_exploded(#reply, #name, &#field) }
+                } else {
+                    quote! { reply::header(#reply, #name, &#field) }
+                }
             });
             quote! {
                 #enum_name::#variant { #status_field #body_field #( #header_fields, )* } => #reply,

@@ -7,6 +7,8 @@ mod locate;
 mod openapi31;
 pub(crate) mod parse;
 mod repair;
+
+pub(crate) use repair::HEADER_EXPLODE;
 mod schema_check;
 mod swagger2;
 

@@ -15,6 +15,22 @@ pub fn repair(document: &mut Value, warnings: &mut Vec<Fault>) {
     drop_unknown_security_schemes(document, warnings);
     replace_tuple_items(document, "#", warnings);
     walk_objects(document, &mut schema_keywords);
+    walk_objects(document, &mut keep_header_explode);
+}
+
+/// The extension under which a Header Object's `explode` reaches the model: the 3.0 model
+/// (`openapiv3::Header`) has no such field and would drop it.
+pub const HEADER_EXPLODE: &str = "x-apigen-explode";
+
+/// Copies each Header Object's `explode` (a response's headers, `components/headers`, an
+/// encoding's headers) into [`HEADER_EXPLODE`].
+fn keep_header_explode(object: &mut Map<String, Value>) {
+    let Some(Value::Object(headers)) = object.get_mut("headers") else { return };
+    for header in headers.values_mut() {
+        if let Some(explode) = header.get("explode").and_then(Value::as_bool) {
+            header[HEADER_EXPLODE] = Value::Bool(explode);
+        }
+    }
 }
 
 /// `{param*}`, `{+param}` and the like are RFC 6570 operators, not part of the name.

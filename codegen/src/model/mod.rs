@@ -363,6 +363,8 @@ pub struct ResponseHeader {
     pub name: String,
     pub field: String,
     pub ty: Type,
+    /// `simple` style exploded: an object's members as `key=value`.
+    pub explode: bool,
     pub docs: Option<String>,
 }
 

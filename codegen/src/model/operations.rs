@@ -11,6 +11,7 @@ use super::{
     StatusMatch, Type,
 };
 use crate::diagnostics::{pointer_push, Fault};
+use crate::load::HEADER_EXPLODE;
 use openapiv3::{Parameter, ParameterSchemaOrContent, PathItem, QueryStyle, ReferenceOr, StatusCode};
 
 /// Method names of the generated client itself, which operations must not take.
@@ -386,10 +387,12 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
                     )?,
                     ParameterSchemaOrContent::Content(_) => Type::String,
                 };
+                let explode = header.extensions.get(HEADER_EXPLODE).and_then(serde_json::Value::as_bool);
                 headers.push(ResponseHeader {
                     name: name.to_ascii_lowercase(),
                     field: header_fields.claim(&names::snake_name(name, "header")),
                     ty,
+                    explode: explode.unwrap_or(false),
                     docs: header.description.clone(),
                 });
             }

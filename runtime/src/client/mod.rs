@@ -433,9 +433,20 @@ impl Response {
 
     /// Reads a documented response header; absent headers are `None`.
     pub fn header<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>, Error> {
+        self.header_in_style(name, false)
+    }
+
+    /// Decodes a response header declared `explode: true` (an object as `key=value,...`).
+    pub fn header_exploded<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>, Error> {
+        self.header_in_style(name, true)
+    }
+
+    fn header_in_style<T: DeserializeOwned>(&self, name: &str, explode: bool) -> Result<Option<T>, Error> {
         let Some(value) = self.headers.get(name) else { return Ok(None) };
         let text = value.to_str().map_err(|_| self.snapshot_mismatch(format!("header {name:?} is not text")))?;
-        params::decode(text).map(Some).map_err(|error| self.snapshot_mismatch(format!("header {name:?}: {error}")))
+        params::decode_header(text, explode)
+            .map(Some)
+            .map_err(|error| self.snapshot_mismatch(format!("header {name:?}: {error}")))
     }
 
     /// A copy of the response, for an error that keeps it while the response is decoded.

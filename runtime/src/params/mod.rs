@@ -197,15 +197,17 @@ pub fn decode_matrix<T: DeserializeOwned>(raw: &str, name: &str, explode: bool) 
     T::deserialize(delimited.percent_decoded()).map_err(|error| error.to_string())
 }
 
-/// Reads one exploded `simple` value (an object as `key=value,key=value`) into `T`.
-pub fn decode_exploded<T: DeserializeOwned>(raw: &str) -> Result<T, String> {
-    T::deserialize(text::Delimited::simple(raw, true)).map_err(|error| error.to_string())
-}
-
-/// Reads one parameter value in `simple` style (a header, a query scalar) into `T`, directed
-/// by `T`: `a,b` is a list when `T` is one and text when it is a string.
+/// Reads one decoded value (a query scalar) into `T`, directed by `T`: `a,b` is a list when
+/// `T` is one and text when it is a string.
 pub fn decode<T: DeserializeOwned>(raw: &str) -> Result<T, String> {
     T::deserialize(text::Delimited::simple(raw, false)).map_err(|error| error.to_string())
+}
+
+/// Reads a header value (request or response) in `simple` style into `T`, directed by `T`:
+/// a string takes the whole text, a list its comma-separated items (whitespace around them
+/// dropped), an object `key,value,...` or, `explode`, `key=value,...`.
+pub fn decode_header<T: DeserializeOwned>(raw: &str, explode: bool) -> Result<T, String> {
+    T::deserialize(text::Delimited::header(raw, explode)).map_err(|error| error.to_string())
 }
 
 /// Reads a path segment as sent (percent-encoded) in `simple` style into `T`: split on its
@@ -383,5 +385,14 @@ mod tests {
         assert!(decode::<i32>("12x").is_err());
         assert_eq!(decode_list::<Vec<u8>>(["1", "2"]).unwrap(), vec![1, 2]);
         assert_eq!(decode_list::<Vec<String>>(["1", "b"]).unwrap(), vec!["1", "b"]);
+    }
+
+    #[test]
+    fn header_lists_allow_whitespace_around_commas() {
+        assert_eq!(decode_header::<Vec<String>>("x, y ,z", false).unwrap(), ["x", "y", "z"]);
+        // A string takes the whole value, spaces and commas included.
+        assert_eq!(decode_header::<String>("R&D, 50%", false).unwrap(), "R&D, 50%");
+        let map: std::collections::BTreeMap<String, u8> = decode_header("R=1, G=2", true).unwrap();
+        assert_eq!(map["G"], 2);
     }
 }

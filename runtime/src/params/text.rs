@@ -177,12 +177,20 @@ pub struct Delimited<'a> {
     pub pair: Option<char>,
     pub prefix: &'a str,
     pub percent_decoded: bool,
+    /// Whitespace around each item is dropped, as around the commas of an HTTP list.
+    pub trimmed: bool,
 }
 
 impl<'a> Delimited<'a> {
     /// `simple` style, as a header carries it.
     pub fn simple(text: &'a str, explode: bool) -> Self {
-        Delimited { text, item: ',', pair: explode.then_some('='), prefix: "", percent_decoded: false }
+        Delimited { text, item: ',', pair: explode.then_some('='), prefix: "", percent_decoded: false, trimmed: false }
+    }
+
+    /// `simple` style in a header, whose list items may have whitespace around the commas
+    /// (RFC 9110 5.6.1: `x, y`).
+    pub fn header(text: &'a str, explode: bool) -> Self {
+        Delimited { trimmed: true, ..Delimited::simple(text, explode) }
     }
 
     /// Leaves percent-decoded once split off: a path's text.
@@ -203,7 +211,11 @@ impl<'a> Delimited<'a> {
 
     fn items(self) -> impl Iterator<Item = &'a str> {
         // An empty value is an empty list, not a list of one empty item.
-        self.text.split(self.item).filter(move |_| !self.text.is_empty())
+        let trimmed = self.trimmed;
+        self.text
+            .split(self.item)
+            .filter(move |_| !self.text.is_empty())
+            .map(move |item| if trimmed { item.trim() } else { item })
     }
 
     fn scalar(self) -> &'a str {

@@ -78,10 +78,6 @@ fn decode_path_or_problem<T: DeserializeOwned>(name: &str, raw: &str, explode: b
     strict(|| params::decode_path(raw, explode)).map_err(|error| Problem::invalid_parameter("path", name, &error))
 }
 
-fn decode_exploded_or_problem<T: DeserializeOwned>(location: &str, name: &str, raw: &str) -> Result<T, Problem> {
-    strict(|| params::decode_exploded(raw)).map_err(|error| Problem::invalid_parameter(location, name, &error))
-}
-
 fn decode_list_or_problem<'a, T: DeserializeOwned>(
     location: &str,
     name: &str,
@@ -219,21 +215,21 @@ impl RequestParts {
             .transpose()
     }
 
-    /// A scalar header parameter; `None` when absent.
+    /// A header parameter (`simple` style), read as its type asks; `None` when absent.
     pub fn header<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>, Problem> {
-        self.header_text(name)?.map(|raw| decode_or_problem("header", name, raw)).transpose()
+        self.header_in_style(name, false)
     }
 
     /// An exploded object header parameter (`R=100,G=200`); `None` when absent.
     pub fn header_exploded<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>, Problem> {
-        self.header_text(name)?.map(|raw| decode_exploded_or_problem("header", name, raw)).transpose()
+        self.header_in_style(name, true)
     }
 
-    /// An array header parameter (`simple` style: comma separated).
-    pub fn header_list<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>, Problem> {
-        self.header_text(name)?
-            .map(|raw| decode_list_or_problem("header", name, raw.split(',').map(str::trim)))
-            .transpose()
+    fn header_in_style<T: DeserializeOwned>(&self, name: &str, explode: bool) -> Result<Option<T>, Problem> {
+        let Some(raw) = self.header_text(name)? else { return Ok(None) };
+        strict(|| params::decode_header(raw, explode))
+            .map(Some)
+            .map_err(|error| Problem::invalid_parameter("header", name, &error))
     }
 
     /// A scalar cookie parameter (`form` style: percent-decoded); `None` when absent.

@@ -37,10 +37,25 @@ pub fn raw(status: u16, content_type: &'static str, body: impl Into<axum::body::
 
 /// Adds a documented response header; `None` adds nothing. A value that cannot be a header
 /// value turns the response into a 500 problem rather than being dropped silently.
-pub fn header<T: Serialize + ?Sized>(mut response: Response, name: &'static str, value: &T) -> Response {
+pub fn header<T: Serialize + ?Sized>(response: Response, name: &'static str, value: &T) -> Response {
+    header_in_style(response, name, value, false)
+}
+
+/// Adds a documented response header declared `explode: true`: an object's members as
+/// `key=value` (`R=100,G=200`).
+pub fn header_exploded<T: Serialize + ?Sized>(response: Response, name: &'static str, value: &T) -> Response {
+    header_in_style(response, name, value, true)
+}
+
+fn header_in_style<T: Serialize + ?Sized>(
+    mut response: Response,
+    name: &'static str,
+    value: &T,
+    explode: bool,
+) -> Response {
     let text = match crate::params::to_value(value) {
         Ok(value) if value.is_null() => return response,
-        Ok(value) => crate::params::simple_text(&value, false),
+        Ok(value) => crate::params::simple_text(&value, explode),
         Err(error) => return Problem::new(StatusCode::INTERNAL_SERVER_ERROR, error).into_response(),
     };
     match HeaderValue::from_str(&text) {
