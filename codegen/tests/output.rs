@@ -65,7 +65,7 @@ definitions:
     assert!(text.contains(r#"pub const DEFAULT_BASE_URL: &str = "https://pets.example/v2";"#), "{text}");
     assert!(text.contains(r#"http_request.query("tags", &request.tags, Style::Form { explode: true });"#), "{text}");
     assert!(text.contains("Ok(Vec<types::Pet>)"), "{text}");
-    assert!(text.contains("http_request.form_body(body);"), "{text}");
+    assert!(text.contains("http_request.form_body(body, &[]);"), "{text}");
     // x-nullable on an optional member: absent, null and a value stay apart.
     assert!(text.contains("pub nickname: Option<Option<String>>,"), "{text}");
     assert!(

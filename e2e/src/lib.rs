@@ -30,6 +30,39 @@ where
     outcomes
 }
 
+/// Reads one HTTP/1.1 message head and body from `stream` (the peer closes or sends
+/// `content-length` bytes).
+pub async fn read_message(stream: &mut tokio::net::TcpStream) -> std::io::Result<(String, Vec<u8>)> {
+    let mut bytes = Vec::new();
+    let mut buffer = [0u8; 4096];
+    loop {
+        if let Some(end) = bytes.windows(4).position(|window| window == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&bytes[..end]).into_owned();
+            let length = head
+                .lines()
+                .find_map(|line| {
+                    let (name, value) = line.split_once(':')?;
+                    name.eq_ignore_ascii_case("content-length").then(|| value.trim().parse::<usize>().ok())?
+                })
+                .unwrap_or(0);
+            let mut body = bytes[end + 4..].to_vec();
+            while body.len() < length {
+                let read = tokio::io::AsyncReadExt::read(stream, &mut buffer).await?;
+                if read == 0 {
+                    break;
+                }
+                body.extend_from_slice(&buffer[..read]);
+            }
+            return Ok((head, body));
+        }
+        let read = tokio::io::AsyncReadExt::read(stream, &mut buffer).await?;
+        if read == 0 {
+            return Ok((String::from_utf8_lossy(&bytes).into_owned(), Vec::new()));
+        }
+        bytes.extend_from_slice(&buffer[..read]);
+    }
+}
+
 /// A raw response: status, content type, challenge and body parsed as JSON (null when not JSON).
 pub struct RawReply {
     pub status: u16,

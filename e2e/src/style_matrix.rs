@@ -13,7 +13,7 @@ use apigen_runtime::server::HandlerError;
 use serde_json::{json, Value};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
 
 /// The values a cell sends: the table's three, the empty string (its `undefined` column,
@@ -318,39 +318,6 @@ operations! {
     }
 }
 
-/// Reads one HTTP/1.1 message head and body from `stream` (the peer closes or sends
-/// `content-length` bytes).
-async fn read_message(stream: &mut TcpStream) -> std::io::Result<(String, Vec<u8>)> {
-    let mut bytes = Vec::new();
-    let mut buffer = [0u8; 4096];
-    loop {
-        if let Some(end) = bytes.windows(4).position(|window| window == b"\r\n\r\n") {
-            let head = String::from_utf8_lossy(&bytes[..end]).into_owned();
-            let length = head
-                .lines()
-                .find_map(|line| {
-                    let (name, value) = line.split_once(':')?;
-                    name.eq_ignore_ascii_case("content-length").then(|| value.trim().parse::<usize>().ok())?
-                })
-                .unwrap_or(0);
-            let mut body = bytes[end + 4..].to_vec();
-            while body.len() < length {
-                let read = stream.read(&mut buffer).await?;
-                if read == 0 {
-                    break;
-                }
-                body.extend_from_slice(&buffer[..read]);
-            }
-            return Ok((head, body));
-        }
-        let read = stream.read(&mut buffer).await?;
-        if read == 0 {
-            return Ok((String::from_utf8_lossy(&bytes).into_owned(), Vec::new()));
-        }
-        bytes.extend_from_slice(&buffer[..read]);
-    }
-}
-
 /// A server that keeps the head of every request it receives and answers `null`, with the
 /// header line `reply_header` when given.
 async fn recording_server(reply_header: Option<String>) -> (SocketAddr, Arc<Mutex<Vec<String>>>) {
@@ -363,7 +330,7 @@ async fn recording_server(reply_header: Option<String>) -> (SocketAddr, Arc<Mute
             let recorded = recorded.clone();
             let header = reply_header.as_ref().map(|line| format!("{line}\r\n")).unwrap_or_default();
             tokio::spawn(async move {
-                if let Ok((head, _)) = read_message(&mut stream).await {
+                if let Ok((head, _)) = crate::read_message(&mut stream).await {
                     recorded.lock().expect("recording").push(head);
                     let reply = format!(
                         "HTTP/1.1 200 OK\r\n{header}content-type: application/json\r\ncontent-length: 4\r\nconnection: close\r\n\r\nnull"
@@ -423,7 +390,7 @@ async fn server_side(cell: &Cell, server: SocketAddr) -> Result<(), String> {
     let request = format!("GET {target} HTTP/1.1\r\nhost: {server}\r\n{header}connection: close\r\n\r\n");
     let mut stream = TcpStream::connect(server).await.map_err(|error| error.to_string())?;
     stream.write_all(request.as_bytes()).await.map_err(|error| error.to_string())?;
-    let (head, body) = read_message(&mut stream).await.map_err(|error| error.to_string())?;
+    let (head, body) = crate::read_message(&mut stream).await.map_err(|error| error.to_string())?;
     let status = head.lines().next().unwrap_or_default();
     if cell.location == "response-header" {
         let sent = head.lines().skip(1).find_map(|line| {

@@ -1,8 +1,9 @@
 //! The wire spec's server for the tests and oracles: it answers with what it read.
 
 use crate::wire::operations::{
-    GetColorRequest, GetColorResponse, GetItemsRequest, GetItemsResponse, GetLabelRequest, GetLabelResponse,
-    GetMatrixRequest, GetMatrixResponse, SignUpRequest, SignUpResponse,
+    CheckoutRequest, CheckoutResponse, GetColorRequest, GetColorResponse, GetItemsRequest, GetItemsResponse,
+    GetLabelRequest, GetLabelResponse, GetMatrixRequest, GetMatrixResponse, SetPreferencesRequest,
+    SetPreferencesResponse, SignUpRequest, SignUpResponse,
 };
 use crate::wire::server::Api;
 use crate::wire::types::{Color, SignUpRequestBody};
@@ -18,6 +19,14 @@ fn list_and_color(list: Vec<String>, color: &Color) -> BTreeMap<String, serde_js
 }
 
 impl Api for Echo {
+    async fn checkout(&self, request: CheckoutRequest) -> Result<CheckoutResponse, HandlerError> {
+        Ok(CheckoutResponse::Ok(request.body))
+    }
+
+    async fn set_preferences(&self, request: SetPreferencesRequest) -> Result<SetPreferencesResponse, HandlerError> {
+        Ok(SetPreferencesResponse::Ok(request.body))
+    }
+
     async fn get_label(&self, request: GetLabelRequest) -> Result<GetLabelResponse, HandlerError> {
         Ok(GetLabelResponse::Ok(list_and_color(request.list, &request.color)))
     }

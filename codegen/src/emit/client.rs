@@ -1,7 +1,9 @@
 //! The `client` module: a `Client` with one async method per operation.
 
 use super::operations::{body_enum_name, has_request, is_struct_variant, request_name, response_name, type_names};
-use super::tokens::{cfg, docs, gated_idents, gated_uses, ident, inline, summary_and_description};
+use super::tokens::{
+    cfg, docs, form_fields, gated_idents, gated_uses, ident, inline, style_value, summary_and_description,
+};
 use super::{client_auth, security};
 use crate::model::{
     Api, Body, Content, Gate, MediaKind, Operation, Param, ParamLocation, ParamStyle, Response, StatusMatch,
@@ -204,24 +206,17 @@ fn path_expression(operation: &Operation) -> TokenStream {
 }
 
 fn style_tokens(param: &Param) -> TokenStream {
-    let explode = param.explode;
-    match param.style {
-        ParamStyle::Form => quote! { Style::Form { explode: #explode } },
-        // Label and matrix are path styles, which paths encode themselves.
-        ParamStyle::Simple | ParamStyle::Label | ParamStyle::Matrix => quote! { Style::Simple { explode: #explode } },
-        // Exploded, the delimited styles repeat the name as exploded `form` does.
-        ParamStyle::SpaceDelimited | ParamStyle::PipeDelimited if explode => quote! { Style::Form { explode: true } },
-        ParamStyle::SpaceDelimited => quote! { Style::SpaceDelimited },
-        ParamStyle::PipeDelimited => quote! { Style::PipeDelimited },
-        ParamStyle::DeepObject => quote! { Style::DeepObject },
-    }
+    style_value(param.style, param.explode, &quote! { Style })
 }
 
 fn set_body(content: &Content, value: TokenStream) -> TokenStream {
     let media_type = &content.concrete_media_type;
     match content.kind {
         MediaKind::Json => quote! { http_request.json_body(#media_type, #value); },
-        MediaKind::Form => quote! { http_request.form_body(#value); },
+        MediaKind::Form => {
+            let fields = form_fields(&content.form_fields);
+            quote! { http_request.form_body(#value, #fields); }
+        }
         MediaKind::Multipart => quote! { http_request.multipart_body(#value); },
         MediaKind::Text => quote! { http_request.raw_body(#media_type, #value.clone()); },
         MediaKind::Binary => quote! { http_request.raw_body(#media_type, #value.clone()); },
@@ -257,7 +252,11 @@ fn body_statements(operation: &Operation, body: &Body) -> TokenStream {
 
 fn decode_body(content: &Content) -> TokenStream {
     match content.kind {
-        MediaKind::Json | MediaKind::Form => quote! { response.json()? },
+        MediaKind::Json => quote! { response.json()? },
+        MediaKind::Form => {
+            let fields = form_fields(&content.form_fields);
+            quote! { response.form(#fields)? }
+        }
         MediaKind::Text => quote! { response.text()? },
         MediaKind::Binary | MediaKind::Multipart => quote! { response.bytes() },
     }

@@ -2,7 +2,7 @@
 //! function that serves an implementation with axum.
 
 use super::operations::{body_enum_name, has_request, is_struct_variant, request_name, response_name, type_names};
-use super::tokens::{cfg, docs, gated_idents, gated_uses, ident, inline, summary_and_description};
+use super::tokens::{cfg, docs, form_fields, gated_idents, gated_uses, ident, inline, summary_and_description};
 use super::{security, Slice};
 use crate::model::{
     Api, Body, Capture, Content, Gate, MediaKind, Operation, Param, ParamLocation, ParamStyle, StatusMatch, Type,
@@ -331,7 +331,10 @@ fn param_expression(param: &Param) -> TokenStream {
 fn decode_content(content: &Content) -> TokenStream {
     match content.kind {
         MediaKind::Json => quote! { parts.json_body()? },
-        MediaKind::Form => quote! { parts.form_body()? },
+        MediaKind::Form => {
+            let fields = form_fields(&content.form_fields);
+            quote! { parts.form_body(#fields)? }
+        }
         MediaKind::Multipart => quote! { parts.multipart_body()? },
         MediaKind::Text => quote! { parts.text_body()? },
         MediaKind::Binary => quote! { parts.bytes_body() },
@@ -412,7 +415,11 @@ fn parser(operation: &Operation) -> TokenStream {
 fn reply_body(content: &Content, status: TokenStream) -> TokenStream {
     let media_type = &content.concrete_media_type;
     match content.kind {
-        MediaKind::Json | MediaKind::Form => quote! { reply::json(#status, #media_type, &body) },
+        MediaKind::Json => quote! { reply::json(#status, #media_type, &body) },
+        MediaKind::Form => {
+            let fields = form_fields(&content.form_fields);
+            quote! { reply::form(#status, &body, #fields) }
+        }
         MediaKind::Text | MediaKind::Binary | MediaKind::Multipart => {
             quote! { reply::raw(#status, #media_type, body) }
         }

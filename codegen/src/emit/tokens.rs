@@ -1,6 +1,6 @@
 //! Small pieces every emitter uses: identifiers, rustdoc, and Rust spellings of model types.
 
-use crate::model::{FloatWidth, Gate, IntegerWidth, Type};
+use crate::model::{FloatWidth, FormField, Gate, IntegerWidth, ParamStyle, Type};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
@@ -208,6 +208,39 @@ pub fn uses_named(ty: &Type) -> bool {
         Type::Array(inner) | Type::Map(inner) | Type::Nullable(inner) | Type::Boxed(inner) => uses_named(inner),
         _ => false,
     }
+}
+
+/// The runtime's `Style` for a style and explode, spelled under `style_path` (`Style`
+/// where imported).
+pub fn style_value(style: ParamStyle, explode: bool, style_path: &TokenStream) -> TokenStream {
+    match style {
+        ParamStyle::Form => quote! { #style_path::Form { explode: #explode } },
+        // Label and matrix are path styles, which paths encode themselves.
+        ParamStyle::Simple | ParamStyle::Label | ParamStyle::Matrix => {
+            quote! { #style_path::Simple { explode: #explode } }
+        }
+        // Exploded, the delimited styles repeat the name as exploded `form` does.
+        ParamStyle::SpaceDelimited | ParamStyle::PipeDelimited if explode => {
+            quote! { #style_path::Form { explode: true } }
+        }
+        ParamStyle::SpaceDelimited => quote! { #style_path::SpaceDelimited },
+        ParamStyle::PipeDelimited => quote! { #style_path::PipeDelimited },
+        ParamStyle::DeepObject => quote! { #style_path::DeepObject },
+    }
+}
+
+/// A form body's Encoding Objects as the runtime takes them: `&[]` when all are defaults.
+pub fn form_fields(fields: &[FormField]) -> TokenStream {
+    let params = quote! { apigen_runtime::params };
+    let style_path = quote! { #params::Style };
+    let fields = fields.iter().map(|field| match field {
+        FormField::Json { name } => quote! { #params::FormField::json(#name) },
+        FormField::Styled { name, style, explode, allow_reserved } => {
+            let style = style_value(*style, *explode, &style_path);
+            quote! { #params::FormField::styled(#name, #style, #allow_reserved) }
+        }
+    });
+    quote! { &[ #( #fields ),* ] }
 }
 
 #[cfg(test)]

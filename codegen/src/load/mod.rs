@@ -8,7 +8,7 @@ mod openapi31;
 pub(crate) mod parse;
 mod repair;
 
-pub(crate) use repair::HEADER_EXPLODE;
+pub(crate) use repair::EXPLODE_EXTENSION;
 mod schema_check;
 mod swagger2;
 

@@ -15,20 +15,23 @@ pub fn repair(document: &mut Value, warnings: &mut Vec<Fault>) {
     drop_unknown_security_schemes(document, warnings);
     replace_tuple_items(document, "#", warnings);
     walk_objects(document, &mut schema_keywords);
-    walk_objects(document, &mut keep_header_explode);
+    walk_objects(document, &mut keep_explode);
 }
 
-/// The extension under which a Header Object's `explode` reaches the model: the 3.0 model
-/// (`openapiv3::Header`) has no such field and would drop it.
-pub const HEADER_EXPLODE: &str = "x-apigen-explode";
+/// The extension under which the `explode` of a Header or Encoding Object reaches the
+/// model: `openapiv3::Header` has no such field and would drop it, and `openapiv3::Encoding`
+/// reads an absent one as `false` where OpenAPI's default depends on the style.
+pub const EXPLODE_EXTENSION: &str = "x-apigen-explode";
 
-/// Copies each Header Object's `explode` (a response's headers, `components/headers`, an
-/// encoding's headers) into [`HEADER_EXPLODE`].
-fn keep_header_explode(object: &mut Map<String, Value>) {
-    let Some(Value::Object(headers)) = object.get_mut("headers") else { return };
-    for header in headers.values_mut() {
-        if let Some(explode) = header.get("explode").and_then(Value::as_bool) {
-            header[HEADER_EXPLODE] = Value::Bool(explode);
+/// Copies the `explode` of each Header Object (a response's headers, `components/headers`,
+/// an encoding's headers) and Encoding Object into [`EXPLODE_EXTENSION`].
+fn keep_explode(object: &mut Map<String, Value>) {
+    for key in ["headers", "encoding"] {
+        let Some(Value::Object(entries)) = object.get_mut(key) else { continue };
+        for entry in entries.values_mut() {
+            if let Some(explode) = entry.get("explode").and_then(Value::as_bool) {
+                entry[EXPLODE_EXTENSION] = Value::Bool(explode);
+            }
         }
     }
 }

@@ -280,8 +280,21 @@ fn form_body(fields: Vec<Value>, consumes: &[String]) -> Value {
     };
     let mut properties = Map::new();
     let mut required = Vec::new();
+    let mut encoding = Map::new();
     for field in fields {
         let Some(name) = field.get("name").and_then(Value::as_str).map(str::to_owned) else { continue };
+        if media == "application/x-www-form-urlencoded" && field.get("type").and_then(Value::as_str) == Some("array") {
+            // 2.0's default for a form array is `csv`, where 3.0's is `form` exploded.
+            let layout = match field.get("collectionFormat").and_then(Value::as_str).unwrap_or("csv") {
+                "multi" => None,
+                "ssv" => Some(json!({ "style": "spaceDelimited", "explode": false })),
+                "pipes" => Some(json!({ "style": "pipeDelimited", "explode": false })),
+                _ => Some(json!({ "style": "form", "explode": false })),
+            };
+            if let Some(layout) = layout {
+                encoding.insert(name.clone(), layout);
+            }
+        }
         if field.get("required").and_then(Value::as_bool) == Some(true) {
             required.push(Value::String(name.clone()));
         }
@@ -295,7 +308,11 @@ fn form_body(fields: Vec<Value>, consumes: &[String]) -> Value {
     if !required.is_empty() {
         schema["required"] = Value::Array(required);
     }
-    json!({ "content": { media: { "schema": schema } }, "required": true })
+    let mut content = json!({ "schema": schema });
+    if !encoding.is_empty() {
+        content["encoding"] = Value::Object(encoding);
+    }
+    json!({ "content": { media: content }, "required": true })
 }
 
 /// The schema keywords of a 2.0 non-body parameter, gathered into a 3.0 `schema`.

@@ -319,6 +319,17 @@ pub struct Content {
     pub ty: Type,
     /// The variant naming this content in a body enum, when there are several.
     pub variant: String,
+    /// A form body's Encoding Objects, property by property (empty for other kinds).
+    pub form_fields: Vec<FormField>,
+}
+
+/// How one property of an `application/x-www-form-urlencoded` body travels.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FormField {
+    /// Laid out in a query parameter's style.
+    Styled { name: String, style: ParamStyle, explode: bool, allow_reserved: bool },
+    /// `contentType: application/json` (or a `+json` type): the value as JSON text.
+    Json { name: String },
 }
 
 #[derive(Clone, Debug)]

@@ -7,11 +7,11 @@ use super::routes::template_names;
 use super::schema::{is_string_of_format, TypeBuilder};
 use super::{security, token_refresh};
 use super::{
-    Body, Content, Gate, MediaKind, Method, Operation, Param, ParamLocation, ParamStyle, Response, ResponseHeader,
-    StatusMatch, Type,
+    Body, Content, FormField, Gate, MediaKind, Method, Operation, Param, ParamLocation, ParamStyle, Response,
+    ResponseHeader, StatusMatch, Type,
 };
 use crate::diagnostics::{pointer_push, Fault};
-use crate::load::HEADER_EXPLODE;
+use crate::load::EXPLODE_EXTENSION;
 use openapiv3::{Parameter, ParameterSchemaOrContent, PathItem, QueryStyle, ReferenceOr, StatusCode};
 
 /// Method names of the generated client itself, which operations must not take.
@@ -265,6 +265,7 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
                 kind: MediaKind::Binary,
                 ty: Type::Bytes,
                 variant: "Binary".into(),
+                form_fields: Vec::new(),
             });
         }
         let multipart = body.content.iter().find(|(media_type, _)| classify(media_type) == MediaKind::Multipart);
@@ -336,13 +337,56 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
         } else {
             media_type.to_owned()
         };
+        let form_fields = if kind == MediaKind::Form { self.form_fields(media, at) } else { Vec::new() };
         Ok(Content {
             concrete_media_type,
             accepted: vec![media_type.to_owned()],
             kind,
             ty,
             variant: kind_name(kind).to_owned(),
+            form_fields,
         })
+    }
+
+    /// A form body's `encoding`, property by property. Properties it leaves at the defaults
+    /// (`form`, exploded, no content type) are left out; so are content types other than
+    /// JSON, which travel as text, with a warning.
+    fn form_fields(&mut self, media: &openapiv3::MediaType, at: &str) -> Vec<FormField> {
+        let mut fields = Vec::new();
+        for (name, encoding) in &media.encoding {
+            let encoding_at = pointer_push(&pointer_push(at, "encoding"), name);
+            if let Some(content_type) = &encoding.content_type {
+                let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+                if essence == "application/json" || essence.ends_with("+json") {
+                    fields.push(FormField::Json { name: name.clone() });
+                    continue;
+                }
+                if !essence.starts_with("text/") {
+                    self.warnings.push(Fault::at(
+                        &encoding_at,
+                        format!("the content type {content_type:?} of a form property is not applied; the value travels as text"),
+                    ));
+                }
+            }
+            let explicit_explode = encoding.extensions.get(EXPLODE_EXTENSION).and_then(serde_json::Value::as_bool);
+            let style = match encoding.style {
+                None | Some(QueryStyle::Form) => ParamStyle::Form,
+                Some(QueryStyle::SpaceDelimited) => ParamStyle::SpaceDelimited,
+                Some(QueryStyle::PipeDelimited) => ParamStyle::PipeDelimited,
+                Some(QueryStyle::DeepObject) => ParamStyle::DeepObject,
+            };
+            let explode = explicit_explode.unwrap_or(style == ParamStyle::Form);
+            if style == ParamStyle::Form && explode && !encoding.allow_reserved {
+                continue;
+            }
+            fields.push(FormField::Styled {
+                name: name.clone(),
+                style,
+                explode,
+                allow_reserved: encoding.allow_reserved,
+            });
+        }
+        fields
     }
 
     fn responses(&mut self, responses: &openapiv3::Responses, prefix: &str, at: &str) -> Result<Vec<Response>, Fault> {
@@ -387,7 +431,7 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
                     )?,
                     ParameterSchemaOrContent::Content(_) => Type::String,
                 };
-                let explode = header.extensions.get(HEADER_EXPLODE).and_then(serde_json::Value::as_bool);
+                let explode = header.extensions.get(EXPLODE_EXTENSION).and_then(serde_json::Value::as_bool);
                 headers.push(ResponseHeader {
                     name: name.to_ascii_lowercase(),
                     field: header_fields.claim(&names::snake_name(name, "header")),

@@ -4,8 +4,10 @@
 //!   `wire-oracle client URL`  sends the generated client's requests for the wire spec to URL
 
 use e2e::wire::client::Client;
-use e2e::wire::operations::{GetColorRequest, GetItemsRequest, GetLabelRequest, GetMatrixRequest, SignUpRequest};
-use e2e::wire::types::{Color, GetItemsFilter, SignUpRequestBody};
+use e2e::wire::operations::{
+    GetColorRequest, GetItemsRequest, GetLabelRequest, GetMatrixRequest, SetPreferencesRequest, SignUpRequest,
+};
+use e2e::wire::types::{Color, GetItemsFilter, Preferences, PreferencesOptions, SignUpRequestBody};
 use std::io::Read;
 
 #[tokio::main]
@@ -45,6 +47,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 let body = SignUpRequestBody { username: username.into(), age: 30, nickname: Some("a b&c".into()) };
                 let _ = client.sign_up(SignUpRequest { body }).await;
             }
+            let preferences = Preferences {
+                username: "123".into(),
+                tags: Some(vec!["a".into(), "b c".into()]),
+                scores: Some(vec![1, 20]),
+                colors: Some(vec!["blue".into(), "black".into()]),
+                options: Some(PreferencesOptions { gift: Some(true) }),
+            };
+            let _ = client.set_preferences(SetPreferencesRequest { body: preferences }).await;
             Ok(())
         }
         _ => Err("usage: wire-oracle serve | wire-oracle client URL".into()),

@@ -356,12 +356,11 @@ impl Request {
         }
     }
 
-    /// Sets an `application/x-www-form-urlencoded` body from a struct or map.
-    pub fn form_body<T: Serialize + ?Sized>(&mut self, value: &T) {
-        match params::to_value(value) {
-            Ok(value) => {
-                let pairs = params::query_pairs("", &value, Style::Form { explode: true });
-                let body = form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish();
+    /// Sets an `application/x-www-form-urlencoded` body from a struct or map, each property
+    /// laid out as `fields` (the media type's `encoding`) says.
+    pub fn form_body<T: Serialize + ?Sized>(&mut self, value: &T, fields: &[params::FormField]) {
+        match params::to_value(value).and_then(|value| params::form::encode(&value, fields)) {
+            Ok(body) => {
                 self.body = Some((HeaderValue::from_static("application/x-www-form-urlencoded"), body.into()));
             }
             Err(error) => self.fail(format!("request body: {error}")),
@@ -416,6 +415,13 @@ impl Response {
             serde_path_to_error::deserialize(&mut deserializer).map_err(|error| crate::json_error_message(&error))
         };
         decoded.map_err(|message| self.mismatch(message))
+    }
+
+    /// Decodes an `application/x-www-form-urlencoded` body, each property read as `fields`
+    /// (the media type's `encoding`) says.
+    pub fn form<T: DeserializeOwned>(self, fields: &[params::FormField]) -> Result<T, Error> {
+        let text = String::from_utf8_lossy(&self.body).into_owned();
+        params::form::decode(&text, fields).map_err(|(pointer, message)| self.mismatch(format!("{pointer}: {message}")))
     }
 
     /// Decodes a text body.

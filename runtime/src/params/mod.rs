@@ -5,8 +5,11 @@
 //! do in bodies. The server side (and the client, for response headers) reads text back
 //! directed by the declared type ([`text`]): a leaf is parsed only when the type asks.
 
+pub mod form;
 pub mod query;
 pub mod text;
+
+pub use form::FormField;
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -41,34 +44,6 @@ fn scalar_text(value: &Value) -> Option<String> {
         Value::Bool(flag) => Some(flag.to_string()),
         Value::Number(number) => Some(number.to_string()),
         nested => Some(nested.to_string()),
-    }
-}
-
-/// The `name=value` pairs one query parameter contributes, unencoded.
-pub fn query_pairs(name: &str, value: &Value, style: Style) -> Vec<(String, String)> {
-    let joined = |separator: &str, items: Vec<String>| vec![(name.to_owned(), items.join(separator))];
-    match value {
-        Value::Null => Vec::new(),
-        Value::Array(items) => {
-            let items: Vec<String> = items.iter().filter_map(scalar_text).collect();
-            match style {
-                Style::Form { explode: true } | Style::DeepObject => {
-                    items.into_iter().map(|item| (name.to_owned(), item)).collect()
-                }
-                Style::SpaceDelimited => joined(" ", items),
-                Style::PipeDelimited => joined("|", items),
-                Style::Form { explode: false } | Style::Simple { .. } => joined(",", items),
-            }
-        }
-        Value::Object(fields) => {
-            let fields = fields.iter().filter_map(|(key, value)| Some((key.clone(), scalar_text(value)?)));
-            match style {
-                Style::DeepObject => fields.map(|(key, value)| (format!("{name}[{key}]"), value)).collect(),
-                Style::Form { explode: true } => fields.collect(),
-                _ => joined(",", fields.flat_map(|(key, value)| [key, value]).collect()),
-            }
-        }
-        scalar => scalar_text(scalar).map(|text| (name.to_owned(), text)).into_iter().collect(),
     }
 }
 
@@ -273,24 +248,6 @@ fn match_pieces<'a>(pieces: &[Result<&str, &str>], segment: &'a str, values: &mu
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn query_layouts() {
-        let list = json!(["a", 1, true]);
-        assert_eq!(
-            query_pairs("q", &list, Style::Form { explode: true }),
-            [("q".into(), "a".into()), ("q".into(), "1".into()), ("q".into(), "true".into())]
-        );
-        assert_eq!(query_pairs("q", &list, Style::Form { explode: false }), [("q".into(), "a,1,true".into())]);
-        assert_eq!(query_pairs("q", &list, Style::PipeDelimited), [("q".into(), "a|1|true".into())]);
-        let object = json!({"x": 1, "y": "b"});
-        assert_eq!(
-            query_pairs("f", &object, Style::DeepObject),
-            [("f[x]".into(), "1".into()), ("f[y]".into(), "b".into())]
-        );
-        assert!(query_pairs("q", &Value::Null, Style::Form { explode: true }).is_empty());
-    }
 
     #[test]
     fn path_segments_are_encoded() {

@@ -325,16 +325,17 @@ impl RequestParts {
         })
     }
 
-    /// Decodes an `application/x-www-form-urlencoded` body into a struct or map, directed by
-    /// the type: a string member holding `123` stays a string, repeated keys fill a list.
-    pub fn form_body<T: DeserializeOwned>(&self) -> Result<T, Problem> {
-        strict(|| serde_path_to_error::deserialize(serde_html_form::Deserializer::from_bytes(&self.body))).map_err(
-            |error| {
-                let pointer = crate::json_pointer(error.path());
-                Problem::new(StatusCode::BAD_REQUEST, format!("the request body is invalid: {}", error.inner()))
-                    .with_pointer(pointer)
-            },
-        )
+    /// Decodes an `application/x-www-form-urlencoded` body into a struct or map, each property
+    /// read as `fields` (the media type's `encoding`) says and directed by the type: a string
+    /// member holding `123` stays a string, repeated keys fill a list, bracketed names
+    /// (`items[0][price]`) nest. Faults name the property by its JSON pointer.
+    pub fn form_body<T: DeserializeOwned>(&self, fields: &[params::FormField]) -> Result<T, Problem> {
+        let text = std::str::from_utf8(&self.body)
+            .map_err(|_| Problem::new(StatusCode::BAD_REQUEST, "the request body is not UTF-8 text"))?;
+        strict(|| params::form::decode(text, fields)).map_err(|(pointer, message)| {
+            Problem::new(StatusCode::BAD_REQUEST, format!("the request body is invalid: {message}"))
+                .with_pointer(pointer)
+        })
     }
 
     /// The body as UTF-8 text.

@@ -28,6 +28,19 @@ pub fn json<T: Serialize + ?Sized>(status: u16, content_type: &'static str, body
     }
 }
 
+/// An `application/x-www-form-urlencoded` response, each property laid out as `fields` (the
+/// media type's `encoding`) says.
+pub fn form<T: Serialize + ?Sized>(status: u16, body: &T, fields: &[crate::params::FormField]) -> Response {
+    match crate::params::to_value(body).and_then(|value| crate::params::form::encode(&value, fields)) {
+        Ok(text) => raw(status, "application/x-www-form-urlencoded", text),
+        Err(error) => Problem::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("the response body could not be serialized: {error}"),
+        )
+        .into_response(),
+    }
+}
+
 /// A response whose body is sent as is (text or bytes).
 pub fn raw(status: u16, content_type: &'static str, body: impl Into<axum::body::Body>) -> Response {
     let mut response = (status_code(status), body.into()).into_response();
