@@ -5,8 +5,19 @@ use apigen_runtime::server::axum::Router;
 use std::net::SocketAddr;
 
 /// Serves `router` on 127.0.0.1 with an ephemeral port; the server lives as long as the
-/// test's runtime.
+/// test's runtime. Its exchanges are recorded when `E2E_RECORD_DIR` is set ([`recording`]).
 pub async fn serve(router: Router) -> SocketAddr {
+    serve_as_is(recording::recorded(router)).await
+}
+
+/// Serves a hand-written `router` that answers as no spec does (a body of the wrong shape, a
+/// member missing), for the client's error tests. Its exchanges are never recorded: the
+/// oracle judges generated servers.
+pub async fn serve_fake(router: Router) -> SocketAddr {
+    serve_as_is(router).await
+}
+
+async fn serve_as_is(router: Router) -> SocketAddr {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
     let address = listener.local_addr().expect("local address");
     tokio::spawn(async move {
@@ -150,6 +161,7 @@ pub mod styles {
     include!(concat!(env!("OUT_DIR"), "/styles.rs"));
 }
 
+pub mod recording;
 pub mod reference;
 pub mod style_matrix;
 pub mod tokens;

@@ -78,7 +78,7 @@ async fn an_undecodable_body_is_a_typed_error_with_the_raw_response() {
     use apigen_runtime::server::axum::{routing::post, Router};
     let app = Router::new()
         .route("/api/v1/authenticate/refresh", post(|| async { (apigen_runtime::http::StatusCode::OK, "[1, 2]") }));
-    let address = serve(app).await;
+    let address = e2e::serve_fake(app).await;
     let client = Client::with_base_url(&format!("http://{address}"));
     match client.refresh_authentication_token(refresh("refresh:ada")).await.unwrap_err() {
         Error::Decode { response, message } => {

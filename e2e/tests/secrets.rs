@@ -6,7 +6,6 @@ use apigen_runtime::client::{Error, Tokens};
 use auth_api_v2::operations::AuthTokenCreateRequest;
 use auth_api_v2::types::{AuthToken, AuthTokenRequest};
 use auth_api_v2::Client;
-use e2e::serve;
 
 const SECRETS: [&str; 4] = ["s3cr3t-key", "s3cr3t-secret", "eyJ-access", "eyJ-refresh"];
 
@@ -55,7 +54,7 @@ async fn an_error_for_a_response_that_did_not_decode_redacts_tokens() {
             async move { (apigen_runtime::http::StatusCode::CREATED, [("content-type", "application/json")], body) }
         }),
     );
-    let address = serve(router).await;
+    let address = e2e::serve_fake(router).await;
     let client = Client::with_base_url(&format!("http://{address}/api/v2"));
     let request =
         AuthTokenCreateRequest { body: Some(AuthTokenRequest { api_key: "k".into(), api_secret: "s".into() }) };

@@ -1,0 +1,230 @@
+"""openapi-core judging every exchange the e2e tests had with a generated server: the request
+as the server received it (from a generated client, or written by hand) and the response it
+sent, recorded by e2e/src/recording.rs (E2E_RECORD_DIR) and checked against the spec the
+server was generated from.
+
+    python3 e2e/oracles/exchanges_openapi_core.py RECORD_DIR
+
+Verdicts, per exchange:
+- the server accepted the request (2xx): openapi-core must find the request valid;
+- the runtime refused it as malformed (a 400, 415 or 422 problem): openapi-core must find it
+  invalid too;
+- a response whose status the spec documents must validate (body and headers), but the
+  runtime's own refusals: an RFC 9457 problem under a status the spec documents with another
+  body is counted apart (generated servers answer refusals so unless `Api::refuse` is
+  overridden to answer in the spec's shape).
+Exchanges with servers no spec describes (token endpoints written by hand in the tests) match
+no spec and are counted apart, as are the readings openapi-core 0.23.1 cannot make (SKIPPED).
+Exits 1 on any failure.
+"""
+
+import base64
+import json
+import pathlib
+import re
+import sys
+from urllib.parse import parse_qsl, urlsplit
+
+import yaml
+from openapi_core import Config, OpenAPI
+from openapi_core.datatypes import RequestParameters
+from openapi_core.templating.paths.exceptions import OperationNotFound, PathNotFound, ServerNotFound
+from openapi_core.templating.responses.exceptions import ResponseNotFound
+from werkzeug.datastructures import Headers, ImmutableMultiDict
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
+SEEDS = sorted((ROOT / "specs").glob("*.yaml"))
+E2E = sorted(p for p in (ROOT / "e2e" / "specs").glob("*.yaml"))
+
+# What openapi-core 0.23.1 cannot read, by request path prefix, with the reason; the wire
+# matrix (e2e/src/style_matrix.rs) checks these against the spec's own text instead.
+SKIPPED = {
+    "/path/label/": "label paths (reported missing)",
+    "/path/matrix/": "matrix paths (reported missing)",
+    "/label/": "label paths (reported missing)",
+    "/matrix/": "matrix paths (reported missing)",
+    "/query/spaceDelimited/": "spaceDelimited values (kept as raw text)",
+    "/query/pipeDelimited/": "pipeDelimited values (kept as raw text)",
+    "/query/form/exploded/object": "exploded form objects (reported missing)",
+    "/checkout": "bracketed form members (no OpenAPI meaning; e2e/tests/forms.rs)",
+}
+
+# The spec each test binary's generated servers come from, tried first (several specs share
+# paths such as /items/{id}); any other spec is tried after.
+SPEC_OF = {
+    "aisquare_studio": "aisquare-studio.yaml", "auth_api_v2": "auth-api-v2.yaml",
+    "authenticate_refresh": "authenticate-refresh.yaml", "bnn_console": "bnn-console.yaml",
+    "forsta_atlas": "forsta-atlas.yaml", "secrets": "auth-api-v2.yaml", "server_limits": "auth-api-v2.yaml",
+    "forms": "wire.yaml", "wire": "wire.yaml", "styles": "styles.yaml", "parameters": "parameters.yaml",
+    "routing": "routing.yaml", "schemas": "schemas.yaml", "unions": "unions.yaml",
+    "oauth2": "protected.yaml", "jwks": "protected.yaml", "jwt_verifier": "protected.yaml",
+}
+
+
+class Request:
+    """A recorded request in the shape openapi-core reads (its Request protocol)."""
+
+    def __init__(self, exchange):
+        target = urlsplit(exchange["target"])
+        headers = Headers(exchange["request_headers"])
+        self.host_url = "http://127.0.0.1"
+        self.path = target.path
+        self.method = exchange["method"].lower()
+        self.full_url_pattern = self.host_url + self.path
+        cookies = {}
+        for header in headers.getlist("cookie"):
+            for pair in header.split(";"):
+                if "=" in pair:
+                    name, value = pair.strip().split("=", 1)
+                    cookies[name] = value
+        self.parameters = RequestParameters(
+            query=ImmutableMultiDict(parse_qsl(target.query, keep_blank_values=True)),
+            header=headers,
+            cookie=ImmutableMultiDict(cookies),
+        )
+        body = base64.b64decode(exchange["request_body"])
+        self.body = body or None
+        self.content_type = headers.get("content-type", "")
+
+
+class Response:
+    def __init__(self, exchange):
+        self.status_code = exchange["status"]
+        self.headers = Headers(exchange["response_headers"])
+        self.data = base64.b64decode(exchange["response_body"])
+        self.content_type = self.headers.get("content-type", "")
+
+
+def json_or_bytes(data):
+    """A body openapi-core has no deserializer for (`*/*`, a `+json` type): JSON when it is."""
+    try:
+        return json.loads(data)
+    except ValueError:
+        return data
+
+
+def normalise_mappings(value):
+    """Discriminator mappings that name a schema (`dog: Dog`) as the references OpenAPI says
+    they stand for; openapi-core resolves only references."""
+    if isinstance(value, dict):
+        mapping = value.get("discriminator", {}).get("mapping") if isinstance(value.get("discriminator"), dict) else None
+        for key, target in (mapping or {}).items():
+            if "/" not in target and "#" not in target:
+                mapping[key] = f"#/components/schemas/{target}"
+        for child in value.values():
+            normalise_mappings(child)
+    elif isinstance(value, list):
+        for child in value:
+            normalise_mappings(child)
+
+
+def media_types(value, found):
+    if isinstance(value, dict):
+        for key, child in value.items():
+            if key == "content" and isinstance(child, dict):
+                found.update(child)
+            media_types(child, found)
+    return found
+
+
+def delimited_parameters(spec):
+    """(path pattern, name) of each query parameter in `spaceDelimited` or `pipeDelimited`
+    style, which openapi-core 0.23.1 keeps as raw text."""
+    found = []
+    for template, item in (spec.get("paths") or {}).items():
+        pattern = re.compile("^" + re.sub(r"\\{[^}]+\\}", "[^/]+", re.escape(template)) + "$")
+        operations = [item] + [value for value in item.values() if isinstance(value, dict)]
+        for operation in operations:
+            for parameter in operation.get("parameters") or []:
+                if parameter.get("in") == "query" and parameter.get("style") in ("spaceDelimited", "pipeDelimited"):
+                    found.append((pattern, parameter["name"]))
+    return found
+
+
+DELIMITED = []
+
+
+def load(path):
+    """The spec with its servers reduced to their paths, as the generated router mounts them."""
+    spec = yaml.safe_load(path.read_text())
+    DELIMITED.extend(delimited_parameters(spec))
+    if spec.get("swagger"):
+        return None  # Swagger 2.0: openapi-core reads 3.x only.
+    servers = spec.get("servers") or [{"url": "/"}]
+    spec["servers"] = [{"url": urlsplit(servers[0]["url"]).path or "/"}]
+    normalise_mappings(spec)
+    unread = {media: json_or_bytes for media in media_types(spec, set()) if media == "*/*" or media.endswith("+json")}
+    return OpenAPI.from_dict(spec, base_uri=path.as_uri(), config=Config(extra_media_type_deserializers=unread))
+
+
+def is_problem(response):
+    return response.content_type.split(";")[0].strip() == "application/problem+json"
+
+
+def main():
+    record_dir = pathlib.Path(sys.argv[1])
+    specs = [(path, load(path)) for path in SEEDS + E2E]
+    specs = [(path, openapi) for path, openapi in specs if openapi is not None]
+    passed, failed, unmatched = 0, [], 0
+    skipped, undocumented, default_refusals = {}, {}, {}
+    for record in sorted(record_dir.glob("*.jsonl")):
+        preferred = SPEC_OF.get(record.stem)
+        ordered = sorted(specs, key=lambda entry: entry[0].name != preferred)
+        for line in record.read_text().splitlines():
+            exchange = json.loads(line)
+            request, response = Request(exchange), Response(exchange)
+            reason = next((why for prefix, why in SKIPPED.items() if request.path.startswith(prefix)), None)
+            if reason is None and any(
+                pattern.match(request.path) and name in request.parameters.query for pattern, name in DELIMITED
+            ):
+                reason = "spaceDelimited and pipeDelimited values (kept as raw text)"
+            if reason is None and "=" in exchange["target"] and any(
+                value == "" for value in request.parameters.query.values()
+            ):
+                reason = "empty query values (refused without allowEmptyValue, which 3.2 deprecates)"
+            if reason:
+                skipped[reason] = skipped.get(reason, 0) + 1
+                continue
+            found = None
+            for path, openapi in ordered:
+                result = openapi.unmarshal_request(request)
+                if any(isinstance(error, (PathNotFound, OperationNotFound, ServerNotFound)) for error in result.errors):
+                    continue
+                found = (path, openapi, result)
+                break
+            if found is None:
+                unmatched += 1
+                continue
+            path, openapi, result = found
+            name = f"{record.stem}: {exchange['method']} {exchange['target'][:90]} -> {response.status_code} ({path.name})"
+            problems = []
+            request_errors = [str(error) for error in result.errors]
+            if 200 <= response.status_code < 300 and request_errors:
+                problems.append(f"accepted, but openapi-core finds the request invalid: {request_errors}")
+            if response.status_code in (400, 415, 422) and is_problem(response) and not request_errors:
+                problems.append("refused as malformed, but openapi-core finds the request valid")
+            response_result = openapi.unmarshal_response(request, response)
+            errors = response_result.errors
+            if any(isinstance(error, ResponseNotFound) for error in errors):
+                undocumented[response.status_code] = undocumented.get(response.status_code, 0) + 1
+            elif errors and is_problem(response):
+                default_refusals[response.status_code] = default_refusals.get(response.status_code, 0) + 1
+            elif errors and not (response.status_code == 204 and not response.data):
+                problems.append(f"the response is invalid: {[str(error) for error in errors]}")
+            if problems:
+                failed.append(name)
+                print(f"FAIL {name}: {problems}")
+            else:
+                passed += 1
+    print(f"skipped, as openapi-core 0.23.1 cannot read them: {skipped}")
+    print(
+        f"{passed} exchanges valid, {len(failed)} invalid; {unmatched} with servers no spec describes "
+        f"(token endpoints written by hand); refusals as RFC 9457 problems under statuses the specs "
+        f"document otherwise: {dict(sorted(default_refusals.items()))}; statuses the specs do not "
+        f"document: {dict(sorted(undocumented.items()))}"
+    )
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
