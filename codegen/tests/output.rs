@@ -232,3 +232,55 @@ paths:
     assert!(text.contains("token_url: \"/token\",\n    refresh_url: None,\n    scopes: &[\"read\"],"), "{text}");
     assert_eq!(count("refresh_url: Some(\"/refresh\")"), 1);
 }
+
+/// OpenAPI 3.2 is read: its `cookie` style reaches the code, and what 3.0's model cannot hold
+/// (the `query` method, `additionalOperations`, `in: querystring`) is left out with a warning
+/// naming where, the rest of the spec generated.
+#[test]
+fn openapi_3_2_is_read_and_its_new_constructs_degrade_with_warnings() {
+    let spec = r##"
+openapi: 3.2.0
+$self: https://example.test/openapi.yaml
+info: {title: Prefs, version: "1"}
+components:
+  parameters:
+    Whole:
+      name: whole
+      in: querystring
+      content: {application/x-www-form-urlencoded: {schema: {type: object}}}
+paths:
+  /prefs:
+    get:
+      operationId: getPrefs
+      parameters:
+        - {name: theme, in: cookie, style: cookie, explode: true, schema: {type: array, items: {type: string}}}
+        - $ref: "#/components/parameters/Whole"
+        - {name: raw, in: querystring, content: {text/plain: {schema: {type: string}}}}
+      responses:
+        "200": {description: ok}
+    query:
+      operationId: queryPrefs
+      responses:
+        "200": {description: ok}
+    additionalOperations:
+      LINK:
+        operationId: linkPrefs
+        responses:
+          "204": {description: linked}
+"##;
+    let generated = generate_text(spec, false, Path::new("spec.yaml"), BOTH).unwrap();
+    let warnings: Vec<String> = generated.warnings().iter().map(ToString::to_string).collect();
+    let expected = [
+        "#/components/parameters/Whole",
+        "#/paths/~1prefs/query",
+        "#/paths/~1prefs/additionalOperations",
+        "#/paths/~1prefs/get/parameters/2",
+    ];
+    for pointer in expected {
+        assert!(warnings.iter().any(|warning| warning.contains(pointer)), "{pointer} in {warnings:#?}");
+    }
+    let text = crate_text(spec);
+    assert!(text.contains(r#"http_request.cookie_unencoded("theme", &request.theme, true);"#), "{text}");
+    assert!(text.contains(r#"parts.cookie_unencoded_exploded("theme", false)?"#), "{text}");
+    assert!(!text.contains("query_prefs") && !text.contains("link_prefs") && !text.contains("whole"), "{text}");
+}

@@ -378,6 +378,10 @@ fn operation_method(operation: &Operation) -> TokenStream {
                 let explode = param.explode;
                 quote! { http_request.header(#name, &request.#field, #explode); }
             }
+            ParamLocation::Cookie if param.style == ParamStyle::Cookie => {
+                let explode = param.explode;
+                quote! { http_request.cookie_unencoded(#name, &request.#field, #explode); }
+            }
             ParamLocation::Cookie => quote! { http_request.cookie(#name, &request.#field); },
             ParamLocation::Path => unreachable!("filtered above"),
         }

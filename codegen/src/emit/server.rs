@@ -317,6 +317,13 @@ fn param_expression(param: &Param) -> TokenStream {
         ParamLocation::Query => quote! { parts.query(#name)? },
         ParamLocation::Header if param.object && param.explode => quote! { parts.header_exploded(#name)? },
         ParamLocation::Header => quote! { parts.header(#name)? },
+        ParamLocation::Cookie if param.style == ParamStyle::Cookie && param.explode && is_list(&param.ty) => {
+            quote! { parts.cookie_unencoded_exploded(#name, false)? }
+        }
+        ParamLocation::Cookie if param.style == ParamStyle::Cookie && param.explode && param.object => {
+            quote! { parts.cookie_unencoded_exploded(#name, true)? }
+        }
+        ParamLocation::Cookie if param.style == ParamStyle::Cookie => quote! { parts.cookie_unencoded(#name)? },
         ParamLocation::Cookie if is_list(&param.ty) => quote! { parts.cookie_list(#name)? },
         ParamLocation::Cookie if param.object => quote! { parts.cookie_object(#name)? },
         ParamLocation::Cookie => quote! { parts.cookie(#name)? },

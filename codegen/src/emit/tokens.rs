@@ -215,8 +215,8 @@ pub fn uses_named(ty: &Type) -> bool {
 pub fn style_value(style: ParamStyle, explode: bool, style_path: &TokenStream) -> TokenStream {
     match style {
         ParamStyle::Form => quote! { #style_path::Form { explode: #explode } },
-        // Label and matrix are path styles, which paths encode themselves.
-        ParamStyle::Simple | ParamStyle::Label | ParamStyle::Matrix => {
+        // Label and matrix are path styles, which paths encode themselves; cookies too.
+        ParamStyle::Simple | ParamStyle::Label | ParamStyle::Matrix | ParamStyle::Cookie => {
             quote! { #style_path::Simple { explode: #explode } }
         }
         // Exploded, the delimited styles repeat the name as exploded `form` does.

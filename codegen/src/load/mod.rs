@@ -5,9 +5,11 @@
 mod external;
 mod locate;
 mod openapi31;
+mod openapi32;
 pub(crate) mod parse;
 mod repair;
 
+pub(crate) use openapi32::COOKIE_STYLE_EXTENSION;
 pub(crate) use repair::EXPLODE_EXTENSION;
 mod schema_check;
 mod swagger2;
@@ -22,7 +24,11 @@ pub enum SourceVersion {
     Swagger2,
     OpenApi30,
     OpenApi31,
+    OpenApi32,
 }
+
+/// The operations of a path item, as 3.0 names them.
+pub(crate) const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 /// A spec normalised to OpenAPI 3.0.
 pub struct Loaded {
@@ -52,6 +58,10 @@ pub fn load(text: &str, json: bool, dir: Option<&Path>) -> Result<Loaded, Fault>
     match source_version {
         SourceVersion::Swagger2 => swagger2::convert(&mut document, &mut warnings),
         SourceVersion::OpenApi31 => openapi31::downgrade(&mut document, &mut warnings),
+        SourceVersion::OpenApi32 => {
+            openapi32::downgrade(&mut document, &mut warnings);
+            openapi31::downgrade(&mut document, &mut warnings);
+        }
         SourceVersion::OpenApi30 => {}
     }
     repair::repair(&mut document, &mut warnings);
@@ -104,9 +114,11 @@ fn detect_version(document: &Value) -> Result<SourceVersion, Fault> {
     match document.get("openapi").and_then(Value::as_str) {
         Some(version) if version.starts_with("3.0") => Ok(SourceVersion::OpenApi30),
         Some(version) if version.starts_with("3.1") => Ok(SourceVersion::OpenApi31),
-        Some(version) => {
-            Err(Fault::at("#/openapi", format!("unsupported OpenAPI version {version:?}; 3.0 and 3.1 are supported")))
-        }
+        Some(version) if version.starts_with("3.2") => Ok(SourceVersion::OpenApi32),
+        Some(version) => Err(Fault::at(
+            "#/openapi",
+            format!("unsupported OpenAPI version {version:?}; 3.0, 3.1 and 3.2 are supported"),
+        )),
         None => Err(Fault::at("#", "neither `openapi` nor `swagger` is set: this is not an OpenAPI document")),
     }
 }

@@ -3,11 +3,9 @@
 //! constructs that cannot be typed, replaced by their nearest faithful fallback with a
 //! warning naming where.
 
-use super::walk_objects;
+use super::{walk_objects, METHODS};
 use crate::diagnostics::{pointer_push, Fault};
 use serde_json::{json, Map, Value};
-
-const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 pub fn repair(document: &mut Value, warnings: &mut Vec<Fault>) {
     normalise_path_templates(document, warnings);

@@ -265,6 +265,9 @@ pub enum ParamStyle {
     SpaceDelimited,
     PipeDelimited,
     DeepObject,
+    /// Cookie only (OpenAPI 3.2): `name=value` pairs as RFC 6265 writes them (`; `), with no
+    /// percent-encoding.
+    Cookie,
 }
 
 #[derive(Clone, Debug)]

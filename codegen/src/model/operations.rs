@@ -11,7 +11,7 @@ use super::{
     ResponseHeader, StatusMatch, Type,
 };
 use crate::diagnostics::{pointer_push, Fault};
-use crate::load::EXPLODE_EXTENSION;
+use crate::load::{COOKIE_STYLE_EXTENSION, EXPLODE_EXTENSION};
 use openapiv3::{Parameter, ParameterSchemaOrContent, PathItem, QueryStyle, ReferenceOr, StatusCode};
 
 /// Method names of the generated client itself, which operations must not take.
@@ -174,7 +174,12 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
                     (ParamLocation::Path, style, parameter_data.explode.unwrap_or(false))
                 }
                 Parameter::Cookie { parameter_data, .. } => {
-                    (ParamLocation::Cookie, ParamStyle::Form, parameter_data.explode.unwrap_or(true))
+                    let style = if parameter_data.extensions.contains_key(COOKIE_STYLE_EXTENSION) {
+                        ParamStyle::Cookie
+                    } else {
+                        ParamStyle::Form
+                    };
+                    (ParamLocation::Cookie, style, parameter_data.explode.unwrap_or(true))
                 }
             };
             if location == ParamLocation::Header && RESERVED_HEADERS.contains(&data.name.to_ascii_lowercase().as_str())

@@ -348,6 +348,17 @@ impl Request {
         }
     }
 
+    /// Adds a cookie parameter in OpenAPI 3.2's `cookie` style: as is, no percent-encoding
+    /// (`color=blue,black`); exploded, one pair per item or member (`color=blue; color=black`,
+    /// `R=100; G=200`). `None` adds nothing.
+    pub fn cookie_unencoded<T: Serialize + ?Sized>(&mut self, name: &str, value: &T, explode: bool) {
+        match params::to_value(value) {
+            Ok(value) if value.is_null() => {}
+            Ok(value) => self.cookies.extend(params::cookie_pairs(name, &value, explode)),
+            Err(error) => self.fail(format!("cookie parameter {name:?}: {error}")),
+        }
+    }
+
     /// Sets a JSON body with the given media type (`application/json` or a `+json` type).
     pub fn json_body<T: Serialize + ?Sized>(&mut self, content_type: &'static str, value: &T) {
         match serde_json::to_vec(value) {

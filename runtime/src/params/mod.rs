@@ -84,6 +84,20 @@ pub fn cookie_text(value: &Value) -> String {
     simple_text_with(value, false, |text| query::encode_leaf(text, false))
 }
 
+/// The pairs of a cookie parameter in OpenAPI 3.2's `cookie` style, as is: one `name=a,b`
+/// pair, or exploded one pair per item (`name=a`, `name=b`) or member (`R=100`).
+pub fn cookie_pairs(name: &str, value: &Value, explode: bool) -> Vec<(String, String)> {
+    match value {
+        Value::Array(items) if explode => {
+            items.iter().filter_map(scalar_text).map(|item| (name.to_owned(), item)).collect()
+        }
+        Value::Object(fields) if explode => {
+            fields.iter().filter_map(|(key, value)| Some((key.clone(), scalar_text(value)?))).collect()
+        }
+        _ => vec![(name.to_owned(), simple_text(value, false))],
+    }
+}
+
 /// Percent-encodes one path segment: everything but RFC 3986 unreserved characters.
 pub fn encode_path_segment(text: &str) -> String {
     const SEGMENT: &percent_encoding::AsciiSet =

@@ -78,6 +78,11 @@ fn decode_path_or_problem<T: DeserializeOwned>(name: &str, raw: &str, explode: b
     strict(|| params::decode_path(raw, explode)).map_err(|error| Problem::invalid_parameter("path", name, &error))
 }
 
+fn decode_cookie_or_problem<T: DeserializeOwned>(name: &str, raw: &str, explode: bool) -> Result<T, Problem> {
+    strict(|| T::deserialize(params::text::Delimited::simple(raw, explode)).map_err(|error| error.to_string()))
+        .map_err(|error| Problem::invalid_parameter("cookie", name, &error))
+}
+
 fn decode_list_or_problem<'a, T: DeserializeOwned>(
     location: &str,
     name: &str,
@@ -261,16 +266,44 @@ impl RequestParts {
             .map_err(|error| Problem::invalid_parameter("cookie", name, &error))
     }
 
-    /// A cookie's value as sent.
-    pub(crate) fn raw_cookie(&self, name: &str) -> Option<&str> {
+    /// A cookie parameter in OpenAPI 3.2's `cookie` style, read as is (no percent-decoding):
+    /// a scalar, or a non-exploded `a,b` list or `k,v,k,v` object.
+    pub fn cookie_unencoded<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>, Problem> {
+        let Some(raw) = self.raw_cookie(name) else { return Ok(None) };
+        decode_cookie_or_problem(name, raw, false).map(Some)
+    }
+
+    /// An exploded array (`color=a; color=b`) or, when `object`, object (`R=100; G=200`: every
+    /// cookie of the request a member) cookie parameter in OpenAPI 3.2's `cookie` style.
+    pub fn cookie_unencoded_exploded<T: DeserializeOwned>(
+        &self,
+        name: &str,
+        object: bool,
+    ) -> Result<Option<T>, Problem> {
+        let pairs: Vec<(&str, &str)> = self.cookie_pairs().filter(|(key, _)| object || *key == name).collect();
+        if pairs.is_empty() {
+            return Ok(None);
+        }
+        // RFC 6265 cookie values hold no commas, so the pieces join into one `simple` value.
+        let joined: Vec<String> = pairs
+            .iter()
+            .map(|(key, value)| if object { format!("{key}={value}") } else { (*value).to_owned() })
+            .collect();
+        decode_cookie_or_problem(name, &joined.join(","), object).map(Some)
+    }
+
+    fn cookie_pairs(&self) -> impl Iterator<Item = (&str, &str)> {
         self.headers
             .get_all(COOKIE)
             .iter()
             .filter_map(|value| value.to_str().ok())
             .flat_map(|cookies| cookies.split(';'))
             .filter_map(|pair| pair.trim().split_once('='))
-            .find(|(key, _)| *key == name)
-            .map(|(_, value)| value)
+    }
+
+    /// A cookie's value as sent.
+    pub(crate) fn raw_cookie(&self, name: &str) -> Option<&str> {
+        self.cookie_pairs().find(|(key, _)| *key == name).map(|(_, value)| value)
     }
 
     /// A query parameter's first value as sent (percent-decoded).
