@@ -49,30 +49,27 @@ fn main() -> ExitCode {
 /// Runs `cargo xtask <task> <args>` again from a release build, for the tasks whose speed
 /// matters (figures, executions per second).
 fn run_in_release(task: &str, args: &[String]) -> Result<(), String> {
-    let status = std::process::Command::new(env!("CARGO"))
-        .args(["run", "--quiet", "--release", "--package", "xtask", "--", task])
-        .args(args)
-        .current_dir(workspace_root())
-        .status()
-        .map_err(|error| format!("cargo run --release: {error}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("cargo xtask {task} failed"))
-    }
+    let mut command = vec!["run", "--quiet", "--release", "--package", "xtask", "--", task];
+    command.extend(args.iter().map(String::as_str));
+    cargo(&command, &format!("cargo xtask {task} failed"))
 }
 
 /// Prints the wire matrix: the e2e binary does the work, as it links the generated crates.
 fn wire_matrix() -> Result<(), String> {
+    cargo(&["run", "--quiet", "--package", "e2e", "--bin", "wire-matrix"], "some cells of the wire matrix fail")
+}
+
+/// Runs cargo with `args` in the workspace root; `failure` is the error when it fails.
+pub fn cargo(args: &[&str], failure: &str) -> Result<(), String> {
     let status = std::process::Command::new(env!("CARGO"))
-        .args(["run", "--quiet", "--package", "e2e", "--bin", "wire-matrix"])
+        .args(args)
         .current_dir(workspace_root())
         .status()
-        .map_err(|error| format!("cargo run: {error}"))?;
+        .map_err(|error| format!("cargo {}: {error}", args.first().copied().unwrap_or_default()))?;
     if status.success() {
         Ok(())
     } else {
-        Err("some cells of the wire matrix fail".to_owned())
+        Err(failure.to_owned())
     }
 }
 

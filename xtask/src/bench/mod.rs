@@ -84,22 +84,17 @@ pub fn run(args: &[String]) -> Result<(), String> {
     if options.runtime && !options.corpus {
         // Loopback throughput on two cores varies from round to round by several percent;
         // three rounds per run keep the median of the ratio steady.
-        runtime(&root, options.runs * 3)?;
+        runtime(options.runs * 3)?;
     }
     Ok(())
 }
 
 /// The runtime overhead figures come from a bench of the `e2e` crate, which links the
 /// generated seed crates (xtask must not: it has to build when they are stale).
-fn runtime(root: &std::path::Path, rounds: usize) -> Result<(), String> {
-    let status = std::process::Command::new(env!("CARGO"))
-        .current_dir(root)
-        .args(["bench", "--quiet", "--package", "e2e", "--bench", "runtime", "--", &rounds.to_string()])
-        .status()
-        .map_err(|error| format!("cargo bench: {error}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err("the runtime bench failed".to_owned())
-    }
+fn runtime(rounds: usize) -> Result<(), String> {
+    let rounds = rounds.to_string();
+    crate::cargo(
+        &["bench", "--quiet", "--package", "e2e", "--bench", "runtime", "--", &rounds],
+        "the runtime bench failed",
+    )
 }
