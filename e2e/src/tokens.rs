@@ -22,8 +22,13 @@ pub const ISSUER: &str = token_service::ISSUER;
 pub const SCOPE: &str = "profile";
 /// How long refreshed access tokens live: long enough never to expire during a test.
 pub const REFRESHED_LIFETIME: Duration = Duration::from_secs(600);
-/// The margin token sources refresh ahead of expiry by, in these tests.
-pub const MARGIN: Duration = Duration::from_secs(2);
+/// The margin token sources refresh ahead of expiry by, in these tests. Token times are whole
+/// seconds, so every window a test relies on is at least a second wide however the clock
+/// falls: "due but valid" tokens expire `DUE_FOR` seconds from now.
+pub const MARGIN: Duration = Duration::from_secs(5);
+/// How long from now a token that is already due (inside [`MARGIN`]) stays valid: at least
+/// two seconds, so that the refresh of a due token never meets an expired one.
+pub const DUE_FOR: u64 = 3;
 
 pub fn issuer() -> JwtIssuer {
     JwtIssuer::hs256(SECRET).issuer(ISSUER)
@@ -88,15 +93,16 @@ async fn me(client: &Client) -> Result<String, Error> {
     Ok(me.subject)
 }
 
-/// A source whose access token falls due `MARGIN` + 1 second from now keeps every request
-/// working across that moment, refreshing exactly once.
+/// A source whose access token falls due between one and two seconds from now (it expires
+/// `MARGIN` + 2 seconds from now) keeps every request working across that moment,
+/// refreshing exactly once.
 pub async fn keeps_working_across_expiry(source: TokenSource, refreshes: &AtomicU64, subject: &str) {
     let client = resource_client(&source).await;
     for _ in 0..3 {
         assert_eq!(me(&client).await.expect("before expiry"), subject);
     }
     assert_eq!(refreshes.load(Ordering::SeqCst), 0, "no refresh while the token is fresh");
-    tokio::time::sleep(Duration::from_millis(1100)).await;
+    tokio::time::sleep(Duration::from_millis(2100)).await;
     for _ in 0..3 {
         assert_eq!(me(&client).await.expect("after expiry"), subject);
     }

@@ -5,7 +5,7 @@
 use apigen_runtime::client::{TokenOptions, Tokens};
 use apigen_runtime::jwt::now;
 use e2e::serve;
-use e2e::tokens::{self, access_token, forged_access_token, refreshed_access_token, MARGIN};
+use e2e::tokens::{self, access_token, forged_access_token, refreshed_access_token, DUE_FOR, MARGIN};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -13,14 +13,14 @@ fn options() -> TokenOptions {
     TokenOptions::default().refresh_margin(MARGIN)
 }
 
-/// Due for refresh `MARGIN` + 1 second from now, and valid until then.
+/// Due for refresh between one and two seconds from now, and valid until then.
 fn expiring_soon(subject: &str) -> String {
-    access_token(subject, now() + MARGIN.as_secs() + 1)
+    access_token(subject, now() + MARGIN.as_secs() + 2)
 }
 
 /// Inside the refresh margin: due, but still valid for the token API.
 fn due(subject: &str) -> String {
-    access_token(subject, now() + 1)
+    access_token(subject, now() + DUE_FOR)
 }
 
 fn expired(subject: &str) -> String {
@@ -210,7 +210,7 @@ mod forsta_atlas {
     #[tokio::test]
     async fn keeps_working_across_expiry() {
         let (client, refreshes) = start().await;
-        let tokens = Tokens::new(token("ann", now() + MARGIN.as_secs() + 1, now()));
+        let tokens = Tokens::new(token("ann", now() + MARGIN.as_secs() + 2, now()));
         tokens::keeps_working_across_expiry(client.token_source(tokens, options()), &refreshes, "ann").await;
     }
 
@@ -218,14 +218,14 @@ mod forsta_atlas {
     async fn a_hundred_concurrent_requests_with_a_due_token_refresh_once() {
         // The view refreshes only tokens that have not expired: hence one inside the margin.
         let (client, refreshes) = start().await;
-        let tokens = Tokens::new(token("ann", now() + 1, now()));
+        let tokens = Tokens::new(token("ann", now() + DUE_FOR, now()));
         tokens::concurrent_requests_refresh_once(client.token_source(tokens, options()), &refreshes, "ann").await;
     }
 
     #[tokio::test]
     async fn a_token_past_its_refresh_window_is_a_typed_error() {
         let (client, refreshes) = start().await;
-        let tokens = Tokens::new(token("ann", now() + 1, now() - REFRESH_WINDOW - 10));
+        let tokens = Tokens::new(token("ann", now() + DUE_FOR, now() - REFRESH_WINDOW - 10));
         tokens::a_revoked_refresh_is_a_typed_error(client.token_source(tokens, options())).await;
         assert_eq!(refreshes.load(Ordering::SeqCst), 0);
     }
