@@ -14,6 +14,16 @@ use crate::diagnostics::{pointer_push, Fault};
 use crate::load::{COOKIE_STYLE_EXTENSION, EXPLODE_EXTENSION};
 use openapiv3::{Parameter, ParameterSchemaOrContent, PathItem, QueryStyle, ReferenceOr, StatusCode};
 
+/// A query style (parameters, and a form body's encodings) in the model.
+fn query_style(style: &QueryStyle) -> ParamStyle {
+    match style {
+        QueryStyle::Form => ParamStyle::Form,
+        QueryStyle::SpaceDelimited => ParamStyle::SpaceDelimited,
+        QueryStyle::PipeDelimited => ParamStyle::PipeDelimited,
+        QueryStyle::DeepObject => ParamStyle::DeepObject,
+    }
+}
+
 /// Method names of the generated client itself, which operations must not take.
 /// Methods of the generated client and server trait besides the operations'.
 const RESERVED_METHODS: &[&str] =
@@ -154,12 +164,7 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
             let allow_reserved = matches!(parameter, Parameter::Query { allow_reserved: true, .. });
             let (location, style, explode) = match parameter {
                 Parameter::Query { style, parameter_data, .. } => {
-                    let style = match style {
-                        QueryStyle::Form => ParamStyle::Form,
-                        QueryStyle::SpaceDelimited => ParamStyle::SpaceDelimited,
-                        QueryStyle::PipeDelimited => ParamStyle::PipeDelimited,
-                        QueryStyle::DeepObject => ParamStyle::DeepObject,
-                    };
+                    let style = query_style(style);
                     (ParamLocation::Query, style, parameter_data.explode.unwrap_or(style == ParamStyle::Form))
                 }
                 Parameter::Header { parameter_data, .. } => {
@@ -374,12 +379,7 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
                 }
             }
             let explicit_explode = encoding.extensions.get(EXPLODE_EXTENSION).and_then(serde_json::Value::as_bool);
-            let style = match encoding.style {
-                None | Some(QueryStyle::Form) => ParamStyle::Form,
-                Some(QueryStyle::SpaceDelimited) => ParamStyle::SpaceDelimited,
-                Some(QueryStyle::PipeDelimited) => ParamStyle::PipeDelimited,
-                Some(QueryStyle::DeepObject) => ParamStyle::DeepObject,
-            };
+            let style = encoding.style.as_ref().map_or(ParamStyle::Form, query_style);
             let explode = explicit_explode.unwrap_or(style == ParamStyle::Form);
             if style == ParamStyle::Form && explode && !encoding.allow_reserved {
                 continue;

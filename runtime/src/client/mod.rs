@@ -197,11 +197,10 @@ impl Transport {
                     let value = scheme.api_key_value(secret.secret());
                     match location {
                         KeyLocation::Header => insert_header(&mut headers, name, &value)?,
-                        KeyLocation::Query => query.extend(params::query::encode(
-                            name,
-                            &serde_json::Value::String(value),
-                            Style::Form { explode: true },
-                            false,
+                        KeyLocation::Query => query.push(format!(
+                            "{}={}",
+                            params::query::encode_leaf(name, false),
+                            params::query::encode_leaf(&value, false)
                         )),
                         KeyLocation::Cookie => cookies.push((name.to_owned(), value)),
                     }
@@ -370,7 +369,7 @@ impl Request {
     /// Sets an `application/x-www-form-urlencoded` body from a struct or map, each property
     /// laid out as `fields` (the media type's `encoding`) says.
     pub fn form_body<T: Serialize + ?Sized>(&mut self, value: &T, fields: &[params::FormField]) {
-        match params::to_value(value).and_then(|value| params::form::encode(&value, fields)) {
+        match params::form::encode(value, fields) {
             Ok(body) => {
                 self.body = Some((HeaderValue::from_static("application/x-www-form-urlencoded"), body.into()));
             }

@@ -15,6 +15,7 @@ use super::{scalar_text, Style};
 use serde::de::value::{Error, MapDeserializer, SeqDeserializer};
 use serde::de::{self, DeserializeOwned, Visitor};
 use serde::forward_to_deserialize_any;
+use serde::Serialize;
 use serde_json::Value;
 
 /// How one property of a form body travels: its Encoding Object.
@@ -45,12 +46,12 @@ fn field<'a>(fields: &'a [FormField], name: &str) -> Option<&'a FormField> {
 }
 
 /// Encodes a body (an object; anything else has no form and gives an error).
-pub fn encode(value: &Value, fields: &[FormField]) -> Result<String, String> {
-    let Value::Object(members) = value else {
+pub fn encode<T: Serialize + ?Sized>(body: &T, fields: &[FormField]) -> Result<String, String> {
+    let Value::Object(members) = super::to_value(body)? else {
         return Err("a form body must be an object".to_owned());
     };
     let mut pieces = Vec::new();
-    for (name, member) in members {
+    for (name, member) in &members {
         let field = field(fields, name);
         match field {
             Some(FormField { json: true, .. }) => {

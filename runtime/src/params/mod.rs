@@ -72,9 +72,10 @@ fn simple_text_with(value: &Value, explode: bool, leaf: impl Fn(&str) -> String)
     }
 }
 
-/// Percent-decodes text (a path or cookie leaf; `+` stays `+`). Invalid UTF-8 is replaced.
-pub fn percent_decoded(text: &str) -> String {
-    percent_encoding::percent_decode_str(text).decode_utf8_lossy().into_owned()
+/// Percent-decodes text (a path or cookie leaf; `+` stays `+`), borrowing when there is
+/// nothing to decode. Invalid UTF-8 is replaced.
+pub fn percent_decoded(text: &str) -> std::borrow::Cow<'_, str> {
+    percent_encoding::percent_decode_str(text).decode_utf8_lossy()
 }
 
 /// A cookie value in `form` style, encoded: each leaf percent-encoded, the commas between
@@ -186,10 +187,11 @@ pub fn decode_matrix<T: DeserializeOwned>(raw: &str, name: &str, explode: bool) 
     T::deserialize(delimited.percent_decoded()).map_err(|error| error.to_string())
 }
 
-/// Reads one decoded value (a query scalar) into `T`, directed by `T`: `a,b` is a list when
-/// `T` is one and text when it is a string.
-pub fn decode<T: DeserializeOwned>(raw: &str) -> Result<T, String> {
-    T::deserialize(text::Delimited::simple(raw, false)).map_err(|error| error.to_string())
+/// Reads one value as it stands (a decoded query scalar, a cookie in 3.2's `cookie` style)
+/// in `simple` style into `T`, directed by `T`: `a,b` is a list when `T` is one and text when
+/// it is a string; `explode` reads an object's members as `key=value`.
+pub fn decode<T: DeserializeOwned>(raw: &str, explode: bool) -> Result<T, String> {
+    T::deserialize(text::Delimited::simple(raw, explode)).map_err(|error| error.to_string())
 }
 
 /// Reads a header value (request or response) in `simple` style into `T`, directed by `T`:
@@ -350,10 +352,10 @@ mod tests {
 
     #[test]
     fn decoding_follows_the_declared_type() {
-        assert_eq!(decode::<String>("123").unwrap(), "123");
-        assert_eq!(decode::<i64>("123").unwrap(), 123);
-        assert!(decode::<bool>("yes").is_err());
-        assert!(decode::<i32>("12x").is_err());
+        assert_eq!(decode::<String>("123", false).unwrap(), "123");
+        assert_eq!(decode::<i64>("123", false).unwrap(), 123);
+        assert!(decode::<bool>("yes", false).is_err());
+        assert!(decode::<i32>("12x", false).is_err());
         assert_eq!(decode_list::<Vec<u8>>(["1", "2"]).unwrap(), vec![1, 2]);
         assert_eq!(decode_list::<Vec<String>>(["1", "b"]).unwrap(), vec!["1", "b"]);
     }

@@ -94,10 +94,7 @@ pub fn raw_pairs(query: &str) -> Vec<(String, &str)> {
 /// Form-decodes one piece of a query: `+` is a space, then percent-decoding (invalid UTF-8
 /// replaced, as `form_urlencoded` does).
 pub fn decode_text(raw: &str) -> String {
-    form_urlencoded::parse(format!("x={raw}").as_bytes())
-        .next()
-        .map(|(_, value)| value.into_owned())
-        .unwrap_or_default()
+    super::percent_decoded(&raw.replace('+', " ")).into_owned()
 }
 
 /// Splits a value as sent on the delimiter of `separator` (`,`, ` ` or `|`), then decodes

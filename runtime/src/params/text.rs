@@ -24,7 +24,7 @@ impl<'a> Leaf<'a> {
 
     /// A leaf of percent-encoded text (a path's), decoded; invalid UTF-8 is replaced.
     pub fn percent_decoded(text: &'a str) -> Self {
-        Leaf(percent_encoding::percent_decode_str(text).decode_utf8_lossy())
+        Leaf(super::percent_decoded(text))
     }
 }
 
@@ -148,6 +148,12 @@ pub fn list<'a>(items: impl IntoIterator<Item = &'a str>) -> SeqDeserializer<imp
     SeqDeserializer::new(items.into_iter().map(Leaf::new))
 }
 
+/// Keys and values that alternate (`k,v,k,v`) as members; a key without a value has an
+/// empty one.
+pub fn alternating<'a>(items: &[&'a str]) -> Vec<(&'a str, &'a str)> {
+    items.chunks(2).map(|pair| (pair[0], pair.get(1).copied().unwrap_or_default())).collect()
+}
+
 /// A leaf, percent-decoded when `decode` (a path's).
 fn leaf(text: &str, decode: bool) -> Leaf<'_> {
     if decode {
@@ -182,7 +188,7 @@ pub struct Delimited<'a> {
 }
 
 impl<'a> Delimited<'a> {
-    /// `simple` style, as a header carries it.
+    /// `simple` style.
     pub fn simple(text: &'a str, explode: bool) -> Self {
         Delimited { text, item: ',', pair: explode.then_some('='), prefix: "", percent_decoded: false, trimmed: false }
     }
@@ -225,10 +231,7 @@ impl<'a> Delimited<'a> {
     fn members(self) -> Vec<(&'a str, &'a str)> {
         match self.pair {
             Some(pair) => self.items().map(|member| member.split_once(pair).unwrap_or((member, ""))).collect(),
-            None => {
-                let items: Vec<&str> = self.items().collect();
-                items.chunks(2).map(|pair| (pair[0], pair.get(1).copied().unwrap_or(""))).collect()
-            }
+            None => alternating(&self.items().collect::<Vec<_>>()),
         }
     }
 }

@@ -46,10 +46,11 @@ impl<S: Send + Sync> FromRequest<S> for RequestParts {
                 (name.to_owned(), raw)
             })
             .collect();
-        let query_text = parts.uri.query().unwrap_or_default();
-        let query = form_urlencoded::parse(query_text.as_bytes()).into_owned().collect();
-        let raw_query =
-            params::query::raw_pairs(query_text).into_iter().map(|(name, value)| (name, value.to_owned())).collect();
+        // One pass over the query: each value kept as sent and decoded.
+        let (query, raw_query) = params::query::raw_pairs(parts.uri.query().unwrap_or_default())
+            .into_iter()
+            .map(|(name, raw)| ((name.clone(), params::query::decode_text(raw)), (name, raw.to_owned())))
+            .unzip();
         let headers = parts.headers.clone();
         let limits = parts.extensions.get::<Limits>().copied().unwrap_or_default();
         let body =
@@ -70,17 +71,12 @@ fn raw_capture<'a>(template: &str, path: &'a str, name: &str) -> Option<&'a str>
     template.rsplit('/').zip(path.rsplit('/')).find(|(piece, _)| *piece == wanted).map(|(_, segment)| segment)
 }
 
-fn decode_or_problem<T: DeserializeOwned>(location: &str, name: &str, raw: &str) -> Result<T, Problem> {
-    strict(|| params::decode(raw)).map_err(|error| Problem::invalid_parameter(location, name, &error))
+fn decode_or_problem<T: DeserializeOwned>(location: &str, name: &str, raw: &str, explode: bool) -> Result<T, Problem> {
+    strict(|| params::decode(raw, explode)).map_err(|error| Problem::invalid_parameter(location, name, &error))
 }
 
 fn decode_path_or_problem<T: DeserializeOwned>(name: &str, raw: &str, explode: bool) -> Result<T, Problem> {
     strict(|| params::decode_path(raw, explode)).map_err(|error| Problem::invalid_parameter("path", name, &error))
-}
-
-fn decode_cookie_or_problem<T: DeserializeOwned>(name: &str, raw: &str, explode: bool) -> Result<T, Problem> {
-    strict(|| T::deserialize(params::text::Delimited::simple(raw, explode)).map_err(|error| error.to_string()))
-        .map_err(|error| Problem::invalid_parameter("cookie", name, &error))
 }
 
 fn decode_list_or_problem<'a, T: DeserializeOwned>(
@@ -152,7 +148,7 @@ impl RequestParts {
 
     /// A scalar query parameter; `None` when absent.
     pub fn query<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>, Problem> {
-        self.query_values(name).next().map(|raw| decode_or_problem("query", name, raw)).transpose()
+        self.query_values(name).next().map(|raw| decode_or_problem("query", name, raw, false)).transpose()
     }
 
     /// The first value of `name` as sent, split on `separator` and decoded.
@@ -203,7 +199,7 @@ impl RequestParts {
         } else {
             let Some(items) = self.query_split(name, separator) else { return Ok(None) };
             split = items;
-            split.chunks(2).map(|pair| (pair[0].as_str(), pair.get(1).map_or("", String::as_str))).collect()
+            params::text::alternating(&split.iter().map(String::as_str).collect::<Vec<_>>())
         };
         if members.is_empty() {
             return Ok(None);
@@ -248,7 +244,9 @@ impl RequestParts {
     /// The pieces of a cookie's value, split on commas before they are percent-decoded.
     fn cookie_items(&self, name: &str) -> Option<Vec<String>> {
         let raw = self.raw_cookie(name)?;
-        Some(raw.split(',').filter(|_| !raw.is_empty()).map(params::percent_decoded).collect())
+        Some(
+            raw.split(',').filter(|_| !raw.is_empty()).map(|item| params::percent_decoded(item).into_owned()).collect(),
+        )
     }
 
     /// An array cookie parameter (`form` style: `a,b`, each item percent-encoded).
@@ -260,8 +258,8 @@ impl RequestParts {
     /// An object cookie parameter (`form` style: `key,value,key,value`).
     pub fn cookie_object<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>, Problem> {
         let Some(items) = self.cookie_items(name) else { return Ok(None) };
-        let members = items.chunks(2).map(|pair| (pair[0].as_str(), pair.get(1).map_or("", String::as_str)));
-        strict(|| params::decode_object(members))
+        let items: Vec<&str> = items.iter().map(String::as_str).collect();
+        strict(|| params::decode_object(params::text::alternating(&items)))
             .map(Some)
             .map_err(|error| Problem::invalid_parameter("cookie", name, &error))
     }
@@ -270,7 +268,7 @@ impl RequestParts {
     /// a scalar, or a non-exploded `a,b` list or `k,v,k,v` object.
     pub fn cookie_unencoded<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>, Problem> {
         let Some(raw) = self.raw_cookie(name) else { return Ok(None) };
-        decode_cookie_or_problem(name, raw, false).map(Some)
+        decode_or_problem("cookie", name, raw, false).map(Some)
     }
 
     /// An exploded array (`color=a; color=b`) or, when `object`, object (`R=100; G=200`: every
@@ -289,7 +287,7 @@ impl RequestParts {
             .iter()
             .map(|(key, value)| if object { format!("{key}={value}") } else { (*value).to_owned() })
             .collect();
-        decode_cookie_or_problem(name, &joined.join(","), object).map(Some)
+        decode_or_problem("cookie", name, &joined.join(","), object).map(Some)
     }
 
     fn cookie_pairs(&self) -> impl Iterator<Item = (&str, &str)> {

@@ -20,24 +20,22 @@ pub fn empty(status: u16) -> Response {
 pub fn json<T: Serialize + ?Sized>(status: u16, content_type: &'static str, body: &T) -> Response {
     match serde_json::to_vec(body) {
         Ok(bytes) => raw(status, content_type, bytes),
-        Err(error) => Problem::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            format!("the response body could not be serialized: {error}"),
-        )
-        .into_response(),
+        Err(error) => unserializable(error),
     }
+}
+
+/// The 500 problem for a body the handler gave that has no form on the wire.
+fn unserializable(error: impl std::fmt::Display) -> Response {
+    Problem::new(StatusCode::INTERNAL_SERVER_ERROR, format!("the response body could not be serialized: {error}"))
+        .into_response()
 }
 
 /// An `application/x-www-form-urlencoded` response, each property laid out as `fields` (the
 /// media type's `encoding`) says.
 pub fn form<T: Serialize + ?Sized>(status: u16, body: &T, fields: &[crate::params::FormField]) -> Response {
-    match crate::params::to_value(body).and_then(|value| crate::params::form::encode(&value, fields)) {
+    match crate::params::form::encode(body, fields) {
         Ok(text) => raw(status, "application/x-www-form-urlencoded", text),
-        Err(error) => Problem::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            format!("the response body could not be serialized: {error}"),
-        )
-        .into_response(),
+        Err(error) => unserializable(error),
     }
 }
 
