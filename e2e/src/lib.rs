@@ -74,6 +74,37 @@ pub async fn read_message(stream: &mut tokio::net::TcpStream) -> std::io::Result
     }
 }
 
+/// What a [`recording_server`] received: each request's head and body.
+pub type Recorded = std::sync::Arc<std::sync::Mutex<Vec<(String, Vec<u8>)>>>;
+
+/// A raw HTTP server on 127.0.0.1 that answers every request with a 200 whose extra header
+/// lines are `headers` and whose body is `body` of `content_type`, and keeps what it received:
+/// for tests that judge the text a client sends, or what it reads from text written by hand.
+pub async fn recording_server(headers: &[String], content_type: &str, body: &str) -> (SocketAddr, Recorded) {
+    use tokio::io::AsyncWriteExt;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
+    let address = listener.local_addr().expect("local address");
+    let headers: String = headers.iter().map(|line| format!("{line}\r\n")).collect();
+    let reply = format!(
+        "HTTP/1.1 200 OK\r\n{headers}content-type: {content_type}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let recorded = Recorded::default();
+    let received = recorded.clone();
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let (received, reply) = (received.clone(), reply.clone());
+            tokio::spawn(async move {
+                if let Ok(message) = read_message(&mut stream).await {
+                    received.lock().expect("recording").push(message);
+                    let _ = stream.write_all(reply.as_bytes()).await;
+                }
+            });
+        }
+    });
+    (address, recorded)
+}
+
 /// A raw response: status, content type, challenge and body parsed as JSON (null when not JSON).
 pub struct RawReply {
     pub status: u16,

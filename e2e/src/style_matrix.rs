@@ -12,9 +12,8 @@ use crate::styles::server::Api;
 use apigen_runtime::server::HandlerError;
 use serde_json::{json, Value};
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
 use tokio::io::AsyncWriteExt;
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpStream;
 
 /// The values a cell sends: the table's three, the empty string (its `undefined` column,
 /// which OpenAPI 3.2 fills with RFC 6570's renderings of `""`), and two of our own: a string
@@ -332,31 +331,6 @@ operations! {
     }
 }
 
-/// A server that keeps the head of every request it receives and answers `null`, with the
-/// header line `reply_header` when given.
-async fn recording_server(reply_header: Option<String>) -> (SocketAddr, Arc<Mutex<Vec<String>>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
-    let address = listener.local_addr().expect("local address");
-    let heads = Arc::new(Mutex::new(Vec::new()));
-    let recorded = heads.clone();
-    tokio::spawn(async move {
-        while let Ok((mut stream, _)) = listener.accept().await {
-            let recorded = recorded.clone();
-            let header = reply_header.as_ref().map(|line| format!("{line}\r\n")).unwrap_or_default();
-            tokio::spawn(async move {
-                if let Ok((head, _)) = crate::read_message(&mut stream).await {
-                    recorded.lock().expect("recording").push(head);
-                    let reply = format!(
-                        "HTTP/1.1 200 OK\r\n{header}content-type: application/json\r\ncontent-length: 4\r\nconnection: close\r\n\r\nnull"
-                    );
-                    let _ = stream.write_all(reply.as_bytes()).await;
-                }
-            });
-        }
-    });
-    (address, heads)
-}
-
 /// The part of a recorded request head that carries `color` for `cell`.
 fn carried_text(cell: &Cell, head: &str) -> Result<String, String> {
     let target = head.lines().next().and_then(|line| line.split(' ').nth(1)).ok_or("no request line")?;
@@ -381,13 +355,14 @@ fn carried_text(cell: &Cell, head: &str) -> Result<String, String> {
 /// The generated client: for a request cell, its text as a recording server receives it; for
 /// a response header cell, what it reads from the table's text sent by hand.
 async fn client_side(cell: &Cell) -> Result<(), String> {
-    let reply_header = (cell.location == "response-header").then(|| format!("color: {}", cell.text));
-    let (address, heads) = recording_server(reply_header).await;
+    let reply_header: Vec<String> =
+        (cell.location == "response-header").then(|| format!("color: {}", cell.text)).into_iter().collect();
+    let (address, received) = crate::recording_server(&reply_header, "application/json", "null").await;
     let client = Client::with_base_url(&format!("http://{address}"));
     if let Some(read) = call(&client, &cell.operation(), cell.shape.value()).await? {
         return if read == cell.shape.value() { Ok(()) } else { Err(format!("read {read}")) };
     }
-    let head = heads.lock().expect("recording").pop().ok_or("the client sent nothing")?;
+    let (head, _) = received.lock().expect("recording").pop().ok_or("the client sent nothing")?;
     let sent = carried_text(cell, &head)?;
     if sent == cell.text {
         Ok(())

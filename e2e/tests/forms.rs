@@ -9,8 +9,6 @@ use e2e::wire::server::router;
 use e2e::wire::types::{Checkout, CheckoutItemsItem, CheckoutOptions};
 use e2e::wire_echo::Echo;
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
-use tokio::io::AsyncWriteExt;
 
 const FORM: &str = "application/x-www-form-urlencoded";
 
@@ -80,24 +78,11 @@ async fn a_bad_nested_member_is_a_problem_naming_its_pointer() {
 
 #[tokio::test]
 async fn the_client_writes_the_form_and_reads_one_written_by_hand() {
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    let recorded = seen.clone();
-    tokio::spawn(async move {
-        let (mut stream, _) = listener.accept().await.unwrap();
-        let (_, body) = e2e::read_message(&mut stream).await.unwrap();
-        *recorded.lock().unwrap() = body;
-        let answer = "username=ann+b&items[1][price]=second&items[0][price]=first&colors=red&tags[]=x&tags[]=y";
-        let reply = format!(
-            "HTTP/1.1 200 OK\r\ncontent-type: {FORM}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{answer}",
-            answer.len()
-        );
-        stream.write_all(reply.as_bytes()).await.unwrap();
-    });
+    let answer = "username=ann+b&items[1][price]=second&items[0][price]=first&colors=red&tags[]=x&tags[]=y";
+    let (address, received) = e2e::recording_server(&[], FORM, answer).await;
     let client = Client::with_base_url(&format!("http://{address}"));
     let CheckoutResponse::Ok(read) = client.checkout(CheckoutRequest { body: order() }).await.unwrap();
-    assert_eq!(String::from_utf8(seen.lock().unwrap().clone()).unwrap(), ORDER_TEXT);
+    assert_eq!(String::from_utf8(received.lock().unwrap()[0].1.clone()).unwrap(), ORDER_TEXT);
     assert_eq!(read.username, "ann b");
     let prices: Vec<&str> = read.items.iter().map(|item| item.price.as_str()).collect();
     assert_eq!(prices, ["first", "second"]);

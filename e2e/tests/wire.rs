@@ -13,7 +13,6 @@ use e2e::wire::types::{Color, GetItemsFilter, SignUpRequestBody};
 use e2e::wire_echo::Echo;
 use e2e::{send_raw, send_raw_with};
 use serde_json::{json, Value};
-use std::sync::{Arc, Mutex};
 
 async fn serve_echo() -> String {
     format!("http://{}", e2e::serve(router(Echo)).await)
@@ -58,32 +57,16 @@ async fn form_strings_that_look_like_literals_stay_strings() {
 
 #[tokio::test]
 async fn the_client_keeps_the_commas_of_an_array_path_parameter() {
-    // A raw server that records the request line it receives.
-    let seen = Arc::new(Mutex::new(String::new()));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    let recorded = seen.clone();
-    tokio::spawn(async move {
-        use tokio::io::{AsyncReadExt, AsyncWriteExt};
-        let (mut stream, _) = listener.accept().await.unwrap();
-        let mut buffer = vec![0; 4096];
-        let read = stream.read(&mut buffer).await.unwrap();
-        *recorded.lock().unwrap() = String::from_utf8_lossy(&buffer[..read]).lines().next().unwrap_or("").to_owned();
-        let body = "{}";
-        let reply = format!(
-            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nx-rate: x,y\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-            body.len()
-        );
-        stream.write_all(reply.as_bytes()).await.unwrap();
-    });
+    // A raw server that records the request it receives.
+    let (address, received) = e2e::recording_server(&["x-rate: x,y".to_owned()], "application/json", "{}").await;
     let client = Client::with_base_url(&format!("http://{address}"));
     let filter = GetItemsFilter { status: Some("1".into()), min_total: Some(100) };
     let response = client
         .get_items(GetItemsRequest { ids: vec![1, 2, 3], filter: Some(filter), pipes: None, spaces: None })
         .await
         .unwrap();
-    let line = seen.lock().unwrap().clone();
-    assert!(line.starts_with("GET /items/1,2,3?"), "{line}");
+    let head = received.lock().unwrap()[0].0.clone();
+    assert!(head.starts_with("GET /items/1,2,3?"), "{head}");
     // And a list response header is read from its commas.
     let GetItemsResponse::Ok { x_rate, .. } = response;
     assert_eq!(x_rate, Some(vec!["x".to_owned(), "y".to_owned()]));
