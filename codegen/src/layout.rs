@@ -267,7 +267,7 @@ mod tests {
     #[test]
     fn parts_join_into_the_whole_module() {
         let loaded = crate::load::load(&large_spec(), false, None).unwrap();
-        let (api, _) = crate::model::build(&loaded).unwrap();
+        let (api, _) = crate::model::build(&loaded);
         let parts = Parts { client: true, server: true };
         let layout = Layout::Crate { package: "large", runtime_path: "../runtime" };
         let plan = plan(&api, parts, layout);

@@ -108,8 +108,8 @@ pub fn spec_document(text: &str, json: bool) -> Result<serde_json::Value, Error>
 /// Generates from spec text; `source` names it in diagnostics and headers.
 pub fn generate_text(text: &str, json: bool, source: &Path, parts: emit::Parts) -> Result<Generated, Error> {
     let attach = |fault: Fault| Error::new(source, fault);
-    let loaded = load::load(text, json, source.parent()).map_err(attach)?;
-    let (api, faults) = model::build(&loaded).map_err(attach)?;
+    let loaded = load::load(text, json, Some(source)).map_err(attach)?;
+    let (api, faults) = model::build(&loaded);
     let warnings = faults
         .into_iter()
         .map(|fault| Warning { file: source.to_owned(), location: fault.location, message: fault.message })

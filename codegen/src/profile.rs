@@ -66,10 +66,10 @@ pub fn generate_crate(
     at_stage(Stage::Load);
     let text = std::fs::read_to_string(spec).map_err(|error| Error::io(spec, &error))?;
     let json = spec.extension().is_some_and(|extension| extension.eq_ignore_ascii_case("json"));
-    let loaded = load::load(&text, json, spec.parent()).map_err(attach)?;
+    let loaded = load::load(&text, json, Some(spec)).map_err(attach)?;
 
     at_stage(Stage::Model);
-    let (api, _warnings) = model::build(&loaded).map_err(attach)?;
+    let (api, _warnings) = model::build(&loaded);
     drop(loaded);
 
     at_stage(Stage::Emit);

@@ -2,7 +2,7 @@
 //! files kept as cycles, non-schema objects copied in place, and a missing file or target
 //! named at the `$ref` that led to it.
 
-use apigen::{generate_text, Location, Parts};
+use apigen::{generate_text, Parts};
 use std::path::{Path, PathBuf};
 
 const BOTH: Parts = Parts { client: true, server: true };
@@ -82,21 +82,90 @@ fn schemas_are_bundled_once_and_cycles_across_files_stay_cycles() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
+/// The warnings of `generated`, as printed.
+fn warnings(generated: &apigen::Generated) -> Vec<String> {
+    generated.warnings().iter().map(ToString::to_string).collect()
+}
+
 #[test]
-fn a_missing_file_or_target_names_the_ref() {
+fn a_missing_file_or_target_is_a_warning_and_only_what_needs_it_is_left_out() {
     let dir = folder("missing", &[("common/tree.yaml", "Leaf: {type: string}\n")]);
-    let error = generate_text(SPEC, false, &dir.join("spec.yaml"), BOTH).err().unwrap();
-    assert_eq!(error.location, Location::Pointer("#/paths/~1trees/get/parameters/0".into()), "{error}");
-    assert!(error.message.contains("parameters.yaml"), "{error}");
-    std::fs::write(dir.join("common/parameters.yaml"), "Limit: {name: limit, in: query, schema: {type: integer}}\n")
-        .unwrap();
-    let error = generate_text(SPEC, false, &dir.join("spec.yaml"), BOTH).err().unwrap();
-    assert!(error.message.contains("tree.yaml#/Tree does not exist"), "{error}");
+    let spec = dir.join("spec.yaml");
+    let generated = generate_text(SPEC, false, &spec, BOTH).unwrap();
+    let warnings = warnings(&generated);
+    // The parameter's file is missing: the operation that needs it is left out...
+    let parameter =
+        format!("{}: #/paths/~1trees/get/parameters/0: $ref \"common/parameters.yaml#/Limit\"", spec.display());
+    assert!(warnings.iter().any(|warning| warning.starts_with(&parameter)), "{warnings:#?}");
+    assert!(warnings.iter().any(|warning| warning.ends_with("the operation GET /trees is left out")), "{warnings:#?}");
+    // ...and a schema whose target does not exist is any JSON value; the rest stands.
+    let oldest = format!("{}: #/components/schemas/Forest/properties/oldest: $ref target", spec.display());
+    assert!(
+        warnings
+            .iter()
+            .any(|warning| warning.starts_with(&oldest) && warning.contains("tree.yaml#/Tree does not exist")),
+        "{warnings:#?}"
+    );
+    assert_eq!(generated.operation_count(), 0);
+    let code = generated.module_file().unwrap();
+    for expected in ["pub oldest: Option<serde_json::Value>,", "pub leaf: Option<Leaf>,", "pub type Leaf = String;"] {
+        assert!(code.contains(expected), "{expected}\n{code}");
+    }
     let _ = std::fs::remove_dir_all(dir);
 }
 
 #[test]
-fn without_a_directory_a_file_ref_is_an_error_not_a_guess() {
-    let error = generate_text(SPEC, false, Path::new(""), BOTH).err().unwrap();
-    assert!(error.message.contains("points into another document"), "{error}");
+fn without_a_directory_a_file_ref_is_not_guessed() {
+    let generated = generate_text(SPEC, false, Path::new(""), BOTH).unwrap();
+    let warnings = warnings(&generated);
+    assert!(warnings.iter().any(|warning| warning.contains("points into another document")), "{warnings:#?}");
+    assert_eq!(generated.operation_count(), 0);
+}
+
+#[test]
+fn refs_back_into_the_root_document_are_local_and_a_root_schema_that_is_a_file_ref_is_that_schema() {
+    let spec = r##"
+openapi: 3.0.3
+info: {title: T, version: "1"}
+paths:
+  /pets:
+    $ref: "paths/pets.yaml"
+components:
+  parameters:
+    Limit: {name: limit, in: query, schema: {type: integer}}
+  schemas:
+    Error: {type: object, properties: {code: {type: string}}}
+    Pet: {$ref: "schemas/pet.yaml"}
+"##;
+    let dir = folder(
+        "root",
+        &[
+            ("spec.yaml", spec),
+            (
+                "paths/pets.yaml",
+                "get:\n  operationId: listPets\n  parameters:\n    - $ref: '../spec.yaml#/components/parameters/Limit'\n  \
+                 responses:\n    '200':\n      description: ok\n      content:\n        application/json:\n          \
+                 schema: {type: array, items: {$ref: '../schemas/pet.yaml'}}\n    default:\n      description: error\n      \
+                 content:\n        application/json:\n          schema: {$ref: '../spec.yaml#/components/schemas/Error'}\n",
+            ),
+            ("schemas/pet.yaml", "type: object\nproperties:\n  name: {type: string}\n  error: {$ref: '../spec.yaml#/components/schemas/Error'}\n"),
+        ],
+    );
+    let generated = generate_text(spec, false, &dir.join("spec.yaml"), BOTH).unwrap();
+    assert_eq!(warnings(&generated), Vec::<String>::new());
+    let code = generated.module_file().unwrap();
+    for expected in [
+        "pub struct Pet {",
+        "pub error: Option<Error>,",
+        "Ok(Vec<types::Pet>)",
+        "body: types::Error",
+        "pub limit: Option<i64>,",
+    ] {
+        assert!(code.contains(expected), "{expected}\n{code}");
+    }
+    // One of each: no copy of the root's schemas under a second name, no alias of Pet.
+    for unexpected in ["Error2", "Pet2", "pub type Pet ="] {
+        assert!(!code.contains(unexpected), "{unexpected}\n{code}");
+    }
+    let _ = std::fs::remove_dir_all(dir);
 }

@@ -2,7 +2,9 @@
 //! rewritten into OpenAPI 3.0, and the result is deserialized into `openapiv3::OpenAPI`.
 //! The normalised JSON is kept beside it so that `$ref`s can be followed anywhere.
 
+mod degrade;
 mod external;
+mod lenient;
 mod locate;
 mod openapi31;
 mod openapi32;
@@ -38,9 +40,9 @@ pub struct Loaded {
     pub warnings: Vec<Fault>,
 }
 
-/// Parses and normalises one spec. `json` says how to parse the text; `dir`, when known, is
-/// the directory `$ref`s into other files are relative to.
-pub fn load(text: &str, json: bool, dir: Option<&Path>) -> Result<Loaded, Fault> {
+/// Parses and normalises one spec. `json` says how to parse the text; `file`, when known, is
+/// where it was read from, which `$ref`s into other files are relative to.
+pub fn load(text: &str, json: bool, file: Option<&Path>) -> Result<Loaded, Fault> {
     let mut document = if json { parse::json(text)? } else { parse::yaml(text)? };
     if !document.is_object() {
         return Err(Fault::at("#", "a spec must be an object"));
@@ -50,10 +52,10 @@ pub fn load(text: &str, json: bool, dir: Option<&Path>) -> Result<Loaded, Fault>
     }
     let mut warnings = Vec::new();
     let source_version = detect_version(&document)?;
-    if let Some(dir) = dir {
+    if let Some(file) = file.filter(|file| file.parent().is_some()) {
         let schemas: &[&str] =
             if source_version == SourceVersion::Swagger2 { &["definitions"] } else { &["components", "schemas"] };
-        external::bundle(&mut document, dir, schemas)?;
+        external::bundle(&mut document, file, schemas, &mut warnings)?;
     }
     match source_version {
         SourceVersion::Swagger2 => swagger2::convert(&mut document, &mut warnings),
@@ -65,8 +67,9 @@ pub fn load(text: &str, json: bool, dir: Option<&Path>) -> Result<Loaded, Fault>
         SourceVersion::OpenApi30 => {}
     }
     repair::repair(&mut document, &mut warnings);
-    schema_check::check(&document)?;
-    let spec = deserialize(&document)?;
+    lenient::relax(&mut document, &mut warnings);
+    schema_check::check(&mut document, &mut warnings);
+    let spec = deserialize(&mut document, &mut warnings)?;
     Ok(Loaded { spec, document, warnings })
 }
 
@@ -123,13 +126,26 @@ fn detect_version(document: &Value) -> Result<SourceVersion, Fault> {
     }
 }
 
-fn deserialize(document: &Value) -> Result<openapiv3::OpenAPI, Fault> {
-    serde_path_to_error::deserialize(document).map_err(|error| {
-        locate::deepest_fault(document).unwrap_or_else(|| Fault {
-            location: Location::Pointer(pointer_of("#", error.path())),
-            message: error.inner().to_string(),
-        })
-    })
+/// Deserializes the document, leaving out the members that do not read (and saying so)
+/// until the rest does. A fault outside every such member is the spec's.
+fn deserialize(document: &mut Value, warnings: &mut Vec<Fault>) -> Result<openapiv3::OpenAPI, Fault> {
+    let mut round = 0;
+    loop {
+        let error = match serde_path_to_error::deserialize(&*document) {
+            Ok(spec) => return Ok(spec),
+            Err(error) => error,
+        };
+        let faults = locate::faults(document);
+        if faults.is_empty() || round == degrade::ROUNDS {
+            let first = faults.into_iter().next().map(|found| found.fault);
+            return Err(first.unwrap_or_else(|| Fault {
+                location: Location::Pointer(pointer_of("#", error.path())),
+                message: error.inner().to_string(),
+            }));
+        }
+        degrade::leave_out(document, faults, warnings);
+        round += 1;
+    }
 }
 
 /// The JSON pointer (`#/a/b/0`) of a serde path.

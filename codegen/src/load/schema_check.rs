@@ -2,7 +2,7 @@
 //! schemas through untagged enums that retry each nested level when a level below fails, so
 //! a fault deep in a schema costs time exponential in its depth (20 levels: 9 s; 30: hours).
 //! Checked one level at a time, children stubbed, from the leaves up, it costs linear time,
-//! and the fault is found at the schema that has it.
+//! and the fault is found at the schema that has it, which alone becomes any JSON value.
 
 use crate::diagnostics::{pointer_push, Fault};
 use openapiv3::{ReferenceOr, Schema};
@@ -16,39 +16,38 @@ const SCHEMA_LISTS: &[&str] = &["allOf", "anyOf", "oneOf"];
 /// schema it is the default response, full of schemas.)
 const OPAQUE: &[&str] = &["example", "examples"];
 
-/// The first schema of the (OpenAPI 3.0) document that does not deserialize.
-pub fn check(document: &Value) -> Result<(), Fault> {
-    outside(document, "#")
+/// Checks every schema of the (OpenAPI 3.0) document; a schema level that does not
+/// deserialize becomes `{}` (any JSON value) with a warning naming its fault.
+pub fn check(document: &mut Value, warnings: &mut Vec<Fault>) {
+    outside(document, "#", warnings);
 }
 
 /// Walks a value that is not a schema, looking for the schemas in it.
-fn outside(value: &Value, at: &str) -> Result<(), Fault> {
+fn outside(value: &mut Value, at: &str, warnings: &mut Vec<Fault>) {
     match value {
         Value::Object(map) => {
-            for (key, child) in map {
+            for (key, child) in map.iter_mut() {
                 if OPAQUE.contains(&key.as_str()) || key.starts_with("x-") {
                     continue;
                 }
                 let child_at = pointer_push(at, key);
                 if key == "schema" {
-                    schema(child, &child_at)?;
+                    schema(child, &child_at, warnings);
                 } else if key == "schemas" && at == "#/components" {
-                    for (name, entry) in child.as_object().into_iter().flatten() {
-                        schema(entry, &pointer_push(&child_at, name))?;
+                    for (name, entry) in child.as_object_mut().into_iter().flatten() {
+                        schema(entry, &pointer_push(&child_at, name), warnings);
                     }
                 } else {
-                    outside(child, &child_at)?;
+                    outside(child, &child_at, warnings);
                 }
             }
-            Ok(())
         }
         Value::Array(items) => {
-            for (index, item) in items.iter().enumerate() {
-                outside(item, &pointer_push(at, &index.to_string()))?;
+            for (index, item) in items.iter_mut().enumerate() {
+                outside(item, &pointer_push(at, &index.to_string()), warnings);
             }
-            Ok(())
         }
-        _ => Ok(()),
+        _ => {}
     }
 }
 
@@ -58,11 +57,10 @@ fn outside(value: &Value, at: &str) -> Result<(), Fault> {
 const SHALLOW: usize = 8;
 
 /// Checks a schema that nests deeper than [`SHALLOW`], every level of it.
-fn schema(value: &Value, at: &str) -> Result<(), Fault> {
-    if schema_depth(value, SHALLOW + 1) <= SHALLOW {
-        return Ok(());
+fn schema(value: &mut Value, at: &str, warnings: &mut Vec<Fault>) {
+    if schema_depth(value, SHALLOW + 1) > SHALLOW {
+        check_levels(value, at, warnings);
     }
-    check_levels(value, at)
 }
 
 /// How deep schemas nest in `value`, counting no further than `limit`.
@@ -94,37 +92,45 @@ fn schema_depth(value: &Value, limit: usize) -> usize {
 }
 
 /// Checks a schema: its child schemas first, then itself with each child replaced by `{}`.
-fn check_levels(value: &Value, at: &str) -> Result<(), Fault> {
-    let Value::Object(map) = value else {
+/// A level that does not deserialize is replaced by `{}` itself.
+fn check_levels(value: &mut Value, at: &str, warnings: &mut Vec<Fault>) {
+    let stubbed = match &mut *value {
+        Value::Object(map) => {
+            let mut stubbed = Map::with_capacity(map.len());
+            for (key, child) in map.iter_mut() {
+                let child_at = pointer_push(at, key);
+                let stub = if SCHEMA_MEMBERS.contains(&key.as_str()) && child.is_object() {
+                    check_levels(child, &child_at, warnings);
+                    Value::Object(Map::new())
+                } else if let (true, Value::Array(items)) = (SCHEMA_LISTS.contains(&key.as_str()), &mut *child) {
+                    for (index, item) in items.iter_mut().enumerate() {
+                        check_levels(item, &pointer_push(&child_at, &index.to_string()), warnings);
+                    }
+                    Value::Array(vec![Value::Object(Map::new()); items.len()])
+                } else if let (true, Value::Object(properties)) = (key == "properties", &mut *child) {
+                    let mut stubs = Map::new();
+                    for (name, property) in properties.iter_mut() {
+                        check_levels(property, &pointer_push(&child_at, name), warnings);
+                        stubs.insert(name.clone(), Value::Object(Map::new()));
+                    }
+                    Value::Object(stubs)
+                } else {
+                    child.clone()
+                };
+                stubbed.insert(key.clone(), stub);
+            }
+            Value::Object(stubbed)
+        }
         // Not an object: deserializing it alone is cheap and says why.
-        return deserialize(value, at);
+        other => other.clone(),
     };
-    let mut stubbed = Map::with_capacity(map.len());
-    for (key, child) in map {
-        let child_at = pointer_push(at, key);
-        let stub = if SCHEMA_MEMBERS.contains(&key.as_str()) && child.is_object() {
-            check_levels(child, &child_at)?;
-            Value::Object(Map::new())
-        } else if SCHEMA_LISTS.contains(&key.as_str()) && child.is_array() {
-            let items = child.as_array().into_iter().flatten();
-            for (index, item) in items.enumerate() {
-                check_levels(item, &pointer_push(&child_at, &index.to_string()))?;
-            }
-            Value::Array(vec![Value::Object(Map::new()); child.as_array().map_or(0, Vec::len)])
-        } else if key == "properties" && child.is_object() {
-            let properties = child.as_object().into_iter().flatten();
-            let mut stubs = Map::new();
-            for (name, property) in properties {
-                check_levels(property, &pointer_push(&child_at, name))?;
-                stubs.insert(name.clone(), Value::Object(Map::new()));
-            }
-            Value::Object(stubs)
-        } else {
-            child.clone()
-        };
-        stubbed.insert(key.clone(), stub);
+    if let Err(fault) = deserialize(&stubbed, at) {
+        warnings.push(Fault {
+            location: fault.location,
+            message: format!("{}; this schema is taken as any JSON value", fault.message),
+        });
+        *value = Value::Object(Map::new());
     }
-    deserialize(&Value::Object(stubbed), at)
 }
 
 fn deserialize(value: &Value, at: &str) -> Result<(), Fault> {
@@ -145,6 +151,12 @@ mod tests {
     use crate::diagnostics::Location;
     use serde_json::json;
 
+    fn faults(document: &mut Value) -> Vec<Fault> {
+        let mut warnings = Vec::new();
+        check(document, &mut warnings);
+        warnings
+    }
+
     fn nested(depth: usize, leaf: Value) -> Value {
         (0..depth).fold(leaf, |inner, level| {
             if level % 2 == 0 {
@@ -157,9 +169,9 @@ mod tests {
 
     #[test]
     fn a_fault_deep_in_a_schema_is_found_at_once_and_located() {
-        let document =
+        let mut document =
             json!({"components": {"schemas": {"A": nested(60, json!({"type": "boolean", "nullable": "yes"}))}}});
-        let fault = check(&document).unwrap_err();
+        let fault = faults(&mut document).remove(0);
         let Location::Pointer(pointer) = &fault.location else { panic!("{fault:?}") };
         assert!(pointer.starts_with("#/components/schemas/A/allOf/0/items/allOf/0/items"), "{pointer}");
         assert_eq!(pointer.matches("/items").count(), 30, "{pointer}");
@@ -169,22 +181,22 @@ mod tests {
     #[test]
     fn schemas_of_a_default_response_are_checked() {
         let deep = nested(40, json!({"type": "array", "items": 216}));
-        let document = json!({"paths": {"/a": {"get": {"responses": {"default": {"description": "any",
+        let mut document = json!({"paths": {"/a": {"get": {"responses": {"default": {"description": "any",
             "content": {"application/json": {"schema": deep}}}}}}}});
-        let fault = check(&document).unwrap_err();
+        let fault = faults(&mut document).remove(0);
         let Location::Pointer(pointer) = &fault.location else { panic!("{fault:?}") };
         assert!(pointer.starts_with("#/paths/~1a/get/responses/default/content/"), "{pointer}");
     }
 
     #[test]
     fn valid_schemas_pass_and_free_form_members_are_not_read_as_schemas() {
-        let document = json!({
+        let mut document = json!({
             "components": {"schemas": {"A": nested(60, json!({"type": "string"}))}},
             "paths": {"/a": {"get": {"responses": {"200": {"description": "ok", "content": {"application/json": {
                 "schema": {"type": "object", "properties": {"schema": {"type": "integer"}}},
                 "example": {"schema": "not a schema"}
             }}}}}}}
         });
-        check(&document).unwrap();
+        assert_eq!(faults(&mut document), []);
     }
 }

@@ -8,8 +8,9 @@ use super::{security, Api, Type, TypeDef, TypeDefKind};
 use crate::diagnostics::Fault;
 use crate::load::Loaded;
 
-/// Builds the model of a loaded spec; also returns the warnings of every stage so far.
-pub fn build(loaded: &Loaded) -> Result<(Api, Vec<Fault>), Fault> {
+/// Builds the model of a loaded spec; also returns the warnings of every stage so far. What
+/// cannot be modelled is left out or typed as any JSON value, each with a warning.
+pub fn build(loaded: &Loaded) -> (Api, Vec<Fault>) {
     let spec = &loaded.spec;
     let resolver = Resolver::new(&loaded.document);
     let mut warnings = loaded.warnings.clone();
@@ -17,10 +18,10 @@ pub fn build(loaded: &Loaded) -> Result<(Api, Vec<Fault>), Fault> {
     let schemas = spec.components.as_ref().map_or(&empty, |components| &components.schemas);
 
     let mut types = TypeBuilder::new(&resolver, schemas);
-    types.define_components(schemas)?;
-    let security_schemes = security::schemes(spec, &resolver, &mut warnings)?;
+    types.define_components(schemas);
+    let security_schemes = security::schemes(spec, &resolver, &mut warnings);
     let mut operations = OperationsBuilder::new(&resolver, &mut types);
-    let built = operations.build(spec)?;
+    let built = operations.build(spec);
     warnings.append(&mut operations.warnings);
     let token_refresh = operations.token_refresh.take();
     warnings.append(&mut types.warnings);
@@ -58,7 +59,7 @@ pub fn build(loaded: &Loaded) -> Result<(Api, Vec<Fault>), Fault> {
         tag_features: Vec::new(),
     };
     super::features::assign(&mut api);
-    Ok((api, warnings))
+    (api, warnings)
 }
 
 /// Whether values of `ty` are JSON objects.

@@ -14,6 +14,11 @@ use crate::diagnostics::{pointer_push, Fault};
 use crate::load::{COOKIE_STYLE_EXTENSION, EXPLODE_EXTENSION};
 use openapiv3::{Parameter, ParameterSchemaOrContent, PathItem, QueryStyle, ReferenceOr, StatusCode};
 
+/// The warning for a part of the spec left out because of `fault`.
+fn left_out(fault: Fault, what: &str) -> Fault {
+    Fault { location: fault.location, message: format!("{}; {what} is left out", fault.message) }
+}
+
 /// A query style (parameters, and a form body's encodings) in the model.
 fn query_style(style: &QueryStyle) -> ParamStyle {
     match style {
@@ -51,11 +56,19 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
         }
     }
 
-    pub fn build(&mut self, spec: &openapiv3::OpenAPI) -> Result<Vec<Operation>, Fault> {
+    /// The operations of every path item; one that cannot be modelled is left out with a
+    /// warning naming its fault, and the rest of the spec stands.
+    pub fn build(&mut self, spec: &openapiv3::OpenAPI) -> Vec<Operation> {
         let mut operations = Vec::new();
         for (path, item) in &spec.paths.paths {
             let path_at = pointer_push("#/paths", path);
-            let (item, _) = self.resolver.resolve::<PathItem>(item, &path_at)?;
+            let item = match self.resolver.resolve::<PathItem>(item, &path_at) {
+                Ok((item, _)) => item,
+                Err(fault) => {
+                    self.warnings.push(left_out(fault, &format!("the path item {path:?}")));
+                    continue;
+                }
+            };
             for (method, operation) in item.iter() {
                 let at = pointer_push(&path_at, method);
                 let method = match method {
@@ -68,7 +81,13 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
                     "patch" => Method::Patch,
                     _ => Method::Trace,
                 };
-                let built = self.operation(spec, path, &item, method, operation, &at)?;
+                let built = match self.operation(spec, path, &item, method, operation, &at) {
+                    Ok(built) => built,
+                    Err(fault) => {
+                        self.warnings.push(left_out(fault, &format!("the operation {} {path}", method.as_str())));
+                        continue;
+                    }
+                };
                 if let Some(extension) = operation.extensions.get(token_refresh::EXTENSION) {
                     match token_refresh::bind(extension, &built, &at) {
                         Ok(binding) if self.token_refresh.is_none() => self.token_refresh = Some(binding),
@@ -82,7 +101,7 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
                 operations.push(built);
             }
         }
-        Ok(operations)
+        operations
     }
 
     fn operation(
@@ -427,7 +446,13 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
                     continue;
                 }
                 let header_at = pointer_push(&pointer_push(&response_at, "headers"), name);
-                let (header, header_at) = self.resolver.resolve(header, &header_at)?;
+                let (header, header_at) = match self.resolver.resolve(header, &header_at) {
+                    Ok(resolved) => resolved,
+                    Err(fault) => {
+                        self.warnings.push(left_out(fault, &format!("the response header {name:?}")));
+                        continue;
+                    }
+                };
                 let ty = match &header.format {
                     ParameterSchemaOrContent::Schema(schema) => self.types.type_of(
                         schema,

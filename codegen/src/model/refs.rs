@@ -22,7 +22,7 @@ impl<'a> Resolver<'a> {
     pub fn target(&self, reference: &str, at: &str) -> Result<&'a Value, Fault> {
         let Some(pointer) = reference.strip_prefix('#') else {
             return Err(Fault::at(at, format!(
-                    "$ref {reference:?} points into another document; only relative file paths of a spec read from disk are followed"
+                    "$ref {reference:?} points into another document that was not read (only relative file paths of a spec read from disk are followed)"
                 )));
         };
         let decoded = percent_decode(pointer);

@@ -74,25 +74,30 @@ impl<'a> TypeBuilder<'a> {
         }
     }
 
-    /// Defines every component schema, in document order.
-    pub fn define_components(
-        &mut self,
-        schemas: &indexmap::IndexMap<String, ReferenceOr<Schema>>,
-    ) -> Result<(), Fault> {
+    /// Defines every component schema, in document order. One that cannot be typed becomes
+    /// an alias of any JSON value, with a warning, so that the operations using it stand.
+    pub fn define_components(&mut self, schemas: &indexmap::IndexMap<String, ReferenceOr<Schema>>) {
         for (key, schema) in schemas {
             let at = pointer_push("#/components/schemas", key);
             let reference = format!("{COMPONENTS}{}", key.replace('~', "~0").replace('/', "~1"));
             let name = self.components[&reference].clone();
-            match schema {
-                ReferenceOr::Item(schema) => self.define(&name, schema, &at)?,
-                ReferenceOr::Reference { .. } => {
-                    let target = self.type_of(schema, &at, &name)?;
-                    let docs = None;
-                    self.defs.push(TypeDef { name, docs, kind: TypeDefKind::Alias(target), gate: Gate::Always });
-                }
+            let defined = match schema {
+                ReferenceOr::Item(schema) => self.define(&name, schema, &at),
+                ReferenceOr::Reference { .. } => self.type_of(schema, &at, &name).map(|target| {
+                    let kind = TypeDefKind::Alias(target);
+                    self.defs.push(TypeDef { name: name.clone(), docs: None, kind, gate: Gate::Always });
+                }),
+            };
+            if let Err(fault) = defined {
+                self.warnings.push(Fault {
+                    location: fault.location,
+                    message: format!("{}; {name} is taken as any JSON value", fault.message),
+                });
+                self.defs.retain(|def| def.name != name);
+                let kind = TypeDefKind::Alias(Type::Any);
+                self.defs.push(TypeDef { name, docs: None, kind, gate: Gate::Always });
             }
         }
-        Ok(())
     }
 
     fn warn(&mut self, at: &str, message: impl Into<String>) {
@@ -166,7 +171,17 @@ impl<'a> TypeBuilder<'a> {
             return Ok(ty.clone());
         }
         let item: ReferenceOr<Schema> = ReferenceOr::Reference { reference: reference.to_owned() };
-        let (schema, target_at) = self.resolver.resolve(&item, at)?;
+        let (schema, target_at) = match self.resolver.resolve(&item, at) {
+            Ok(resolved) => resolved,
+            Err(fault) => {
+                // The nearest faithful type of a schema that cannot be found or read.
+                self.warnings.push(Fault {
+                    location: fault.location,
+                    message: format!("{}; taken as any JSON value", fault.message),
+                });
+                return Ok(Type::Any);
+            }
+        };
         // A placeholder breaks cycles through non-component references.
         self.resolved.insert(reference.to_owned(), Type::Any);
         let ty = self.type_of(&ReferenceOr::Item(schema), &target_at, hint)?;

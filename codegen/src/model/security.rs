@@ -9,17 +9,20 @@ use openapiv3::{APIKeyLocation, SecurityRequirement};
 /// Names the word an API key is sent after: `x-credential-prefix: JWT` sends `JWT <key>`.
 const PREFIX_EXTENSION: &str = "x-credential-prefix";
 
-pub fn schemes(
-    spec: &openapiv3::OpenAPI,
-    resolver: &Resolver<'_>,
-    warnings: &mut Vec<Fault>,
-) -> Result<Vec<SecurityScheme>, Fault> {
-    let Some(components) = &spec.components else { return Ok(Vec::new()) };
+pub fn schemes(spec: &openapiv3::OpenAPI, resolver: &Resolver<'_>, warnings: &mut Vec<Fault>) -> Vec<SecurityScheme> {
+    let Some(components) = &spec.components else { return Vec::new() };
     let mut fields = NameSet::default();
     let mut out = Vec::new();
     for (name, scheme) in &components.security_schemes {
         let at = pointer_push("#/components/securitySchemes", name);
-        let (scheme, _) = resolver.resolve(scheme, &at)?;
+        let scheme = match resolver.resolve(scheme, &at) {
+            Ok((scheme, _)) => scheme,
+            Err(fault) => {
+                let message = format!("{}; operations are sent without this scheme", fault.message);
+                warnings.push(Fault { location: fault.location, message });
+                continue;
+            }
+        };
         let oauth_flows = match &scheme {
             openapiv3::SecurityScheme::OAuth2 { flows, .. } => oauth_flows(flows, &at, warnings),
             _ => Vec::new(),
@@ -75,7 +78,7 @@ pub fn schemes(
             oauth_flows,
         });
     }
-    Ok(claim_client_methods(out))
+    claim_client_methods(out)
 }
 
 /// Claims the client's credential methods in one name set: first each scheme's setters,
