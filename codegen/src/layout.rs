@@ -161,13 +161,29 @@ fn lib_tokens(api: &Api, source: &str, modules: &[Module]) -> TokenStream {
     let server_export =
         modules.contains(&Module::Server).then(|| quote! { #[cfg(feature = "server")] pub use server::{router, Api}; });
     let crate_doc = doc_lines(&crate_docs(api, source));
+    let recursion_limit = recursion_limit(api).map(|limit| {
+        let limit = limit.to_string();
+        quote! { #![recursion_limit = #limit] }
+    });
     quote! {
         #( #![doc = #crate_doc] )*
         #lints
+        #recursion_limit
         #( #declarations )*
         #client_export
         #server_export
     }
+}
+
+/// A recursion limit above the compiler's 128 for types that nest deeper than it can prove
+/// their auto traits (rustdoc documents `Send`, `RefUnwindSafe`, ... of every type, and
+/// a chain of Stripe's types is 41 deep, which overflows the default).
+fn recursion_limit(api: &Api) -> Option<usize> {
+    const DEFAULT: usize = 128;
+    // Each level of members costs the trait solver about three levels of its own (the
+    // field's type, the named type: `Option<Box<T>>` is three); twice that, for margin.
+    let needed = api.type_nesting_depth() * 6;
+    (needed > DEFAULT).then(|| needed.next_power_of_two())
 }
 
 fn toml_string(text: &str) -> String {

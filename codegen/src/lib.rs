@@ -114,7 +114,8 @@ pub fn generate_text(text: &str, json: bool, source: &Path, parts: emit::Parts) 
         .into_iter()
         .map(|fault| Warning { file: source.to_owned(), location: fault.location, message: fault.message })
         .collect();
-    Ok(Generated { source: source.to_owned(), api, parts, warnings })
+    let declared_operations = loaded.declared_operations;
+    Ok(Generated { source: source.to_owned(), api, parts, warnings, declared_operations })
 }
 
 /// A generated API, ready to be laid out as a crate or as one module file.
@@ -123,6 +124,7 @@ pub struct Generated {
     api: model::Api,
     parts: emit::Parts,
     warnings: Vec<Warning>,
+    declared_operations: usize,
 }
 
 impl Generated {
@@ -130,9 +132,15 @@ impl Generated {
         &self.warnings
     }
 
-    /// Number of operations, for reports.
+    /// Number of operations generated, for reports.
     pub fn operation_count(&self) -> usize {
         self.api.operations.len()
+    }
+
+    /// Number of operations the spec declares; those not generated were left out, each with
+    /// a warning.
+    pub fn declared_operation_count(&self) -> usize {
+        self.declared_operations
     }
 
     fn source_name(&self) -> String {

@@ -69,6 +69,26 @@ fn mistyped_prose_and_metadata_are_mended_or_ignored() {
 }
 
 #[test]
+fn required_members_no_code_needs_are_filled_in() {
+    let (warnings, code) = generate("missing-members.yaml");
+    assert_eq!(
+        warnings,
+        [
+            "#/components/securitySchemes/oauth/flows/authorizationCode/authorizationUrl: `authorizationUrl` is missing or not a string",
+            "#/components/securitySchemes/oauth/flows/authorizationCode/scopes: `scopes` is missing or not a map; taken as none",
+            "#/components/securitySchemes/oauth/flows/clientCredentials/tokenUrl: `tokenUrl` is missing or not a string",
+            "#/paths/~1pets/get/parameters/0: neither `schema` nor `content` is given; the value is taken as a string",
+            "#/paths/~1pets/get/responses/200/headers/X-Next: neither `schema` nor `content` is given; the value is taken as a string",
+            "#/components/schemas/Pet/discriminator: a discriminator without a `propertyName` string is ignored; variants are told apart by shape",
+            "#/components/securitySchemes/oauth/flows/clientCredentials/tokenUrl: the flow has no tokenUrl; clients get no method for it and take tokens from a TokenSource",
+        ]
+    );
+    for expected in ["pub q: Option<String>,", "x_next: Option<String>,", "pub enum Pet {", "pub fn with_oauth("] {
+        assert!(code.contains(expected), "{expected}\n{code}");
+    }
+}
+
+#[test]
 fn what_cannot_be_read_is_left_out_and_the_rest_stands() {
     let (warnings, code) = generate("bad-operation.yaml");
     assert_eq!(
@@ -102,12 +122,13 @@ fn a_document_that_is_no_api_description_still_fails() {
     for (text, expected) in [
         ("just: a map\n", "neither `openapi` nor `swagger` is set"),
         ("- a\n- list\n", "a spec must be an object"),
-        ("openapi: 3.0.3\npaths: 5\n", "invalid type: integer `5`"),
+        // Leaving out a malformed top-level requirement would drop authentication.
+        ("openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\nsecurity: {bearer: []}\n", "#/security"),
     ] {
         let error =
             apigen::generate_text(text, false, Path::new("x.yaml"), apigen::Parts { client: true, server: true })
                 .err()
                 .unwrap_or_else(|| panic!("{text} generated"));
-        assert!(error.message.contains(expected), "{text}: {error}");
+        assert!(error.to_string().contains(expected), "{text}: {error}");
     }
 }

@@ -1,7 +1,9 @@
-//! `cargo xtask corpus [DIR] [--only TEXT]... [--clippy]`: generates every spec under DIR (default
-//! `../shared/corpus`) into one scratch workspace, `cargo check`s them together (one target
-//! dir, so the runtime and dependencies build once), and prints a table and totals.
-//! Exits non-zero when any spec fails to generate, to compile, or compiles with warnings.
+//! `cargo xtask corpus [DIR] [--only TEXT]... [--clippy] [--doc]`: generates every spec under DIR
+//! (default `../shared/corpus`) into one scratch workspace, `cargo check`s them together (one
+//! target dir, so the runtime and dependencies build once), with `--doc` also `cargo doc`s them,
+//! and prints a table and totals: operations generated of those declared, warnings, outcome.
+//! Exits non-zero when any spec fails to generate, to compile or to document, or does either
+//! with warnings.
 
 use crate::guarded::{self, Guarded};
 use apigen::Builder;
@@ -14,7 +16,7 @@ use std::time::{Duration, Instant};
 const GENERATE_LIMIT: Duration = Duration::from_secs(60);
 
 enum Generation {
-    Ok { operations: usize, warnings: usize },
+    Ok { operations: usize, declared: usize, warnings: usize },
     Failed(String),
 }
 
@@ -74,6 +76,7 @@ fn generate(spec: PathBuf, crate_dir: PathBuf, package: String, runtime: String)
         apigen::write_files(&crate_dir, &files, apigen::WriteMode::Write).map_err(|error| error.to_string())?;
         Ok::<_, String>(Generation::Ok {
             operations: generated.operation_count(),
+            declared: generated.declared_operation_count(),
             warnings: generated.warnings().len(),
         })
     });
@@ -91,17 +94,21 @@ struct Check {
     errors: usize,
     warnings: usize,
     first_error: Option<String>,
+    first_warning: Option<String>,
 }
 
-/// Runs one `cargo check` (or `cargo clippy`) over the scratch workspace; diagnostics by
-/// package name.
+/// Runs one `cargo check` (or `cargo clippy`, or `cargo doc`) over the scratch workspace;
+/// diagnostics by package name.
 /// `selection` picks the packages and features (`--workspace` for all, with their defaults).
-fn cargo_check(scratch: &Path, clippy: bool, selection: &[&str]) -> Result<(BTreeMap<String, Check>, f64), String> {
+fn cargo_check(scratch: &Path, command: &str, selection: &[&str]) -> Result<(BTreeMap<String, Check>, f64), String> {
     let start = Instant::now();
-    let command = if clippy { "clippy" } else { "check" };
-    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .arg(command)
-        .args(selection)
+    let mut cargo = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    cargo.arg(command).args(selection);
+    if command == "doc" {
+        // Only the generated crates' own docs: the runtime's are checked in its workspace.
+        cargo.arg("--no-deps");
+    }
+    let output = cargo
         .args(["--keep-going", "--message-format=json", "--quiet"])
         .current_dir(scratch)
         .output()
@@ -130,7 +137,13 @@ fn cargo_check(scratch: &Path, clippy: bool, selection: &[&str]) -> Result<(BTre
                     check.first_error = Some(rendered.lines().take(3).collect::<Vec<_>>().join(" | "));
                 }
             }
-            Some("warning") => check.warnings += 1,
+            Some("warning") => {
+                check.warnings += 1;
+                if check.first_warning.is_none() {
+                    let rendered = message["message"]["rendered"].as_str().unwrap_or_default();
+                    check.first_warning = Some(rendered.lines().take(3).collect::<Vec<_>>().join(" | "));
+                }
+            }
             _ => {}
         }
     }
@@ -143,12 +156,14 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let mut only: Vec<String> = Vec::new();
     let mut clippy = false;
     let mut tags = false;
+    let mut doc = false;
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--only" => only.push(args.next().ok_or("--only needs a value")?.clone()),
             "--clippy" => clippy = true,
             "--tags" => tags = true,
+            "--doc" => doc = true,
             other if !other.starts_with('-') => dir = PathBuf::from(other),
             other => return Err(format!("unknown argument {other:?}\n{}", super::USAGE)),
         }
@@ -181,19 +196,31 @@ pub fn run(args: &[String]) -> Result<(), String> {
         rows.push(Row { spec: relative, version: declared_version(&text), package, generation, seconds });
     }
     let generated = rows.iter().filter(|row| matches!(row.generation, Generation::Ok { .. })).count();
-    eprintln!("generated {generated} of {} specs; cargo {}…", rows.len(), if clippy { "clippy" } else { "check" });
+    let check_command = if clippy { "clippy" } else { "check" };
+    eprintln!("generated {generated} of {} specs; cargo {check_command}…", rows.len());
     let (checks, check_seconds) =
-        if generated > 0 { cargo_check(&scratch, clippy, &["--workspace"])? } else { (BTreeMap::new(), 0.0) };
-    let tag_checks = if tags { check_tag_subsets(&scratch, &crates, &rows, clippy)? } else { Vec::new() };
+        if generated > 0 { cargo_check(&scratch, check_command, &["--workspace"])? } else { (BTreeMap::new(), 0.0) };
+    let docs = if doc && generated > 0 {
+        eprintln!("cargo doc…");
+        Some(cargo_check(&scratch, "doc", &["--workspace"])?.0)
+    } else {
+        None
+    };
+    let tag_checks = if tags { check_tag_subsets(&scratch, &crates, &rows, check_command)? } else { Vec::new() };
 
     println!(
-        "{:<70} {:>7} {:>5} {:>9} {:>8} {:>5} {:>7}",
-        "spec", "version", "ops", "generate", "compile", "warn", "seconds"
+        "{:<70} {:>7} {:>9} {:>9} {:>8} {:>5} {:>5} {:>7}",
+        "spec", "version", "ops", "generate", "compile", "doc", "warn", "seconds"
     );
     let (mut clean, mut panics, mut notes) = (0, 0, Vec::new());
+    let (mut kept_operations, mut declared_operations) = (0, 0);
     for row in &rows {
         let (operations, generate_status, warnings) = match &row.generation {
-            Generation::Ok { operations, warnings } => (operations.to_string(), "ok", *warnings),
+            Generation::Ok { operations, declared, warnings } => {
+                kept_operations += operations;
+                declared_operations += declared;
+                (format!("{operations}/{declared}"), "ok", *warnings)
+            }
             Generation::Failed(message) => {
                 if message.starts_with("PANIC") || message.starts_with("HANG") {
                     panics += 1;
@@ -202,31 +229,28 @@ pub fn run(args: &[String]) -> Result<(), String> {
                 ("-".into(), "FAIL", 0)
             }
         };
-        let compile_status = match (&row.generation, checks.get(&row.package)) {
-            (Generation::Failed(_), _) => "-",
-            (_, Some(check)) if check.errors > 0 => {
-                notes.push(format!("{}: {}", row.spec, check.first_error.clone().unwrap_or_default()));
-                "FAIL"
-            }
-            (_, Some(check)) if check.warnings > 0 => {
-                notes.push(format!("{}: {} compiler warnings", row.spec, check.warnings));
-                "warn"
-            }
-            _ => {
-                clean += 1;
-                "ok"
-            }
+        let generated_ok = matches!(row.generation, Generation::Ok { .. });
+        let compile_status = outcome(generated_ok, checks.get(&row.package), "compiler", &row.spec, &mut notes);
+        let doc_status = match &docs {
+            Some(docs) => outcome(generated_ok, docs.get(&row.package), "rustdoc", &row.spec, &mut notes),
+            None => "-",
         };
+        if compile_status == "ok" && matches!(doc_status, "ok" | "-") {
+            clean += 1;
+        }
         println!(
-            "{:<70} {:>7} {:>5} {:>9} {:>8} {:>5} {:>7.2}",
-            row.spec, row.version, operations, generate_status, compile_status, warnings, row.seconds
+            "{:<70} {:>7} {:>9} {:>9} {:>8} {:>5} {:>5} {:>7.2}",
+            row.spec, row.version, operations, generate_status, compile_status, doc_status, warnings, row.seconds
         );
     }
     let total = rows.len();
+    let checked = if doc { "compile and document" } else { "compile" };
     println!(
-        "\n{total} specs: {generated} generated ({:.1}%), {clean} compile with no warnings ({:.1}%), {panics} panics or hangs; cargo check {check_seconds:.0}s",
+        "\n{total} specs: {generated} generated ({:.1}%), {clean} {checked} with no warnings ({:.1}%), {panics} panics or hangs; \
+         {kept_operations} of {declared_operations} declared operations generated ({:.2}%); cargo {check_command} {check_seconds:.0}s",
         100.0 * generated as f64 / total as f64,
         100.0 * clean as f64 / total as f64,
+        100.0 * kept_operations as f64 / declared_operations.max(1) as f64,
     );
     for note in &notes {
         println!("  {note}");
@@ -251,6 +275,24 @@ pub fn run(args: &[String]) -> Result<(), String> {
     }
 }
 
+/// The status of one crate in a cargo run (`ok`, `warn`, `FAIL`, or `-` when it did not
+/// generate), noting what went wrong.
+fn outcome(generated: bool, check: Option<&Check>, tool: &str, spec: &str, notes: &mut Vec<String>) -> &'static str {
+    match check {
+        _ if !generated => "-",
+        Some(check) if check.errors > 0 => {
+            notes.push(format!("{spec}: {}", check.first_error.clone().unwrap_or_default()));
+            "FAIL"
+        }
+        Some(check) if check.warnings > 0 => {
+            let first = check.first_warning.clone().unwrap_or_default();
+            notes.push(format!("{spec}: {} {tool} warnings, the first: {first}", check.warnings));
+            "warn"
+        }
+        _ => "ok",
+    }
+}
+
 struct TagCheck {
     package: String,
     features: String,
@@ -260,7 +302,7 @@ struct TagCheck {
 
 /// For each spec with tag features, builds the client with its first tag alone and the
 /// server with its last tag alone: a tag must compile on its own, warning-free.
-fn check_tag_subsets(scratch: &Path, crates: &Path, rows: &[Row], clippy: bool) -> Result<Vec<TagCheck>, String> {
+fn check_tag_subsets(scratch: &Path, crates: &Path, rows: &[Row], command: &str) -> Result<Vec<TagCheck>, String> {
     let mut results = Vec::new();
     for row in rows.iter().filter(|row| matches!(row.generation, Generation::Ok { .. })) {
         let manifest = std::fs::read_to_string(crates.join(&row.package).join("Cargo.toml")).unwrap_or_default();
@@ -268,7 +310,7 @@ fn check_tag_subsets(scratch: &Path, crates: &Path, rows: &[Row], clippy: bool) 
         let (Some((first, _)), Some((last, _))) = (tags.first(), tags.last()) else { continue };
         for features in [format!("client,{first}"), format!("server,{last}")] {
             let selection = ["--package", &row.package, "--no-default-features", "--features", &features];
-            let (checks, seconds) = cargo_check(scratch, clippy, &selection)?;
+            let (checks, seconds) = cargo_check(scratch, command, &selection)?;
             let check = checks.get(&row.package);
             let (errors, warnings) = check.map_or((0, 0), |check| (check.errors, check.warnings));
             let outcome = match check.and_then(|check| check.first_error.clone()) {

@@ -12,10 +12,11 @@ use std::process::ExitCode;
 const USAGE: &str = "usage:
   cargo xtask generate [--check]                          every spec in specs/ into generated/
   cargo xtask generate --spec FILE --out DIR [--name N]   one spec into the crate at DIR
-  cargo xtask corpus [DIR] [--only TEXT]... [--clippy] [--tags]
+  cargo xtask corpus [DIR] [--only TEXT]... [--clippy] [--doc] [--tags]
                                                           generate and cargo check (or clippy) every spec
-                                                          under DIR (default ../shared/corpus); --tags also
-                                                          builds specs with tag features one tag at a time
+                                                          under DIR (default ../shared/corpus); --doc also
+                                                          cargo docs them; --tags also builds specs with tag
+                                                          features one tag at a time
   cargo xtask bench [--runs N] [--spec FILE]... [--no-compile] [--no-runtime]
                                                           generation, compile and runtime figures (release build)
   cargo xtask bench --corpus                              generation time of every corpus spec

@@ -2,7 +2,7 @@
 
 use super::operations::{body_enum_name, has_request, is_struct_variant, request_name, response_name, type_names};
 use super::tokens::{
-    cfg, docs, form_fields, gated_idents, gated_uses, ident, inline, style_value, summary_and_description,
+    cfg, docs, form_fields, gated_idents, gated_uses, ident, inline, inline_prose, style_value, summary_and_description,
 };
 use super::{client_auth, security};
 use crate::model::{
@@ -117,7 +117,7 @@ pub fn emit(api: &Api) -> TokenStream {
             use apigen_runtime::http::Method;
         }
     });
-    let title = format!(" A client for the {} (version {}).", inline(&api.title), inline(&api.version));
+    let title = format!(" A client for the {} (version {}).", inline_prose(&api.title), inline_prose(&api.version));
     quote! {
         #op_import
         #client_import

@@ -3,6 +3,7 @@
 mod client;
 mod client_auth;
 mod operations;
+mod prose;
 mod security;
 mod server;
 mod tokens;

@@ -1,7 +1,9 @@
 //! The `operations` module: per operation, a request struct (parameters and body) and a
 //! response enum (one variant per documented status). Client and server share both.
 
-use super::tokens::{cfg, docs, ident, inline, optional_type, rust_type, summary_and_description, uses_named, Scope};
+use super::tokens::{
+    cfg, docs, ident, inline, inline_prose, optional_type, rust_type, summary_and_description, uses_named, Scope,
+};
 use super::Slice;
 use crate::model::{Api, Body, Gate, Operation, Response, StatusMatch};
 use proc_macro2::{Ident, TokenStream};
@@ -164,7 +166,7 @@ fn status_doc(response: &Response) -> String {
         other => other.key(),
     };
     match &response.docs {
-        Some(text) => format!(" {status}: {}", inline(text)),
+        Some(text) => format!(" {status}: {}", inline_prose(text)),
         None => format!(" {status}."),
     }
 }
@@ -208,7 +210,7 @@ fn response_enum(operation: &Operation, cfg: Option<&TokenStream>) -> TokenStrea
     });
     let summary = summary_and_description(operation.summary.as_deref(), None);
     let doc = match summary {
-        Some(summary) => format!(" The documented responses of `{}`: {}", operation.name, inline(&summary)),
+        Some(summary) => format!(" The documented responses of `{}`: {}", operation.name, inline_prose(&summary)),
         None => format!(" The documented responses of `{}`.", operation.name),
     };
     quote! {

@@ -2,7 +2,9 @@
 //! function that serves an implementation with axum.
 
 use super::operations::{body_enum_name, has_request, is_struct_variant, request_name, response_name, type_names};
-use super::tokens::{cfg, docs, form_fields, gated_idents, gated_uses, ident, inline, summary_and_description};
+use super::tokens::{
+    cfg, docs, form_fields, gated_idents, gated_uses, ident, inline, inline_prose, summary_and_description,
+};
 use super::{security, Slice};
 use crate::model::{
     Api, Body, Capture, Content, Gate, MediaKind, Operation, Param, ParamLocation, ParamStyle, StatusMatch, Type,
@@ -134,7 +136,11 @@ pub fn emit(api: &Api, slice: &Slice) -> TokenStream {
             use std::future::Future;
         }
     });
-    let title = format!(" The {} (version {}), as a service implements it.", inline(&api.title), inline(&api.version));
+    let title = format!(
+        " The {} (version {}), as a service implements it.",
+        inline_prose(&api.title),
+        inline_prose(&api.version)
+    );
     quote! {
         #op_import
         #security_import

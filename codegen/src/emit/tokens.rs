@@ -25,6 +25,12 @@ pub fn inline(text: &str) -> String {
     text.split(is_line_break).map(str::trim).filter(|part| !part.is_empty()).collect::<Vec<_>>().join(" ")
 }
 
+/// Spec prose for the middle of one doc line, as [`inline`] makes it, read by rustdoc as
+/// the text it is (see [`super::prose`]).
+pub fn inline_prose(text: &str) -> String {
+    super::prose::escape_line(&inline(text))
+}
+
 /// Every line break Unicode knows: each ends a doc line, or a printed comment would break
 /// mid-line.
 fn is_line_break(character: char) -> bool {
@@ -61,8 +67,9 @@ pub fn doc_lines(text: &str) -> Vec<String> {
             }
             (_, None) if line.starts_with("    ") => {
                 // Indented blocks are doctests too; keep the text but not the indentation.
-                line.trim_start().to_owned()
+                super::prose::escape_line(line.trim_start())
             }
+            (_, None) => super::prose::escape_line(line),
             _ => line.to_owned(),
         };
         format!(" {}", line.trim_end())

@@ -11,8 +11,54 @@ use serde_json::{json, Map, Value};
 pub fn relax(document: &mut Value, warnings: &mut Vec<Fault>) {
     let Some(root) = document.as_object_mut() else { return };
     info(root, warnings);
+    for (key, what) in [("paths", "no operations"), ("components", "no components")] {
+        if root.get(key).is_some_and(|value| !value.is_object()) {
+            warnings.push(Fault::at(pointer_push("#", key), format!("`{key}` is not a map; the spec has {what}")));
+            root.remove(key);
+        }
+    }
+    root.entry("paths").or_insert_with(|| json!({}));
     list_of_objects(root, "tags", "#", &["name"], warnings);
+    oauth_flows(root, warnings);
     walk(root, "#", warnings);
+}
+
+/// OAuth 2 flows without an `authorizationUrl` (which no generated line uses), `tokenUrl`
+/// (the model then gives the flow no client method) or `scopes`.
+fn oauth_flows(root: &mut Map<String, Value>, warnings: &mut Vec<Fault>) {
+    let Some(Value::Object(schemes)) =
+        root.get_mut("components").and_then(|components| components.get_mut("securitySchemes"))
+    else {
+        return;
+    };
+    for (name, scheme) in schemes.iter_mut() {
+        let Some(Value::Object(flows)) = scheme.get_mut("flows") else { continue };
+        for (flow, members) in flows.iter_mut() {
+            let Value::Object(members) = members else { continue };
+            let at = pointer_push(&pointer_push(&pointer_push("#/components/securitySchemes", name), "flows"), flow);
+            let urls: &[&str] = match flow.as_str() {
+                "implicit" => &["authorizationUrl"],
+                "authorizationCode" => &["authorizationUrl", "tokenUrl"],
+                _ => &["tokenUrl"],
+            };
+            for key in urls {
+                if !members.get(*key).is_some_and(Value::is_string) {
+                    warnings.push(Fault::at(pointer_push(&at, key), format!("`{key}` is missing or not a string")));
+                    members.insert((*key).into(), json!(""));
+                }
+            }
+            if !members.get("scopes").is_some_and(Value::is_object) {
+                warnings
+                    .push(Fault::at(pointer_push(&at, "scopes"), "`scopes` is missing or not a map; taken as none"));
+                members.insert("scopes".into(), json!({}));
+            }
+            if let Some(Value::Object(scopes)) = members.get_mut("scopes") {
+                for description in scopes.values_mut().filter(|description| !description.is_string()) {
+                    *description = json!("");
+                }
+            }
+        }
+    }
 }
 
 /// Keys whose value maps names (or status codes, media types, paths) to objects: the keys
@@ -135,6 +181,29 @@ fn mend(object: &mut Map<String, Value>, at: &str, warnings: &mut Vec<Fault>) {
         if object.contains_key(*key) && !text(object, key, at, warnings) {
             warnings.push(Fault::at(pointer_push(at, key), format!("`{key}` is not a string; ignored")));
             object.remove(*key);
+        }
+    }
+    // A parameter or header that says nothing of its type: its value is text on the wire.
+    let located = object
+        .get("in")
+        .and_then(Value::as_str)
+        .is_some_and(|location| matches!(location, "query" | "header" | "path" | "cookie"));
+    let parameter = located && object.get("name").is_some_and(Value::is_string);
+    let header = at.rsplit('/').nth(1) == Some("headers");
+    if (parameter || header)
+        && !object.contains_key("schema")
+        && !object.contains_key("content")
+        && !object.contains_key("$ref")
+    {
+        warnings.push(Fault::at(at, "neither `schema` nor `content` is given; the value is taken as a string"));
+        object.insert("schema".into(), json!({"type": "string"}));
+    }
+    if let Some(discriminator) = object.get("discriminator") {
+        if !discriminator.get("propertyName").is_some_and(Value::is_string) {
+            let message =
+                "a discriminator without a `propertyName` string is ignored; variants are told apart by shape";
+            warnings.push(Fault::at(pointer_push(at, "discriminator"), message));
+            object.remove("discriminator");
         }
     }
     if let Some(docs) = object.get("externalDocs") {

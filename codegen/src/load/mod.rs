@@ -38,6 +38,8 @@ pub struct Loaded {
     /// The normalised document, for `$ref`s that point outside `components`.
     pub document: Value,
     pub warnings: Vec<Fault>,
+    /// How many operations the spec declares, before any is left out.
+    pub declared_operations: usize,
 }
 
 /// Parses and normalises one spec. `json` says how to parse the text; `file`, when known, is
@@ -57,6 +59,7 @@ pub fn load(text: &str, json: bool, file: Option<&Path>) -> Result<Loaded, Fault
             if source_version == SourceVersion::Swagger2 { &["definitions"] } else { &["components", "schemas"] };
         external::bundle(&mut document, file, schemas, &mut warnings)?;
     }
+    let declared_operations = count_operations(&document);
     match source_version {
         SourceVersion::Swagger2 => swagger2::convert(&mut document, &mut warnings),
         SourceVersion::OpenApi31 => openapi31::downgrade(&mut document, &mut warnings),
@@ -70,7 +73,27 @@ pub fn load(text: &str, json: bool, file: Option<&Path>) -> Result<Loaded, Fault
     lenient::relax(&mut document, &mut warnings);
     schema_check::check(&mut document, &mut warnings);
     let spec = deserialize(&mut document, &mut warnings)?;
-    Ok(Loaded { spec, document, warnings })
+    Ok(Loaded { spec, document, warnings, declared_operations })
+}
+
+/// The operations of every path item (one that is a local `$ref` is followed once), 3.2's
+/// `query` and `additionalOperations` included; `x-` members of `paths` are extensions.
+fn count_operations(document: &Value) -> usize {
+    let Some(Value::Object(paths)) = document.get("paths") else { return 0 };
+    paths
+        .iter()
+        .filter(|(path, _)| !path.starts_with("x-"))
+        .map(|(_, item)| item)
+        .map(|item| match item.get("$ref").and_then(Value::as_str).and_then(|reference| reference.strip_prefix('#')) {
+            Some(pointer) => document.pointer(&crate::model::refs::percent_decode(pointer)).unwrap_or(item),
+            None => item,
+        })
+        .filter_map(Value::as_object)
+        .map(|item| {
+            let standard = item.keys().filter(|key| METHODS.contains(&key.as_str()) || *key == "query").count();
+            standard + item.get("additionalOperations").and_then(Value::as_object).map_or(0, |more| more.len())
+        })
+        .sum()
 }
 
 /// How deep a document may nest. The deepest spec of the corpus nests 30 levels; every

@@ -8,7 +8,8 @@
 //! an untagged operation, or by none, always compiles. Specs with fewer than two tags get no
 //! tag features: there is nothing to choose between.
 
-use super::{Api, Gate, TagFeature, Type, TypeDefKind};
+use super::graph::named;
+use super::{Api, Gate, TagFeature};
 use heck::ToKebabCase;
 use std::collections::{BTreeSet, HashMap};
 
@@ -39,21 +40,6 @@ fn feature_name(tag: &str, taken: &BTreeSet<String>) -> String {
     name
 }
 
-/// The named types `ty` mentions.
-fn named<'a>(ty: &'a Type, out: &mut Vec<&'a str>) {
-    match ty {
-        Type::Named(name) => out.push(name),
-        Type::Array(inner) | Type::Map(inner) | Type::Nullable(inner) | Type::Boxed(inner) => named(inner, out),
-        Type::String
-        | Type::Integer(_)
-        | Type::Float(_)
-        | Type::Boolean
-        | Type::Bytes
-        | Type::Multipart
-        | Type::Any => {}
-    }
-}
-
 /// Assigns `api.tag_features` and the gate of every operation and type.
 pub fn assign(api: &mut Api) {
     let mut features: Vec<TagFeature> = Vec::new();
@@ -77,23 +63,7 @@ pub fn assign(api: &mut Api) {
     // Edges between types, and each operation's direct types.
     let index_of: HashMap<&str, usize> =
         api.types.iter().enumerate().map(|(index, def)| (def.name.as_str(), index)).collect();
-    let edges: Vec<Vec<usize>> = api
-        .types
-        .iter()
-        .map(|def| {
-            let mut names = Vec::new();
-            match &def.kind {
-                TypeDefKind::Struct(definition) => {
-                    definition.fields.iter().for_each(|field| named(&field.ty, &mut names));
-                    definition.additional.iter().for_each(|ty| named(ty, &mut names));
-                }
-                TypeDefKind::Union(union) => union.variants.iter().for_each(|variant| named(&variant.ty, &mut names)),
-                TypeDefKind::Alias(ty) | TypeDefKind::Newtype(ty) => named(ty, &mut names),
-                TypeDefKind::Enum(_) => {}
-            }
-            names.iter().filter_map(|name| index_of.get(name).copied()).collect()
-        })
-        .collect();
+    let edges = super::graph::edges(&api.types);
     let roots = |operation: &super::Operation| -> Vec<usize> {
         let mut names = Vec::new();
         operation.params.iter().for_each(|param| named(&param.ty, &mut names));

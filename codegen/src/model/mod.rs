@@ -3,6 +3,7 @@
 
 mod build;
 mod features;
+mod graph;
 mod names;
 mod operations;
 mod recursion;
@@ -35,6 +36,11 @@ pub struct Api {
 }
 
 impl Api {
+    /// How many named types deep the longest chain of members goes (see [`graph::nesting_depth`]).
+    pub fn type_nesting_depth(&self) -> usize {
+        graph::nesting_depth(&self.types)
+    }
+
     /// The same API with every item always compiled: for a module file, whose features
     /// would be the including crate's.
     pub fn without_tag_features(&self) -> Api {

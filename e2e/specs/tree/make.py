@@ -29,7 +29,7 @@ write("tree.yaml", f"""openapi: 3.0.3
 info:
   title: Tree
   version: "1"
-  description: A spec split over {5 * N + 8} files, as large public specs are.
+  description: A spec split over {5 * N + 10} files, as large public specs are.
 paths:
 {paths}components:
   parameters:
@@ -59,11 +59,19 @@ security:
 write("tree/parameters/id.yaml", "name: id\nin: path\nrequired: true\nschema: {type: string}\n")
 write("tree/parameters/cursor.yaml", "name: cursor\nin: query\nschema:\n  $ref: ../schemas/common/cursor.yaml\n")
 write("tree/responses/error.yaml", """description: An error
+headers:
+  X-Rate-Limit:
+    $ref: ../headers/rate-limit.yaml
 content:
   application/json:
     schema:
       $ref: "../../tree.yaml#/components/schemas/Error"
+    examples:
+      missing:
+        $ref: ../examples/error.yaml
 """)
+write("tree/headers/rate-limit.yaml", "description: Requests left in this window.\nschema: {type: integer}\n")
+write("tree/examples/error.yaml", "summary: A missing resource\nvalue: {code: not_found}\n")
 write("tree/schemas/common/page.yaml", """type: object
 required: [total]
 properties:

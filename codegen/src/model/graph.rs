@@ -1,0 +1,76 @@
+//! The named types as a graph: which types each type's members name. Tag features follow
+//! it to gate types, and the layout measures how deep it nests.
+
+use super::{Type, TypeDef, TypeDefKind};
+use std::collections::HashMap;
+
+/// The named types `ty` mentions.
+pub fn named<'a>(ty: &'a Type, out: &mut Vec<&'a str>) {
+    match ty {
+        Type::Named(name) => out.push(name),
+        Type::Array(inner) | Type::Map(inner) | Type::Nullable(inner) | Type::Boxed(inner) => named(inner, out),
+        Type::String
+        | Type::Integer(_)
+        | Type::Float(_)
+        | Type::Boolean
+        | Type::Bytes
+        | Type::Multipart
+        | Type::Any => {}
+    }
+}
+
+/// For each type (by index in `types`), the indices of the types its members name.
+pub fn edges(types: &[TypeDef]) -> Vec<Vec<usize>> {
+    let index_of: HashMap<&str, usize> =
+        types.iter().enumerate().map(|(index, def)| (def.name.as_str(), index)).collect();
+    types
+        .iter()
+        .map(|def| {
+            let mut names = Vec::new();
+            match &def.kind {
+                TypeDefKind::Struct(definition) => {
+                    definition.fields.iter().for_each(|field| named(&field.ty, &mut names));
+                    definition.additional.iter().for_each(|ty| named(ty, &mut names));
+                }
+                TypeDefKind::Union(union) => union.variants.iter().for_each(|variant| named(&variant.ty, &mut names)),
+                TypeDefKind::Alias(ty) | TypeDefKind::Newtype(ty) => named(ty, &mut names),
+                TypeDefKind::Enum(_) => {}
+            }
+            names.iter().filter_map(|name| index_of.get(name).copied()).collect()
+        })
+        .collect()
+}
+
+/// How many named types deep the longest chain of members goes, a cycle counted once: the
+/// depth to which the compiler proves auto traits (`Send`, `RefUnwindSafe`) of a type.
+pub fn nesting_depth(types: &[TypeDef]) -> usize {
+    let edges = edges(types);
+    // 0: not seen, usize::MAX: on the current path, else the depth below and including it.
+    let mut depth = vec![0usize; types.len()];
+    let mut deepest = 0;
+    for start in 0..types.len() {
+        if depth[start] != 0 {
+            continue;
+        }
+        // An explicit stack of (type, next edge): spec type graphs can be thousands deep.
+        let mut stack = vec![(start, 0usize)];
+        depth[start] = usize::MAX;
+        while let Some(top) = stack.last_mut() {
+            let node = top.0;
+            if let Some(&child) = edges[node].get(top.1) {
+                top.1 += 1;
+                if depth[child] == 0 {
+                    depth[child] = usize::MAX;
+                    stack.push((child, 0));
+                }
+                continue;
+            }
+            stack.pop();
+            let below =
+                edges[node].iter().map(|&child| if depth[child] == usize::MAX { 0 } else { depth[child] }).max();
+            depth[node] = 1 + below.unwrap_or(0);
+            deepest = deepest.max(depth[node]);
+        }
+    }
+    deepest
+}
