@@ -47,5 +47,8 @@ async fn parameters_and_bodies_from_other_files_are_sent() {
     let received = received.lock().unwrap();
     assert!(received[0].0.starts_with("GET /r3?limit=5&cursor=c1 HTTP/1.1\r\n"), "{}", received[0].0);
     assert!(received[1].0.starts_with("POST /r8 HTTP/1.1\r\n"), "{}", received[1].0);
-    assert_eq!(serde_json::from_slice::<serde_json::Value>(&received[1].1).unwrap(), serde_json::json!({"id": "eight"}));
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&received[1].1).unwrap(),
+        serde_json::json!({"id": "eight"})
+    );
 }
