@@ -23,6 +23,11 @@ impl Fault {
     pub fn at(pointer: impl Into<String>, message: impl Into<String>) -> Self {
         Fault { location: Location::Pointer(pointer.into()), message: message.into() }
     }
+
+    /// The same fault, saying what the generator did about it (`the operation … is left out`).
+    pub fn and(self, outcome: &str) -> Self {
+        Fault { location: self.location, message: format!("{}; {outcome}", self.message) }
+    }
 }
 
 /// A spec the generator cannot turn into code. Never a panic: every fault ends here.

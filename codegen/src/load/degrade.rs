@@ -33,7 +33,7 @@ pub fn leave_out(document: &mut Value, faults: Vec<MemberFault>, warnings: &mut 
                 format!("{section}/{name} is left out, and so is each operation that refers to it")
             }
         };
-        warnings.push(Fault { location: fault.location, message: format!("{}; {outcome}", fault.message) });
+        warnings.push(fault.and(&outcome));
     }
 }
 

@@ -125,10 +125,7 @@ fn check_levels(value: &mut Value, at: &str, warnings: &mut Vec<Fault>) {
         other => other.clone(),
     };
     if let Err(fault) = deserialize(&stubbed, at) {
-        warnings.push(Fault {
-            location: fault.location,
-            message: format!("{}; this schema is taken as any JSON value", fault.message),
-        });
+        warnings.push(fault.and("this schema is taken as any JSON value"));
         *value = Value::Object(Map::new());
     }
 }

@@ -16,7 +16,7 @@ use openapiv3::{Parameter, ParameterSchemaOrContent, PathItem, QueryStyle, Refer
 
 /// The warning for a part of the spec left out because of `fault`.
 fn left_out(fault: Fault, what: &str) -> Fault {
-    Fault { location: fault.location, message: format!("{}; {what} is left out", fault.message) }
+    fault.and(&format!("{what} is left out"))
 }
 
 /// A query style (parameters, and a form body's encodings) in the model.

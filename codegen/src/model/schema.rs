@@ -89,10 +89,7 @@ impl<'a> TypeBuilder<'a> {
                 }),
             };
             if let Err(fault) = defined {
-                self.warnings.push(Fault {
-                    location: fault.location,
-                    message: format!("{}; {name} is taken as any JSON value", fault.message),
-                });
+                self.warnings.push(fault.and(&format!("{name} is taken as any JSON value")));
                 self.defs.retain(|def| def.name != name);
                 let kind = TypeDefKind::Alias(Type::Any);
                 self.defs.push(TypeDef { name, docs: None, kind, gate: Gate::Always });
@@ -175,10 +172,7 @@ impl<'a> TypeBuilder<'a> {
             Ok(resolved) => resolved,
             Err(fault) => {
                 // The nearest faithful type of a schema that cannot be found or read.
-                self.warnings.push(Fault {
-                    location: fault.location,
-                    message: format!("{}; taken as any JSON value", fault.message),
-                });
+                self.warnings.push(fault.and("taken as any JSON value"));
                 return Ok(Type::Any);
             }
         };

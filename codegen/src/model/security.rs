@@ -18,8 +18,7 @@ pub fn schemes(spec: &openapiv3::OpenAPI, resolver: &Resolver<'_>, warnings: &mu
         let scheme = match resolver.resolve(scheme, &at) {
             Ok((scheme, _)) => scheme,
             Err(fault) => {
-                let message = format!("{}; operations are sent without this scheme", fault.message);
-                warnings.push(Fault { location: fault.location, message });
+                warnings.push(fault.and("operations are sent without this scheme"));
                 continue;
             }
         };
