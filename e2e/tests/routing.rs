@@ -1,5 +1,6 @@
 //! Routes that axum cannot take as written still serve: capture names that differ between
-//! routes sharing a prefix, and several parameters in one segment.
+//! routes sharing a prefix, and several parameters in one segment. Operation ids that name
+//! the same Rust type once converted each keep their own.
 
 use apigen_runtime::server::HandlerError;
 use e2e::routing::client::Client;
@@ -21,6 +22,36 @@ impl Api for Echo {
 
     async fn get_file(&self, request: GetFileRequest) -> Result<GetFileResponse, HandlerError> {
         Ok(GetFileResponse::Ok(format!("{} as {:?}", request.stem, request.ext)))
+    }
+
+    async fn foo_bar2(&self, request: FooBar2Request) -> Result<FooBar2Response, HandlerError> {
+        Ok(FooBar2Response::Ok(format!("first {}", request.tag)))
+    }
+
+    async fn foo_bar(&self, request: FooBarRequest) -> Result<FooBarResponse, HandlerError> {
+        Ok(FooBarResponse::Ok(format!("second {}", request.tag)))
+    }
+
+    async fn foo_bar_2(&self, request: FooBar22Request) -> Result<FooBar22Response, HandlerError> {
+        Ok(FooBar22Response::Ok(format!("third {}", request.tag)))
+    }
+}
+
+#[tokio::test]
+async fn colliding_operation_names_stay_apart() {
+    let address = serve(router(Echo)).await;
+    let client = Client::with_base_url(&format!("http://{address}/base"));
+    let first = client.foo_bar2(FooBar2Request { tag: "a".into() }).await.unwrap();
+    assert_eq!(first, FooBar2Response::Ok("first a".into()));
+    let second = client.foo_bar(FooBarRequest { tag: "b".into() }).await.unwrap();
+    assert_eq!(second, FooBarResponse::Ok("second b".into()));
+    let third = client.foo_bar_2(FooBar22Request { tag: "c".into() }).await.unwrap();
+    assert_eq!(third, FooBar22Response::Ok("third c".into()));
+    // The wire is the spec's, whatever the Rust names: raw requests reach each path.
+    for (path, answer) in [("first", "first x"), ("second", "second x"), ("third", "third x")] {
+        let reply = send_raw("GET", &format!("http://{address}/base/names/{path}?tag=x"), None, "").await;
+        assert_eq!(reply.status, 200, "{path}");
+        assert_eq!(reply.body, serde_json::json!(answer), "{path}");
     }
 }
 

@@ -7,18 +7,18 @@ use super::tokens::{
 use super::Slice;
 use crate::model::{Api, Body, Gate, Operation, Response, StatusMatch};
 use proc_macro2::{Ident, TokenStream};
-use quote::{format_ident, quote};
+use quote::quote;
 
 pub fn request_name(operation: &Operation) -> Ident {
-    format_ident!("{}Request", operation.type_prefix)
+    ident(&operation.type_names.request)
 }
 
 pub fn response_name(operation: &Operation) -> Ident {
-    format_ident!("{}Response", operation.type_prefix)
+    ident(&operation.type_names.response)
 }
 
 pub fn body_enum_name(operation: &Operation) -> Ident {
-    format_ident!("{}RequestBody", operation.type_prefix)
+    ident(&operation.type_names.request_body)
 }
 
 /// The types the `operations` module defines for an operation, for imports.

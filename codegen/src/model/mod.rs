@@ -215,13 +215,25 @@ impl Method {
     }
 }
 
+/// The `operations` module's types of one operation, claimed together so no two operations
+/// share one.
+#[derive(Clone, Debug, Default)]
+pub struct OperationTypeNames {
+    /// Its parameters and body (`AuthTokenCreateRequest`).
+    pub request: String,
+    /// Its documented responses (`AuthTokenCreateResponse`).
+    pub response: String,
+    /// Its body, when it has more than one media type (`AuthTokenCreateRequestBody`).
+    pub request_body: String,
+}
+
 /// One operation: a method on a path.
 #[derive(Clone, Debug)]
 pub struct Operation {
     /// The Rust method name (`auth_token_create`).
     pub name: String,
-    /// The name its request and response types start with (`AuthTokenCreate`).
-    pub type_prefix: String,
+    /// The names of the types the `operations` module defines for it.
+    pub type_names: OperationTypeNames,
     pub method: Method,
     /// The path template as the spec writes it (`/pets/{petId}`), without the base path.
     pub path: String,

@@ -129,6 +129,10 @@ impl NameSet {
         NameSet { taken: reserved.iter().map(|name| (*name).to_owned()).collect() }
     }
 
+    pub fn is_free(&self, name: &str) -> bool {
+        !self.taken.contains(name)
+    }
+
     /// `candidate` if free, else `candidate{N}` (with `_` between for snake-case names).
     pub fn claim(&mut self, candidate: &str) -> String {
         if self.taken.insert(candidate.to_owned()) {

@@ -5,6 +5,7 @@ use super::names::{self, NameSet};
 use super::refs::Resolver;
 use super::routes::template_names;
 use super::schema::{is_string_of_format, TypeBuilder};
+use super::OperationTypeNames;
 use super::{security, token_refresh};
 use super::{
     Body, Content, FormField, Gate, MediaKind, Method, Operation, Param, ParamLocation, ParamStyle, Response,
@@ -33,6 +34,8 @@ fn query_style(style: &QueryStyle) -> ParamStyle {
 /// Methods of the generated client and server trait besides the operations'.
 const RESERVED_METHODS: &[&str] =
     &["new", "with_base_url", "with_http_client", "with_policy", "base_url", "transport", "token_source", "refuse"];
+/// Runtime names the client and server use unqualified beside the operations' types.
+const RESERVED_OPERATION_TYPES: &[&str] = &["IntoResponse"];
 /// Headers OpenAPI says parameter definitions may not describe: the HTTP layer sets them.
 const RESERVED_HEADERS: &[&str] = &["accept", "content-type", "authorization"];
 
@@ -43,6 +46,8 @@ pub struct OperationsBuilder<'a, 'b> {
     /// The first operation an `x-token-refresh` extension binds.
     pub token_refresh: Option<super::TokenRefresh>,
     method_names: NameSet,
+    /// The types of the `operations` module, which the client and server import unqualified.
+    type_names: NameSet,
 }
 
 impl<'a, 'b> OperationsBuilder<'a, 'b> {
@@ -53,6 +58,7 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
             warnings: Vec::new(),
             token_refresh: None,
             method_names: NameSet::with_reserved(RESERVED_METHODS),
+            type_names: NameSet::with_reserved(RESERVED_OPERATION_TYPES),
         }
     }
 
@@ -104,6 +110,30 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
         operations
     }
 
+    /// The first of `prefix`, `prefix2`, ... whose request, response and body type names are
+    /// all free (inline schemas of the operation are named after it too), with those names: the operation ids `foo_bar2` and a second `foo_bar` (the
+    /// method `foo_bar_2`) would otherwise both make `FooBar2Request`.
+    fn claim_type_names(&mut self, prefix: &str) -> (String, OperationTypeNames) {
+        let names_for = |prefix: &str| OperationTypeNames {
+            request: format!("{prefix}Request"),
+            response: format!("{prefix}Response"),
+            request_body: format!("{prefix}RequestBody"),
+        };
+        let free = |names: &NameSet, prefix: &str| {
+            let candidate = names_for(prefix);
+            [&candidate.request, &candidate.response, &candidate.request_body].iter().all(|name| names.is_free(name))
+        };
+        let prefix = std::iter::once(prefix.to_owned())
+            .chain((2..).map(|index| format!("{prefix}{index}")))
+            .find(|candidate| free(&self.type_names, candidate))
+            .expect("an unbounded range always yields a free name");
+        let claimed = names_for(&prefix);
+        for name in [&claimed.request, &claimed.response, &claimed.request_body] {
+            self.type_names.claim(name);
+        }
+        (prefix, claimed)
+    }
+
     fn operation(
         &mut self,
         spec: &openapiv3::OpenAPI,
@@ -119,7 +149,7 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
             None => format!("{path} {}", method.as_str().to_ascii_lowercase()),
         };
         let name = self.method_names.claim(&names::snake_name(&raw_name, "operation"));
-        let type_prefix = names::type_name(&name, "Operation");
+        let (type_prefix, type_names) = self.claim_type_names(&names::type_name(&name, "Operation"));
         let params = self.params(path, item, operation, &type_prefix, at)?;
         let body = match &operation.request_body {
             Some(body) => Some(self.body(body, &type_prefix, &pointer_push(at, "requestBody"))?),
@@ -129,7 +159,7 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
         let requirements = operation.security.as_ref().or(spec.security.as_ref());
         Ok(Operation {
             name,
-            type_prefix,
+            type_names,
             method,
             path: path.to_owned(),
             summary: operation

@@ -74,7 +74,7 @@ mod tests {
             .collect::<HashSet<_>>();
         Operation {
             name: path.into(),
-            type_prefix: String::new(),
+            type_names: Default::default(),
             method,
             path: path.into(),
             summary: None,
