@@ -245,9 +245,7 @@ fn cargo_toml(api: &Api, source: &str, package: &str, runtime_path: &str, parts:
          {features}\
          \n\
          [dependencies]\n\
-         apigen-runtime = {{ path = {runtime}, default-features = false }}\n\
-         serde = {{ version = \"1\", features = [\"derive\"] }}\n\
-         serde_json = \"1\"\n",
+         apigen-runtime = {{ path = {runtime}, default-features = false }}\n",
         package = toml_string(package),
         defaults = defaults,
         runtime = toml_string(runtime_path),

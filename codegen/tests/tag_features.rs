@@ -66,8 +66,8 @@ fn types_compile_under_the_tags_that_reach_them() {
     assert_eq!(gate_of(&types, "pub struct Unused "), "");
     // Pets reach Rank through Category, but Unused, always compiled, names it too.
     assert_eq!(gate_of(&types, "pub struct Rank "), "");
-    // The map import is needed by Order alone.
-    assert_eq!(gate_of(&types, "use std::collections::BTreeMap;"), "#[cfg(feature = \"store-front\")]");
+    // The runtime's prelude is imported whole, under no gate.
+    assert_eq!(gate_of(&types, "use apigen_runtime::__private::*;"), "");
 }
 
 #[test]

@@ -8,6 +8,8 @@
 //! Features: `client` (reqwest with rustls) and `server` (axum), both on by default; `jwt`
 //! (token verification and issuing on `jsonwebtoken`), off by default.
 
+#[doc(hidden)]
+pub mod __private;
 pub mod enums;
 #[cfg(feature = "jwt")]
 pub mod jwt;
@@ -44,7 +46,6 @@ pub(crate) fn json_error_message(error: &serde_path_to_error::Error<serde_json::
 }
 
 /// The JSON pointer of a serde path: `a.b[0]` becomes `/a/b/0`.
-#[cfg(any(feature = "client", feature = "server"))]
 pub(crate) fn json_pointer(path: &serde_path_to_error::Path) -> String {
     use serde_path_to_error::Segment;
     path.iter()

@@ -1,18 +1,15 @@
 //! The `client` module: a `Client` with one async method per operation.
 
-use super::operations::{body_enum_name, has_request, is_struct_variant, request_name, response_name, type_names};
+use super::operations::{body_enum_name, has_request, is_struct_variant, request_name, response_name};
 use super::tokens::{
-    cfg, docs, form_fields, gated_idents, gated_uses, ident, inline, inline_prose, style_value, summary_and_description,
+    cfg, docs, form_fields, ident, inline, inline_prose, prelude, style_value, summary_and_description,
 };
 use super::{client_auth, security};
-use crate::model::{
-    Api, Body, Content, Gate, MediaKind, Operation, Param, ParamLocation, ParamStyle, Response, StatusMatch,
-};
+use crate::model::{Api, Body, Content, MediaKind, Operation, Param, ParamLocation, ParamStyle, Response, StatusMatch};
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 pub fn emit(api: &Api) -> TokenStream {
-    let has_schemes = !api.security_schemes.is_empty();
     let (default_url, constructor, default_impl) = match &api.default_server {
         Some(url) => (
             Some(quote! {
@@ -43,86 +40,13 @@ pub fn emit(api: &Api) -> TokenStream {
     let with_base_url_doc =
         format!(" A client for the server at `base_url` (`https://host{}`).{base_path_note}", inline(&api.base_path));
     let methods = api.operations.iter().map(operation_method);
-    let mut op_imports: Vec<_> = api
-        .operations
-        .iter()
-        .flat_map(|operation| type_names(operation).into_iter().map(|name| (name, Some(operation.gate.clone()))))
-        .collect();
-    op_imports.push((format_ident!("SECURITY_SCHEMES"), Some(Gate::Always)));
-    op_imports.sort_by_key(|(name, _)| name.to_string());
-    let op_import = gated_uses(quote! { super::operations }, op_imports);
-    let gate_of_operations_with = |location: ParamLocation| {
-        Gate::union(
-            api.operations
-                .iter()
-                .filter(|operation| operation.params.iter().any(|param| param.location == location))
-                .map(|operation| &operation.gate),
-        )
-    };
-    let params_import =
-        match (gate_of_operations_with(ParamLocation::Path), gate_of_operations_with(ParamLocation::Query)) {
-            (Some(path), Some(query)) if path == query => {
-                let cfg = cfg(&path);
-                quote! {
-                    #cfg
-                    use apigen_runtime::params::{self, Style};
-                }
-            }
-            (path, query) => {
-                let path = path.map(|gate| {
-                    let cfg = cfg(&gate);
-                    quote! {
-                        #cfg
-                        use apigen_runtime::params;
-                    }
-                });
-                let query = query.map(|gate| {
-                    let cfg = cfg(&gate);
-                    quote! {
-                        #cfg
-                        use apigen_runtime::params::Style;
-                    }
-                });
-                quote! { #path #query }
-            }
-        };
-    // One import of the runtime's client items, alphabetical as rustfmt would order them.
-    let operations_gate = Gate::union(api.operations.iter().map(|operation| &operation.gate));
-    let has_tokens = api.security_schemes.iter().any(client_auth::takes_tokens);
-    let refresh_gate = api.token_refresh.as_ref().map(|refresh| refresh.gate.clone());
-    let always = |used: bool| used.then_some(Gate::Always);
-    let oauth_gate = always(client_auth::has_oauth_flows(api));
-    let tokens_gate = oauth_gate.clone().or(refresh_gate.clone());
-    let client_items = gated_idents(vec![
-        ("Credential", always(has_schemes)),
-        ("Error", operations_gate.clone()),
-        ("Grant", oauth_gate.clone()),
-        ("OAuth2Client", oauth_gate.clone()),
-        ("OAuth2Flow", oauth_gate),
-        ("Policy", Some(Gate::Always)),
-        ("RefreshBinding", refresh_gate.clone()),
-        ("TokenOptions", tokens_gate.clone()),
-        ("TokenSource", if has_tokens { Some(Gate::Always) } else { refresh_gate.clone() }),
-        ("Tokens", tokens_gate),
-        ("Transport", Some(Gate::Always)),
-        ("reqwest", Some(Gate::Always)),
-    ]);
-    let client_import = gated_uses(quote! { apigen_runtime::client }, client_items);
     let auth_constants = client_auth::constants(api);
     let auth_methods = client_auth::methods(api);
-    let method_import = operations_gate.map(|gate| {
-        let cfg = cfg(&gate);
-        quote! {
-            #cfg
-            use apigen_runtime::http::Method;
-        }
-    });
     let title = format!(" A client for the {} (version {}).", inline_prose(&api.title), inline_prose(&api.version));
+    let prelude = prelude();
     quote! {
-        #op_import
-        #client_import
-        #method_import
-        #params_import
+        use super::operations::*;
+        #prelude
 
         #default_url
 

@@ -21,11 +21,6 @@ pub fn constants(api: &Api) -> TokenStream {
     }
 }
 
-/// Whether any scheme declares an OAuth 2 flow a client can call.
-pub fn has_oauth_flows(api: &Api) -> bool {
-    api.security_schemes.iter().any(|scheme| !scheme.oauth_flows.is_empty())
-}
-
 fn flow_constant(scheme: &SecurityScheme, flow: &OAuthFlow) -> TokenStream {
     let name = ident(&flow.constant);
     let token_url = &flow.token_url;
@@ -184,11 +179,6 @@ pub fn methods(api: &Api) -> TokenStream {
         #token_source
         #( #flows )*
     }
-}
-
-/// Bearer and API-key schemes carry tokens; basic auth carries a password.
-pub fn takes_tokens(scheme: &SecurityScheme) -> bool {
-    scheme.tokens_setter.is_some()
 }
 
 fn how_sent(scheme: &SecurityScheme) -> String {

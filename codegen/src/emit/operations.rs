@@ -2,7 +2,8 @@
 //! response enum (one variant per documented status). Client and server share both.
 
 use super::tokens::{
-    cfg, docs, ident, inline, inline_prose, optional_type, rust_type, summary_and_description, uses_named, Scope,
+    cfg, docs, ident, inline, inline_prose, optional_type, prelude, rust_type, summary_and_description, uses_named,
+    Scope,
 };
 use super::Slice;
 use crate::model::{Api, Body, Gate, Operation, Response, StatusMatch};
@@ -19,18 +20,6 @@ pub fn response_name(operation: &Operation) -> Ident {
 
 pub fn body_enum_name(operation: &Operation) -> Ident {
     ident(&operation.type_names.request_body)
-}
-
-/// The types the `operations` module defines for an operation, for imports.
-pub fn type_names(operation: &Operation) -> Vec<Ident> {
-    let mut names = vec![response_name(operation)];
-    if has_request(operation) {
-        names.push(request_name(operation));
-    }
-    if operation.body.as_ref().is_some_and(|body| body.contents.len() > 1) {
-        names.push(body_enum_name(operation));
-    }
-    names
 }
 
 /// Whether the operation takes a request value at all.
@@ -64,8 +53,10 @@ pub fn emit(api: &Api, slice: &Slice) -> TokenStream {
         }
     });
     let schemes = super::security::schemes_const(api);
+    let prelude = prelude();
     quote! {
         #import
+        #prelude
         #schemes
         #( #items )*
     }

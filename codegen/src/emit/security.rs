@@ -1,20 +1,15 @@
 //! Security as client and server share it: the spec's schemes as one constant of the
 //! `operations` module, and an operation's `security` as the runtime takes it.
 
-use super::tokens::{option_literal, used_idents};
+use super::tokens::option_literal;
 use crate::model::{Api, ParamLocation, Requirement, SchemeKind, SecurityScheme};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-/// `pub const SECURITY_SCHEMES`, with its import.
+/// `pub const SECURITY_SCHEMES`.
 pub fn schemes_const(api: &Api) -> TokenStream {
     let schemes = api.security_schemes.iter().map(scheme_tokens);
-    let has_api_keys = api.security_schemes.iter().any(|scheme| matches!(scheme.kind, SchemeKind::ApiKey { .. }));
-    let has_schemes = !api.security_schemes.is_empty();
-    let items = used_idents(&[("KeyLocation", has_api_keys), ("SchemeKind", has_schemes), ("SecurityScheme", true)]);
     quote! {
-        use apigen_runtime::security::{ #( #items ),* };
-
         /// The security schemes of the spec, as the client sends and the server checks them.
         pub const SECURITY_SCHEMES: &[SecurityScheme] = &[ #( #schemes ),* ];
     }

@@ -1,10 +1,8 @@
 //! The `server` module: an `Api` trait with one method per operation, and a `router`
 //! function that serves an implementation with axum.
 
-use super::operations::{body_enum_name, has_request, is_struct_variant, request_name, response_name, type_names};
-use super::tokens::{
-    cfg, docs, form_fields, gated_idents, gated_uses, ident, inline, inline_prose, summary_and_description,
-};
+use super::operations::{body_enum_name, has_request, is_struct_variant, request_name, response_name};
+use super::tokens::{cfg, docs, form_fields, ident, inline, inline_prose, prelude, summary_and_description};
 use super::{security, Slice};
 use crate::model::{
     Api, Body, Capture, Content, Gate, MediaKind, Operation, Param, ParamLocation, ParamStyle, StatusMatch, Type,
@@ -40,41 +38,6 @@ pub fn emit(api: &Api, slice: &Slice) -> TokenStream {
     if !slice.head {
         return quote! { #( #items )* };
     }
-    let mut op_imports: Vec<_> = routed()
-        .flat_map(|operation| type_names(operation).into_iter().map(|name| (name, Some(operation.gate.clone()))))
-        .collect();
-    if secured_api {
-        op_imports.push((format_ident!("SECURITY_SCHEMES"), Some(Gate::Always)));
-    }
-    op_imports.sort_by_key(|(name, _)| name.to_string());
-    let op_import = gated_uses(quote! { super::operations }, op_imports);
-    // Each import under the gate of the operations that use it, grouped and ordered as
-    // rustfmt would.
-    let used_by = |uses: fn(&Operation) -> bool| {
-        Gate::union(routed().filter(|operation| uses(operation)).map(|operation| &operation.gate))
-    };
-    let operations_gate = used_by(|_| true);
-    let parsers_gate = used_by(has_request);
-    let checks_gate = used_by(|operation| security::is_secured(&operation.security));
-    let parts_gate = Gate::union(parsers_gate.iter().chain(&checks_gate));
-    let always = |used: bool| used.then_some(Gate::Always);
-    let axum_items = gated_idents(vec![("Router", Some(Gate::Always)), ("routing", operations_gate.clone())]);
-    let server_items = gated_idents(vec![
-        ("Authenticate", always(secured_api)),
-        ("HandlerError", operations_gate.clone()),
-        ("Problem", parsers_gate),
-        ("Refusal", Some(Gate::Always)),
-        ("RequestParts", parts_gate),
-        ("Secured", always(secured_api)),
-        ("reply", used_by(|operation| !operation.responses.is_empty())),
-    ]);
-    let security_import = checks_gate.map(|gate| {
-        let cfg = cfg(&gate);
-        quote! {
-            #cfg
-            use apigen_runtime::security::Requirement;
-        }
-    });
     let claims = secured_api.then(|| {
         quote! {
             /// What the router's authenticator proves about a caller (a token's claims, say);
@@ -118,37 +81,15 @@ pub fn emit(api: &Api, slice: &Slice) -> TokenStream {
             }
         }
     };
-    let handler_imports = operations_gate.as_ref().map(|gate| {
-        let cfg = cfg(gate);
-        quote! {
-            #cfg
-            use apigen_runtime::server::axum::extract::State;
-            #cfg
-            use apigen_runtime::server::axum::response::{IntoResponse, Response};
-        }
-    });
-    let axum_import = gated_uses(quote! { apigen_runtime::server::axum }, axum_items);
-    let server_import = gated_uses(quote! { apigen_runtime::server }, server_items);
-    let future_import = operations_gate.map(|gate| {
-        let cfg = cfg(&gate);
-        quote! {
-            #cfg
-            use std::future::Future;
-        }
-    });
     let title = format!(
         " The {} (version {}), as a service implements it.",
         inline_prose(&api.title),
         inline_prose(&api.version)
     );
+    let prelude = prelude();
     quote! {
-        #op_import
-        #security_import
-        #handler_imports
-        #axum_import
-        #server_import
-        #future_import
-        use std::sync::Arc;
+        use super::operations::*;
+        #prelude
 
         #[doc = #title]
         ///

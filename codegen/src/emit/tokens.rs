@@ -85,9 +85,19 @@ pub fn option_literal(value: Option<&String>) -> TokenStream {
     }
 }
 
-/// The names whose flag is set, as identifiers: the items of a `use` that are used.
-pub fn used_idents(items: &[(&str, bool)]) -> Vec<Ident> {
-    items.iter().filter(|(_, used)| *used).map(|(name, _)| format_ident!("{}", name)).collect()
+/// The import every generated module starts with: the runtime's prelude, whole. Not every
+/// module uses all of it (a module of aliases may use none), hence the `allow`.
+pub fn prelude() -> TokenStream {
+    quote! {
+        #[allow(unused_imports)]
+        use apigen_runtime::__private::*;
+    }
+}
+
+/// Points serde's derives at the runtime's serde, so a generated crate needs no serde
+/// dependency of its own.
+pub fn serde_crate() -> TokenStream {
+    quote! { #[serde(crate = "apigen_runtime::__private::serde")] }
 }
 
 /// The `#[cfg]` of an item under `gate`; nothing for an item always compiled.
@@ -99,34 +109,6 @@ pub fn cfg(gate: &Gate) -> Option<TokenStream> {
             _ => Some(quote! { #[cfg(any( #( feature = #features ),* ))] }),
         },
     }
-}
-
-/// `use path::{..};` for the items that are used (`Some` gate): one statement for those always
-/// used, then one per gate, so that no build imports what it does not use. The items' order
-/// is kept within each statement.
-pub fn gated_uses(path: TokenStream, items: Vec<(Ident, Option<Gate>)>) -> TokenStream {
-    let mut groups: Vec<(Gate, Vec<Ident>)> = Vec::new();
-    for (item, gate) in items {
-        let Some(gate) = gate else { continue };
-        match groups.iter_mut().find(|(existing, _)| *existing == gate) {
-            Some((_, group)) => group.push(item),
-            None => groups.push((gate, vec![item])),
-        }
-    }
-    groups.sort_by(|(left, _), (right, _)| left.cmp(right));
-    let statements = groups.iter().map(|(gate, items)| {
-        let cfg = cfg(gate);
-        quote! {
-            #cfg
-            use #path::{ #( #items ),* };
-        }
-    });
-    quote! { #( #statements )* }
-}
-
-/// The names of `items`, as identifiers, with the gate each is used under.
-pub fn gated_idents(items: Vec<(&str, Option<Gate>)>) -> Vec<(Ident, Option<Gate>)> {
-    items.into_iter().map(|(name, gate)| (format_ident!("{}", name), gate)).collect()
 }
 
 /// Joins a summary and a description into one doc text.
@@ -171,10 +153,7 @@ pub fn rust_type(ty: &Type, scope: Scope) -> TokenStream {
         }
         Type::Map(value) => {
             let value = rust_type(value, scope);
-            match scope {
-                Scope::Types => quote! { BTreeMap<String, #value> },
-                Scope::Elsewhere => quote! { std::collections::BTreeMap<String, #value> },
-            }
+            quote! { BTreeMap<String, #value> }
         }
         Type::Any => quote! { serde_json::Value },
         Type::Nullable(inner) => {
@@ -196,15 +175,6 @@ pub fn optional_type(ty: &Type, scope: Scope) -> TokenStream {
             let inner = rust_type(other, scope);
             quote! { Option<#inner> }
         }
-    }
-}
-
-/// Whether a type mentions a map anywhere (the module then imports `BTreeMap`).
-pub fn uses_map(ty: &Type) -> bool {
-    match ty {
-        Type::Map(_) => true,
-        Type::Array(inner) | Type::Nullable(inner) | Type::Boxed(inner) => uses_map(inner),
-        _ => false,
     }
 }
 

@@ -1,8 +1,8 @@
 //! The `types` module: one Rust type per named schema.
 
-use super::tokens::{cfg, docs, gated_idents, gated_uses, ident, inline, optional_type, rust_type, uses_map, Scope};
+use super::tokens::{cfg, docs, ident, inline, optional_type, prelude, rust_type, serde_crate, Scope};
 use super::Slice;
-use crate::model::{EnumVariant, Gate, Struct, Type, TypeDef, TypeDefKind, Union};
+use crate::model::{EnumVariant, Struct, Type, TypeDef, TypeDefKind, Union};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -11,35 +11,10 @@ pub fn emit(defs: &[TypeDef], slice: &Slice) -> TokenStream {
     if !slice.head {
         return quote! { #( #items )* };
     }
-    let needs_map = Gate::union(defs.iter().filter(|def| uses_map_at_all(def)).map(|def| &def.gate));
-    let needs_serde =
-        Gate::union(defs.iter().filter(|def| !matches!(def.kind, TypeDefKind::Alias(_))).map(|def| &def.gate));
-    let map_import = needs_map.map(|gate| {
-        let cfg = cfg(&gate);
-        quote! {
-            #cfg
-            use std::collections::BTreeMap;
-        }
-    });
-    let serde_import = gated_uses(
-        quote! { serde },
-        gated_idents(vec![("Deserialize", needs_serde.clone()), ("Serialize", needs_serde)]),
-    );
+    let prelude = prelude();
     quote! {
-        #serde_import
-        #map_import
+        #prelude
         #( #items )*
-    }
-}
-
-fn uses_map_at_all(def: &TypeDef) -> bool {
-    match &def.kind {
-        TypeDefKind::Struct(definition) => {
-            definition.additional.is_some() || definition.fields.iter().any(|field| uses_map(&field.ty))
-        }
-        TypeDefKind::Union(union) => union.variants.iter().any(|variant| uses_map(&variant.ty)),
-        TypeDefKind::Alias(ty) | TypeDefKind::Newtype(ty) => uses_map(ty),
-        TypeDefKind::Enum(_) => false,
     }
 }
 
@@ -62,9 +37,11 @@ fn definition(def: &TypeDef) -> TokenStream {
         }
         TypeDefKind::Newtype(ty) => {
             let ty = rust_type(ty, Scope::Types);
+            let serde_crate = serde_crate();
             quote! {
                 #doc
                 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+                #serde_crate
                 #[serde(transparent)]
                 pub struct #name(pub #ty);
             }
@@ -100,9 +77,11 @@ fn enumeration(name: &proc_macro2::Ident, doc: &TokenStream, variants: &[EnumVar
     });
     // The catch-all holds a String: no longer `Copy`.
     let copy = catch_all.is_none().then(|| quote! { Copy, });
+    let serde_crate = serde_crate();
     quote! {
         #doc
         #[derive(Clone, #copy Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #serde_crate
         #[allow(clippy::enum_variant_names)]
         pub enum #name {
             #( #known, )*
@@ -173,9 +152,11 @@ fn structure(
     // With a secret among the fields, `Debug` is written out to redact it.
     let redacting = definition.fields.iter().any(|field| field.secret).then(|| redacting_debug(name, cfg, definition));
     let debug = redacting.is_none().then(|| quote! { Debug, });
+    let serde_crate = serde_crate();
     quote! {
         #doc
         #[derive(Clone, #debug #default PartialEq, Serialize, Deserialize)]
+        #serde_crate
         pub struct #name {
             #( #fields, )*
             #additional
@@ -227,10 +208,12 @@ fn union_enum(
         let ty = rust_type(&variant.ty, Scope::Types);
         quote! { #variant_name(#ty) }
     });
+    let serde_crate = serde_crate();
     let Some(property) = &union.discriminator else {
         return quote! {
             #doc
             #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+            #serde_crate
             #[serde(untagged)]
             #[allow(clippy::large_enum_variant)]
             pub enum #name {
@@ -254,6 +237,7 @@ fn union_enum(
         #separator
         #[doc = #doc_tag]
         #[derive(Clone, Debug, PartialEq, Serialize)]
+        #serde_crate
         #[serde(untagged)]
         #[allow(clippy::large_enum_variant)]
         pub enum #name {

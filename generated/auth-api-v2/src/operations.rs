@@ -2,7 +2,9 @@
 //! Per operation, its request (parameters and body) and its documented responses.
 
 use super::types;
-use apigen_runtime::security::SecurityScheme;
+
+#[allow(unused_imports)]
+use apigen_runtime::__private::*;
 
 /// The security schemes of the spec, as the client sends and the server checks them.
 pub const SECURITY_SCHEMES: &[SecurityScheme] = &[];
