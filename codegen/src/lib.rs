@@ -27,7 +27,8 @@ pub mod profile;
 mod write;
 
 pub use diagnostics::{Error, Location, Warning};
-pub use write::{write_files, WriteMode};
+pub use layout::RuntimeDependency;
+pub use write::{write_crate, write_files, WriteMode};
 
 use diagnostics::Fault;
 use layout::Layout;
@@ -157,10 +158,10 @@ impl Generated {
         Ok(files.pop().map(|(_, text)| text).unwrap_or_default())
     }
 
-    /// The files of a crate (`Cargo.toml`, `src/*.rs`), paths relative to its root.
-    /// `runtime_path` is the path from the crate's root to `runtime/`.
-    pub fn crate_files(&self, package: &str, runtime_path: &str) -> Result<Vec<(PathBuf, String)>, Error> {
-        self.render(Layout::Crate { package, runtime_path })
+    /// The files of a crate (`Cargo.toml`, `src/*.rs`), paths relative to its root; its one
+    /// dependency is `runtime`.
+    pub fn crate_files(&self, package: &str, runtime: &RuntimeDependency) -> Result<Vec<(PathBuf, String)>, Error> {
+        self.render(Layout::Crate { package, runtime })
     }
 
     /// Emits and formats the modules' parts on as many threads as there are cores (parts are

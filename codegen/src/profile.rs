@@ -8,7 +8,7 @@
 
 use crate::diagnostics::{Error, Location};
 use crate::emit::Parts;
-use crate::layout::{self, Layout};
+use crate::layout::{self, Layout, RuntimeDependency};
 use crate::{format, load, model, write};
 use std::path::Path;
 
@@ -56,7 +56,7 @@ pub fn generate_crate(
     spec: &Path,
     out_dir: &Path,
     package: &str,
-    runtime_path: &str,
+    runtime: &RuntimeDependency,
     mut at_stage: impl FnMut(Stage),
 ) -> Result<Output, Error> {
     let parts = Parts { client: true, server: true };
@@ -73,7 +73,7 @@ pub fn generate_crate(
     drop(loaded);
 
     at_stage(Stage::Emit);
-    let layout = Layout::Crate { package, runtime_path };
+    let layout = Layout::Crate { package, runtime };
     let plan = layout::plan(&api, parts, layout);
     let tokens: Vec<_> = plan.iter().map(|part| layout::part_tokens(&api, part, layout)).collect();
 

@@ -24,7 +24,9 @@ fn generate(path: &Path) -> Result<String, String> {
     // A directory that does not exist: these inputs may not read files.
     let source = Path::new("/nonexistent-apigen-fuzz/spec.json");
     let generated = generate_text(&text, json, source, BOTH).map_err(|error| error.message)?;
-    let files = generated.crate_files("fuzz", "../runtime").map_err(|error| error.message)?;
+    let files = generated
+        .crate_files("fuzz", &apigen::RuntimeDependency::Path("../runtime".into()))
+        .map_err(|error| error.message)?;
     let rust = files.into_iter().filter(|(path, _)| path.extension().is_some_and(|extension| extension == "rs"));
     Ok(rust.map(|(_, text)| text).collect::<Vec<_>>().join("\n"))
 }

@@ -2,7 +2,7 @@
 //! version it was written in. The generated code itself is compiled and run by the `e2e`
 //! crate (the seed specs) and by `examples/build-rs`.
 
-use apigen::{generate_text, Parts};
+use apigen::{generate_text, Parts, RuntimeDependency};
 use std::path::Path;
 
 const BOTH: Parts = Parts { client: true, server: true };
@@ -10,7 +10,7 @@ const BOTH: Parts = Parts { client: true, server: true };
 fn crate_text(spec: &str) -> String {
     let generated = generate_text(spec, false, Path::new("spec.yaml"), BOTH).unwrap();
     generated
-        .crate_files("api", "../runtime")
+        .crate_files("api", &RuntimeDependency::Path("../runtime".into()))
         .unwrap()
         .into_iter()
         .map(|(path, text)| format!("==> {}\n{text}", path.display()))

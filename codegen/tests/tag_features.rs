@@ -2,7 +2,7 @@
 //! codegen/tests/specs --tags` (run by CI) builds this spec's crate one tag at a time,
 //! warning-free; the e2e tests run generated code with every feature on.
 
-use apigen::{generate_text, Parts};
+use apigen::{generate_text, Parts, RuntimeDependency};
 use std::path::Path;
 
 const BOTH: Parts = Parts { client: true, server: true };
@@ -36,7 +36,7 @@ fn gate_of(text: &str, item: &str) -> String {
 fn each_tag_is_a_default_feature_with_a_valid_name() {
     let files = generate_text(&spec(), false, Path::new("tags.yaml"), BOTH)
         .unwrap()
-        .crate_files("store", "../runtime")
+        .crate_files("store", &RuntimeDependency::Path("../runtime".into()))
         .unwrap();
     let manifest = file(&files, "Cargo.toml");
     assert!(manifest.contains("pets = [] # tag \"pets\": 2 operations\n"), "{manifest}");
@@ -53,7 +53,7 @@ fn each_tag_is_a_default_feature_with_a_valid_name() {
 fn types_compile_under_the_tags_that_reach_them() {
     let files = generate_text(&spec(), false, Path::new("tags.yaml"), BOTH)
         .unwrap()
-        .crate_files("store", "../runtime")
+        .crate_files("store", &RuntimeDependency::Path("../runtime".into()))
         .unwrap();
     let types = file(&files, "types.rs");
     let shared = "#[cfg(any(feature = \"pets\", feature = \"store-front\"))]";
@@ -74,7 +74,7 @@ fn types_compile_under_the_tags_that_reach_them() {
 fn operations_client_and_server_follow_their_tags() {
     let files = generate_text(&spec(), false, Path::new("tags.yaml"), BOTH)
         .unwrap()
-        .crate_files("store", "../runtime")
+        .crate_files("store", &RuntimeDependency::Path("../runtime".into()))
         .unwrap();
     let pets = "#[cfg(feature = \"pets\")]";
     let operations = file(&files, "operations.rs");
@@ -106,7 +106,7 @@ fn module_files_and_specs_with_one_tag_gate_nothing() {
     let one_tag = spec().replace("[Store Front]", "[pets]").replace("[client]", "[pets]");
     let files = generate_text(&one_tag, false, Path::new("tags.yaml"), BOTH)
         .unwrap()
-        .crate_files("store", "../runtime")
+        .crate_files("store", &RuntimeDependency::Path("../runtime".into()))
         .unwrap();
     assert!(!file(&files, "Cargo.toml").contains("pets"));
     assert!(!file(&files, "client.rs").contains("#[cfg(feature = \"pets\")]"));

@@ -68,7 +68,12 @@ fn declared_version(text: &str) -> String {
     "?".to_owned()
 }
 
-fn generate(spec: PathBuf, crate_dir: PathBuf, package: String, runtime: String) -> (Generation, f64) {
+fn generate(
+    spec: PathBuf,
+    crate_dir: PathBuf,
+    package: String,
+    runtime: apigen::RuntimeDependency,
+) -> (Generation, f64) {
     let start = Instant::now();
     let outcome = guarded::run(GENERATE_LIMIT, move || {
         let generated = Builder::new(&spec).generate().map_err(|error| error.to_string())?;
@@ -184,8 +189,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
     std::fs::create_dir_all(&crates).map_err(|error| error.to_string())?;
     std::fs::write(scratch.join("Cargo.toml"), "[workspace]\nresolver = \"2\"\nmembers = [\"crates/*\"]\n")
         .map_err(|error| error.to_string())?;
-    let runtime =
-        std::fs::canonicalize(root.join("runtime")).map_err(|error| error.to_string())?.to_string_lossy().into_owned();
+    let runtime = apigen::RuntimeDependency::Path(
+        std::fs::canonicalize(root.join("runtime")).map_err(|error| error.to_string())?.to_string_lossy().into_owned(),
+    );
 
     let mut rows = Vec::new();
     for spec in &specs {

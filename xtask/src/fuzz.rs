@@ -115,7 +115,7 @@ pub fn check(text: &str) -> Outcome {
         Ok(generated) => generated,
         Err(_) => return Outcome::Refused,
     };
-    match generated.crate_files("fuzz", "../runtime") {
+    match generated.crate_files("fuzz", &apigen::RuntimeDependency::Path("../runtime".into())) {
         Ok(_) => Outcome::Generated,
         Err(error) if error.message.contains("bug in apigen") => Outcome::Failed(error.to_string()),
         Err(_) => Outcome::Refused,

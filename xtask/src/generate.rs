@@ -1,7 +1,6 @@
 //! `cargo xtask generate`: specs to crates.
 
-use apigen::{Builder, WriteMode};
-use std::collections::BTreeSet;
+use apigen::{Builder, RuntimeDependency, WriteMode};
 use std::path::{Path, PathBuf};
 
 struct Options {
@@ -36,7 +35,7 @@ struct Job {
     spec: PathBuf,
     dir: PathBuf,
     package: String,
-    runtime: String,
+    runtime: RuntimeDependency,
 }
 
 pub fn run(args: &[String]) -> Result<(), String> {
@@ -50,7 +49,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
                 spec: spec.clone(),
                 dir: out.clone(),
                 package: options.name.clone().unwrap_or(stem),
-                runtime: runtime.to_string_lossy().into_owned(),
+                runtime: RuntimeDependency::Path(runtime.to_string_lossy().into_owned()),
             }]
         }
         _ => {
@@ -81,9 +80,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let mut changed = Vec::new();
     for (job, files) in &outputs {
         changed.extend(
-            apigen::write_files(&job.dir, files, mode).map_err(|error| format!("{}: {error}", job.dir.display()))?,
+            apigen::write_crate(&job.dir, files, mode).map_err(|error| format!("{}: {error}", job.dir.display()))?,
         );
-        changed.extend(stray_files(&job.dir, files, mode)?);
     }
     if options.spec.is_none() {
         changed.extend(stray_crates(Path::new("generated"), &jobs, mode)?);
@@ -109,25 +107,14 @@ fn seed_jobs(specs: &Path, generated: &Path) -> Result<Vec<Job>, String> {
         .into_iter()
         .map(|spec| {
             let stem = spec.file_stem().expect("filtered by extension").to_string_lossy().into_owned();
-            Job { dir: generated.join(&stem), package: stem, spec, runtime: "../../runtime".into() }
+            Job {
+                dir: generated.join(&stem),
+                package: stem,
+                spec,
+                runtime: RuntimeDependency::Path("../../runtime".into()),
+            }
         })
         .collect())
-}
-
-/// Files under a crate's `src/` that the generator no longer writes.
-fn stray_files(dir: &Path, files: &[(PathBuf, String)], mode: WriteMode) -> Result<Vec<PathBuf>, String> {
-    let expected: BTreeSet<PathBuf> = files.iter().map(|(path, _)| dir.join(path)).collect();
-    let Ok(entries) = std::fs::read_dir(dir.join("src")) else { return Ok(Vec::new()) };
-    let mut stray = Vec::new();
-    for path in entries.filter_map(Result::ok).map(|entry| entry.path()) {
-        if !expected.contains(&path) {
-            if mode == WriteMode::Write {
-                std::fs::remove_file(&path).map_err(|error| format!("{}: {error}", path.display()))?;
-            }
-            stray.push(path);
-        }
-    }
-    Ok(stray)
 }
 
 /// Crates under `generated/` whose spec is gone.

@@ -34,7 +34,9 @@ pub fn run(root: &Path, spec: &Path, scratch: &Path, runs: usize) -> Result<(), 
     let crate_dir = workspace.join("api");
     let runtime = std::fs::canonicalize(root.join("runtime")).map_err(|error| error.to_string())?;
     let generated = apigen::Builder::new(spec).generate().map_err(|error| error.to_string())?;
-    let files = generated.crate_files(PACKAGE, &runtime.to_string_lossy()).map_err(|error| error.to_string())?;
+    let files = generated
+        .crate_files(PACKAGE, &apigen::RuntimeDependency::Path(runtime.to_string_lossy().into_owned()))
+        .map_err(|error| error.to_string())?;
     apigen::write_files(&crate_dir, &files, apigen::WriteMode::Write).map_err(|error| error.to_string())?;
     let manifest = "[workspace]\nresolver = \"2\"\nmembers = [\"api\"]\n";
     apigen::write_files(&workspace, &[("Cargo.toml".into(), manifest.to_owned())], apigen::WriteMode::Write)

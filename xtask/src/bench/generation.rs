@@ -36,8 +36,14 @@ fn staged_run(spec: &Path, out: &Path) -> Result<(profile::Output, Vec<(Duration
         marks.push((now, 0));
         heap::reset_peak();
     };
-    let output = profile::generate_crate(spec, out, "bench-crate", "../runtime", &mut at_stage)
-        .map_err(|error| error.to_string())?;
+    let output = profile::generate_crate(
+        spec,
+        out,
+        "bench-crate",
+        &apigen::RuntimeDependency::Path("../runtime".into()),
+        &mut at_stage,
+    )
+    .map_err(|error| error.to_string())?;
     let end = Instant::now();
     if let Some(last) = marks.last_mut() {
         last.1 = heap::peak();
@@ -73,7 +79,9 @@ pub fn one(args: &[String]) -> Result<(), String> {
     let [spec, out] = args else { return Err("usage: xtask bench-one SPEC OUT".to_owned()) };
     let start = Instant::now();
     let generated = Builder::new(spec).generate().map_err(|error| error.to_string())?;
-    let files = generated.crate_files("bench-crate", "../runtime").map_err(|error| error.to_string())?;
+    let files = generated
+        .crate_files("bench-crate", &apigen::RuntimeDependency::Path("../runtime".into()))
+        .map_err(|error| error.to_string())?;
     apigen::write_files(Path::new(out), &files, apigen::WriteMode::Write).map_err(|error| error.to_string())?;
     let elapsed = start.elapsed();
     println!("{} {}", elapsed.as_micros(), peak_rss().unwrap_or(0));
