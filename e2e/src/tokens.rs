@@ -6,7 +6,7 @@ use crate::protected::client::Client;
 use crate::protected::operations::{GreetingResponse, MeResponse};
 use crate::protected::server::{self as protected, Api};
 use crate::protected::types::Me;
-use apigen_runtime::client::{Error, TokenSource};
+use apigen_runtime::client::{Clock, Error, TokenSource};
 use apigen_runtime::jwt::{now, Claims, JwtIssuer, JwtVerifier};
 use apigen_runtime::server::HandlerError;
 use serde_json::json;
@@ -93,16 +93,48 @@ async fn me(client: &Client) -> Result<String, Error> {
     Ok(me.subject)
 }
 
-/// A source whose access token falls due between one and two seconds from now (it expires
-/// `MARGIN` + 2 seconds from now) keeps every request working across that moment,
-/// refreshing exactly once.
-pub async fn keeps_working_across_expiry(source: TokenSource, refreshes: &AtomicU64, subject: &str) {
+/// A token source's clock, standing still until a test moves it on, from the wall clock's
+/// now. Servers read the wall clock, so a token the source finds due is still valid to them:
+/// a test crosses expiry without sleeping, wherever a second boundary falls.
+#[derive(Clone, Debug)]
+pub struct SourceClock(Arc<AtomicU64>);
+
+impl SourceClock {
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        SourceClock(Arc::new(AtomicU64::new(now())))
+    }
+
+    pub fn now(&self) -> u64 {
+        self.0.load(Ordering::SeqCst)
+    }
+
+    pub fn advance(&self, seconds: u64) {
+        self.0.fetch_add(seconds, Ordering::SeqCst);
+    }
+
+    /// The clock to give a token source.
+    pub fn clock(&self) -> Clock {
+        let seconds = self.0.clone();
+        Clock::from_fn(move || seconds.load(Ordering::SeqCst))
+    }
+}
+
+/// A source on `clock` whose access token expires `MARGIN` + 2 seconds from the clock's now
+/// keeps every request working as the clock moves 3 seconds on, past the moment the token
+/// falls due, refreshing exactly once.
+pub async fn keeps_working_across_expiry(
+    source: TokenSource,
+    clock: &SourceClock,
+    refreshes: &AtomicU64,
+    subject: &str,
+) {
     let client = resource_client(&source).await;
     for _ in 0..3 {
         assert_eq!(me(&client).await.expect("before expiry"), subject);
     }
     assert_eq!(refreshes.load(Ordering::SeqCst), 0, "no refresh while the token is fresh");
-    tokio::time::sleep(Duration::from_millis(2100)).await;
+    clock.advance(3);
     for _ in 0..3 {
         assert_eq!(me(&client).await.expect("after expiry"), subject);
     }

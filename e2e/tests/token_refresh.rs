@@ -5,7 +5,7 @@
 use apigen_runtime::client::{TokenOptions, Tokens};
 use apigen_runtime::jwt::now;
 use e2e::serve;
-use e2e::tokens::{self, access_token, forged_access_token, refreshed_access_token, DUE_FOR, MARGIN};
+use e2e::tokens::{self, access_token, forged_access_token, refreshed_access_token, SourceClock, DUE_FOR, MARGIN};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -13,9 +13,14 @@ fn options() -> TokenOptions {
     TokenOptions::default().refresh_margin(MARGIN)
 }
 
-/// Due for refresh between one and two seconds from now, and valid until then.
-fn expiring_soon(subject: &str) -> String {
-    access_token(subject, now() + MARGIN.as_secs() + 2)
+/// The options of a source on `clock`.
+fn options_on(clock: &SourceClock) -> TokenOptions {
+    options().clock(clock.clock())
+}
+
+/// Due for refresh two seconds after `clock`'s now (see `tokens::keeps_working_across_expiry`).
+fn expiring_soon(clock: &SourceClock, subject: &str) -> String {
+    access_token(subject, clock.now() + MARGIN.as_secs() + 2)
 }
 
 /// Inside the refresh margin: due, but still valid for the token API.
@@ -55,9 +60,15 @@ mod auth_api_v2 {
     #[tokio::test]
     async fn keeps_working_across_expiry() {
         let (client, refreshes, pair) = start().await;
-        let source =
-            client.token_source(Tokens::new(expiring_soon("demo")).with_refresh(pair.refresh_token), options());
-        tokens::keeps_working_across_expiry(source, &refreshes, "demo").await;
+        let clock = SourceClock::new();
+        let tokens = Tokens::new(expiring_soon(&clock, "demo")).with_refresh(pair.refresh_token);
+        tokens::keeps_working_across_expiry(
+            client.token_source(tokens, options_on(&clock)),
+            &clock,
+            &refreshes,
+            "demo",
+        )
+        .await;
     }
 
     #[tokio::test]
@@ -210,8 +221,10 @@ mod forsta_atlas {
     #[tokio::test]
     async fn keeps_working_across_expiry() {
         let (client, refreshes) = start().await;
-        let tokens = Tokens::new(token("ann", now() + MARGIN.as_secs() + 2, now()));
-        tokens::keeps_working_across_expiry(client.token_source(tokens, options()), &refreshes, "ann").await;
+        let clock = SourceClock::new();
+        let tokens = Tokens::new(token("ann", clock.now() + MARGIN.as_secs() + 2, clock.now()));
+        tokens::keeps_working_across_expiry(client.token_source(tokens, options_on(&clock)), &clock, &refreshes, "ann")
+            .await;
     }
 
     #[tokio::test]
@@ -274,8 +287,10 @@ mod authenticate_refresh {
     #[tokio::test]
     async fn keeps_working_across_expiry() {
         let (client, refreshes) = start().await;
-        let source = client.token_source(Tokens::new(expiring_soon("bo")).with_refresh("refresh-bo"), options());
-        tokens::keeps_working_across_expiry(source.clone(), &refreshes, "bo").await;
+        let clock = SourceClock::new();
+        let tokens = Tokens::new(expiring_soon(&clock, "bo")).with_refresh("refresh-bo");
+        let source = client.token_source(tokens, options_on(&clock));
+        tokens::keeps_working_across_expiry(source.clone(), &clock, &refreshes, "bo").await;
         // No new refresh token in the answer: the current one is kept.
         assert_eq!(source.tokens().refresh.unwrap().secret(), "refresh-bo");
     }
@@ -342,9 +357,10 @@ mod aisquare_studio {
         let (client, refreshes) = start().await;
         let reported = Arc::new(Mutex::new(Vec::new()));
         let hook = reported.clone();
-        let options = options().on_rotate(move |tokens| hook.lock().unwrap().push(tokens.clone()));
-        let source = client.token_source(Tokens::new(expiring_soon("cy")).with_refresh("refresh-cy"), options);
-        tokens::keeps_working_across_expiry(source, &refreshes, "cy").await;
+        let clock = SourceClock::new();
+        let options = options_on(&clock).on_rotate(move |tokens| hook.lock().unwrap().push(tokens.clone()));
+        let source = client.token_source(Tokens::new(expiring_soon(&clock, "cy")).with_refresh("refresh-cy"), options);
+        tokens::keeps_working_across_expiry(source, &clock, &refreshes, "cy").await;
         let reported = reported.lock().unwrap();
         assert_eq!(reported.len(), 1);
         assert_eq!(reported[0].refresh.as_ref().unwrap().secret(), "refresh-cy.1");
@@ -422,8 +438,9 @@ mod bnn_console {
     #[tokio::test]
     async fn keeps_working_across_expiry() {
         let (client, refreshes) = start().await;
-        let source = client.token_source(Tokens::new(expiring_soon("dee")), options());
-        tokens::keeps_working_across_expiry(source, &refreshes, "dee").await;
+        let clock = SourceClock::new();
+        let source = client.token_source(Tokens::new(expiring_soon(&clock, "dee")), options_on(&clock));
+        tokens::keeps_working_across_expiry(source, &clock, &refreshes, "dee").await;
     }
 
     #[tokio::test]

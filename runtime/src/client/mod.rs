@@ -4,6 +4,7 @@
 //! send path for every operation, so the code a consumer compiles stays small), and match the
 //! returned [`Response`] status against the documented ones.
 
+mod clock;
 mod credential;
 mod error;
 mod oauth2;
@@ -12,6 +13,7 @@ mod refresh;
 mod token;
 
 pub use crate::security::{KeyLocation, SchemeKind, SecurityScheme};
+pub use clock::Clock;
 pub use credential::Credential;
 pub use error::{Error, RawResponse};
 pub use oauth2::{ClientAuth, Grant, OAuth2Client, OAuth2Flow, OAuthError};

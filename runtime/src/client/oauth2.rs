@@ -13,7 +13,7 @@
 //! client's retry policy allows, and the next call tries again.
 
 use super::token::{Refresh, RefreshFuture, TokenOptions, TokenSource, Tokens};
-use super::{Credential, Error, RawResponse, Transport};
+use super::{Clock, Credential, Error, RawResponse, Transport};
 use base64::Engine;
 use http::header::{HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 use serde::Deserialize;
@@ -158,7 +158,8 @@ impl Transport {
         let refresh_url = flow.refresh_url.map(endpoint).unwrap_or_else(|| token_url.clone());
         let scopes =
             client.scopes.clone().unwrap_or_else(|| flow.scopes.iter().map(|scope| scope.to_string()).collect());
-        let endpoint = TokenEndpoint { transport: self.clone(), token_url, refresh_url, client, grant, scopes };
+        let clock = options.clock.clone();
+        let endpoint = TokenEndpoint { transport: self.clone(), token_url, refresh_url, client, grant, scopes, clock };
         TokenSource::new(tokens, options, endpoint)
     }
 }
@@ -170,6 +171,8 @@ struct TokenEndpoint {
     client: OAuth2Client,
     grant: Grant,
     scopes: Vec<String>,
+    /// What `expires_in` counts from: the source's clock.
+    clock: Clock,
 }
 
 impl Refresh for TokenEndpoint {
@@ -261,7 +264,7 @@ impl TokenEndpoint {
         };
         let expires_at = expires_in
             .filter(|seconds| seconds.is_finite() && *seconds >= 0.0)
-            .map(|seconds| crate::unix_now().saturating_add(seconds.min(u64::MAX as f64 / 2.0) as u64));
+            .map(|seconds| self.clock.now().saturating_add(seconds.min(u64::MAX as f64 / 2.0) as u64));
         Ok(Tokens {
             access: Credential::new(answer.access_token),
             refresh: answer.refresh_token.map(Credential::new),

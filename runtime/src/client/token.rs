@@ -5,7 +5,7 @@
 //! takes the async mutex, so concurrent callers that find the token expired wait for the one
 //! refresh in flight instead of spending a rotated refresh token twice.
 
-use super::{Credential, Error, RawResponse};
+use super::{Clock, Credential, Error, RawResponse};
 use serde::Deserialize;
 use std::fmt;
 use std::future::Future;
@@ -91,11 +91,12 @@ pub type RotationHook = Arc<dyn Fn(&Tokens) + Send + Sync>;
 pub struct TokenOptions {
     margin: Duration,
     on_rotate: Option<RotationHook>,
+    pub(crate) clock: Clock,
 }
 
 impl Default for TokenOptions {
     fn default() -> Self {
-        TokenOptions { margin: Duration::from_secs(30), on_rotate: None }
+        TokenOptions { margin: Duration::from_secs(30), on_rotate: None, clock: Clock::system() }
     }
 }
 
@@ -104,6 +105,12 @@ impl TokenOptions {
     /// not expire in flight.
     pub fn refresh_margin(mut self, margin: Duration) -> Self {
         self.margin = margin;
+        self
+    }
+
+    /// The clock expiry is read against: the system's unless set (see [`Clock`]).
+    pub fn clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
         self
     }
 
@@ -119,6 +126,7 @@ impl fmt::Debug for TokenOptions {
         f.debug_struct("TokenOptions")
             .field("margin", &self.margin)
             .field("on_rotate", &self.on_rotate.is_some())
+            .field("clock", &self.clock)
             .finish()
     }
 }
@@ -258,7 +266,7 @@ impl TokenSource {
         if let Some(failure) = current.failure.as_ref().filter(|failure| failure.rejected) {
             return Err(failure.to_error());
         }
-        let now = crate::unix_now();
+        let now = self.inner.options.clock.now();
         let Some(expires_at) = current.expires_at else { return Ok(current.lease()) };
         if now.saturating_add(self.inner.options.margin.as_secs()) < expires_at {
             return Ok(current.lease());
@@ -330,6 +338,13 @@ mod tests {
     use base64::Engine;
     use std::sync::Mutex;
 
+    /// Where the tests' clock stands: token lifetimes are read against it, not the wall clock.
+    const NOW: u64 = 1_800_000_000;
+
+    fn options() -> TokenOptions {
+        TokenOptions::default().clock(Clock::from_fn(|| NOW))
+    }
+
     fn jwt(exp: u64, marker: &str) -> String {
         let encode = |json: String| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json);
         format!(
@@ -367,8 +382,7 @@ mod tests {
     #[tokio::test]
     async fn a_valid_token_is_not_refreshed() {
         let (refresher, calls) = counting(|_, _| unreachable!("no refresh expected"));
-        let source =
-            TokenSource::new(Tokens::new(jwt(crate::unix_now() + 3600, "a")), TokenOptions::default(), refresher);
+        let source = TokenSource::new(Tokens::new(jwt(NOW + 3600, "a")), options(), refresher);
         for _ in 0..3 {
             source.access_token().await.unwrap();
         }
@@ -378,13 +392,11 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn concurrent_callers_share_one_refresh_and_see_the_rotation() {
         let (refresher, calls) =
-            counting(|call, _| Ok(Tokens::new(jwt(crate::unix_now() + 3600, "new")).with_refresh(format!("r{call}"))));
+            counting(|call, _| Ok(Tokens::new(jwt(NOW + 3600, "new")).with_refresh(format!("r{call}"))));
         let rotated = Arc::new(Mutex::new(Vec::new()));
         let seen = rotated.clone();
-        let options =
-            TokenOptions::default().on_rotate(move |tokens| seen.lock().unwrap().push(tokens.refresh.clone().unwrap()));
-        let source =
-            TokenSource::new(Tokens::new(jwt(crate::unix_now() - 1, "old")).with_refresh("r0"), options, refresher);
+        let options = options().on_rotate(move |tokens| seen.lock().unwrap().push(tokens.refresh.clone().unwrap()));
+        let source = TokenSource::new(Tokens::new(jwt(NOW - 1, "old")).with_refresh("r0"), options, refresher);
         let tasks: Vec<_> = (0..100)
             .map(|_| {
                 let source = source.clone();
@@ -405,14 +417,13 @@ mod tests {
     async fn a_refused_refresh_fails_fast_until_new_tokens_are_set() {
         let refused = || Error::Refresh { rejected: true, message: "revoked".into(), response: None };
         let (refresher, calls) = counting(move |_, _| Err(refused()));
-        let source =
-            TokenSource::new(Tokens::new(jwt(crate::unix_now() - 1, "old")), TokenOptions::default(), refresher);
+        let source = TokenSource::new(Tokens::new(jwt(NOW - 1, "old")), options(), refresher);
         for _ in 0..3 {
             let error = source.access_token().await.unwrap_err();
             assert!(matches!(error, Error::Refresh { rejected: true, .. }), "{error}");
         }
         assert_eq!(calls.load(Ordering::SeqCst), 1);
-        let fresh = jwt(crate::unix_now() + 3600, "login");
+        let fresh = jwt(NOW + 3600, "login");
         source.set_tokens(Tokens::new(fresh.clone()));
         assert_eq!(source.access_token().await.unwrap().secret(), fresh);
     }
@@ -421,10 +432,32 @@ mod tests {
     async fn a_passing_failure_ahead_of_expiry_keeps_the_valid_token() {
         let unavailable = || Error::Refresh { rejected: false, message: "503".into(), response: None };
         let (refresher, calls) = counting(move |_, _| Err(unavailable()));
-        let token = jwt(crate::unix_now() + 10, "still-valid");
-        let source = TokenSource::new(Tokens::new(token.clone()), TokenOptions::default(), refresher);
+        // Inside the 30 second margin, so due for refresh, but valid for ten seconds more.
+        let token = jwt(NOW + 10, "still-valid");
+        let source = TokenSource::new(Tokens::new(token.clone()), options(), refresher);
         assert_eq!(source.access_token().await.unwrap().secret(), token);
         assert_eq!(source.access_token().await.unwrap().secret(), token);
         assert_eq!(calls.load(Ordering::SeqCst), 2, "each call tries again");
+    }
+
+    #[tokio::test]
+    async fn expiry_is_read_against_the_clock_set() {
+        let clock = Arc::new(AtomicU64::new(NOW));
+        let reading = clock.clone();
+        let options = TokenOptions::default()
+            .refresh_margin(Duration::from_secs(5))
+            .clock(Clock::from_fn(move || reading.load(Ordering::SeqCst)));
+        let (refresher, calls) = counting(|call, _| Ok(Tokens::new(jwt(NOW + 3600, &format!("new{call}")))));
+        let source = TokenSource::new(Tokens::new(jwt(NOW + 10, "first")), options, refresher);
+        // Five seconds before the margin begins, and one second before: no refresh.
+        for now in [NOW, NOW + 4] {
+            clock.store(now, Ordering::SeqCst);
+            source.access_token().await.unwrap();
+        }
+        assert_eq!(calls.load(Ordering::SeqCst), 0);
+        // Exactly at the margin (exp - 5): refreshed.
+        clock.store(NOW + 5, Ordering::SeqCst);
+        assert_eq!(source.access_token().await.unwrap().secret(), jwt(NOW + 3600, "new1"));
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
     }
 }
