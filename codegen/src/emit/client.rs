@@ -45,6 +45,8 @@ pub fn emit(api: &Api) -> TokenStream {
     let title = format!(" A client for the {} (version {}).", inline_prose(&api.title), inline_prose(&api.version));
     let prelude = prelude();
     quote! {
+        // Whole, as the prelude: a spec may have no operation, or a build none in its tags.
+        #[allow(unused_imports)]
         use super::operations::*;
         #prelude
 

@@ -88,6 +88,8 @@ pub fn emit(api: &Api, slice: &Slice) -> TokenStream {
     );
     let prelude = prelude();
     quote! {
+        // Whole, as the prelude: a spec may have no operation, or a build none in its tags.
+        #[allow(unused_imports)]
         use super::operations::*;
         #prelude
 
