@@ -30,12 +30,18 @@ fn parse(args: &[String]) -> Result<Options, String> {
     Ok(options)
 }
 
-/// One crate to generate: its spec, where it goes, its package name and the runtime's path.
+/// One spec to generate and where its output goes.
 struct Job {
     spec: PathBuf,
-    dir: PathBuf,
-    package: String,
-    runtime: RuntimeDependency,
+    output: Output,
+}
+
+enum Output {
+    /// A crate in `dir`.
+    Crate { dir: PathBuf, package: String, runtime: RuntimeDependency },
+    /// One module file, as a build script writes it: the e2e specs' golden files, which the
+    /// e2e crate `include!`s, so the committed text is the code its tests compile and run.
+    ModuleFile(PathBuf),
 }
 
 pub fn run(args: &[String]) -> Result<(), String> {
@@ -47,14 +53,18 @@ pub fn run(args: &[String]) -> Result<(), String> {
             let runtime = std::fs::canonicalize(root.join("runtime")).map_err(|error| error.to_string())?;
             vec![Job {
                 spec: spec.clone(),
-                dir: out.clone(),
-                package: options.name.clone().unwrap_or(stem),
-                runtime: RuntimeDependency::Path(runtime.to_string_lossy().into_owned()),
+                output: Output::Crate {
+                    dir: out.clone(),
+                    package: options.name.clone().unwrap_or(stem),
+                    runtime: RuntimeDependency::Path(runtime.to_string_lossy().into_owned()),
+                },
             }]
         }
         _ => {
             std::env::set_current_dir(&root).map_err(|error| error.to_string())?;
-            seed_jobs(Path::new("specs"), Path::new("generated"))?
+            let mut jobs = seed_jobs(Path::new("specs"), Path::new("generated"))?;
+            jobs.extend(golden_jobs(Path::new(E2E_SPECS), Path::new(E2E_GOLDEN))?);
+            jobs
         }
     };
 
@@ -66,7 +76,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
             for warning in generated.warnings() {
                 eprintln!("warning: {warning}");
             }
-            generated.crate_files(&job.package, &job.runtime)
+            match &job.output {
+                Output::Crate { package, runtime, .. } => generated.crate_files(package, runtime),
+                Output::ModuleFile(path) => Ok(vec![(path.clone(), generated.module_file()?)]),
+            }
         }) {
             Ok(files) => outputs.push((job, files)),
             Err(error) => errors.push(format!("error: {error}")),
@@ -79,42 +92,96 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let mode = if options.check { WriteMode::Check } else { WriteMode::Write };
     let mut changed = Vec::new();
     for (job, files) in &outputs {
-        changed.extend(
-            apigen::write_crate(&job.dir, files, mode).map_err(|error| format!("{}: {error}", job.dir.display()))?,
-        );
+        let written = match &job.output {
+            Output::Crate { dir, .. } => {
+                apigen::write_crate(dir, files, mode).map_err(|error| format!("{}: {error}", dir.display()))?
+            }
+            Output::ModuleFile(_) => apigen::write_files(Path::new(""), files, mode).map_err(|error| error.to_string())?,
+        };
+        changed.extend(written);
     }
     if options.spec.is_none() {
         changed.extend(stray_crates(Path::new("generated"), &jobs, mode)?);
+        changed.extend(stray_golden_files(Path::new(E2E_GOLDEN), &jobs, mode)?);
     }
     if options.check {
         if !changed.is_empty() {
             let list: Vec<String> = changed.iter().map(|path| format!("  {}", path.display())).collect();
             return Err(format!("generated code is stale; run `cargo xtask generate`:\n{}", list.join("\n")));
         }
-        println!("generated code is up to date ({} crates)", outputs.len());
+        println!("generated code is up to date ({})", count(&jobs));
     } else {
-        println!("generated {} crates, {} files changed", outputs.len(), changed.len());
+        println!("generated {}, {} files changed", count(&jobs), changed.len());
     }
     Ok(())
 }
 
-fn seed_jobs(specs: &Path, generated: &Path) -> Result<Vec<Job>, String> {
-    let entries = std::fs::read_dir(specs).map_err(|error| format!("{}: {error}", specs.display()))?;
-    let mut paths: Vec<PathBuf> =
-        entries.filter_map(Result::ok).map(|entry| entry.path()).filter(|path| super::is_spec_file(path)).collect();
+/// Where the e2e crate's test-only specs are, and their golden module files.
+const E2E_SPECS: &str = "e2e/specs";
+const E2E_GOLDEN: &str = "e2e/generated";
+
+/// "5 crates and 10 module files".
+fn count(jobs: &[Job]) -> String {
+    let crates = jobs.iter().filter(|job| matches!(job.output, Output::Crate { .. })).count();
+    match jobs.len() - crates {
+        0 => format!("{crates} crates"),
+        files => format!("{crates} crates and {files} module files"),
+    }
+}
+
+/// The spec files directly in `dir` (files in its subfolders are parts that specs `$ref`),
+/// sorted, with their stems.
+fn specs_in(dir: &Path) -> Result<Vec<(PathBuf, String)>, String> {
+    let entries = std::fs::read_dir(dir).map_err(|error| format!("{}: {error}", dir.display()))?;
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| path.is_file() && super::is_spec_file(path))
+        .collect();
     paths.sort();
     Ok(paths
         .into_iter()
         .map(|spec| {
             let stem = spec.file_stem().expect("filtered by extension").to_string_lossy().into_owned();
-            Job {
-                dir: generated.join(&stem),
-                package: stem,
-                spec,
-                runtime: RuntimeDependency::Path("../../runtime".into()),
-            }
+            (spec, stem)
         })
         .collect())
+}
+
+fn seed_jobs(specs: &Path, generated: &Path) -> Result<Vec<Job>, String> {
+    Ok(specs_in(specs)?
+        .into_iter()
+        .map(|(spec, stem)| Job {
+            output: Output::Crate {
+                dir: generated.join(&stem),
+                package: stem,
+                runtime: RuntimeDependency::Path("../../runtime".into()),
+            },
+            spec,
+        })
+        .collect())
+}
+
+fn golden_jobs(specs: &Path, golden: &Path) -> Result<Vec<Job>, String> {
+    Ok(specs_in(specs)?
+        .into_iter()
+        .map(|(spec, stem)| Job { output: Output::ModuleFile(golden.join(format!("{stem}.rs"))), spec })
+        .collect())
+}
+
+/// Golden files whose spec is gone.
+fn stray_golden_files(golden: &Path, jobs: &[Job], mode: WriteMode) -> Result<Vec<PathBuf>, String> {
+    let Ok(entries) = std::fs::read_dir(golden) else { return Ok(Vec::new()) };
+    let mut stray = Vec::new();
+    for path in entries.filter_map(Result::ok).map(|entry| entry.path()) {
+        if !jobs.iter().any(|job| matches!(&job.output, Output::ModuleFile(file) if *file == path)) {
+            if mode == WriteMode::Write {
+                std::fs::remove_file(&path).map_err(|error| format!("{}: {error}", path.display()))?;
+            }
+            stray.push(path);
+        }
+    }
+    Ok(stray)
 }
 
 /// Crates under `generated/` whose spec is gone.
@@ -122,7 +189,7 @@ fn stray_crates(generated: &Path, jobs: &[Job], mode: WriteMode) -> Result<Vec<P
     let Ok(entries) = std::fs::read_dir(generated) else { return Ok(Vec::new()) };
     let mut stray = Vec::new();
     for path in entries.filter_map(Result::ok).map(|entry| entry.path()) {
-        if path.is_dir() && !jobs.iter().any(|job| job.dir == path) {
+        if path.is_dir() && !jobs.iter().any(|job| matches!(&job.output, Output::Crate { dir, .. } if *dir == path)) {
             if mode == WriteMode::Write {
                 std::fs::remove_dir_all(&path).map_err(|error| format!("{}: {error}", path.display()))?;
             }
