@@ -5,7 +5,9 @@ use super::tokens::{
     cfg, docs, form_fields, ident, inline, inline_prose, prelude, style_value, summary_and_description,
 };
 use super::{client_auth, security};
-use crate::model::{Api, Body, Content, MediaKind, Operation, Param, ParamLocation, ParamStyle, Response, StatusMatch};
+use crate::model::{
+    Api, Body, Content, MediaKind, Operation, Param, ParamLocation, ParamStyle, Piece, Response, StatusMatch,
+};
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
@@ -102,13 +104,16 @@ pub fn emit(api: &Api) -> TokenStream {
 fn path_expression(operation: &Operation) -> TokenStream {
     let mut format = String::new();
     let mut arguments = Vec::new();
-    let mut rest = operation.path.as_str();
-    while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}').map(|offset| open + offset) else { break };
-        format.push_str(&rest[..open].replace('{', "{{").replace('}', "}}"));
-        let name = &rest[open + 1..close];
+    for piece in operation.path.pieces() {
+        let name = match piece {
+            Piece::Text(text) => {
+                format.push_str(&text.replace('{', "{{").replace('}', "}}"));
+                continue;
+            }
+            Piece::Param(name) => name,
+        };
         if let Some(param) =
-            operation.params.iter().find(|param| param.location == ParamLocation::Path && param.name == name)
+            operation.params.iter().find(|param| param.location == ParamLocation::Path && param.name == *name)
         {
             let field = ident(&param.field);
             format.push_str("{}");
@@ -120,11 +125,9 @@ fn path_expression(operation: &Operation) -> TokenStream {
                 _ => quote! { params::path_segment(&request.#field) },
             });
         }
-        rest = &rest[close + 1..];
     }
-    format.push_str(&rest.replace('{', "{{").replace('}', "}}"));
     if arguments.is_empty() {
-        let path = operation.path.clone();
+        let path = operation.path.as_str();
         quote! { #path.to_owned() }
     } else {
         quote! { format!(#format, #( #arguments ),*) }
@@ -321,7 +324,7 @@ fn operation_method(operation: &Operation) -> TokenStream {
     let mutable = (!params.is_empty() || security.is_some() || body.is_some()).then(|| quote! { mut });
     let matcher = response_match(operation);
     let doc = docs(summary_and_description(operation.summary.as_deref(), operation.description.as_deref()).as_deref());
-    let route = format!(" `{} {}`", operation.method.as_str(), inline(&operation.path));
+    let route = format!(" `{} {}`", operation.method.as_str(), inline(operation.path.as_str()));
     let separator = (!doc.is_empty()).then(|| quote! { #[doc = ""] });
     let deprecated = operation.deprecated.then(|| quote! { #[deprecated] });
     let cfg = cfg(&operation.gate);

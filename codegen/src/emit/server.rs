@@ -140,7 +140,7 @@ fn trait_method(operation: &Operation) -> TokenStream {
         quote! { , request: #request_type }
     });
     let doc = docs(summary_and_description(operation.summary.as_deref(), operation.description.as_deref()).as_deref());
-    let route = format!(" `{} {}`", operation.method.as_str(), inline(&operation.path));
+    let route = format!(" `{} {}`", operation.method.as_str(), inline(operation.path.as_str()));
     let separator = (!doc.is_empty()).then(|| quote! { #[doc = ""] });
     quote! {
         #doc

@@ -6,6 +6,7 @@ mod features;
 mod graph;
 mod names;
 mod operations;
+mod path_template;
 mod recursion;
 pub(crate) mod refs;
 mod routes;
@@ -15,6 +16,7 @@ mod token_refresh;
 
 pub use build::build;
 pub use names::is_keyword;
+pub use path_template::{PathTemplate, Piece};
 
 /// One API: its named types, its operations and how it authenticates.
 #[derive(Clone, Debug)]
@@ -236,7 +238,7 @@ pub struct Operation {
     pub type_names: OperationTypeNames,
     pub method: Method,
     /// The path template as the spec writes it (`/pets/{petId}`), without the base path.
-    pub path: String,
+    pub path: PathTemplate,
     pub summary: Option<String>,
     pub description: Option<String>,
     pub deprecated: bool,

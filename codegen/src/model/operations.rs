@@ -3,9 +3,9 @@
 
 use super::names::{self, NameSet};
 use super::refs::Resolver;
-use super::routes::template_names;
 use super::schema::{is_string_of_format, TypeBuilder};
 use super::OperationTypeNames;
+use super::PathTemplate;
 use super::{security, token_refresh};
 use super::{
     Body, Content, FormField, Gate, MediaKind, Method, Operation, Param, ParamLocation, ParamStyle, Response,
@@ -161,7 +161,7 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
             name,
             type_names,
             method,
-            path: path.to_owned(),
+            path: PathTemplate::parse(path),
             summary: operation
                 .summary
                 .as_ref()
@@ -205,7 +205,7 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
                 declared.push((parameter, parameter_at));
             }
         }
-        let template = template_names(path);
+        let template = PathTemplate::parse(path);
         let mut fields = NameSet::with_reserved(&["body"]);
         let mut params = Vec::new();
         for (parameter, parameter_at) in &declared {
@@ -244,7 +244,7 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
                 ));
                 continue;
             }
-            if location == ParamLocation::Path && !template.contains(&data.name) {
+            if location == ParamLocation::Path && !template.params().any(|name| name == data.name) {
                 // No request can carry it: the path has no place for it, so a field would be a lie.
                 self.warnings.push(Fault::at(
                     parameter_at,
@@ -277,7 +277,7 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
                 object: false,
             });
         }
-        for name in template {
+        for name in template.params().map(str::to_owned) {
             if !params.iter().any(|param| param.location == ParamLocation::Path && param.name == name) {
                 self.warnings.push(Fault::at(
                     at,

@@ -3,7 +3,7 @@
 //! segment but not after it; specs ask for neither. Each position keeps the first name used
 //! there, and a segment like `{name}.{ext}` is captured whole, to be split when parsed.
 
-use super::{Capture, Operation, ParamLocation};
+use super::{Capture, Operation, ParamLocation, Piece};
 use crate::diagnostics::{pointer_push, Fault};
 use std::collections::{HashMap, HashSet};
 
@@ -15,27 +15,31 @@ pub fn plan(operations: &mut [Operation], base_path: &str, warnings: &mut Vec<Fa
         let mut prefix = base_path.to_owned();
         let mut route = base_path.to_owned();
         let mut captures: Vec<(String, Capture)> = Vec::new();
-        for (index, segment) in operation.path.trim_start_matches('/').split('/').enumerate() {
+        for (index, segment) in operation.path.segments().iter().enumerate() {
             prefix.push('/');
             route.push('/');
-            let names = template_names(segment);
-            let simple_tail = names.len() == 1 && segment.ends_with('}') && segment.find('{') == segment.rfind('{');
+            let names: Vec<String> = segment.params().map(str::to_owned).collect();
+            // One parameter at the end, after text or none: axum captures it as it is.
+            let simple_tail = match segment.pieces.as_slice() {
+                [Piece::Param(name)] => Some(("", name)),
+                [Piece::Text(text), Piece::Param(name)] if !text.contains(['{', '}']) => Some((text.as_str(), name)),
+                _ => None,
+            };
             if names.is_empty() {
-                prefix.push_str(segment);
-                route.push_str(segment);
+                prefix.push_str(&segment.text);
+                route.push_str(&segment.text);
                 continue;
             }
-            let (static_part, default_name, whole) = if simple_tail {
-                (&segment[..segment.find('{').unwrap_or(0)], names[0].clone(), false)
-            } else {
-                ("", format!("segment_{index}"), true)
+            let (static_part, default_name, whole) = match simple_tail {
+                Some((text, name)) => (text, name.clone(), false),
+                None => ("", format!("segment_{index}"), true),
             };
             prefix.push_str(static_part);
             let name = capture_names.entry(prefix.clone()).or_insert(default_name).clone();
             prefix.push_str("{}");
             route.push_str(&format!("{static_part}{{{name}}}"));
             for param in names {
-                let capture = Capture { name: name.clone(), segment: whole.then(|| segment.to_owned()) };
+                let capture = Capture { name: name.clone(), segment: whole.then(|| segment.text.clone()) };
                 captures.push((param, capture));
             }
         }
@@ -46,7 +50,7 @@ pub fn plan(operations: &mut [Operation], base_path: &str, warnings: &mut Vec<Fa
             operation.route = Some(route);
         } else {
             let at = pointer_push(
-                &pointer_push("#/paths", &operation.path),
+                &pointer_push("#/paths", operation.path.as_str()),
                 &operation.method.as_str().to_ascii_lowercase(),
             );
             warnings.push(Fault::at(
@@ -57,26 +61,19 @@ pub fn plan(operations: &mut [Operation], base_path: &str, warnings: &mut Vec<Fa
     }
 }
 
-/// The `{name}`s of a path template or segment, in order.
-pub fn template_names(segment: &str) -> Vec<String> {
-    segment.split('{').skip(1).filter_map(|rest| rest.split_once('}')).map(|(name, _)| name.to_owned()).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Method, Param, ParamStyle, Type};
+    use crate::model::{Method, Param, ParamStyle, PathTemplate, Type};
 
     fn operation(method: Method, path: &str) -> Operation {
-        let params = template_names(&path.replace('/', ""))
-            .into_iter()
-            .chain(path.split('/').flat_map(template_names))
-            .collect::<HashSet<_>>();
+        let template = PathTemplate::parse(path);
+        let params = template.params().map(str::to_owned).collect::<HashSet<_>>();
         Operation {
             name: path.into(),
             type_names: Default::default(),
             method,
-            path: path.into(),
+            path: template,
             summary: None,
             description: None,
             deprecated: false,

@@ -56,7 +56,7 @@ pub fn bind(extension: &Value, operation: &Operation, at: &str) -> Result<TokenR
     Ok(TokenRefresh {
         operation: operation.name.clone(),
         method: operation.method,
-        path: operation.path.clone(),
+        path: operation.path.as_str().to_owned(),
         security: operation.security.clone(),
         content_type,
         send_access,
