@@ -2,7 +2,7 @@
 
 use super::tokens::{cfg, docs, ident, inline, optional_type, prelude, rust_type, serde_crate, Scope};
 use super::Slice;
-use crate::model::{EnumVariant, Struct, Type, TypeDef, TypeDefKind, Union};
+use crate::model::{Enumeration, Struct, Type, TypeDef, TypeDefKind, Union};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -26,7 +26,7 @@ fn definition(def: &TypeDef) -> TokenStream {
     let doc = quote! { #cfg #description };
     match &def.kind {
         TypeDefKind::Struct(definition) => structure(&name, &doc, cfg.as_ref(), definition),
-        TypeDefKind::Enum(variants) => enumeration(&name, &doc, variants),
+        TypeDefKind::Enum(enumeration_def) => enumeration(&name, &doc, enumeration_def),
         TypeDefKind::Union(union) => union_enum(&name, &doc, def.docs.is_some(), cfg.as_ref(), union),
         TypeDefKind::Alias(ty) => {
             let ty = rust_type(ty, Scope::Types);
@@ -49,11 +49,9 @@ fn definition(def: &TypeDef) -> TokenStream {
     }
 }
 
-/// A string enum. One of several values also gets a catch-all variant holding any other
-/// value, so a client keeps working when the API adds one; a single value (a `const`) does
-/// not, since untagged unions tell their variants apart by such values.
-fn enumeration(name: &proc_macro2::Ident, doc: &TokenStream, variants: &[EnumVariant]) -> TokenStream {
-    let known = variants.iter().map(|variant| {
+/// A string enum, with its catch-all variant if it has one (see [`Enumeration::other`]).
+fn enumeration(name: &proc_macro2::Ident, doc: &TokenStream, enumeration: &Enumeration) -> TokenStream {
+    let known = enumeration.variants.iter().map(|variant| {
         let variant_name = ident(&variant.name);
         let value = &variant.value;
         let doc = docs(variant.docs.as_deref());
@@ -63,11 +61,7 @@ fn enumeration(name: &proc_macro2::Ident, doc: &TokenStream, variants: &[EnumVar
             #variant_name
         }
     });
-    let catch_all = (variants.len() >= 2).then(|| {
-        let other = ["Other", "Unknown", "OtherValue"]
-            .into_iter()
-            .find(|candidate| !variants.iter().any(|variant| variant.name == *candidate))
-            .unwrap_or("UnlistedValue");
+    let catch_all = enumeration.other.as_deref().map(|other| {
         let other = ident(other);
         quote! {
             /// A value the spec does not list (refused in what a server reads).
@@ -128,20 +122,9 @@ fn structure(
             }
         }
     });
-    let additional = definition.additional.as_ref().map(|value| {
-        let value = rust_type(value, Scope::Types);
-        let field_name =
-            (1..)
-                .map(|index| {
-                    if index == 1 {
-                        "additional_properties".to_owned()
-                    } else {
-                        format!("additional_properties_{index}")
-                    }
-                })
-                .find(|candidate| !definition.fields.iter().any(|field| &field.name == candidate))
-                .expect("an unbounded range always yields a free name");
-        let field_name = ident(&field_name);
+    let additional = definition.additional.as_ref().map(|members| {
+        let value = rust_type(&members.ty, Scope::Types);
+        let field_name = ident(&members.field);
         quote! {
             /// Members beyond the declared ones.
             #[serde(flatten)]

@@ -30,7 +30,7 @@ pub fn edges(types: &[TypeDef]) -> Vec<Vec<usize>> {
             match &def.kind {
                 TypeDefKind::Struct(definition) => {
                     definition.fields.iter().for_each(|field| named(&field.ty, &mut names));
-                    definition.additional.iter().for_each(|ty| named(ty, &mut names));
+                    definition.additional.iter().for_each(|members| named(&members.ty, &mut names));
                 }
                 TypeDefKind::Union(union) => union.variants.iter().for_each(|variant| named(&variant.ty, &mut names)),
                 TypeDefKind::Alias(ty) | TypeDefKind::Newtype(ty) => named(ty, &mut names),

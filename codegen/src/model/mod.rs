@@ -138,7 +138,7 @@ pub struct TypeDef {
 pub enum TypeDefKind {
     Struct(Struct),
     /// A string enum.
-    Enum(Vec<EnumVariant>),
+    Enum(Enumeration),
     /// `oneOf`/`anyOf`: one of several types.
     Union(Union),
     /// A schema that is another type under this name.
@@ -152,7 +152,7 @@ pub enum TypeDefKind {
 pub struct Struct {
     pub fields: Vec<Field>,
     /// Members beyond the declared ones (`additionalProperties`), kept in a map.
-    pub additional: Option<Type>,
+    pub additional: Option<AdditionalMembers>,
     /// Every field may be absent, so the struct has a `Default`.
     pub defaultable: bool,
 }
@@ -166,6 +166,24 @@ pub struct Field {
     pub docs: Option<String>,
     /// A password, key or token (by `format: password` or by name): `Debug` redacts it.
     pub secret: bool,
+}
+
+/// The field that holds a struct's undeclared members, and their type.
+#[derive(Clone, Debug)]
+pub struct AdditionalMembers {
+    /// Named apart from the declared fields (`additional_properties`).
+    pub field: String,
+    pub ty: Type,
+}
+
+/// A string enum's listed values, and the variant that holds any other.
+#[derive(Clone, Debug)]
+pub struct Enumeration {
+    pub variants: Vec<EnumVariant>,
+    /// The catch-all variant (`Other`), so a client keeps working when the API adds a value;
+    /// `None` for a single value (a `const`), since untagged unions tell their variants
+    /// apart by such values.
+    pub other: Option<String>,
 }
 
 #[derive(Clone, Debug)]

@@ -5,7 +5,8 @@
 use super::names::{self, NameSet};
 use super::refs::Resolver;
 use super::{
-    EnumVariant, Field, FloatWidth, Gate, IntegerWidth, Struct, Type, TypeDef, TypeDefKind, Union, UnionVariant,
+    AdditionalMembers, EnumVariant, Enumeration, Field, FloatWidth, Gate, IntegerWidth, Struct, Type, TypeDef,
+    TypeDefKind, Union, UnionVariant,
 };
 use crate::diagnostics::{pointer_push, Fault};
 use openapiv3::{
@@ -116,7 +117,7 @@ impl<'a> TypeBuilder<'a> {
     /// The named-type kind a schema needs, or `None` when a plain Rust type expresses it.
     fn definition_kind(&mut self, name: &str, schema: &Schema, at: &str) -> Result<Option<TypeDefKind>, Fault> {
         if let Some(variants) = string_enum(schema) {
-            return Ok(Some(TypeDefKind::Enum(enum_variants(&variants))));
+            return Ok(Some(TypeDefKind::Enum(enumeration(&variants))));
         }
         if let Some(shape) = self.object_shape(schema, at)? {
             return self.structure(name, shape).map(|definition| Some(TypeDefKind::Struct(definition)));
@@ -391,6 +392,8 @@ impl<'a> TypeBuilder<'a> {
             Some(AdditionalProperties::Any(true)) => Some(Type::Any),
             Some(AdditionalProperties::Any(false)) | None => None,
         };
+        let additional =
+            additional.map(|ty| AdditionalMembers { field: field_names.claim("additional_properties"), ty });
         let defaultable = fields.iter().all(|field| !field.required);
         Ok(Struct { fields, additional, defaultable })
     }
@@ -521,10 +524,10 @@ fn string_enum(schema: &Schema) -> Option<Vec<String>> {
     }
 }
 
-fn enum_variants(values: &[String]) -> Vec<EnumVariant> {
+fn enumeration(values: &[String]) -> Enumeration {
     let mut variant_names = NameSet::default();
     let mut seen = HashSet::new();
-    values
+    let variants: Vec<EnumVariant> = values
         .iter()
         .filter(|value| seen.insert((*value).clone()))
         .map(|value| EnumVariant {
@@ -532,7 +535,12 @@ fn enum_variants(values: &[String]) -> Vec<EnumVariant> {
             value: value.clone(),
             docs: None,
         })
-        .collect()
+        .collect();
+    let other = (variants.len() >= 2).then(|| {
+        let free = ["Other", "Unknown", "OtherValue"].into_iter().find(|name| variant_names.is_free(name));
+        variant_names.claim(free.unwrap_or("UnlistedValue"))
+    });
+    Enumeration { variants, other }
 }
 
 /// Whether `schema` is a string of the given format (`password`, `binary`).
