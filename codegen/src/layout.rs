@@ -5,7 +5,7 @@
 //! [`part_tokens`] wraps a part's emitted items as its file holds them, [`join_parts`] joins the
 //! formatted parts into modules, and [`files`] assembles the modules into files.
 
-use crate::emit::{self, doc_lines, inline, Module, Parts, Slice};
+use crate::emit::{self, doc_lines, inline, item, Item, Module, ModuleItems, Parts};
 use crate::format::{format, separate_items};
 use crate::model::Api;
 use proc_macro2::TokenStream;
@@ -58,73 +58,81 @@ fn generated_lints(inner: bool) -> TokenStream {
     }
 }
 
-/// One piece of work for the emit and format stages: a module, or a part of one.
-#[derive(Clone, Debug)]
-pub struct Part {
+/// One piece of work for the emit and format stages: a module's items, or a run of them.
+pub struct Part<'a> {
     pub module: Module,
-    pub slice: Slice,
+    /// Whether the part opens its module (its head and docs; in a module file, all of it).
+    pub first: bool,
+    /// Emits the part's tokens, wrapped as its file holds them.
+    pub emit: Item<'a>,
 }
 
 /// Large flat modules are split into parts of this many repeated items, so that the parts
 /// can be formatted in parallel and no parse tree holds a whole large module.
 const ITEMS_PER_PART: usize = 250;
 
-/// The parts of the modules of `parts`, in order. A module file's modules are one part each:
-/// their items sit inside `pub mod name { .. }`.
-pub fn plan(api: &Api, parts: Parts, layout: Layout) -> Vec<Part> {
-    let mut plan = Vec::new();
-    for module in emit::modules(parts) {
-        let count = emit::item_count(api, module);
-        let size = match layout {
-            Layout::Crate { .. } => ITEMS_PER_PART,
-            Layout::ModuleFile { .. } => count.max(1),
-        };
-        let mut start = 0;
-        loop {
-            let end = (start + size).min(count);
-            plan.push(Part { module, slice: Slice { head: start == 0, items: start..end } });
-            if end == count {
-                break;
-            }
-            start = end;
-        }
-    }
-    plan
-}
-
-/// The emit stage for one part: its items, wrapped as its file holds them.
-pub fn part_tokens(api: &Api, part: &Part, layout: Layout) -> TokenStream {
-    let module = part.module;
-    let items = emit::emit(api, module, &part.slice);
-    if !part.slice.head {
-        return items;
-    }
-    let doc = module.doc();
-    match layout {
-        Layout::Crate { .. } => quote! {
-            #![doc = #doc]
-            #items
-        },
-        Layout::ModuleFile { .. } => {
-            let lints = generated_lints(false);
-            let name = format_ident!("{}", module.name());
-            quote! {
-                #lints
-                pub mod #name {
-                    #![doc = #doc]
-                    #items
+/// Each module's items as parts, in order: in a crate, runs of [`ITEMS_PER_PART`] items, the
+/// first after the module's docs and head; in a module file, one part per module, inside
+/// `pub mod name { .. }`.
+pub fn parts<'a>(modules: Vec<(Module, ModuleItems<'a>)>, layout: Layout<'_>) -> Vec<Part<'a>> {
+    let mut parts = Vec::new();
+    for (module, ModuleItems { head, items }) in modules {
+        let doc = module.doc();
+        match layout {
+            Layout::Crate { .. } => {
+                let mut items = items.into_iter();
+                let first: Vec<Item> = items.by_ref().take(ITEMS_PER_PART).collect();
+                let emit = item(move || {
+                    let head = head();
+                    let first = first.into_iter().map(|emit| emit());
+                    quote! {
+                        #![doc = #doc]
+                        #head
+                        #( #first )*
+                    }
+                });
+                parts.push(Part { module, first: true, emit });
+                loop {
+                    let run: Vec<Item> = items.by_ref().take(ITEMS_PER_PART).collect();
+                    if run.is_empty() {
+                        break;
+                    }
+                    let emit = item(move || {
+                        let run = run.into_iter().map(|emit| emit());
+                        quote! { #( #run )* }
+                    });
+                    parts.push(Part { module, first: false, emit });
                 }
             }
+            Layout::ModuleFile { .. } => {
+                let emit = item(move || {
+                    let lints = generated_lints(false);
+                    let name = format_ident!("{}", module.name());
+                    let head = head();
+                    let items = items.into_iter().map(|emit| emit());
+                    quote! {
+                        #lints
+                        pub mod #name {
+                            #![doc = #doc]
+                            #head
+                            #( #items )*
+                        }
+                    }
+                });
+                parts.push(Part { module, first: true, emit });
+            }
         }
     }
+    parts
 }
 
-/// The format stage's last step: each module's text from its parts' unparsed texts.
-pub fn join_parts(plan: &[Part], unparsed: Vec<String>) -> Vec<String> {
+/// The format stage's last step: each module's text from its parts' unparsed texts, given
+/// with whether each part opens its module.
+pub fn join_parts(parts: impl IntoIterator<Item = (bool, String)>) -> Vec<String> {
     let mut modules: Vec<String> = Vec::new();
-    for (part, text) in plan.iter().zip(unparsed) {
+    for (first, text) in parts {
         match modules.last_mut() {
-            Some(module) if !part.slice.head => module.push_str(&text),
+            Some(module) if !first => module.push_str(&text),
             _ => modules.push(text),
         }
     }
@@ -310,15 +318,22 @@ mod tests {
         let parts = Parts { client: true, server: true };
         let runtime = RuntimeDependency::Path("../runtime".to_owned());
         let layout = Layout::Crate { package: "large", runtime: &runtime };
-        let plan = plan(&api, parts, layout);
-        assert!(plan.len() > 8, "only {} parts", plan.len());
-        let unparsed =
-            plan.iter().map(|part| crate::format::unparse(part_tokens(&api, part, layout)).unwrap()).collect();
-        let joined = join_parts(&plan, unparsed);
-        for (module, text) in emit::modules(parts).into_iter().zip(joined) {
-            let count = emit::item_count(&api, module);
-            let whole = Part { module, slice: Slice { head: true, items: 0..count } };
-            assert_eq!(text, format(part_tokens(&api, &whole, layout)).unwrap(), "{}", module.name());
+        let emitted = || emit::modules(parts).into_iter().map(|module| (module, emit::emit(&api, module))).collect();
+        let cut = super::parts(emitted(), layout);
+        assert!(cut.len() > 8, "only {} parts", cut.len());
+        let joined =
+            join_parts(cut.into_iter().map(|part| (part.first, crate::format::unparse((part.emit)()).unwrap())));
+        let modules: Vec<(Module, ModuleItems)> = emitted();
+        for ((module, ModuleItems { head, items }), text) in modules.into_iter().zip(joined) {
+            let doc = module.doc();
+            let head = head();
+            let items = items.into_iter().map(|emit| emit());
+            let whole = quote! {
+                #![doc = #doc]
+                #head
+                #( #items )*
+            };
+            assert_eq!(text, format(whole).unwrap(), "{}", module.name());
         }
     }
 }

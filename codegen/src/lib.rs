@@ -23,6 +23,7 @@ mod format;
 mod layout;
 mod load;
 mod model;
+mod pipeline;
 pub mod profile;
 mod write;
 
@@ -33,7 +34,6 @@ pub use write::{write_crate, write_files, WriteMode};
 use diagnostics::Fault;
 use layout::Layout;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Generates code for one spec.
 #[derive(Clone, Debug)]
@@ -108,8 +108,21 @@ pub fn spec_document(text: &str, json: bool) -> Result<serde_json::Value, Error>
 
 /// Generates from spec text; `source` names it in diagnostics and headers.
 pub fn generate_text(text: &str, json: bool, source: &Path, parts: emit::Parts) -> Result<Generated, Error> {
+    generate_staged(text, json, source, parts, &mut |_| {})
+}
+
+/// [`generate_text`], calling `at_stage` as the model stage starts (the load stage is under
+/// way: the caller has read the text).
+fn generate_staged(
+    text: &str,
+    json: bool,
+    source: &Path,
+    parts: emit::Parts,
+    at_stage: &mut dyn FnMut(profile::Stage),
+) -> Result<Generated, Error> {
     let attach = |fault: Fault| Error::new(source, fault);
     let loaded = load::load(text, json, Some(source)).map_err(attach)?;
+    at_stage(profile::Stage::Model);
     let (api, faults) = model::build(&loaded);
     let warnings = faults
         .into_iter()
@@ -164,10 +177,21 @@ impl Generated {
         self.render(Layout::Crate { package, runtime })
     }
 
-    /// Emits and formats the modules' parts on as many threads as there are cores (parts are
-    /// independent, and formatting is most of the work); more threads would only hold more
-    /// parse trees in memory at once.
+    /// Emits and formats on as many threads as there are cores (formatting is most of the
+    /// work, and a large module's parts are formatted apart); more threads would only hold
+    /// more parse trees in memory at once.
     fn render(&self, layout: Layout) -> Result<Vec<(PathBuf, String)>, Error> {
+        let threads = std::thread::available_parallelism().map_or(1, usize::from);
+        self.render_with(layout, threads, &mut |_| {})
+    }
+
+    /// [`Generated::render`] on `threads` threads, calling `at_stage` as each stage starts.
+    fn render_with(
+        &self,
+        layout: Layout,
+        threads: usize,
+        at_stage: &mut dyn FnMut(profile::Stage),
+    ) -> Result<Vec<(PathBuf, String)>, Error> {
         // A module file's features would be the including crate's: it gates nothing.
         let stripped;
         let api = match layout {
@@ -177,30 +201,8 @@ impl Generated {
                 &stripped
             }
         };
-        let plan = layout::plan(api, self.parts, layout);
-        // The client is one `impl`, the largest part: it starts first so the rest fill in.
-        let mut order: Vec<usize> = (0..plan.len()).collect();
-        order.sort_by_key(|&index| plan[index].module != emit::Module::Client);
-        let workers = std::thread::available_parallelism().map_or(1, usize::from).min(plan.len());
-        let next = AtomicUsize::new(0);
-        let render_next = || {
-            let mut done = Vec::new();
-            while let Some(&index) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
-                done.push((index, format::unparse(layout::part_tokens(api, &plan[index], layout))));
-            }
-            done
-        };
-        let mut unparsed: Vec<(usize, Result<String, String>)> = std::thread::scope(|scope| {
-            let threads: Vec<_> = (0..workers).map(|_| scope.spawn(render_next)).collect();
-            threads
-                .into_iter()
-                .flat_map(|thread| thread.join().unwrap_or_else(|_| vec![(0, Err("emitting panicked".to_owned()))]))
-                .collect()
-        });
-        unparsed.sort_by_key(|(index, _)| *index);
-        let unparsed = unparsed.into_iter().map(|(_, text)| text).collect::<Result<Vec<_>, _>>();
-        let formatted = layout::join_parts(&plan, unparsed.map_err(|message| self.bug(message))?);
-        layout::files(api, self.parts, &self.source_name(), layout, formatted).map_err(|message| self.bug(message))
+        pipeline::render(api, self.parts, &self.source_name(), layout, threads, at_stage)
+            .map_err(|message| self.bug(message))
     }
 }
 

@@ -1,15 +1,16 @@
 //! Generation stage by stage, for benchmarks: the work of [`Builder::generate`],
-//! [`Generated::crate_files`] and [`write_files`], in sequence on one thread, with a call as
-//! each stage starts so that the caller can time it and measure its memory.
+//! [`Generated::crate_files`] and [`write_files`], through the same pipeline but on one
+//! thread, so that stages do not overlap, with a call as each stage starts so that the caller
+//! can time it and measure its memory.
 //!
 //! [`Builder::generate`]: crate::Builder::generate
 //! [`Generated::crate_files`]: crate::Generated::crate_files
 //! [`write_files`]: crate::write_files
 
-use crate::diagnostics::{Error, Location};
+use crate::diagnostics::Error;
 use crate::emit::Parts;
-use crate::layout::{self, Layout, RuntimeDependency};
-use crate::{format, load, model, write};
+use crate::layout::{Layout, RuntimeDependency};
+use crate::write;
 use std::path::Path;
 
 /// A stage of the pipeline.
@@ -60,28 +61,12 @@ pub fn generate_crate(
     mut at_stage: impl FnMut(Stage),
 ) -> Result<Output, Error> {
     let parts = Parts { client: true, server: true };
-    let attach = |fault| Error::new(spec, fault);
-    let bug = |message| Error { file: spec.to_owned(), location: Location::File, message };
-
     at_stage(Stage::Load);
     let text = std::fs::read_to_string(spec).map_err(|error| Error::io(spec, &error))?;
     let json = spec.extension().is_some_and(|extension| extension.eq_ignore_ascii_case("json"));
-    let loaded = load::load(&text, json, Some(spec)).map_err(attach)?;
-
-    at_stage(Stage::Model);
-    let (api, _warnings) = model::build(&loaded);
-    drop(loaded);
-
-    at_stage(Stage::Emit);
-    let layout = Layout::Crate { package, runtime };
-    let plan = layout::plan(&api, parts, layout);
-    let tokens: Vec<_> = plan.iter().map(|part| layout::part_tokens(&api, part, layout)).collect();
-
-    at_stage(Stage::Format);
-    let unparsed = tokens.into_iter().map(format::unparse).collect::<Result<Vec<_>, _>>().map_err(bug)?;
-    let formatted = layout::join_parts(&plan, unparsed);
-    let source = spec.to_string_lossy();
-    let files = layout::files(&api, parts, &source, layout, formatted).map_err(bug)?;
+    let generated = crate::generate_staged(&text, json, spec, parts, &mut at_stage)?;
+    drop(text);
+    let files = generated.render_with(Layout::Crate { package, runtime }, 1, &mut at_stage)?;
 
     at_stage(Stage::Write);
     write::write_files(out_dir, &files, write::WriteMode::Write).map_err(|error| Error::io(out_dir, &error))?;
@@ -90,5 +75,5 @@ pub fn generate_crate(
         .filter(|(path, _)| path.extension().is_some_and(|extension| extension == "rs"))
         .map(|(_, text)| text.lines().count())
         .sum();
-    Ok(Output { operations: api.operations.len(), types: api.types.len(), rust_lines })
+    Ok(Output { operations: generated.api.operations.len(), types: generated.api.types.len(), rust_lines })
 }

@@ -11,7 +11,6 @@ mod types;
 
 use crate::model::Api;
 use proc_macro2::TokenStream;
-use std::ops::Range;
 
 /// Which halves of the API to generate.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -73,31 +72,29 @@ pub fn modules(parts: Parts) -> Vec<Module> {
 
 pub use tokens::{doc_lines, inline};
 
-/// Part of a module's items: its head (imports and the items there is one of) and a range of
-/// its repeated items (per schema or per operation), so that a large module can be emitted and
-/// formatted in parts. The parts' texts, concatenated in order, are the whole module's.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Slice {
-    pub head: bool,
-    pub items: Range<usize>,
+/// One item of a module, to be emitted where it is formatted: token streams cannot cross
+/// threads, so emitters hand out the work of making them rather than the tokens.
+pub type Item<'a> = Box<dyn FnOnce() -> TokenStream + Send + 'a>;
+
+pub fn item<'a>(emit: impl FnOnce() -> TokenStream + Send + 'a) -> Item<'a> {
+    Box::new(emit)
 }
 
-/// How many repeated items `module` has; the client's methods are one `impl` and count as head.
-pub fn item_count(api: &Api, module: Module) -> usize {
-    match module {
-        Module::Types => api.types.len(),
-        Module::Operations => api.operations.len(),
-        Module::Client => 0,
-        Module::Server => server::item_count(api),
-    }
+/// A module's items: its head (imports and the items there is one of) and its repeated
+/// items (per schema or per operation), in order. How they are cut into parts, and on which
+/// thread each is emitted and formatted, is layout's and the pipeline's business.
+pub struct ModuleItems<'a> {
+    pub head: Item<'a>,
+    pub items: Vec<Item<'a>>,
 }
 
-/// The items of `slice` of one module.
-pub fn emit(api: &Api, module: Module, slice: &Slice) -> TokenStream {
+/// The items of one module.
+pub fn emit(api: &Api, module: Module) -> ModuleItems<'_> {
     match module {
-        Module::Types => types::emit(&api.types, slice),
-        Module::Operations => operations::emit(api, slice),
-        Module::Client => client::emit(api),
-        Module::Server => server::emit(api, slice),
+        Module::Types => types::emit(&api.types),
+        Module::Operations => operations::emit(api),
+        // One `impl`: all head.
+        Module::Client => ModuleItems { head: item(move || client::emit(api)), items: Vec::new() },
+        Module::Server => server::emit(api),
     }
 }

@@ -5,7 +5,7 @@ use super::tokens::{
     cfg, docs, ident, inline, inline_prose, optional_type, prelude, rust_type, summary_and_description, uses_named,
     Scope,
 };
-use super::Slice;
+use super::{item, ModuleItems};
 use crate::model::{Api, Body, Gate, Operation, Response, StatusMatch};
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
@@ -32,17 +32,25 @@ pub fn is_struct_variant(response: &Response) -> bool {
     !matches!(response.status, StatusMatch::Code(_)) || !response.headers.is_empty()
 }
 
-pub fn emit(api: &Api, slice: &Slice) -> TokenStream {
+pub fn emit(api: &Api) -> ModuleItems<'_> {
+    let items = api
+        .operations
+        .iter()
+        .map(|operation| {
+            item(move || {
+                let cfg = cfg(&operation.gate);
+                let request = has_request(operation).then(|| request_struct(operation, cfg.as_ref()));
+                let response = response_enum(operation, cfg.as_ref());
+                quote! { #request #response }
+            })
+        })
+        .collect();
+    ModuleItems { head: item(move || head(api)), items }
+}
+
+/// The imports and the security schemes.
+fn head(api: &Api) -> TokenStream {
     let operations = &api.operations;
-    let items = operations[slice.items.clone()].iter().map(|operation| {
-        let cfg = cfg(&operation.gate);
-        let request = has_request(operation).then(|| request_struct(operation, cfg.as_ref()));
-        let response = response_enum(operation, cfg.as_ref());
-        quote! { #request #response }
-    });
-    if !slice.head {
-        return quote! { #( #items )* };
-    }
     let uses_types =
         Gate::union(operations.iter().filter(|operation| uses_types(operation)).map(|operation| &operation.gate));
     let import = uses_types.map(|gate| {
@@ -58,7 +66,6 @@ pub fn emit(api: &Api, slice: &Slice) -> TokenStream {
         #import
         #prelude
         #schemes
-        #( #items )*
     }
 }
 

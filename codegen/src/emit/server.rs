@@ -3,41 +3,38 @@
 
 use super::operations::{body_enum_name, has_request, is_struct_variant, request_name, response_name};
 use super::tokens::{cfg, docs, form_fields, ident, inline, inline_prose, prelude, summary_and_description};
-use super::{security, Slice};
+use super::{item, security, ModuleItems};
 use crate::model::{
     Api, Body, Capture, Content, Gate, MediaKind, Operation, Param, ParamLocation, ParamStyle, StatusMatch, Type,
 };
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-/// The repeated items: per routed operation a handler, a parser and a reply, in three runs.
-pub fn item_count(api: &Api) -> usize {
-    3 * api.operations.iter().filter(|operation| operation.route.is_some()).count()
+pub fn emit(api: &Api) -> ModuleItems<'_> {
+    let secured_api = routed(api).any(|operation| security::is_secured(&operation.security));
+    // Per routed operation a handler, a parser and a reply, in three runs.
+    let handlers = routed(api).map(|operation| item(move || gated(operation, handler(operation, secured_api))));
+    let parsers = routed(api)
+        .filter(|operation| has_request(operation))
+        .map(|operation| item(move || gated(operation, parser(operation))));
+    let replies = routed(api).map(|operation| item(move || gated(operation, into_response(operation))));
+    ModuleItems { head: item(move || head(api, secured_api)), items: handlers.chain(parsers).chain(replies).collect() }
 }
 
-pub fn emit(api: &Api, slice: &Slice) -> TokenStream {
-    let routed = || api.operations.iter().filter(|operation| operation.route.is_some());
-    // Each operation's items compile under its gate.
-    let gated = |operation: &Operation, item: TokenStream| {
-        let cfg = cfg(&operation.gate);
-        quote! { #cfg #item }
-    };
-    let trait_methods = routed().map(|operation| gated(operation, trait_method(operation)));
-    let secured_api = routed().any(|operation| security::is_secured(&operation.security));
-    // Item `index` of the slice is the handler, parser or reply (by run) of one operation.
-    let operations: Vec<&Operation> = routed().collect();
-    let items = slice.items.clone().map(|index| {
-        let operation = operations[index % operations.len()];
-        match index / operations.len() {
-            0 => gated(operation, handler(operation, secured_api)),
-            1 if has_request(operation) => gated(operation, parser(operation)),
-            1 => TokenStream::new(),
-            _ => gated(operation, into_response(operation)),
-        }
-    });
-    if !slice.head {
-        return quote! { #( #items )* };
-    }
+/// The operations the server routes.
+fn routed(api: &Api) -> impl Iterator<Item = &Operation> {
+    api.operations.iter().filter(|operation| operation.route.is_some())
+}
+
+/// An operation's item, compiled under its gate.
+fn gated(operation: &Operation, item: TokenStream) -> TokenStream {
+    let cfg = cfg(&operation.gate);
+    quote! { #cfg #item }
+}
+
+/// The imports, the `Api` trait and the `router`.
+fn head(api: &Api, secured_api: bool) -> TokenStream {
+    let trait_methods = routed(api).map(|operation| gated(operation, trait_method(operation)));
     let claims = secured_api.then(|| {
         quote! {
             /// What the router's authenticator proves about a caller (a token's claims, say);
@@ -114,8 +111,6 @@ pub fn emit(api: &Api, slice: &Slice) -> TokenStream {
         }
 
         #router
-
-        #( #items )*
     }
 }
 

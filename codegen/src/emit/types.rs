@@ -1,21 +1,13 @@
 //! The `types` module: one Rust type per named schema.
 
 use super::tokens::{cfg, docs, ident, inline, optional_type, prelude, rust_type, serde_crate, Scope};
-use super::Slice;
+use super::{item, ModuleItems};
 use crate::model::{Enumeration, Struct, Type, TypeDef, TypeDefKind, Union};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-pub fn emit(defs: &[TypeDef], slice: &Slice) -> TokenStream {
-    let items = defs[slice.items.clone()].iter().map(definition);
-    if !slice.head {
-        return quote! { #( #items )* };
-    }
-    let prelude = prelude();
-    quote! {
-        #prelude
-        #( #items )*
-    }
+pub fn emit(defs: &[TypeDef]) -> ModuleItems<'_> {
+    ModuleItems { head: item(prelude), items: defs.iter().map(|def| item(move || definition(def))).collect() }
 }
 
 fn definition(def: &TypeDef) -> TokenStream {
