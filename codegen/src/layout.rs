@@ -314,7 +314,7 @@ mod tests {
     #[test]
     fn parts_join_into_the_whole_module() {
         let loaded = crate::load::load(&large_spec(), false, None).unwrap();
-        let (api, _) = crate::model::build(&loaded);
+        let (api, _) = crate::model::build(&loaded, &crate::Config::default());
         let parts = Parts { client: true, server: true };
         let runtime = RuntimeDependency::Path("../runtime".to_owned());
         let layout = Layout::Crate { package: "large", runtime: &runtime };

@@ -17,6 +17,7 @@
 //! include!(concat!(env!("OUT_DIR"), "/auth.rs"));
 //! ```
 
+pub mod config;
 pub mod diagnostics;
 mod emit;
 mod format;
@@ -27,6 +28,7 @@ mod pipeline;
 pub mod profile;
 mod write;
 
+pub use config::Config;
 pub use diagnostics::{Error, Location, Warning};
 pub use layout::RuntimeDependency;
 pub use write::{write_crate, write_files, WriteMode};
@@ -35,28 +37,77 @@ use diagnostics::Fault;
 use layout::Layout;
 use std::path::{Path, PathBuf};
 
-/// Generates code for one spec.
+/// Generates code for one spec. The options are those of [`Config`] (documented there), set
+/// one by one or all at once.
 #[derive(Clone, Debug)]
 pub struct Builder {
     spec: PathBuf,
-    parts: emit::Parts,
+    config: Config,
     out_dir: Option<PathBuf>,
 }
 
 impl Builder {
     pub fn new(spec: impl AsRef<Path>) -> Self {
-        Builder { spec: spec.as_ref().to_owned(), parts: emit::Parts { client: true, server: true }, out_dir: None }
+        Builder { spec: spec.as_ref().to_owned(), config: Config::default(), out_dir: None }
+    }
+
+    /// All options at once, in place of those set so far; [`Config::beside`] reads the
+    /// `apigen.toml` beside a spec.
+    pub fn config(mut self, config: Config) -> Self {
+        self.config = config;
+        self
     }
 
     /// Whether to generate the client (on by default).
     pub fn client(mut self, enabled: bool) -> Self {
-        self.parts.client = enabled;
+        self.config.client = Some(enabled);
         self
     }
 
     /// Whether to generate the server stub (on by default).
     pub fn server(mut self, enabled: bool) -> Self {
-        self.parts.server = enabled;
+        self.config.server = Some(enabled);
+        self
+    }
+
+    /// Only the operations with one of `tags`.
+    pub fn tags<S: Into<String>>(mut self, tags: impl IntoIterator<Item = S>) -> Self {
+        self.config.tags = Some(tags.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Adds a derive (`Eq`, `Hash`, `my_crate::MyTrait`) to the type of `schema` (its key
+    /// under `components/schemas`), or to every type for `"*"`.
+    pub fn derive(mut self, schema: &str, derive: &str) -> Self {
+        self.config.types.entry(schema.to_owned()).or_default().derives.push(derive.to_owned());
+        self
+    }
+
+    /// Adds an outer attribute (`#[non_exhaustive]`) to the type of `schema`, or of every
+    /// type for `"*"`.
+    pub fn attribute(mut self, schema: &str, attribute: &str) -> Self {
+        self.config.types.entry(schema.to_owned()).or_default().attributes.push(attribute.to_owned());
+        self
+    }
+
+    /// Uses the existing type at `path` (`crate::money::Money`) for `schema` instead of
+    /// generating one; it must serialize as the schema says.
+    pub fn replace_type(mut self, schema: &str, path: &str) -> Self {
+        self.config.types.entry(schema.to_owned()).or_default().replace = Some(path.to_owned());
+        self
+    }
+
+    /// Adds a derive to the request and response types of the operation `operation_id`, or of
+    /// every operation for `"*"`.
+    pub fn operation_derive(mut self, operation_id: &str, derive: &str) -> Self {
+        self.config.operations.entry(operation_id.to_owned()).or_default().derives.push(derive.to_owned());
+        self
+    }
+
+    /// Adds an outer attribute to the request and response types of the operation
+    /// `operation_id`, or of every operation for `"*"`.
+    pub fn operation_attribute(mut self, operation_id: &str, attribute: &str) -> Self {
+        self.config.operations.entry(operation_id.to_owned()).or_default().attributes.push(attribute.to_owned());
         self
     }
 
@@ -70,7 +121,7 @@ impl Builder {
     pub fn generate(&self) -> Result<Generated, Error> {
         let text = std::fs::read_to_string(&self.spec).map_err(|error| Error::io(&self.spec, &error))?;
         let json = self.spec.extension().is_some_and(|extension| extension.eq_ignore_ascii_case("json"));
-        generate_text(&text, json, &self.spec, self.parts)
+        generate_staged(&text, json, &self.spec, &self.config, &mut |_| {})
     }
 
     /// For build scripts: writes `$OUT_DIR/<spec stem>.rs`, a file of inline modules
@@ -108,7 +159,8 @@ pub fn spec_document(text: &str, json: bool) -> Result<serde_json::Value, Error>
 
 /// Generates from spec text; `source` names it in diagnostics and headers.
 pub fn generate_text(text: &str, json: bool, source: &Path, parts: emit::Parts) -> Result<Generated, Error> {
-    generate_staged(text, json, source, parts, &mut |_| {})
+    let config = Config { client: Some(parts.client), server: Some(parts.server), ..Config::default() };
+    generate_staged(text, json, source, &config, &mut |_| {})
 }
 
 /// [`generate_text`], calling `at_stage` as the model stage starts (the load stage is under
@@ -117,19 +169,26 @@ fn generate_staged(
     text: &str,
     json: bool,
     source: &Path,
-    parts: emit::Parts,
+    config: &Config,
     at_stage: &mut dyn FnMut(profile::Stage),
 ) -> Result<Generated, Error> {
+    config.check().map_err(|message| Error {
+        file: source.to_owned(),
+        location: Location::File,
+        message: format!("in the options: {message}"),
+    })?;
+    let parts = emit::Parts { client: config.client.unwrap_or(true), server: config.server.unwrap_or(true) };
     let attach = |fault: Fault| Error::new(source, fault);
     let loaded = load::load(text, json, Some(source)).map_err(attach)?;
     at_stage(profile::Stage::Model);
-    let (api, faults) = model::build(&loaded);
+    let (api, faults) = model::build(&loaded, config);
     let warnings = faults
         .into_iter()
         .map(|fault| Warning { file: source.to_owned(), location: fault.location, message: fault.message })
         .collect();
     let declared_operations = loaded.declared_operations;
-    Ok(Generated { source: source.to_owned(), api, parts, warnings, declared_operations })
+    let runtime = config.runtime.clone();
+    Ok(Generated { source: source.to_owned(), api, parts, warnings, declared_operations, runtime })
 }
 
 /// A generated API, ready to be laid out as a crate or as one module file.
@@ -139,11 +198,17 @@ pub struct Generated {
     parts: emit::Parts,
     warnings: Vec<Warning>,
     declared_operations: usize,
+    runtime: Option<RuntimeDependency>,
 }
 
 impl Generated {
     pub fn warnings(&self) -> &[Warning] {
         &self.warnings
+    }
+
+    /// The runtime dependency the options name, for a crate's `Cargo.toml`.
+    pub fn runtime_dependency(&self) -> Option<&RuntimeDependency> {
+        self.runtime.as_ref()
     }
 
     /// Number of operations generated, for reports.

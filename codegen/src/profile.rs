@@ -8,7 +8,6 @@
 //! [`write_files`]: crate::write_files
 
 use crate::diagnostics::Error;
-use crate::emit::Parts;
 use crate::layout::{Layout, RuntimeDependency};
 use crate::write;
 use std::path::Path;
@@ -60,11 +59,10 @@ pub fn generate_crate(
     runtime: &RuntimeDependency,
     mut at_stage: impl FnMut(Stage),
 ) -> Result<Output, Error> {
-    let parts = Parts { client: true, server: true };
     at_stage(Stage::Load);
     let text = std::fs::read_to_string(spec).map_err(|error| Error::io(spec, &error))?;
     let json = spec.extension().is_some_and(|extension| extension.eq_ignore_ascii_case("json"));
-    let generated = crate::generate_staged(&text, json, spec, parts, &mut at_stage)?;
+    let generated = crate::generate_staged(&text, json, spec, &crate::Config::default(), &mut at_stage)?;
     drop(text);
     let files = generated.render_with(Layout::Crate { package, runtime }, 1, &mut at_stage)?;
 

@@ -1,6 +1,6 @@
 //! `cargo xtask generate`: specs to crates.
 
-use apigen::{Builder, RuntimeDependency, WriteMode};
+use apigen::{Builder, Config, RuntimeDependency, WriteMode};
 use std::path::{Path, PathBuf};
 
 struct Options {
@@ -72,7 +72,14 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let mut outputs = Vec::new();
     let mut errors = Vec::new();
     for job in &jobs {
-        match Builder::new(&job.spec).generate().and_then(|generated| {
+        let config = match Config::beside(&job.spec) {
+            Ok(config) => config.unwrap_or_default(),
+            Err(message) => {
+                errors.push(format!("error: {message}"));
+                continue;
+            }
+        };
+        match Builder::new(&job.spec).config(config).generate().and_then(|generated| {
             for warning in generated.warnings() {
                 eprintln!("warning: {warning}");
             }
@@ -96,7 +103,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
             Output::Crate { dir, .. } => {
                 apigen::write_crate(dir, files, mode).map_err(|error| format!("{}: {error}", dir.display()))?
             }
-            Output::ModuleFile(_) => apigen::write_files(Path::new(""), files, mode).map_err(|error| error.to_string())?,
+            Output::ModuleFile(_) => {
+                apigen::write_files(Path::new(""), files, mode).map_err(|error| error.to_string())?
+            }
         };
         changed.extend(written);
     }

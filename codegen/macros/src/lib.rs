@@ -8,9 +8,11 @@
 //! }
 //! ```
 //!
-//! The path is relative to the invoking crate's root (`CARGO_MANIFEST_DIR`). The expansion
-//! `include_str!`s the spec, so the crate rebuilds when the spec changes (files it `$ref`s
-//! are not tracked). A spec that cannot be generated is a compile error naming its file and
+//! The path is relative to the invoking crate's root (`CARGO_MANIFEST_DIR`); the options of
+//! the `apigen.toml` beside the spec apply (see `apigen::config`), `client` and `server`
+//! given here over its own. The expansion
+//! `include_str!`s the spec and its `apigen.toml`, so the crate rebuilds when either changes
+//! (files the spec `$ref`s are not tracked). A spec that cannot be generated is a compile error naming its file and
 //! the JSON pointer of the fault. A macro cannot raise warnings on stable Rust: the `apigen`
 //! binary and the build script show them. As with the build script, the crate depends on
 //! `apigen-runtime` alone.
@@ -34,14 +36,15 @@ pub fn generate(input: TokenStream) -> TokenStream {
 /// What the invocation asks for.
 struct Request {
     spec: LitStr,
-    client: bool,
-    server: bool,
+    /// As the invocation says, if it does; else as `apigen.toml` says.
+    client: Option<bool>,
+    server: Option<bool>,
 }
 
 impl Parse for Request {
     fn parse(input: ParseStream) -> syn::Result<Self> {
         let spec: LitStr = input.parse()?;
-        let mut request = Request { spec, client: true, server: true };
+        let mut request = Request { spec, client: None, server: None };
         while !input.is_empty() {
             input.parse::<Token![,]>()?;
             if input.is_empty() {
@@ -51,8 +54,8 @@ impl Parse for Request {
             input.parse::<Token![=]>()?;
             let value: LitBool = input.parse()?;
             match key.to_string().as_str() {
-                "client" => request.client = value.value,
-                "server" => request.server = value.value,
+                "client" => request.client = Some(value.value),
+                "server" => request.server = Some(value.value),
                 _ => return Err(syn::Error::new(key.span(), "expected `client` or `server`")),
             }
         }
@@ -65,10 +68,12 @@ fn expand(request: &Request) -> Result<proc_macro2::TokenStream, String> {
     let spec = root.join(request.spec.value());
     // The generator emits on worker threads, where the compiler's token API is not
     // available: it works on proc-macro2's own tokens until its text is written.
+    let mut config = apigen::Config::beside(&spec)?.unwrap_or_default();
+    config.client = request.client.or(config.client);
+    config.server = request.server.or(config.server);
     proc_macro2::fallback::force();
     let text = apigen::Builder::new(&spec)
-        .client(request.client)
-        .server(request.server)
+        .config(config)
         .generate()
         .and_then(|generated| generated.module_file())
         .map_err(|error| error.to_string());
@@ -76,10 +81,11 @@ fn expand(request: &Request) -> Result<proc_macro2::TokenStream, String> {
     let text = text?;
     let modules: proc_macro2::TokenStream =
         text.parse().map_err(|error| format!("apigen wrote code that does not parse (a bug): {error}"))?;
-    let tracked = spec.to_string_lossy().into_owned();
+    // Makes the spec, and its options if it has any, inputs of this crate: an edit rebuilds it.
+    let config = spec.parent().map(|folder| folder.join(apigen::config::FILE_NAME)).filter(|path| path.is_file());
+    let tracked = std::iter::once(spec.clone()).chain(config).map(|path| path.to_string_lossy().into_owned());
     Ok(quote! {
-        // Makes the spec an input of this crate: an edit rebuilds it.
-        const _: &str = include_str!(#tracked);
+        #( const _: &str = include_str!(#tracked); )*
         #modules
     })
 }
@@ -89,7 +95,7 @@ mod tests {
     use super::*;
 
     fn request(spec: &str) -> Request {
-        Request { spec: LitStr::new(spec, proc_macro2::Span::call_site()), client: true, server: false }
+        Request { spec: LitStr::new(spec, proc_macro2::Span::call_site()), client: None, server: Some(false) }
     }
 
     #[test]
@@ -111,7 +117,7 @@ mod tests {
     #[test]
     fn options_follow_the_path() {
         let parsed: Request = syn::parse_str(r#""a.yaml", server = false"#).unwrap();
-        assert!(parsed.client && !parsed.server);
+        assert_eq!((parsed.client, parsed.server), (None, Some(false)));
         assert!(syn::parse_str::<Request>(r#""a.yaml", tests = true"#).is_err());
     }
 }

@@ -5,7 +5,7 @@
 //! apigen SPEC --module FILE [--no-client] [--no-server] [--check]
 //! ```
 
-use apigen::{Builder, RuntimeDependency, WriteMode};
+use apigen::{Builder, Config, RuntimeDependency, WriteMode};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -24,18 +24,27 @@ RUNTIME, how the crate's Cargo.toml names apigen-runtime, its one dependency:
   --runtime-path PATH   a path, absolute or relative to the crate's root
   --runtime-version REQ a version requirement
   --runtime-git URL     a git repository, with --runtime-rev REV for a commit, tag or branch
-By default, the runtime this binary was built beside, by absolute path, if it is still
-there; else the version of this binary.";
+By default, the one apigen.toml names; else the runtime this binary was built beside, by
+absolute path, if it is still there; else the version of this binary.
+
+Options (derives, attributes and types by schema or operation, tags, client, server,
+runtime) are read from the apigen.toml beside SPEC, if there is one.";
 
 /// Where the output goes.
 enum Target {
-    Crate { dir: PathBuf, package: String, runtime: RuntimeDependency },
+    /// `runtime`: as the command line names it, if it does.
+    Crate {
+        dir: PathBuf,
+        package: String,
+        runtime: Option<RuntimeDependency>,
+    },
     Module(PathBuf),
 }
 
 struct Options {
     spec: PathBuf,
     target: Target,
+    /// `false` where the command line leaves a half out; else as `apigen.toml` says.
     client: bool,
     server: bool,
     check: bool,
@@ -82,10 +91,10 @@ fn parse(args: &[String]) -> Result<Options, String> {
     }
     let spec = spec.ok_or_else(|| format!("no spec given\n\n{USAGE}"))?;
     let runtime = match (runtime_path, runtime_version, runtime_git) {
-        (None, None, None) if runtime_rev.is_none() => default_runtime(),
-        (Some(path), None, None) if runtime_rev.is_none() => RuntimeDependency::Path(path),
-        (None, Some(version), None) if runtime_rev.is_none() => RuntimeDependency::Version(version),
-        (None, None, Some(url)) => RuntimeDependency::Git { url, rev: runtime_rev },
+        (None, None, None) if runtime_rev.is_none() => None,
+        (Some(path), None, None) if runtime_rev.is_none() => Some(RuntimeDependency::Path(path)),
+        (None, Some(version), None) if runtime_rev.is_none() => Some(RuntimeDependency::Version(version)),
+        (None, None, Some(url)) => Some(RuntimeDependency::Git { url, rev: runtime_rev }),
         _ => {
             return Err(format!(
                 "one of --runtime-path, --runtime-version or --runtime-git (with --runtime-rev)\n\n{USAGE}"
@@ -119,18 +128,23 @@ fn default_runtime() -> RuntimeDependency {
 }
 
 fn run(options: &Options) -> Result<(), String> {
-    let generated = Builder::new(&options.spec)
-        .client(options.client)
-        .server(options.server)
-        .generate()
-        .map_err(|error| format!("error: {error}"))?;
+    let mut config = Config::beside(&options.spec).map_err(|message| format!("error: {message}"))?.unwrap_or_default();
+    if !options.client {
+        config.client = Some(false);
+    }
+    if !options.server {
+        config.server = Some(false);
+    }
+    let generated = Builder::new(&options.spec).config(config).generate().map_err(|error| format!("error: {error}"))?;
     for warning in generated.warnings() {
         eprintln!("warning: {warning}");
     }
     let mode = if options.check { WriteMode::Check } else { WriteMode::Write };
     let (place, changed) = match &options.target {
         Target::Crate { dir, package, runtime } => {
-            let files = generated.crate_files(package, runtime).map_err(|error| format!("error: {error}"))?;
+            let runtime =
+                runtime.clone().or_else(|| generated.runtime_dependency().cloned()).unwrap_or_else(default_runtime);
+            let files = generated.crate_files(package, &runtime).map_err(|error| format!("error: {error}"))?;
             (
                 dir.clone(),
                 apigen::write_crate(dir, &files, mode).map_err(|error| format!("{}: {error}", dir.display()))?,

@@ -2,8 +2,8 @@
 //! response enum (one variant per documented status). Client and server share both.
 
 use super::tokens::{
-    cfg, docs, ident, inline, inline_prose, optional_type, prelude, rust_type, summary_and_description, uses_named,
-    Scope,
+    added, cfg, docs, ident, inline, inline_prose, optional_type, prelude, rust_type, summary_and_description,
+    uses_named, Added, Scope,
 };
 use super::{item, ModuleItems};
 use crate::model::{Api, Body, Gate, Operation, Response, StatusMatch};
@@ -146,10 +146,12 @@ fn request_struct(operation: &Operation, cfg: Option<&TokenStream>) -> TokenStre
     let defaultable = operation.params.iter().all(|param| !param.required)
         && operation.body.as_ref().is_none_or(|body| !body.required);
     let default = defaultable.then(|| quote! { Default, });
+    let Added { derives, attributes } = added(&operation.additions);
     quote! {
         #cfg
         #[doc = #doc]
-        #[derive(Clone, Debug, #default PartialEq)]
+        #[derive(Clone, Debug, #default PartialEq #derives)]
+        #attributes
         pub struct #name {
             #( #params, )*
             #body
@@ -211,11 +213,13 @@ fn response_enum(operation: &Operation, cfg: Option<&TokenStream>) -> TokenStrea
         Some(summary) => format!(" The documented responses of `{}`: {}", operation.name, inline_prose(&summary)),
         None => format!(" The documented responses of `{}`.", operation.name),
     };
+    let Added { derives, attributes } = added(&operation.additions);
     quote! {
         #cfg
         #[doc = #doc]
-        #[derive(Clone, Debug, PartialEq)]
+        #[derive(Clone, Debug, PartialEq #derives)]
         #[allow(clippy::large_enum_variant)]
+        #attributes
         pub enum #name {
             #( #variants, )*
         }

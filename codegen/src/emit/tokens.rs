@@ -1,6 +1,6 @@
 //! Small pieces every emitter uses: identifiers, rustdoc, and Rust spellings of model types.
 
-use crate::model::{FloatWidth, FormField, Gate, IntegerWidth, ParamStyle, Type};
+use crate::model::{Additions, FloatWidth, FormField, Gate, IntegerWidth, ParamStyle, Type};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
@@ -94,6 +94,21 @@ pub fn prelude() -> TokenStream {
     }
 }
 
+/// What the options add to a type: derives, to close its derive list (`, Eq, Hash`), and
+/// attributes, to follow it.
+pub struct Added {
+    pub derives: TokenStream,
+    pub attributes: TokenStream,
+}
+
+/// The options' additions as tokens; they were checked to parse when the options were read.
+pub fn added(additions: &Additions) -> Added {
+    let parse = |text: &String| text.parse::<TokenStream>().unwrap_or_default();
+    let derives = additions.derives.iter().map(parse);
+    let attributes = additions.attributes.iter().map(parse);
+    Added { derives: quote! { #( , #derives )* }, attributes: quote! { #( #attributes )* } }
+}
+
 /// Points serde's derives at the runtime's serde, so a generated crate needs no serde
 /// dependency of its own.
 pub fn serde_crate() -> TokenStream {
@@ -164,6 +179,8 @@ pub fn rust_type(ty: &Type, scope: Scope) -> TokenStream {
             let inner = rust_type(inner, scope);
             quote! { Box<#inner> }
         }
+        // The model keeps only paths that parse as a type.
+        Type::Path(path) => path.parse().unwrap_or_else(|_| quote! { serde_json::Value }),
     }
 }
 

@@ -1,6 +1,6 @@
 //! The `types` module: one Rust type per named schema.
 
-use super::tokens::{cfg, docs, ident, inline, optional_type, prelude, rust_type, serde_crate, Scope};
+use super::tokens::{added, cfg, docs, ident, inline, optional_type, prelude, rust_type, serde_crate, Added, Scope};
 use super::{item, ModuleItems};
 use crate::model::{Enumeration, Struct, Type, TypeDef, TypeDefKind, Union};
 use proc_macro2::TokenStream;
@@ -16,10 +16,11 @@ fn definition(def: &TypeDef) -> TokenStream {
     // The gate goes first, on every item the definition makes.
     let description = docs(def.docs.as_deref());
     let doc = quote! { #cfg #description };
+    let added = added(&def.additions);
     match &def.kind {
-        TypeDefKind::Struct(definition) => structure(&name, &doc, cfg.as_ref(), definition),
-        TypeDefKind::Enum(enumeration_def) => enumeration(&name, &doc, enumeration_def),
-        TypeDefKind::Union(union) => union_enum(&name, &doc, def.docs.is_some(), cfg.as_ref(), union),
+        TypeDefKind::Struct(definition) => structure(&name, &doc, &added, cfg.as_ref(), definition),
+        TypeDefKind::Enum(enumeration_def) => enumeration(&name, &doc, &added, enumeration_def),
+        TypeDefKind::Union(union) => union_enum(&name, &doc, &added, def.docs.is_some(), cfg.as_ref(), union),
         TypeDefKind::Alias(ty) => {
             let ty = rust_type(ty, Scope::Types);
             quote! {
@@ -30,11 +31,13 @@ fn definition(def: &TypeDef) -> TokenStream {
         TypeDefKind::Newtype(ty) => {
             let ty = rust_type(ty, Scope::Types);
             let serde_crate = serde_crate();
+            let Added { derives, attributes } = added;
             quote! {
                 #doc
-                #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+                #[derive(Clone, Debug, PartialEq, Serialize, Deserialize #derives)]
                 #serde_crate
                 #[serde(transparent)]
+                #attributes
                 pub struct #name(pub #ty);
             }
         }
@@ -42,7 +45,7 @@ fn definition(def: &TypeDef) -> TokenStream {
 }
 
 /// A string enum, with its catch-all variant if it has one (see [`Enumeration::other`]).
-fn enumeration(name: &proc_macro2::Ident, doc: &TokenStream, enumeration: &Enumeration) -> TokenStream {
+fn enumeration(name: &proc_macro2::Ident, doc: &TokenStream, added: &Added, enumeration: &Enumeration) -> TokenStream {
     let known = enumeration.variants.iter().map(|variant| {
         let variant_name = ident(&variant.name);
         let value = &variant.value;
@@ -64,10 +67,12 @@ fn enumeration(name: &proc_macro2::Ident, doc: &TokenStream, enumeration: &Enume
     // The catch-all holds a String: no longer `Copy`.
     let copy = catch_all.is_none().then(|| quote! { Copy, });
     let serde_crate = serde_crate();
+    let Added { derives, attributes } = added;
     quote! {
         #doc
-        #[derive(Clone, #copy Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[derive(Clone, #copy Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize #derives)]
         #serde_crate
+        #attributes
         #[allow(clippy::enum_variant_names)]
         pub enum #name {
             #( #known, )*
@@ -79,6 +84,7 @@ fn enumeration(name: &proc_macro2::Ident, doc: &TokenStream, enumeration: &Enume
 fn structure(
     name: &proc_macro2::Ident,
     doc: &TokenStream,
+    added: &Added,
     cfg: Option<&TokenStream>,
     definition: &Struct,
 ) -> TokenStream {
@@ -128,10 +134,12 @@ fn structure(
     let redacting = definition.fields.iter().any(|field| field.secret).then(|| redacting_debug(name, cfg, definition));
     let debug = redacting.is_none().then(|| quote! { Debug, });
     let serde_crate = serde_crate();
+    let Added { derives, attributes } = added;
     quote! {
         #doc
-        #[derive(Clone, #debug #default PartialEq, Serialize, Deserialize)]
+        #[derive(Clone, #debug #default PartialEq, Serialize, Deserialize #derives)]
         #serde_crate
+        #attributes
         pub struct #name {
             #( #fields, )*
             #additional
@@ -174,6 +182,7 @@ fn redacting_debug(name: &proc_macro2::Ident, cfg: Option<&TokenStream>, definit
 fn union_enum(
     name: &proc_macro2::Ident,
     doc: &TokenStream,
+    added: &Added,
     has_docs: bool,
     cfg: Option<&TokenStream>,
     union: &Union,
@@ -184,12 +193,14 @@ fn union_enum(
         quote! { #variant_name(#ty) }
     });
     let serde_crate = serde_crate();
+    let Added { derives, attributes } = added;
     let Some(property) = &union.discriminator else {
         return quote! {
             #doc
-            #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+            #[derive(Clone, Debug, PartialEq, Serialize, Deserialize #derives)]
             #serde_crate
             #[serde(untagged)]
+            #attributes
             #[allow(clippy::large_enum_variant)]
             pub enum #name {
                 #( #variants, )*
@@ -211,9 +222,10 @@ fn union_enum(
         #doc
         #separator
         #[doc = #doc_tag]
-        #[derive(Clone, Debug, PartialEq, Serialize)]
+        #[derive(Clone, Debug, PartialEq, Serialize #derives)]
         #serde_crate
         #[serde(untagged)]
+        #attributes
         #[allow(clippy::large_enum_variant)]
         pub enum #name {
             #( #variants, )*

@@ -15,7 +15,8 @@ pub fn named<'a>(ty: &'a Type, out: &mut Vec<&'a str>) {
         | Type::Boolean
         | Type::Bytes
         | Type::Multipart
-        | Type::Any => {}
+        | Type::Any
+        | Type::Path(_) => {}
     }
 }
 

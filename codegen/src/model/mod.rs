@@ -14,6 +14,7 @@ mod schema;
 mod security;
 mod token_refresh;
 
+pub use crate::config::Additions;
 pub use build::build;
 pub use names::is_keyword;
 pub use path_template::{PathTemplate, Piece};
@@ -111,6 +112,8 @@ pub enum Type {
     Multipart,
     /// A value the generator boxed to break a recursive type.
     Boxed(Box<Type>),
+    /// An existing Rust type, by path: a type replaced by the options, or `x-rust-type`.
+    Path(String),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -132,6 +135,15 @@ pub struct TypeDef {
     pub docs: Option<String>,
     pub kind: TypeDefKind,
     pub gate: Gate,
+    /// Derives and attributes the options add.
+    pub additions: Additions,
+}
+
+impl TypeDef {
+    /// A definition compiled in every build, with nothing added.
+    pub fn new(name: impl Into<String>, docs: Option<String>, kind: TypeDefKind) -> Self {
+        TypeDef { name: name.into(), docs, kind, gate: Gate::Always, additions: Additions::default() }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -254,6 +266,8 @@ pub struct Operation {
     pub name: String,
     /// The names of the types the `operations` module defines for it.
     pub type_names: OperationTypeNames,
+    /// Derives and attributes the options add to its request and response types.
+    pub additions: Additions,
     pub method: Method,
     /// The path template as the spec writes it (`/pets/{petId}`), without the base path.
     pub path: PathTemplate,

@@ -11,9 +11,11 @@ use super::{
     Body, Content, FormField, Gate, MediaKind, Method, Operation, Param, ParamLocation, ParamStyle, Response,
     ResponseHeader, StatusMatch, Type,
 };
+use crate::config::Config;
 use crate::diagnostics::{pointer_push, Fault};
 use crate::load::{COOKIE_STYLE_EXTENSION, EXPLODE_EXTENSION};
 use openapiv3::{Parameter, ParameterSchemaOrContent, PathItem, QueryStyle, ReferenceOr, StatusCode};
+use std::collections::HashSet;
 
 /// The warning for a part of the spec left out because of `fault`.
 fn left_out(fault: Fault, what: &str) -> Fault {
@@ -41,6 +43,7 @@ const RESERVED_HEADERS: &[&str] = &["accept", "content-type", "authorization"];
 
 pub struct OperationsBuilder<'a, 'b> {
     pub resolver: &'a Resolver<'a>,
+    config: &'a Config,
     pub types: &'b mut TypeBuilder<'a>,
     pub warnings: Vec<Fault>,
     /// The first operation an `x-token-refresh` extension binds.
@@ -51,9 +54,10 @@ pub struct OperationsBuilder<'a, 'b> {
 }
 
 impl<'a, 'b> OperationsBuilder<'a, 'b> {
-    pub fn new(resolver: &'a Resolver<'a>, types: &'b mut TypeBuilder<'a>) -> Self {
+    pub fn new(resolver: &'a Resolver<'a>, config: &'a Config, types: &'b mut TypeBuilder<'a>) -> Self {
         OperationsBuilder {
             resolver,
+            config,
             types,
             warnings: Vec::new(),
             token_refresh: None,
@@ -76,6 +80,9 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
                 }
             };
             for (method, operation) in item.iter() {
+                if !self.config.includes(&operation.tags) {
+                    continue;
+                }
                 let at = pointer_push(&path_at, method);
                 let method = match method {
                     "get" => Method::Get,
@@ -107,7 +114,25 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
                 operations.push(built);
             }
         }
+        self.warn_of_unknown_operation_ids(spec);
         operations
+    }
+
+    /// Options for an operation id the spec does not have are a typo worth a warning.
+    fn warn_of_unknown_operation_ids(&mut self, spec: &openapiv3::OpenAPI) {
+        let ids: HashSet<&str> = spec
+            .paths
+            .paths
+            .values()
+            .filter_map(|item| item.as_item())
+            .flat_map(|item| item.iter().filter_map(|(_, operation)| operation.operation_id.as_deref()))
+            .collect();
+        for id in self.config.operations.keys() {
+            if id != crate::config::EVERY && !ids.contains(id.as_str()) {
+                let at = format!("{}: operations.{id}", crate::config::FILE_NAME);
+                self.warnings.push(Fault::at(at, "names no operationId of the spec; ignored"));
+            }
+        }
     }
 
     /// The first of `prefix`, `prefix2`, ... whose request, response and body type names are
@@ -176,6 +201,7 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
             route: None,
             tags: operation.tags.clone(),
             gate: Gate::Always,
+            additions: self.config.operation_additions(operation.operation_id.as_deref()),
         })
     }
 

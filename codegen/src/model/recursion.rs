@@ -159,7 +159,7 @@ fn box_slot(slot: &mut Type) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Field, Gate, Struct};
+    use crate::model::{Field, Struct};
 
     fn node(name: &str, fields: &[(&str, Type)]) -> TypeDef {
         let fields = fields
@@ -173,12 +173,7 @@ mod tests {
                 secret: false,
             })
             .collect();
-        TypeDef {
-            name: name.into(),
-            docs: None,
-            kind: TypeDefKind::Struct(Struct { fields, additional: None, defaultable: false }),
-            gate: Gate::Always,
-        }
+        TypeDef::new(name, None, TypeDefKind::Struct(Struct { fields, additional: None, defaultable: false }))
     }
 
     fn field_type(def: &TypeDef, index: usize) -> &Type {
@@ -212,12 +207,7 @@ mod tests {
 
     #[test]
     fn alias_cycles_become_newtypes() {
-        let alias = |name: &str, ty: Type| TypeDef {
-            name: name.into(),
-            docs: None,
-            kind: TypeDefKind::Alias(ty),
-            gate: Gate::Always,
-        };
+        let alias = |name: &str, ty: Type| TypeDef::new(name, None, TypeDefKind::Alias(ty));
         let mut defs = vec![
             alias("Nested", Type::Array(Box::new(Type::Named("Nested".into())))),
             alias("Id", Type::String),

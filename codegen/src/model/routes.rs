@@ -72,6 +72,7 @@ mod tests {
         Operation {
             name: path.into(),
             type_names: Default::default(),
+            additions: Default::default(),
             method,
             path: template,
             summary: None,

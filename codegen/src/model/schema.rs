@@ -5,9 +5,10 @@
 use super::names::{self, NameSet};
 use super::refs::Resolver;
 use super::{
-    AdditionalMembers, EnumVariant, Enumeration, Field, FloatWidth, Gate, IntegerWidth, Struct, Type, TypeDef,
-    TypeDefKind, Union, UnionVariant,
+    AdditionalMembers, EnumVariant, Enumeration, Field, FloatWidth, IntegerWidth, Struct, Type, TypeDef, TypeDefKind,
+    Union, UnionVariant,
 };
+use crate::config::Config;
 use crate::diagnostics::{pointer_push, Fault};
 use openapiv3::{
     AdditionalProperties, AnySchema, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind, Type as SchemaType,
@@ -30,6 +31,7 @@ struct ObjectShape {
 
 pub struct TypeBuilder<'a> {
     resolver: &'a Resolver<'a>,
+    config: &'a Config,
     names: NameSet,
     /// Component schema reference -> its type name.
     components: HashMap<String, String>,
@@ -46,10 +48,17 @@ pub struct TypeBuilder<'a> {
     depth: usize,
 }
 
+/// The extension by which a schema names the Rust type it is, as typify reads it.
+const RUST_TYPE: &str = "x-rust-type";
+
 impl<'a> TypeBuilder<'a> {
     /// Reserves a name for every component schema first, so that references resolve to the
     /// same name wherever and in whatever order they are met, cycles included.
-    pub fn new(resolver: &'a Resolver<'a>, schemas: &indexmap::IndexMap<String, ReferenceOr<Schema>>) -> Self {
+    pub fn new(
+        resolver: &'a Resolver<'a>,
+        config: &'a Config,
+        schemas: &indexmap::IndexMap<String, ReferenceOr<Schema>>,
+    ) -> Self {
         let mut names = NameSet::default();
         let mut components = HashMap::new();
         let mut nullable_components = HashSet::new();
@@ -64,6 +73,7 @@ impl<'a> TypeBuilder<'a> {
         }
         TypeBuilder {
             resolver,
+            config,
             names,
             components,
             nullable_components,
@@ -75,6 +85,20 @@ impl<'a> TypeBuilder<'a> {
         }
     }
 
+    /// Each component schema's key and its type's name.
+    pub fn component_names(&self) -> Vec<(String, String)> {
+        let mut names: Vec<(String, String)> = self
+            .components
+            .iter()
+            .map(|(reference, name)| {
+                let key = reference.trim_start_matches(COMPONENTS).replace("~1", "/").replace("~0", "~");
+                (key, name.clone())
+            })
+            .collect();
+        names.sort();
+        names
+    }
+
     /// Defines every component schema, in document order. One that cannot be typed becomes
     /// an alias of any JSON value, with a warning, so that the operations using it stand.
     pub fn define_components(&mut self, schemas: &indexmap::IndexMap<String, ReferenceOr<Schema>>) {
@@ -83,17 +107,22 @@ impl<'a> TypeBuilder<'a> {
             let reference = format!("{COMPONENTS}{}", key.replace('~', "~0").replace('/', "~1"));
             let name = self.components[&reference].clone();
             let defined = match schema {
+                _ if self.config.replacement(key).is_some() => {
+                    let path = self.config.replacement(key).unwrap_or_default().to_owned();
+                    self.defs.push(TypeDef::new(name.clone(), None, TypeDefKind::Alias(Type::Path(path))));
+                    Ok(())
+                }
                 ReferenceOr::Item(schema) => self.define(&name, schema, &at),
                 ReferenceOr::Reference { .. } => self.type_of(schema, &at, &name).map(|target| {
                     let kind = TypeDefKind::Alias(target);
-                    self.defs.push(TypeDef { name: name.clone(), docs: None, kind, gate: Gate::Always });
+                    self.defs.push(TypeDef::new(name.clone(), None, kind));
                 }),
             };
             if let Err(fault) = defined {
                 self.warnings.push(fault.and(&format!("{name} is taken as any JSON value")));
                 self.defs.retain(|def| def.name != name);
                 let kind = TypeDefKind::Alias(Type::Any);
-                self.defs.push(TypeDef { name, docs: None, kind, gate: Gate::Always });
+                self.defs.push(TypeDef::new(name, None, kind));
             }
         }
     }
@@ -106,11 +135,15 @@ impl<'a> TypeBuilder<'a> {
     /// otherwise.
     fn define(&mut self, name: &str, schema: &Schema, at: &str) -> Result<(), Fault> {
         let docs = docs_of(schema);
+        if let Some(path) = self.rust_type_extension(schema, at) {
+            self.defs.push(TypeDef::new(name, docs, TypeDefKind::Alias(Type::Path(path))));
+            return Ok(());
+        }
         let kind = match self.definition_kind(name, schema, at)? {
             Some(kind) => kind,
             None => TypeDefKind::Alias(self.plain_type(schema, at, name)?),
         };
-        self.defs.push(TypeDef { name: name.to_owned(), docs, kind, gate: Gate::Always });
+        self.defs.push(TypeDef::new(name, docs, kind));
         Ok(())
     }
 
@@ -184,7 +217,28 @@ impl<'a> TypeBuilder<'a> {
         Ok(ty)
     }
 
+    /// The type a schema names with `x-rust-type` (a path, or typify's `{path: ...}`), if it
+    /// names one that parses as a Rust type.
+    fn rust_type_extension(&mut self, schema: &Schema, at: &str) -> Option<String> {
+        let extension = schema.schema_data.extensions.get(RUST_TYPE)?;
+        let path = match extension {
+            serde_json::Value::String(path) => Some(path.as_str()),
+            serde_json::Value::Object(object) => object.get("path").and_then(serde_json::Value::as_str),
+            _ => None,
+        };
+        match path.filter(|path| syn::parse_str::<syn::Type>(path).is_ok()) {
+            Some(path) => Some(path.to_owned()),
+            None => {
+                self.warn(&pointer_push(at, RUST_TYPE), "not a Rust type path; the schema is generated as written");
+                None
+            }
+        }
+    }
+
     fn inline(&mut self, schema: &Schema, at: &str, hint: &str) -> Result<Type, Fault> {
+        if let Some(path) = self.rust_type_extension(schema, at) {
+            return Ok(Type::Path(path));
+        }
         // `allOf: [X]` with nothing beside it is X itself, not a copy of it.
         if let Some(part) = single_all_of(schema) {
             return self.type_of(part, &pointer_push(at, "allOf/0"), hint);
@@ -201,7 +255,7 @@ impl<'a> TypeBuilder<'a> {
         self.inline_types.insert(at.to_owned(), Type::Named(name.clone()));
         match self.definition_kind(&name, schema, at)? {
             Some(kind) => {
-                self.defs.push(TypeDef { name: name.clone(), docs: docs_of(schema), kind, gate: Gate::Always });
+                self.defs.push(TypeDef::new(name.clone(), docs_of(schema), kind));
                 Ok(Type::Named(name))
             }
             None => self.plain_type(schema, at, hint),
@@ -500,6 +554,11 @@ fn describe(ty: &Type) -> String {
         Type::Map(_) => "Object".into(),
         Type::Any => "Value".into(),
         Type::Nullable(inner) | Type::Boxed(inner) => describe(inner),
+        // `std::net::Ipv4Addr` is `Ipv4Addr`; `chrono::DateTime<chrono::Utc>` is `DateTime`.
+        Type::Path(path) => {
+            let path = path.split('<').next().unwrap_or(path);
+            names::type_name(path.rsplit("::").next().unwrap_or(path), "External")
+        }
     }
 }
 
