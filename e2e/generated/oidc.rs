@@ -37,6 +37,21 @@ pub mod operations {
         },
     ];
 
+    /// `GET /me`
+    pub const ME: Operation = Operation {
+        name: "me",
+        method: Method::GET,
+        path: "/me",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "provider",
+                    scopes: &["profile"],
+                },
+            ],
+        ],
+    };
+
     /// The documented responses of `me`.
     #[derive(Clone, Debug, PartialEq)]
     #[allow(clippy::large_enum_variant)]
@@ -166,8 +181,7 @@ pub mod client {
 
         /// `GET /me`
         pub async fn me(&self) -> Result<MeResponse, Error> {
-            let mut http_request = self.transport.request(Method::GET, "/me".to_owned());
-            http_request.security(&[&["provider"]]);
+            let http_request = self.transport.request_for(&ME, "/me".to_owned());
             let response = self.transport.send(http_request).await?;
             match response.status().as_u16() {
                 200 => Ok(MeResponse::Ok(response.json()?)),
@@ -244,23 +258,9 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "provider",
-                            scopes: &["profile"],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(ME.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("me", refusal),
+            Err(refusal) => return service.api.refuse(ME.name, refusal),
         };
         match service.api.me(claims).await {
             Ok(response) => response.into_response(),

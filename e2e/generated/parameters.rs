@@ -79,6 +79,14 @@ pub mod operations {
     /// The security schemes of the spec, as the client sends and the server checks them.
     pub const SECURITY_SCHEMES: &[SecurityScheme] = &[];
 
+    /// `GET /items/{id}`
+    pub const GET_ITEM: Operation = Operation {
+        name: "get_item",
+        method: Method::GET,
+        path: "/items/{id}",
+        security: &[],
+    };
+
     /// Parameters and body of `get_item`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetItemRequest {
@@ -119,6 +127,14 @@ pub mod operations {
         Default { status: u16 },
     }
 
+    /// `POST /notes`
+    pub const POST_NOTE: Operation = Operation {
+        name: "post_note",
+        method: Method::POST,
+        path: "/notes",
+        security: &[],
+    };
+
     /// Parameters and body of `post_note`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct PostNoteRequest {
@@ -145,6 +161,14 @@ pub mod operations {
         /// 201: stored
         Created(String),
     }
+
+    /// `PUT /blobs`
+    pub const PUT_BLOB: Operation = Operation {
+        name: "put_blob",
+        method: Method::PUT,
+        path: "/blobs",
+        security: &[],
+    };
 
     /// Parameters and body of `put_blob`.
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -217,8 +241,8 @@ pub mod client {
         ) -> Result<GetItemResponse, Error> {
             let mut http_request = self
                 .transport
-                .request(
-                    Method::GET,
+                .request_for(
+                    &GET_ITEM,
                     format!("/items/{}", params::path_segment(& request.id)),
                 );
             http_request.query("tags", &request.tags, Style::Form { explode: true });
@@ -258,7 +282,7 @@ pub mod client {
         ) -> Result<PostNoteResponse, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::POST, "/notes".to_owned());
+                .request_for(&POST_NOTE, "/notes".to_owned());
             let body = &request.body;
             match body {
                 PostNoteRequestBody::Json(body) => {
@@ -288,7 +312,7 @@ pub mod client {
         ) -> Result<PutBlobResponse, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::PUT, "/blobs".to_owned());
+                .request_for(&PUT_BLOB, "/blobs".to_owned());
             if let Some(body) = &request.body {
                 http_request.raw_body("application/octet-stream", body.clone());
             }
@@ -380,7 +404,7 @@ pub mod server {
     ) -> Response {
         let request = match parse_get_item(&parts) {
             Ok(request) => request,
-            Err(problem) => return api.refuse("get_item", problem.into()),
+            Err(problem) => return api.refuse(GET_ITEM.name, problem.into()),
         };
         match api.get_item(request).await {
             Ok(response) => response.into_response(),
@@ -394,7 +418,7 @@ pub mod server {
     ) -> Response {
         let request = match parse_post_note(&parts) {
             Ok(request) => request,
-            Err(problem) => return api.refuse("post_note", problem.into()),
+            Err(problem) => return api.refuse(POST_NOTE.name, problem.into()),
         };
         match api.post_note(request).await {
             Ok(response) => response.into_response(),
@@ -408,7 +432,7 @@ pub mod server {
     ) -> Response {
         let request = match parse_put_blob(&parts) {
             Ok(request) => request,
-            Err(problem) => return api.refuse("put_blob", problem.into()),
+            Err(problem) => return api.refuse(PUT_BLOB.name, problem.into()),
         };
         match api.put_blob(request).await {
             Ok(response) => response.into_response(),

@@ -36,6 +36,21 @@ pub mod operations {
         },
     ];
 
+    /// `GET /me`
+    pub const ME: Operation = Operation {
+        name: "me",
+        method: Method::GET,
+        path: "/me",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "oauth",
+                    scopes: &["profile"],
+                },
+            ],
+        ],
+    };
+
     /// The documented responses of `me`.
     #[derive(Clone, Debug, PartialEq)]
     #[allow(clippy::large_enum_variant)]
@@ -43,6 +58,22 @@ pub mod operations {
         /// 200: The subject of the token.
         Ok(types::Me),
     }
+
+    /// `GET /greeting`
+    pub const GREETING: Operation = Operation {
+        name: "greeting",
+        method: Method::GET,
+        path: "/greeting",
+        security: &[
+            &[],
+            &[
+                Requirement {
+                    scheme: "oauth",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
 
     /// The documented responses of `greeting`.
     #[derive(Clone, Debug, PartialEq)]
@@ -197,8 +228,7 @@ pub mod client {
 
         /// `GET /me`
         pub async fn me(&self) -> Result<MeResponse, Error> {
-            let mut http_request = self.transport.request(Method::GET, "/me".to_owned());
-            http_request.security(&[&["oauth"]]);
+            let http_request = self.transport.request_for(&ME, "/me".to_owned());
             let response = self.transport.send(http_request).await?;
             match response.status().as_u16() {
                 200 => Ok(MeResponse::Ok(response.json()?)),
@@ -208,10 +238,9 @@ pub mod client {
 
         /// `GET /greeting`
         pub async fn greeting(&self) -> Result<GreetingResponse, Error> {
-            let mut http_request = self
+            let http_request = self
                 .transport
-                .request(Method::GET, "/greeting".to_owned());
-            http_request.security(&[&[], &["oauth"]]);
+                .request_for(&GREETING, "/greeting".to_owned());
             let response = self.transport.send(http_request).await?;
             match response.status().as_u16() {
                 200 => Ok(GreetingResponse::Ok(response.text()?)),
@@ -295,23 +324,9 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "oauth",
-                            scopes: &["profile"],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(ME.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("me", refusal),
+            Err(refusal) => return service.api.refuse(ME.name, refusal),
         };
         match service.api.me(claims).await {
             Ok(response) => response.into_response(),
@@ -323,24 +338,9 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .allow(
-                &[
-                    &[],
-                    &[
-                        Requirement {
-                            scheme: "oauth",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.allow(GREETING.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("greeting", refusal),
+            Err(refusal) => return service.api.refuse(GREETING.name, refusal),
         };
         match service.api.greeting(claims).await {
             Ok(response) => response.into_response(),

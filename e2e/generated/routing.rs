@@ -38,6 +38,14 @@ pub mod operations {
     /// The security schemes of the spec, as the client sends and the server checks them.
     pub const SECURITY_SCHEMES: &[SecurityScheme] = &[];
 
+    /// `GET /repos/{owner}/{repo}`
+    pub const GET_REPO: Operation = Operation {
+        name: "get_repo",
+        method: Method::GET,
+        path: "/repos/{owner}/{repo}",
+        security: &[],
+    };
+
     /// Parameters and body of `get_repo`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetRepoRequest {
@@ -54,6 +62,14 @@ pub mod operations {
         /// 200: ok
         Ok(String),
     }
+
+    /// `GET /repos/{org}/{name}/hooks/{hook_id}`
+    pub const GET_HOOK: Operation = Operation {
+        name: "get_hook",
+        method: Method::GET,
+        path: "/repos/{org}/{name}/hooks/{hook_id}",
+        security: &[],
+    };
 
     /// Parameters and body of `get_hook`.
     #[derive(Clone, Debug, PartialEq)]
@@ -74,6 +90,14 @@ pub mod operations {
         Ok(String),
     }
 
+    /// `GET /files/{stem}.{ext}`
+    pub const GET_FILE: Operation = Operation {
+        name: "get_file",
+        method: Method::GET,
+        path: "/files/{stem}.{ext}",
+        security: &[],
+    };
+
     /// Parameters and body of `get_file`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetFileRequest {
@@ -91,6 +115,14 @@ pub mod operations {
         Ok(String),
     }
 
+    /// `GET /names/first`
+    pub const FOO_BAR2: Operation = Operation {
+        name: "foo_bar2",
+        method: Method::GET,
+        path: "/names/first",
+        security: &[],
+    };
+
     /// Parameters and body of `foo_bar2`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct FooBar2Request {
@@ -106,6 +138,14 @@ pub mod operations {
         Ok(String),
     }
 
+    /// `GET /names/second`
+    pub const FOO_BAR: Operation = Operation {
+        name: "foo_bar",
+        method: Method::GET,
+        path: "/names/second",
+        security: &[],
+    };
+
     /// Parameters and body of `foo_bar`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct FooBarRequest {
@@ -120,6 +160,14 @@ pub mod operations {
         /// 200: ok
         Ok(String),
     }
+
+    /// `GET /names/third`
+    pub const FOO_BAR_2: Operation = Operation {
+        name: "foo_bar_2",
+        method: Method::GET,
+        path: "/names/third",
+        security: &[],
+    };
 
     /// Parameters and body of `foo_bar_2`.
     #[derive(Clone, Debug, PartialEq)]
@@ -192,8 +240,8 @@ pub mod client {
         ) -> Result<GetRepoResponse, Error> {
             let http_request = self
                 .transport
-                .request(
-                    Method::GET,
+                .request_for(
+                    &GET_REPO,
                     format!(
                         "/repos/{}/{}", params::path_segment(& request.owner),
                         params::path_segment(& request.repo)
@@ -213,8 +261,8 @@ pub mod client {
         ) -> Result<GetHookResponse, Error> {
             let http_request = self
                 .transport
-                .request(
-                    Method::GET,
+                .request_for(
+                    &GET_HOOK,
                     format!(
                         "/repos/{}/{}/hooks/{}", params::path_segment(& request.org),
                         params::path_segment(& request.name), params::path_segment(&
@@ -235,8 +283,8 @@ pub mod client {
         ) -> Result<GetFileResponse, Error> {
             let http_request = self
                 .transport
-                .request(
-                    Method::GET,
+                .request_for(
+                    &GET_FILE,
                     format!(
                         "/files/{}.{}", params::path_segment(& request.stem),
                         params::path_segment(& request.ext)
@@ -256,7 +304,7 @@ pub mod client {
         ) -> Result<FooBar2Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::GET, "/names/first".to_owned());
+                .request_for(&FOO_BAR2, "/names/first".to_owned());
             http_request.query("tag", &request.tag, Style::Form { explode: true });
             let response = self.transport.send(http_request).await?;
             match response.status().as_u16() {
@@ -272,7 +320,7 @@ pub mod client {
         ) -> Result<FooBarResponse, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::GET, "/names/second".to_owned());
+                .request_for(&FOO_BAR, "/names/second".to_owned());
             http_request.query("tag", &request.tag, Style::Form { explode: true });
             let response = self.transport.send(http_request).await?;
             match response.status().as_u16() {
@@ -288,7 +336,7 @@ pub mod client {
         ) -> Result<FooBar22Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::GET, "/names/third".to_owned());
+                .request_for(&FOO_BAR_2, "/names/third".to_owned());
             http_request.query("tag", &request.tag, Style::Form { explode: true });
             let response = self.transport.send(http_request).await?;
             match response.status().as_u16() {
@@ -394,7 +442,7 @@ pub mod server {
     ) -> Response {
         let request = match parse_get_repo(&parts) {
             Ok(request) => request,
-            Err(problem) => return api.refuse("get_repo", problem.into()),
+            Err(problem) => return api.refuse(GET_REPO.name, problem.into()),
         };
         match api.get_repo(request).await {
             Ok(response) => response.into_response(),
@@ -408,7 +456,7 @@ pub mod server {
     ) -> Response {
         let request = match parse_get_hook(&parts) {
             Ok(request) => request,
-            Err(problem) => return api.refuse("get_hook", problem.into()),
+            Err(problem) => return api.refuse(GET_HOOK.name, problem.into()),
         };
         match api.get_hook(request).await {
             Ok(response) => response.into_response(),
@@ -422,7 +470,7 @@ pub mod server {
     ) -> Response {
         let request = match parse_get_file(&parts) {
             Ok(request) => request,
-            Err(problem) => return api.refuse("get_file", problem.into()),
+            Err(problem) => return api.refuse(GET_FILE.name, problem.into()),
         };
         match api.get_file(request).await {
             Ok(response) => response.into_response(),
@@ -436,7 +484,7 @@ pub mod server {
     ) -> Response {
         let request = match parse_foo_bar2(&parts) {
             Ok(request) => request,
-            Err(problem) => return api.refuse("foo_bar2", problem.into()),
+            Err(problem) => return api.refuse(FOO_BAR2.name, problem.into()),
         };
         match api.foo_bar2(request).await {
             Ok(response) => response.into_response(),
@@ -450,7 +498,7 @@ pub mod server {
     ) -> Response {
         let request = match parse_foo_bar(&parts) {
             Ok(request) => request,
-            Err(problem) => return api.refuse("foo_bar", problem.into()),
+            Err(problem) => return api.refuse(FOO_BAR.name, problem.into()),
         };
         match api.foo_bar(request).await {
             Ok(response) => response.into_response(),
@@ -464,7 +512,7 @@ pub mod server {
     ) -> Response {
         let request = match parse_foo_bar_2(&parts) {
             Ok(request) => request,
-            Err(problem) => return api.refuse("foo_bar_2", problem.into()),
+            Err(problem) => return api.refuse(FOO_BAR_2.name, problem.into()),
         };
         match api.foo_bar_2(request).await {
             Ok(response) => response.into_response(),

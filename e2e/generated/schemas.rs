@@ -244,6 +244,14 @@ pub mod operations {
     /// The security schemes of the spec, as the client sends and the server checks them.
     pub const SECURITY_SCHEMES: &[SecurityScheme] = &[];
 
+    /// `POST /orders`
+    pub const PUT_ORDER: Operation = Operation {
+        name: "put_order",
+        method: Method::POST,
+        path: "/orders",
+        security: &[],
+    };
+
     /// Parameters and body of `put_order`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct PutOrderRequest {
@@ -258,6 +266,14 @@ pub mod operations {
         /// 200: the order as stored
         Ok(types::Order),
     }
+
+    /// `GET /orders/search`
+    pub const ORDERS_SEARCH_GET: Operation = Operation {
+        name: "orders_search_get",
+        method: Method::GET,
+        path: "/orders/search",
+        security: &[],
+    };
 
     /// Parameters and body of `orders_search_get`.
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -330,7 +346,7 @@ pub mod client {
         ) -> Result<PutOrderResponse, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::POST, "/orders".to_owned());
+                .request_for(&PUT_ORDER, "/orders".to_owned());
             let body = &request.body;
             http_request.json_body("application/json", body);
             let response = self.transport.send(http_request).await?;
@@ -347,7 +363,7 @@ pub mod client {
         ) -> Result<OrdersSearchGetResponse, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::GET, "/orders/search".to_owned());
+                .request_for(&ORDERS_SEARCH_GET, "/orders/search".to_owned());
             http_request.query("filter", &request.filter, Style::DeepObject);
             let response = self.transport.send(http_request).await?;
             match response.status().as_u16() {
@@ -422,7 +438,7 @@ pub mod server {
     ) -> Response {
         let request = match parse_put_order(&parts) {
             Ok(request) => request,
-            Err(problem) => return api.refuse("put_order", problem.into()),
+            Err(problem) => return api.refuse(PUT_ORDER.name, problem.into()),
         };
         match api.put_order(request).await {
             Ok(response) => response.into_response(),
@@ -436,7 +452,7 @@ pub mod server {
     ) -> Response {
         let request = match parse_orders_search_get(&parts) {
             Ok(request) => request,
-            Err(problem) => return api.refuse("orders_search_get", problem.into()),
+            Err(problem) => return api.refuse(ORDERS_SEARCH_GET.name, problem.into()),
         };
         match api.orders_search_get(request).await {
             Ok(response) => response.into_response(),

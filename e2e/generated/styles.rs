@@ -36,6 +36,14 @@ pub mod operations {
     /// The security schemes of the spec, as the client sends and the server checks them.
     pub const SECURITY_SCHEMES: &[SecurityScheme] = &[];
 
+    /// `GET /path/simple/flat/string/{color}`
+    pub const PATH_SIMPLE_FLAT_STRING: Operation = Operation {
+        name: "path_simple_flat_string",
+        method: Method::GET,
+        path: "/path/simple/flat/string/{color}",
+        security: &[],
+    };
+
     /// Parameters and body of `path_simple_flat_string`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct PathSimpleFlatStringRequest {
@@ -50,6 +58,14 @@ pub mod operations {
         /// 200: The value the server read.
         Ok(serde_json::Value),
     }
+
+    /// `GET /path/simple/flat/array/{color}`
+    pub const PATH_SIMPLE_FLAT_ARRAY: Operation = Operation {
+        name: "path_simple_flat_array",
+        method: Method::GET,
+        path: "/path/simple/flat/array/{color}",
+        security: &[],
+    };
 
     /// Parameters and body of `path_simple_flat_array`.
     #[derive(Clone, Debug, PartialEq)]
@@ -66,6 +82,14 @@ pub mod operations {
         Ok(serde_json::Value),
     }
 
+    /// `GET /path/simple/flat/object/{color}`
+    pub const PATH_SIMPLE_FLAT_OBJECT: Operation = Operation {
+        name: "path_simple_flat_object",
+        method: Method::GET,
+        path: "/path/simple/flat/object/{color}",
+        security: &[],
+    };
+
     /// Parameters and body of `path_simple_flat_object`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct PathSimpleFlatObjectRequest {
@@ -80,6 +104,14 @@ pub mod operations {
         /// 200: The value the server read.
         Ok(serde_json::Value),
     }
+
+    /// `GET /path/simple/exploded/string/{color}`
+    pub const PATH_SIMPLE_EXPLODED_STRING: Operation = Operation {
+        name: "path_simple_exploded_string",
+        method: Method::GET,
+        path: "/path/simple/exploded/string/{color}",
+        security: &[],
+    };
 
     /// Parameters and body of `path_simple_exploded_string`.
     #[derive(Clone, Debug, PartialEq)]
@@ -96,6 +128,14 @@ pub mod operations {
         Ok(serde_json::Value),
     }
 
+    /// `GET /path/simple/exploded/array/{color}`
+    pub const PATH_SIMPLE_EXPLODED_ARRAY: Operation = Operation {
+        name: "path_simple_exploded_array",
+        method: Method::GET,
+        path: "/path/simple/exploded/array/{color}",
+        security: &[],
+    };
+
     /// Parameters and body of `path_simple_exploded_array`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct PathSimpleExplodedArrayRequest {
@@ -110,6 +150,14 @@ pub mod operations {
         /// 200: The value the server read.
         Ok(serde_json::Value),
     }
+
+    /// `GET /path/simple/exploded/object/{color}`
+    pub const PATH_SIMPLE_EXPLODED_OBJECT: Operation = Operation {
+        name: "path_simple_exploded_object",
+        method: Method::GET,
+        path: "/path/simple/exploded/object/{color}",
+        security: &[],
+    };
 
     /// Parameters and body of `path_simple_exploded_object`.
     #[derive(Clone, Debug, PartialEq)]
@@ -126,6 +174,14 @@ pub mod operations {
         Ok(serde_json::Value),
     }
 
+    /// `GET /path/label/flat/string/{color}`
+    pub const PATH_LABEL_FLAT_STRING: Operation = Operation {
+        name: "path_label_flat_string",
+        method: Method::GET,
+        path: "/path/label/flat/string/{color}",
+        security: &[],
+    };
+
     /// Parameters and body of `path_label_flat_string`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct PathLabelFlatStringRequest {
@@ -140,6 +196,14 @@ pub mod operations {
         /// 200: The value the server read.
         Ok(serde_json::Value),
     }
+
+    /// `GET /path/label/flat/array/{color}`
+    pub const PATH_LABEL_FLAT_ARRAY: Operation = Operation {
+        name: "path_label_flat_array",
+        method: Method::GET,
+        path: "/path/label/flat/array/{color}",
+        security: &[],
+    };
 
     /// Parameters and body of `path_label_flat_array`.
     #[derive(Clone, Debug, PartialEq)]
@@ -156,6 +220,14 @@ pub mod operations {
         Ok(serde_json::Value),
     }
 
+    /// `GET /path/label/flat/object/{color}`
+    pub const PATH_LABEL_FLAT_OBJECT: Operation = Operation {
+        name: "path_label_flat_object",
+        method: Method::GET,
+        path: "/path/label/flat/object/{color}",
+        security: &[],
+    };
+
     /// Parameters and body of `path_label_flat_object`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct PathLabelFlatObjectRequest {
@@ -170,6 +242,14 @@ pub mod operations {
         /// 200: The value the server read.
         Ok(serde_json::Value),
     }
+
+    /// `GET /path/label/exploded/string/{color}`
+    pub const PATH_LABEL_EXPLODED_STRING: Operation = Operation {
+        name: "path_label_exploded_string",
+        method: Method::GET,
+        path: "/path/label/exploded/string/{color}",
+        security: &[],
+    };
 
     /// Parameters and body of `path_label_exploded_string`.
     #[derive(Clone, Debug, PartialEq)]
@@ -186,6 +266,14 @@ pub mod operations {
         Ok(serde_json::Value),
     }
 
+    /// `GET /path/label/exploded/array/{color}`
+    pub const PATH_LABEL_EXPLODED_ARRAY: Operation = Operation {
+        name: "path_label_exploded_array",
+        method: Method::GET,
+        path: "/path/label/exploded/array/{color}",
+        security: &[],
+    };
+
     /// Parameters and body of `path_label_exploded_array`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct PathLabelExplodedArrayRequest {
@@ -200,6 +288,14 @@ pub mod operations {
         /// 200: The value the server read.
         Ok(serde_json::Value),
     }
+
+    /// `GET /path/label/exploded/object/{color}`
+    pub const PATH_LABEL_EXPLODED_OBJECT: Operation = Operation {
+        name: "path_label_exploded_object",
+        method: Method::GET,
+        path: "/path/label/exploded/object/{color}",
+        security: &[],
+    };
 
     /// Parameters and body of `path_label_exploded_object`.
     #[derive(Clone, Debug, PartialEq)]
@@ -216,6 +312,14 @@ pub mod operations {
         Ok(serde_json::Value),
     }
 
+    /// `GET /path/matrix/flat/string/{color}`
+    pub const PATH_MATRIX_FLAT_STRING: Operation = Operation {
+        name: "path_matrix_flat_string",
+        method: Method::GET,
+        path: "/path/matrix/flat/string/{color}",
+        security: &[],
+    };
+
     /// Parameters and body of `path_matrix_flat_string`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct PathMatrixFlatStringRequest {
@@ -230,6 +334,14 @@ pub mod operations {
         /// 200: The value the server read.
         Ok(serde_json::Value),
     }
+
+    /// `GET /path/matrix/flat/array/{color}`
+    pub const PATH_MATRIX_FLAT_ARRAY: Operation = Operation {
+        name: "path_matrix_flat_array",
+        method: Method::GET,
+        path: "/path/matrix/flat/array/{color}",
+        security: &[],
+    };
 
     /// Parameters and body of `path_matrix_flat_array`.
     #[derive(Clone, Debug, PartialEq)]
@@ -246,6 +358,14 @@ pub mod operations {
         Ok(serde_json::Value),
     }
 
+    /// `GET /path/matrix/flat/object/{color}`
+    pub const PATH_MATRIX_FLAT_OBJECT: Operation = Operation {
+        name: "path_matrix_flat_object",
+        method: Method::GET,
+        path: "/path/matrix/flat/object/{color}",
+        security: &[],
+    };
+
     /// Parameters and body of `path_matrix_flat_object`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct PathMatrixFlatObjectRequest {
@@ -260,6 +380,14 @@ pub mod operations {
         /// 200: The value the server read.
         Ok(serde_json::Value),
     }
+
+    /// `GET /path/matrix/exploded/string/{color}`
+    pub const PATH_MATRIX_EXPLODED_STRING: Operation = Operation {
+        name: "path_matrix_exploded_string",
+        method: Method::GET,
+        path: "/path/matrix/exploded/string/{color}",
+        security: &[],
+    };
 
     /// Parameters and body of `path_matrix_exploded_string`.
     #[derive(Clone, Debug, PartialEq)]
@@ -276,6 +404,14 @@ pub mod operations {
         Ok(serde_json::Value),
     }
 
+    /// `GET /path/matrix/exploded/array/{color}`
+    pub const PATH_MATRIX_EXPLODED_ARRAY: Operation = Operation {
+        name: "path_matrix_exploded_array",
+        method: Method::GET,
+        path: "/path/matrix/exploded/array/{color}",
+        security: &[],
+    };
+
     /// Parameters and body of `path_matrix_exploded_array`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct PathMatrixExplodedArrayRequest {
@@ -290,6 +426,14 @@ pub mod operations {
         /// 200: The value the server read.
         Ok(serde_json::Value),
     }
+
+    /// `GET /path/matrix/exploded/object/{color}`
+    pub const PATH_MATRIX_EXPLODED_OBJECT: Operation = Operation {
+        name: "path_matrix_exploded_object",
+        method: Method::GET,
+        path: "/path/matrix/exploded/object/{color}",
+        security: &[],
+    };
 
     /// Parameters and body of `path_matrix_exploded_object`.
     #[derive(Clone, Debug, PartialEq)]
@@ -306,6 +450,14 @@ pub mod operations {
         Ok(serde_json::Value),
     }
 
+    /// `GET /query/form/flat/string`
+    pub const QUERY_FORM_FLAT_STRING: Operation = Operation {
+        name: "query_form_flat_string",
+        method: Method::GET,
+        path: "/query/form/flat/string",
+        security: &[],
+    };
+
     /// Parameters and body of `query_form_flat_string`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct QueryFormFlatStringRequest {
@@ -320,6 +472,14 @@ pub mod operations {
         /// 200: The value the server read.
         Ok(serde_json::Value),
     }
+
+    /// `GET /query/form/flat/array`
+    pub const QUERY_FORM_FLAT_ARRAY: Operation = Operation {
+        name: "query_form_flat_array",
+        method: Method::GET,
+        path: "/query/form/flat/array",
+        security: &[],
+    };
 
     /// Parameters and body of `query_form_flat_array`.
     #[derive(Clone, Debug, PartialEq)]
@@ -336,6 +496,14 @@ pub mod operations {
         Ok(serde_json::Value),
     }
 
+    /// `GET /query/form/flat/object`
+    pub const QUERY_FORM_FLAT_OBJECT: Operation = Operation {
+        name: "query_form_flat_object",
+        method: Method::GET,
+        path: "/query/form/flat/object",
+        security: &[],
+    };
+
     /// Parameters and body of `query_form_flat_object`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct QueryFormFlatObjectRequest {
@@ -350,6 +518,14 @@ pub mod operations {
         /// 200: The value the server read.
         Ok(serde_json::Value),
     }
+
+    /// `GET /query/form/exploded/string`
+    pub const QUERY_FORM_EXPLODED_STRING: Operation = Operation {
+        name: "query_form_exploded_string",
+        method: Method::GET,
+        path: "/query/form/exploded/string",
+        security: &[],
+    };
 
     /// Parameters and body of `query_form_exploded_string`.
     #[derive(Clone, Debug, PartialEq)]
@@ -366,6 +542,14 @@ pub mod operations {
         Ok(serde_json::Value),
     }
 
+    /// `GET /query/form/exploded/array`
+    pub const QUERY_FORM_EXPLODED_ARRAY: Operation = Operation {
+        name: "query_form_exploded_array",
+        method: Method::GET,
+        path: "/query/form/exploded/array",
+        security: &[],
+    };
+
     /// Parameters and body of `query_form_exploded_array`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct QueryFormExplodedArrayRequest {
@@ -380,6 +564,14 @@ pub mod operations {
         /// 200: The value the server read.
         Ok(serde_json::Value),
     }
+
+    /// `GET /query/form/exploded/object`
+    pub const QUERY_FORM_EXPLODED_OBJECT: Operation = Operation {
+        name: "query_form_exploded_object",
+        method: Method::GET,
+        path: "/query/form/exploded/object",
+        security: &[],
+    };
 
     /// Parameters and body of `query_form_exploded_object`.
     #[derive(Clone, Debug, PartialEq)]
@@ -396,6 +588,14 @@ pub mod operations {
         Ok(serde_json::Value),
     }
 
+    /// `GET /query/spaceDelimited/flat/array`
+    pub const QUERY_SPACE_DELIMITED_FLAT_ARRAY: Operation = Operation {
+        name: "query_space_delimited_flat_array",
+        method: Method::GET,
+        path: "/query/spaceDelimited/flat/array",
+        security: &[],
+    };
+
     /// Parameters and body of `query_space_delimited_flat_array`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct QuerySpaceDelimitedFlatArrayRequest {
@@ -410,6 +610,14 @@ pub mod operations {
         /// 200: The value the server read.
         Ok(serde_json::Value),
     }
+
+    /// `GET /query/spaceDelimited/flat/object`
+    pub const QUERY_SPACE_DELIMITED_FLAT_OBJECT: Operation = Operation {
+        name: "query_space_delimited_flat_object",
+        method: Method::GET,
+        path: "/query/spaceDelimited/flat/object",
+        security: &[],
+    };
 
     /// Parameters and body of `query_space_delimited_flat_object`.
     #[derive(Clone, Debug, PartialEq)]
@@ -426,6 +634,14 @@ pub mod operations {
         Ok(serde_json::Value),
     }
 
+    /// `GET /query/pipeDelimited/flat/array`
+    pub const QUERY_PIPE_DELIMITED_FLAT_ARRAY: Operation = Operation {
+        name: "query_pipe_delimited_flat_array",
+        method: Method::GET,
+        path: "/query/pipeDelimited/flat/array",
+        security: &[],
+    };
+
     /// Parameters and body of `query_pipe_delimited_flat_array`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct QueryPipeDelimitedFlatArrayRequest {
@@ -440,6 +656,14 @@ pub mod operations {
         /// 200: The value the server read.
         Ok(serde_json::Value),
     }
+
+    /// `GET /query/pipeDelimited/flat/object`
+    pub const QUERY_PIPE_DELIMITED_FLAT_OBJECT: Operation = Operation {
+        name: "query_pipe_delimited_flat_object",
+        method: Method::GET,
+        path: "/query/pipeDelimited/flat/object",
+        security: &[],
+    };
 
     /// Parameters and body of `query_pipe_delimited_flat_object`.
     #[derive(Clone, Debug, PartialEq)]
@@ -456,6 +680,14 @@ pub mod operations {
         Ok(serde_json::Value),
     }
 
+    /// `GET /query/deepObject/exploded/object`
+    pub const QUERY_DEEP_OBJECT_EXPLODED_OBJECT: Operation = Operation {
+        name: "query_deep_object_exploded_object",
+        method: Method::GET,
+        path: "/query/deepObject/exploded/object",
+        security: &[],
+    };
+
     /// Parameters and body of `query_deep_object_exploded_object`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct QueryDeepObjectExplodedObjectRequest {
@@ -470,6 +702,14 @@ pub mod operations {
         /// 200: The value the server read.
         Ok(serde_json::Value),
     }
+
+    /// `GET /header/simple/flat/string`
+    pub const HEADER_SIMPLE_FLAT_STRING: Operation = Operation {
+        name: "header_simple_flat_string",
+        method: Method::GET,
+        path: "/header/simple/flat/string",
+        security: &[],
+    };
 
     /// Parameters and body of `header_simple_flat_string`.
     #[derive(Clone, Debug, PartialEq)]
@@ -486,6 +726,14 @@ pub mod operations {
         Ok(serde_json::Value),
     }
 
+    /// `GET /header/simple/flat/array`
+    pub const HEADER_SIMPLE_FLAT_ARRAY: Operation = Operation {
+        name: "header_simple_flat_array",
+        method: Method::GET,
+        path: "/header/simple/flat/array",
+        security: &[],
+    };
+
     /// Parameters and body of `header_simple_flat_array`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct HeaderSimpleFlatArrayRequest {
@@ -500,6 +748,14 @@ pub mod operations {
         /// 200: The value the server read.
         Ok(serde_json::Value),
     }
+
+    /// `GET /header/simple/flat/object`
+    pub const HEADER_SIMPLE_FLAT_OBJECT: Operation = Operation {
+        name: "header_simple_flat_object",
+        method: Method::GET,
+        path: "/header/simple/flat/object",
+        security: &[],
+    };
 
     /// Parameters and body of `header_simple_flat_object`.
     #[derive(Clone, Debug, PartialEq)]
@@ -516,6 +772,14 @@ pub mod operations {
         Ok(serde_json::Value),
     }
 
+    /// `GET /header/simple/exploded/string`
+    pub const HEADER_SIMPLE_EXPLODED_STRING: Operation = Operation {
+        name: "header_simple_exploded_string",
+        method: Method::GET,
+        path: "/header/simple/exploded/string",
+        security: &[],
+    };
+
     /// Parameters and body of `header_simple_exploded_string`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct HeaderSimpleExplodedStringRequest {
@@ -530,6 +794,14 @@ pub mod operations {
         /// 200: The value the server read.
         Ok(serde_json::Value),
     }
+
+    /// `GET /header/simple/exploded/array`
+    pub const HEADER_SIMPLE_EXPLODED_ARRAY: Operation = Operation {
+        name: "header_simple_exploded_array",
+        method: Method::GET,
+        path: "/header/simple/exploded/array",
+        security: &[],
+    };
 
     /// Parameters and body of `header_simple_exploded_array`.
     #[derive(Clone, Debug, PartialEq)]
@@ -546,6 +818,14 @@ pub mod operations {
         Ok(serde_json::Value),
     }
 
+    /// `GET /header/simple/exploded/object`
+    pub const HEADER_SIMPLE_EXPLODED_OBJECT: Operation = Operation {
+        name: "header_simple_exploded_object",
+        method: Method::GET,
+        path: "/header/simple/exploded/object",
+        security: &[],
+    };
+
     /// Parameters and body of `header_simple_exploded_object`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct HeaderSimpleExplodedObjectRequest {
@@ -560,6 +840,14 @@ pub mod operations {
         /// 200: The value the server read.
         Ok(serde_json::Value),
     }
+
+    /// `GET /cookie/form/flat/string`
+    pub const COOKIE_FORM_FLAT_STRING: Operation = Operation {
+        name: "cookie_form_flat_string",
+        method: Method::GET,
+        path: "/cookie/form/flat/string",
+        security: &[],
+    };
 
     /// Parameters and body of `cookie_form_flat_string`.
     #[derive(Clone, Debug, PartialEq)]
@@ -576,6 +864,14 @@ pub mod operations {
         Ok(serde_json::Value),
     }
 
+    /// `GET /cookie/form/flat/array`
+    pub const COOKIE_FORM_FLAT_ARRAY: Operation = Operation {
+        name: "cookie_form_flat_array",
+        method: Method::GET,
+        path: "/cookie/form/flat/array",
+        security: &[],
+    };
+
     /// Parameters and body of `cookie_form_flat_array`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct CookieFormFlatArrayRequest {
@@ -590,6 +886,14 @@ pub mod operations {
         /// 200: The value the server read.
         Ok(serde_json::Value),
     }
+
+    /// `GET /cookie/form/flat/object`
+    pub const COOKIE_FORM_FLAT_OBJECT: Operation = Operation {
+        name: "cookie_form_flat_object",
+        method: Method::GET,
+        path: "/cookie/form/flat/object",
+        security: &[],
+    };
 
     /// Parameters and body of `cookie_form_flat_object`.
     #[derive(Clone, Debug, PartialEq)]
@@ -606,6 +910,14 @@ pub mod operations {
         Ok(serde_json::Value),
     }
 
+    /// `GET /cookie/form/exploded/string`
+    pub const COOKIE_FORM_EXPLODED_STRING: Operation = Operation {
+        name: "cookie_form_exploded_string",
+        method: Method::GET,
+        path: "/cookie/form/exploded/string",
+        security: &[],
+    };
+
     /// Parameters and body of `cookie_form_exploded_string`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct CookieFormExplodedStringRequest {
@@ -620,6 +932,14 @@ pub mod operations {
         /// 200: The value the server read.
         Ok(serde_json::Value),
     }
+
+    /// `GET /cookie/cookie/flat/string`
+    pub const COOKIE_COOKIE_FLAT_STRING: Operation = Operation {
+        name: "cookie_cookie_flat_string",
+        method: Method::GET,
+        path: "/cookie/cookie/flat/string",
+        security: &[],
+    };
 
     /// Parameters and body of `cookie_cookie_flat_string`.
     #[derive(Clone, Debug, PartialEq)]
@@ -636,6 +956,14 @@ pub mod operations {
         Ok(serde_json::Value),
     }
 
+    /// `GET /cookie/cookie/flat/array`
+    pub const COOKIE_COOKIE_FLAT_ARRAY: Operation = Operation {
+        name: "cookie_cookie_flat_array",
+        method: Method::GET,
+        path: "/cookie/cookie/flat/array",
+        security: &[],
+    };
+
     /// Parameters and body of `cookie_cookie_flat_array`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct CookieCookieFlatArrayRequest {
@@ -650,6 +978,14 @@ pub mod operations {
         /// 200: The value the server read.
         Ok(serde_json::Value),
     }
+
+    /// `GET /cookie/cookie/flat/object`
+    pub const COOKIE_COOKIE_FLAT_OBJECT: Operation = Operation {
+        name: "cookie_cookie_flat_object",
+        method: Method::GET,
+        path: "/cookie/cookie/flat/object",
+        security: &[],
+    };
 
     /// Parameters and body of `cookie_cookie_flat_object`.
     #[derive(Clone, Debug, PartialEq)]
@@ -666,6 +1002,14 @@ pub mod operations {
         Ok(serde_json::Value),
     }
 
+    /// `GET /cookie/cookie/exploded/string`
+    pub const COOKIE_COOKIE_EXPLODED_STRING: Operation = Operation {
+        name: "cookie_cookie_exploded_string",
+        method: Method::GET,
+        path: "/cookie/cookie/exploded/string",
+        security: &[],
+    };
+
     /// Parameters and body of `cookie_cookie_exploded_string`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct CookieCookieExplodedStringRequest {
@@ -680,6 +1024,14 @@ pub mod operations {
         /// 200: The value the server read.
         Ok(serde_json::Value),
     }
+
+    /// `GET /cookie/cookie/exploded/array`
+    pub const COOKIE_COOKIE_EXPLODED_ARRAY: Operation = Operation {
+        name: "cookie_cookie_exploded_array",
+        method: Method::GET,
+        path: "/cookie/cookie/exploded/array",
+        security: &[],
+    };
 
     /// Parameters and body of `cookie_cookie_exploded_array`.
     #[derive(Clone, Debug, PartialEq)]
@@ -696,6 +1048,14 @@ pub mod operations {
         Ok(serde_json::Value),
     }
 
+    /// `GET /cookie/cookie/exploded/object`
+    pub const COOKIE_COOKIE_EXPLODED_OBJECT: Operation = Operation {
+        name: "cookie_cookie_exploded_object",
+        method: Method::GET,
+        path: "/cookie/cookie/exploded/object",
+        security: &[],
+    };
+
     /// Parameters and body of `cookie_cookie_exploded_object`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct CookieCookieExplodedObjectRequest {
@@ -711,6 +1071,14 @@ pub mod operations {
         Ok(serde_json::Value),
     }
 
+    /// `GET /query/form/reserved/string`
+    pub const QUERY_FORM_RESERVED_STRING: Operation = Operation {
+        name: "query_form_reserved_string",
+        method: Method::GET,
+        path: "/query/form/reserved/string",
+        security: &[],
+    };
+
     /// Parameters and body of `query_form_reserved_string`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct QueryFormReservedStringRequest {
@@ -725,6 +1093,14 @@ pub mod operations {
         /// 200: The value the server read.
         Ok(serde_json::Value),
     }
+
+    /// `GET /response-header/simple/flat/string`
+    pub const RESPONSE_HEADER_SIMPLE_FLAT_STRING: Operation = Operation {
+        name: "response_header_simple_flat_string",
+        method: Method::GET,
+        path: "/response-header/simple/flat/string",
+        security: &[],
+    };
 
     /// Parameters and body of `response_header_simple_flat_string`.
     #[derive(Clone, Debug, PartialEq)]
@@ -744,6 +1120,14 @@ pub mod operations {
         },
     }
 
+    /// `GET /response-header/simple/flat/array`
+    pub const RESPONSE_HEADER_SIMPLE_FLAT_ARRAY: Operation = Operation {
+        name: "response_header_simple_flat_array",
+        method: Method::GET,
+        path: "/response-header/simple/flat/array",
+        security: &[],
+    };
+
     /// Parameters and body of `response_header_simple_flat_array`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct ResponseHeaderSimpleFlatArrayRequest {
@@ -761,6 +1145,14 @@ pub mod operations {
             color: Option<Vec<String>>,
         },
     }
+
+    /// `GET /response-header/simple/flat/object`
+    pub const RESPONSE_HEADER_SIMPLE_FLAT_OBJECT: Operation = Operation {
+        name: "response_header_simple_flat_object",
+        method: Method::GET,
+        path: "/response-header/simple/flat/object",
+        security: &[],
+    };
 
     /// Parameters and body of `response_header_simple_flat_object`.
     #[derive(Clone, Debug, PartialEq)]
@@ -780,6 +1172,14 @@ pub mod operations {
         },
     }
 
+    /// `GET /response-header/simple/exploded/string`
+    pub const RESPONSE_HEADER_SIMPLE_EXPLODED_STRING: Operation = Operation {
+        name: "response_header_simple_exploded_string",
+        method: Method::GET,
+        path: "/response-header/simple/exploded/string",
+        security: &[],
+    };
+
     /// Parameters and body of `response_header_simple_exploded_string`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct ResponseHeaderSimpleExplodedStringRequest {
@@ -798,6 +1198,14 @@ pub mod operations {
         },
     }
 
+    /// `GET /response-header/simple/exploded/array`
+    pub const RESPONSE_HEADER_SIMPLE_EXPLODED_ARRAY: Operation = Operation {
+        name: "response_header_simple_exploded_array",
+        method: Method::GET,
+        path: "/response-header/simple/exploded/array",
+        security: &[],
+    };
+
     /// Parameters and body of `response_header_simple_exploded_array`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct ResponseHeaderSimpleExplodedArrayRequest {
@@ -815,6 +1223,14 @@ pub mod operations {
             color: Option<Vec<String>>,
         },
     }
+
+    /// `GET /response-header/simple/exploded/object`
+    pub const RESPONSE_HEADER_SIMPLE_EXPLODED_OBJECT: Operation = Operation {
+        name: "response_header_simple_exploded_object",
+        method: Method::GET,
+        path: "/response-header/simple/exploded/object",
+        security: &[],
+    };
 
     /// Parameters and body of `response_header_simple_exploded_object`.
     #[derive(Clone, Debug, PartialEq)]
@@ -892,8 +1308,8 @@ pub mod client {
         ) -> Result<PathSimpleFlatStringResponse, Error> {
             let http_request = self
                 .transport
-                .request(
-                    Method::GET,
+                .request_for(
+                    &PATH_SIMPLE_FLAT_STRING,
                     format!(
                         "/path/simple/flat/string/{}", params::path_segment(& request
                         .color)
@@ -915,8 +1331,8 @@ pub mod client {
         ) -> Result<PathSimpleFlatArrayResponse, Error> {
             let http_request = self
                 .transport
-                .request(
-                    Method::GET,
+                .request_for(
+                    &PATH_SIMPLE_FLAT_ARRAY,
                     format!(
                         "/path/simple/flat/array/{}", params::path_segment(& request
                         .color)
@@ -938,8 +1354,8 @@ pub mod client {
         ) -> Result<PathSimpleFlatObjectResponse, Error> {
             let http_request = self
                 .transport
-                .request(
-                    Method::GET,
+                .request_for(
+                    &PATH_SIMPLE_FLAT_OBJECT,
                     format!(
                         "/path/simple/flat/object/{}", params::path_segment(& request
                         .color)
@@ -961,8 +1377,8 @@ pub mod client {
         ) -> Result<PathSimpleExplodedStringResponse, Error> {
             let http_request = self
                 .transport
-                .request(
-                    Method::GET,
+                .request_for(
+                    &PATH_SIMPLE_EXPLODED_STRING,
                     format!(
                         "/path/simple/exploded/string/{}", params::path_segment(& request
                         .color)
@@ -984,8 +1400,8 @@ pub mod client {
         ) -> Result<PathSimpleExplodedArrayResponse, Error> {
             let http_request = self
                 .transport
-                .request(
-                    Method::GET,
+                .request_for(
+                    &PATH_SIMPLE_EXPLODED_ARRAY,
                     format!(
                         "/path/simple/exploded/array/{}", params::path_segment(& request
                         .color)
@@ -1007,8 +1423,8 @@ pub mod client {
         ) -> Result<PathSimpleExplodedObjectResponse, Error> {
             let http_request = self
                 .transport
-                .request(
-                    Method::GET,
+                .request_for(
+                    &PATH_SIMPLE_EXPLODED_OBJECT,
                     format!(
                         "/path/simple/exploded/object/{}",
                         params::path_segment_exploded(& request.color)
@@ -1030,8 +1446,8 @@ pub mod client {
         ) -> Result<PathLabelFlatStringResponse, Error> {
             let http_request = self
                 .transport
-                .request(
-                    Method::GET,
+                .request_for(
+                    &PATH_LABEL_FLAT_STRING,
                     format!(
                         "/path/label/flat/string/{}", params::path_label(& request.color,
                         false)
@@ -1053,8 +1469,8 @@ pub mod client {
         ) -> Result<PathLabelFlatArrayResponse, Error> {
             let http_request = self
                 .transport
-                .request(
-                    Method::GET,
+                .request_for(
+                    &PATH_LABEL_FLAT_ARRAY,
                     format!(
                         "/path/label/flat/array/{}", params::path_label(& request.color,
                         false)
@@ -1076,8 +1492,8 @@ pub mod client {
         ) -> Result<PathLabelFlatObjectResponse, Error> {
             let http_request = self
                 .transport
-                .request(
-                    Method::GET,
+                .request_for(
+                    &PATH_LABEL_FLAT_OBJECT,
                     format!(
                         "/path/label/flat/object/{}", params::path_label(& request.color,
                         false)
@@ -1099,8 +1515,8 @@ pub mod client {
         ) -> Result<PathLabelExplodedStringResponse, Error> {
             let http_request = self
                 .transport
-                .request(
-                    Method::GET,
+                .request_for(
+                    &PATH_LABEL_EXPLODED_STRING,
                     format!(
                         "/path/label/exploded/string/{}", params::path_label(& request
                         .color, true)
@@ -1122,8 +1538,8 @@ pub mod client {
         ) -> Result<PathLabelExplodedArrayResponse, Error> {
             let http_request = self
                 .transport
-                .request(
-                    Method::GET,
+                .request_for(
+                    &PATH_LABEL_EXPLODED_ARRAY,
                     format!(
                         "/path/label/exploded/array/{}", params::path_label(& request
                         .color, true)
@@ -1145,8 +1561,8 @@ pub mod client {
         ) -> Result<PathLabelExplodedObjectResponse, Error> {
             let http_request = self
                 .transport
-                .request(
-                    Method::GET,
+                .request_for(
+                    &PATH_LABEL_EXPLODED_OBJECT,
                     format!(
                         "/path/label/exploded/object/{}", params::path_label(& request
                         .color, true)
@@ -1168,8 +1584,8 @@ pub mod client {
         ) -> Result<PathMatrixFlatStringResponse, Error> {
             let http_request = self
                 .transport
-                .request(
-                    Method::GET,
+                .request_for(
+                    &PATH_MATRIX_FLAT_STRING,
                     format!(
                         "/path/matrix/flat/string/{}", params::path_matrix(& request
                         .color, "color", false)
@@ -1191,8 +1607,8 @@ pub mod client {
         ) -> Result<PathMatrixFlatArrayResponse, Error> {
             let http_request = self
                 .transport
-                .request(
-                    Method::GET,
+                .request_for(
+                    &PATH_MATRIX_FLAT_ARRAY,
                     format!(
                         "/path/matrix/flat/array/{}", params::path_matrix(& request
                         .color, "color", false)
@@ -1214,8 +1630,8 @@ pub mod client {
         ) -> Result<PathMatrixFlatObjectResponse, Error> {
             let http_request = self
                 .transport
-                .request(
-                    Method::GET,
+                .request_for(
+                    &PATH_MATRIX_FLAT_OBJECT,
                     format!(
                         "/path/matrix/flat/object/{}", params::path_matrix(& request
                         .color, "color", false)
@@ -1237,8 +1653,8 @@ pub mod client {
         ) -> Result<PathMatrixExplodedStringResponse, Error> {
             let http_request = self
                 .transport
-                .request(
-                    Method::GET,
+                .request_for(
+                    &PATH_MATRIX_EXPLODED_STRING,
                     format!(
                         "/path/matrix/exploded/string/{}", params::path_matrix(& request
                         .color, "color", true)
@@ -1260,8 +1676,8 @@ pub mod client {
         ) -> Result<PathMatrixExplodedArrayResponse, Error> {
             let http_request = self
                 .transport
-                .request(
-                    Method::GET,
+                .request_for(
+                    &PATH_MATRIX_EXPLODED_ARRAY,
                     format!(
                         "/path/matrix/exploded/array/{}", params::path_matrix(& request
                         .color, "color", true)
@@ -1283,8 +1699,8 @@ pub mod client {
         ) -> Result<PathMatrixExplodedObjectResponse, Error> {
             let http_request = self
                 .transport
-                .request(
-                    Method::GET,
+                .request_for(
+                    &PATH_MATRIX_EXPLODED_OBJECT,
                     format!(
                         "/path/matrix/exploded/object/{}", params::path_matrix(& request
                         .color, "color", true)
@@ -1306,7 +1722,10 @@ pub mod client {
         ) -> Result<QueryFormFlatStringResponse, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::GET, "/query/form/flat/string".to_owned());
+                .request_for(
+                    &QUERY_FORM_FLAT_STRING,
+                    "/query/form/flat/string".to_owned(),
+                );
             http_request.query("color", &request.color, Style::Form { explode: false });
             let response = self.transport.send(http_request).await?;
             match response.status().as_u16() {
@@ -1324,7 +1743,10 @@ pub mod client {
         ) -> Result<QueryFormFlatArrayResponse, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::GET, "/query/form/flat/array".to_owned());
+                .request_for(
+                    &QUERY_FORM_FLAT_ARRAY,
+                    "/query/form/flat/array".to_owned(),
+                );
             http_request.query("color", &request.color, Style::Form { explode: false });
             let response = self.transport.send(http_request).await?;
             match response.status().as_u16() {
@@ -1342,7 +1764,10 @@ pub mod client {
         ) -> Result<QueryFormFlatObjectResponse, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::GET, "/query/form/flat/object".to_owned());
+                .request_for(
+                    &QUERY_FORM_FLAT_OBJECT,
+                    "/query/form/flat/object".to_owned(),
+                );
             http_request.query("color", &request.color, Style::Form { explode: false });
             let response = self.transport.send(http_request).await?;
             match response.status().as_u16() {
@@ -1360,7 +1785,10 @@ pub mod client {
         ) -> Result<QueryFormExplodedStringResponse, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::GET, "/query/form/exploded/string".to_owned());
+                .request_for(
+                    &QUERY_FORM_EXPLODED_STRING,
+                    "/query/form/exploded/string".to_owned(),
+                );
             http_request.query("color", &request.color, Style::Form { explode: true });
             let response = self.transport.send(http_request).await?;
             match response.status().as_u16() {
@@ -1378,7 +1806,10 @@ pub mod client {
         ) -> Result<QueryFormExplodedArrayResponse, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::GET, "/query/form/exploded/array".to_owned());
+                .request_for(
+                    &QUERY_FORM_EXPLODED_ARRAY,
+                    "/query/form/exploded/array".to_owned(),
+                );
             http_request.query("color", &request.color, Style::Form { explode: true });
             let response = self.transport.send(http_request).await?;
             match response.status().as_u16() {
@@ -1396,7 +1827,10 @@ pub mod client {
         ) -> Result<QueryFormExplodedObjectResponse, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::GET, "/query/form/exploded/object".to_owned());
+                .request_for(
+                    &QUERY_FORM_EXPLODED_OBJECT,
+                    "/query/form/exploded/object".to_owned(),
+                );
             http_request.query("color", &request.color, Style::Form { explode: true });
             let response = self.transport.send(http_request).await?;
             match response.status().as_u16() {
@@ -1414,7 +1848,10 @@ pub mod client {
         ) -> Result<QuerySpaceDelimitedFlatArrayResponse, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::GET, "/query/spaceDelimited/flat/array".to_owned());
+                .request_for(
+                    &QUERY_SPACE_DELIMITED_FLAT_ARRAY,
+                    "/query/spaceDelimited/flat/array".to_owned(),
+                );
             http_request.query("color", &request.color, Style::SpaceDelimited);
             let response = self.transport.send(http_request).await?;
             match response.status().as_u16() {
@@ -1432,7 +1869,10 @@ pub mod client {
         ) -> Result<QuerySpaceDelimitedFlatObjectResponse, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::GET, "/query/spaceDelimited/flat/object".to_owned());
+                .request_for(
+                    &QUERY_SPACE_DELIMITED_FLAT_OBJECT,
+                    "/query/spaceDelimited/flat/object".to_owned(),
+                );
             http_request.query("color", &request.color, Style::SpaceDelimited);
             let response = self.transport.send(http_request).await?;
             match response.status().as_u16() {
@@ -1450,7 +1890,10 @@ pub mod client {
         ) -> Result<QueryPipeDelimitedFlatArrayResponse, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::GET, "/query/pipeDelimited/flat/array".to_owned());
+                .request_for(
+                    &QUERY_PIPE_DELIMITED_FLAT_ARRAY,
+                    "/query/pipeDelimited/flat/array".to_owned(),
+                );
             http_request.query("color", &request.color, Style::PipeDelimited);
             let response = self.transport.send(http_request).await?;
             match response.status().as_u16() {
@@ -1468,7 +1911,10 @@ pub mod client {
         ) -> Result<QueryPipeDelimitedFlatObjectResponse, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::GET, "/query/pipeDelimited/flat/object".to_owned());
+                .request_for(
+                    &QUERY_PIPE_DELIMITED_FLAT_OBJECT,
+                    "/query/pipeDelimited/flat/object".to_owned(),
+                );
             http_request.query("color", &request.color, Style::PipeDelimited);
             let response = self.transport.send(http_request).await?;
             match response.status().as_u16() {
@@ -1486,7 +1932,10 @@ pub mod client {
         ) -> Result<QueryDeepObjectExplodedObjectResponse, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::GET, "/query/deepObject/exploded/object".to_owned());
+                .request_for(
+                    &QUERY_DEEP_OBJECT_EXPLODED_OBJECT,
+                    "/query/deepObject/exploded/object".to_owned(),
+                );
             http_request.query("color", &request.color, Style::DeepObject);
             let response = self.transport.send(http_request).await?;
             match response.status().as_u16() {
@@ -1504,7 +1953,10 @@ pub mod client {
         ) -> Result<HeaderSimpleFlatStringResponse, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::GET, "/header/simple/flat/string".to_owned());
+                .request_for(
+                    &HEADER_SIMPLE_FLAT_STRING,
+                    "/header/simple/flat/string".to_owned(),
+                );
             http_request.header("color", &request.color, false);
             let response = self.transport.send(http_request).await?;
             match response.status().as_u16() {
@@ -1522,7 +1974,10 @@ pub mod client {
         ) -> Result<HeaderSimpleFlatArrayResponse, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::GET, "/header/simple/flat/array".to_owned());
+                .request_for(
+                    &HEADER_SIMPLE_FLAT_ARRAY,
+                    "/header/simple/flat/array".to_owned(),
+                );
             http_request.header("color", &request.color, false);
             let response = self.transport.send(http_request).await?;
             match response.status().as_u16() {
@@ -1540,7 +1995,10 @@ pub mod client {
         ) -> Result<HeaderSimpleFlatObjectResponse, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::GET, "/header/simple/flat/object".to_owned());
+                .request_for(
+                    &HEADER_SIMPLE_FLAT_OBJECT,
+                    "/header/simple/flat/object".to_owned(),
+                );
             http_request.header("color", &request.color, false);
             let response = self.transport.send(http_request).await?;
             match response.status().as_u16() {
@@ -1558,7 +2016,10 @@ pub mod client {
         ) -> Result<HeaderSimpleExplodedStringResponse, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::GET, "/header/simple/exploded/string".to_owned());
+                .request_for(
+                    &HEADER_SIMPLE_EXPLODED_STRING,
+                    "/header/simple/exploded/string".to_owned(),
+                );
             http_request.header("color", &request.color, true);
             let response = self.transport.send(http_request).await?;
             match response.status().as_u16() {
@@ -1576,7 +2037,10 @@ pub mod client {
         ) -> Result<HeaderSimpleExplodedArrayResponse, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::GET, "/header/simple/exploded/array".to_owned());
+                .request_for(
+                    &HEADER_SIMPLE_EXPLODED_ARRAY,
+                    "/header/simple/exploded/array".to_owned(),
+                );
             http_request.header("color", &request.color, true);
             let response = self.transport.send(http_request).await?;
             match response.status().as_u16() {
@@ -1594,7 +2058,10 @@ pub mod client {
         ) -> Result<HeaderSimpleExplodedObjectResponse, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::GET, "/header/simple/exploded/object".to_owned());
+                .request_for(
+                    &HEADER_SIMPLE_EXPLODED_OBJECT,
+                    "/header/simple/exploded/object".to_owned(),
+                );
             http_request.header("color", &request.color, true);
             let response = self.transport.send(http_request).await?;
             match response.status().as_u16() {
@@ -1612,7 +2079,10 @@ pub mod client {
         ) -> Result<CookieFormFlatStringResponse, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::GET, "/cookie/form/flat/string".to_owned());
+                .request_for(
+                    &COOKIE_FORM_FLAT_STRING,
+                    "/cookie/form/flat/string".to_owned(),
+                );
             http_request.cookie("color", &request.color);
             let response = self.transport.send(http_request).await?;
             match response.status().as_u16() {
@@ -1630,7 +2100,10 @@ pub mod client {
         ) -> Result<CookieFormFlatArrayResponse, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::GET, "/cookie/form/flat/array".to_owned());
+                .request_for(
+                    &COOKIE_FORM_FLAT_ARRAY,
+                    "/cookie/form/flat/array".to_owned(),
+                );
             http_request.cookie("color", &request.color);
             let response = self.transport.send(http_request).await?;
             match response.status().as_u16() {
@@ -1648,7 +2121,10 @@ pub mod client {
         ) -> Result<CookieFormFlatObjectResponse, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::GET, "/cookie/form/flat/object".to_owned());
+                .request_for(
+                    &COOKIE_FORM_FLAT_OBJECT,
+                    "/cookie/form/flat/object".to_owned(),
+                );
             http_request.cookie("color", &request.color);
             let response = self.transport.send(http_request).await?;
             match response.status().as_u16() {
@@ -1666,7 +2142,10 @@ pub mod client {
         ) -> Result<CookieFormExplodedStringResponse, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::GET, "/cookie/form/exploded/string".to_owned());
+                .request_for(
+                    &COOKIE_FORM_EXPLODED_STRING,
+                    "/cookie/form/exploded/string".to_owned(),
+                );
             http_request.cookie("color", &request.color);
             let response = self.transport.send(http_request).await?;
             match response.status().as_u16() {
@@ -1684,7 +2163,10 @@ pub mod client {
         ) -> Result<CookieCookieFlatStringResponse, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::GET, "/cookie/cookie/flat/string".to_owned());
+                .request_for(
+                    &COOKIE_COOKIE_FLAT_STRING,
+                    "/cookie/cookie/flat/string".to_owned(),
+                );
             http_request.cookie_unencoded("color", &request.color, false);
             let response = self.transport.send(http_request).await?;
             match response.status().as_u16() {
@@ -1702,7 +2184,10 @@ pub mod client {
         ) -> Result<CookieCookieFlatArrayResponse, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::GET, "/cookie/cookie/flat/array".to_owned());
+                .request_for(
+                    &COOKIE_COOKIE_FLAT_ARRAY,
+                    "/cookie/cookie/flat/array".to_owned(),
+                );
             http_request.cookie_unencoded("color", &request.color, false);
             let response = self.transport.send(http_request).await?;
             match response.status().as_u16() {
@@ -1720,7 +2205,10 @@ pub mod client {
         ) -> Result<CookieCookieFlatObjectResponse, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::GET, "/cookie/cookie/flat/object".to_owned());
+                .request_for(
+                    &COOKIE_COOKIE_FLAT_OBJECT,
+                    "/cookie/cookie/flat/object".to_owned(),
+                );
             http_request.cookie_unencoded("color", &request.color, false);
             let response = self.transport.send(http_request).await?;
             match response.status().as_u16() {
@@ -1738,7 +2226,10 @@ pub mod client {
         ) -> Result<CookieCookieExplodedStringResponse, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::GET, "/cookie/cookie/exploded/string".to_owned());
+                .request_for(
+                    &COOKIE_COOKIE_EXPLODED_STRING,
+                    "/cookie/cookie/exploded/string".to_owned(),
+                );
             http_request.cookie_unencoded("color", &request.color, true);
             let response = self.transport.send(http_request).await?;
             match response.status().as_u16() {
@@ -1756,7 +2247,10 @@ pub mod client {
         ) -> Result<CookieCookieExplodedArrayResponse, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::GET, "/cookie/cookie/exploded/array".to_owned());
+                .request_for(
+                    &COOKIE_COOKIE_EXPLODED_ARRAY,
+                    "/cookie/cookie/exploded/array".to_owned(),
+                );
             http_request.cookie_unencoded("color", &request.color, true);
             let response = self.transport.send(http_request).await?;
             match response.status().as_u16() {
@@ -1774,7 +2268,10 @@ pub mod client {
         ) -> Result<CookieCookieExplodedObjectResponse, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::GET, "/cookie/cookie/exploded/object".to_owned());
+                .request_for(
+                    &COOKIE_COOKIE_EXPLODED_OBJECT,
+                    "/cookie/cookie/exploded/object".to_owned(),
+                );
             http_request.cookie_unencoded("color", &request.color, true);
             let response = self.transport.send(http_request).await?;
             match response.status().as_u16() {
@@ -1792,7 +2289,10 @@ pub mod client {
         ) -> Result<QueryFormReservedStringResponse, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::GET, "/query/form/reserved/string".to_owned());
+                .request_for(
+                    &QUERY_FORM_RESERVED_STRING,
+                    "/query/form/reserved/string".to_owned(),
+                );
             http_request
                 .query_reserved("color", &request.color, Style::Form { explode: true });
             let response = self.transport.send(http_request).await?;
@@ -1811,7 +2311,10 @@ pub mod client {
         ) -> Result<ResponseHeaderSimpleFlatStringResponse, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::GET, "/response-header/simple/flat/string".to_owned());
+                .request_for(
+                    &RESPONSE_HEADER_SIMPLE_FLAT_STRING,
+                    "/response-header/simple/flat/string".to_owned(),
+                );
             http_request.query("color", &request.color, Style::Form { explode: false });
             let response = self.transport.send(http_request).await?;
             match response.status().as_u16() {
@@ -1835,7 +2338,10 @@ pub mod client {
         ) -> Result<ResponseHeaderSimpleFlatArrayResponse, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::GET, "/response-header/simple/flat/array".to_owned());
+                .request_for(
+                    &RESPONSE_HEADER_SIMPLE_FLAT_ARRAY,
+                    "/response-header/simple/flat/array".to_owned(),
+                );
             http_request.query("color", &request.color, Style::Form { explode: false });
             let response = self.transport.send(http_request).await?;
             match response.status().as_u16() {
@@ -1859,7 +2365,10 @@ pub mod client {
         ) -> Result<ResponseHeaderSimpleFlatObjectResponse, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::GET, "/response-header/simple/flat/object".to_owned());
+                .request_for(
+                    &RESPONSE_HEADER_SIMPLE_FLAT_OBJECT,
+                    "/response-header/simple/flat/object".to_owned(),
+                );
             http_request.query("color", &request.color, Style::Form { explode: false });
             let response = self.transport.send(http_request).await?;
             match response.status().as_u16() {
@@ -1883,8 +2392,8 @@ pub mod client {
         ) -> Result<ResponseHeaderSimpleExplodedStringResponse, Error> {
             let mut http_request = self
                 .transport
-                .request(
-                    Method::GET,
+                .request_for(
+                    &RESPONSE_HEADER_SIMPLE_EXPLODED_STRING,
                     "/response-header/simple/exploded/string".to_owned(),
                 );
             http_request.query("color", &request.color, Style::Form { explode: false });
@@ -1910,8 +2419,8 @@ pub mod client {
         ) -> Result<ResponseHeaderSimpleExplodedArrayResponse, Error> {
             let mut http_request = self
                 .transport
-                .request(
-                    Method::GET,
+                .request_for(
+                    &RESPONSE_HEADER_SIMPLE_EXPLODED_ARRAY,
                     "/response-header/simple/exploded/array".to_owned(),
                 );
             http_request.query("color", &request.color, Style::Form { explode: false });
@@ -1937,8 +2446,8 @@ pub mod client {
         ) -> Result<ResponseHeaderSimpleExplodedObjectResponse, Error> {
             let mut http_request = self
                 .transport
-                .request(
-                    Method::GET,
+                .request_for(
+                    &RESPONSE_HEADER_SIMPLE_EXPLODED_OBJECT,
                     "/response-header/simple/exploded/object".to_owned(),
                 );
             http_request.query("color", &request.color, Style::Form { explode: false });
@@ -2735,7 +3244,9 @@ pub mod server {
     ) -> Response {
         let request = match parse_path_simple_flat_string(&parts) {
             Ok(request) => request,
-            Err(problem) => return api.refuse("path_simple_flat_string", problem.into()),
+            Err(problem) => {
+                return api.refuse(PATH_SIMPLE_FLAT_STRING.name, problem.into());
+            }
         };
         match api.path_simple_flat_string(request).await {
             Ok(response) => response.into_response(),
@@ -2749,7 +3260,9 @@ pub mod server {
     ) -> Response {
         let request = match parse_path_simple_flat_array(&parts) {
             Ok(request) => request,
-            Err(problem) => return api.refuse("path_simple_flat_array", problem.into()),
+            Err(problem) => {
+                return api.refuse(PATH_SIMPLE_FLAT_ARRAY.name, problem.into());
+            }
         };
         match api.path_simple_flat_array(request).await {
             Ok(response) => response.into_response(),
@@ -2763,7 +3276,9 @@ pub mod server {
     ) -> Response {
         let request = match parse_path_simple_flat_object(&parts) {
             Ok(request) => request,
-            Err(problem) => return api.refuse("path_simple_flat_object", problem.into()),
+            Err(problem) => {
+                return api.refuse(PATH_SIMPLE_FLAT_OBJECT.name, problem.into());
+            }
         };
         match api.path_simple_flat_object(request).await {
             Ok(response) => response.into_response(),
@@ -2778,7 +3293,7 @@ pub mod server {
         let request = match parse_path_simple_exploded_string(&parts) {
             Ok(request) => request,
             Err(problem) => {
-                return api.refuse("path_simple_exploded_string", problem.into());
+                return api.refuse(PATH_SIMPLE_EXPLODED_STRING.name, problem.into());
             }
         };
         match api.path_simple_exploded_string(request).await {
@@ -2794,7 +3309,7 @@ pub mod server {
         let request = match parse_path_simple_exploded_array(&parts) {
             Ok(request) => request,
             Err(problem) => {
-                return api.refuse("path_simple_exploded_array", problem.into());
+                return api.refuse(PATH_SIMPLE_EXPLODED_ARRAY.name, problem.into());
             }
         };
         match api.path_simple_exploded_array(request).await {
@@ -2810,7 +3325,7 @@ pub mod server {
         let request = match parse_path_simple_exploded_object(&parts) {
             Ok(request) => request,
             Err(problem) => {
-                return api.refuse("path_simple_exploded_object", problem.into());
+                return api.refuse(PATH_SIMPLE_EXPLODED_OBJECT.name, problem.into());
             }
         };
         match api.path_simple_exploded_object(request).await {
@@ -2825,7 +3340,9 @@ pub mod server {
     ) -> Response {
         let request = match parse_path_label_flat_string(&parts) {
             Ok(request) => request,
-            Err(problem) => return api.refuse("path_label_flat_string", problem.into()),
+            Err(problem) => {
+                return api.refuse(PATH_LABEL_FLAT_STRING.name, problem.into());
+            }
         };
         match api.path_label_flat_string(request).await {
             Ok(response) => response.into_response(),
@@ -2839,7 +3356,7 @@ pub mod server {
     ) -> Response {
         let request = match parse_path_label_flat_array(&parts) {
             Ok(request) => request,
-            Err(problem) => return api.refuse("path_label_flat_array", problem.into()),
+            Err(problem) => return api.refuse(PATH_LABEL_FLAT_ARRAY.name, problem.into()),
         };
         match api.path_label_flat_array(request).await {
             Ok(response) => response.into_response(),
@@ -2853,7 +3370,9 @@ pub mod server {
     ) -> Response {
         let request = match parse_path_label_flat_object(&parts) {
             Ok(request) => request,
-            Err(problem) => return api.refuse("path_label_flat_object", problem.into()),
+            Err(problem) => {
+                return api.refuse(PATH_LABEL_FLAT_OBJECT.name, problem.into());
+            }
         };
         match api.path_label_flat_object(request).await {
             Ok(response) => response.into_response(),
@@ -2868,7 +3387,7 @@ pub mod server {
         let request = match parse_path_label_exploded_string(&parts) {
             Ok(request) => request,
             Err(problem) => {
-                return api.refuse("path_label_exploded_string", problem.into());
+                return api.refuse(PATH_LABEL_EXPLODED_STRING.name, problem.into());
             }
         };
         match api.path_label_exploded_string(request).await {
@@ -2884,7 +3403,7 @@ pub mod server {
         let request = match parse_path_label_exploded_array(&parts) {
             Ok(request) => request,
             Err(problem) => {
-                return api.refuse("path_label_exploded_array", problem.into());
+                return api.refuse(PATH_LABEL_EXPLODED_ARRAY.name, problem.into());
             }
         };
         match api.path_label_exploded_array(request).await {
@@ -2900,7 +3419,7 @@ pub mod server {
         let request = match parse_path_label_exploded_object(&parts) {
             Ok(request) => request,
             Err(problem) => {
-                return api.refuse("path_label_exploded_object", problem.into());
+                return api.refuse(PATH_LABEL_EXPLODED_OBJECT.name, problem.into());
             }
         };
         match api.path_label_exploded_object(request).await {
@@ -2915,7 +3434,9 @@ pub mod server {
     ) -> Response {
         let request = match parse_path_matrix_flat_string(&parts) {
             Ok(request) => request,
-            Err(problem) => return api.refuse("path_matrix_flat_string", problem.into()),
+            Err(problem) => {
+                return api.refuse(PATH_MATRIX_FLAT_STRING.name, problem.into());
+            }
         };
         match api.path_matrix_flat_string(request).await {
             Ok(response) => response.into_response(),
@@ -2929,7 +3450,9 @@ pub mod server {
     ) -> Response {
         let request = match parse_path_matrix_flat_array(&parts) {
             Ok(request) => request,
-            Err(problem) => return api.refuse("path_matrix_flat_array", problem.into()),
+            Err(problem) => {
+                return api.refuse(PATH_MATRIX_FLAT_ARRAY.name, problem.into());
+            }
         };
         match api.path_matrix_flat_array(request).await {
             Ok(response) => response.into_response(),
@@ -2943,7 +3466,9 @@ pub mod server {
     ) -> Response {
         let request = match parse_path_matrix_flat_object(&parts) {
             Ok(request) => request,
-            Err(problem) => return api.refuse("path_matrix_flat_object", problem.into()),
+            Err(problem) => {
+                return api.refuse(PATH_MATRIX_FLAT_OBJECT.name, problem.into());
+            }
         };
         match api.path_matrix_flat_object(request).await {
             Ok(response) => response.into_response(),
@@ -2958,7 +3483,7 @@ pub mod server {
         let request = match parse_path_matrix_exploded_string(&parts) {
             Ok(request) => request,
             Err(problem) => {
-                return api.refuse("path_matrix_exploded_string", problem.into());
+                return api.refuse(PATH_MATRIX_EXPLODED_STRING.name, problem.into());
             }
         };
         match api.path_matrix_exploded_string(request).await {
@@ -2974,7 +3499,7 @@ pub mod server {
         let request = match parse_path_matrix_exploded_array(&parts) {
             Ok(request) => request,
             Err(problem) => {
-                return api.refuse("path_matrix_exploded_array", problem.into());
+                return api.refuse(PATH_MATRIX_EXPLODED_ARRAY.name, problem.into());
             }
         };
         match api.path_matrix_exploded_array(request).await {
@@ -2990,7 +3515,7 @@ pub mod server {
         let request = match parse_path_matrix_exploded_object(&parts) {
             Ok(request) => request,
             Err(problem) => {
-                return api.refuse("path_matrix_exploded_object", problem.into());
+                return api.refuse(PATH_MATRIX_EXPLODED_OBJECT.name, problem.into());
             }
         };
         match api.path_matrix_exploded_object(request).await {
@@ -3005,7 +3530,9 @@ pub mod server {
     ) -> Response {
         let request = match parse_query_form_flat_string(&parts) {
             Ok(request) => request,
-            Err(problem) => return api.refuse("query_form_flat_string", problem.into()),
+            Err(problem) => {
+                return api.refuse(QUERY_FORM_FLAT_STRING.name, problem.into());
+            }
         };
         match api.query_form_flat_string(request).await {
             Ok(response) => response.into_response(),
@@ -3019,7 +3546,7 @@ pub mod server {
     ) -> Response {
         let request = match parse_query_form_flat_array(&parts) {
             Ok(request) => request,
-            Err(problem) => return api.refuse("query_form_flat_array", problem.into()),
+            Err(problem) => return api.refuse(QUERY_FORM_FLAT_ARRAY.name, problem.into()),
         };
         match api.query_form_flat_array(request).await {
             Ok(response) => response.into_response(),
@@ -3033,7 +3560,9 @@ pub mod server {
     ) -> Response {
         let request = match parse_query_form_flat_object(&parts) {
             Ok(request) => request,
-            Err(problem) => return api.refuse("query_form_flat_object", problem.into()),
+            Err(problem) => {
+                return api.refuse(QUERY_FORM_FLAT_OBJECT.name, problem.into());
+            }
         };
         match api.query_form_flat_object(request).await {
             Ok(response) => response.into_response(),
@@ -3048,7 +3577,7 @@ pub mod server {
         let request = match parse_query_form_exploded_string(&parts) {
             Ok(request) => request,
             Err(problem) => {
-                return api.refuse("query_form_exploded_string", problem.into());
+                return api.refuse(QUERY_FORM_EXPLODED_STRING.name, problem.into());
             }
         };
         match api.query_form_exploded_string(request).await {
@@ -3064,7 +3593,7 @@ pub mod server {
         let request = match parse_query_form_exploded_array(&parts) {
             Ok(request) => request,
             Err(problem) => {
-                return api.refuse("query_form_exploded_array", problem.into());
+                return api.refuse(QUERY_FORM_EXPLODED_ARRAY.name, problem.into());
             }
         };
         match api.query_form_exploded_array(request).await {
@@ -3080,7 +3609,7 @@ pub mod server {
         let request = match parse_query_form_exploded_object(&parts) {
             Ok(request) => request,
             Err(problem) => {
-                return api.refuse("query_form_exploded_object", problem.into());
+                return api.refuse(QUERY_FORM_EXPLODED_OBJECT.name, problem.into());
             }
         };
         match api.query_form_exploded_object(request).await {
@@ -3096,7 +3625,7 @@ pub mod server {
         let request = match parse_query_space_delimited_flat_array(&parts) {
             Ok(request) => request,
             Err(problem) => {
-                return api.refuse("query_space_delimited_flat_array", problem.into());
+                return api.refuse(QUERY_SPACE_DELIMITED_FLAT_ARRAY.name, problem.into());
             }
         };
         match api.query_space_delimited_flat_array(request).await {
@@ -3112,7 +3641,7 @@ pub mod server {
         let request = match parse_query_space_delimited_flat_object(&parts) {
             Ok(request) => request,
             Err(problem) => {
-                return api.refuse("query_space_delimited_flat_object", problem.into());
+                return api.refuse(QUERY_SPACE_DELIMITED_FLAT_OBJECT.name, problem.into());
             }
         };
         match api.query_space_delimited_flat_object(request).await {
@@ -3128,7 +3657,7 @@ pub mod server {
         let request = match parse_query_pipe_delimited_flat_array(&parts) {
             Ok(request) => request,
             Err(problem) => {
-                return api.refuse("query_pipe_delimited_flat_array", problem.into());
+                return api.refuse(QUERY_PIPE_DELIMITED_FLAT_ARRAY.name, problem.into());
             }
         };
         match api.query_pipe_delimited_flat_array(request).await {
@@ -3144,7 +3673,7 @@ pub mod server {
         let request = match parse_query_pipe_delimited_flat_object(&parts) {
             Ok(request) => request,
             Err(problem) => {
-                return api.refuse("query_pipe_delimited_flat_object", problem.into());
+                return api.refuse(QUERY_PIPE_DELIMITED_FLAT_OBJECT.name, problem.into());
             }
         };
         match api.query_pipe_delimited_flat_object(request).await {
@@ -3160,7 +3689,7 @@ pub mod server {
         let request = match parse_query_deep_object_exploded_object(&parts) {
             Ok(request) => request,
             Err(problem) => {
-                return api.refuse("query_deep_object_exploded_object", problem.into());
+                return api.refuse(QUERY_DEEP_OBJECT_EXPLODED_OBJECT.name, problem.into());
             }
         };
         match api.query_deep_object_exploded_object(request).await {
@@ -3176,7 +3705,7 @@ pub mod server {
         let request = match parse_header_simple_flat_string(&parts) {
             Ok(request) => request,
             Err(problem) => {
-                return api.refuse("header_simple_flat_string", problem.into());
+                return api.refuse(HEADER_SIMPLE_FLAT_STRING.name, problem.into());
             }
         };
         match api.header_simple_flat_string(request).await {
@@ -3191,7 +3720,9 @@ pub mod server {
     ) -> Response {
         let request = match parse_header_simple_flat_array(&parts) {
             Ok(request) => request,
-            Err(problem) => return api.refuse("header_simple_flat_array", problem.into()),
+            Err(problem) => {
+                return api.refuse(HEADER_SIMPLE_FLAT_ARRAY.name, problem.into());
+            }
         };
         match api.header_simple_flat_array(request).await {
             Ok(response) => response.into_response(),
@@ -3206,7 +3737,7 @@ pub mod server {
         let request = match parse_header_simple_flat_object(&parts) {
             Ok(request) => request,
             Err(problem) => {
-                return api.refuse("header_simple_flat_object", problem.into());
+                return api.refuse(HEADER_SIMPLE_FLAT_OBJECT.name, problem.into());
             }
         };
         match api.header_simple_flat_object(request).await {
@@ -3222,7 +3753,7 @@ pub mod server {
         let request = match parse_header_simple_exploded_string(&parts) {
             Ok(request) => request,
             Err(problem) => {
-                return api.refuse("header_simple_exploded_string", problem.into());
+                return api.refuse(HEADER_SIMPLE_EXPLODED_STRING.name, problem.into());
             }
         };
         match api.header_simple_exploded_string(request).await {
@@ -3238,7 +3769,7 @@ pub mod server {
         let request = match parse_header_simple_exploded_array(&parts) {
             Ok(request) => request,
             Err(problem) => {
-                return api.refuse("header_simple_exploded_array", problem.into());
+                return api.refuse(HEADER_SIMPLE_EXPLODED_ARRAY.name, problem.into());
             }
         };
         match api.header_simple_exploded_array(request).await {
@@ -3254,7 +3785,7 @@ pub mod server {
         let request = match parse_header_simple_exploded_object(&parts) {
             Ok(request) => request,
             Err(problem) => {
-                return api.refuse("header_simple_exploded_object", problem.into());
+                return api.refuse(HEADER_SIMPLE_EXPLODED_OBJECT.name, problem.into());
             }
         };
         match api.header_simple_exploded_object(request).await {
@@ -3269,7 +3800,9 @@ pub mod server {
     ) -> Response {
         let request = match parse_cookie_form_flat_string(&parts) {
             Ok(request) => request,
-            Err(problem) => return api.refuse("cookie_form_flat_string", problem.into()),
+            Err(problem) => {
+                return api.refuse(COOKIE_FORM_FLAT_STRING.name, problem.into());
+            }
         };
         match api.cookie_form_flat_string(request).await {
             Ok(response) => response.into_response(),
@@ -3283,7 +3816,9 @@ pub mod server {
     ) -> Response {
         let request = match parse_cookie_form_flat_array(&parts) {
             Ok(request) => request,
-            Err(problem) => return api.refuse("cookie_form_flat_array", problem.into()),
+            Err(problem) => {
+                return api.refuse(COOKIE_FORM_FLAT_ARRAY.name, problem.into());
+            }
         };
         match api.cookie_form_flat_array(request).await {
             Ok(response) => response.into_response(),
@@ -3297,7 +3832,9 @@ pub mod server {
     ) -> Response {
         let request = match parse_cookie_form_flat_object(&parts) {
             Ok(request) => request,
-            Err(problem) => return api.refuse("cookie_form_flat_object", problem.into()),
+            Err(problem) => {
+                return api.refuse(COOKIE_FORM_FLAT_OBJECT.name, problem.into());
+            }
         };
         match api.cookie_form_flat_object(request).await {
             Ok(response) => response.into_response(),
@@ -3312,7 +3849,7 @@ pub mod server {
         let request = match parse_cookie_form_exploded_string(&parts) {
             Ok(request) => request,
             Err(problem) => {
-                return api.refuse("cookie_form_exploded_string", problem.into());
+                return api.refuse(COOKIE_FORM_EXPLODED_STRING.name, problem.into());
             }
         };
         match api.cookie_form_exploded_string(request).await {
@@ -3328,7 +3865,7 @@ pub mod server {
         let request = match parse_cookie_cookie_flat_string(&parts) {
             Ok(request) => request,
             Err(problem) => {
-                return api.refuse("cookie_cookie_flat_string", problem.into());
+                return api.refuse(COOKIE_COOKIE_FLAT_STRING.name, problem.into());
             }
         };
         match api.cookie_cookie_flat_string(request).await {
@@ -3343,7 +3880,9 @@ pub mod server {
     ) -> Response {
         let request = match parse_cookie_cookie_flat_array(&parts) {
             Ok(request) => request,
-            Err(problem) => return api.refuse("cookie_cookie_flat_array", problem.into()),
+            Err(problem) => {
+                return api.refuse(COOKIE_COOKIE_FLAT_ARRAY.name, problem.into());
+            }
         };
         match api.cookie_cookie_flat_array(request).await {
             Ok(response) => response.into_response(),
@@ -3358,7 +3897,7 @@ pub mod server {
         let request = match parse_cookie_cookie_flat_object(&parts) {
             Ok(request) => request,
             Err(problem) => {
-                return api.refuse("cookie_cookie_flat_object", problem.into());
+                return api.refuse(COOKIE_COOKIE_FLAT_OBJECT.name, problem.into());
             }
         };
         match api.cookie_cookie_flat_object(request).await {
@@ -3374,7 +3913,7 @@ pub mod server {
         let request = match parse_cookie_cookie_exploded_string(&parts) {
             Ok(request) => request,
             Err(problem) => {
-                return api.refuse("cookie_cookie_exploded_string", problem.into());
+                return api.refuse(COOKIE_COOKIE_EXPLODED_STRING.name, problem.into());
             }
         };
         match api.cookie_cookie_exploded_string(request).await {
@@ -3390,7 +3929,7 @@ pub mod server {
         let request = match parse_cookie_cookie_exploded_array(&parts) {
             Ok(request) => request,
             Err(problem) => {
-                return api.refuse("cookie_cookie_exploded_array", problem.into());
+                return api.refuse(COOKIE_COOKIE_EXPLODED_ARRAY.name, problem.into());
             }
         };
         match api.cookie_cookie_exploded_array(request).await {
@@ -3406,7 +3945,7 @@ pub mod server {
         let request = match parse_cookie_cookie_exploded_object(&parts) {
             Ok(request) => request,
             Err(problem) => {
-                return api.refuse("cookie_cookie_exploded_object", problem.into());
+                return api.refuse(COOKIE_COOKIE_EXPLODED_OBJECT.name, problem.into());
             }
         };
         match api.cookie_cookie_exploded_object(request).await {
@@ -3422,7 +3961,7 @@ pub mod server {
         let request = match parse_query_form_reserved_string(&parts) {
             Ok(request) => request,
             Err(problem) => {
-                return api.refuse("query_form_reserved_string", problem.into());
+                return api.refuse(QUERY_FORM_RESERVED_STRING.name, problem.into());
             }
         };
         match api.query_form_reserved_string(request).await {
@@ -3438,7 +3977,8 @@ pub mod server {
         let request = match parse_response_header_simple_flat_string(&parts) {
             Ok(request) => request,
             Err(problem) => {
-                return api.refuse("response_header_simple_flat_string", problem.into());
+                return api
+                    .refuse(RESPONSE_HEADER_SIMPLE_FLAT_STRING.name, problem.into());
             }
         };
         match api.response_header_simple_flat_string(request).await {
@@ -3454,7 +3994,7 @@ pub mod server {
         let request = match parse_response_header_simple_flat_array(&parts) {
             Ok(request) => request,
             Err(problem) => {
-                return api.refuse("response_header_simple_flat_array", problem.into());
+                return api.refuse(RESPONSE_HEADER_SIMPLE_FLAT_ARRAY.name, problem.into());
             }
         };
         match api.response_header_simple_flat_array(request).await {
@@ -3470,7 +4010,8 @@ pub mod server {
         let request = match parse_response_header_simple_flat_object(&parts) {
             Ok(request) => request,
             Err(problem) => {
-                return api.refuse("response_header_simple_flat_object", problem.into());
+                return api
+                    .refuse(RESPONSE_HEADER_SIMPLE_FLAT_OBJECT.name, problem.into());
             }
         };
         match api.response_header_simple_flat_object(request).await {
@@ -3487,7 +4028,7 @@ pub mod server {
             Ok(request) => request,
             Err(problem) => {
                 return api
-                    .refuse("response_header_simple_exploded_string", problem.into());
+                    .refuse(RESPONSE_HEADER_SIMPLE_EXPLODED_STRING.name, problem.into());
             }
         };
         match api.response_header_simple_exploded_string(request).await {
@@ -3504,7 +4045,7 @@ pub mod server {
             Ok(request) => request,
             Err(problem) => {
                 return api
-                    .refuse("response_header_simple_exploded_array", problem.into());
+                    .refuse(RESPONSE_HEADER_SIMPLE_EXPLODED_ARRAY.name, problem.into());
             }
         };
         match api.response_header_simple_exploded_array(request).await {
@@ -3521,7 +4062,7 @@ pub mod server {
             Ok(request) => request,
             Err(problem) => {
                 return api
-                    .refuse("response_header_simple_exploded_object", problem.into());
+                    .refuse(RESPONSE_HEADER_SIMPLE_EXPLODED_OBJECT.name, problem.into());
             }
         };
         match api.response_header_simple_exploded_object(request).await {

@@ -73,6 +73,21 @@ pub mod operations {
         },
     ];
 
+    /// `POST /pets`
+    pub const PETS_POST: Operation = Operation {
+        name: "pets_post",
+        method: Method::POST,
+        path: "/pets",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "api_key",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `pets_post`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct PetsPostRequest {
@@ -90,6 +105,21 @@ pub mod operations {
         Unauthorized,
     }
 
+    /// `POST /pets/{petId}/form`
+    pub const UPDATE_PET_WITH_FORM: Operation = Operation {
+        name: "update_pet_with_form",
+        method: Method::POST,
+        path: "/pets/{petId}/form",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "api_key",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `update_pet_with_form`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct UpdatePetWithFormRequest {
@@ -106,6 +136,21 @@ pub mod operations {
         /// 200: the pet as updated
         Ok(types::Pet),
     }
+
+    /// `POST /pets/{petId}/photo`
+    pub const UPLOAD_PHOTO: Operation = Operation {
+        name: "upload_photo",
+        method: Method::POST,
+        path: "/pets/{petId}/photo",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "api_key",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
 
     /// Parameters and body of `upload_photo`.
     #[derive(Clone, Debug, PartialEq)]
@@ -196,8 +241,7 @@ pub mod client {
         ) -> Result<PetsPostResponse, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::POST, "/pets".to_owned());
-            http_request.security(&[&["api_key"]]);
+                .request_for(&PETS_POST, "/pets".to_owned());
             let body = &request.body;
             http_request.json_body("application/json", body);
             let response = self.transport.send(http_request).await?;
@@ -215,11 +259,10 @@ pub mod client {
         ) -> Result<UpdatePetWithFormResponse, Error> {
             let mut http_request = self
                 .transport
-                .request(
-                    Method::POST,
+                .request_for(
+                    &UPDATE_PET_WITH_FORM,
                     format!("/pets/{}/form", params::path_segment(& request.pet_id)),
                 );
-            http_request.security(&[&["api_key"]]);
             let body = &request.body;
             http_request.form_body(body, &[]);
             let response = self.transport.send(http_request).await?;
@@ -236,11 +279,10 @@ pub mod client {
         ) -> Result<UploadPhotoResponse, Error> {
             let mut http_request = self
                 .transport
-                .request(
-                    Method::POST,
+                .request_for(
+                    &UPLOAD_PHOTO,
                     format!("/pets/{}/photo", params::path_segment(& request.pet_id)),
                 );
-            http_request.security(&[&["api_key"]]);
             let body = &request.body;
             http_request.multipart_body(body);
             let response = self.transport.send(http_request).await?;
@@ -343,27 +385,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "api_key",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(PETS_POST.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("pets_post", refusal),
+            Err(refusal) => return service.api.refuse(PETS_POST.name, refusal),
         };
         let request = match parse_pets_post(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("pets_post", problem.into()),
+            Err(problem) => return service.api.refuse(PETS_POST.name, problem.into()),
         };
         match service.api.pets_post(claims, request).await {
             Ok(response) => response.into_response(),
@@ -377,26 +405,16 @@ pub mod server {
     ) -> Response {
         let claims = match service
             .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "api_key",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
+            .require(UPDATE_PET_WITH_FORM.security, &parts)
             .await
         {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("update_pet_with_form", refusal),
+            Err(refusal) => return service.api.refuse(UPDATE_PET_WITH_FORM.name, refusal),
         };
         let request = match parse_update_pet_with_form(&parts) {
             Ok(request) => request,
             Err(problem) => {
-                return service.api.refuse("update_pet_with_form", problem.into());
+                return service.api.refuse(UPDATE_PET_WITH_FORM.name, problem.into());
             }
         };
         match service.api.update_pet_with_form(claims, request).await {
@@ -409,27 +427,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "api_key",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(UPLOAD_PHOTO.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("upload_photo", refusal),
+            Err(refusal) => return service.api.refuse(UPLOAD_PHOTO.name, refusal),
         };
         let request = match parse_upload_photo(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("upload_photo", problem.into()),
+            Err(problem) => return service.api.refuse(UPLOAD_PHOTO.name, problem.into()),
         };
         match service.api.upload_photo(claims, request).await {
             Ok(response) => response.into_response(),

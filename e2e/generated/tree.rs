@@ -1275,6 +1275,21 @@ pub mod operations {
         },
     ];
 
+    /// `GET /r0`
+    pub const LIST_R0: Operation = Operation {
+        name: "list_r0",
+        method: Method::GET,
+        path: "/r0",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `list_r0`.
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ListR0Request {
@@ -1300,6 +1315,21 @@ pub mod operations {
         },
     }
 
+    /// `POST /r0`
+    pub const CREATE_R0: Operation = Operation {
+        name: "create_r0",
+        method: Method::POST,
+        path: "/r0",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `create_r0`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct CreateR0Request {
@@ -1323,6 +1353,21 @@ pub mod operations {
         },
     }
 
+    /// `GET /r0/{id}`
+    pub const GET_R0: Operation = Operation {
+        name: "get_r0",
+        method: Method::GET,
+        path: "/r0/{id}",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `get_r0`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetR0Request {
@@ -1345,6 +1390,21 @@ pub mod operations {
             x_rate_limit: Option<i64>,
         },
     }
+
+    /// `GET /r1`
+    pub const LIST_R1: Operation = Operation {
+        name: "list_r1",
+        method: Method::GET,
+        path: "/r1",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
 
     /// Parameters and body of `list_r1`.
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -1371,6 +1431,21 @@ pub mod operations {
         },
     }
 
+    /// `POST /r1`
+    pub const CREATE_R1: Operation = Operation {
+        name: "create_r1",
+        method: Method::POST,
+        path: "/r1",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `create_r1`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct CreateR1Request {
@@ -1394,6 +1469,21 @@ pub mod operations {
         },
     }
 
+    /// `GET /r1/{id}`
+    pub const GET_R1: Operation = Operation {
+        name: "get_r1",
+        method: Method::GET,
+        path: "/r1/{id}",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `get_r1`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetR1Request {
@@ -1416,6 +1506,21 @@ pub mod operations {
             x_rate_limit: Option<i64>,
         },
     }
+
+    /// `GET /r2`
+    pub const LIST_R2: Operation = Operation {
+        name: "list_r2",
+        method: Method::GET,
+        path: "/r2",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
 
     /// Parameters and body of `list_r2`.
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -1442,6 +1547,21 @@ pub mod operations {
         },
     }
 
+    /// `POST /r2`
+    pub const CREATE_R2: Operation = Operation {
+        name: "create_r2",
+        method: Method::POST,
+        path: "/r2",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `create_r2`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct CreateR2Request {
@@ -1465,6 +1585,21 @@ pub mod operations {
         },
     }
 
+    /// `GET /r2/{id}`
+    pub const GET_R2: Operation = Operation {
+        name: "get_r2",
+        method: Method::GET,
+        path: "/r2/{id}",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `get_r2`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetR2Request {
@@ -1487,6 +1622,21 @@ pub mod operations {
             x_rate_limit: Option<i64>,
         },
     }
+
+    /// `GET /r3`
+    pub const LIST_R3: Operation = Operation {
+        name: "list_r3",
+        method: Method::GET,
+        path: "/r3",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
 
     /// Parameters and body of `list_r3`.
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -1513,6 +1663,21 @@ pub mod operations {
         },
     }
 
+    /// `POST /r3`
+    pub const CREATE_R3: Operation = Operation {
+        name: "create_r3",
+        method: Method::POST,
+        path: "/r3",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `create_r3`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct CreateR3Request {
@@ -1536,6 +1701,21 @@ pub mod operations {
         },
     }
 
+    /// `GET /r3/{id}`
+    pub const GET_R3: Operation = Operation {
+        name: "get_r3",
+        method: Method::GET,
+        path: "/r3/{id}",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `get_r3`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetR3Request {
@@ -1558,6 +1738,21 @@ pub mod operations {
             x_rate_limit: Option<i64>,
         },
     }
+
+    /// `GET /r4`
+    pub const LIST_R4: Operation = Operation {
+        name: "list_r4",
+        method: Method::GET,
+        path: "/r4",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
 
     /// Parameters and body of `list_r4`.
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -1584,6 +1779,21 @@ pub mod operations {
         },
     }
 
+    /// `POST /r4`
+    pub const CREATE_R4: Operation = Operation {
+        name: "create_r4",
+        method: Method::POST,
+        path: "/r4",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `create_r4`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct CreateR4Request {
@@ -1607,6 +1817,21 @@ pub mod operations {
         },
     }
 
+    /// `GET /r4/{id}`
+    pub const GET_R4: Operation = Operation {
+        name: "get_r4",
+        method: Method::GET,
+        path: "/r4/{id}",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `get_r4`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetR4Request {
@@ -1629,6 +1854,21 @@ pub mod operations {
             x_rate_limit: Option<i64>,
         },
     }
+
+    /// `GET /r5`
+    pub const LIST_R5: Operation = Operation {
+        name: "list_r5",
+        method: Method::GET,
+        path: "/r5",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
 
     /// Parameters and body of `list_r5`.
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -1655,6 +1895,21 @@ pub mod operations {
         },
     }
 
+    /// `POST /r5`
+    pub const CREATE_R5: Operation = Operation {
+        name: "create_r5",
+        method: Method::POST,
+        path: "/r5",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `create_r5`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct CreateR5Request {
@@ -1678,6 +1933,21 @@ pub mod operations {
         },
     }
 
+    /// `GET /r5/{id}`
+    pub const GET_R5: Operation = Operation {
+        name: "get_r5",
+        method: Method::GET,
+        path: "/r5/{id}",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `get_r5`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetR5Request {
@@ -1700,6 +1970,21 @@ pub mod operations {
             x_rate_limit: Option<i64>,
         },
     }
+
+    /// `GET /r6`
+    pub const LIST_R6: Operation = Operation {
+        name: "list_r6",
+        method: Method::GET,
+        path: "/r6",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
 
     /// Parameters and body of `list_r6`.
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -1726,6 +2011,21 @@ pub mod operations {
         },
     }
 
+    /// `POST /r6`
+    pub const CREATE_R6: Operation = Operation {
+        name: "create_r6",
+        method: Method::POST,
+        path: "/r6",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `create_r6`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct CreateR6Request {
@@ -1749,6 +2049,21 @@ pub mod operations {
         },
     }
 
+    /// `GET /r6/{id}`
+    pub const GET_R6: Operation = Operation {
+        name: "get_r6",
+        method: Method::GET,
+        path: "/r6/{id}",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `get_r6`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetR6Request {
@@ -1771,6 +2086,21 @@ pub mod operations {
             x_rate_limit: Option<i64>,
         },
     }
+
+    /// `GET /r7`
+    pub const LIST_R7: Operation = Operation {
+        name: "list_r7",
+        method: Method::GET,
+        path: "/r7",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
 
     /// Parameters and body of `list_r7`.
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -1797,6 +2127,21 @@ pub mod operations {
         },
     }
 
+    /// `POST /r7`
+    pub const CREATE_R7: Operation = Operation {
+        name: "create_r7",
+        method: Method::POST,
+        path: "/r7",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `create_r7`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct CreateR7Request {
@@ -1820,6 +2165,21 @@ pub mod operations {
         },
     }
 
+    /// `GET /r7/{id}`
+    pub const GET_R7: Operation = Operation {
+        name: "get_r7",
+        method: Method::GET,
+        path: "/r7/{id}",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `get_r7`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetR7Request {
@@ -1842,6 +2202,21 @@ pub mod operations {
             x_rate_limit: Option<i64>,
         },
     }
+
+    /// `GET /r8`
+    pub const LIST_R8: Operation = Operation {
+        name: "list_r8",
+        method: Method::GET,
+        path: "/r8",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
 
     /// Parameters and body of `list_r8`.
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -1868,6 +2243,21 @@ pub mod operations {
         },
     }
 
+    /// `POST /r8`
+    pub const CREATE_R8: Operation = Operation {
+        name: "create_r8",
+        method: Method::POST,
+        path: "/r8",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `create_r8`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct CreateR8Request {
@@ -1891,6 +2281,21 @@ pub mod operations {
         },
     }
 
+    /// `GET /r8/{id}`
+    pub const GET_R8: Operation = Operation {
+        name: "get_r8",
+        method: Method::GET,
+        path: "/r8/{id}",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `get_r8`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetR8Request {
@@ -1913,6 +2318,21 @@ pub mod operations {
             x_rate_limit: Option<i64>,
         },
     }
+
+    /// `GET /r9`
+    pub const LIST_R9: Operation = Operation {
+        name: "list_r9",
+        method: Method::GET,
+        path: "/r9",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
 
     /// Parameters and body of `list_r9`.
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -1939,6 +2359,21 @@ pub mod operations {
         },
     }
 
+    /// `POST /r9`
+    pub const CREATE_R9: Operation = Operation {
+        name: "create_r9",
+        method: Method::POST,
+        path: "/r9",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `create_r9`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct CreateR9Request {
@@ -1962,6 +2397,21 @@ pub mod operations {
         },
     }
 
+    /// `GET /r9/{id}`
+    pub const GET_R9: Operation = Operation {
+        name: "get_r9",
+        method: Method::GET,
+        path: "/r9/{id}",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `get_r9`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetR9Request {
@@ -1984,6 +2434,21 @@ pub mod operations {
             x_rate_limit: Option<i64>,
         },
     }
+
+    /// `GET /r10`
+    pub const LIST_R10: Operation = Operation {
+        name: "list_r10",
+        method: Method::GET,
+        path: "/r10",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
 
     /// Parameters and body of `list_r10`.
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -2010,6 +2475,21 @@ pub mod operations {
         },
     }
 
+    /// `POST /r10`
+    pub const CREATE_R10: Operation = Operation {
+        name: "create_r10",
+        method: Method::POST,
+        path: "/r10",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `create_r10`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct CreateR10Request {
@@ -2033,6 +2513,21 @@ pub mod operations {
         },
     }
 
+    /// `GET /r10/{id}`
+    pub const GET_R10: Operation = Operation {
+        name: "get_r10",
+        method: Method::GET,
+        path: "/r10/{id}",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `get_r10`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetR10Request {
@@ -2055,6 +2550,21 @@ pub mod operations {
             x_rate_limit: Option<i64>,
         },
     }
+
+    /// `GET /r11`
+    pub const LIST_R11: Operation = Operation {
+        name: "list_r11",
+        method: Method::GET,
+        path: "/r11",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
 
     /// Parameters and body of `list_r11`.
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -2081,6 +2591,21 @@ pub mod operations {
         },
     }
 
+    /// `POST /r11`
+    pub const CREATE_R11: Operation = Operation {
+        name: "create_r11",
+        method: Method::POST,
+        path: "/r11",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `create_r11`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct CreateR11Request {
@@ -2104,6 +2629,21 @@ pub mod operations {
         },
     }
 
+    /// `GET /r11/{id}`
+    pub const GET_R11: Operation = Operation {
+        name: "get_r11",
+        method: Method::GET,
+        path: "/r11/{id}",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `get_r11`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetR11Request {
@@ -2126,6 +2666,21 @@ pub mod operations {
             x_rate_limit: Option<i64>,
         },
     }
+
+    /// `GET /r12`
+    pub const LIST_R12: Operation = Operation {
+        name: "list_r12",
+        method: Method::GET,
+        path: "/r12",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
 
     /// Parameters and body of `list_r12`.
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -2152,6 +2707,21 @@ pub mod operations {
         },
     }
 
+    /// `POST /r12`
+    pub const CREATE_R12: Operation = Operation {
+        name: "create_r12",
+        method: Method::POST,
+        path: "/r12",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `create_r12`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct CreateR12Request {
@@ -2175,6 +2745,21 @@ pub mod operations {
         },
     }
 
+    /// `GET /r12/{id}`
+    pub const GET_R12: Operation = Operation {
+        name: "get_r12",
+        method: Method::GET,
+        path: "/r12/{id}",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `get_r12`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetR12Request {
@@ -2197,6 +2782,21 @@ pub mod operations {
             x_rate_limit: Option<i64>,
         },
     }
+
+    /// `GET /r13`
+    pub const LIST_R13: Operation = Operation {
+        name: "list_r13",
+        method: Method::GET,
+        path: "/r13",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
 
     /// Parameters and body of `list_r13`.
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -2223,6 +2823,21 @@ pub mod operations {
         },
     }
 
+    /// `POST /r13`
+    pub const CREATE_R13: Operation = Operation {
+        name: "create_r13",
+        method: Method::POST,
+        path: "/r13",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `create_r13`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct CreateR13Request {
@@ -2246,6 +2861,21 @@ pub mod operations {
         },
     }
 
+    /// `GET /r13/{id}`
+    pub const GET_R13: Operation = Operation {
+        name: "get_r13",
+        method: Method::GET,
+        path: "/r13/{id}",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `get_r13`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetR13Request {
@@ -2268,6 +2898,21 @@ pub mod operations {
             x_rate_limit: Option<i64>,
         },
     }
+
+    /// `GET /r14`
+    pub const LIST_R14: Operation = Operation {
+        name: "list_r14",
+        method: Method::GET,
+        path: "/r14",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
 
     /// Parameters and body of `list_r14`.
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -2294,6 +2939,21 @@ pub mod operations {
         },
     }
 
+    /// `POST /r14`
+    pub const CREATE_R14: Operation = Operation {
+        name: "create_r14",
+        method: Method::POST,
+        path: "/r14",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `create_r14`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct CreateR14Request {
@@ -2317,6 +2977,21 @@ pub mod operations {
         },
     }
 
+    /// `GET /r14/{id}`
+    pub const GET_R14: Operation = Operation {
+        name: "get_r14",
+        method: Method::GET,
+        path: "/r14/{id}",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `get_r14`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetR14Request {
@@ -2339,6 +3014,21 @@ pub mod operations {
             x_rate_limit: Option<i64>,
         },
     }
+
+    /// `GET /r15`
+    pub const LIST_R15: Operation = Operation {
+        name: "list_r15",
+        method: Method::GET,
+        path: "/r15",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
 
     /// Parameters and body of `list_r15`.
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -2365,6 +3055,21 @@ pub mod operations {
         },
     }
 
+    /// `POST /r15`
+    pub const CREATE_R15: Operation = Operation {
+        name: "create_r15",
+        method: Method::POST,
+        path: "/r15",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `create_r15`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct CreateR15Request {
@@ -2388,6 +3093,21 @@ pub mod operations {
         },
     }
 
+    /// `GET /r15/{id}`
+    pub const GET_R15: Operation = Operation {
+        name: "get_r15",
+        method: Method::GET,
+        path: "/r15/{id}",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `get_r15`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetR15Request {
@@ -2410,6 +3130,21 @@ pub mod operations {
             x_rate_limit: Option<i64>,
         },
     }
+
+    /// `GET /r16`
+    pub const LIST_R16: Operation = Operation {
+        name: "list_r16",
+        method: Method::GET,
+        path: "/r16",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
 
     /// Parameters and body of `list_r16`.
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -2436,6 +3171,21 @@ pub mod operations {
         },
     }
 
+    /// `POST /r16`
+    pub const CREATE_R16: Operation = Operation {
+        name: "create_r16",
+        method: Method::POST,
+        path: "/r16",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `create_r16`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct CreateR16Request {
@@ -2459,6 +3209,21 @@ pub mod operations {
         },
     }
 
+    /// `GET /r16/{id}`
+    pub const GET_R16: Operation = Operation {
+        name: "get_r16",
+        method: Method::GET,
+        path: "/r16/{id}",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `get_r16`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetR16Request {
@@ -2481,6 +3246,21 @@ pub mod operations {
             x_rate_limit: Option<i64>,
         },
     }
+
+    /// `GET /r17`
+    pub const LIST_R17: Operation = Operation {
+        name: "list_r17",
+        method: Method::GET,
+        path: "/r17",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
 
     /// Parameters and body of `list_r17`.
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -2507,6 +3287,21 @@ pub mod operations {
         },
     }
 
+    /// `POST /r17`
+    pub const CREATE_R17: Operation = Operation {
+        name: "create_r17",
+        method: Method::POST,
+        path: "/r17",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `create_r17`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct CreateR17Request {
@@ -2530,6 +3325,21 @@ pub mod operations {
         },
     }
 
+    /// `GET /r17/{id}`
+    pub const GET_R17: Operation = Operation {
+        name: "get_r17",
+        method: Method::GET,
+        path: "/r17/{id}",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `get_r17`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetR17Request {
@@ -2552,6 +3362,21 @@ pub mod operations {
             x_rate_limit: Option<i64>,
         },
     }
+
+    /// `GET /r18`
+    pub const LIST_R18: Operation = Operation {
+        name: "list_r18",
+        method: Method::GET,
+        path: "/r18",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
 
     /// Parameters and body of `list_r18`.
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -2578,6 +3403,21 @@ pub mod operations {
         },
     }
 
+    /// `POST /r18`
+    pub const CREATE_R18: Operation = Operation {
+        name: "create_r18",
+        method: Method::POST,
+        path: "/r18",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `create_r18`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct CreateR18Request {
@@ -2601,6 +3441,21 @@ pub mod operations {
         },
     }
 
+    /// `GET /r18/{id}`
+    pub const GET_R18: Operation = Operation {
+        name: "get_r18",
+        method: Method::GET,
+        path: "/r18/{id}",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `get_r18`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetR18Request {
@@ -2623,6 +3478,21 @@ pub mod operations {
             x_rate_limit: Option<i64>,
         },
     }
+
+    /// `GET /r19`
+    pub const LIST_R19: Operation = Operation {
+        name: "list_r19",
+        method: Method::GET,
+        path: "/r19",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
 
     /// Parameters and body of `list_r19`.
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -2649,6 +3519,21 @@ pub mod operations {
         },
     }
 
+    /// `POST /r19`
+    pub const CREATE_R19: Operation = Operation {
+        name: "create_r19",
+        method: Method::POST,
+        path: "/r19",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `create_r19`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct CreateR19Request {
@@ -2672,6 +3557,21 @@ pub mod operations {
         },
     }
 
+    /// `GET /r19/{id}`
+    pub const GET_R19: Operation = Operation {
+        name: "get_r19",
+        method: Method::GET,
+        path: "/r19/{id}",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `get_r19`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetR19Request {
@@ -2694,6 +3594,21 @@ pub mod operations {
             x_rate_limit: Option<i64>,
         },
     }
+
+    /// `GET /r20`
+    pub const LIST_R20: Operation = Operation {
+        name: "list_r20",
+        method: Method::GET,
+        path: "/r20",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
 
     /// Parameters and body of `list_r20`.
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -2720,6 +3635,21 @@ pub mod operations {
         },
     }
 
+    /// `POST /r20`
+    pub const CREATE_R20: Operation = Operation {
+        name: "create_r20",
+        method: Method::POST,
+        path: "/r20",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `create_r20`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct CreateR20Request {
@@ -2743,6 +3673,21 @@ pub mod operations {
         },
     }
 
+    /// `GET /r20/{id}`
+    pub const GET_R20: Operation = Operation {
+        name: "get_r20",
+        method: Method::GET,
+        path: "/r20/{id}",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `get_r20`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetR20Request {
@@ -2765,6 +3710,21 @@ pub mod operations {
             x_rate_limit: Option<i64>,
         },
     }
+
+    /// `GET /r21`
+    pub const LIST_R21: Operation = Operation {
+        name: "list_r21",
+        method: Method::GET,
+        path: "/r21",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
 
     /// Parameters and body of `list_r21`.
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -2791,6 +3751,21 @@ pub mod operations {
         },
     }
 
+    /// `POST /r21`
+    pub const CREATE_R21: Operation = Operation {
+        name: "create_r21",
+        method: Method::POST,
+        path: "/r21",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `create_r21`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct CreateR21Request {
@@ -2814,6 +3789,21 @@ pub mod operations {
         },
     }
 
+    /// `GET /r21/{id}`
+    pub const GET_R21: Operation = Operation {
+        name: "get_r21",
+        method: Method::GET,
+        path: "/r21/{id}",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `get_r21`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetR21Request {
@@ -2836,6 +3826,21 @@ pub mod operations {
             x_rate_limit: Option<i64>,
         },
     }
+
+    /// `GET /r22`
+    pub const LIST_R22: Operation = Operation {
+        name: "list_r22",
+        method: Method::GET,
+        path: "/r22",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
 
     /// Parameters and body of `list_r22`.
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -2862,6 +3867,21 @@ pub mod operations {
         },
     }
 
+    /// `POST /r22`
+    pub const CREATE_R22: Operation = Operation {
+        name: "create_r22",
+        method: Method::POST,
+        path: "/r22",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `create_r22`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct CreateR22Request {
@@ -2885,6 +3905,21 @@ pub mod operations {
         },
     }
 
+    /// `GET /r22/{id}`
+    pub const GET_R22: Operation = Operation {
+        name: "get_r22",
+        method: Method::GET,
+        path: "/r22/{id}",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `get_r22`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetR22Request {
@@ -2907,6 +3942,21 @@ pub mod operations {
             x_rate_limit: Option<i64>,
         },
     }
+
+    /// `GET /r23`
+    pub const LIST_R23: Operation = Operation {
+        name: "list_r23",
+        method: Method::GET,
+        path: "/r23",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
 
     /// Parameters and body of `list_r23`.
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -2933,6 +3983,21 @@ pub mod operations {
         },
     }
 
+    /// `POST /r23`
+    pub const CREATE_R23: Operation = Operation {
+        name: "create_r23",
+        method: Method::POST,
+        path: "/r23",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `create_r23`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct CreateR23Request {
@@ -2956,6 +4021,21 @@ pub mod operations {
         },
     }
 
+    /// `GET /r23/{id}`
+    pub const GET_R23: Operation = Operation {
+        name: "get_r23",
+        method: Method::GET,
+        path: "/r23/{id}",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `get_r23`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetR23Request {
@@ -2978,6 +4058,21 @@ pub mod operations {
             x_rate_limit: Option<i64>,
         },
     }
+
+    /// `GET /r24`
+    pub const LIST_R24: Operation = Operation {
+        name: "list_r24",
+        method: Method::GET,
+        path: "/r24",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
 
     /// Parameters and body of `list_r24`.
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -3004,6 +4099,21 @@ pub mod operations {
         },
     }
 
+    /// `POST /r24`
+    pub const CREATE_R24: Operation = Operation {
+        name: "create_r24",
+        method: Method::POST,
+        path: "/r24",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `create_r24`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct CreateR24Request {
@@ -3027,6 +4137,21 @@ pub mod operations {
         },
     }
 
+    /// `GET /r24/{id}`
+    pub const GET_R24: Operation = Operation {
+        name: "get_r24",
+        method: Method::GET,
+        path: "/r24/{id}",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `get_r24`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetR24Request {
@@ -3049,6 +4174,21 @@ pub mod operations {
             x_rate_limit: Option<i64>,
         },
     }
+
+    /// `GET /r25`
+    pub const LIST_R25: Operation = Operation {
+        name: "list_r25",
+        method: Method::GET,
+        path: "/r25",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
 
     /// Parameters and body of `list_r25`.
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -3075,6 +4215,21 @@ pub mod operations {
         },
     }
 
+    /// `POST /r25`
+    pub const CREATE_R25: Operation = Operation {
+        name: "create_r25",
+        method: Method::POST,
+        path: "/r25",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `create_r25`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct CreateR25Request {
@@ -3098,6 +4253,21 @@ pub mod operations {
         },
     }
 
+    /// `GET /r25/{id}`
+    pub const GET_R25: Operation = Operation {
+        name: "get_r25",
+        method: Method::GET,
+        path: "/r25/{id}",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `get_r25`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetR25Request {
@@ -3120,6 +4290,21 @@ pub mod operations {
             x_rate_limit: Option<i64>,
         },
     }
+
+    /// `GET /r26`
+    pub const LIST_R26: Operation = Operation {
+        name: "list_r26",
+        method: Method::GET,
+        path: "/r26",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
 
     /// Parameters and body of `list_r26`.
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -3146,6 +4331,21 @@ pub mod operations {
         },
     }
 
+    /// `POST /r26`
+    pub const CREATE_R26: Operation = Operation {
+        name: "create_r26",
+        method: Method::POST,
+        path: "/r26",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `create_r26`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct CreateR26Request {
@@ -3169,6 +4369,21 @@ pub mod operations {
         },
     }
 
+    /// `GET /r26/{id}`
+    pub const GET_R26: Operation = Operation {
+        name: "get_r26",
+        method: Method::GET,
+        path: "/r26/{id}",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `get_r26`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetR26Request {
@@ -3191,6 +4406,21 @@ pub mod operations {
             x_rate_limit: Option<i64>,
         },
     }
+
+    /// `GET /r27`
+    pub const LIST_R27: Operation = Operation {
+        name: "list_r27",
+        method: Method::GET,
+        path: "/r27",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
 
     /// Parameters and body of `list_r27`.
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -3217,6 +4447,21 @@ pub mod operations {
         },
     }
 
+    /// `POST /r27`
+    pub const CREATE_R27: Operation = Operation {
+        name: "create_r27",
+        method: Method::POST,
+        path: "/r27",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `create_r27`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct CreateR27Request {
@@ -3240,6 +4485,21 @@ pub mod operations {
         },
     }
 
+    /// `GET /r27/{id}`
+    pub const GET_R27: Operation = Operation {
+        name: "get_r27",
+        method: Method::GET,
+        path: "/r27/{id}",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `get_r27`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetR27Request {
@@ -3262,6 +4522,21 @@ pub mod operations {
             x_rate_limit: Option<i64>,
         },
     }
+
+    /// `GET /r28`
+    pub const LIST_R28: Operation = Operation {
+        name: "list_r28",
+        method: Method::GET,
+        path: "/r28",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
 
     /// Parameters and body of `list_r28`.
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -3288,6 +4563,21 @@ pub mod operations {
         },
     }
 
+    /// `POST /r28`
+    pub const CREATE_R28: Operation = Operation {
+        name: "create_r28",
+        method: Method::POST,
+        path: "/r28",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `create_r28`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct CreateR28Request {
@@ -3311,6 +4601,21 @@ pub mod operations {
         },
     }
 
+    /// `GET /r28/{id}`
+    pub const GET_R28: Operation = Operation {
+        name: "get_r28",
+        method: Method::GET,
+        path: "/r28/{id}",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `get_r28`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetR28Request {
@@ -3333,6 +4638,21 @@ pub mod operations {
             x_rate_limit: Option<i64>,
         },
     }
+
+    /// `GET /r29`
+    pub const LIST_R29: Operation = Operation {
+        name: "list_r29",
+        method: Method::GET,
+        path: "/r29",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
 
     /// Parameters and body of `list_r29`.
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -3359,6 +4679,21 @@ pub mod operations {
         },
     }
 
+    /// `POST /r29`
+    pub const CREATE_R29: Operation = Operation {
+        name: "create_r29",
+        method: Method::POST,
+        path: "/r29",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `create_r29`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct CreateR29Request {
@@ -3382,6 +4717,21 @@ pub mod operations {
         },
     }
 
+    /// `GET /r29/{id}`
+    pub const GET_R29: Operation = Operation {
+        name: "get_r29",
+        method: Method::GET,
+        path: "/r29/{id}",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `get_r29`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetR29Request {
@@ -3404,6 +4754,21 @@ pub mod operations {
             x_rate_limit: Option<i64>,
         },
     }
+
+    /// `GET /r30`
+    pub const LIST_R30: Operation = Operation {
+        name: "list_r30",
+        method: Method::GET,
+        path: "/r30",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
 
     /// Parameters and body of `list_r30`.
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -3430,6 +4795,21 @@ pub mod operations {
         },
     }
 
+    /// `POST /r30`
+    pub const CREATE_R30: Operation = Operation {
+        name: "create_r30",
+        method: Method::POST,
+        path: "/r30",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `create_r30`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct CreateR30Request {
@@ -3453,6 +4833,21 @@ pub mod operations {
         },
     }
 
+    /// `GET /r30/{id}`
+    pub const GET_R30: Operation = Operation {
+        name: "get_r30",
+        method: Method::GET,
+        path: "/r30/{id}",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `get_r30`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetR30Request {
@@ -3475,6 +4870,21 @@ pub mod operations {
             x_rate_limit: Option<i64>,
         },
     }
+
+    /// `GET /r31`
+    pub const LIST_R31: Operation = Operation {
+        name: "list_r31",
+        method: Method::GET,
+        path: "/r31",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
 
     /// Parameters and body of `list_r31`.
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -3501,6 +4911,21 @@ pub mod operations {
         },
     }
 
+    /// `POST /r31`
+    pub const CREATE_R31: Operation = Operation {
+        name: "create_r31",
+        method: Method::POST,
+        path: "/r31",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `create_r31`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct CreateR31Request {
@@ -3524,6 +4949,21 @@ pub mod operations {
         },
     }
 
+    /// `GET /r31/{id}`
+    pub const GET_R31: Operation = Operation {
+        name: "get_r31",
+        method: Method::GET,
+        path: "/r31/{id}",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `get_r31`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetR31Request {
@@ -3546,6 +4986,21 @@ pub mod operations {
             x_rate_limit: Option<i64>,
         },
     }
+
+    /// `GET /r32`
+    pub const LIST_R32: Operation = Operation {
+        name: "list_r32",
+        method: Method::GET,
+        path: "/r32",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
 
     /// Parameters and body of `list_r32`.
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -3572,6 +5027,21 @@ pub mod operations {
         },
     }
 
+    /// `POST /r32`
+    pub const CREATE_R32: Operation = Operation {
+        name: "create_r32",
+        method: Method::POST,
+        path: "/r32",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `create_r32`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct CreateR32Request {
@@ -3595,6 +5065,21 @@ pub mod operations {
         },
     }
 
+    /// `GET /r32/{id}`
+    pub const GET_R32: Operation = Operation {
+        name: "get_r32",
+        method: Method::GET,
+        path: "/r32/{id}",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `get_r32`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetR32Request {
@@ -3617,6 +5102,21 @@ pub mod operations {
             x_rate_limit: Option<i64>,
         },
     }
+
+    /// `GET /r33`
+    pub const LIST_R33: Operation = Operation {
+        name: "list_r33",
+        method: Method::GET,
+        path: "/r33",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
 
     /// Parameters and body of `list_r33`.
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -3643,6 +5143,21 @@ pub mod operations {
         },
     }
 
+    /// `POST /r33`
+    pub const CREATE_R33: Operation = Operation {
+        name: "create_r33",
+        method: Method::POST,
+        path: "/r33",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `create_r33`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct CreateR33Request {
@@ -3666,6 +5181,21 @@ pub mod operations {
         },
     }
 
+    /// `GET /r33/{id}`
+    pub const GET_R33: Operation = Operation {
+        name: "get_r33",
+        method: Method::GET,
+        path: "/r33/{id}",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `get_r33`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetR33Request {
@@ -3688,6 +5218,21 @@ pub mod operations {
             x_rate_limit: Option<i64>,
         },
     }
+
+    /// `GET /r34`
+    pub const LIST_R34: Operation = Operation {
+        name: "list_r34",
+        method: Method::GET,
+        path: "/r34",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
 
     /// Parameters and body of `list_r34`.
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -3714,6 +5259,21 @@ pub mod operations {
         },
     }
 
+    /// `POST /r34`
+    pub const CREATE_R34: Operation = Operation {
+        name: "create_r34",
+        method: Method::POST,
+        path: "/r34",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `create_r34`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct CreateR34Request {
@@ -3737,6 +5297,21 @@ pub mod operations {
         },
     }
 
+    /// `GET /r34/{id}`
+    pub const GET_R34: Operation = Operation {
+        name: "get_r34",
+        method: Method::GET,
+        path: "/r34/{id}",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `get_r34`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetR34Request {
@@ -3759,6 +5334,21 @@ pub mod operations {
             x_rate_limit: Option<i64>,
         },
     }
+
+    /// `GET /r35`
+    pub const LIST_R35: Operation = Operation {
+        name: "list_r35",
+        method: Method::GET,
+        path: "/r35",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
 
     /// Parameters and body of `list_r35`.
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -3785,6 +5375,21 @@ pub mod operations {
         },
     }
 
+    /// `POST /r35`
+    pub const CREATE_R35: Operation = Operation {
+        name: "create_r35",
+        method: Method::POST,
+        path: "/r35",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `create_r35`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct CreateR35Request {
@@ -3808,6 +5413,21 @@ pub mod operations {
         },
     }
 
+    /// `GET /r35/{id}`
+    pub const GET_R35: Operation = Operation {
+        name: "get_r35",
+        method: Method::GET,
+        path: "/r35/{id}",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `get_r35`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetR35Request {
@@ -3830,6 +5450,21 @@ pub mod operations {
             x_rate_limit: Option<i64>,
         },
     }
+
+    /// `GET /r36`
+    pub const LIST_R36: Operation = Operation {
+        name: "list_r36",
+        method: Method::GET,
+        path: "/r36",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
 
     /// Parameters and body of `list_r36`.
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -3856,6 +5491,21 @@ pub mod operations {
         },
     }
 
+    /// `POST /r36`
+    pub const CREATE_R36: Operation = Operation {
+        name: "create_r36",
+        method: Method::POST,
+        path: "/r36",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `create_r36`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct CreateR36Request {
@@ -3879,6 +5529,21 @@ pub mod operations {
         },
     }
 
+    /// `GET /r36/{id}`
+    pub const GET_R36: Operation = Operation {
+        name: "get_r36",
+        method: Method::GET,
+        path: "/r36/{id}",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `get_r36`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetR36Request {
@@ -3901,6 +5566,21 @@ pub mod operations {
             x_rate_limit: Option<i64>,
         },
     }
+
+    /// `GET /r37`
+    pub const LIST_R37: Operation = Operation {
+        name: "list_r37",
+        method: Method::GET,
+        path: "/r37",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
 
     /// Parameters and body of `list_r37`.
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -3927,6 +5607,21 @@ pub mod operations {
         },
     }
 
+    /// `POST /r37`
+    pub const CREATE_R37: Operation = Operation {
+        name: "create_r37",
+        method: Method::POST,
+        path: "/r37",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `create_r37`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct CreateR37Request {
@@ -3950,6 +5645,21 @@ pub mod operations {
         },
     }
 
+    /// `GET /r37/{id}`
+    pub const GET_R37: Operation = Operation {
+        name: "get_r37",
+        method: Method::GET,
+        path: "/r37/{id}",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `get_r37`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetR37Request {
@@ -3972,6 +5682,21 @@ pub mod operations {
             x_rate_limit: Option<i64>,
         },
     }
+
+    /// `GET /r38`
+    pub const LIST_R38: Operation = Operation {
+        name: "list_r38",
+        method: Method::GET,
+        path: "/r38",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
 
     /// Parameters and body of `list_r38`.
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -3998,6 +5723,21 @@ pub mod operations {
         },
     }
 
+    /// `POST /r38`
+    pub const CREATE_R38: Operation = Operation {
+        name: "create_r38",
+        method: Method::POST,
+        path: "/r38",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `create_r38`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct CreateR38Request {
@@ -4021,6 +5761,21 @@ pub mod operations {
         },
     }
 
+    /// `GET /r38/{id}`
+    pub const GET_R38: Operation = Operation {
+        name: "get_r38",
+        method: Method::GET,
+        path: "/r38/{id}",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `get_r38`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetR38Request {
@@ -4043,6 +5798,21 @@ pub mod operations {
             x_rate_limit: Option<i64>,
         },
     }
+
+    /// `GET /r39`
+    pub const LIST_R39: Operation = Operation {
+        name: "list_r39",
+        method: Method::GET,
+        path: "/r39",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
 
     /// Parameters and body of `list_r39`.
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -4069,6 +5839,21 @@ pub mod operations {
         },
     }
 
+    /// `POST /r39`
+    pub const CREATE_R39: Operation = Operation {
+        name: "create_r39",
+        method: Method::POST,
+        path: "/r39",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `create_r39`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct CreateR39Request {
@@ -4092,6 +5877,21 @@ pub mod operations {
         },
     }
 
+    /// `GET /r39/{id}`
+    pub const GET_R39: Operation = Operation {
+        name: "get_r39",
+        method: Method::GET,
+        path: "/r39/{id}",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `get_r39`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetR39Request {
@@ -4114,6 +5914,21 @@ pub mod operations {
             x_rate_limit: Option<i64>,
         },
     }
+
+    /// `GET /r40`
+    pub const LIST_R40: Operation = Operation {
+        name: "list_r40",
+        method: Method::GET,
+        path: "/r40",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
 
     /// Parameters and body of `list_r40`.
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -4140,6 +5955,21 @@ pub mod operations {
         },
     }
 
+    /// `POST /r40`
+    pub const CREATE_R40: Operation = Operation {
+        name: "create_r40",
+        method: Method::POST,
+        path: "/r40",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `create_r40`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct CreateR40Request {
@@ -4163,6 +5993,21 @@ pub mod operations {
         },
     }
 
+    /// `GET /r40/{id}`
+    pub const GET_R40: Operation = Operation {
+        name: "get_r40",
+        method: Method::GET,
+        path: "/r40/{id}",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `get_r40`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetR40Request {
@@ -4185,6 +6030,21 @@ pub mod operations {
             x_rate_limit: Option<i64>,
         },
     }
+
+    /// `GET /r41`
+    pub const LIST_R41: Operation = Operation {
+        name: "list_r41",
+        method: Method::GET,
+        path: "/r41",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
 
     /// Parameters and body of `list_r41`.
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -4211,6 +6071,21 @@ pub mod operations {
         },
     }
 
+    /// `POST /r41`
+    pub const CREATE_R41: Operation = Operation {
+        name: "create_r41",
+        method: Method::POST,
+        path: "/r41",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `create_r41`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct CreateR41Request {
@@ -4234,6 +6109,21 @@ pub mod operations {
         },
     }
 
+    /// `GET /r41/{id}`
+    pub const GET_R41: Operation = Operation {
+        name: "get_r41",
+        method: Method::GET,
+        path: "/r41/{id}",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `get_r41`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetR41Request {
@@ -4256,6 +6146,21 @@ pub mod operations {
             x_rate_limit: Option<i64>,
         },
     }
+
+    /// `GET /r42`
+    pub const LIST_R42: Operation = Operation {
+        name: "list_r42",
+        method: Method::GET,
+        path: "/r42",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
 
     /// Parameters and body of `list_r42`.
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -4282,6 +6187,21 @@ pub mod operations {
         },
     }
 
+    /// `POST /r42`
+    pub const CREATE_R42: Operation = Operation {
+        name: "create_r42",
+        method: Method::POST,
+        path: "/r42",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `create_r42`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct CreateR42Request {
@@ -4305,6 +6225,21 @@ pub mod operations {
         },
     }
 
+    /// `GET /r42/{id}`
+    pub const GET_R42: Operation = Operation {
+        name: "get_r42",
+        method: Method::GET,
+        path: "/r42/{id}",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `get_r42`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetR42Request {
@@ -4327,6 +6262,21 @@ pub mod operations {
             x_rate_limit: Option<i64>,
         },
     }
+
+    /// `GET /r43`
+    pub const LIST_R43: Operation = Operation {
+        name: "list_r43",
+        method: Method::GET,
+        path: "/r43",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
 
     /// Parameters and body of `list_r43`.
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -4353,6 +6303,21 @@ pub mod operations {
         },
     }
 
+    /// `POST /r43`
+    pub const CREATE_R43: Operation = Operation {
+        name: "create_r43",
+        method: Method::POST,
+        path: "/r43",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `create_r43`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct CreateR43Request {
@@ -4376,6 +6341,21 @@ pub mod operations {
         },
     }
 
+    /// `GET /r43/{id}`
+    pub const GET_R43: Operation = Operation {
+        name: "get_r43",
+        method: Method::GET,
+        path: "/r43/{id}",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `get_r43`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetR43Request {
@@ -4398,6 +6378,21 @@ pub mod operations {
             x_rate_limit: Option<i64>,
         },
     }
+
+    /// `GET /r44`
+    pub const LIST_R44: Operation = Operation {
+        name: "list_r44",
+        method: Method::GET,
+        path: "/r44",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
 
     /// Parameters and body of `list_r44`.
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -4424,6 +6419,21 @@ pub mod operations {
         },
     }
 
+    /// `POST /r44`
+    pub const CREATE_R44: Operation = Operation {
+        name: "create_r44",
+        method: Method::POST,
+        path: "/r44",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `create_r44`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct CreateR44Request {
@@ -4447,6 +6457,21 @@ pub mod operations {
         },
     }
 
+    /// `GET /r44/{id}`
+    pub const GET_R44: Operation = Operation {
+        name: "get_r44",
+        method: Method::GET,
+        path: "/r44/{id}",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `get_r44`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetR44Request {
@@ -4469,6 +6494,21 @@ pub mod operations {
             x_rate_limit: Option<i64>,
         },
     }
+
+    /// `GET /r45`
+    pub const LIST_R45: Operation = Operation {
+        name: "list_r45",
+        method: Method::GET,
+        path: "/r45",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
 
     /// Parameters and body of `list_r45`.
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -4495,6 +6535,21 @@ pub mod operations {
         },
     }
 
+    /// `POST /r45`
+    pub const CREATE_R45: Operation = Operation {
+        name: "create_r45",
+        method: Method::POST,
+        path: "/r45",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `create_r45`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct CreateR45Request {
@@ -4518,6 +6573,21 @@ pub mod operations {
         },
     }
 
+    /// `GET /r45/{id}`
+    pub const GET_R45: Operation = Operation {
+        name: "get_r45",
+        method: Method::GET,
+        path: "/r45/{id}",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `get_r45`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetR45Request {
@@ -4540,6 +6610,21 @@ pub mod operations {
             x_rate_limit: Option<i64>,
         },
     }
+
+    /// `GET /r46`
+    pub const LIST_R46: Operation = Operation {
+        name: "list_r46",
+        method: Method::GET,
+        path: "/r46",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
 
     /// Parameters and body of `list_r46`.
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -4566,6 +6651,21 @@ pub mod operations {
         },
     }
 
+    /// `POST /r46`
+    pub const CREATE_R46: Operation = Operation {
+        name: "create_r46",
+        method: Method::POST,
+        path: "/r46",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `create_r46`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct CreateR46Request {
@@ -4589,6 +6689,21 @@ pub mod operations {
         },
     }
 
+    /// `GET /r46/{id}`
+    pub const GET_R46: Operation = Operation {
+        name: "get_r46",
+        method: Method::GET,
+        path: "/r46/{id}",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `get_r46`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetR46Request {
@@ -4611,6 +6726,21 @@ pub mod operations {
             x_rate_limit: Option<i64>,
         },
     }
+
+    /// `GET /r47`
+    pub const LIST_R47: Operation = Operation {
+        name: "list_r47",
+        method: Method::GET,
+        path: "/r47",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
 
     /// Parameters and body of `list_r47`.
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -4637,6 +6767,21 @@ pub mod operations {
         },
     }
 
+    /// `POST /r47`
+    pub const CREATE_R47: Operation = Operation {
+        name: "create_r47",
+        method: Method::POST,
+        path: "/r47",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `create_r47`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct CreateR47Request {
@@ -4660,6 +6805,21 @@ pub mod operations {
         },
     }
 
+    /// `GET /r47/{id}`
+    pub const GET_R47: Operation = Operation {
+        name: "get_r47",
+        method: Method::GET,
+        path: "/r47/{id}",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `get_r47`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetR47Request {
@@ -4682,6 +6842,21 @@ pub mod operations {
             x_rate_limit: Option<i64>,
         },
     }
+
+    /// `GET /r48`
+    pub const LIST_R48: Operation = Operation {
+        name: "list_r48",
+        method: Method::GET,
+        path: "/r48",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
 
     /// Parameters and body of `list_r48`.
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -4708,6 +6883,21 @@ pub mod operations {
         },
     }
 
+    /// `POST /r48`
+    pub const CREATE_R48: Operation = Operation {
+        name: "create_r48",
+        method: Method::POST,
+        path: "/r48",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `create_r48`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct CreateR48Request {
@@ -4731,6 +6921,21 @@ pub mod operations {
         },
     }
 
+    /// `GET /r48/{id}`
+    pub const GET_R48: Operation = Operation {
+        name: "get_r48",
+        method: Method::GET,
+        path: "/r48/{id}",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `get_r48`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetR48Request {
@@ -4753,6 +6958,21 @@ pub mod operations {
             x_rate_limit: Option<i64>,
         },
     }
+
+    /// `GET /r49`
+    pub const LIST_R49: Operation = Operation {
+        name: "list_r49",
+        method: Method::GET,
+        path: "/r49",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
 
     /// Parameters and body of `list_r49`.
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -4779,6 +6999,21 @@ pub mod operations {
         },
     }
 
+    /// `POST /r49`
+    pub const CREATE_R49: Operation = Operation {
+        name: "create_r49",
+        method: Method::POST,
+        path: "/r49",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
+
     /// Parameters and body of `create_r49`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct CreateR49Request {
@@ -4801,6 +7036,21 @@ pub mod operations {
             x_rate_limit: Option<i64>,
         },
     }
+
+    /// `GET /r49/{id}`
+    pub const GET_R49: Operation = Operation {
+        name: "get_r49",
+        method: Method::GET,
+        path: "/r49/{id}",
+        security: &[
+            &[
+                Requirement {
+                    scheme: "bearer",
+                    scopes: &[],
+                },
+            ],
+        ],
+    };
 
     /// Parameters and body of `get_r49`.
     #[derive(Clone, Debug, PartialEq)]
@@ -4893,10 +7143,11 @@ pub mod client {
             &self,
             request: ListR0Request,
         ) -> Result<ListR0Response, Error> {
-            let mut http_request = self.transport.request(Method::GET, "/r0".to_owned());
+            let mut http_request = self
+                .transport
+                .request_for(&LIST_R0, "/r0".to_owned());
             http_request.query("limit", &request.limit, Style::Form { explode: true });
             http_request.query("cursor", &request.cursor, Style::Form { explode: true });
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -4919,8 +7170,7 @@ pub mod client {
         ) -> Result<CreateR0Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::POST, "/r0".to_owned());
-            http_request.security(&[&["bearer"]]);
+                .request_for(&CREATE_R0, "/r0".to_owned());
             let body = &request.body;
             http_request.json_body("application/json", body);
             let response = self.transport.send(http_request).await?;
@@ -4943,13 +7193,12 @@ pub mod client {
             &self,
             request: GetR0Request,
         ) -> Result<GetR0Response, Error> {
-            let mut http_request = self
+            let http_request = self
                 .transport
-                .request(
-                    Method::GET,
+                .request_for(
+                    &GET_R0,
                     format!("/r0/{}", params::path_segment(& request.id)),
                 );
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -4970,10 +7219,11 @@ pub mod client {
             &self,
             request: ListR1Request,
         ) -> Result<ListR1Response, Error> {
-            let mut http_request = self.transport.request(Method::GET, "/r1".to_owned());
+            let mut http_request = self
+                .transport
+                .request_for(&LIST_R1, "/r1".to_owned());
             http_request.query("limit", &request.limit, Style::Form { explode: true });
             http_request.query("cursor", &request.cursor, Style::Form { explode: true });
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -4996,8 +7246,7 @@ pub mod client {
         ) -> Result<CreateR1Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::POST, "/r1".to_owned());
-            http_request.security(&[&["bearer"]]);
+                .request_for(&CREATE_R1, "/r1".to_owned());
             let body = &request.body;
             http_request.json_body("application/json", body);
             let response = self.transport.send(http_request).await?;
@@ -5020,13 +7269,12 @@ pub mod client {
             &self,
             request: GetR1Request,
         ) -> Result<GetR1Response, Error> {
-            let mut http_request = self
+            let http_request = self
                 .transport
-                .request(
-                    Method::GET,
+                .request_for(
+                    &GET_R1,
                     format!("/r1/{}", params::path_segment(& request.id)),
                 );
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -5047,10 +7295,11 @@ pub mod client {
             &self,
             request: ListR2Request,
         ) -> Result<ListR2Response, Error> {
-            let mut http_request = self.transport.request(Method::GET, "/r2".to_owned());
+            let mut http_request = self
+                .transport
+                .request_for(&LIST_R2, "/r2".to_owned());
             http_request.query("limit", &request.limit, Style::Form { explode: true });
             http_request.query("cursor", &request.cursor, Style::Form { explode: true });
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -5073,8 +7322,7 @@ pub mod client {
         ) -> Result<CreateR2Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::POST, "/r2".to_owned());
-            http_request.security(&[&["bearer"]]);
+                .request_for(&CREATE_R2, "/r2".to_owned());
             let body = &request.body;
             http_request.json_body("application/json", body);
             let response = self.transport.send(http_request).await?;
@@ -5097,13 +7345,12 @@ pub mod client {
             &self,
             request: GetR2Request,
         ) -> Result<GetR2Response, Error> {
-            let mut http_request = self
+            let http_request = self
                 .transport
-                .request(
-                    Method::GET,
+                .request_for(
+                    &GET_R2,
                     format!("/r2/{}", params::path_segment(& request.id)),
                 );
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -5124,10 +7371,11 @@ pub mod client {
             &self,
             request: ListR3Request,
         ) -> Result<ListR3Response, Error> {
-            let mut http_request = self.transport.request(Method::GET, "/r3".to_owned());
+            let mut http_request = self
+                .transport
+                .request_for(&LIST_R3, "/r3".to_owned());
             http_request.query("limit", &request.limit, Style::Form { explode: true });
             http_request.query("cursor", &request.cursor, Style::Form { explode: true });
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -5150,8 +7398,7 @@ pub mod client {
         ) -> Result<CreateR3Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::POST, "/r3".to_owned());
-            http_request.security(&[&["bearer"]]);
+                .request_for(&CREATE_R3, "/r3".to_owned());
             let body = &request.body;
             http_request.json_body("application/json", body);
             let response = self.transport.send(http_request).await?;
@@ -5174,13 +7421,12 @@ pub mod client {
             &self,
             request: GetR3Request,
         ) -> Result<GetR3Response, Error> {
-            let mut http_request = self
+            let http_request = self
                 .transport
-                .request(
-                    Method::GET,
+                .request_for(
+                    &GET_R3,
                     format!("/r3/{}", params::path_segment(& request.id)),
                 );
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -5201,10 +7447,11 @@ pub mod client {
             &self,
             request: ListR4Request,
         ) -> Result<ListR4Response, Error> {
-            let mut http_request = self.transport.request(Method::GET, "/r4".to_owned());
+            let mut http_request = self
+                .transport
+                .request_for(&LIST_R4, "/r4".to_owned());
             http_request.query("limit", &request.limit, Style::Form { explode: true });
             http_request.query("cursor", &request.cursor, Style::Form { explode: true });
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -5227,8 +7474,7 @@ pub mod client {
         ) -> Result<CreateR4Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::POST, "/r4".to_owned());
-            http_request.security(&[&["bearer"]]);
+                .request_for(&CREATE_R4, "/r4".to_owned());
             let body = &request.body;
             http_request.json_body("application/json", body);
             let response = self.transport.send(http_request).await?;
@@ -5251,13 +7497,12 @@ pub mod client {
             &self,
             request: GetR4Request,
         ) -> Result<GetR4Response, Error> {
-            let mut http_request = self
+            let http_request = self
                 .transport
-                .request(
-                    Method::GET,
+                .request_for(
+                    &GET_R4,
                     format!("/r4/{}", params::path_segment(& request.id)),
                 );
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -5278,10 +7523,11 @@ pub mod client {
             &self,
             request: ListR5Request,
         ) -> Result<ListR5Response, Error> {
-            let mut http_request = self.transport.request(Method::GET, "/r5".to_owned());
+            let mut http_request = self
+                .transport
+                .request_for(&LIST_R5, "/r5".to_owned());
             http_request.query("limit", &request.limit, Style::Form { explode: true });
             http_request.query("cursor", &request.cursor, Style::Form { explode: true });
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -5304,8 +7550,7 @@ pub mod client {
         ) -> Result<CreateR5Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::POST, "/r5".to_owned());
-            http_request.security(&[&["bearer"]]);
+                .request_for(&CREATE_R5, "/r5".to_owned());
             let body = &request.body;
             http_request.json_body("application/json", body);
             let response = self.transport.send(http_request).await?;
@@ -5328,13 +7573,12 @@ pub mod client {
             &self,
             request: GetR5Request,
         ) -> Result<GetR5Response, Error> {
-            let mut http_request = self
+            let http_request = self
                 .transport
-                .request(
-                    Method::GET,
+                .request_for(
+                    &GET_R5,
                     format!("/r5/{}", params::path_segment(& request.id)),
                 );
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -5355,10 +7599,11 @@ pub mod client {
             &self,
             request: ListR6Request,
         ) -> Result<ListR6Response, Error> {
-            let mut http_request = self.transport.request(Method::GET, "/r6".to_owned());
+            let mut http_request = self
+                .transport
+                .request_for(&LIST_R6, "/r6".to_owned());
             http_request.query("limit", &request.limit, Style::Form { explode: true });
             http_request.query("cursor", &request.cursor, Style::Form { explode: true });
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -5381,8 +7626,7 @@ pub mod client {
         ) -> Result<CreateR6Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::POST, "/r6".to_owned());
-            http_request.security(&[&["bearer"]]);
+                .request_for(&CREATE_R6, "/r6".to_owned());
             let body = &request.body;
             http_request.json_body("application/json", body);
             let response = self.transport.send(http_request).await?;
@@ -5405,13 +7649,12 @@ pub mod client {
             &self,
             request: GetR6Request,
         ) -> Result<GetR6Response, Error> {
-            let mut http_request = self
+            let http_request = self
                 .transport
-                .request(
-                    Method::GET,
+                .request_for(
+                    &GET_R6,
                     format!("/r6/{}", params::path_segment(& request.id)),
                 );
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -5432,10 +7675,11 @@ pub mod client {
             &self,
             request: ListR7Request,
         ) -> Result<ListR7Response, Error> {
-            let mut http_request = self.transport.request(Method::GET, "/r7".to_owned());
+            let mut http_request = self
+                .transport
+                .request_for(&LIST_R7, "/r7".to_owned());
             http_request.query("limit", &request.limit, Style::Form { explode: true });
             http_request.query("cursor", &request.cursor, Style::Form { explode: true });
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -5458,8 +7702,7 @@ pub mod client {
         ) -> Result<CreateR7Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::POST, "/r7".to_owned());
-            http_request.security(&[&["bearer"]]);
+                .request_for(&CREATE_R7, "/r7".to_owned());
             let body = &request.body;
             http_request.json_body("application/json", body);
             let response = self.transport.send(http_request).await?;
@@ -5482,13 +7725,12 @@ pub mod client {
             &self,
             request: GetR7Request,
         ) -> Result<GetR7Response, Error> {
-            let mut http_request = self
+            let http_request = self
                 .transport
-                .request(
-                    Method::GET,
+                .request_for(
+                    &GET_R7,
                     format!("/r7/{}", params::path_segment(& request.id)),
                 );
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -5509,10 +7751,11 @@ pub mod client {
             &self,
             request: ListR8Request,
         ) -> Result<ListR8Response, Error> {
-            let mut http_request = self.transport.request(Method::GET, "/r8".to_owned());
+            let mut http_request = self
+                .transport
+                .request_for(&LIST_R8, "/r8".to_owned());
             http_request.query("limit", &request.limit, Style::Form { explode: true });
             http_request.query("cursor", &request.cursor, Style::Form { explode: true });
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -5535,8 +7778,7 @@ pub mod client {
         ) -> Result<CreateR8Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::POST, "/r8".to_owned());
-            http_request.security(&[&["bearer"]]);
+                .request_for(&CREATE_R8, "/r8".to_owned());
             let body = &request.body;
             http_request.json_body("application/json", body);
             let response = self.transport.send(http_request).await?;
@@ -5559,13 +7801,12 @@ pub mod client {
             &self,
             request: GetR8Request,
         ) -> Result<GetR8Response, Error> {
-            let mut http_request = self
+            let http_request = self
                 .transport
-                .request(
-                    Method::GET,
+                .request_for(
+                    &GET_R8,
                     format!("/r8/{}", params::path_segment(& request.id)),
                 );
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -5586,10 +7827,11 @@ pub mod client {
             &self,
             request: ListR9Request,
         ) -> Result<ListR9Response, Error> {
-            let mut http_request = self.transport.request(Method::GET, "/r9".to_owned());
+            let mut http_request = self
+                .transport
+                .request_for(&LIST_R9, "/r9".to_owned());
             http_request.query("limit", &request.limit, Style::Form { explode: true });
             http_request.query("cursor", &request.cursor, Style::Form { explode: true });
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -5612,8 +7854,7 @@ pub mod client {
         ) -> Result<CreateR9Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::POST, "/r9".to_owned());
-            http_request.security(&[&["bearer"]]);
+                .request_for(&CREATE_R9, "/r9".to_owned());
             let body = &request.body;
             http_request.json_body("application/json", body);
             let response = self.transport.send(http_request).await?;
@@ -5636,13 +7877,12 @@ pub mod client {
             &self,
             request: GetR9Request,
         ) -> Result<GetR9Response, Error> {
-            let mut http_request = self
+            let http_request = self
                 .transport
-                .request(
-                    Method::GET,
+                .request_for(
+                    &GET_R9,
                     format!("/r9/{}", params::path_segment(& request.id)),
                 );
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -5665,10 +7905,9 @@ pub mod client {
         ) -> Result<ListR10Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::GET, "/r10".to_owned());
+                .request_for(&LIST_R10, "/r10".to_owned());
             http_request.query("limit", &request.limit, Style::Form { explode: true });
             http_request.query("cursor", &request.cursor, Style::Form { explode: true });
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -5691,8 +7930,7 @@ pub mod client {
         ) -> Result<CreateR10Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::POST, "/r10".to_owned());
-            http_request.security(&[&["bearer"]]);
+                .request_for(&CREATE_R10, "/r10".to_owned());
             let body = &request.body;
             http_request.json_body("application/json", body);
             let response = self.transport.send(http_request).await?;
@@ -5715,13 +7953,12 @@ pub mod client {
             &self,
             request: GetR10Request,
         ) -> Result<GetR10Response, Error> {
-            let mut http_request = self
+            let http_request = self
                 .transport
-                .request(
-                    Method::GET,
+                .request_for(
+                    &GET_R10,
                     format!("/r10/{}", params::path_segment(& request.id)),
                 );
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -5744,10 +7981,9 @@ pub mod client {
         ) -> Result<ListR11Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::GET, "/r11".to_owned());
+                .request_for(&LIST_R11, "/r11".to_owned());
             http_request.query("limit", &request.limit, Style::Form { explode: true });
             http_request.query("cursor", &request.cursor, Style::Form { explode: true });
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -5770,8 +8006,7 @@ pub mod client {
         ) -> Result<CreateR11Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::POST, "/r11".to_owned());
-            http_request.security(&[&["bearer"]]);
+                .request_for(&CREATE_R11, "/r11".to_owned());
             let body = &request.body;
             http_request.json_body("application/json", body);
             let response = self.transport.send(http_request).await?;
@@ -5794,13 +8029,12 @@ pub mod client {
             &self,
             request: GetR11Request,
         ) -> Result<GetR11Response, Error> {
-            let mut http_request = self
+            let http_request = self
                 .transport
-                .request(
-                    Method::GET,
+                .request_for(
+                    &GET_R11,
                     format!("/r11/{}", params::path_segment(& request.id)),
                 );
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -5823,10 +8057,9 @@ pub mod client {
         ) -> Result<ListR12Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::GET, "/r12".to_owned());
+                .request_for(&LIST_R12, "/r12".to_owned());
             http_request.query("limit", &request.limit, Style::Form { explode: true });
             http_request.query("cursor", &request.cursor, Style::Form { explode: true });
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -5849,8 +8082,7 @@ pub mod client {
         ) -> Result<CreateR12Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::POST, "/r12".to_owned());
-            http_request.security(&[&["bearer"]]);
+                .request_for(&CREATE_R12, "/r12".to_owned());
             let body = &request.body;
             http_request.json_body("application/json", body);
             let response = self.transport.send(http_request).await?;
@@ -5873,13 +8105,12 @@ pub mod client {
             &self,
             request: GetR12Request,
         ) -> Result<GetR12Response, Error> {
-            let mut http_request = self
+            let http_request = self
                 .transport
-                .request(
-                    Method::GET,
+                .request_for(
+                    &GET_R12,
                     format!("/r12/{}", params::path_segment(& request.id)),
                 );
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -5902,10 +8133,9 @@ pub mod client {
         ) -> Result<ListR13Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::GET, "/r13".to_owned());
+                .request_for(&LIST_R13, "/r13".to_owned());
             http_request.query("limit", &request.limit, Style::Form { explode: true });
             http_request.query("cursor", &request.cursor, Style::Form { explode: true });
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -5928,8 +8158,7 @@ pub mod client {
         ) -> Result<CreateR13Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::POST, "/r13".to_owned());
-            http_request.security(&[&["bearer"]]);
+                .request_for(&CREATE_R13, "/r13".to_owned());
             let body = &request.body;
             http_request.json_body("application/json", body);
             let response = self.transport.send(http_request).await?;
@@ -5952,13 +8181,12 @@ pub mod client {
             &self,
             request: GetR13Request,
         ) -> Result<GetR13Response, Error> {
-            let mut http_request = self
+            let http_request = self
                 .transport
-                .request(
-                    Method::GET,
+                .request_for(
+                    &GET_R13,
                     format!("/r13/{}", params::path_segment(& request.id)),
                 );
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -5981,10 +8209,9 @@ pub mod client {
         ) -> Result<ListR14Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::GET, "/r14".to_owned());
+                .request_for(&LIST_R14, "/r14".to_owned());
             http_request.query("limit", &request.limit, Style::Form { explode: true });
             http_request.query("cursor", &request.cursor, Style::Form { explode: true });
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -6007,8 +8234,7 @@ pub mod client {
         ) -> Result<CreateR14Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::POST, "/r14".to_owned());
-            http_request.security(&[&["bearer"]]);
+                .request_for(&CREATE_R14, "/r14".to_owned());
             let body = &request.body;
             http_request.json_body("application/json", body);
             let response = self.transport.send(http_request).await?;
@@ -6031,13 +8257,12 @@ pub mod client {
             &self,
             request: GetR14Request,
         ) -> Result<GetR14Response, Error> {
-            let mut http_request = self
+            let http_request = self
                 .transport
-                .request(
-                    Method::GET,
+                .request_for(
+                    &GET_R14,
                     format!("/r14/{}", params::path_segment(& request.id)),
                 );
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -6060,10 +8285,9 @@ pub mod client {
         ) -> Result<ListR15Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::GET, "/r15".to_owned());
+                .request_for(&LIST_R15, "/r15".to_owned());
             http_request.query("limit", &request.limit, Style::Form { explode: true });
             http_request.query("cursor", &request.cursor, Style::Form { explode: true });
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -6086,8 +8310,7 @@ pub mod client {
         ) -> Result<CreateR15Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::POST, "/r15".to_owned());
-            http_request.security(&[&["bearer"]]);
+                .request_for(&CREATE_R15, "/r15".to_owned());
             let body = &request.body;
             http_request.json_body("application/json", body);
             let response = self.transport.send(http_request).await?;
@@ -6110,13 +8333,12 @@ pub mod client {
             &self,
             request: GetR15Request,
         ) -> Result<GetR15Response, Error> {
-            let mut http_request = self
+            let http_request = self
                 .transport
-                .request(
-                    Method::GET,
+                .request_for(
+                    &GET_R15,
                     format!("/r15/{}", params::path_segment(& request.id)),
                 );
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -6139,10 +8361,9 @@ pub mod client {
         ) -> Result<ListR16Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::GET, "/r16".to_owned());
+                .request_for(&LIST_R16, "/r16".to_owned());
             http_request.query("limit", &request.limit, Style::Form { explode: true });
             http_request.query("cursor", &request.cursor, Style::Form { explode: true });
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -6165,8 +8386,7 @@ pub mod client {
         ) -> Result<CreateR16Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::POST, "/r16".to_owned());
-            http_request.security(&[&["bearer"]]);
+                .request_for(&CREATE_R16, "/r16".to_owned());
             let body = &request.body;
             http_request.json_body("application/json", body);
             let response = self.transport.send(http_request).await?;
@@ -6189,13 +8409,12 @@ pub mod client {
             &self,
             request: GetR16Request,
         ) -> Result<GetR16Response, Error> {
-            let mut http_request = self
+            let http_request = self
                 .transport
-                .request(
-                    Method::GET,
+                .request_for(
+                    &GET_R16,
                     format!("/r16/{}", params::path_segment(& request.id)),
                 );
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -6218,10 +8437,9 @@ pub mod client {
         ) -> Result<ListR17Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::GET, "/r17".to_owned());
+                .request_for(&LIST_R17, "/r17".to_owned());
             http_request.query("limit", &request.limit, Style::Form { explode: true });
             http_request.query("cursor", &request.cursor, Style::Form { explode: true });
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -6244,8 +8462,7 @@ pub mod client {
         ) -> Result<CreateR17Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::POST, "/r17".to_owned());
-            http_request.security(&[&["bearer"]]);
+                .request_for(&CREATE_R17, "/r17".to_owned());
             let body = &request.body;
             http_request.json_body("application/json", body);
             let response = self.transport.send(http_request).await?;
@@ -6268,13 +8485,12 @@ pub mod client {
             &self,
             request: GetR17Request,
         ) -> Result<GetR17Response, Error> {
-            let mut http_request = self
+            let http_request = self
                 .transport
-                .request(
-                    Method::GET,
+                .request_for(
+                    &GET_R17,
                     format!("/r17/{}", params::path_segment(& request.id)),
                 );
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -6297,10 +8513,9 @@ pub mod client {
         ) -> Result<ListR18Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::GET, "/r18".to_owned());
+                .request_for(&LIST_R18, "/r18".to_owned());
             http_request.query("limit", &request.limit, Style::Form { explode: true });
             http_request.query("cursor", &request.cursor, Style::Form { explode: true });
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -6323,8 +8538,7 @@ pub mod client {
         ) -> Result<CreateR18Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::POST, "/r18".to_owned());
-            http_request.security(&[&["bearer"]]);
+                .request_for(&CREATE_R18, "/r18".to_owned());
             let body = &request.body;
             http_request.json_body("application/json", body);
             let response = self.transport.send(http_request).await?;
@@ -6347,13 +8561,12 @@ pub mod client {
             &self,
             request: GetR18Request,
         ) -> Result<GetR18Response, Error> {
-            let mut http_request = self
+            let http_request = self
                 .transport
-                .request(
-                    Method::GET,
+                .request_for(
+                    &GET_R18,
                     format!("/r18/{}", params::path_segment(& request.id)),
                 );
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -6376,10 +8589,9 @@ pub mod client {
         ) -> Result<ListR19Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::GET, "/r19".to_owned());
+                .request_for(&LIST_R19, "/r19".to_owned());
             http_request.query("limit", &request.limit, Style::Form { explode: true });
             http_request.query("cursor", &request.cursor, Style::Form { explode: true });
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -6402,8 +8614,7 @@ pub mod client {
         ) -> Result<CreateR19Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::POST, "/r19".to_owned());
-            http_request.security(&[&["bearer"]]);
+                .request_for(&CREATE_R19, "/r19".to_owned());
             let body = &request.body;
             http_request.json_body("application/json", body);
             let response = self.transport.send(http_request).await?;
@@ -6426,13 +8637,12 @@ pub mod client {
             &self,
             request: GetR19Request,
         ) -> Result<GetR19Response, Error> {
-            let mut http_request = self
+            let http_request = self
                 .transport
-                .request(
-                    Method::GET,
+                .request_for(
+                    &GET_R19,
                     format!("/r19/{}", params::path_segment(& request.id)),
                 );
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -6455,10 +8665,9 @@ pub mod client {
         ) -> Result<ListR20Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::GET, "/r20".to_owned());
+                .request_for(&LIST_R20, "/r20".to_owned());
             http_request.query("limit", &request.limit, Style::Form { explode: true });
             http_request.query("cursor", &request.cursor, Style::Form { explode: true });
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -6481,8 +8690,7 @@ pub mod client {
         ) -> Result<CreateR20Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::POST, "/r20".to_owned());
-            http_request.security(&[&["bearer"]]);
+                .request_for(&CREATE_R20, "/r20".to_owned());
             let body = &request.body;
             http_request.json_body("application/json", body);
             let response = self.transport.send(http_request).await?;
@@ -6505,13 +8713,12 @@ pub mod client {
             &self,
             request: GetR20Request,
         ) -> Result<GetR20Response, Error> {
-            let mut http_request = self
+            let http_request = self
                 .transport
-                .request(
-                    Method::GET,
+                .request_for(
+                    &GET_R20,
                     format!("/r20/{}", params::path_segment(& request.id)),
                 );
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -6534,10 +8741,9 @@ pub mod client {
         ) -> Result<ListR21Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::GET, "/r21".to_owned());
+                .request_for(&LIST_R21, "/r21".to_owned());
             http_request.query("limit", &request.limit, Style::Form { explode: true });
             http_request.query("cursor", &request.cursor, Style::Form { explode: true });
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -6560,8 +8766,7 @@ pub mod client {
         ) -> Result<CreateR21Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::POST, "/r21".to_owned());
-            http_request.security(&[&["bearer"]]);
+                .request_for(&CREATE_R21, "/r21".to_owned());
             let body = &request.body;
             http_request.json_body("application/json", body);
             let response = self.transport.send(http_request).await?;
@@ -6584,13 +8789,12 @@ pub mod client {
             &self,
             request: GetR21Request,
         ) -> Result<GetR21Response, Error> {
-            let mut http_request = self
+            let http_request = self
                 .transport
-                .request(
-                    Method::GET,
+                .request_for(
+                    &GET_R21,
                     format!("/r21/{}", params::path_segment(& request.id)),
                 );
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -6613,10 +8817,9 @@ pub mod client {
         ) -> Result<ListR22Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::GET, "/r22".to_owned());
+                .request_for(&LIST_R22, "/r22".to_owned());
             http_request.query("limit", &request.limit, Style::Form { explode: true });
             http_request.query("cursor", &request.cursor, Style::Form { explode: true });
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -6639,8 +8842,7 @@ pub mod client {
         ) -> Result<CreateR22Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::POST, "/r22".to_owned());
-            http_request.security(&[&["bearer"]]);
+                .request_for(&CREATE_R22, "/r22".to_owned());
             let body = &request.body;
             http_request.json_body("application/json", body);
             let response = self.transport.send(http_request).await?;
@@ -6663,13 +8865,12 @@ pub mod client {
             &self,
             request: GetR22Request,
         ) -> Result<GetR22Response, Error> {
-            let mut http_request = self
+            let http_request = self
                 .transport
-                .request(
-                    Method::GET,
+                .request_for(
+                    &GET_R22,
                     format!("/r22/{}", params::path_segment(& request.id)),
                 );
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -6692,10 +8893,9 @@ pub mod client {
         ) -> Result<ListR23Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::GET, "/r23".to_owned());
+                .request_for(&LIST_R23, "/r23".to_owned());
             http_request.query("limit", &request.limit, Style::Form { explode: true });
             http_request.query("cursor", &request.cursor, Style::Form { explode: true });
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -6718,8 +8918,7 @@ pub mod client {
         ) -> Result<CreateR23Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::POST, "/r23".to_owned());
-            http_request.security(&[&["bearer"]]);
+                .request_for(&CREATE_R23, "/r23".to_owned());
             let body = &request.body;
             http_request.json_body("application/json", body);
             let response = self.transport.send(http_request).await?;
@@ -6742,13 +8941,12 @@ pub mod client {
             &self,
             request: GetR23Request,
         ) -> Result<GetR23Response, Error> {
-            let mut http_request = self
+            let http_request = self
                 .transport
-                .request(
-                    Method::GET,
+                .request_for(
+                    &GET_R23,
                     format!("/r23/{}", params::path_segment(& request.id)),
                 );
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -6771,10 +8969,9 @@ pub mod client {
         ) -> Result<ListR24Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::GET, "/r24".to_owned());
+                .request_for(&LIST_R24, "/r24".to_owned());
             http_request.query("limit", &request.limit, Style::Form { explode: true });
             http_request.query("cursor", &request.cursor, Style::Form { explode: true });
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -6797,8 +8994,7 @@ pub mod client {
         ) -> Result<CreateR24Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::POST, "/r24".to_owned());
-            http_request.security(&[&["bearer"]]);
+                .request_for(&CREATE_R24, "/r24".to_owned());
             let body = &request.body;
             http_request.json_body("application/json", body);
             let response = self.transport.send(http_request).await?;
@@ -6821,13 +9017,12 @@ pub mod client {
             &self,
             request: GetR24Request,
         ) -> Result<GetR24Response, Error> {
-            let mut http_request = self
+            let http_request = self
                 .transport
-                .request(
-                    Method::GET,
+                .request_for(
+                    &GET_R24,
                     format!("/r24/{}", params::path_segment(& request.id)),
                 );
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -6850,10 +9045,9 @@ pub mod client {
         ) -> Result<ListR25Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::GET, "/r25".to_owned());
+                .request_for(&LIST_R25, "/r25".to_owned());
             http_request.query("limit", &request.limit, Style::Form { explode: true });
             http_request.query("cursor", &request.cursor, Style::Form { explode: true });
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -6876,8 +9070,7 @@ pub mod client {
         ) -> Result<CreateR25Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::POST, "/r25".to_owned());
-            http_request.security(&[&["bearer"]]);
+                .request_for(&CREATE_R25, "/r25".to_owned());
             let body = &request.body;
             http_request.json_body("application/json", body);
             let response = self.transport.send(http_request).await?;
@@ -6900,13 +9093,12 @@ pub mod client {
             &self,
             request: GetR25Request,
         ) -> Result<GetR25Response, Error> {
-            let mut http_request = self
+            let http_request = self
                 .transport
-                .request(
-                    Method::GET,
+                .request_for(
+                    &GET_R25,
                     format!("/r25/{}", params::path_segment(& request.id)),
                 );
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -6929,10 +9121,9 @@ pub mod client {
         ) -> Result<ListR26Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::GET, "/r26".to_owned());
+                .request_for(&LIST_R26, "/r26".to_owned());
             http_request.query("limit", &request.limit, Style::Form { explode: true });
             http_request.query("cursor", &request.cursor, Style::Form { explode: true });
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -6955,8 +9146,7 @@ pub mod client {
         ) -> Result<CreateR26Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::POST, "/r26".to_owned());
-            http_request.security(&[&["bearer"]]);
+                .request_for(&CREATE_R26, "/r26".to_owned());
             let body = &request.body;
             http_request.json_body("application/json", body);
             let response = self.transport.send(http_request).await?;
@@ -6979,13 +9169,12 @@ pub mod client {
             &self,
             request: GetR26Request,
         ) -> Result<GetR26Response, Error> {
-            let mut http_request = self
+            let http_request = self
                 .transport
-                .request(
-                    Method::GET,
+                .request_for(
+                    &GET_R26,
                     format!("/r26/{}", params::path_segment(& request.id)),
                 );
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -7008,10 +9197,9 @@ pub mod client {
         ) -> Result<ListR27Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::GET, "/r27".to_owned());
+                .request_for(&LIST_R27, "/r27".to_owned());
             http_request.query("limit", &request.limit, Style::Form { explode: true });
             http_request.query("cursor", &request.cursor, Style::Form { explode: true });
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -7034,8 +9222,7 @@ pub mod client {
         ) -> Result<CreateR27Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::POST, "/r27".to_owned());
-            http_request.security(&[&["bearer"]]);
+                .request_for(&CREATE_R27, "/r27".to_owned());
             let body = &request.body;
             http_request.json_body("application/json", body);
             let response = self.transport.send(http_request).await?;
@@ -7058,13 +9245,12 @@ pub mod client {
             &self,
             request: GetR27Request,
         ) -> Result<GetR27Response, Error> {
-            let mut http_request = self
+            let http_request = self
                 .transport
-                .request(
-                    Method::GET,
+                .request_for(
+                    &GET_R27,
                     format!("/r27/{}", params::path_segment(& request.id)),
                 );
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -7087,10 +9273,9 @@ pub mod client {
         ) -> Result<ListR28Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::GET, "/r28".to_owned());
+                .request_for(&LIST_R28, "/r28".to_owned());
             http_request.query("limit", &request.limit, Style::Form { explode: true });
             http_request.query("cursor", &request.cursor, Style::Form { explode: true });
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -7113,8 +9298,7 @@ pub mod client {
         ) -> Result<CreateR28Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::POST, "/r28".to_owned());
-            http_request.security(&[&["bearer"]]);
+                .request_for(&CREATE_R28, "/r28".to_owned());
             let body = &request.body;
             http_request.json_body("application/json", body);
             let response = self.transport.send(http_request).await?;
@@ -7137,13 +9321,12 @@ pub mod client {
             &self,
             request: GetR28Request,
         ) -> Result<GetR28Response, Error> {
-            let mut http_request = self
+            let http_request = self
                 .transport
-                .request(
-                    Method::GET,
+                .request_for(
+                    &GET_R28,
                     format!("/r28/{}", params::path_segment(& request.id)),
                 );
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -7166,10 +9349,9 @@ pub mod client {
         ) -> Result<ListR29Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::GET, "/r29".to_owned());
+                .request_for(&LIST_R29, "/r29".to_owned());
             http_request.query("limit", &request.limit, Style::Form { explode: true });
             http_request.query("cursor", &request.cursor, Style::Form { explode: true });
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -7192,8 +9374,7 @@ pub mod client {
         ) -> Result<CreateR29Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::POST, "/r29".to_owned());
-            http_request.security(&[&["bearer"]]);
+                .request_for(&CREATE_R29, "/r29".to_owned());
             let body = &request.body;
             http_request.json_body("application/json", body);
             let response = self.transport.send(http_request).await?;
@@ -7216,13 +9397,12 @@ pub mod client {
             &self,
             request: GetR29Request,
         ) -> Result<GetR29Response, Error> {
-            let mut http_request = self
+            let http_request = self
                 .transport
-                .request(
-                    Method::GET,
+                .request_for(
+                    &GET_R29,
                     format!("/r29/{}", params::path_segment(& request.id)),
                 );
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -7245,10 +9425,9 @@ pub mod client {
         ) -> Result<ListR30Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::GET, "/r30".to_owned());
+                .request_for(&LIST_R30, "/r30".to_owned());
             http_request.query("limit", &request.limit, Style::Form { explode: true });
             http_request.query("cursor", &request.cursor, Style::Form { explode: true });
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -7271,8 +9450,7 @@ pub mod client {
         ) -> Result<CreateR30Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::POST, "/r30".to_owned());
-            http_request.security(&[&["bearer"]]);
+                .request_for(&CREATE_R30, "/r30".to_owned());
             let body = &request.body;
             http_request.json_body("application/json", body);
             let response = self.transport.send(http_request).await?;
@@ -7295,13 +9473,12 @@ pub mod client {
             &self,
             request: GetR30Request,
         ) -> Result<GetR30Response, Error> {
-            let mut http_request = self
+            let http_request = self
                 .transport
-                .request(
-                    Method::GET,
+                .request_for(
+                    &GET_R30,
                     format!("/r30/{}", params::path_segment(& request.id)),
                 );
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -7324,10 +9501,9 @@ pub mod client {
         ) -> Result<ListR31Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::GET, "/r31".to_owned());
+                .request_for(&LIST_R31, "/r31".to_owned());
             http_request.query("limit", &request.limit, Style::Form { explode: true });
             http_request.query("cursor", &request.cursor, Style::Form { explode: true });
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -7350,8 +9526,7 @@ pub mod client {
         ) -> Result<CreateR31Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::POST, "/r31".to_owned());
-            http_request.security(&[&["bearer"]]);
+                .request_for(&CREATE_R31, "/r31".to_owned());
             let body = &request.body;
             http_request.json_body("application/json", body);
             let response = self.transport.send(http_request).await?;
@@ -7374,13 +9549,12 @@ pub mod client {
             &self,
             request: GetR31Request,
         ) -> Result<GetR31Response, Error> {
-            let mut http_request = self
+            let http_request = self
                 .transport
-                .request(
-                    Method::GET,
+                .request_for(
+                    &GET_R31,
                     format!("/r31/{}", params::path_segment(& request.id)),
                 );
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -7403,10 +9577,9 @@ pub mod client {
         ) -> Result<ListR32Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::GET, "/r32".to_owned());
+                .request_for(&LIST_R32, "/r32".to_owned());
             http_request.query("limit", &request.limit, Style::Form { explode: true });
             http_request.query("cursor", &request.cursor, Style::Form { explode: true });
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -7429,8 +9602,7 @@ pub mod client {
         ) -> Result<CreateR32Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::POST, "/r32".to_owned());
-            http_request.security(&[&["bearer"]]);
+                .request_for(&CREATE_R32, "/r32".to_owned());
             let body = &request.body;
             http_request.json_body("application/json", body);
             let response = self.transport.send(http_request).await?;
@@ -7453,13 +9625,12 @@ pub mod client {
             &self,
             request: GetR32Request,
         ) -> Result<GetR32Response, Error> {
-            let mut http_request = self
+            let http_request = self
                 .transport
-                .request(
-                    Method::GET,
+                .request_for(
+                    &GET_R32,
                     format!("/r32/{}", params::path_segment(& request.id)),
                 );
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -7482,10 +9653,9 @@ pub mod client {
         ) -> Result<ListR33Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::GET, "/r33".to_owned());
+                .request_for(&LIST_R33, "/r33".to_owned());
             http_request.query("limit", &request.limit, Style::Form { explode: true });
             http_request.query("cursor", &request.cursor, Style::Form { explode: true });
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -7508,8 +9678,7 @@ pub mod client {
         ) -> Result<CreateR33Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::POST, "/r33".to_owned());
-            http_request.security(&[&["bearer"]]);
+                .request_for(&CREATE_R33, "/r33".to_owned());
             let body = &request.body;
             http_request.json_body("application/json", body);
             let response = self.transport.send(http_request).await?;
@@ -7532,13 +9701,12 @@ pub mod client {
             &self,
             request: GetR33Request,
         ) -> Result<GetR33Response, Error> {
-            let mut http_request = self
+            let http_request = self
                 .transport
-                .request(
-                    Method::GET,
+                .request_for(
+                    &GET_R33,
                     format!("/r33/{}", params::path_segment(& request.id)),
                 );
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -7561,10 +9729,9 @@ pub mod client {
         ) -> Result<ListR34Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::GET, "/r34".to_owned());
+                .request_for(&LIST_R34, "/r34".to_owned());
             http_request.query("limit", &request.limit, Style::Form { explode: true });
             http_request.query("cursor", &request.cursor, Style::Form { explode: true });
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -7587,8 +9754,7 @@ pub mod client {
         ) -> Result<CreateR34Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::POST, "/r34".to_owned());
-            http_request.security(&[&["bearer"]]);
+                .request_for(&CREATE_R34, "/r34".to_owned());
             let body = &request.body;
             http_request.json_body("application/json", body);
             let response = self.transport.send(http_request).await?;
@@ -7611,13 +9777,12 @@ pub mod client {
             &self,
             request: GetR34Request,
         ) -> Result<GetR34Response, Error> {
-            let mut http_request = self
+            let http_request = self
                 .transport
-                .request(
-                    Method::GET,
+                .request_for(
+                    &GET_R34,
                     format!("/r34/{}", params::path_segment(& request.id)),
                 );
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -7640,10 +9805,9 @@ pub mod client {
         ) -> Result<ListR35Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::GET, "/r35".to_owned());
+                .request_for(&LIST_R35, "/r35".to_owned());
             http_request.query("limit", &request.limit, Style::Form { explode: true });
             http_request.query("cursor", &request.cursor, Style::Form { explode: true });
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -7666,8 +9830,7 @@ pub mod client {
         ) -> Result<CreateR35Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::POST, "/r35".to_owned());
-            http_request.security(&[&["bearer"]]);
+                .request_for(&CREATE_R35, "/r35".to_owned());
             let body = &request.body;
             http_request.json_body("application/json", body);
             let response = self.transport.send(http_request).await?;
@@ -7690,13 +9853,12 @@ pub mod client {
             &self,
             request: GetR35Request,
         ) -> Result<GetR35Response, Error> {
-            let mut http_request = self
+            let http_request = self
                 .transport
-                .request(
-                    Method::GET,
+                .request_for(
+                    &GET_R35,
                     format!("/r35/{}", params::path_segment(& request.id)),
                 );
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -7719,10 +9881,9 @@ pub mod client {
         ) -> Result<ListR36Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::GET, "/r36".to_owned());
+                .request_for(&LIST_R36, "/r36".to_owned());
             http_request.query("limit", &request.limit, Style::Form { explode: true });
             http_request.query("cursor", &request.cursor, Style::Form { explode: true });
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -7745,8 +9906,7 @@ pub mod client {
         ) -> Result<CreateR36Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::POST, "/r36".to_owned());
-            http_request.security(&[&["bearer"]]);
+                .request_for(&CREATE_R36, "/r36".to_owned());
             let body = &request.body;
             http_request.json_body("application/json", body);
             let response = self.transport.send(http_request).await?;
@@ -7769,13 +9929,12 @@ pub mod client {
             &self,
             request: GetR36Request,
         ) -> Result<GetR36Response, Error> {
-            let mut http_request = self
+            let http_request = self
                 .transport
-                .request(
-                    Method::GET,
+                .request_for(
+                    &GET_R36,
                     format!("/r36/{}", params::path_segment(& request.id)),
                 );
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -7798,10 +9957,9 @@ pub mod client {
         ) -> Result<ListR37Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::GET, "/r37".to_owned());
+                .request_for(&LIST_R37, "/r37".to_owned());
             http_request.query("limit", &request.limit, Style::Form { explode: true });
             http_request.query("cursor", &request.cursor, Style::Form { explode: true });
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -7824,8 +9982,7 @@ pub mod client {
         ) -> Result<CreateR37Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::POST, "/r37".to_owned());
-            http_request.security(&[&["bearer"]]);
+                .request_for(&CREATE_R37, "/r37".to_owned());
             let body = &request.body;
             http_request.json_body("application/json", body);
             let response = self.transport.send(http_request).await?;
@@ -7848,13 +10005,12 @@ pub mod client {
             &self,
             request: GetR37Request,
         ) -> Result<GetR37Response, Error> {
-            let mut http_request = self
+            let http_request = self
                 .transport
-                .request(
-                    Method::GET,
+                .request_for(
+                    &GET_R37,
                     format!("/r37/{}", params::path_segment(& request.id)),
                 );
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -7877,10 +10033,9 @@ pub mod client {
         ) -> Result<ListR38Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::GET, "/r38".to_owned());
+                .request_for(&LIST_R38, "/r38".to_owned());
             http_request.query("limit", &request.limit, Style::Form { explode: true });
             http_request.query("cursor", &request.cursor, Style::Form { explode: true });
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -7903,8 +10058,7 @@ pub mod client {
         ) -> Result<CreateR38Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::POST, "/r38".to_owned());
-            http_request.security(&[&["bearer"]]);
+                .request_for(&CREATE_R38, "/r38".to_owned());
             let body = &request.body;
             http_request.json_body("application/json", body);
             let response = self.transport.send(http_request).await?;
@@ -7927,13 +10081,12 @@ pub mod client {
             &self,
             request: GetR38Request,
         ) -> Result<GetR38Response, Error> {
-            let mut http_request = self
+            let http_request = self
                 .transport
-                .request(
-                    Method::GET,
+                .request_for(
+                    &GET_R38,
                     format!("/r38/{}", params::path_segment(& request.id)),
                 );
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -7956,10 +10109,9 @@ pub mod client {
         ) -> Result<ListR39Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::GET, "/r39".to_owned());
+                .request_for(&LIST_R39, "/r39".to_owned());
             http_request.query("limit", &request.limit, Style::Form { explode: true });
             http_request.query("cursor", &request.cursor, Style::Form { explode: true });
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -7982,8 +10134,7 @@ pub mod client {
         ) -> Result<CreateR39Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::POST, "/r39".to_owned());
-            http_request.security(&[&["bearer"]]);
+                .request_for(&CREATE_R39, "/r39".to_owned());
             let body = &request.body;
             http_request.json_body("application/json", body);
             let response = self.transport.send(http_request).await?;
@@ -8006,13 +10157,12 @@ pub mod client {
             &self,
             request: GetR39Request,
         ) -> Result<GetR39Response, Error> {
-            let mut http_request = self
+            let http_request = self
                 .transport
-                .request(
-                    Method::GET,
+                .request_for(
+                    &GET_R39,
                     format!("/r39/{}", params::path_segment(& request.id)),
                 );
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -8035,10 +10185,9 @@ pub mod client {
         ) -> Result<ListR40Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::GET, "/r40".to_owned());
+                .request_for(&LIST_R40, "/r40".to_owned());
             http_request.query("limit", &request.limit, Style::Form { explode: true });
             http_request.query("cursor", &request.cursor, Style::Form { explode: true });
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -8061,8 +10210,7 @@ pub mod client {
         ) -> Result<CreateR40Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::POST, "/r40".to_owned());
-            http_request.security(&[&["bearer"]]);
+                .request_for(&CREATE_R40, "/r40".to_owned());
             let body = &request.body;
             http_request.json_body("application/json", body);
             let response = self.transport.send(http_request).await?;
@@ -8085,13 +10233,12 @@ pub mod client {
             &self,
             request: GetR40Request,
         ) -> Result<GetR40Response, Error> {
-            let mut http_request = self
+            let http_request = self
                 .transport
-                .request(
-                    Method::GET,
+                .request_for(
+                    &GET_R40,
                     format!("/r40/{}", params::path_segment(& request.id)),
                 );
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -8114,10 +10261,9 @@ pub mod client {
         ) -> Result<ListR41Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::GET, "/r41".to_owned());
+                .request_for(&LIST_R41, "/r41".to_owned());
             http_request.query("limit", &request.limit, Style::Form { explode: true });
             http_request.query("cursor", &request.cursor, Style::Form { explode: true });
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -8140,8 +10286,7 @@ pub mod client {
         ) -> Result<CreateR41Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::POST, "/r41".to_owned());
-            http_request.security(&[&["bearer"]]);
+                .request_for(&CREATE_R41, "/r41".to_owned());
             let body = &request.body;
             http_request.json_body("application/json", body);
             let response = self.transport.send(http_request).await?;
@@ -8164,13 +10309,12 @@ pub mod client {
             &self,
             request: GetR41Request,
         ) -> Result<GetR41Response, Error> {
-            let mut http_request = self
+            let http_request = self
                 .transport
-                .request(
-                    Method::GET,
+                .request_for(
+                    &GET_R41,
                     format!("/r41/{}", params::path_segment(& request.id)),
                 );
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -8193,10 +10337,9 @@ pub mod client {
         ) -> Result<ListR42Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::GET, "/r42".to_owned());
+                .request_for(&LIST_R42, "/r42".to_owned());
             http_request.query("limit", &request.limit, Style::Form { explode: true });
             http_request.query("cursor", &request.cursor, Style::Form { explode: true });
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -8219,8 +10362,7 @@ pub mod client {
         ) -> Result<CreateR42Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::POST, "/r42".to_owned());
-            http_request.security(&[&["bearer"]]);
+                .request_for(&CREATE_R42, "/r42".to_owned());
             let body = &request.body;
             http_request.json_body("application/json", body);
             let response = self.transport.send(http_request).await?;
@@ -8243,13 +10385,12 @@ pub mod client {
             &self,
             request: GetR42Request,
         ) -> Result<GetR42Response, Error> {
-            let mut http_request = self
+            let http_request = self
                 .transport
-                .request(
-                    Method::GET,
+                .request_for(
+                    &GET_R42,
                     format!("/r42/{}", params::path_segment(& request.id)),
                 );
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -8272,10 +10413,9 @@ pub mod client {
         ) -> Result<ListR43Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::GET, "/r43".to_owned());
+                .request_for(&LIST_R43, "/r43".to_owned());
             http_request.query("limit", &request.limit, Style::Form { explode: true });
             http_request.query("cursor", &request.cursor, Style::Form { explode: true });
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -8298,8 +10438,7 @@ pub mod client {
         ) -> Result<CreateR43Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::POST, "/r43".to_owned());
-            http_request.security(&[&["bearer"]]);
+                .request_for(&CREATE_R43, "/r43".to_owned());
             let body = &request.body;
             http_request.json_body("application/json", body);
             let response = self.transport.send(http_request).await?;
@@ -8322,13 +10461,12 @@ pub mod client {
             &self,
             request: GetR43Request,
         ) -> Result<GetR43Response, Error> {
-            let mut http_request = self
+            let http_request = self
                 .transport
-                .request(
-                    Method::GET,
+                .request_for(
+                    &GET_R43,
                     format!("/r43/{}", params::path_segment(& request.id)),
                 );
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -8351,10 +10489,9 @@ pub mod client {
         ) -> Result<ListR44Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::GET, "/r44".to_owned());
+                .request_for(&LIST_R44, "/r44".to_owned());
             http_request.query("limit", &request.limit, Style::Form { explode: true });
             http_request.query("cursor", &request.cursor, Style::Form { explode: true });
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -8377,8 +10514,7 @@ pub mod client {
         ) -> Result<CreateR44Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::POST, "/r44".to_owned());
-            http_request.security(&[&["bearer"]]);
+                .request_for(&CREATE_R44, "/r44".to_owned());
             let body = &request.body;
             http_request.json_body("application/json", body);
             let response = self.transport.send(http_request).await?;
@@ -8401,13 +10537,12 @@ pub mod client {
             &self,
             request: GetR44Request,
         ) -> Result<GetR44Response, Error> {
-            let mut http_request = self
+            let http_request = self
                 .transport
-                .request(
-                    Method::GET,
+                .request_for(
+                    &GET_R44,
                     format!("/r44/{}", params::path_segment(& request.id)),
                 );
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -8430,10 +10565,9 @@ pub mod client {
         ) -> Result<ListR45Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::GET, "/r45".to_owned());
+                .request_for(&LIST_R45, "/r45".to_owned());
             http_request.query("limit", &request.limit, Style::Form { explode: true });
             http_request.query("cursor", &request.cursor, Style::Form { explode: true });
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -8456,8 +10590,7 @@ pub mod client {
         ) -> Result<CreateR45Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::POST, "/r45".to_owned());
-            http_request.security(&[&["bearer"]]);
+                .request_for(&CREATE_R45, "/r45".to_owned());
             let body = &request.body;
             http_request.json_body("application/json", body);
             let response = self.transport.send(http_request).await?;
@@ -8480,13 +10613,12 @@ pub mod client {
             &self,
             request: GetR45Request,
         ) -> Result<GetR45Response, Error> {
-            let mut http_request = self
+            let http_request = self
                 .transport
-                .request(
-                    Method::GET,
+                .request_for(
+                    &GET_R45,
                     format!("/r45/{}", params::path_segment(& request.id)),
                 );
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -8509,10 +10641,9 @@ pub mod client {
         ) -> Result<ListR46Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::GET, "/r46".to_owned());
+                .request_for(&LIST_R46, "/r46".to_owned());
             http_request.query("limit", &request.limit, Style::Form { explode: true });
             http_request.query("cursor", &request.cursor, Style::Form { explode: true });
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -8535,8 +10666,7 @@ pub mod client {
         ) -> Result<CreateR46Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::POST, "/r46".to_owned());
-            http_request.security(&[&["bearer"]]);
+                .request_for(&CREATE_R46, "/r46".to_owned());
             let body = &request.body;
             http_request.json_body("application/json", body);
             let response = self.transport.send(http_request).await?;
@@ -8559,13 +10689,12 @@ pub mod client {
             &self,
             request: GetR46Request,
         ) -> Result<GetR46Response, Error> {
-            let mut http_request = self
+            let http_request = self
                 .transport
-                .request(
-                    Method::GET,
+                .request_for(
+                    &GET_R46,
                     format!("/r46/{}", params::path_segment(& request.id)),
                 );
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -8588,10 +10717,9 @@ pub mod client {
         ) -> Result<ListR47Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::GET, "/r47".to_owned());
+                .request_for(&LIST_R47, "/r47".to_owned());
             http_request.query("limit", &request.limit, Style::Form { explode: true });
             http_request.query("cursor", &request.cursor, Style::Form { explode: true });
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -8614,8 +10742,7 @@ pub mod client {
         ) -> Result<CreateR47Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::POST, "/r47".to_owned());
-            http_request.security(&[&["bearer"]]);
+                .request_for(&CREATE_R47, "/r47".to_owned());
             let body = &request.body;
             http_request.json_body("application/json", body);
             let response = self.transport.send(http_request).await?;
@@ -8638,13 +10765,12 @@ pub mod client {
             &self,
             request: GetR47Request,
         ) -> Result<GetR47Response, Error> {
-            let mut http_request = self
+            let http_request = self
                 .transport
-                .request(
-                    Method::GET,
+                .request_for(
+                    &GET_R47,
                     format!("/r47/{}", params::path_segment(& request.id)),
                 );
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -8667,10 +10793,9 @@ pub mod client {
         ) -> Result<ListR48Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::GET, "/r48".to_owned());
+                .request_for(&LIST_R48, "/r48".to_owned());
             http_request.query("limit", &request.limit, Style::Form { explode: true });
             http_request.query("cursor", &request.cursor, Style::Form { explode: true });
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -8693,8 +10818,7 @@ pub mod client {
         ) -> Result<CreateR48Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::POST, "/r48".to_owned());
-            http_request.security(&[&["bearer"]]);
+                .request_for(&CREATE_R48, "/r48".to_owned());
             let body = &request.body;
             http_request.json_body("application/json", body);
             let response = self.transport.send(http_request).await?;
@@ -8717,13 +10841,12 @@ pub mod client {
             &self,
             request: GetR48Request,
         ) -> Result<GetR48Response, Error> {
-            let mut http_request = self
+            let http_request = self
                 .transport
-                .request(
-                    Method::GET,
+                .request_for(
+                    &GET_R48,
                     format!("/r48/{}", params::path_segment(& request.id)),
                 );
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -8746,10 +10869,9 @@ pub mod client {
         ) -> Result<ListR49Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::GET, "/r49".to_owned());
+                .request_for(&LIST_R49, "/r49".to_owned());
             http_request.query("limit", &request.limit, Style::Form { explode: true });
             http_request.query("cursor", &request.cursor, Style::Form { explode: true });
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -8772,8 +10894,7 @@ pub mod client {
         ) -> Result<CreateR49Response, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::POST, "/r49".to_owned());
-            http_request.security(&[&["bearer"]]);
+                .request_for(&CREATE_R49, "/r49".to_owned());
             let body = &request.body;
             http_request.json_body("application/json", body);
             let response = self.transport.send(http_request).await?;
@@ -8796,13 +10917,12 @@ pub mod client {
             &self,
             request: GetR49Request,
         ) -> Result<GetR49Response, Error> {
-            let mut http_request = self
+            let http_request = self
                 .transport
-                .request(
-                    Method::GET,
+                .request_for(
+                    &GET_R49,
                     format!("/r49/{}", params::path_segment(& request.id)),
                 );
-            http_request.security(&[&["bearer"]]);
             let response = self.transport.send(http_request).await?;
             let status = response.status().as_u16();
             match status {
@@ -10150,27 +12270,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(LIST_R0.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("list_r0", refusal),
+            Err(refusal) => return service.api.refuse(LIST_R0.name, refusal),
         };
         let request = match parse_list_r0(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("list_r0", problem.into()),
+            Err(problem) => return service.api.refuse(LIST_R0.name, problem.into()),
         };
         match service.api.list_r0(claims, request).await {
             Ok(response) => response.into_response(),
@@ -10182,27 +12288,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(CREATE_R0.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("create_r0", refusal),
+            Err(refusal) => return service.api.refuse(CREATE_R0.name, refusal),
         };
         let request = match parse_create_r0(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("create_r0", problem.into()),
+            Err(problem) => return service.api.refuse(CREATE_R0.name, problem.into()),
         };
         match service.api.create_r0(claims, request).await {
             Ok(response) => response.into_response(),
@@ -10214,27 +12306,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(GET_R0.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("get_r0", refusal),
+            Err(refusal) => return service.api.refuse(GET_R0.name, refusal),
         };
         let request = match parse_get_r0(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("get_r0", problem.into()),
+            Err(problem) => return service.api.refuse(GET_R0.name, problem.into()),
         };
         match service.api.get_r0(claims, request).await {
             Ok(response) => response.into_response(),
@@ -10246,27 +12324,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(LIST_R1.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("list_r1", refusal),
+            Err(refusal) => return service.api.refuse(LIST_R1.name, refusal),
         };
         let request = match parse_list_r1(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("list_r1", problem.into()),
+            Err(problem) => return service.api.refuse(LIST_R1.name, problem.into()),
         };
         match service.api.list_r1(claims, request).await {
             Ok(response) => response.into_response(),
@@ -10278,27 +12342,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(CREATE_R1.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("create_r1", refusal),
+            Err(refusal) => return service.api.refuse(CREATE_R1.name, refusal),
         };
         let request = match parse_create_r1(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("create_r1", problem.into()),
+            Err(problem) => return service.api.refuse(CREATE_R1.name, problem.into()),
         };
         match service.api.create_r1(claims, request).await {
             Ok(response) => response.into_response(),
@@ -10310,27 +12360,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(GET_R1.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("get_r1", refusal),
+            Err(refusal) => return service.api.refuse(GET_R1.name, refusal),
         };
         let request = match parse_get_r1(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("get_r1", problem.into()),
+            Err(problem) => return service.api.refuse(GET_R1.name, problem.into()),
         };
         match service.api.get_r1(claims, request).await {
             Ok(response) => response.into_response(),
@@ -10342,27 +12378,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(LIST_R2.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("list_r2", refusal),
+            Err(refusal) => return service.api.refuse(LIST_R2.name, refusal),
         };
         let request = match parse_list_r2(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("list_r2", problem.into()),
+            Err(problem) => return service.api.refuse(LIST_R2.name, problem.into()),
         };
         match service.api.list_r2(claims, request).await {
             Ok(response) => response.into_response(),
@@ -10374,27 +12396,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(CREATE_R2.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("create_r2", refusal),
+            Err(refusal) => return service.api.refuse(CREATE_R2.name, refusal),
         };
         let request = match parse_create_r2(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("create_r2", problem.into()),
+            Err(problem) => return service.api.refuse(CREATE_R2.name, problem.into()),
         };
         match service.api.create_r2(claims, request).await {
             Ok(response) => response.into_response(),
@@ -10406,27 +12414,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(GET_R2.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("get_r2", refusal),
+            Err(refusal) => return service.api.refuse(GET_R2.name, refusal),
         };
         let request = match parse_get_r2(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("get_r2", problem.into()),
+            Err(problem) => return service.api.refuse(GET_R2.name, problem.into()),
         };
         match service.api.get_r2(claims, request).await {
             Ok(response) => response.into_response(),
@@ -10438,27 +12432,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(LIST_R3.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("list_r3", refusal),
+            Err(refusal) => return service.api.refuse(LIST_R3.name, refusal),
         };
         let request = match parse_list_r3(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("list_r3", problem.into()),
+            Err(problem) => return service.api.refuse(LIST_R3.name, problem.into()),
         };
         match service.api.list_r3(claims, request).await {
             Ok(response) => response.into_response(),
@@ -10470,27 +12450,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(CREATE_R3.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("create_r3", refusal),
+            Err(refusal) => return service.api.refuse(CREATE_R3.name, refusal),
         };
         let request = match parse_create_r3(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("create_r3", problem.into()),
+            Err(problem) => return service.api.refuse(CREATE_R3.name, problem.into()),
         };
         match service.api.create_r3(claims, request).await {
             Ok(response) => response.into_response(),
@@ -10502,27 +12468,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(GET_R3.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("get_r3", refusal),
+            Err(refusal) => return service.api.refuse(GET_R3.name, refusal),
         };
         let request = match parse_get_r3(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("get_r3", problem.into()),
+            Err(problem) => return service.api.refuse(GET_R3.name, problem.into()),
         };
         match service.api.get_r3(claims, request).await {
             Ok(response) => response.into_response(),
@@ -10534,27 +12486,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(LIST_R4.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("list_r4", refusal),
+            Err(refusal) => return service.api.refuse(LIST_R4.name, refusal),
         };
         let request = match parse_list_r4(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("list_r4", problem.into()),
+            Err(problem) => return service.api.refuse(LIST_R4.name, problem.into()),
         };
         match service.api.list_r4(claims, request).await {
             Ok(response) => response.into_response(),
@@ -10566,27 +12504,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(CREATE_R4.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("create_r4", refusal),
+            Err(refusal) => return service.api.refuse(CREATE_R4.name, refusal),
         };
         let request = match parse_create_r4(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("create_r4", problem.into()),
+            Err(problem) => return service.api.refuse(CREATE_R4.name, problem.into()),
         };
         match service.api.create_r4(claims, request).await {
             Ok(response) => response.into_response(),
@@ -10598,27 +12522,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(GET_R4.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("get_r4", refusal),
+            Err(refusal) => return service.api.refuse(GET_R4.name, refusal),
         };
         let request = match parse_get_r4(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("get_r4", problem.into()),
+            Err(problem) => return service.api.refuse(GET_R4.name, problem.into()),
         };
         match service.api.get_r4(claims, request).await {
             Ok(response) => response.into_response(),
@@ -10630,27 +12540,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(LIST_R5.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("list_r5", refusal),
+            Err(refusal) => return service.api.refuse(LIST_R5.name, refusal),
         };
         let request = match parse_list_r5(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("list_r5", problem.into()),
+            Err(problem) => return service.api.refuse(LIST_R5.name, problem.into()),
         };
         match service.api.list_r5(claims, request).await {
             Ok(response) => response.into_response(),
@@ -10662,27 +12558,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(CREATE_R5.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("create_r5", refusal),
+            Err(refusal) => return service.api.refuse(CREATE_R5.name, refusal),
         };
         let request = match parse_create_r5(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("create_r5", problem.into()),
+            Err(problem) => return service.api.refuse(CREATE_R5.name, problem.into()),
         };
         match service.api.create_r5(claims, request).await {
             Ok(response) => response.into_response(),
@@ -10694,27 +12576,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(GET_R5.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("get_r5", refusal),
+            Err(refusal) => return service.api.refuse(GET_R5.name, refusal),
         };
         let request = match parse_get_r5(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("get_r5", problem.into()),
+            Err(problem) => return service.api.refuse(GET_R5.name, problem.into()),
         };
         match service.api.get_r5(claims, request).await {
             Ok(response) => response.into_response(),
@@ -10726,27 +12594,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(LIST_R6.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("list_r6", refusal),
+            Err(refusal) => return service.api.refuse(LIST_R6.name, refusal),
         };
         let request = match parse_list_r6(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("list_r6", problem.into()),
+            Err(problem) => return service.api.refuse(LIST_R6.name, problem.into()),
         };
         match service.api.list_r6(claims, request).await {
             Ok(response) => response.into_response(),
@@ -10758,27 +12612,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(CREATE_R6.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("create_r6", refusal),
+            Err(refusal) => return service.api.refuse(CREATE_R6.name, refusal),
         };
         let request = match parse_create_r6(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("create_r6", problem.into()),
+            Err(problem) => return service.api.refuse(CREATE_R6.name, problem.into()),
         };
         match service.api.create_r6(claims, request).await {
             Ok(response) => response.into_response(),
@@ -10790,27 +12630,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(GET_R6.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("get_r6", refusal),
+            Err(refusal) => return service.api.refuse(GET_R6.name, refusal),
         };
         let request = match parse_get_r6(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("get_r6", problem.into()),
+            Err(problem) => return service.api.refuse(GET_R6.name, problem.into()),
         };
         match service.api.get_r6(claims, request).await {
             Ok(response) => response.into_response(),
@@ -10822,27 +12648,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(LIST_R7.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("list_r7", refusal),
+            Err(refusal) => return service.api.refuse(LIST_R7.name, refusal),
         };
         let request = match parse_list_r7(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("list_r7", problem.into()),
+            Err(problem) => return service.api.refuse(LIST_R7.name, problem.into()),
         };
         match service.api.list_r7(claims, request).await {
             Ok(response) => response.into_response(),
@@ -10854,27 +12666,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(CREATE_R7.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("create_r7", refusal),
+            Err(refusal) => return service.api.refuse(CREATE_R7.name, refusal),
         };
         let request = match parse_create_r7(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("create_r7", problem.into()),
+            Err(problem) => return service.api.refuse(CREATE_R7.name, problem.into()),
         };
         match service.api.create_r7(claims, request).await {
             Ok(response) => response.into_response(),
@@ -10886,27 +12684,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(GET_R7.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("get_r7", refusal),
+            Err(refusal) => return service.api.refuse(GET_R7.name, refusal),
         };
         let request = match parse_get_r7(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("get_r7", problem.into()),
+            Err(problem) => return service.api.refuse(GET_R7.name, problem.into()),
         };
         match service.api.get_r7(claims, request).await {
             Ok(response) => response.into_response(),
@@ -10918,27 +12702,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(LIST_R8.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("list_r8", refusal),
+            Err(refusal) => return service.api.refuse(LIST_R8.name, refusal),
         };
         let request = match parse_list_r8(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("list_r8", problem.into()),
+            Err(problem) => return service.api.refuse(LIST_R8.name, problem.into()),
         };
         match service.api.list_r8(claims, request).await {
             Ok(response) => response.into_response(),
@@ -10950,27 +12720,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(CREATE_R8.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("create_r8", refusal),
+            Err(refusal) => return service.api.refuse(CREATE_R8.name, refusal),
         };
         let request = match parse_create_r8(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("create_r8", problem.into()),
+            Err(problem) => return service.api.refuse(CREATE_R8.name, problem.into()),
         };
         match service.api.create_r8(claims, request).await {
             Ok(response) => response.into_response(),
@@ -10982,27 +12738,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(GET_R8.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("get_r8", refusal),
+            Err(refusal) => return service.api.refuse(GET_R8.name, refusal),
         };
         let request = match parse_get_r8(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("get_r8", problem.into()),
+            Err(problem) => return service.api.refuse(GET_R8.name, problem.into()),
         };
         match service.api.get_r8(claims, request).await {
             Ok(response) => response.into_response(),
@@ -11014,27 +12756,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(LIST_R9.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("list_r9", refusal),
+            Err(refusal) => return service.api.refuse(LIST_R9.name, refusal),
         };
         let request = match parse_list_r9(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("list_r9", problem.into()),
+            Err(problem) => return service.api.refuse(LIST_R9.name, problem.into()),
         };
         match service.api.list_r9(claims, request).await {
             Ok(response) => response.into_response(),
@@ -11046,27 +12774,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(CREATE_R9.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("create_r9", refusal),
+            Err(refusal) => return service.api.refuse(CREATE_R9.name, refusal),
         };
         let request = match parse_create_r9(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("create_r9", problem.into()),
+            Err(problem) => return service.api.refuse(CREATE_R9.name, problem.into()),
         };
         match service.api.create_r9(claims, request).await {
             Ok(response) => response.into_response(),
@@ -11078,27 +12792,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(GET_R9.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("get_r9", refusal),
+            Err(refusal) => return service.api.refuse(GET_R9.name, refusal),
         };
         let request = match parse_get_r9(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("get_r9", problem.into()),
+            Err(problem) => return service.api.refuse(GET_R9.name, problem.into()),
         };
         match service.api.get_r9(claims, request).await {
             Ok(response) => response.into_response(),
@@ -11110,27 +12810,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(LIST_R10.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("list_r10", refusal),
+            Err(refusal) => return service.api.refuse(LIST_R10.name, refusal),
         };
         let request = match parse_list_r10(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("list_r10", problem.into()),
+            Err(problem) => return service.api.refuse(LIST_R10.name, problem.into()),
         };
         match service.api.list_r10(claims, request).await {
             Ok(response) => response.into_response(),
@@ -11142,27 +12828,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(CREATE_R10.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("create_r10", refusal),
+            Err(refusal) => return service.api.refuse(CREATE_R10.name, refusal),
         };
         let request = match parse_create_r10(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("create_r10", problem.into()),
+            Err(problem) => return service.api.refuse(CREATE_R10.name, problem.into()),
         };
         match service.api.create_r10(claims, request).await {
             Ok(response) => response.into_response(),
@@ -11174,27 +12846,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(GET_R10.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("get_r10", refusal),
+            Err(refusal) => return service.api.refuse(GET_R10.name, refusal),
         };
         let request = match parse_get_r10(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("get_r10", problem.into()),
+            Err(problem) => return service.api.refuse(GET_R10.name, problem.into()),
         };
         match service.api.get_r10(claims, request).await {
             Ok(response) => response.into_response(),
@@ -11206,27 +12864,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(LIST_R11.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("list_r11", refusal),
+            Err(refusal) => return service.api.refuse(LIST_R11.name, refusal),
         };
         let request = match parse_list_r11(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("list_r11", problem.into()),
+            Err(problem) => return service.api.refuse(LIST_R11.name, problem.into()),
         };
         match service.api.list_r11(claims, request).await {
             Ok(response) => response.into_response(),
@@ -11238,27 +12882,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(CREATE_R11.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("create_r11", refusal),
+            Err(refusal) => return service.api.refuse(CREATE_R11.name, refusal),
         };
         let request = match parse_create_r11(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("create_r11", problem.into()),
+            Err(problem) => return service.api.refuse(CREATE_R11.name, problem.into()),
         };
         match service.api.create_r11(claims, request).await {
             Ok(response) => response.into_response(),
@@ -11270,27 +12900,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(GET_R11.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("get_r11", refusal),
+            Err(refusal) => return service.api.refuse(GET_R11.name, refusal),
         };
         let request = match parse_get_r11(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("get_r11", problem.into()),
+            Err(problem) => return service.api.refuse(GET_R11.name, problem.into()),
         };
         match service.api.get_r11(claims, request).await {
             Ok(response) => response.into_response(),
@@ -11302,27 +12918,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(LIST_R12.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("list_r12", refusal),
+            Err(refusal) => return service.api.refuse(LIST_R12.name, refusal),
         };
         let request = match parse_list_r12(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("list_r12", problem.into()),
+            Err(problem) => return service.api.refuse(LIST_R12.name, problem.into()),
         };
         match service.api.list_r12(claims, request).await {
             Ok(response) => response.into_response(),
@@ -11334,27 +12936,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(CREATE_R12.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("create_r12", refusal),
+            Err(refusal) => return service.api.refuse(CREATE_R12.name, refusal),
         };
         let request = match parse_create_r12(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("create_r12", problem.into()),
+            Err(problem) => return service.api.refuse(CREATE_R12.name, problem.into()),
         };
         match service.api.create_r12(claims, request).await {
             Ok(response) => response.into_response(),
@@ -11366,27 +12954,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(GET_R12.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("get_r12", refusal),
+            Err(refusal) => return service.api.refuse(GET_R12.name, refusal),
         };
         let request = match parse_get_r12(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("get_r12", problem.into()),
+            Err(problem) => return service.api.refuse(GET_R12.name, problem.into()),
         };
         match service.api.get_r12(claims, request).await {
             Ok(response) => response.into_response(),
@@ -11398,27 +12972,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(LIST_R13.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("list_r13", refusal),
+            Err(refusal) => return service.api.refuse(LIST_R13.name, refusal),
         };
         let request = match parse_list_r13(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("list_r13", problem.into()),
+            Err(problem) => return service.api.refuse(LIST_R13.name, problem.into()),
         };
         match service.api.list_r13(claims, request).await {
             Ok(response) => response.into_response(),
@@ -11430,27 +12990,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(CREATE_R13.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("create_r13", refusal),
+            Err(refusal) => return service.api.refuse(CREATE_R13.name, refusal),
         };
         let request = match parse_create_r13(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("create_r13", problem.into()),
+            Err(problem) => return service.api.refuse(CREATE_R13.name, problem.into()),
         };
         match service.api.create_r13(claims, request).await {
             Ok(response) => response.into_response(),
@@ -11462,27 +13008,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(GET_R13.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("get_r13", refusal),
+            Err(refusal) => return service.api.refuse(GET_R13.name, refusal),
         };
         let request = match parse_get_r13(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("get_r13", problem.into()),
+            Err(problem) => return service.api.refuse(GET_R13.name, problem.into()),
         };
         match service.api.get_r13(claims, request).await {
             Ok(response) => response.into_response(),
@@ -11494,27 +13026,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(LIST_R14.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("list_r14", refusal),
+            Err(refusal) => return service.api.refuse(LIST_R14.name, refusal),
         };
         let request = match parse_list_r14(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("list_r14", problem.into()),
+            Err(problem) => return service.api.refuse(LIST_R14.name, problem.into()),
         };
         match service.api.list_r14(claims, request).await {
             Ok(response) => response.into_response(),
@@ -11526,27 +13044,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(CREATE_R14.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("create_r14", refusal),
+            Err(refusal) => return service.api.refuse(CREATE_R14.name, refusal),
         };
         let request = match parse_create_r14(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("create_r14", problem.into()),
+            Err(problem) => return service.api.refuse(CREATE_R14.name, problem.into()),
         };
         match service.api.create_r14(claims, request).await {
             Ok(response) => response.into_response(),
@@ -11558,27 +13062,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(GET_R14.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("get_r14", refusal),
+            Err(refusal) => return service.api.refuse(GET_R14.name, refusal),
         };
         let request = match parse_get_r14(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("get_r14", problem.into()),
+            Err(problem) => return service.api.refuse(GET_R14.name, problem.into()),
         };
         match service.api.get_r14(claims, request).await {
             Ok(response) => response.into_response(),
@@ -11590,27 +13080,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(LIST_R15.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("list_r15", refusal),
+            Err(refusal) => return service.api.refuse(LIST_R15.name, refusal),
         };
         let request = match parse_list_r15(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("list_r15", problem.into()),
+            Err(problem) => return service.api.refuse(LIST_R15.name, problem.into()),
         };
         match service.api.list_r15(claims, request).await {
             Ok(response) => response.into_response(),
@@ -11622,27 +13098,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(CREATE_R15.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("create_r15", refusal),
+            Err(refusal) => return service.api.refuse(CREATE_R15.name, refusal),
         };
         let request = match parse_create_r15(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("create_r15", problem.into()),
+            Err(problem) => return service.api.refuse(CREATE_R15.name, problem.into()),
         };
         match service.api.create_r15(claims, request).await {
             Ok(response) => response.into_response(),
@@ -11654,27 +13116,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(GET_R15.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("get_r15", refusal),
+            Err(refusal) => return service.api.refuse(GET_R15.name, refusal),
         };
         let request = match parse_get_r15(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("get_r15", problem.into()),
+            Err(problem) => return service.api.refuse(GET_R15.name, problem.into()),
         };
         match service.api.get_r15(claims, request).await {
             Ok(response) => response.into_response(),
@@ -11686,27 +13134,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(LIST_R16.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("list_r16", refusal),
+            Err(refusal) => return service.api.refuse(LIST_R16.name, refusal),
         };
         let request = match parse_list_r16(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("list_r16", problem.into()),
+            Err(problem) => return service.api.refuse(LIST_R16.name, problem.into()),
         };
         match service.api.list_r16(claims, request).await {
             Ok(response) => response.into_response(),
@@ -11718,27 +13152,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(CREATE_R16.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("create_r16", refusal),
+            Err(refusal) => return service.api.refuse(CREATE_R16.name, refusal),
         };
         let request = match parse_create_r16(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("create_r16", problem.into()),
+            Err(problem) => return service.api.refuse(CREATE_R16.name, problem.into()),
         };
         match service.api.create_r16(claims, request).await {
             Ok(response) => response.into_response(),
@@ -11750,27 +13170,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(GET_R16.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("get_r16", refusal),
+            Err(refusal) => return service.api.refuse(GET_R16.name, refusal),
         };
         let request = match parse_get_r16(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("get_r16", problem.into()),
+            Err(problem) => return service.api.refuse(GET_R16.name, problem.into()),
         };
         match service.api.get_r16(claims, request).await {
             Ok(response) => response.into_response(),
@@ -11782,27 +13188,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(LIST_R17.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("list_r17", refusal),
+            Err(refusal) => return service.api.refuse(LIST_R17.name, refusal),
         };
         let request = match parse_list_r17(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("list_r17", problem.into()),
+            Err(problem) => return service.api.refuse(LIST_R17.name, problem.into()),
         };
         match service.api.list_r17(claims, request).await {
             Ok(response) => response.into_response(),
@@ -11814,27 +13206,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(CREATE_R17.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("create_r17", refusal),
+            Err(refusal) => return service.api.refuse(CREATE_R17.name, refusal),
         };
         let request = match parse_create_r17(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("create_r17", problem.into()),
+            Err(problem) => return service.api.refuse(CREATE_R17.name, problem.into()),
         };
         match service.api.create_r17(claims, request).await {
             Ok(response) => response.into_response(),
@@ -11846,27 +13224,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(GET_R17.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("get_r17", refusal),
+            Err(refusal) => return service.api.refuse(GET_R17.name, refusal),
         };
         let request = match parse_get_r17(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("get_r17", problem.into()),
+            Err(problem) => return service.api.refuse(GET_R17.name, problem.into()),
         };
         match service.api.get_r17(claims, request).await {
             Ok(response) => response.into_response(),
@@ -11878,27 +13242,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(LIST_R18.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("list_r18", refusal),
+            Err(refusal) => return service.api.refuse(LIST_R18.name, refusal),
         };
         let request = match parse_list_r18(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("list_r18", problem.into()),
+            Err(problem) => return service.api.refuse(LIST_R18.name, problem.into()),
         };
         match service.api.list_r18(claims, request).await {
             Ok(response) => response.into_response(),
@@ -11910,27 +13260,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(CREATE_R18.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("create_r18", refusal),
+            Err(refusal) => return service.api.refuse(CREATE_R18.name, refusal),
         };
         let request = match parse_create_r18(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("create_r18", problem.into()),
+            Err(problem) => return service.api.refuse(CREATE_R18.name, problem.into()),
         };
         match service.api.create_r18(claims, request).await {
             Ok(response) => response.into_response(),
@@ -11942,27 +13278,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(GET_R18.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("get_r18", refusal),
+            Err(refusal) => return service.api.refuse(GET_R18.name, refusal),
         };
         let request = match parse_get_r18(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("get_r18", problem.into()),
+            Err(problem) => return service.api.refuse(GET_R18.name, problem.into()),
         };
         match service.api.get_r18(claims, request).await {
             Ok(response) => response.into_response(),
@@ -11974,27 +13296,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(LIST_R19.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("list_r19", refusal),
+            Err(refusal) => return service.api.refuse(LIST_R19.name, refusal),
         };
         let request = match parse_list_r19(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("list_r19", problem.into()),
+            Err(problem) => return service.api.refuse(LIST_R19.name, problem.into()),
         };
         match service.api.list_r19(claims, request).await {
             Ok(response) => response.into_response(),
@@ -12006,27 +13314,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(CREATE_R19.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("create_r19", refusal),
+            Err(refusal) => return service.api.refuse(CREATE_R19.name, refusal),
         };
         let request = match parse_create_r19(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("create_r19", problem.into()),
+            Err(problem) => return service.api.refuse(CREATE_R19.name, problem.into()),
         };
         match service.api.create_r19(claims, request).await {
             Ok(response) => response.into_response(),
@@ -12038,27 +13332,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(GET_R19.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("get_r19", refusal),
+            Err(refusal) => return service.api.refuse(GET_R19.name, refusal),
         };
         let request = match parse_get_r19(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("get_r19", problem.into()),
+            Err(problem) => return service.api.refuse(GET_R19.name, problem.into()),
         };
         match service.api.get_r19(claims, request).await {
             Ok(response) => response.into_response(),
@@ -12070,27 +13350,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(LIST_R20.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("list_r20", refusal),
+            Err(refusal) => return service.api.refuse(LIST_R20.name, refusal),
         };
         let request = match parse_list_r20(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("list_r20", problem.into()),
+            Err(problem) => return service.api.refuse(LIST_R20.name, problem.into()),
         };
         match service.api.list_r20(claims, request).await {
             Ok(response) => response.into_response(),
@@ -12102,27 +13368,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(CREATE_R20.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("create_r20", refusal),
+            Err(refusal) => return service.api.refuse(CREATE_R20.name, refusal),
         };
         let request = match parse_create_r20(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("create_r20", problem.into()),
+            Err(problem) => return service.api.refuse(CREATE_R20.name, problem.into()),
         };
         match service.api.create_r20(claims, request).await {
             Ok(response) => response.into_response(),
@@ -12134,27 +13386,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(GET_R20.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("get_r20", refusal),
+            Err(refusal) => return service.api.refuse(GET_R20.name, refusal),
         };
         let request = match parse_get_r20(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("get_r20", problem.into()),
+            Err(problem) => return service.api.refuse(GET_R20.name, problem.into()),
         };
         match service.api.get_r20(claims, request).await {
             Ok(response) => response.into_response(),
@@ -12166,27 +13404,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(LIST_R21.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("list_r21", refusal),
+            Err(refusal) => return service.api.refuse(LIST_R21.name, refusal),
         };
         let request = match parse_list_r21(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("list_r21", problem.into()),
+            Err(problem) => return service.api.refuse(LIST_R21.name, problem.into()),
         };
         match service.api.list_r21(claims, request).await {
             Ok(response) => response.into_response(),
@@ -12198,27 +13422,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(CREATE_R21.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("create_r21", refusal),
+            Err(refusal) => return service.api.refuse(CREATE_R21.name, refusal),
         };
         let request = match parse_create_r21(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("create_r21", problem.into()),
+            Err(problem) => return service.api.refuse(CREATE_R21.name, problem.into()),
         };
         match service.api.create_r21(claims, request).await {
             Ok(response) => response.into_response(),
@@ -12230,27 +13440,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(GET_R21.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("get_r21", refusal),
+            Err(refusal) => return service.api.refuse(GET_R21.name, refusal),
         };
         let request = match parse_get_r21(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("get_r21", problem.into()),
+            Err(problem) => return service.api.refuse(GET_R21.name, problem.into()),
         };
         match service.api.get_r21(claims, request).await {
             Ok(response) => response.into_response(),
@@ -12262,27 +13458,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(LIST_R22.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("list_r22", refusal),
+            Err(refusal) => return service.api.refuse(LIST_R22.name, refusal),
         };
         let request = match parse_list_r22(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("list_r22", problem.into()),
+            Err(problem) => return service.api.refuse(LIST_R22.name, problem.into()),
         };
         match service.api.list_r22(claims, request).await {
             Ok(response) => response.into_response(),
@@ -12294,27 +13476,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(CREATE_R22.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("create_r22", refusal),
+            Err(refusal) => return service.api.refuse(CREATE_R22.name, refusal),
         };
         let request = match parse_create_r22(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("create_r22", problem.into()),
+            Err(problem) => return service.api.refuse(CREATE_R22.name, problem.into()),
         };
         match service.api.create_r22(claims, request).await {
             Ok(response) => response.into_response(),
@@ -12326,27 +13494,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(GET_R22.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("get_r22", refusal),
+            Err(refusal) => return service.api.refuse(GET_R22.name, refusal),
         };
         let request = match parse_get_r22(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("get_r22", problem.into()),
+            Err(problem) => return service.api.refuse(GET_R22.name, problem.into()),
         };
         match service.api.get_r22(claims, request).await {
             Ok(response) => response.into_response(),
@@ -12358,27 +13512,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(LIST_R23.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("list_r23", refusal),
+            Err(refusal) => return service.api.refuse(LIST_R23.name, refusal),
         };
         let request = match parse_list_r23(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("list_r23", problem.into()),
+            Err(problem) => return service.api.refuse(LIST_R23.name, problem.into()),
         };
         match service.api.list_r23(claims, request).await {
             Ok(response) => response.into_response(),
@@ -12390,27 +13530,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(CREATE_R23.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("create_r23", refusal),
+            Err(refusal) => return service.api.refuse(CREATE_R23.name, refusal),
         };
         let request = match parse_create_r23(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("create_r23", problem.into()),
+            Err(problem) => return service.api.refuse(CREATE_R23.name, problem.into()),
         };
         match service.api.create_r23(claims, request).await {
             Ok(response) => response.into_response(),
@@ -12422,27 +13548,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(GET_R23.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("get_r23", refusal),
+            Err(refusal) => return service.api.refuse(GET_R23.name, refusal),
         };
         let request = match parse_get_r23(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("get_r23", problem.into()),
+            Err(problem) => return service.api.refuse(GET_R23.name, problem.into()),
         };
         match service.api.get_r23(claims, request).await {
             Ok(response) => response.into_response(),
@@ -12454,27 +13566,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(LIST_R24.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("list_r24", refusal),
+            Err(refusal) => return service.api.refuse(LIST_R24.name, refusal),
         };
         let request = match parse_list_r24(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("list_r24", problem.into()),
+            Err(problem) => return service.api.refuse(LIST_R24.name, problem.into()),
         };
         match service.api.list_r24(claims, request).await {
             Ok(response) => response.into_response(),
@@ -12486,27 +13584,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(CREATE_R24.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("create_r24", refusal),
+            Err(refusal) => return service.api.refuse(CREATE_R24.name, refusal),
         };
         let request = match parse_create_r24(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("create_r24", problem.into()),
+            Err(problem) => return service.api.refuse(CREATE_R24.name, problem.into()),
         };
         match service.api.create_r24(claims, request).await {
             Ok(response) => response.into_response(),
@@ -12518,27 +13602,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(GET_R24.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("get_r24", refusal),
+            Err(refusal) => return service.api.refuse(GET_R24.name, refusal),
         };
         let request = match parse_get_r24(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("get_r24", problem.into()),
+            Err(problem) => return service.api.refuse(GET_R24.name, problem.into()),
         };
         match service.api.get_r24(claims, request).await {
             Ok(response) => response.into_response(),
@@ -12550,27 +13620,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(LIST_R25.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("list_r25", refusal),
+            Err(refusal) => return service.api.refuse(LIST_R25.name, refusal),
         };
         let request = match parse_list_r25(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("list_r25", problem.into()),
+            Err(problem) => return service.api.refuse(LIST_R25.name, problem.into()),
         };
         match service.api.list_r25(claims, request).await {
             Ok(response) => response.into_response(),
@@ -12582,27 +13638,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(CREATE_R25.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("create_r25", refusal),
+            Err(refusal) => return service.api.refuse(CREATE_R25.name, refusal),
         };
         let request = match parse_create_r25(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("create_r25", problem.into()),
+            Err(problem) => return service.api.refuse(CREATE_R25.name, problem.into()),
         };
         match service.api.create_r25(claims, request).await {
             Ok(response) => response.into_response(),
@@ -12614,27 +13656,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(GET_R25.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("get_r25", refusal),
+            Err(refusal) => return service.api.refuse(GET_R25.name, refusal),
         };
         let request = match parse_get_r25(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("get_r25", problem.into()),
+            Err(problem) => return service.api.refuse(GET_R25.name, problem.into()),
         };
         match service.api.get_r25(claims, request).await {
             Ok(response) => response.into_response(),
@@ -12646,27 +13674,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(LIST_R26.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("list_r26", refusal),
+            Err(refusal) => return service.api.refuse(LIST_R26.name, refusal),
         };
         let request = match parse_list_r26(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("list_r26", problem.into()),
+            Err(problem) => return service.api.refuse(LIST_R26.name, problem.into()),
         };
         match service.api.list_r26(claims, request).await {
             Ok(response) => response.into_response(),
@@ -12678,27 +13692,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(CREATE_R26.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("create_r26", refusal),
+            Err(refusal) => return service.api.refuse(CREATE_R26.name, refusal),
         };
         let request = match parse_create_r26(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("create_r26", problem.into()),
+            Err(problem) => return service.api.refuse(CREATE_R26.name, problem.into()),
         };
         match service.api.create_r26(claims, request).await {
             Ok(response) => response.into_response(),
@@ -12710,27 +13710,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(GET_R26.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("get_r26", refusal),
+            Err(refusal) => return service.api.refuse(GET_R26.name, refusal),
         };
         let request = match parse_get_r26(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("get_r26", problem.into()),
+            Err(problem) => return service.api.refuse(GET_R26.name, problem.into()),
         };
         match service.api.get_r26(claims, request).await {
             Ok(response) => response.into_response(),
@@ -12742,27 +13728,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(LIST_R27.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("list_r27", refusal),
+            Err(refusal) => return service.api.refuse(LIST_R27.name, refusal),
         };
         let request = match parse_list_r27(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("list_r27", problem.into()),
+            Err(problem) => return service.api.refuse(LIST_R27.name, problem.into()),
         };
         match service.api.list_r27(claims, request).await {
             Ok(response) => response.into_response(),
@@ -12774,27 +13746,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(CREATE_R27.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("create_r27", refusal),
+            Err(refusal) => return service.api.refuse(CREATE_R27.name, refusal),
         };
         let request = match parse_create_r27(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("create_r27", problem.into()),
+            Err(problem) => return service.api.refuse(CREATE_R27.name, problem.into()),
         };
         match service.api.create_r27(claims, request).await {
             Ok(response) => response.into_response(),
@@ -12806,27 +13764,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(GET_R27.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("get_r27", refusal),
+            Err(refusal) => return service.api.refuse(GET_R27.name, refusal),
         };
         let request = match parse_get_r27(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("get_r27", problem.into()),
+            Err(problem) => return service.api.refuse(GET_R27.name, problem.into()),
         };
         match service.api.get_r27(claims, request).await {
             Ok(response) => response.into_response(),
@@ -12838,27 +13782,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(LIST_R28.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("list_r28", refusal),
+            Err(refusal) => return service.api.refuse(LIST_R28.name, refusal),
         };
         let request = match parse_list_r28(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("list_r28", problem.into()),
+            Err(problem) => return service.api.refuse(LIST_R28.name, problem.into()),
         };
         match service.api.list_r28(claims, request).await {
             Ok(response) => response.into_response(),
@@ -12870,27 +13800,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(CREATE_R28.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("create_r28", refusal),
+            Err(refusal) => return service.api.refuse(CREATE_R28.name, refusal),
         };
         let request = match parse_create_r28(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("create_r28", problem.into()),
+            Err(problem) => return service.api.refuse(CREATE_R28.name, problem.into()),
         };
         match service.api.create_r28(claims, request).await {
             Ok(response) => response.into_response(),
@@ -12902,27 +13818,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(GET_R28.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("get_r28", refusal),
+            Err(refusal) => return service.api.refuse(GET_R28.name, refusal),
         };
         let request = match parse_get_r28(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("get_r28", problem.into()),
+            Err(problem) => return service.api.refuse(GET_R28.name, problem.into()),
         };
         match service.api.get_r28(claims, request).await {
             Ok(response) => response.into_response(),
@@ -12934,27 +13836,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(LIST_R29.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("list_r29", refusal),
+            Err(refusal) => return service.api.refuse(LIST_R29.name, refusal),
         };
         let request = match parse_list_r29(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("list_r29", problem.into()),
+            Err(problem) => return service.api.refuse(LIST_R29.name, problem.into()),
         };
         match service.api.list_r29(claims, request).await {
             Ok(response) => response.into_response(),
@@ -12966,27 +13854,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(CREATE_R29.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("create_r29", refusal),
+            Err(refusal) => return service.api.refuse(CREATE_R29.name, refusal),
         };
         let request = match parse_create_r29(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("create_r29", problem.into()),
+            Err(problem) => return service.api.refuse(CREATE_R29.name, problem.into()),
         };
         match service.api.create_r29(claims, request).await {
             Ok(response) => response.into_response(),
@@ -12998,27 +13872,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(GET_R29.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("get_r29", refusal),
+            Err(refusal) => return service.api.refuse(GET_R29.name, refusal),
         };
         let request = match parse_get_r29(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("get_r29", problem.into()),
+            Err(problem) => return service.api.refuse(GET_R29.name, problem.into()),
         };
         match service.api.get_r29(claims, request).await {
             Ok(response) => response.into_response(),
@@ -13030,27 +13890,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(LIST_R30.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("list_r30", refusal),
+            Err(refusal) => return service.api.refuse(LIST_R30.name, refusal),
         };
         let request = match parse_list_r30(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("list_r30", problem.into()),
+            Err(problem) => return service.api.refuse(LIST_R30.name, problem.into()),
         };
         match service.api.list_r30(claims, request).await {
             Ok(response) => response.into_response(),
@@ -13062,27 +13908,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(CREATE_R30.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("create_r30", refusal),
+            Err(refusal) => return service.api.refuse(CREATE_R30.name, refusal),
         };
         let request = match parse_create_r30(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("create_r30", problem.into()),
+            Err(problem) => return service.api.refuse(CREATE_R30.name, problem.into()),
         };
         match service.api.create_r30(claims, request).await {
             Ok(response) => response.into_response(),
@@ -13094,27 +13926,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(GET_R30.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("get_r30", refusal),
+            Err(refusal) => return service.api.refuse(GET_R30.name, refusal),
         };
         let request = match parse_get_r30(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("get_r30", problem.into()),
+            Err(problem) => return service.api.refuse(GET_R30.name, problem.into()),
         };
         match service.api.get_r30(claims, request).await {
             Ok(response) => response.into_response(),
@@ -13126,27 +13944,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(LIST_R31.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("list_r31", refusal),
+            Err(refusal) => return service.api.refuse(LIST_R31.name, refusal),
         };
         let request = match parse_list_r31(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("list_r31", problem.into()),
+            Err(problem) => return service.api.refuse(LIST_R31.name, problem.into()),
         };
         match service.api.list_r31(claims, request).await {
             Ok(response) => response.into_response(),
@@ -13158,27 +13962,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(CREATE_R31.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("create_r31", refusal),
+            Err(refusal) => return service.api.refuse(CREATE_R31.name, refusal),
         };
         let request = match parse_create_r31(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("create_r31", problem.into()),
+            Err(problem) => return service.api.refuse(CREATE_R31.name, problem.into()),
         };
         match service.api.create_r31(claims, request).await {
             Ok(response) => response.into_response(),
@@ -13190,27 +13980,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(GET_R31.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("get_r31", refusal),
+            Err(refusal) => return service.api.refuse(GET_R31.name, refusal),
         };
         let request = match parse_get_r31(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("get_r31", problem.into()),
+            Err(problem) => return service.api.refuse(GET_R31.name, problem.into()),
         };
         match service.api.get_r31(claims, request).await {
             Ok(response) => response.into_response(),
@@ -13222,27 +13998,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(LIST_R32.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("list_r32", refusal),
+            Err(refusal) => return service.api.refuse(LIST_R32.name, refusal),
         };
         let request = match parse_list_r32(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("list_r32", problem.into()),
+            Err(problem) => return service.api.refuse(LIST_R32.name, problem.into()),
         };
         match service.api.list_r32(claims, request).await {
             Ok(response) => response.into_response(),
@@ -13254,27 +14016,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(CREATE_R32.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("create_r32", refusal),
+            Err(refusal) => return service.api.refuse(CREATE_R32.name, refusal),
         };
         let request = match parse_create_r32(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("create_r32", problem.into()),
+            Err(problem) => return service.api.refuse(CREATE_R32.name, problem.into()),
         };
         match service.api.create_r32(claims, request).await {
             Ok(response) => response.into_response(),
@@ -13286,27 +14034,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(GET_R32.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("get_r32", refusal),
+            Err(refusal) => return service.api.refuse(GET_R32.name, refusal),
         };
         let request = match parse_get_r32(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("get_r32", problem.into()),
+            Err(problem) => return service.api.refuse(GET_R32.name, problem.into()),
         };
         match service.api.get_r32(claims, request).await {
             Ok(response) => response.into_response(),
@@ -13318,27 +14052,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(LIST_R33.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("list_r33", refusal),
+            Err(refusal) => return service.api.refuse(LIST_R33.name, refusal),
         };
         let request = match parse_list_r33(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("list_r33", problem.into()),
+            Err(problem) => return service.api.refuse(LIST_R33.name, problem.into()),
         };
         match service.api.list_r33(claims, request).await {
             Ok(response) => response.into_response(),
@@ -13350,27 +14070,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(CREATE_R33.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("create_r33", refusal),
+            Err(refusal) => return service.api.refuse(CREATE_R33.name, refusal),
         };
         let request = match parse_create_r33(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("create_r33", problem.into()),
+            Err(problem) => return service.api.refuse(CREATE_R33.name, problem.into()),
         };
         match service.api.create_r33(claims, request).await {
             Ok(response) => response.into_response(),
@@ -13382,27 +14088,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(GET_R33.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("get_r33", refusal),
+            Err(refusal) => return service.api.refuse(GET_R33.name, refusal),
         };
         let request = match parse_get_r33(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("get_r33", problem.into()),
+            Err(problem) => return service.api.refuse(GET_R33.name, problem.into()),
         };
         match service.api.get_r33(claims, request).await {
             Ok(response) => response.into_response(),
@@ -13414,27 +14106,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(LIST_R34.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("list_r34", refusal),
+            Err(refusal) => return service.api.refuse(LIST_R34.name, refusal),
         };
         let request = match parse_list_r34(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("list_r34", problem.into()),
+            Err(problem) => return service.api.refuse(LIST_R34.name, problem.into()),
         };
         match service.api.list_r34(claims, request).await {
             Ok(response) => response.into_response(),
@@ -13446,27 +14124,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(CREATE_R34.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("create_r34", refusal),
+            Err(refusal) => return service.api.refuse(CREATE_R34.name, refusal),
         };
         let request = match parse_create_r34(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("create_r34", problem.into()),
+            Err(problem) => return service.api.refuse(CREATE_R34.name, problem.into()),
         };
         match service.api.create_r34(claims, request).await {
             Ok(response) => response.into_response(),
@@ -13478,27 +14142,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(GET_R34.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("get_r34", refusal),
+            Err(refusal) => return service.api.refuse(GET_R34.name, refusal),
         };
         let request = match parse_get_r34(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("get_r34", problem.into()),
+            Err(problem) => return service.api.refuse(GET_R34.name, problem.into()),
         };
         match service.api.get_r34(claims, request).await {
             Ok(response) => response.into_response(),
@@ -13510,27 +14160,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(LIST_R35.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("list_r35", refusal),
+            Err(refusal) => return service.api.refuse(LIST_R35.name, refusal),
         };
         let request = match parse_list_r35(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("list_r35", problem.into()),
+            Err(problem) => return service.api.refuse(LIST_R35.name, problem.into()),
         };
         match service.api.list_r35(claims, request).await {
             Ok(response) => response.into_response(),
@@ -13542,27 +14178,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(CREATE_R35.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("create_r35", refusal),
+            Err(refusal) => return service.api.refuse(CREATE_R35.name, refusal),
         };
         let request = match parse_create_r35(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("create_r35", problem.into()),
+            Err(problem) => return service.api.refuse(CREATE_R35.name, problem.into()),
         };
         match service.api.create_r35(claims, request).await {
             Ok(response) => response.into_response(),
@@ -13574,27 +14196,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(GET_R35.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("get_r35", refusal),
+            Err(refusal) => return service.api.refuse(GET_R35.name, refusal),
         };
         let request = match parse_get_r35(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("get_r35", problem.into()),
+            Err(problem) => return service.api.refuse(GET_R35.name, problem.into()),
         };
         match service.api.get_r35(claims, request).await {
             Ok(response) => response.into_response(),
@@ -13606,27 +14214,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(LIST_R36.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("list_r36", refusal),
+            Err(refusal) => return service.api.refuse(LIST_R36.name, refusal),
         };
         let request = match parse_list_r36(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("list_r36", problem.into()),
+            Err(problem) => return service.api.refuse(LIST_R36.name, problem.into()),
         };
         match service.api.list_r36(claims, request).await {
             Ok(response) => response.into_response(),
@@ -13638,27 +14232,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(CREATE_R36.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("create_r36", refusal),
+            Err(refusal) => return service.api.refuse(CREATE_R36.name, refusal),
         };
         let request = match parse_create_r36(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("create_r36", problem.into()),
+            Err(problem) => return service.api.refuse(CREATE_R36.name, problem.into()),
         };
         match service.api.create_r36(claims, request).await {
             Ok(response) => response.into_response(),
@@ -13670,27 +14250,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(GET_R36.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("get_r36", refusal),
+            Err(refusal) => return service.api.refuse(GET_R36.name, refusal),
         };
         let request = match parse_get_r36(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("get_r36", problem.into()),
+            Err(problem) => return service.api.refuse(GET_R36.name, problem.into()),
         };
         match service.api.get_r36(claims, request).await {
             Ok(response) => response.into_response(),
@@ -13702,27 +14268,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(LIST_R37.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("list_r37", refusal),
+            Err(refusal) => return service.api.refuse(LIST_R37.name, refusal),
         };
         let request = match parse_list_r37(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("list_r37", problem.into()),
+            Err(problem) => return service.api.refuse(LIST_R37.name, problem.into()),
         };
         match service.api.list_r37(claims, request).await {
             Ok(response) => response.into_response(),
@@ -13734,27 +14286,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(CREATE_R37.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("create_r37", refusal),
+            Err(refusal) => return service.api.refuse(CREATE_R37.name, refusal),
         };
         let request = match parse_create_r37(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("create_r37", problem.into()),
+            Err(problem) => return service.api.refuse(CREATE_R37.name, problem.into()),
         };
         match service.api.create_r37(claims, request).await {
             Ok(response) => response.into_response(),
@@ -13766,27 +14304,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(GET_R37.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("get_r37", refusal),
+            Err(refusal) => return service.api.refuse(GET_R37.name, refusal),
         };
         let request = match parse_get_r37(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("get_r37", problem.into()),
+            Err(problem) => return service.api.refuse(GET_R37.name, problem.into()),
         };
         match service.api.get_r37(claims, request).await {
             Ok(response) => response.into_response(),
@@ -13798,27 +14322,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(LIST_R38.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("list_r38", refusal),
+            Err(refusal) => return service.api.refuse(LIST_R38.name, refusal),
         };
         let request = match parse_list_r38(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("list_r38", problem.into()),
+            Err(problem) => return service.api.refuse(LIST_R38.name, problem.into()),
         };
         match service.api.list_r38(claims, request).await {
             Ok(response) => response.into_response(),
@@ -13830,27 +14340,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(CREATE_R38.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("create_r38", refusal),
+            Err(refusal) => return service.api.refuse(CREATE_R38.name, refusal),
         };
         let request = match parse_create_r38(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("create_r38", problem.into()),
+            Err(problem) => return service.api.refuse(CREATE_R38.name, problem.into()),
         };
         match service.api.create_r38(claims, request).await {
             Ok(response) => response.into_response(),
@@ -13862,27 +14358,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(GET_R38.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("get_r38", refusal),
+            Err(refusal) => return service.api.refuse(GET_R38.name, refusal),
         };
         let request = match parse_get_r38(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("get_r38", problem.into()),
+            Err(problem) => return service.api.refuse(GET_R38.name, problem.into()),
         };
         match service.api.get_r38(claims, request).await {
             Ok(response) => response.into_response(),
@@ -13894,27 +14376,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(LIST_R39.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("list_r39", refusal),
+            Err(refusal) => return service.api.refuse(LIST_R39.name, refusal),
         };
         let request = match parse_list_r39(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("list_r39", problem.into()),
+            Err(problem) => return service.api.refuse(LIST_R39.name, problem.into()),
         };
         match service.api.list_r39(claims, request).await {
             Ok(response) => response.into_response(),
@@ -13926,27 +14394,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(CREATE_R39.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("create_r39", refusal),
+            Err(refusal) => return service.api.refuse(CREATE_R39.name, refusal),
         };
         let request = match parse_create_r39(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("create_r39", problem.into()),
+            Err(problem) => return service.api.refuse(CREATE_R39.name, problem.into()),
         };
         match service.api.create_r39(claims, request).await {
             Ok(response) => response.into_response(),
@@ -13958,27 +14412,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(GET_R39.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("get_r39", refusal),
+            Err(refusal) => return service.api.refuse(GET_R39.name, refusal),
         };
         let request = match parse_get_r39(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("get_r39", problem.into()),
+            Err(problem) => return service.api.refuse(GET_R39.name, problem.into()),
         };
         match service.api.get_r39(claims, request).await {
             Ok(response) => response.into_response(),
@@ -13990,27 +14430,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(LIST_R40.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("list_r40", refusal),
+            Err(refusal) => return service.api.refuse(LIST_R40.name, refusal),
         };
         let request = match parse_list_r40(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("list_r40", problem.into()),
+            Err(problem) => return service.api.refuse(LIST_R40.name, problem.into()),
         };
         match service.api.list_r40(claims, request).await {
             Ok(response) => response.into_response(),
@@ -14022,27 +14448,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(CREATE_R40.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("create_r40", refusal),
+            Err(refusal) => return service.api.refuse(CREATE_R40.name, refusal),
         };
         let request = match parse_create_r40(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("create_r40", problem.into()),
+            Err(problem) => return service.api.refuse(CREATE_R40.name, problem.into()),
         };
         match service.api.create_r40(claims, request).await {
             Ok(response) => response.into_response(),
@@ -14054,27 +14466,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(GET_R40.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("get_r40", refusal),
+            Err(refusal) => return service.api.refuse(GET_R40.name, refusal),
         };
         let request = match parse_get_r40(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("get_r40", problem.into()),
+            Err(problem) => return service.api.refuse(GET_R40.name, problem.into()),
         };
         match service.api.get_r40(claims, request).await {
             Ok(response) => response.into_response(),
@@ -14086,27 +14484,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(LIST_R41.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("list_r41", refusal),
+            Err(refusal) => return service.api.refuse(LIST_R41.name, refusal),
         };
         let request = match parse_list_r41(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("list_r41", problem.into()),
+            Err(problem) => return service.api.refuse(LIST_R41.name, problem.into()),
         };
         match service.api.list_r41(claims, request).await {
             Ok(response) => response.into_response(),
@@ -14118,27 +14502,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(CREATE_R41.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("create_r41", refusal),
+            Err(refusal) => return service.api.refuse(CREATE_R41.name, refusal),
         };
         let request = match parse_create_r41(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("create_r41", problem.into()),
+            Err(problem) => return service.api.refuse(CREATE_R41.name, problem.into()),
         };
         match service.api.create_r41(claims, request).await {
             Ok(response) => response.into_response(),
@@ -14150,27 +14520,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(GET_R41.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("get_r41", refusal),
+            Err(refusal) => return service.api.refuse(GET_R41.name, refusal),
         };
         let request = match parse_get_r41(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("get_r41", problem.into()),
+            Err(problem) => return service.api.refuse(GET_R41.name, problem.into()),
         };
         match service.api.get_r41(claims, request).await {
             Ok(response) => response.into_response(),
@@ -14182,27 +14538,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(LIST_R42.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("list_r42", refusal),
+            Err(refusal) => return service.api.refuse(LIST_R42.name, refusal),
         };
         let request = match parse_list_r42(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("list_r42", problem.into()),
+            Err(problem) => return service.api.refuse(LIST_R42.name, problem.into()),
         };
         match service.api.list_r42(claims, request).await {
             Ok(response) => response.into_response(),
@@ -14214,27 +14556,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(CREATE_R42.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("create_r42", refusal),
+            Err(refusal) => return service.api.refuse(CREATE_R42.name, refusal),
         };
         let request = match parse_create_r42(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("create_r42", problem.into()),
+            Err(problem) => return service.api.refuse(CREATE_R42.name, problem.into()),
         };
         match service.api.create_r42(claims, request).await {
             Ok(response) => response.into_response(),
@@ -14246,27 +14574,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(GET_R42.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("get_r42", refusal),
+            Err(refusal) => return service.api.refuse(GET_R42.name, refusal),
         };
         let request = match parse_get_r42(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("get_r42", problem.into()),
+            Err(problem) => return service.api.refuse(GET_R42.name, problem.into()),
         };
         match service.api.get_r42(claims, request).await {
             Ok(response) => response.into_response(),
@@ -14278,27 +14592,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(LIST_R43.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("list_r43", refusal),
+            Err(refusal) => return service.api.refuse(LIST_R43.name, refusal),
         };
         let request = match parse_list_r43(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("list_r43", problem.into()),
+            Err(problem) => return service.api.refuse(LIST_R43.name, problem.into()),
         };
         match service.api.list_r43(claims, request).await {
             Ok(response) => response.into_response(),
@@ -14310,27 +14610,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(CREATE_R43.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("create_r43", refusal),
+            Err(refusal) => return service.api.refuse(CREATE_R43.name, refusal),
         };
         let request = match parse_create_r43(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("create_r43", problem.into()),
+            Err(problem) => return service.api.refuse(CREATE_R43.name, problem.into()),
         };
         match service.api.create_r43(claims, request).await {
             Ok(response) => response.into_response(),
@@ -14342,27 +14628,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(GET_R43.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("get_r43", refusal),
+            Err(refusal) => return service.api.refuse(GET_R43.name, refusal),
         };
         let request = match parse_get_r43(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("get_r43", problem.into()),
+            Err(problem) => return service.api.refuse(GET_R43.name, problem.into()),
         };
         match service.api.get_r43(claims, request).await {
             Ok(response) => response.into_response(),
@@ -14374,27 +14646,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(LIST_R44.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("list_r44", refusal),
+            Err(refusal) => return service.api.refuse(LIST_R44.name, refusal),
         };
         let request = match parse_list_r44(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("list_r44", problem.into()),
+            Err(problem) => return service.api.refuse(LIST_R44.name, problem.into()),
         };
         match service.api.list_r44(claims, request).await {
             Ok(response) => response.into_response(),
@@ -14406,27 +14664,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(CREATE_R44.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("create_r44", refusal),
+            Err(refusal) => return service.api.refuse(CREATE_R44.name, refusal),
         };
         let request = match parse_create_r44(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("create_r44", problem.into()),
+            Err(problem) => return service.api.refuse(CREATE_R44.name, problem.into()),
         };
         match service.api.create_r44(claims, request).await {
             Ok(response) => response.into_response(),
@@ -14438,27 +14682,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(GET_R44.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("get_r44", refusal),
+            Err(refusal) => return service.api.refuse(GET_R44.name, refusal),
         };
         let request = match parse_get_r44(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("get_r44", problem.into()),
+            Err(problem) => return service.api.refuse(GET_R44.name, problem.into()),
         };
         match service.api.get_r44(claims, request).await {
             Ok(response) => response.into_response(),
@@ -14470,27 +14700,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(LIST_R45.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("list_r45", refusal),
+            Err(refusal) => return service.api.refuse(LIST_R45.name, refusal),
         };
         let request = match parse_list_r45(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("list_r45", problem.into()),
+            Err(problem) => return service.api.refuse(LIST_R45.name, problem.into()),
         };
         match service.api.list_r45(claims, request).await {
             Ok(response) => response.into_response(),
@@ -14502,27 +14718,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(CREATE_R45.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("create_r45", refusal),
+            Err(refusal) => return service.api.refuse(CREATE_R45.name, refusal),
         };
         let request = match parse_create_r45(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("create_r45", problem.into()),
+            Err(problem) => return service.api.refuse(CREATE_R45.name, problem.into()),
         };
         match service.api.create_r45(claims, request).await {
             Ok(response) => response.into_response(),
@@ -14534,27 +14736,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(GET_R45.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("get_r45", refusal),
+            Err(refusal) => return service.api.refuse(GET_R45.name, refusal),
         };
         let request = match parse_get_r45(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("get_r45", problem.into()),
+            Err(problem) => return service.api.refuse(GET_R45.name, problem.into()),
         };
         match service.api.get_r45(claims, request).await {
             Ok(response) => response.into_response(),
@@ -14566,27 +14754,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(LIST_R46.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("list_r46", refusal),
+            Err(refusal) => return service.api.refuse(LIST_R46.name, refusal),
         };
         let request = match parse_list_r46(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("list_r46", problem.into()),
+            Err(problem) => return service.api.refuse(LIST_R46.name, problem.into()),
         };
         match service.api.list_r46(claims, request).await {
             Ok(response) => response.into_response(),
@@ -14598,27 +14772,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(CREATE_R46.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("create_r46", refusal),
+            Err(refusal) => return service.api.refuse(CREATE_R46.name, refusal),
         };
         let request = match parse_create_r46(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("create_r46", problem.into()),
+            Err(problem) => return service.api.refuse(CREATE_R46.name, problem.into()),
         };
         match service.api.create_r46(claims, request).await {
             Ok(response) => response.into_response(),
@@ -14630,27 +14790,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(GET_R46.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("get_r46", refusal),
+            Err(refusal) => return service.api.refuse(GET_R46.name, refusal),
         };
         let request = match parse_get_r46(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("get_r46", problem.into()),
+            Err(problem) => return service.api.refuse(GET_R46.name, problem.into()),
         };
         match service.api.get_r46(claims, request).await {
             Ok(response) => response.into_response(),
@@ -14662,27 +14808,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(LIST_R47.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("list_r47", refusal),
+            Err(refusal) => return service.api.refuse(LIST_R47.name, refusal),
         };
         let request = match parse_list_r47(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("list_r47", problem.into()),
+            Err(problem) => return service.api.refuse(LIST_R47.name, problem.into()),
         };
         match service.api.list_r47(claims, request).await {
             Ok(response) => response.into_response(),
@@ -14694,27 +14826,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(CREATE_R47.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("create_r47", refusal),
+            Err(refusal) => return service.api.refuse(CREATE_R47.name, refusal),
         };
         let request = match parse_create_r47(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("create_r47", problem.into()),
+            Err(problem) => return service.api.refuse(CREATE_R47.name, problem.into()),
         };
         match service.api.create_r47(claims, request).await {
             Ok(response) => response.into_response(),
@@ -14726,27 +14844,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(GET_R47.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("get_r47", refusal),
+            Err(refusal) => return service.api.refuse(GET_R47.name, refusal),
         };
         let request = match parse_get_r47(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("get_r47", problem.into()),
+            Err(problem) => return service.api.refuse(GET_R47.name, problem.into()),
         };
         match service.api.get_r47(claims, request).await {
             Ok(response) => response.into_response(),
@@ -14758,27 +14862,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(LIST_R48.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("list_r48", refusal),
+            Err(refusal) => return service.api.refuse(LIST_R48.name, refusal),
         };
         let request = match parse_list_r48(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("list_r48", problem.into()),
+            Err(problem) => return service.api.refuse(LIST_R48.name, problem.into()),
         };
         match service.api.list_r48(claims, request).await {
             Ok(response) => response.into_response(),
@@ -14790,27 +14880,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(CREATE_R48.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("create_r48", refusal),
+            Err(refusal) => return service.api.refuse(CREATE_R48.name, refusal),
         };
         let request = match parse_create_r48(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("create_r48", problem.into()),
+            Err(problem) => return service.api.refuse(CREATE_R48.name, problem.into()),
         };
         match service.api.create_r48(claims, request).await {
             Ok(response) => response.into_response(),
@@ -14822,27 +14898,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(GET_R48.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("get_r48", refusal),
+            Err(refusal) => return service.api.refuse(GET_R48.name, refusal),
         };
         let request = match parse_get_r48(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("get_r48", problem.into()),
+            Err(problem) => return service.api.refuse(GET_R48.name, problem.into()),
         };
         match service.api.get_r48(claims, request).await {
             Ok(response) => response.into_response(),
@@ -14854,27 +14916,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(LIST_R49.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("list_r49", refusal),
+            Err(refusal) => return service.api.refuse(LIST_R49.name, refusal),
         };
         let request = match parse_list_r49(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("list_r49", problem.into()),
+            Err(problem) => return service.api.refuse(LIST_R49.name, problem.into()),
         };
         match service.api.list_r49(claims, request).await {
             Ok(response) => response.into_response(),
@@ -14886,27 +14934,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(CREATE_R49.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("create_r49", refusal),
+            Err(refusal) => return service.api.refuse(CREATE_R49.name, refusal),
         };
         let request = match parse_create_r49(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("create_r49", problem.into()),
+            Err(problem) => return service.api.refuse(CREATE_R49.name, problem.into()),
         };
         match service.api.create_r49(claims, request).await {
             Ok(response) => response.into_response(),
@@ -14918,27 +14952,13 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
-        let claims = match service
-            .guard
-            .require(
-                &[
-                    &[
-                        Requirement {
-                            scheme: "bearer",
-                            scopes: &[],
-                        },
-                    ],
-                ],
-                &parts,
-            )
-            .await
-        {
+        let claims = match service.guard.require(GET_R49.security, &parts).await {
             Ok(claims) => claims,
-            Err(refusal) => return service.api.refuse("get_r49", refusal),
+            Err(refusal) => return service.api.refuse(GET_R49.name, refusal),
         };
         let request = match parse_get_r49(&parts) {
             Ok(request) => request,
-            Err(problem) => return service.api.refuse("get_r49", problem.into()),
+            Err(problem) => return service.api.refuse(GET_R49.name, problem.into()),
         };
         match service.api.get_r49(claims, request).await {
             Ok(response) => response.into_response(),

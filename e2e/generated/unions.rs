@@ -95,6 +95,14 @@ pub mod operations {
     /// The security schemes of the spec, as the client sends and the server checks them.
     pub const SECURITY_SCHEMES: &[SecurityScheme] = &[];
 
+    /// `POST /pets`
+    pub const ADD_PET: Operation = Operation {
+        name: "add_pet",
+        method: Method::POST,
+        path: "/pets",
+        security: &[],
+    };
+
     /// Parameters and body of `add_pet`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct AddPetRequest {
@@ -166,7 +174,7 @@ pub mod client {
         ) -> Result<AddPetResponse, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::POST, "/pets".to_owned());
+                .request_for(&ADD_PET, "/pets".to_owned());
             let body = &request.body;
             http_request.json_body("application/json", body);
             let response = self.transport.send(http_request).await?;
@@ -235,7 +243,7 @@ pub mod server {
     ) -> Response {
         let request = match parse_add_pet(&parts) {
             Ok(request) => request,
-            Err(problem) => return api.refuse("add_pet", problem.into()),
+            Err(problem) => return api.refuse(ADD_PET.name, problem.into()),
         };
         match api.add_pet(request).await {
             Ok(response) => response.into_response(),

@@ -105,6 +105,14 @@ pub mod operations {
     /// The security schemes of the spec, as the client sends and the server checks them.
     pub const SECURITY_SCHEMES: &[SecurityScheme] = &[];
 
+    /// `GET /label/{list}/{color}`
+    pub const GET_LABEL: Operation = Operation {
+        name: "get_label",
+        method: Method::GET,
+        path: "/label/{list}/{color}",
+        security: &[],
+    };
+
     /// Parameters and body of `get_label`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetLabelRequest {
@@ -122,6 +130,14 @@ pub mod operations {
         Ok(BTreeMap<String, serde_json::Value>),
     }
 
+    /// `GET /matrix/{list}/{color}`
+    pub const GET_MATRIX: Operation = Operation {
+        name: "get_matrix",
+        method: Method::GET,
+        path: "/matrix/{list}/{color}",
+        security: &[],
+    };
+
     /// Parameters and body of `get_matrix`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct GetMatrixRequest {
@@ -138,6 +154,14 @@ pub mod operations {
         /// 200: The values as the server read them.
         Ok(BTreeMap<String, serde_json::Value>),
     }
+
+    /// `GET /colors/{color}`
+    pub const GET_COLOR: Operation = Operation {
+        name: "get_color",
+        method: Method::GET,
+        path: "/colors/{color}",
+        security: &[],
+    };
 
     /// Parameters and body of `get_color`.
     #[derive(Clone, Debug, PartialEq)]
@@ -157,6 +181,14 @@ pub mod operations {
         /// 200: The colors as the server read them.
         Ok(BTreeMap<String, serde_json::Value>),
     }
+
+    /// `GET /items/{ids}`
+    pub const GET_ITEMS: Operation = Operation {
+        name: "get_items",
+        method: Method::GET,
+        path: "/items/{ids}",
+        security: &[],
+    };
 
     /// Parameters and body of `get_items`.
     #[derive(Clone, Debug, PartialEq)]
@@ -183,6 +215,14 @@ pub mod operations {
         },
     }
 
+    /// `POST /users`
+    pub const SIGN_UP: Operation = Operation {
+        name: "sign_up",
+        method: Method::POST,
+        path: "/users",
+        security: &[],
+    };
+
     /// Parameters and body of `sign_up`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct SignUpRequest {
@@ -198,6 +238,14 @@ pub mod operations {
         Created(BTreeMap<String, serde_json::Value>),
     }
 
+    /// `POST /checkout`
+    pub const CHECKOUT: Operation = Operation {
+        name: "checkout",
+        method: Method::POST,
+        path: "/checkout",
+        security: &[],
+    };
+
     /// Parameters and body of `checkout`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct CheckoutRequest {
@@ -212,6 +260,14 @@ pub mod operations {
         /// 200: The order as the server read it, sent back as a form.
         Ok(types::Checkout),
     }
+
+    /// `PUT /preferences`
+    pub const SET_PREFERENCES: Operation = Operation {
+        name: "set_preferences",
+        method: Method::PUT,
+        path: "/preferences",
+        security: &[],
+    };
 
     /// Parameters and body of `set_preferences`.
     #[derive(Clone, Debug, PartialEq)]
@@ -284,8 +340,8 @@ pub mod client {
         ) -> Result<GetLabelResponse, Error> {
             let http_request = self
                 .transport
-                .request(
-                    Method::GET,
+                .request_for(
+                    &GET_LABEL,
                     format!(
                         "/label/{}/{}", params::path_label(& request.list, false),
                         params::path_label(& request.color, true)
@@ -305,8 +361,8 @@ pub mod client {
         ) -> Result<GetMatrixResponse, Error> {
             let http_request = self
                 .transport
-                .request(
-                    Method::GET,
+                .request_for(
+                    &GET_MATRIX,
                     format!(
                         "/matrix/{}/{}", params::path_matrix(& request.list, "list",
                         true), params::path_matrix(& request.color, "color", false)
@@ -326,8 +382,8 @@ pub mod client {
         ) -> Result<GetColorResponse, Error> {
             let mut http_request = self
                 .transport
-                .request(
-                    Method::GET,
+                .request_for(
+                    &GET_COLOR,
                     format!("/colors/{}", params::path_segment_exploded(& request.color)),
                 );
             http_request.header("X-Color", &request.x_color, true);
@@ -346,8 +402,8 @@ pub mod client {
         ) -> Result<GetItemsResponse, Error> {
             let mut http_request = self
                 .transport
-                .request(
-                    Method::GET,
+                .request_for(
+                    &GET_ITEMS,
                     format!("/items/{}", params::path_segment(& request.ids)),
                 );
             http_request.query("pipes", &request.pipes, Style::Form { explode: true });
@@ -374,7 +430,7 @@ pub mod client {
         ) -> Result<SignUpResponse, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::POST, "/users".to_owned());
+                .request_for(&SIGN_UP, "/users".to_owned());
             let body = &request.body;
             http_request.form_body(body, &[]);
             let response = self.transport.send(http_request).await?;
@@ -393,7 +449,7 @@ pub mod client {
         ) -> Result<CheckoutResponse, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::POST, "/checkout".to_owned());
+                .request_for(&CHECKOUT, "/checkout".to_owned());
             let body = &request.body;
             http_request
                 .form_body(
@@ -440,7 +496,7 @@ pub mod client {
         ) -> Result<SetPreferencesResponse, Error> {
             let mut http_request = self
                 .transport
-                .request(Method::PUT, "/preferences".to_owned());
+                .request_for(&SET_PREFERENCES, "/preferences".to_owned());
             let body = &request.body;
             http_request
                 .form_body(
@@ -597,7 +653,7 @@ pub mod server {
     ) -> Response {
         let request = match parse_get_label(&parts) {
             Ok(request) => request,
-            Err(problem) => return api.refuse("get_label", problem.into()),
+            Err(problem) => return api.refuse(GET_LABEL.name, problem.into()),
         };
         match api.get_label(request).await {
             Ok(response) => response.into_response(),
@@ -611,7 +667,7 @@ pub mod server {
     ) -> Response {
         let request = match parse_get_matrix(&parts) {
             Ok(request) => request,
-            Err(problem) => return api.refuse("get_matrix", problem.into()),
+            Err(problem) => return api.refuse(GET_MATRIX.name, problem.into()),
         };
         match api.get_matrix(request).await {
             Ok(response) => response.into_response(),
@@ -625,7 +681,7 @@ pub mod server {
     ) -> Response {
         let request = match parse_get_color(&parts) {
             Ok(request) => request,
-            Err(problem) => return api.refuse("get_color", problem.into()),
+            Err(problem) => return api.refuse(GET_COLOR.name, problem.into()),
         };
         match api.get_color(request).await {
             Ok(response) => response.into_response(),
@@ -639,7 +695,7 @@ pub mod server {
     ) -> Response {
         let request = match parse_get_items(&parts) {
             Ok(request) => request,
-            Err(problem) => return api.refuse("get_items", problem.into()),
+            Err(problem) => return api.refuse(GET_ITEMS.name, problem.into()),
         };
         match api.get_items(request).await {
             Ok(response) => response.into_response(),
@@ -653,7 +709,7 @@ pub mod server {
     ) -> Response {
         let request = match parse_sign_up(&parts) {
             Ok(request) => request,
-            Err(problem) => return api.refuse("sign_up", problem.into()),
+            Err(problem) => return api.refuse(SIGN_UP.name, problem.into()),
         };
         match api.sign_up(request).await {
             Ok(response) => response.into_response(),
@@ -667,7 +723,7 @@ pub mod server {
     ) -> Response {
         let request = match parse_checkout(&parts) {
             Ok(request) => request,
-            Err(problem) => return api.refuse("checkout", problem.into()),
+            Err(problem) => return api.refuse(CHECKOUT.name, problem.into()),
         };
         match api.checkout(request).await {
             Ok(response) => response.into_response(),
@@ -681,7 +737,7 @@ pub mod server {
     ) -> Response {
         let request = match parse_set_preferences(&parts) {
             Ok(request) => request,
-            Err(problem) => return api.refuse("set_preferences", problem.into()),
+            Err(problem) => return api.refuse(SET_PREFERENCES.name, problem.into()),
         };
         match api.set_preferences(request).await {
             Ok(response) => response.into_response(),

@@ -6,6 +6,7 @@
 
 pub use crate::params::{self, Style};
 pub use crate::security::{KeyLocation, Requirement, SchemeKind, SecurityScheme};
+pub use crate::Operation;
 pub use http::Method;
 pub use serde::{self, Deserialize, Serialize};
 pub use serde_json;

@@ -16,6 +16,7 @@ pub mod jwt;
 pub mod media;
 pub mod multipart;
 pub mod nullable;
+mod operation;
 pub mod params;
 pub mod security;
 
@@ -28,6 +29,7 @@ pub use bytes::Bytes;
 pub use enums::OtherValue;
 pub use http;
 pub use multipart::Multipart;
+pub use operation::Operation;
 
 /// Seconds since the Unix epoch: the clock token expiry is read against.
 #[cfg(any(feature = "client", feature = "jwt"))]

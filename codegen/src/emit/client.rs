@@ -1,15 +1,15 @@
 //! The `client` module: a `Client` with one async method per operation.
 
+use super::client_auth;
 use super::operations::{body_enum_name, has_request, is_struct_variant, request_name, response_name};
 use super::tokens::{
     cfg, docs, form_fields, ident, inline, inline_prose, prelude, style_value, summary_and_description,
 };
-use super::{client_auth, security};
 use crate::model::{
     Api, Body, Content, MediaKind, Operation, Param, ParamLocation, ParamStyle, Piece, Response, StatusMatch,
 };
 use proc_macro2::{Literal, TokenStream};
-use quote::{format_ident, quote};
+use quote::quote;
 
 pub fn emit(api: &Api) -> TokenStream {
     let (default_url, constructor, default_impl) = match &api.default_server {
@@ -285,7 +285,6 @@ fn response_match(operation: &Operation) -> TokenStream {
 fn operation_method(operation: &Operation) -> TokenStream {
     let name = ident(&operation.name);
     let response_type = response_name(operation);
-    let method = format_ident!("{}", operation.method.as_str());
     let path = path_expression(operation);
     let request_param = has_request(operation).then(|| {
         let request_type = request_name(operation);
@@ -316,12 +315,9 @@ fn operation_method(operation: &Operation) -> TokenStream {
         }
     });
     let params: Vec<_> = params.collect();
-    let security = (!operation.security.is_empty()).then(|| {
-        let alternatives = security::scheme_names(&operation.security);
-        quote! { http_request.security(#alternatives); }
-    });
     let body = operation.body.as_ref().map(|body| body_statements(operation, body));
-    let mutable = (!params.is_empty() || security.is_some() || body.is_some()).then(|| quote! { mut });
+    let mutable = (!params.is_empty() || body.is_some()).then(|| quote! { mut });
+    let descriptor = ident(&operation.type_names.descriptor);
     let matcher = response_match(operation);
     let doc = docs(summary_and_description(operation.summary.as_deref(), operation.description.as_deref()).as_deref());
     let route = format!(" `{} {}`", operation.method.as_str(), inline(operation.path.as_str()));
@@ -335,9 +331,8 @@ fn operation_method(operation: &Operation) -> TokenStream {
         #[doc = #route]
         #deprecated
         pub async fn #name(&self #request_param) -> Result<#response_type, Error> {
-            let #mutable http_request = self.transport.request(Method::#method, #path);
+            let #mutable http_request = self.transport.request_for(&#descriptor, #path);
             #( #params )*
-            #security
             #body
             let response = self.transport.send(http_request).await?;
             #matcher

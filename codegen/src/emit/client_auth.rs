@@ -1,7 +1,6 @@
 //! The client's authentication: one credential setter per security scheme, a token source
 //! bound to the refresh operation, and token sources for the OAuth 2 flows a scheme declares.
 
-use super::security;
 use super::tokens::{cfg, docs, ident, inline, option_literal};
 use crate::model::{Api, OAuthFlow, OAuthGrant, SchemeKind, SecurityScheme, TokenRefresh};
 use proc_macro2::TokenStream;
@@ -122,9 +121,7 @@ fn flow_methods(scheme: &SecurityScheme, flow: &OAuthFlow) -> TokenStream {
 }
 
 fn refresh_binding(refresh: &TokenRefresh) -> TokenStream {
-    let method = refresh.method.as_str();
-    let path = &refresh.path;
-    let alternatives = security::scheme_names(&refresh.security);
+    let descriptor = ident(&refresh.descriptor);
     let content_type = option_literal(refresh.content_type.as_ref());
     let send_access = option_literal(refresh.send_access.as_ref());
     let send_refresh = option_literal(refresh.send_refresh.as_ref());
@@ -136,9 +133,7 @@ fn refresh_binding(refresh: &TokenRefresh) -> TokenStream {
         #cfg
         #[doc = #doc]
         const TOKEN_REFRESH: RefreshBinding = RefreshBinding {
-            method: #method,
-            path: #path,
-            security: #alternatives,
+            operation: &#descriptor,
             content_type: #content_type,
             send_access: #send_access,
             send_refresh: #send_refresh,

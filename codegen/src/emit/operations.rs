@@ -8,7 +8,7 @@ use super::tokens::{
 use super::{item, ModuleItems};
 use crate::model::{Api, Body, Gate, Operation, Response, StatusMatch};
 use proc_macro2::{Ident, TokenStream};
-use quote::quote;
+use quote::{format_ident, quote};
 
 pub fn request_name(operation: &Operation) -> Ident {
     ident(&operation.type_names.request)
@@ -39,13 +39,35 @@ pub fn emit(api: &Api) -> ModuleItems<'_> {
         .map(|operation| {
             item(move || {
                 let cfg = cfg(&operation.gate);
+                let descriptor = descriptor(operation, cfg.as_ref());
                 let request = has_request(operation).then(|| request_struct(operation, cfg.as_ref()));
                 let response = response_enum(operation, cfg.as_ref());
-                quote! { #request #response }
+                quote! { #descriptor #request #response }
             })
         })
         .collect();
     ModuleItems { head: item(move || head(api)), items }
+}
+
+/// `pub const AUTH_TOKEN_CREATE: Operation = ..`: what client, server and a refresh binding
+/// read of the operation.
+fn descriptor(operation: &Operation, cfg: Option<&TokenStream>) -> TokenStream {
+    let constant = ident(&operation.type_names.descriptor);
+    let name = &operation.name;
+    let method = format_ident!("{}", operation.method.as_str());
+    let path = operation.path.as_str();
+    let security = super::security::requirements(&operation.security);
+    let doc = format!(" `{} {}`", operation.method.as_str(), inline(path));
+    quote! {
+        #cfg
+        #[doc = #doc]
+        pub const #constant: Operation = Operation {
+            name: #name,
+            method: Method::#method,
+            path: #path,
+            security: #security,
+        };
+    }
 }
 
 /// The imports and the security schemes.

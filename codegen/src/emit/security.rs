@@ -33,15 +33,6 @@ fn scheme_tokens(scheme: &SecurityScheme) -> TokenStream {
     quote! { SecurityScheme { name: #name, kind: #kind } }
 }
 
-/// `&[&["a", "b"], &[]]`: the scheme names of each alternative, as the client takes them.
-pub fn scheme_names(security: &[Vec<Requirement>]) -> TokenStream {
-    let alternatives = security.iter().map(|alternative| {
-        let schemes = alternative.iter().map(|requirement| &requirement.scheme);
-        quote! { &[ #( #schemes ),* ] }
-    });
-    quote! { &[ #( #alternatives ),* ] }
-}
-
 /// `&[&[Requirement { scheme: "a", scopes: &["read"] }]]`, as the server checks them.
 pub fn requirements(security: &[Vec<Requirement>]) -> TokenStream {
     let alternatives = security.iter().map(|alternative| {

@@ -162,9 +162,10 @@ fn handler(operation: &Operation, secured_api: bool) -> TokenStream {
     } else {
         (quote! { State(api): State<Arc<S>> }, quote! { api })
     };
-    let operation_name = &operation.name;
+    let descriptor = ident(&operation.type_names.descriptor);
+    let operation_name = quote! { #descriptor.name };
     let check = security::is_secured(&operation.security).then(|| {
-        let requirements = security::requirements(&operation.security);
+        let requirements = quote! { #descriptor.security };
         let check = if security::allows_anonymous(&operation.security) {
             format_ident!("allow")
         } else {

@@ -257,6 +257,8 @@ pub struct OperationTypeNames {
     pub response: String,
     /// Its body, when it has more than one media type (`AuthTokenCreateRequestBody`).
     pub request_body: String,
+    /// The constant describing it (`AUTH_TOKEN_CREATE`): method, path and security.
+    pub descriptor: String,
 }
 
 /// One operation: a method on a path.
@@ -525,9 +527,8 @@ pub struct Requirement {
 pub struct TokenRefresh {
     /// The Rust method name of the operation.
     pub operation: String,
-    pub method: Method,
-    pub path: String,
-    pub security: Vec<Vec<Requirement>>,
+    /// The name of its constant in the `operations` module.
+    pub descriptor: String,
     /// The JSON media type of the request body, when tokens go in it.
     pub content_type: Option<String>,
     pub send_access: Option<String>,

@@ -32,10 +32,20 @@ fn query_style(style: &QueryStyle) -> ParamStyle {
     }
 }
 
-/// Method names of the generated client itself, which operations must not take.
-/// Methods of the generated client and server trait besides the operations'.
-const RESERVED_METHODS: &[&str] =
-    &["new", "with_base_url", "with_http_client", "with_policy", "base_url", "transport", "token_source", "refuse"];
+/// Methods of the generated client and server trait besides the operations', which
+/// operations must not take.
+const RESERVED_METHODS: &[&str] = &[
+    "new",
+    "with_base_url",
+    "with_http_client",
+    "with_policy",
+    "base_url",
+    "transport",
+    "token_source",
+    "refuse",
+    // Not a method: its upper case is the `operations` module's `SECURITY_SCHEMES`.
+    "security_schemes",
+];
 /// Runtime names the client and server use unqualified beside the operations' types.
 const RESERVED_OPERATION_TYPES: &[&str] = &["IntoResponse"];
 /// Headers OpenAPI says parameter definitions may not describe: the HTTP layer sets them.
@@ -143,6 +153,7 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
             request: format!("{prefix}Request"),
             response: format!("{prefix}Response"),
             request_body: format!("{prefix}RequestBody"),
+            descriptor: String::new(),
         };
         let free = |names: &NameSet, prefix: &str| {
             let candidate = names_for(prefix);
@@ -174,7 +185,10 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
             None => format!("{path} {}", method.as_str().to_ascii_lowercase()),
         };
         let name = self.method_names.claim(&names::snake_name(&raw_name, "operation"));
-        let (type_prefix, type_names) = self.claim_type_names(&names::type_name(&name, "Operation"));
+        let (type_prefix, mut type_names) = self.claim_type_names(&names::type_name(&name, "Operation"));
+        // Method names are unique snake case, so their upper case is unique too; the one
+        // constant beside them, SECURITY_SCHEMES, is a reserved method name.
+        type_names.descriptor = name.trim_start_matches("r#").to_ascii_uppercase();
         let params = self.params(path, item, operation, &type_prefix, at)?;
         let body = match &operation.request_body {
             Some(body) => Some(self.body(body, &type_prefix, &pointer_push(at, "requestBody"))?),

@@ -55,9 +55,7 @@ pub fn bind(extension: &Value, operation: &Operation, at: &str) -> Result<TokenR
     };
     Ok(TokenRefresh {
         operation: operation.name.clone(),
-        method: operation.method,
-        path: operation.path.as_str().to_owned(),
-        security: operation.security.clone(),
+        descriptor: operation.type_names.descriptor.clone(),
         content_type,
         send_access,
         send_refresh,

@@ -12,9 +12,7 @@ pub const DEFAULT_BASE_URL: &str = "https://api.example.com";
 
 /// How [`Client::refresh_create`] refreshes tokens, from the spec's `x-token-refresh`.
 const TOKEN_REFRESH: RefreshBinding = RefreshBinding {
-    method: "POST",
-    path: "/api/v1/token/refresh/",
-    security: &[],
+    operation: &REFRESH_CREATE,
     content_type: Some("application/json"),
     send_access: Some("/access"),
     send_refresh: Some("/refresh"),
@@ -80,7 +78,7 @@ impl Client {
     ) -> Result<RefreshCreateResponse, Error> {
         let mut http_request = self
             .transport
-            .request(Method::POST, "/api/v1/token/refresh/".to_owned());
+            .request_for(&REFRESH_CREATE, "/api/v1/token/refresh/".to_owned());
         if let Some(body) = &request.body {
             http_request.json_body("application/json", body);
         }

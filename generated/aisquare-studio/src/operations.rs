@@ -9,6 +9,14 @@ use apigen_runtime::__private::*;
 /// The security schemes of the spec, as the client sends and the server checks them.
 pub const SECURITY_SCHEMES: &[SecurityScheme] = &[];
 
+/// `POST /api/v1/token/refresh/`
+pub const REFRESH_CREATE: Operation = Operation {
+    name: "refresh_create",
+    method: Method::POST,
+    path: "/api/v1/token/refresh/",
+    security: &[],
+};
+
 /// Parameters and body of `refresh_create`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RefreshCreateRequest {

@@ -55,7 +55,7 @@ async fn handle_refresh_create<S: Api>(
 ) -> Response {
     let request = match parse_refresh_create(&parts) {
         Ok(request) => request,
-        Err(problem) => return api.refuse("refresh_create", problem.into()),
+        Err(problem) => return api.refuse(REFRESH_CREATE.name, problem.into()),
     };
     match api.refresh_create(request).await {
         Ok(response) => response.into_response(),

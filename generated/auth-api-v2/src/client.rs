@@ -9,9 +9,7 @@ use apigen_runtime::__private::*;
 
 /// How [`Client::auth_token_refresh`] refreshes tokens, from the spec's `x-token-refresh`.
 const TOKEN_REFRESH: RefreshBinding = RefreshBinding {
-    method: "POST",
-    path: "/auth/refresh",
-    security: &[],
+    operation: &AUTH_TOKEN_REFRESH,
     content_type: Some("application/json"),
     send_access: None,
     send_refresh: Some("/refresh_token"),
@@ -70,7 +68,7 @@ impl Client {
     ) -> Result<AuthTokenCreateResponse, Error> {
         let mut http_request = self
             .transport
-            .request(Method::POST, "/auth/token".to_owned());
+            .request_for(&AUTH_TOKEN_CREATE, "/auth/token".to_owned());
         if let Some(body) = &request.body {
             http_request.json_body("application/json", body);
         }
@@ -93,7 +91,7 @@ impl Client {
     ) -> Result<AuthTokenRefreshResponse, Error> {
         let mut http_request = self
             .transport
-            .request(Method::POST, "/auth/refresh".to_owned());
+            .request_for(&AUTH_TOKEN_REFRESH, "/auth/refresh".to_owned());
         if let Some(body) = &request.body {
             http_request.json_body("application/json", body);
         }

@@ -9,6 +9,14 @@ use apigen_runtime::__private::*;
 /// The security schemes of the spec, as the client sends and the server checks them.
 pub const SECURITY_SCHEMES: &[SecurityScheme] = &[];
 
+/// `POST /auth/token`
+pub const AUTH_TOKEN_CREATE: Operation = Operation {
+    name: "auth_token_create",
+    method: Method::POST,
+    path: "/auth/token",
+    security: &[],
+};
+
 /// Parameters and body of `auth_token_create`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AuthTokenCreateRequest {
@@ -27,6 +35,14 @@ pub enum AuthTokenCreateResponse {
     /// 401: Authentication
     Unauthorized(types::AuthenticationError),
 }
+
+/// `POST /auth/refresh`
+pub const AUTH_TOKEN_REFRESH: Operation = Operation {
+    name: "auth_token_refresh",
+    method: Method::POST,
+    path: "/auth/refresh",
+    security: &[],
+};
 
 /// Parameters and body of `auth_token_refresh`.
 #[derive(Clone, Debug, Default, PartialEq)]

@@ -62,7 +62,7 @@ async fn handle_auth_token_create<S: Api>(
 ) -> Response {
     let request = match parse_auth_token_create(&parts) {
         Ok(request) => request,
-        Err(problem) => return api.refuse("auth_token_create", problem.into()),
+        Err(problem) => return api.refuse(AUTH_TOKEN_CREATE.name, problem.into()),
     };
     match api.auth_token_create(request).await {
         Ok(response) => response.into_response(),
@@ -76,7 +76,7 @@ async fn handle_auth_token_refresh<S: Api>(
 ) -> Response {
     let request = match parse_auth_token_refresh(&parts) {
         Ok(request) => request,
-        Err(problem) => return api.refuse("auth_token_refresh", problem.into()),
+        Err(problem) => return api.refuse(AUTH_TOKEN_REFRESH.name, problem.into()),
     };
     match api.auth_token_refresh(request).await {
         Ok(response) => response.into_response(),

@@ -12,9 +12,7 @@ pub const DEFAULT_BASE_URL: &str = "http://localhost:8080";
 
 /// How [`Client::refresh_authentication_token`] refreshes tokens, from the spec's `x-token-refresh`.
 const TOKEN_REFRESH: RefreshBinding = RefreshBinding {
-    method: "POST",
-    path: "/api/v1/authenticate/refresh",
-    security: &[],
+    operation: &REFRESH_AUTHENTICATION_TOKEN,
     content_type: Some("application/json"),
     send_access: None,
     send_refresh: Some("/refreshToken"),
@@ -80,7 +78,10 @@ impl Client {
     ) -> Result<RefreshAuthenticationTokenResponse, Error> {
         let mut http_request = self
             .transport
-            .request(Method::POST, "/api/v1/authenticate/refresh".to_owned());
+            .request_for(
+                &REFRESH_AUTHENTICATION_TOKEN,
+                "/api/v1/authenticate/refresh".to_owned(),
+            );
         let body = &request.body;
         http_request.json_body("application/json", body);
         let response = self.transport.send(http_request).await?;

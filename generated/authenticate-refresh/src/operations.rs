@@ -9,6 +9,14 @@ use apigen_runtime::__private::*;
 /// The security schemes of the spec, as the client sends and the server checks them.
 pub const SECURITY_SCHEMES: &[SecurityScheme] = &[];
 
+/// `POST /api/v1/authenticate/refresh`
+pub const REFRESH_AUTHENTICATION_TOKEN: Operation = Operation {
+    name: "refresh_authentication_token",
+    method: Method::POST,
+    path: "/api/v1/authenticate/refresh",
+    security: &[],
+};
+
 /// Parameters and body of `refresh_authentication_token`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RefreshAuthenticationTokenRequest {

@@ -60,7 +60,9 @@ async fn handle_refresh_authentication_token<S: Api>(
 ) -> Response {
     let request = match parse_refresh_authentication_token(&parts) {
         Ok(request) => request,
-        Err(problem) => return api.refuse("refresh_authentication_token", problem.into()),
+        Err(problem) => {
+            return api.refuse(REFRESH_AUTHENTICATION_TOKEN.name, problem.into());
+        }
     };
     match api.refresh_authentication_token(request).await {
         Ok(response) => response.into_response(),

@@ -12,9 +12,7 @@ pub const DEFAULT_BASE_URL: &str = "https://dev02.console.bnntest.com";
 
 /// How [`Client::v2_refresh_token_post`] refreshes tokens, from the spec's `x-token-refresh`.
 const TOKEN_REFRESH: RefreshBinding = RefreshBinding {
-    method: "POST",
-    path: "/v2/refresh_token",
-    security: &[&["bearerAuthToken"]],
+    operation: &V2_REFRESH_TOKEN_POST,
     content_type: None,
     send_access: None,
     send_refresh: None,
@@ -91,10 +89,9 @@ impl Client {
     pub async fn v1_refresh_token_post(
         &self,
     ) -> Result<V1RefreshTokenPostResponse, Error> {
-        let mut http_request = self
+        let http_request = self
             .transport
-            .request(Method::POST, "/v1/refresh_token".to_owned());
-        http_request.security(&[&["bearerAuthToken"]]);
+            .request_for(&V1_REFRESH_TOKEN_POST, "/v1/refresh_token".to_owned());
         let response = self.transport.send(http_request).await?;
         match response.status().as_u16() {
             200 => Ok(V1RefreshTokenPostResponse::Ok),
@@ -114,10 +111,9 @@ impl Client {
     pub async fn v2_refresh_token_post(
         &self,
     ) -> Result<V2RefreshTokenPostResponse, Error> {
-        let mut http_request = self
+        let http_request = self
             .transport
-            .request(Method::POST, "/v2/refresh_token".to_owned());
-        http_request.security(&[&["bearerAuthToken"]]);
+            .request_for(&V2_REFRESH_TOKEN_POST, "/v2/refresh_token".to_owned());
         let response = self.transport.send(http_request).await?;
         match response.status().as_u16() {
             200 => Ok(V2RefreshTokenPostResponse::Ok(response.json()?)),

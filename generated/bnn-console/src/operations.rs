@@ -14,6 +14,21 @@ pub const SECURITY_SCHEMES: &[SecurityScheme] = &[
     },
 ];
 
+/// `POST /v1/refresh_token`
+pub const V1_REFRESH_TOKEN_POST: Operation = Operation {
+    name: "v1_refresh_token_post",
+    method: Method::POST,
+    path: "/v1/refresh_token",
+    security: &[
+        &[
+            Requirement {
+                scheme: "bearerAuthToken",
+                scopes: &[],
+            },
+        ],
+    ],
+};
+
 /// The documented responses of `v1_refresh_token_post`: Refresh token
 #[derive(Clone, Debug, PartialEq)]
 #[allow(clippy::large_enum_variant)]
@@ -29,6 +44,21 @@ pub enum V1RefreshTokenPostResponse {
     /// 500: InternalServerError
     InternalServerError,
 }
+
+/// `POST /v2/refresh_token`
+pub const V2_REFRESH_TOKEN_POST: Operation = Operation {
+    name: "v2_refresh_token_post",
+    method: Method::POST,
+    path: "/v2/refresh_token",
+    security: &[
+        &[
+            Requirement {
+                scheme: "bearerAuthToken",
+                scopes: &[],
+            },
+        ],
+    ],
+};
 
 /// The documented responses of `v2_refresh_token_post`: Generate a refresh token
 #[derive(Clone, Debug, PartialEq)]

@@ -78,21 +78,11 @@ async fn handle_v1_refresh_token_post<S: Api>(
 ) -> Response {
     let claims = match service
         .guard
-        .require(
-            &[
-                &[
-                    Requirement {
-                        scheme: "bearerAuthToken",
-                        scopes: &[],
-                    },
-                ],
-            ],
-            &parts,
-        )
+        .require(V1_REFRESH_TOKEN_POST.security, &parts)
         .await
     {
         Ok(claims) => claims,
-        Err(refusal) => return service.api.refuse("v1_refresh_token_post", refusal),
+        Err(refusal) => return service.api.refuse(V1_REFRESH_TOKEN_POST.name, refusal),
     };
     match service.api.v1_refresh_token_post(claims).await {
         Ok(response) => response.into_response(),
@@ -106,21 +96,11 @@ async fn handle_v2_refresh_token_post<S: Api>(
 ) -> Response {
     let claims = match service
         .guard
-        .require(
-            &[
-                &[
-                    Requirement {
-                        scheme: "bearerAuthToken",
-                        scopes: &[],
-                    },
-                ],
-            ],
-            &parts,
-        )
+        .require(V2_REFRESH_TOKEN_POST.security, &parts)
         .await
     {
         Ok(claims) => claims,
-        Err(refusal) => return service.api.refuse("v2_refresh_token_post", refusal),
+        Err(refusal) => return service.api.refuse(V2_REFRESH_TOKEN_POST.name, refusal),
     };
     match service.api.v2_refresh_token_post(claims).await {
         Ok(response) => response.into_response(),

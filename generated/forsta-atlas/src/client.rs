@@ -12,9 +12,7 @@ pub const DEFAULT_BASE_URL: &str = "http://atlas.forsta.io/v1";
 
 /// How [`Client::api_token_refresh_create`] refreshes tokens, from the spec's `x-token-refresh`.
 const TOKEN_REFRESH: RefreshBinding = RefreshBinding {
-    method: "POST",
-    path: "/api-token-refresh/",
-    security: &[&["JSON Web Token"]],
+    operation: &API_TOKEN_REFRESH_CREATE,
     content_type: Some("application/json"),
     send_access: Some("/token"),
     send_refresh: None,
@@ -97,8 +95,7 @@ impl Client {
     ) -> Result<ApiTokenRefreshCreateResponse, Error> {
         let mut http_request = self
             .transport
-            .request(Method::POST, "/api-token-refresh/".to_owned());
-        http_request.security(&[&["JSON Web Token"]]);
+            .request_for(&API_TOKEN_REFRESH_CREATE, "/api-token-refresh/".to_owned());
         let body = &request.body;
         http_request.json_body("application/json", body);
         let response = self.transport.send(http_request).await?;

@@ -18,6 +18,21 @@ pub const SECURITY_SCHEMES: &[SecurityScheme] = &[
     },
 ];
 
+/// `POST /api-token-refresh/`
+pub const API_TOKEN_REFRESH_CREATE: Operation = Operation {
+    name: "api_token_refresh_create",
+    method: Method::POST,
+    path: "/api-token-refresh/",
+    security: &[
+        &[
+            Requirement {
+                scheme: "JSON Web Token",
+                scopes: &[],
+            },
+        ],
+    ],
+};
+
 /// Parameters and body of `api_token_refresh_create`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ApiTokenRefreshCreateRequest {

@@ -74,26 +74,16 @@ async fn handle_api_token_refresh_create<S: Api>(
 ) -> Response {
     let claims = match service
         .guard
-        .require(
-            &[
-                &[
-                    Requirement {
-                        scheme: "JSON Web Token",
-                        scopes: &[],
-                    },
-                ],
-            ],
-            &parts,
-        )
+        .require(API_TOKEN_REFRESH_CREATE.security, &parts)
         .await
     {
         Ok(claims) => claims,
-        Err(refusal) => return service.api.refuse("api_token_refresh_create", refusal),
+        Err(refusal) => return service.api.refuse(API_TOKEN_REFRESH_CREATE.name, refusal),
     };
     let request = match parse_api_token_refresh_create(&parts) {
         Ok(request) => request,
         Err(problem) => {
-            return service.api.refuse("api_token_refresh_create", problem.into());
+            return service.api.refuse(API_TOKEN_REFRESH_CREATE.name, problem.into());
         }
     };
     match service.api.api_token_refresh_create(claims, request).await {

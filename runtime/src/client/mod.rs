@@ -12,7 +12,9 @@ mod policy;
 mod refresh;
 mod token;
 
+use crate::security::Security;
 pub use crate::security::{KeyLocation, SchemeKind, SecurityScheme};
+use crate::Operation;
 pub use clock::Clock;
 pub use credential::Credential;
 pub use error::{Error, RawResponse};
@@ -92,6 +94,14 @@ impl Transport {
     /// its expiry, and refreshed once more, with the request retried once, on a 401.
     pub fn set_token_source(&mut self, scheme: &'static str, source: TokenSource) {
         Arc::make_mut(&mut self.credentials).insert(scheme, CredentialSource::Tokens(source));
+    }
+
+    /// Starts a request for `operation`, by its method and security, to `path` (its template
+    /// expanded and encoded) relative to the base URL.
+    pub fn request_for(&self, operation: &Operation, path: String) -> Request {
+        let mut request = self.request(operation.method.clone(), path);
+        request.security = operation.security;
+        request
     }
 
     /// Starts a request to `path` (already expanded and encoded) relative to the base URL.
@@ -240,13 +250,16 @@ impl Transport {
     /// all have one; an anonymous alternative (`{}`) is taken only when no other is
     /// satisfied. None when no alternative is satisfied (the server then answers as it
     /// documents for a missing credential). Token sources hand out a valid token here.
-    async fn credentials_for(&self, alternatives: &[&[&str]]) -> Result<Vec<Applied<'_>>, Error> {
+    async fn credentials_for(&self, alternatives: Security) -> Result<Vec<Applied<'_>>, Error> {
         let satisfied = alternatives.iter().find(|alternative| {
-            !alternative.is_empty() && alternative.iter().all(|scheme| self.credentials.contains_key(scheme))
+            !alternative.is_empty()
+                && alternative.iter().all(|requirement| self.credentials.contains_key(requirement.scheme))
         });
         let Some(alternative) = satisfied else { return Ok(Vec::new()) };
         let mut applied = Vec::with_capacity(alternative.len());
-        for scheme in self.schemes.iter().filter(|scheme| alternative.contains(&scheme.name)) {
+        for scheme in
+            self.schemes.iter().filter(|scheme| alternative.iter().any(|required| required.scheme == scheme.name))
+        {
             applied.push(match &self.credentials[scheme.name] {
                 CredentialSource::Fixed(credential) => Applied { scheme, secret: credential.clone(), lease: None },
                 CredentialSource::Tokens(source) => {
@@ -299,7 +312,7 @@ pub struct Request {
     headers: HeaderMap,
     cookies: Vec<(String, String)>,
     body: Option<(HeaderValue, Bytes)>,
-    security: &'static [&'static [&'static str]],
+    security: Security,
     fault: Option<String>,
 }
 
@@ -395,7 +408,7 @@ impl Request {
 
     /// Declares the operation's `security`: alternatives, each a set of scheme names that
     /// must all be present. An empty alternative means the operation may go unauthenticated.
-    pub fn security(&mut self, alternatives: &'static [&'static [&'static str]]) {
+    pub fn security(&mut self, alternatives: Security) {
         self.security = alternatives;
     }
 }

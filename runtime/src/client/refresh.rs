@@ -4,7 +4,7 @@
 
 use super::token::{Refresh, RefreshFuture, TokenOptions, TokenSource, Tokens};
 use super::{Credential, Error, Transport};
-use http::Method;
+use crate::Operation;
 use serde_json::{Map, Value};
 
 /// Where the current tokens go in a refresh request body and where the new ones are in the
@@ -12,12 +12,9 @@ use serde_json::{Map, Value};
 /// names, which is how APIs that take it in a header (`Authorization: JWT <token>`) get it.
 #[derive(Clone, Copy, Debug)]
 pub struct RefreshBinding {
-    /// The operation's method, as in `POST`.
-    pub method: &'static str,
-    /// The operation's path, relative to the base URL.
-    pub path: &'static str,
-    /// The schemes the current access token is sent in, as [`super::Request::security`] takes.
-    pub security: &'static [&'static [&'static str]],
+    /// The refresh operation: its method, path (relative to the base URL) and the schemes the
+    /// current access token is sent in.
+    pub operation: &'static Operation,
     /// The JSON request body's media type, when the operation takes one.
     pub content_type: Option<&'static str>,
     /// Where the current access token goes in the request body.
@@ -54,13 +51,11 @@ impl BoundRefresh {
         // The current token is sent as a fixed credential: going through the token source
         // would wait on the refresh this call is.
         let mut transport = self.transport.clone();
-        for scheme in binding.security.iter().flat_map(|alternative| alternative.iter()) {
-            transport.set_credential(scheme, current.access.clone());
+        let operation = binding.operation;
+        for requirement in operation.security.iter().flat_map(|alternative| alternative.iter()) {
+            transport.set_credential(requirement.scheme, current.access.clone());
         }
-        let method = Method::from_bytes(binding.method.as_bytes())
-            .map_err(|_| Error::InvalidRequest(format!("{:?} is not an HTTP method", binding.method)))?;
-        let mut request = transport.request(method, binding.path.to_owned());
-        request.security(binding.security);
+        let mut request = transport.request_for(operation, operation.path.to_owned());
         if let Some(content_type) = binding.content_type {
             let mut body = Value::Object(Map::new());
             if let Some(pointer) = binding.send_access {

@@ -1,0 +1,17 @@
+//! One operation's constants, as the generated client, server and refresh binding all read
+//! them: the client sends by them, the server checks by them.
+
+use crate::security::Security;
+use http::Method;
+
+/// An operation of the spec: each generated `operations` module has one constant of these per
+/// operation.
+#[derive(Clone, Debug)]
+pub struct Operation {
+    /// The generated method's name (`auth_token_create`), as a server's `refuse` hears it.
+    pub name: &'static str,
+    pub method: Method,
+    /// The path template as the spec writes it (`/pets/{petId}`), below the base path.
+    pub path: &'static str,
+    pub security: Security,
+}
