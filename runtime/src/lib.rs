@@ -7,16 +7,23 @@
 //!
 //! Features: `client` (reqwest with rustls) and `server` (axum), both on by default; `jwt`
 //! (token verification and issuing on `jsonwebtoken`), off by default.
+//!
+//! What only generated code calls (parameter encoding, building requests and replies,
+//! finishing a router) is hidden from these docs and is not a stable API: it follows the
+//! generator. `__private` gathers the names generated modules import.
 
 #[doc(hidden)]
 pub mod __private;
 pub mod enums;
 #[cfg(feature = "jwt")]
 pub mod jwt;
+#[doc(hidden)]
 pub mod media;
 pub mod multipart;
+#[doc(hidden)]
 pub mod nullable;
 mod operation;
+#[doc(hidden)]
 pub mod params;
 pub mod security;
 

@@ -96,6 +96,7 @@ impl Transport {
         Arc::make_mut(&mut self.credentials).insert(scheme, CredentialSource::Tokens(source));
     }
 
+    #[doc(hidden)]
     /// Starts a request for `operation`, by its method and security, to `path` (its template
     /// expanded and encoded) relative to the base URL.
     pub fn request_for(&self, operation: &Operation, path: String) -> Request {
@@ -104,6 +105,7 @@ impl Transport {
         request
     }
 
+    #[doc(hidden)]
     /// Starts a request to `path` (already expanded and encoded) relative to the base URL.
     pub fn request(&self, method: Method, path: String) -> Request {
         Request {
@@ -118,6 +120,7 @@ impl Transport {
         }
     }
 
+    #[doc(hidden)]
     /// Sends a request and reads the whole response.
     pub async fn send(&self, mut request: Request) -> Result<Response, Error> {
         if let Some(fault) = request.fault.take() {
@@ -303,6 +306,7 @@ fn insert_header(headers: &mut HeaderMap, name: &str, value: &str) -> Result<(),
 
 /// One request under construction. Encoding faults are kept and reported by
 /// [`Transport::send`], so generated code can set parameters without handling errors.
+#[doc(hidden)]
 #[derive(Clone, Debug)]
 pub struct Request {
     method: Method,
@@ -414,6 +418,7 @@ impl Request {
 }
 
 /// A complete response, read into memory.
+#[doc(hidden)]
 #[derive(Debug)]
 pub struct Response {
     status: StatusCode,

@@ -4,10 +4,14 @@ mod auth;
 mod extract;
 mod limits;
 mod problem;
+#[doc(hidden)]
 pub mod reply;
 
-pub use auth::{Authenticate, Guard, Presented, Rejection, Secured};
+#[doc(hidden)]
+pub use auth::Secured;
+pub use auth::{Authenticate, Guard, Presented, Rejection};
 pub use axum;
+#[doc(hidden)]
 pub use extract::RequestParts;
 pub use limits::{with_limits, Limits};
 pub use problem::{Problem, Refusal};
@@ -20,6 +24,7 @@ use http::StatusCode;
 use std::any::Any;
 use tower_http::catch_panic::CatchPanicLayer;
 
+#[doc(hidden)]
 /// Completes a generated router: unknown paths get a 404 problem, known paths with another
 /// method a 405 problem, a panic inside a handler a 500 problem while the server goes on,
 /// and every request is held to its [`Limits`] (a 413 or 408 problem).
