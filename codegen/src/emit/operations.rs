@@ -2,11 +2,11 @@
 //! response enum (one variant per documented status). Client and server share both.
 
 use super::tokens::{
-    added, cfg, docs, ident, inline, inline_prose, optional_type, prelude, rust_type, summary_and_description,
-    uses_named, Added, Scope,
+    added, cfg, docs, ident, inline, inline_prose, optional_type, prelude, rust_type, summary_and_description, Added,
+    Scope,
 };
 use super::{item, ModuleItems};
-use crate::model::{Api, Body, Gate, Operation, Response, StatusMatch};
+use crate::model::{Api, Body, Gate, Operation, Response, StatusMatch, Through};
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
@@ -92,12 +92,7 @@ fn head(api: &Api) -> TokenStream {
 }
 
 fn uses_types(operation: &Operation) -> bool {
-    operation.params.iter().any(|param| uses_named(&param.ty))
-        || operation.body.iter().flat_map(|body| &body.contents).any(|content| uses_named(&content.ty))
-        || operation.responses.iter().any(|response| {
-            response.content.iter().any(|content| uses_named(&content.ty))
-                || response.headers.iter().any(|header| uses_named(&header.ty))
-        })
+    operation.types().any(|ty| ty.named(Through::Everything).is_some())
 }
 
 fn body_type(operation: &Operation, body: &Body) -> TokenStream {

@@ -195,15 +195,6 @@ pub fn optional_type(ty: &Type, scope: Scope) -> TokenStream {
     }
 }
 
-/// Whether a type mentions a named type (the module then imports `types`).
-pub fn uses_named(ty: &Type) -> bool {
-    match ty {
-        Type::Named(_) => true,
-        Type::Array(inner) | Type::Map(inner) | Type::Nullable(inner) | Type::Boxed(inner) => uses_named(inner),
-        _ => false,
-    }
-}
-
 /// The runtime's `Style` for a style and explode, spelled under `style_path` (`Style`
 /// where imported).
 pub fn style_value(style: ParamStyle, explode: bool, style_path: &TokenStream) -> TokenStream {

@@ -8,6 +8,7 @@ use super::{security, Api, Type, TypeDef, TypeDefKind};
 use crate::config::Config;
 use crate::diagnostics::Fault;
 use crate::load::Loaded;
+use std::collections::HashMap;
 
 /// Builds the model of a loaded spec; also returns the warnings of every stage so far. What
 /// cannot be modelled is left out or typed as any JSON value, each with a warning.
@@ -31,8 +32,9 @@ pub fn build(loaded: &Loaded, config: &Config) -> (Api, Vec<Fault>) {
     add_to_types(&mut defs, &component_names, config, &mut warnings);
     box_recursive_fields(&mut defs);
     let mut built = built;
+    let by_name: HashMap<&str, &TypeDef> = defs.iter().map(|def| (def.name.as_str(), def)).collect();
     for param in built.iter_mut().flat_map(|operation| operation.params.iter_mut()) {
-        param.object = is_object(&param.ty, &defs);
+        param.object = is_object(&param.ty, &by_name);
     }
 
     let server_url = spec.servers.first().map(expand_variables);
@@ -101,13 +103,13 @@ fn add_to_types(
 }
 
 /// Whether values of `ty` are JSON objects.
-fn is_object(ty: &Type, defs: &[TypeDef]) -> bool {
+fn is_object(ty: &Type, by_name: &HashMap<&str, &TypeDef>) -> bool {
     match ty {
         Type::Map(_) => true,
-        Type::Nullable(inner) | Type::Boxed(inner) => is_object(inner, defs),
-        Type::Named(name) => defs.iter().find(|def| &def.name == name).is_some_and(|def| match &def.kind {
+        Type::Nullable(inner) | Type::Boxed(inner) => is_object(inner, by_name),
+        Type::Named(name) => by_name.get(name.as_str()).is_some_and(|def| match &def.kind {
             TypeDefKind::Struct(_) => true,
-            TypeDefKind::Alias(inner) => is_object(inner, defs),
+            TypeDefKind::Alias(inner) => is_object(inner, by_name),
             _ => false,
         }),
         _ => false,

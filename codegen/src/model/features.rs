@@ -8,7 +8,7 @@
 //! an untagged operation, or by none, always compiles. Specs with fewer than two tags get no
 //! tag features: there is nothing to choose between.
 
-use super::graph::named;
+use super::walk::Through;
 use super::{Api, Gate, TagFeature};
 use heck::ToKebabCase;
 use std::collections::{BTreeSet, HashMap};
@@ -65,14 +65,8 @@ pub fn assign(api: &mut Api) {
         api.types.iter().enumerate().map(|(index, def)| (def.name.as_str(), index)).collect();
     let edges = super::graph::edges(&api.types);
     let roots = |operation: &super::Operation| -> Vec<usize> {
-        let mut names = Vec::new();
-        operation.params.iter().for_each(|param| named(&param.ty, &mut names));
-        operation.body.iter().flat_map(|body| &body.contents).for_each(|content| named(&content.ty, &mut names));
-        for response in &operation.responses {
-            response.content.iter().for_each(|content| named(&content.ty, &mut names));
-            response.headers.iter().for_each(|header| named(&header.ty, &mut names));
-        }
-        names.iter().filter_map(|name| index_of.get(name).copied()).collect()
+        let names = operation.types().filter_map(|ty| ty.named(Through::Everything));
+        names.filter_map(|name| index_of.get(name).copied()).collect()
     };
 
     // Per type: reached by an untagged operation, and the features whose operations reach it.

@@ -1,24 +1,9 @@
 //! The named types as a graph: which types each type's members name. Tag features follow
 //! it to gate types, and the layout measures how deep it nests.
 
-use super::{Type, TypeDef, TypeDefKind};
+use super::walk::Through;
+use super::TypeDef;
 use std::collections::HashMap;
-
-/// The named types `ty` mentions.
-pub fn named<'a>(ty: &'a Type, out: &mut Vec<&'a str>) {
-    match ty {
-        Type::Named(name) => out.push(name),
-        Type::Array(inner) | Type::Map(inner) | Type::Nullable(inner) | Type::Boxed(inner) => named(inner, out),
-        Type::String
-        | Type::Integer(_)
-        | Type::Float(_)
-        | Type::Boolean
-        | Type::Bytes
-        | Type::Multipart
-        | Type::Any
-        | Type::Path(_) => {}
-    }
-}
 
 /// For each type (by index in `types`), the indices of the types its members name.
 pub fn edges(types: &[TypeDef]) -> Vec<Vec<usize>> {
@@ -27,16 +12,7 @@ pub fn edges(types: &[TypeDef]) -> Vec<Vec<usize>> {
     types
         .iter()
         .map(|def| {
-            let mut names = Vec::new();
-            match &def.kind {
-                TypeDefKind::Struct(definition) => {
-                    definition.fields.iter().for_each(|field| named(&field.ty, &mut names));
-                    definition.additional.iter().for_each(|members| named(&members.ty, &mut names));
-                }
-                TypeDefKind::Union(union) => union.variants.iter().for_each(|variant| named(&variant.ty, &mut names)),
-                TypeDefKind::Alias(ty) | TypeDefKind::Newtype(ty) => named(ty, &mut names),
-                TypeDefKind::Enum(_) => {}
-            }
+            let names = def.kind.named_members(Through::Everything);
             names.iter().filter_map(|name| index_of.get(name).copied()).collect()
         })
         .collect()

@@ -13,11 +13,13 @@ mod routes;
 mod schema;
 mod security;
 mod token_refresh;
+mod walk;
 
 pub use crate::config::Additions;
 pub use build::build;
 pub use names::is_keyword;
 pub use path_template::{PathTemplate, Piece};
+pub use walk::Through;
 
 /// One API: its named types, its operations and how it authenticates.
 #[derive(Clone, Debug)]

@@ -2,27 +2,9 @@
 //! map) a type that holds it back is boxed. Only edges inside a strongly connected component
 //! of the "holds by value" graph are boxed, so non-recursive types stay unboxed.
 
+use super::walk::Through;
 use super::{Type, TypeDef, TypeDefKind};
 use std::collections::HashMap;
-
-/// Named types a type holds by value.
-fn held_by_value(ty: &Type, out: &mut Vec<String>) {
-    match ty {
-        Type::Named(name) => out.push(name.clone()),
-        Type::Nullable(inner) => held_by_value(inner, out),
-        // Vec, maps and boxes are already indirections.
-        _ => {}
-    }
-}
-
-fn slots(kind: &mut TypeDefKind) -> Vec<&mut Type> {
-    match kind {
-        TypeDefKind::Struct(definition) => definition.fields.iter_mut().map(|field| &mut field.ty).collect(),
-        TypeDefKind::Union(union) => union.variants.iter_mut().map(|variant| &mut variant.ty).collect(),
-        TypeDefKind::Alias(ty) | TypeDefKind::Newtype(ty) => vec![ty],
-        TypeDefKind::Enum(_) => Vec::new(),
-    }
-}
 
 /// Strongly connected components by Tarjan's algorithm; returns each node's component id.
 /// Iterative, so that a long chain of types cannot overflow the stack.
@@ -80,15 +62,6 @@ fn components(edges: &[Vec<usize>]) -> Vec<usize> {
     component
 }
 
-/// Every named type a type mentions, through collections too.
-fn mentioned(ty: &Type, out: &mut Vec<String>) {
-    match ty {
-        Type::Named(name) => out.push(name.clone()),
-        Type::Array(inner) | Type::Map(inner) | Type::Nullable(inner) | Type::Boxed(inner) => mentioned(inner, out),
-        _ => {}
-    }
-}
-
 /// Aliases that reach themselves through other aliases only (`type A = Vec<A>`) have no
 /// finite expansion; they become newtypes, which may refer to themselves.
 fn break_alias_cycles(defs: &mut [TypeDef]) {
@@ -103,11 +76,8 @@ fn break_alias_cycles(defs: &mut [TypeDef]) {
     let edges: Vec<Vec<usize>> = order
         .iter()
         .map(|&global| {
-            let mut names = Vec::new();
-            if let TypeDefKind::Alias(ty) = &defs[global].kind {
-                mentioned(ty, &mut names);
-            }
-            names.iter().filter_map(|name| aliases.get(name)).map(|global| local[global]).collect()
+            let names = defs[global].kind.named_members(Through::Everything);
+            names.iter().filter_map(|name| aliases.get(*name)).map(|global| local[global]).collect()
         })
         .collect();
     let component = components(&edges);
@@ -126,23 +96,17 @@ pub fn box_recursive_fields(defs: &mut [TypeDef]) {
     let position: HashMap<String, usize> =
         defs.iter().enumerate().map(|(index, def)| (def.name.clone(), index)).collect();
     let edges: Vec<Vec<usize>> = defs
-        .iter_mut()
+        .iter()
         .map(|def| {
-            let mut held = Vec::new();
-            for slot in slots(&mut def.kind) {
-                held_by_value(slot, &mut held);
-            }
-            held.iter().filter_map(|name| position.get(name).copied()).collect()
+            let held = def.kind.named_members(Through::Values);
+            held.iter().filter_map(|name| position.get(*name).copied()).collect()
         })
         .collect();
     let component = components(&edges);
     for (index, def) in defs.iter_mut().enumerate() {
-        for slot in slots(&mut def.kind) {
-            let mut held = Vec::new();
-            held_by_value(slot, &mut held);
-            let recursive =
-                held.iter().filter_map(|name| position.get(name)).any(|&target| component[target] == component[index]);
-            if recursive {
+        for slot in def.kind.member_types_mut() {
+            let target = slot.named(Through::Values).and_then(|name| position.get(name));
+            if target.is_some_and(|&target| component[target] == component[index]) {
                 box_slot(slot);
             }
         }

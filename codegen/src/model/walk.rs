@@ -1,0 +1,92 @@
+//! The one walk over types: what a type, a definition or an operation mentions. Gating by
+//! tags, boxing recursive fields, nesting depth, object detection and imports all read it.
+
+use super::{Operation, Type, TypeDefKind};
+
+/// How far into a type a walk goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Through {
+    /// Into every wrapper: collections, maps, boxes and nullables.
+    Everything,
+    /// Only what the type holds by value, through nullables: a `Vec`, map or box is already
+    /// an indirection (what recursion needs to know).
+    Values,
+}
+
+impl Type {
+    /// The type inside a wrapper that `through` enters, if `self` is one.
+    fn inner(&self, through: Through) -> Option<&Type> {
+        match (self, through) {
+            (Type::Nullable(inner), _) => Some(inner),
+            (Type::Array(inner) | Type::Map(inner) | Type::Boxed(inner), Through::Everything) => Some(inner),
+            _ => None,
+        }
+    }
+
+    /// The type itself once the wrappers `through` enters are taken off.
+    pub fn innermost(&self, through: Through) -> &Type {
+        let mut ty = self;
+        while let Some(inner) = ty.inner(through) {
+            ty = inner;
+        }
+        ty
+    }
+
+    /// The named type this type is, or holds `through` its wrappers.
+    pub fn named(&self, through: Through) -> Option<&str> {
+        match self.innermost(through) {
+            Type::Named(name) => Some(name),
+            _ => None,
+        }
+    }
+}
+
+impl TypeDefKind {
+    /// The types of its members: fields, additional members, variants, the aliased type.
+    pub fn member_types(&self) -> Vec<&Type> {
+        match self {
+            TypeDefKind::Struct(definition) => definition
+                .fields
+                .iter()
+                .map(|field| &field.ty)
+                .chain(definition.additional.iter().map(|members| &members.ty))
+                .collect(),
+            TypeDefKind::Union(union) => union.variants.iter().map(|variant| &variant.ty).collect(),
+            TypeDefKind::Alias(ty) | TypeDefKind::Newtype(ty) => vec![ty],
+            TypeDefKind::Enum(_) => Vec::new(),
+        }
+    }
+
+    /// [`TypeDefKind::member_types`], to change them.
+    pub fn member_types_mut(&mut self) -> Vec<&mut Type> {
+        match self {
+            TypeDefKind::Struct(definition) => definition
+                .fields
+                .iter_mut()
+                .map(|field| &mut field.ty)
+                .chain(definition.additional.iter_mut().map(|members| &mut members.ty))
+                .collect(),
+            TypeDefKind::Union(union) => union.variants.iter_mut().map(|variant| &mut variant.ty).collect(),
+            TypeDefKind::Alias(ty) | TypeDefKind::Newtype(ty) => vec![ty],
+            TypeDefKind::Enum(_) => Vec::new(),
+        }
+    }
+
+    /// The named types its members mention, `through` their wrappers.
+    pub fn named_members(&self, through: Through) -> Vec<&str> {
+        self.member_types().into_iter().filter_map(|ty| ty.named(through)).collect()
+    }
+}
+
+impl Operation {
+    /// The types it mentions directly: its parameters', bodies' and responses' (headers too).
+    pub fn types(&self) -> impl Iterator<Item = &Type> {
+        let params = self.params.iter().map(|param| &param.ty);
+        let bodies = self.body.iter().flat_map(|body| &body.contents).map(|content| &content.ty);
+        let responses = self.responses.iter().flat_map(|response| {
+            let content = response.content.iter().map(|content| &content.ty);
+            content.chain(response.headers.iter().map(|header| &header.ty))
+        });
+        params.chain(bodies).chain(responses)
+    }
+}
