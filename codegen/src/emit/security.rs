@@ -2,7 +2,7 @@
 //! `operations` module, and an operation's `security` as the runtime takes it.
 
 use super::tokens::option_literal;
-use crate::model::{Api, ParamLocation, Requirement, SchemeKind, SecurityScheme};
+use crate::model::{Api, ParamLocation, SchemeKind, Security, SecurityScheme};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -34,8 +34,8 @@ fn scheme_tokens(scheme: &SecurityScheme) -> TokenStream {
 }
 
 /// `&[&[Requirement { scheme: "a", scopes: &["read"] }]]`, as the server checks them.
-pub fn requirements(security: &[Vec<Requirement>]) -> TokenStream {
-    let alternatives = security.iter().map(|alternative| {
+pub fn requirements(security: &Security) -> TokenStream {
+    let alternatives = security.alternatives.iter().map(|alternative| {
         let requirements = alternative.iter().map(|requirement| {
             let scheme = &requirement.scheme;
             let scopes = &requirement.scopes;
@@ -44,14 +44,4 @@ pub fn requirements(security: &[Vec<Requirement>]) -> TokenStream {
         quote! { &[ #( #requirements ),* ] }
     });
     quote! { &[ #( #alternatives ),* ] }
-}
-
-/// Whether the server must check a credential: some alternative needs one.
-pub fn is_secured(security: &[Vec<Requirement>]) -> bool {
-    security.iter().any(|alternative| !alternative.is_empty())
-}
-
-/// Whether a request may also go without a credential (`security` lists `{}`).
-pub fn allows_anonymous(security: &[Vec<Requirement>]) -> bool {
-    security.iter().any(Vec::is_empty)
 }

@@ -3,7 +3,7 @@
 
 use super::operations::{body_enum_name, has_request, is_struct_variant, request_name, response_name};
 use super::tokens::{cfg, docs, form_fields, ident, inline, inline_prose, prelude, summary_and_description};
-use super::{item, security, ModuleItems};
+use super::{item, ModuleItems};
 use crate::model::{
     Api, Body, Capture, Content, Gate, MediaKind, Operation, Param, ParamLocation, ParamStyle, StatusMatch, Type,
 };
@@ -11,7 +11,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 pub fn emit(api: &Api) -> ModuleItems<'_> {
-    let secured_api = routed(api).any(|operation| security::is_secured(&operation.security));
+    let secured_api = routed(api).any(|operation| operation.security.is_secured());
     // Per routed operation a handler, a parser and a reply, in three runs.
     let handlers = routed(api).map(|operation| item(move || gated(operation, handler(operation, secured_api))));
     let parsers = routed(api)
@@ -123,8 +123,8 @@ fn future_type(operation: &Operation) -> TokenStream {
 fn trait_method(operation: &Operation) -> TokenStream {
     let name = ident(&operation.name);
     let output = future_type(operation);
-    let claims = security::is_secured(&operation.security).then(|| {
-        if security::allows_anonymous(&operation.security) {
+    let claims = operation.security.is_secured().then(|| {
+        if operation.security.allows_anonymous() {
             quote! { , claims: Option<Self::Claims> }
         } else {
             quote! { , claims: Self::Claims }
@@ -164,13 +164,10 @@ fn handler(operation: &Operation, secured_api: bool) -> TokenStream {
     };
     let descriptor = ident(&operation.type_names.descriptor);
     let operation_name = quote! { #descriptor.name };
-    let check = security::is_secured(&operation.security).then(|| {
+    let check = operation.security.is_secured().then(|| {
         let requirements = quote! { #descriptor.security };
-        let check = if security::allows_anonymous(&operation.security) {
-            format_ident!("allow")
-        } else {
-            format_ident!("require")
-        };
+        let check =
+            if operation.security.allows_anonymous() { format_ident!("allow") } else { format_ident!("require") };
         quote! {
             let claims = match service.guard.#check(#requirements, &parts).await {
                 Ok(claims) => claims,

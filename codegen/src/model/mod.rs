@@ -281,8 +281,7 @@ pub struct Operation {
     pub params: Vec<Param>,
     pub body: Option<Body>,
     pub responses: Vec<Response>,
-    /// Alternatives, each a set of requirements that must all be met. Empty: none.
-    pub security: Vec<Vec<Requirement>>,
+    pub security: Security,
     /// How the generated server routes it; `None` when another operation already takes
     /// the same method and route (the client still has it).
     pub route: Option<String>,
@@ -513,6 +512,30 @@ pub enum SchemeKind {
         name: String,
         prefix: Option<String>,
     },
+}
+
+/// An operation's `security`: alternatives, each a set of requirements that must all be met.
+/// No alternatives: nothing is required; an empty alternative: a request may go without.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Security {
+    pub alternatives: Vec<Vec<Requirement>>,
+}
+
+impl Security {
+    /// Whether the server must check a credential: some alternative needs one.
+    pub fn is_secured(&self) -> bool {
+        self.alternatives.iter().any(|alternative| !alternative.is_empty())
+    }
+
+    /// Whether a request may also go without a credential (`security` lists `{}`).
+    pub fn allows_anonymous(&self) -> bool {
+        self.alternatives.iter().any(Vec::is_empty)
+    }
+
+    /// Every requirement of every alternative.
+    pub fn requirements(&self) -> impl Iterator<Item = &Requirement> {
+        self.alternatives.iter().flatten()
+    }
 }
 
 /// One scheme an operation's `security` requires, with the scopes it must grant.

@@ -96,7 +96,7 @@ mod tests {
                 .collect(),
             body: None,
             responses: Vec::new(),
-            security: Vec::new(),
+            security: Default::default(),
             route: None,
             tags: Vec::new(),
             gate: crate::model::Gate::Always,

@@ -2,7 +2,7 @@
 
 use super::names::{self, NameSet};
 use super::refs::Resolver;
-use super::{OAuthFlow, OAuthGrant, Operation, ParamLocation, Requirement, SchemeKind, SecurityScheme};
+use super::{OAuthFlow, OAuthGrant, Operation, ParamLocation, Requirement, SchemeKind, Security, SecurityScheme};
 use crate::diagnostics::{pointer_push, Fault};
 use openapiv3::{APIKeyLocation, SecurityRequirement};
 
@@ -153,7 +153,7 @@ pub fn with_required_scopes(mut schemes: Vec<SecurityScheme>, operations: &[Oper
     for scheme in &mut schemes {
         let mut scopes: Vec<String> = operations
             .iter()
-            .flat_map(|operation| operation.security.iter().flatten())
+            .flat_map(|operation| operation.security.requirements())
             .filter(|requirement| requirement.scheme == scheme.name)
             .flat_map(|requirement| requirement.scopes.iter().cloned())
             .collect();
@@ -169,8 +169,8 @@ pub fn with_required_scopes(mut schemes: Vec<SecurityScheme>, operations: &[Oper
 /// The alternatives of a `security` list, as scheme names; `[{}]` (anonymous allowed) is an
 /// empty alternative. A name with no scheme behind it can never be satisfied, so it stays:
 /// dropping it would turn its alternative into an anonymous one.
-pub fn requirements(requirements: &[SecurityRequirement]) -> Vec<Vec<Requirement>> {
-    requirements
+pub fn requirements(requirements: &[SecurityRequirement]) -> Security {
+    let alternatives = requirements
         .iter()
         .map(|requirement| {
             requirement
@@ -178,5 +178,6 @@ pub fn requirements(requirements: &[SecurityRequirement]) -> Vec<Vec<Requirement
                 .map(|(scheme, scopes)| Requirement { scheme: scheme.clone(), scopes: scopes.clone() })
                 .collect()
         })
-        .collect()
+        .collect();
+    Security { alternatives }
 }
