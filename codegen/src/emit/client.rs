@@ -113,11 +113,11 @@ fn path_expression(operation: &Operation) -> TokenStream {
             Piece::Param(name) => name,
         };
         if let Some(param) =
-            operation.params.iter().find(|param| param.location == ParamLocation::Path && param.name == *name)
+            operation.params.iter().find(|param| param.location == ParamLocation::Path && param.wire_name == *name)
         {
-            let field = ident(&param.field);
+            let field = ident(&param.rust_name);
             format.push_str("{}");
-            let (name, explode) = (&param.name, param.explode);
+            let (name, explode) = (&param.wire_name, param.explode);
             arguments.push(match param.style {
                 ParamStyle::Label => quote! { params::path_label(&request.#field, #explode) },
                 ParamStyle::Matrix => quote! { params::path_matrix(&request.#field, #name, #explode) },
@@ -212,8 +212,8 @@ fn response_arm(operation: &Operation, response: &Response) -> (Option<TokenStre
             .headers
             .iter()
             .map(|header| {
-                let field = ident(&header.field);
-                let name = &header.name;
+                let field = ident(&header.rust_name);
+                let name = &header.wire_name;
                 if header.explode {
                     quote! { let #field = response.header_exploded(#name)?; }
                 } else {
@@ -221,7 +221,7 @@ fn response_arm(operation: &Operation, response: &Response) -> (Option<TokenStre
                 }
             })
             .collect();
-        let header_fields = response.headers.iter().map(|header| ident(&header.field));
+        let header_fields = response.headers.iter().map(|header| ident(&header.rust_name));
         let body = response.content.as_ref().map(|content| {
             let decode = decode_body(content);
             quote! { body: #decode, }
@@ -291,8 +291,8 @@ fn operation_method(operation: &Operation) -> TokenStream {
         quote! { , request: #request_type }
     });
     let params = operation.params.iter().filter(|param| param.location != ParamLocation::Path).map(|param| {
-        let field = ident(&param.field);
-        let name = &param.name;
+        let field = ident(&param.rust_name);
+        let name = &param.wire_name;
         match param.location {
             ParamLocation::Query if param.allow_reserved => {
                 let style = style_tokens(param);

@@ -109,13 +109,13 @@ fn request_struct(operation: &Operation, cfg: Option<&TokenStream>) -> TokenStre
     let name = request_name(operation);
     let doc = format!(" Parameters and body of `{}`.", operation.name);
     let params = operation.params.iter().map(|param| {
-        let field = ident(&param.field);
+        let field = ident(&param.rust_name);
         let ty = if param.required {
             rust_type(&param.ty, Scope::Elsewhere)
         } else {
             optional_type(&param.ty, Scope::Elsewhere)
         };
-        let location = format!(" The {} parameter `{}`.", param.location.as_str(), inline(&param.name));
+        let location = format!(" The {} parameter `{}`.", param.location.as_str(), inline(&param.wire_name));
         let description = docs(param.docs.as_deref());
         let separator = param.docs.is_some().then(|| quote! { #[doc = ""] });
         quote! {
@@ -198,10 +198,10 @@ fn response_enum(operation: &Operation, cfg: Option<&TokenStream>) -> TokenStrea
             let status = (!matches!(response.status, StatusMatch::Code(_))).then(|| quote! { status: u16, });
             let body = body_type.map(|ty| quote! { body: #ty, });
             let headers = response.headers.iter().map(|header| {
-                let field = ident(&header.field);
+                let field = ident(&header.rust_name);
                 let ty = optional_type(&header.ty, Scope::Elsewhere);
                 let doc = docs(header.docs.as_deref());
-                let wire = format!(" The `{}` header.", inline(&header.name));
+                let wire = format!(" The `{}` header.", inline(&header.wire_name));
                 quote! {
                     #doc
                     #[doc = #wire]

@@ -218,7 +218,7 @@ fn separator(style: ParamStyle) -> char {
 }
 
 fn param_expression(param: &Param) -> TokenStream {
-    let name = &param.name;
+    let name = &param.wire_name;
     let explode_object = param.explode;
     let location = param.location.as_str();
     let read = match param.location {
@@ -343,7 +343,7 @@ fn parser(operation: &Operation) -> TokenStream {
     let name = parser_name(operation);
     let request_type = request_name(operation);
     let fields = operation.params.iter().map(|param| {
-        let field = ident(&param.field);
+        let field = ident(&param.rust_name);
         let value = param_expression(param);
         quote! { #field: #value }
     });
@@ -393,11 +393,11 @@ fn into_response(operation: &Operation) -> TokenStream {
         if is_struct_variant(response) {
             let status_field = (!matches!(response.status, StatusMatch::Code(_))).then(|| quote! { status, });
             let body_field = response.content.as_ref().map(|_| quote! { body, });
-            let header_fields: Vec<_> = response.headers.iter().map(|header| ident(&header.field)).collect();
+            let header_fields: Vec<_> = response.headers.iter().map(|header| ident(&header.rust_name)).collect();
             // reply::header(reply::header(body, "a", &a), "b", &b): one expression, no rebinding.
             let reply = response.headers.iter().fold(reply, |reply, header| {
-                let field = ident(&header.field);
-                let name = &header.name;
+                let field = ident(&header.rust_name);
+                let name = &header.wire_name;
                 if header.explode {
                     quote! { reply::header_exploded(#reply, #name, &#field) }
                 } else {

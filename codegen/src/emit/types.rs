@@ -47,8 +47,8 @@ fn definition(def: &TypeDef) -> TokenStream {
 /// A string enum, with its catch-all variant if it has one (see [`Enumeration::other`]).
 fn enumeration(name: &proc_macro2::Ident, doc: &TokenStream, added: &Added, enumeration: &Enumeration) -> TokenStream {
     let known = enumeration.variants.iter().map(|variant| {
-        let variant_name = ident(&variant.name);
-        let value = &variant.value;
+        let variant_name = ident(&variant.rust_name);
+        let value = &variant.wire_name;
         let doc = docs(variant.docs.as_deref());
         quote! {
             #doc
@@ -89,9 +89,9 @@ fn structure(
     definition: &Struct,
 ) -> TokenStream {
     let fields = definition.fields.iter().map(|field| {
-        let field_name = ident(&field.name);
+        let field_name = ident(&field.rust_name);
         let wire_name = &field.wire_name;
-        let rename = (field.name != field.wire_name).then(|| quote! { #[serde(rename = #wire_name)] });
+        let rename = (field.rust_name != field.wire_name).then(|| quote! { #[serde(rename = #wire_name)] });
         let doc = docs(field.docs.as_deref());
         if field.required {
             let ty = rust_type(&field.ty, Scope::Types);
@@ -122,7 +122,7 @@ fn structure(
     });
     let additional = definition.additional.as_ref().map(|members| {
         let value = rust_type(&members.ty, Scope::Types);
-        let field_name = ident(&members.field);
+        let field_name = ident(&members.rust_name);
         quote! {
             /// Members beyond the declared ones.
             #[serde(flatten)]
@@ -154,8 +154,8 @@ fn structure(
 fn redacting_debug(name: &proc_macro2::Ident, cfg: Option<&TokenStream>, definition: &Struct) -> TokenStream {
     let type_name = name.to_string();
     let fields = definition.fields.iter().map(|field| {
-        let field_name = ident(&field.name);
-        let label = field.name.trim_start_matches("r#");
+        let field_name = ident(&field.rust_name);
+        let label = field.rust_name.trim_start_matches("r#");
         if field.secret {
             quote! { .field(#label, &"<redacted>") }
         } else {

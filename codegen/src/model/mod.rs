@@ -173,7 +173,7 @@ pub struct Struct {
 
 #[derive(Clone, Debug)]
 pub struct Field {
-    pub name: String,
+    pub rust_name: String,
     pub wire_name: String,
     pub ty: Type,
     pub required: bool,
@@ -186,7 +186,7 @@ pub struct Field {
 #[derive(Clone, Debug)]
 pub struct AdditionalMembers {
     /// Named apart from the declared fields (`additional_properties`).
-    pub field: String,
+    pub rust_name: String,
     pub ty: Type,
 }
 
@@ -202,8 +202,8 @@ pub struct Enumeration {
 
 #[derive(Clone, Debug)]
 pub struct EnumVariant {
-    pub name: String,
-    pub value: String,
+    pub rust_name: String,
+    pub wire_name: String,
     pub docs: Option<String>,
 }
 
@@ -328,9 +328,9 @@ pub enum ParamStyle {
 #[derive(Clone, Debug)]
 pub struct Param {
     /// The name on the wire.
-    pub name: String,
+    pub wire_name: String,
     /// The field of the request struct.
-    pub field: String,
+    pub rust_name: String,
     pub location: ParamLocation,
     pub required: bool,
     pub ty: Type,
@@ -429,8 +429,9 @@ pub struct Response {
 
 #[derive(Clone, Debug)]
 pub struct ResponseHeader {
-    pub name: String,
-    pub field: String,
+    pub wire_name: String,
+    /// The field of the response variant.
+    pub rust_name: String,
     pub ty: Type,
     /// `simple` style exploded: an object's members as `key=value`.
     pub explode: bool,

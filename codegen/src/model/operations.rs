@@ -304,8 +304,8 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
                 }
             };
             params.push(Param {
-                name: data.name.clone(),
-                field: fields.claim(&names::snake_name(&data.name, "param")),
+                wire_name: data.name.clone(),
+                rust_name: fields.claim(&names::snake_name(&data.name, "param")),
                 location,
                 required: data.required || location == ParamLocation::Path,
                 ty,
@@ -318,14 +318,14 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
             });
         }
         for name in template.params().map(str::to_owned) {
-            if !params.iter().any(|param| param.location == ParamLocation::Path && param.name == name) {
+            if !params.iter().any(|param| param.location == ParamLocation::Path && param.wire_name == name) {
                 self.warnings.push(Fault::at(
                     at,
                     format!("path parameter {name:?} is in the template but not declared; taken as a string"),
                 ));
                 params.push(Param {
-                    field: fields.claim(&names::snake_name(&name, "param")),
-                    name,
+                    rust_name: fields.claim(&names::snake_name(&name, "param")),
+                    wire_name: name,
                     location: ParamLocation::Path,
                     required: true,
                     ty: Type::String,
@@ -533,8 +533,8 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
                 };
                 let explode = header.extensions.get(EXPLODE_EXTENSION).and_then(serde_json::Value::as_bool);
                 headers.push(ResponseHeader {
-                    name: name.to_ascii_lowercase(),
-                    field: header_fields.claim(&names::snake_name(name, "header")),
+                    wire_name: name.to_ascii_lowercase(),
+                    rust_name: header_fields.claim(&names::snake_name(name, "header")),
                     ty,
                     explode: explode.unwrap_or(false),
                     docs: header.description.clone(),

@@ -129,7 +129,7 @@ mod tests {
         let fields = fields
             .iter()
             .map(|(field, ty)| Field {
-                name: (*field).into(),
+                rust_name: (*field).into(),
                 wire_name: (*field).into(),
                 ty: ty.clone(),
                 required: true,

@@ -44,7 +44,8 @@ pub fn plan(operations: &mut [Operation], base_path: &str, warnings: &mut Vec<Fa
             }
         }
         for param in operation.params.iter_mut().filter(|param| param.location == ParamLocation::Path) {
-            param.capture = captures.iter().find(|(name, _)| *name == param.name).map(|(_, capture)| capture.clone());
+            param.capture =
+                captures.iter().find(|(name, _)| *name == param.wire_name).map(|(_, capture)| capture.clone());
         }
         if taken.insert((route.clone(), operation.method.as_str())) {
             operation.route = Some(route);
@@ -81,8 +82,8 @@ mod tests {
             params: params
                 .into_iter()
                 .map(|name| Param {
-                    field: name.clone(),
-                    name,
+                    rust_name: name.clone(),
+                    wire_name: name,
                     location: ParamLocation::Path,
                     required: true,
                     ty: Type::String,
@@ -107,7 +108,7 @@ mod tests {
         operation
             .params
             .iter()
-            .find(|candidate| candidate.name == param)
+            .find(|candidate| candidate.wire_name == param)
             .and_then(|param| param.capture.as_ref())
             .unwrap()
     }

@@ -437,7 +437,7 @@ impl<'a> TypeBuilder<'a> {
             // Text only: a list of messages about a `token` field is not a token.
             let text = matches!(&ty, Type::String) || matches!(&ty, Type::Nullable(inner) if **inner == Type::String);
             let secret = text && (password || names::names_a_secret(&field));
-            fields.push(Field { name: field, wire_name: wire_name.clone(), ty, required, docs, secret });
+            fields.push(Field { rust_name: field, wire_name: wire_name.clone(), ty, required, docs, secret });
         }
         let additional = match &shape.additional {
             Some(AdditionalProperties::Schema(schema)) => {
@@ -447,7 +447,7 @@ impl<'a> TypeBuilder<'a> {
             Some(AdditionalProperties::Any(false)) | None => None,
         };
         let additional =
-            additional.map(|ty| AdditionalMembers { field: field_names.claim("additional_properties"), ty });
+            additional.map(|ty| AdditionalMembers { rust_name: field_names.claim("additional_properties"), ty });
         let defaultable = fields.iter().all(|field| !field.required);
         Ok(Struct { fields, additional, defaultable })
     }
@@ -590,8 +590,8 @@ fn enumeration(values: &[String]) -> Enumeration {
         .iter()
         .filter(|value| seen.insert((*value).clone()))
         .map(|value| EnumVariant {
-            name: variant_names.claim(&names::variant_name(value)),
-            value: value.clone(),
+            rust_name: variant_names.claim(&names::variant_name(value)),
+            wire_name: value.clone(),
             docs: None,
         })
         .collect();

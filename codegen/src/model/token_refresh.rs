@@ -40,7 +40,7 @@ pub fn bind(extension: &Value, operation: &Operation, at: &str) -> Result<TokenR
     })?;
     let (send_access, send_refresh) = (pointer("request", "access")?, pointer("request", "refresh")?);
     if let Some(param) = operation.params.iter().find(|param| param.location == ParamLocation::Path) {
-        return Err(Fault::at(&at, format!("a refresh operation cannot take path parameters (`{}`)", param.name)));
+        return Err(Fault::at(&at, format!("a refresh operation cannot take path parameters (`{}`)", param.wire_name)));
     }
     let json_body = operation
         .body
