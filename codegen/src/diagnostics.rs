@@ -95,7 +95,17 @@ impl fmt::Display for Warning {
 
 impl std::error::Error for Error {}
 
-/// Appends one reference token to a JSON pointer, escaping `~` and `/` (RFC 6901).
+/// Appends one reference token to a JSON pointer, escaped.
 pub(crate) fn pointer_push(pointer: &str, token: &str) -> String {
-    format!("{pointer}/{}", token.replace('~', "~0").replace('/', "~1"))
+    format!("{pointer}/{}", escape_token(token))
+}
+
+/// A JSON pointer's reference token for a key: `~` as `~0`, `/` as `~1` (RFC 6901).
+pub fn escape_token(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
+/// The key a JSON pointer's reference token stands for.
+pub fn unescape_token(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
 }

@@ -537,8 +537,26 @@ pub mod server {
 
     fn parse_get_file(parts: &RequestParts) -> Result<GetFileRequest, Problem> {
         Ok(GetFileRequest {
-            stem: parts.path_in_segment("segment_1", "{stem}.{ext}", "stem")?,
-            ext: parts.path_in_segment("segment_1", "{stem}.{ext}", "ext")?,
+            stem: parts
+                .path_in_segment(
+                    "segment_1",
+                    &[
+                        params::Piece::Param("stem"),
+                        params::Piece::Text("."),
+                        params::Piece::Param("ext"),
+                    ],
+                    "stem",
+                )?,
+            ext: parts
+                .path_in_segment(
+                    "segment_1",
+                    &[
+                        params::Piece::Param("stem"),
+                        params::Piece::Text("."),
+                        params::Piece::Param("ext"),
+                    ],
+                    "ext",
+                )?,
         })
     }
 

@@ -54,13 +54,24 @@ pub(crate) fn json_error_message(error: &serde_path_to_error::Error<serde_json::
     }
 }
 
+/// A JSON pointer's reference token for a key: `~` as `~0`, `/` as `~1` (RFC 6901).
+pub(crate) fn escape_token(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
+/// The key a JSON pointer's reference token stands for.
+#[cfg(feature = "client")]
+pub(crate) fn unescape_token(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
+}
+
 /// The JSON pointer of a serde path: `a.b[0]` becomes `/a/b/0`.
 pub(crate) fn json_pointer(path: &serde_path_to_error::Path) -> String {
     use serde_path_to_error::Segment;
     path.iter()
         .filter_map(|segment| match segment {
             Segment::Seq { index } => Some(index.to_string()),
-            Segment::Map { key } => Some(key.replace('~', "~0").replace('/', "~1")),
+            Segment::Map { key } => Some(escape_token(key)),
             Segment::Enum { .. } | Segment::Unknown => None,
         })
         .map(|token| format!("/{token}"))

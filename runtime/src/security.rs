@@ -51,6 +51,13 @@ impl SecurityScheme {
     }
 }
 
+/// `Basic` and base64 of `user:password` (RFC 7617), as an `Authorization` value.
+#[cfg(feature = "client")]
+pub(crate) fn basic_authorization(user: &str, password: &str) -> String {
+    use base64::Engine;
+    format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}")))
+}
+
 /// One scheme of a security requirement, with the scopes it must grant.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Requirement {

@@ -316,7 +316,7 @@ fn node_mut(value: &mut Value, index: usize, pointer: String) -> (&mut Value, St
     let mut remaining = index - 1;
     let children: Vec<(String, usize)> = match &*value {
         Value::Object(map) => {
-            map.iter().map(|(key, child)| (key.replace('~', "~0").replace('/', "~1"), count(child))).collect()
+            map.iter().map(|(key, child)| (apigen::diagnostics::escape_token(key), count(child))).collect()
         }
         Value::Array(items) => items.iter().enumerate().map(|(at, child)| (at.to_string(), count(child))).collect(),
         _ => return (value, pointer),

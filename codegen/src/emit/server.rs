@@ -5,7 +5,7 @@ use super::operations::{body_enum_name, has_request, is_struct_variant, request_
 use super::tokens::{cfg, docs, form_fields, ident, inline, inline_prose, prelude, summary_and_description};
 use super::{item, ModuleItems};
 use crate::model::{
-    Api, Body, Capture, Content, Gate, MediaKind, Operation, Param, ParamLocation, ParamStyle, StatusMatch, Type,
+    Api, Body, Capture, Content, Gate, MediaKind, Operation, Param, ParamLocation, ParamStyle, Piece, StatusMatch, Type,
 };
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -225,7 +225,11 @@ fn param_expression(param: &Param) -> TokenStream {
         ParamLocation::Path => {
             return match &param.capture {
                 Some(Capture { name: capture, segment: Some(segment) }) => {
-                    quote! { parts.path_in_segment(#capture, #segment, #name)? }
+                    let pieces = segment.pieces.iter().map(|piece| match piece {
+                        Piece::Text(text) => quote! { params::Piece::Text(#text) },
+                        Piece::Param(name) => quote! { params::Piece::Param(#name) },
+                    });
+                    quote! { parts.path_in_segment(#capture, &[ #( #pieces ),* ], #name)? }
                 }
                 Some(Capture { name: capture, segment: None }) if param.style == ParamStyle::Label => {
                     let explode = param.explode;

@@ -170,7 +170,7 @@ impl Bundler {
         let base = fragment
             .rsplit('/')
             .find(|segment| !segment.is_empty())
-            .map(|segment| segment.replace("~1", "/").replace("~0", "~"))
+            .map(crate::diagnostics::unescape_token)
             .or_else(|| file.file_stem().map(|stem| stem.to_string_lossy().into_owned()))
             .unwrap_or_else(|| "External".to_owned());
         let mut name = base.clone();

@@ -18,7 +18,7 @@ mod walk;
 pub use crate::config::Additions;
 pub use build::build;
 pub use names::is_keyword;
-pub use path_template::{PathTemplate, Piece};
+pub use path_template::{PathTemplate, Piece, Segment};
 pub use walk::Through;
 
 /// One API: its named types, its operations and how it authenticates.
@@ -353,7 +353,7 @@ pub struct Param {
 pub struct Capture {
     pub name: String,
     /// The segment's template when it holds more than the one parameter.
-    pub segment: Option<String>,
+    pub segment: Option<Segment>,
 }
 
 /// How a body travels, by its media type.

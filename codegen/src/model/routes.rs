@@ -39,7 +39,7 @@ pub fn plan(operations: &mut [Operation], base_path: &str, warnings: &mut Vec<Fa
             prefix.push_str("{}");
             route.push_str(&format!("{static_part}{{{name}}}"));
             for param in names {
-                let capture = Capture { name: name.clone(), segment: whole.then(|| segment.text.clone()) };
+                let capture = Capture { name: name.clone(), segment: whole.then(|| segment.clone()) };
                 captures.push((param, capture));
             }
         }
@@ -130,7 +130,10 @@ mod tests {
         assert_eq!(operations[2].route.as_deref(), Some("/api/files/{segment_1}"));
         assert_eq!(
             capture(&operations[2], "ext"),
-            &Capture { name: "segment_1".into(), segment: Some("{name}.{ext}".into()) }
+            &Capture {
+                name: "segment_1".into(),
+                segment: Some(PathTemplate::parse("{name}.{ext}").segments()[0].clone())
+            }
         );
         assert_eq!(operations[3].route.as_deref(), Some("/api/v{version}/info"));
         assert_eq!(operations[4].route.as_deref(), Some("/api/repos/{owner}/{repo}"));

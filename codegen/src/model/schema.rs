@@ -9,7 +9,7 @@ use super::{
     Union, UnionVariant,
 };
 use crate::config::Config;
-use crate::diagnostics::{pointer_push, Fault};
+use crate::diagnostics::{escape_token, pointer_push, unescape_token, Fault};
 use openapiv3::{
     AdditionalProperties, AnySchema, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind, Type as SchemaType,
     VariantOrUnknownOrEmpty,
@@ -63,7 +63,7 @@ impl<'a> TypeBuilder<'a> {
         let mut components = HashMap::new();
         let mut nullable_components = HashSet::new();
         for (key, schema) in schemas {
-            let reference = format!("{COMPONENTS}{}", key.replace('~', "~0").replace('/', "~1"));
+            let reference = format!("{COMPONENTS}{}", escape_token(key));
             components.insert(reference.clone(), names.claim(&names::type_name(key, "Type")));
             if let ReferenceOr::Item(schema) = schema {
                 if schema.schema_data.nullable {
@@ -91,7 +91,7 @@ impl<'a> TypeBuilder<'a> {
             .components
             .iter()
             .map(|(reference, name)| {
-                let key = reference.trim_start_matches(COMPONENTS).replace("~1", "/").replace("~0", "~");
+                let key = unescape_token(reference.trim_start_matches(COMPONENTS));
                 (key, name.clone())
             })
             .collect();
@@ -104,7 +104,7 @@ impl<'a> TypeBuilder<'a> {
     pub fn define_components(&mut self, schemas: &indexmap::IndexMap<String, ReferenceOr<Schema>>) {
         for (key, schema) in schemas {
             let at = pointer_push("#/components/schemas", key);
-            let reference = format!("{COMPONENTS}{}", key.replace('~', "~0").replace('/', "~1"));
+            let reference = format!("{COMPONENTS}{}", escape_token(key));
             let name = self.components[&reference].clone();
             let defined = match schema {
                 _ if self.config.replacement(key).is_some() => {
@@ -523,7 +523,7 @@ fn discriminator_values(discriminator: &openapiv3::Discriminator, reference: &st
     if !mapped.is_empty() {
         return mapped;
     }
-    reference.strip_prefix(COMPONENTS).map(|name| vec![name.replace("~1", "/").replace("~0", "~")]).unwrap_or_default()
+    reference.strip_prefix(COMPONENTS).map(|name| vec![unescape_token(name)]).unwrap_or_default()
 }
 
 fn unbox(schema: &ReferenceOr<Box<Schema>>) -> ReferenceOr<Schema> {

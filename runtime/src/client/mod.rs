@@ -25,7 +25,6 @@ pub use reqwest;
 pub use token::{Refresh, RefreshFuture, RotationHook, TimeClaims, TokenOptions, TokenSource, Tokens};
 
 use crate::params::{self, Style};
-use base64::Engine;
 use bytes::{Bytes, BytesMut};
 use http::header::{HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE};
 use http::{HeaderMap, Method, StatusCode};
@@ -201,12 +200,8 @@ impl Transport {
                 SchemeKind::Bearer => format!("Bearer {}", secret.secret()),
                 SchemeKind::Basic => {
                     // `user:password`; a credential without a colon is a user with no password.
-                    let pair = if secret.secret().contains(':') {
-                        secret.secret().to_owned()
-                    } else {
-                        format!("{}:", secret.secret())
-                    };
-                    format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(pair))
+                    let (user, password) = secret.secret().split_once(':').unwrap_or((secret.secret(), ""));
+                    crate::security::basic_authorization(user, password)
                 }
                 SchemeKind::ApiKey { location, name, .. } => {
                     let value = scheme.api_key_value(secret.secret());

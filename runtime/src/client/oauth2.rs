@@ -14,7 +14,6 @@
 
 use super::token::{Refresh, RefreshFuture, TokenOptions, TokenSource, Tokens};
 use super::{Clock, Credential, Error, RawResponse, Transport};
-use base64::Engine;
 use http::header::{HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 use serde::Deserialize;
 use std::fmt;
@@ -226,8 +225,7 @@ impl TokenEndpoint {
         match (&self.client.secret, self.client.auth) {
             (Some(secret), ClientAuth::Basic) => {
                 let encode = |text: &str| form_urlencoded::byte_serialize(text.as_bytes()).collect::<String>();
-                let pair = format!("{}:{}", encode(&self.client.id), encode(secret.secret()));
-                let basic = format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(pair));
+                let basic = crate::security::basic_authorization(&encode(&self.client.id), &encode(secret.secret()));
                 let mut value = HeaderValue::from_str(&basic)
                     .map_err(|_| Error::InvalidRequest("the client credentials are not valid in a header".into()))?;
                 value.set_sensitive(true);

@@ -90,7 +90,7 @@ fn refused(message: &str) -> Error {
 /// Sets the string at `pointer` in `body`, creating the objects on the way.
 fn place(body: &mut Value, pointer: &str, token: &Credential) {
     let mut at = body;
-    let mut tokens = pointer.split('/').skip(1).map(|token| token.replace("~1", "/").replace("~0", "~")).peekable();
+    let mut tokens = pointer.split('/').skip(1).map(crate::unescape_token).peekable();
     while let Some(key) = tokens.next() {
         if !at.is_object() {
             *at = Value::Object(Map::new());

@@ -220,33 +220,41 @@ pub fn decode_object<'a, T: DeserializeOwned>(
     T::deserialize(text::object(members)).map_err(|error| error.to_string())
 }
 
-/// Splits a path segment by its template (`{name}.{ext}` against `report.v2.csv` gives name
-/// `report.v2`, ext `csv`). Parameters are non-empty and greedy, earlier ones first, as a
-/// regular expression `(.+)\.(.+)` would split. `None` when the segment does not fit.
-pub fn split_segment<'a>(template: &str, segment: &'a str) -> Option<Vec<(String, &'a str)>> {
-    // The template as pieces: literal text, or a parameter name.
-    let mut pieces: Vec<Result<&str, &str>> = Vec::new();
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        let close = open + rest[open..].find('}')?;
-        if open > 0 {
-            pieces.push(Ok(&rest[..open]));
-        }
-        pieces.push(Err(&rest[open + 1..close]));
-        rest = &rest[close + 1..];
-    }
-    if !rest.is_empty() {
-        pieces.push(Ok(rest));
-    }
-    let mut values = Vec::new();
-    match_pieces(&pieces, segment, &mut values).then_some(values)
+/// A piece of a path segment's template, as the generator parsed it: literal text or a
+/// parameter's name (`{name}.{ext}` is `[Param("name"), Text("."), Param("ext")]`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Piece {
+    Text(&'static str),
+    Param(&'static str),
 }
 
-fn match_pieces<'a>(pieces: &[Result<&str, &str>], segment: &'a str, values: &mut Vec<(String, &'a str)>) -> bool {
+/// The template the pieces spell, for messages: `{name}.{ext}`.
+pub fn template_text(pieces: &[Piece]) -> String {
+    pieces
+        .iter()
+        .map(|piece| match piece {
+            Piece::Text(text) => (*text).to_owned(),
+            Piece::Param(name) => format!("{{{name}}}"),
+        })
+        .collect()
+}
+
+/// Splits a path segment by its template's pieces (`{name}.{ext}` against `report.v2.csv`
+/// gives name `report.v2`, ext `csv`). Parameters are non-empty and greedy, earlier ones
+/// first, as a regular expression `(.+)\.(.+)` would split. `None` when the segment does
+/// not fit.
+pub fn split_segment<'a>(pieces: &[Piece], segment: &'a str) -> Option<Vec<(String, &'a str)>> {
+    let mut values = Vec::new();
+    match_pieces(pieces, segment, &mut values).then_some(values)
+}
+
+fn match_pieces<'a>(pieces: &[Piece], segment: &'a str, values: &mut Vec<(String, &'a str)>) -> bool {
     match pieces.split_first() {
         None => segment.is_empty(),
-        Some((Ok(text), rest)) => segment.strip_prefix(text).is_some_and(|after| match_pieces(rest, after, values)),
-        Some((Err(name), rest)) => {
+        Some((Piece::Text(text), rest)) => {
+            segment.strip_prefix(text).is_some_and(|after| match_pieces(rest, after, values))
+        }
+        Some((Piece::Param(name), rest)) => {
             // Longest first; every split point is a character boundary.
             let ends = (1..=segment.len()).rev().filter(|end| segment.is_char_boundary(*end));
             for end in ends {
@@ -335,19 +343,20 @@ mod tests {
 
     #[test]
     fn segments_split_by_their_template() {
-        let split = |template, segment| split_segment(template, segment);
+        use Piece::{Param, Text};
+        let name_ext = [Param("name"), Text("."), Param("ext")];
+        assert_eq!(template_text(&name_ext), "{name}.{ext}");
         assert_eq!(
-            split("{name}.{ext}", "report.v2.csv"),
+            split_segment(&name_ext, "report.v2.csv"),
             Some(vec![("name".into(), "report.v2"), ("ext".into(), "csv")])
         );
-        assert_eq!(split("{a}-{b}-x", "1-2-x"), Some(vec![("a".into(), "1"), ("b".into(), "2")]));
-        assert_eq!(split("{name}.{ext}", "noext"), None);
-        assert_eq!(
-            split("v{major}-{minor}.json", "v1-2.json"),
-            Some(vec![("major".into(), "1"), ("minor".into(), "2")])
-        );
-        assert_eq!(split("{name}.json", "data.xml"), None);
-        assert_eq!(split("{id}", "42"), Some(vec![("id".into(), "42")]));
+        let dashes = [Param("a"), Text("-"), Param("b"), Text("-x")];
+        assert_eq!(split_segment(&dashes, "1-2-x"), Some(vec![("a".into(), "1"), ("b".into(), "2")]));
+        assert_eq!(split_segment(&name_ext, "noext"), None);
+        let version = [Text("v"), Param("major"), Text("-"), Param("minor"), Text(".json")];
+        assert_eq!(split_segment(&version, "v1-2.json"), Some(vec![("major".into(), "1"), ("minor".into(), "2")]));
+        assert_eq!(split_segment(&[Param("name"), Text(".json")], "data.xml"), None);
+        assert_eq!(split_segment(&[Param("id")], "42"), Some(vec![("id".into(), "42")]));
     }
 
     #[test]

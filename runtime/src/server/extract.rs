@@ -126,17 +126,18 @@ impl RequestParts {
     }
 
     /// A path parameter inside a segment with more than one part (`{name}.{ext}`): the
-    /// router captures the segment whole, and `template` splits it.
+    /// router captures the segment whole, and the template's `pieces` split it.
     pub fn path_in_segment<T: DeserializeOwned>(
         &self,
         capture: &str,
-        template: &str,
+        pieces: &[params::Piece],
         name: &str,
     ) -> Result<T, Problem> {
         let segment = self.capture(capture, name)?;
-        let raw = params::split_segment(template, segment)
+        let raw = params::split_segment(pieces, segment)
             .and_then(|values| values.into_iter().find(|(key, _)| key == name).map(|(_, value)| value))
             .ok_or_else(|| {
+                let template = params::template_text(pieces);
                 Problem::invalid_parameter("path", name, &format!("{segment:?} does not match {template:?}"))
             })?;
         decode_path_or_problem(name, raw, false)
