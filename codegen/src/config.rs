@@ -123,26 +123,16 @@ impl Config {
     /// What a schema's type gets: the options for every type, then its own.
     pub fn type_additions(&self, schema: Option<&str>) -> Additions {
         let own = schema.and_then(|schema| self.types.get(schema));
-        let every = self.types.get(EVERY);
-        let options = every.into_iter().chain(own);
-        let mut additions = Additions::default();
-        for options in options {
-            additions.derives.extend(options.derives.iter().cloned());
-            additions.attributes.extend(options.attributes.iter().cloned());
-        }
-        additions
+        let options = self.types.get(EVERY).into_iter().chain(own);
+        merged(options.map(|options| (&options.derives, &options.attributes)))
     }
 
     /// What an operation's request and response types get: the options for every operation,
     /// then its own.
     pub fn operation_additions(&self, operation_id: Option<&str>) -> Additions {
         let own = operation_id.and_then(|id| self.operations.get(id));
-        let mut additions = Additions::default();
-        for options in self.operations.get(EVERY).into_iter().chain(own) {
-            additions.derives.extend(options.derives.iter().cloned());
-            additions.attributes.extend(options.attributes.iter().cloned());
-        }
-        additions
+        let options = self.operations.get(EVERY).into_iter().chain(own);
+        merged(options.map(|options| (&options.derives, &options.attributes)))
     }
 
     /// The type replacing a schema's, if the options name one.
@@ -154,6 +144,16 @@ impl Config {
     pub fn includes(&self, tags: &[String]) -> bool {
         self.tags.as_ref().is_none_or(|wanted| tags.iter().any(|tag| wanted.contains(tag)))
     }
+}
+
+/// Derives and attributes, in order, from each set of options that applies.
+fn merged<'a>(options: impl Iterator<Item = (&'a Vec<String>, &'a Vec<String>)>) -> Additions {
+    let mut additions = Additions::default();
+    for (derives, attributes) in options {
+        additions.derives.extend(derives.iter().cloned());
+        additions.attributes.extend(attributes.iter().cloned());
+    }
+    additions
 }
 
 fn check_additions(at: &str, derives: &[String], attributes: &[String]) -> Result<(), String> {
