@@ -33,6 +33,7 @@ pub fn is_struct_variant(response: &Response) -> bool {
 }
 
 pub fn emit(api: &Api) -> ModuleItems<'_> {
+    let scope = Scope::elsewhere(&api.types);
     let items = api
         .operations
         .iter()
@@ -40,8 +41,8 @@ pub fn emit(api: &Api) -> ModuleItems<'_> {
             item(move || {
                 let cfg = cfg(&operation.gate);
                 let descriptor = descriptor(operation, cfg.as_ref());
-                let request = has_request(operation).then(|| request_struct(operation, cfg.as_ref()));
-                let response = response_enum(operation, cfg.as_ref());
+                let request = has_request(operation).then(|| request_struct(operation, cfg.as_ref(), scope));
+                let response = response_enum(operation, cfg.as_ref(), scope);
                 quote! { #descriptor #request #response }
             })
         })
@@ -95,9 +96,9 @@ fn uses_types(operation: &Operation) -> bool {
     operation.types().any(|ty| ty.named(Through::Everything).is_some())
 }
 
-fn body_type(operation: &Operation, body: &Body) -> TokenStream {
+fn body_type(operation: &Operation, body: &Body, scope: Scope) -> TokenStream {
     match body.contents.as_slice() {
-        [single] => rust_type(&single.ty, Scope::Elsewhere),
+        [single] => rust_type(&single.ty, scope),
         _ => {
             let name = body_enum_name(operation);
             quote! { #name }
@@ -105,16 +106,12 @@ fn body_type(operation: &Operation, body: &Body) -> TokenStream {
     }
 }
 
-fn request_struct(operation: &Operation, cfg: Option<&TokenStream>) -> TokenStream {
+fn request_struct(operation: &Operation, cfg: Option<&TokenStream>, scope: Scope) -> TokenStream {
     let name = request_name(operation);
     let doc = format!(" Parameters and body of `{}`.", operation.name);
     let params = operation.params.iter().map(|param| {
         let field = ident(&param.rust_name);
-        let ty = if param.required {
-            rust_type(&param.ty, Scope::Elsewhere)
-        } else {
-            optional_type(&param.ty, Scope::Elsewhere)
-        };
+        let ty = if param.required { rust_type(&param.ty, scope) } else { optional_type(&param.ty, scope) };
         let location = format!(" The {} parameter `{}`.", param.location.as_str(), inline(&param.wire_name));
         let description = docs(param.docs.as_deref());
         let separator = param.docs.is_some().then(|| quote! { #[doc = ""] });
@@ -126,7 +123,7 @@ fn request_struct(operation: &Operation, cfg: Option<&TokenStream>) -> TokenStre
         }
     });
     let body = operation.body.as_ref().map(|body| {
-        let ty = body_type(operation, body);
+        let ty = body_type(operation, body, scope);
         let ty = if body.required {
             ty
         } else {
@@ -142,7 +139,7 @@ fn request_struct(operation: &Operation, cfg: Option<&TokenStream>) -> TokenStre
         let enum_name = body_enum_name(operation);
         let variants = body.contents.iter().map(|content| {
             let variant = ident(&content.variant);
-            let ty = rust_type(&content.ty, Scope::Elsewhere);
+            let ty = rust_type(&content.ty, scope);
             let doc = format!(" Sent as `{}`.", inline(&content.concrete_media_type));
             quote! {
                 #[doc = #doc]
@@ -188,18 +185,18 @@ fn status_doc(response: &Response) -> String {
     }
 }
 
-fn response_enum(operation: &Operation, cfg: Option<&TokenStream>) -> TokenStream {
+fn response_enum(operation: &Operation, cfg: Option<&TokenStream>, scope: Scope) -> TokenStream {
     let name = response_name(operation);
     let variants = operation.responses.iter().map(|response| {
         let variant = ident(&response.variant);
         let doc = status_doc(response);
-        let body_type = response.content.as_ref().map(|content| rust_type(&content.ty, Scope::Elsewhere));
+        let body_type = response.content.as_ref().map(|content| rust_type(&content.ty, scope));
         if is_struct_variant(response) {
             let status = (!matches!(response.status, StatusMatch::Code(_))).then(|| quote! { status: u16, });
             let body = body_type.map(|ty| quote! { body: #ty, });
             let headers = response.headers.iter().map(|header| {
                 let field = ident(&header.rust_name);
-                let ty = optional_type(&header.ty, Scope::Elsewhere);
+                let ty = optional_type(&header.ty, scope);
                 let doc = docs(header.docs.as_deref());
                 let wire = format!(" The `{}` header.", inline(&header.wire_name));
                 quote! {

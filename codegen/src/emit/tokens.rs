@@ -1,6 +1,6 @@
 //! Small pieces every emitter uses: identifiers, rustdoc, and Rust spellings of model types.
 
-use crate::model::{Additions, FloatWidth, FormField, Gate, IntegerWidth, ParamStyle, Type};
+use crate::model::{Additions, FloatWidth, FormField, Gate, IntegerWidth, ParamStyle, Type, TypeDef};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
@@ -138,20 +138,34 @@ pub fn summary_and_description(summary: Option<&str>, description: Option<&str>)
     }
 }
 
-/// Where a type is spelled: inside the `types` module, named types are in scope.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Scope {
-    Types,
-    Elsewhere,
+/// Where a type is spelled, with the named types it may name: inside the `types` module
+/// they are in scope, elsewhere they are `types::Name`.
+#[derive(Clone, Copy)]
+pub struct Scope<'a> {
+    types: &'a [TypeDef],
+    qualified: bool,
+}
+
+impl<'a> Scope<'a> {
+    /// Inside the `types` module.
+    pub fn types_module(types: &'a [TypeDef]) -> Self {
+        Scope { types, qualified: false }
+    }
+
+    /// In a module that imports `types`.
+    pub fn elsewhere(types: &'a [TypeDef]) -> Self {
+        Scope { types, qualified: true }
+    }
 }
 
 pub fn rust_type(ty: &Type, scope: Scope) -> TokenStream {
     match ty {
-        Type::Named(name) => {
-            let name = ident(name);
-            match scope {
-                Scope::Types => quote! { #name },
-                Scope::Elsewhere => quote! { types::#name },
+        Type::Named(id) => {
+            let name = ident(&scope.types[id.0].name);
+            if scope.qualified {
+                quote! { types::#name }
+            } else {
+                quote! { #name }
             }
         }
         Type::String => quote! { String },

@@ -7,10 +7,11 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 pub fn emit(defs: &[TypeDef]) -> ModuleItems<'_> {
-    ModuleItems { head: item(prelude), items: defs.iter().map(|def| item(move || definition(def))).collect() }
+    let scope = Scope::types_module(defs);
+    ModuleItems { head: item(prelude), items: defs.iter().map(|def| item(move || definition(def, scope))).collect() }
 }
 
-fn definition(def: &TypeDef) -> TokenStream {
+fn definition(def: &TypeDef, scope: Scope) -> TokenStream {
     let name = ident(&def.name);
     let cfg = cfg(&def.gate);
     // The gate goes first, on every item the definition makes.
@@ -18,18 +19,18 @@ fn definition(def: &TypeDef) -> TokenStream {
     let doc = quote! { #cfg #description };
     let added = added(&def.additions);
     match &def.kind {
-        TypeDefKind::Struct(definition) => structure(&name, &doc, &added, cfg.as_ref(), definition),
+        TypeDefKind::Struct(definition) => structure(&name, &doc, &added, cfg.as_ref(), definition, scope),
         TypeDefKind::Enum(enumeration_def) => enumeration(&name, &doc, &added, enumeration_def),
-        TypeDefKind::Union(union) => union_enum(&name, &doc, &added, def.docs.is_some(), cfg.as_ref(), union),
+        TypeDefKind::Union(union) => union_enum(&name, &doc, &added, def.docs.is_some(), cfg.as_ref(), union, scope),
         TypeDefKind::Alias(ty) => {
-            let ty = rust_type(ty, Scope::Types);
+            let ty = rust_type(ty, scope);
             quote! {
                 #doc
                 pub type #name = #ty;
             }
         }
         TypeDefKind::Newtype(ty) => {
-            let ty = rust_type(ty, Scope::Types);
+            let ty = rust_type(ty, scope);
             let serde_crate = serde_crate();
             let Added { derives, attributes } = added;
             quote! {
@@ -87,6 +88,7 @@ fn structure(
     added: &Added,
     cfg: Option<&TokenStream>,
     definition: &Struct,
+    scope: Scope,
 ) -> TokenStream {
     let fields = definition.fields.iter().map(|field| {
         let field_name = ident(&field.rust_name);
@@ -94,7 +96,7 @@ fn structure(
         let rename = (field.rust_name != field.wire_name).then(|| quote! { #[serde(rename = #wire_name)] });
         let doc = docs(field.docs.as_deref());
         if field.required {
-            let ty = rust_type(&field.ty, Scope::Types);
+            let ty = rust_type(&field.ty, scope);
             quote! {
                 #doc
                 #rename
@@ -103,7 +105,7 @@ fn structure(
         } else if let Type::Nullable(_) = &field.ty {
             // Optional and nullable: absent (`None`), null (`Some(None)`) and a value are three
             // different requests, as a PATCH tells them apart.
-            let ty = rust_type(&field.ty, Scope::Types);
+            let ty = rust_type(&field.ty, scope);
             quote! {
                 #doc
                 #rename
@@ -111,7 +113,7 @@ fn structure(
                 pub #field_name: Option<#ty>
             }
         } else {
-            let ty = optional_type(&field.ty, Scope::Types);
+            let ty = optional_type(&field.ty, scope);
             quote! {
                 #doc
                 #rename
@@ -121,7 +123,7 @@ fn structure(
         }
     });
     let additional = definition.additional.as_ref().map(|members| {
-        let value = rust_type(&members.ty, Scope::Types);
+        let value = rust_type(&members.ty, scope);
         let field_name = ident(&members.rust_name);
         quote! {
             /// Members beyond the declared ones.
@@ -186,10 +188,11 @@ fn union_enum(
     has_docs: bool,
     cfg: Option<&TokenStream>,
     union: &Union,
+    scope: Scope,
 ) -> TokenStream {
     let variants = union.variants.iter().map(|variant| {
         let variant_name = ident(&variant.name);
-        let ty = rust_type(&variant.ty, Scope::Types);
+        let ty = rust_type(&variant.ty, scope);
         quote! { #variant_name(#ty) }
     });
     let serde_crate = serde_crate();

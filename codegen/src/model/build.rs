@@ -4,7 +4,8 @@ use super::operations::OperationsBuilder;
 use super::recursion::box_recursive_fields;
 use super::refs::Resolver;
 use super::schema::TypeBuilder;
-use super::{security, Api, Type, TypeDef, TypeDefKind};
+use super::walk::Through;
+use super::{security, Api, Operation, Type, TypeDef, TypeDefKind, TypeId};
 use crate::config::Config;
 use crate::diagnostics::Fault;
 use crate::load::Loaded;
@@ -27,14 +28,20 @@ pub fn build(loaded: &Loaded, config: &Config) -> (Api, Vec<Fault>) {
     warnings.append(&mut operations.warnings);
     let token_refresh = operations.token_refresh.take();
     warnings.append(&mut types.warnings);
-    let component_names = types.component_names();
-    let mut defs = types.defs;
-    add_to_types(&mut defs, &component_names, config, &mut warnings);
-    box_recursive_fields(&mut defs);
+    let component_ids = types.component_ids();
+    let (mut defs, position) = types.finish();
     let mut built = built;
-    let by_name: HashMap<&str, &TypeDef> = defs.iter().map(|def| (def.name.as_str(), def)).collect();
+    // From here on a type's id is its index in `defs`.
+    let members = defs.iter_mut().flat_map(|def| def.kind.member_types_mut());
+    for ty in members.chain(built.iter_mut().flat_map(Operation::types_mut)) {
+        renumber(ty, &position);
+    }
+    let component_ids: Vec<(String, TypeId)> =
+        component_ids.into_iter().filter_map(|(key, id)| position[id.0].map(|index| (key, TypeId(index)))).collect();
+    add_to_types(&mut defs, &component_ids, config, &mut warnings);
+    box_recursive_fields(&mut defs);
     for param in built.iter_mut().flat_map(|operation| operation.params.iter_mut()) {
-        param.object = is_object(&param.ty, &by_name);
+        param.object = is_object(&param.ty, &defs);
     }
 
     let server_url = spec.servers.first().map(expand_variables);
@@ -67,26 +74,30 @@ pub fn build(loaded: &Loaded, config: &Config) -> (Api, Vec<Fault>) {
     (api, warnings)
 }
 
+/// A named type's id as the builder claimed it, as its index among the definitions; a name
+/// claimed but never defined (which the builder avoids) is any JSON value.
+fn renumber(ty: &mut Type, position: &[Option<usize>]) {
+    let inner = ty.innermost_mut(Through::Everything);
+    if let Type::Named(id) = inner {
+        match position[id.0] {
+            Some(index) => *id = TypeId(index),
+            None => *inner = Type::Any,
+        }
+    }
+}
+
 /// The options' derives and attributes, on the types they name ("*": every type but aliases,
 /// which take none). Options naming no schema, or an alias, are warned about.
-fn add_to_types(
-    defs: &mut [TypeDef],
-    component_names: &[(String, String)],
-    config: &Config,
-    warnings: &mut Vec<Fault>,
-) {
-    for def in defs.iter_mut() {
-        let schema = component_names.iter().find(|(_, name)| *name == def.name).map(|(key, _)| key.as_str());
+fn add_to_types(defs: &mut [TypeDef], component_ids: &[(String, TypeId)], config: &Config, warnings: &mut Vec<Fault>) {
+    let schema_of: HashMap<TypeId, &str> = component_ids.iter().map(|(key, id)| (*id, key.as_str())).collect();
+    for (index, def) in defs.iter_mut().enumerate() {
         if !matches!(def.kind, TypeDefKind::Alias(_)) {
-            def.additions = config.type_additions(schema);
+            def.additions = config.type_additions(schema_of.get(&TypeId(index)).copied());
         }
     }
     for (key, options) in &config.types {
         let at = format!("{}: types.{key}", crate::config::FILE_NAME);
-        let def = component_names
-            .iter()
-            .find(|(schema, _)| schema == key)
-            .and_then(|(_, name)| defs.iter().find(|def| def.name == *name));
+        let def = component_ids.iter().find(|(schema, _)| schema == key).map(|(_, id)| &defs[id.0]);
         match def {
             _ if key == crate::config::EVERY => {}
             None => warnings.push(Fault::at(at, "names no schema under components/schemas; ignored")),
@@ -103,15 +114,15 @@ fn add_to_types(
 }
 
 /// Whether values of `ty` are JSON objects.
-fn is_object(ty: &Type, by_name: &HashMap<&str, &TypeDef>) -> bool {
+fn is_object(ty: &Type, defs: &[TypeDef]) -> bool {
     match ty {
         Type::Map(_) => true,
-        Type::Nullable(inner) | Type::Boxed(inner) => is_object(inner, by_name),
-        Type::Named(name) => by_name.get(name.as_str()).is_some_and(|def| match &def.kind {
+        Type::Nullable(inner) | Type::Boxed(inner) => is_object(inner, defs),
+        Type::Named(id) => match &defs[id.0].kind {
             TypeDefKind::Struct(_) => true,
-            TypeDefKind::Alias(inner) => is_object(inner, by_name),
+            TypeDefKind::Alias(inner) => is_object(inner, defs),
             _ => false,
-        }),
+        },
         _ => false,
     }
 }

@@ -61,12 +61,9 @@ pub fn assign(api: &mut Api) {
     }
 
     // Edges between types, and each operation's direct types.
-    let index_of: HashMap<&str, usize> =
-        api.types.iter().enumerate().map(|(index, def)| (def.name.as_str(), index)).collect();
     let edges = super::graph::edges(&api.types);
     let roots = |operation: &super::Operation| -> Vec<usize> {
-        let names = operation.types().filter_map(|ty| ty.named(Through::Everything));
-        names.filter_map(|name| index_of.get(name).copied()).collect()
+        operation.types().filter_map(|ty| ty.named(Through::Everything)).map(|id| id.0).collect()
     };
 
     // Per type: reached by an untagged operation, and the features whose operations reach it.

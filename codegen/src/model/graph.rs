@@ -3,19 +3,10 @@
 
 use super::walk::Through;
 use super::TypeDef;
-use std::collections::HashMap;
 
 /// For each type (by index in `types`), the indices of the types its members name.
 pub fn edges(types: &[TypeDef]) -> Vec<Vec<usize>> {
-    let index_of: HashMap<&str, usize> =
-        types.iter().enumerate().map(|(index, def)| (def.name.as_str(), index)).collect();
-    types
-        .iter()
-        .map(|def| {
-            let names = def.kind.named_members(Through::Everything);
-            names.iter().filter_map(|name| index_of.get(name).copied()).collect()
-        })
-        .collect()
+    types.iter().map(|def| def.kind.named_members(Through::Everything).into_iter().map(|id| id.0).collect()).collect()
 }
 
 /// How many named types deep the longest chain of members goes, a cycle counted once: the

@@ -95,8 +95,8 @@ impl Gate {
 /// A Rust type as a field, parameter or body holds it.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Type {
-    /// A type defined in the `types` module, by its Rust name.
-    Named(String),
+    /// A type defined in the `types` module: its index in [`Api::types`].
+    Named(TypeId),
     String,
     Integer(IntegerWidth),
     Float(FloatWidth),
@@ -117,6 +117,11 @@ pub enum Type {
     /// An existing Rust type, by path: a type replaced by the options, or `x-rust-type`.
     Path(String),
 }
+
+/// A named type, by its index in [`Api::types`] (while the model is built, by the order its
+/// name was claimed in).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TypeId(pub usize);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum IntegerWidth {

@@ -65,19 +65,14 @@ fn components(edges: &[Vec<usize>]) -> Vec<usize> {
 /// Aliases that reach themselves through other aliases only (`type A = Vec<A>`) have no
 /// finite expansion; they become newtypes, which may refer to themselves.
 fn break_alias_cycles(defs: &mut [TypeDef]) {
-    let aliases: HashMap<String, usize> = defs
-        .iter()
-        .enumerate()
-        .filter(|(_, def)| matches!(def.kind, TypeDefKind::Alias(_)))
-        .map(|(index, def)| (def.name.clone(), index))
-        .collect();
-    let order: Vec<usize> = aliases.values().copied().collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+    let order: Vec<usize> =
+        (0..defs.len()).filter(|&index| matches!(defs[index].kind, TypeDefKind::Alias(_))).collect();
     let local: HashMap<usize, usize> = order.iter().enumerate().map(|(local, &global)| (global, local)).collect();
     let edges: Vec<Vec<usize>> = order
         .iter()
         .map(|&global| {
-            let names = defs[global].kind.named_members(Through::Everything);
-            names.iter().filter_map(|name| aliases.get(*name)).map(|global| local[global]).collect()
+            let targets = defs[global].kind.named_members(Through::Everything);
+            targets.iter().filter_map(|id| local.get(&id.0).copied()).collect()
         })
         .collect();
     let component = components(&edges);
@@ -93,20 +88,13 @@ fn break_alias_cycles(defs: &mut [TypeDef]) {
 
 pub fn box_recursive_fields(defs: &mut [TypeDef]) {
     break_alias_cycles(defs);
-    let position: HashMap<String, usize> =
-        defs.iter().enumerate().map(|(index, def)| (def.name.clone(), index)).collect();
-    let edges: Vec<Vec<usize>> = defs
-        .iter()
-        .map(|def| {
-            let held = def.kind.named_members(Through::Values);
-            held.iter().filter_map(|name| position.get(*name).copied()).collect()
-        })
-        .collect();
+    let edges: Vec<Vec<usize>> =
+        defs.iter().map(|def| def.kind.named_members(Through::Values).into_iter().map(|id| id.0).collect()).collect();
     let component = components(&edges);
     for (index, def) in defs.iter_mut().enumerate() {
         for slot in def.kind.member_types_mut() {
-            let target = slot.named(Through::Values).and_then(|name| position.get(name));
-            if target.is_some_and(|&target| component[target] == component[index]) {
+            let target = slot.named(Through::Values);
+            if target.is_some_and(|target| component[target.0] == component[index]) {
                 box_slot(slot);
             }
         }
@@ -123,7 +111,7 @@ fn box_slot(slot: &mut Type) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Field, Struct};
+    use crate::model::{Field, Struct, TypeId};
 
     fn node(name: &str, fields: &[(&str, Type)]) -> TypeDef {
         let fields = fields
@@ -149,7 +137,9 @@ mod tests {
 
     #[test]
     fn boxes_cycles_only() {
-        let named = |name: &str| Type::Named(name.into());
+        // Types by their index: Tree, A, B, Leaf.
+        let named =
+            |name: &str| Type::Named(TypeId(["Tree", "A", "B", "Leaf"].iter().position(|n| *n == name).unwrap()));
         let mut defs = vec![
             node(
                 "Tree",
@@ -173,9 +163,9 @@ mod tests {
     fn alias_cycles_become_newtypes() {
         let alias = |name: &str, ty: Type| TypeDef::new(name, None, TypeDefKind::Alias(ty));
         let mut defs = vec![
-            alias("Nested", Type::Array(Box::new(Type::Named("Nested".into())))),
+            alias("Nested", Type::Array(Box::new(Type::Named(TypeId(0))))),
             alias("Id", Type::String),
-            alias("Ids", Type::Array(Box::new(Type::Named("Id".into())))),
+            alias("Ids", Type::Array(Box::new(Type::Named(TypeId(1))))),
         ];
         box_recursive_fields(&mut defs);
         assert!(matches!(defs[0].kind, TypeDefKind::Newtype(_)));

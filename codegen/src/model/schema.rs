@@ -6,7 +6,7 @@ use super::names::{self, NameSet};
 use super::refs::Resolver;
 use super::{
     AdditionalMembers, EnumVariant, Enumeration, Field, FloatWidth, IntegerWidth, Struct, Type, TypeDef, TypeDefKind,
-    Union, UnionVariant,
+    TypeId, Union, UnionVariant,
 };
 use crate::config::Config;
 use crate::diagnostics::{escape_token, pointer_push, unescape_token, Fault};
@@ -33,8 +33,15 @@ pub struct TypeBuilder<'a> {
     resolver: &'a Resolver<'a>,
     config: &'a Config,
     names: NameSet,
-    /// Component schema reference -> its type name.
-    components: HashMap<String, String>,
+    /// Each type's name, by id: components first (in document order), then inline schemas
+    /// in the order they are met.
+    names_by_id: Vec<String>,
+    /// Each type's definition, by id, once it is made.
+    defined: Vec<Option<TypeDef>>,
+    /// The ids of the definitions in the order they were made: the `types` module's order.
+    order: Vec<TypeId>,
+    /// Component schema reference -> its type.
+    components: HashMap<String, TypeId>,
     /// Component schemas that are nullable: every use of them may be null.
     nullable_components: HashSet<String>,
     /// Non-component references already turned into types.
@@ -43,7 +50,6 @@ pub struct TypeBuilder<'a> {
     /// `allOf` that merges a component's properties, say) reuses its type instead of
     /// defining a copy, which keeps the output linear and self-references recursive.
     inline_types: HashMap<String, Type>,
-    pub defs: Vec<TypeDef>,
     pub warnings: Vec<Fault>,
     depth: usize,
 }
@@ -60,11 +66,13 @@ impl<'a> TypeBuilder<'a> {
         schemas: &indexmap::IndexMap<String, ReferenceOr<Schema>>,
     ) -> Self {
         let mut names = NameSet::default();
+        let mut names_by_id = Vec::new();
         let mut components = HashMap::new();
         let mut nullable_components = HashSet::new();
         for (key, schema) in schemas {
             let reference = format!("{COMPONENTS}{}", escape_token(key));
-            components.insert(reference.clone(), names.claim(&names::type_name(key, "Type")));
+            components.insert(reference.clone(), TypeId(names_by_id.len()));
+            names_by_id.push(names.claim(&names::type_name(key, "Type")));
             if let ReferenceOr::Item(schema) = schema {
                 if schema.schema_data.nullable {
                     nullable_components.insert(reference);
@@ -75,28 +83,61 @@ impl<'a> TypeBuilder<'a> {
             resolver,
             config,
             names,
+            defined: vec![None; names_by_id.len()],
+            names_by_id,
+            order: Vec::new(),
             components,
             nullable_components,
             resolved: HashMap::new(),
             inline_types: HashMap::new(),
-            defs: Vec::new(),
             warnings: Vec::new(),
             depth: 0,
         }
     }
 
-    /// Each component schema's key and its type's name.
-    pub fn component_names(&self) -> Vec<(String, String)> {
-        let mut names: Vec<(String, String)> = self
+    /// Each component schema's key and its type.
+    pub fn component_ids(&self) -> Vec<(String, TypeId)> {
+        let mut ids: Vec<(String, TypeId)> = self
             .components
             .iter()
-            .map(|(reference, name)| {
-                let key = unescape_token(reference.trim_start_matches(COMPONENTS));
-                (key, name.clone())
-            })
+            .map(|(reference, id)| (unescape_token(reference.trim_start_matches(COMPONENTS)), *id))
             .collect();
-        names.sort();
-        names
+        ids.sort();
+        ids
+    }
+
+    /// A new type named after `hint`.
+    fn claim(&mut self, hint: &str) -> TypeId {
+        let name = self.names.claim(&names::type_name(hint, "Type"));
+        self.names_by_id.push(name);
+        self.defined.push(None);
+        TypeId(self.names_by_id.len() - 1)
+    }
+
+    fn name_of(&self, id: TypeId) -> &str {
+        &self.names_by_id[id.0]
+    }
+
+    /// Defines type `id`, after every definition made so far (again, if it was defined).
+    fn put(&mut self, id: TypeId, docs: Option<String>, kind: TypeDefKind) {
+        self.order.retain(|defined| *defined != id);
+        self.order.push(id);
+        self.defined[id.0] = Some(TypeDef::new(self.names_by_id[id.0].clone(), docs, kind));
+    }
+
+    /// The definitions in the order they were made, and where each id went among them:
+    /// `None` for a name claimed but never defined.
+    pub fn finish(self) -> (Vec<TypeDef>, Vec<Option<usize>>) {
+        let mut defined = self.defined;
+        let mut position = vec![None; defined.len()];
+        let mut defs = Vec::with_capacity(self.order.len());
+        for id in self.order {
+            if let Some(def) = defined[id.0].take() {
+                position[id.0] = Some(defs.len());
+                defs.push(def);
+            }
+        }
+        (defs, position)
     }
 
     /// Defines every component schema, in document order. One that cannot be typed becomes
@@ -105,24 +146,22 @@ impl<'a> TypeBuilder<'a> {
         for (key, schema) in schemas {
             let at = pointer_push("#/components/schemas", key);
             let reference = format!("{COMPONENTS}{}", escape_token(key));
-            let name = self.components[&reference].clone();
+            let id = self.components[&reference];
+            let name = self.name_of(id).to_owned();
             let defined = match schema {
                 _ if self.config.replacement(key).is_some() => {
                     let path = self.config.replacement(key).unwrap_or_default().to_owned();
-                    self.defs.push(TypeDef::new(name.clone(), None, TypeDefKind::Alias(Type::Path(path))));
+                    self.put(id, None, TypeDefKind::Alias(Type::Path(path)));
                     Ok(())
                 }
-                ReferenceOr::Item(schema) => self.define(&name, schema, &at),
-                ReferenceOr::Reference { .. } => self.type_of(schema, &at, &name).map(|target| {
-                    let kind = TypeDefKind::Alias(target);
-                    self.defs.push(TypeDef::new(name.clone(), None, kind));
-                }),
+                ReferenceOr::Item(schema) => self.define(id, schema, &at),
+                ReferenceOr::Reference { .. } => {
+                    self.type_of(schema, &at, &name).map(|target| self.put(id, None, TypeDefKind::Alias(target)))
+                }
             };
             if let Err(fault) = defined {
                 self.warnings.push(fault.and(&format!("{name} is taken as any JSON value")));
-                self.defs.retain(|def| def.name != name);
-                let kind = TypeDefKind::Alias(Type::Any);
-                self.defs.push(TypeDef::new(name, None, kind));
+                self.put(id, None, TypeDefKind::Alias(Type::Any));
             }
         }
     }
@@ -133,17 +172,18 @@ impl<'a> TypeBuilder<'a> {
 
     /// Defines `name` from a schema: a struct, enum or union where the schema is one, an alias
     /// otherwise.
-    fn define(&mut self, name: &str, schema: &Schema, at: &str) -> Result<(), Fault> {
+    fn define(&mut self, id: TypeId, schema: &Schema, at: &str) -> Result<(), Fault> {
         let docs = docs_of(schema);
         if let Some(path) = self.rust_type_extension(schema, at) {
-            self.defs.push(TypeDef::new(name, docs, TypeDefKind::Alias(Type::Path(path))));
+            self.put(id, docs, TypeDefKind::Alias(Type::Path(path)));
             return Ok(());
         }
-        let kind = match self.definition_kind(name, schema, at)? {
+        let name = self.name_of(id).to_owned();
+        let kind = match self.definition_kind(&name, schema, at)? {
             Some(kind) => kind,
-            None => TypeDefKind::Alias(self.plain_type(schema, at, name)?),
+            None => TypeDefKind::Alias(self.plain_type(schema, at, &name)?),
         };
-        self.defs.push(TypeDef::new(name, docs, kind));
+        self.put(id, docs, kind);
         Ok(())
     }
 
@@ -194,8 +234,8 @@ impl<'a> TypeBuilder<'a> {
     }
 
     fn reference(&mut self, reference: &str, at: &str, hint: &str) -> Result<Type, Fault> {
-        if let Some(name) = self.components.get(reference) {
-            let named = Type::Named(name.clone());
+        if let Some(&id) = self.components.get(reference) {
+            let named = Type::Named(id);
             return Ok(if self.nullable_components.contains(reference) { nullable(named) } else { named });
         }
         if let Some(ty) = self.resolved.get(reference) {
@@ -251,12 +291,13 @@ impl<'a> TypeBuilder<'a> {
         if !needs_name {
             return self.plain_type(schema, at, hint);
         }
-        let name = self.names.claim(&names::type_name(hint, "Type"));
-        self.inline_types.insert(at.to_owned(), Type::Named(name.clone()));
+        let id = self.claim(hint);
+        self.inline_types.insert(at.to_owned(), Type::Named(id));
+        let name = self.name_of(id).to_owned();
         match self.definition_kind(&name, schema, at)? {
             Some(kind) => {
-                self.defs.push(TypeDef::new(name.clone(), docs_of(schema), kind));
-                Ok(Type::Named(name))
+                self.put(id, docs_of(schema), kind);
+                Ok(Type::Named(id))
             }
             None => self.plain_type(schema, at, hint),
         }
@@ -464,10 +505,7 @@ impl<'a> TypeBuilder<'a> {
         for (index, choice) in choices.iter().enumerate() {
             let choice_at = pointer_push(at, &index.to_string());
             let ty = self.type_of(choice, &choice_at, &format!("{name}Variant{index}"))?;
-            let candidate = match &ty {
-                Type::Named(named) => named.clone(),
-                other => describe(other),
-            };
+            let candidate = describe(&ty, &self.names_by_id);
             let tags = match (discriminator, choice) {
                 (Some(discriminator), ReferenceOr::Reference { reference }) => {
                     discriminator_values(discriminator, reference)
@@ -540,20 +578,20 @@ fn nullable(ty: Type) -> Type {
     }
 }
 
-/// A variant name for an unnamed type in a union.
-fn describe(ty: &Type) -> String {
+/// A variant name for a type in a union: a named type's name, else what the type is.
+fn describe(ty: &Type, names: &[String]) -> String {
     match ty {
-        Type::Named(name) => name.clone(),
+        Type::Named(id) => names[id.0].clone(),
         Type::String => "String".into(),
         Type::Integer(_) => "Integer".into(),
         Type::Float(_) => "Number".into(),
         Type::Boolean => "Boolean".into(),
         Type::Bytes => "Bytes".into(),
         Type::Multipart => "Multipart".into(),
-        Type::Array(item) => format!("{}List", describe(item)),
+        Type::Array(item) => format!("{}List", describe(item, names)),
         Type::Map(_) => "Object".into(),
         Type::Any => "Value".into(),
-        Type::Nullable(inner) | Type::Boxed(inner) => describe(inner),
+        Type::Nullable(inner) | Type::Boxed(inner) => describe(inner, names),
         // `std::net::Ipv4Addr` is `Ipv4Addr`; `chrono::DateTime<chrono::Utc>` is `DateTime`.
         Type::Path(path) => {
             let path = path.split('<').next().unwrap_or(path);

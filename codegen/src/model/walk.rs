@@ -1,7 +1,7 @@
 //! The one walk over types: what a type, a definition or an operation mentions. Gating by
 //! tags, boxing recursive fields, nesting depth, object detection and imports all read it.
 
-use super::{Operation, Type, TypeDefKind};
+use super::{Operation, Type, TypeDefKind, TypeId};
 
 /// How far into a type a walk goes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -32,10 +32,23 @@ impl Type {
         ty
     }
 
+    /// [`Type::innermost`], to change it.
+    pub fn innermost_mut(&mut self, through: Through) -> &mut Type {
+        if self.inner(through).is_none() {
+            return self;
+        }
+        match self {
+            Type::Nullable(inner) | Type::Array(inner) | Type::Map(inner) | Type::Boxed(inner) => {
+                inner.innermost_mut(through)
+            }
+            other => other,
+        }
+    }
+
     /// The named type this type is, or holds `through` its wrappers.
-    pub fn named(&self, through: Through) -> Option<&str> {
+    pub fn named(&self, through: Through) -> Option<TypeId> {
         match self.innermost(through) {
-            Type::Named(name) => Some(name),
+            Type::Named(id) => Some(*id),
             _ => None,
         }
     }
@@ -73,7 +86,7 @@ impl TypeDefKind {
     }
 
     /// The named types its members mention, `through` their wrappers.
-    pub fn named_members(&self, through: Through) -> Vec<&str> {
+    pub fn named_members(&self, through: Through) -> Vec<TypeId> {
         self.member_types().into_iter().filter_map(|ty| ty.named(through)).collect()
     }
 }
@@ -86,6 +99,17 @@ impl Operation {
         let responses = self.responses.iter().flat_map(|response| {
             let content = response.content.iter().map(|content| &content.ty);
             content.chain(response.headers.iter().map(|header| &header.ty))
+        });
+        params.chain(bodies).chain(responses)
+    }
+
+    /// [`Operation::types`], to change them.
+    pub fn types_mut(&mut self) -> impl Iterator<Item = &mut Type> {
+        let params = self.params.iter_mut().map(|param| &mut param.ty);
+        let bodies = self.body.iter_mut().flat_map(|body| &mut body.contents).map(|content| &mut content.ty);
+        let responses = self.responses.iter_mut().flat_map(|response| {
+            let content = response.content.iter_mut().map(|content| &mut content.ty);
+            content.chain(response.headers.iter_mut().map(|header| &mut header.ty))
         });
         params.chain(bodies).chain(responses)
     }
