@@ -1,9 +1,14 @@
 //! apigen: typed Rust clients and axum server stubs from OpenAPI 3.0/3.1 and Swagger 2.0.
 //!
-//! The generator is a pipeline, one module per stage: `load` (YAML/JSON, 2.0 and 3.1
-//! normalised to 3.0) -> `model` (operations, parameters, bodies, responses, named types,
-//! security) -> `emit` (Rust tokens with `quote`) -> `format` (prettyplease) -> `layout` and
-//! `write` (a crate, or one file for `include!`).
+//! The generator is a pipeline, one module per stage: `load` (YAML/JSON, 2.0, 3.1 and 3.2
+//! normalised to 3.0, `$ref`s across files bundled) -> `model` (operations, parameters,
+//! bodies, responses, named types by id, security; every name decided here) -> `emit` (each
+//! module's items as Rust tokens with `quote`) -> `layout` (cut into parts) and `format`
+//! (prettyplease), run by `pipeline` on as many threads as there are cores -> `write` (a
+//! crate, or one file for `include!`). The options of [`Config`] shape the model and emit.
+//!
+//! Ways in: this [`Builder`] (for build scripts), the `apigen` binary, and the
+//! `apigen_macros::generate!` macro.
 //!
 //! From a build script, as prost-build does:
 //!
