@@ -317,7 +317,7 @@ fn operation_method(operation: &Operation) -> TokenStream {
     let params: Vec<_> = params.collect();
     let body = operation.body.as_ref().map(|body| body_statements(operation, body));
     let mutable = (!params.is_empty() || body.is_some()).then(|| quote! { mut });
-    let descriptor = ident(&operation.type_names.descriptor);
+    let descriptor = ident(&operation.names.descriptor);
     let matcher = response_match(operation);
     let doc = docs(summary_and_description(operation.summary.as_deref(), operation.description.as_deref()).as_deref());
     let route = format!(" `{} {}`", operation.method.as_str(), inline(operation.path.as_str()));

@@ -11,15 +11,15 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 pub fn request_name(operation: &Operation) -> Ident {
-    ident(&operation.type_names.request)
+    ident(&operation.names.request)
 }
 
 pub fn response_name(operation: &Operation) -> Ident {
-    ident(&operation.type_names.response)
+    ident(&operation.names.response)
 }
 
 pub fn body_enum_name(operation: &Operation) -> Ident {
-    ident(&operation.type_names.request_body)
+    ident(&operation.names.request_body)
 }
 
 /// Whether the operation takes a request value at all.
@@ -53,7 +53,7 @@ pub fn emit(api: &Api) -> ModuleItems<'_> {
 /// `pub const AUTH_TOKEN_CREATE: Operation = ..`: what client, server and a refresh binding
 /// read of the operation.
 fn descriptor(operation: &Operation, cfg: Option<&TokenStream>) -> TokenStream {
-    let constant = ident(&operation.type_names.descriptor);
+    let constant = ident(&operation.names.descriptor);
     let name = &operation.name;
     let method = format_ident!("{}", operation.method.as_str());
     let path = operation.path.as_str();

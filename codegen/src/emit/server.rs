@@ -146,11 +146,11 @@ fn trait_method(operation: &Operation) -> TokenStream {
 }
 
 fn handler_name(operation: &Operation) -> proc_macro2::Ident {
-    format_ident!("handle_{}", operation.name)
+    ident(&operation.names.handler)
 }
 
 fn parser_name(operation: &Operation) -> proc_macro2::Ident {
-    format_ident!("parse_{}", operation.name)
+    ident(&operation.names.parser)
 }
 
 fn handler(operation: &Operation, secured_api: bool) -> TokenStream {
@@ -162,7 +162,7 @@ fn handler(operation: &Operation, secured_api: bool) -> TokenStream {
     } else {
         (quote! { State(api): State<Arc<S>> }, quote! { api })
     };
-    let descriptor = ident(&operation.type_names.descriptor);
+    let descriptor = ident(&operation.names.descriptor);
     let operation_name = quote! { #descriptor.name };
     let check = operation.security.is_secured().then(|| {
         let requirements = quote! { #descriptor.security };

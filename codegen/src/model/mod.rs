@@ -254,10 +254,10 @@ impl Method {
     }
 }
 
-/// The `operations` module's types of one operation, claimed together so no two operations
-/// share one.
+/// The names of one operation's generated items: its types in the `operations` module,
+/// claimed together so no two operations share one, its constant, and the server's functions.
 #[derive(Clone, Debug, Default)]
-pub struct OperationTypeNames {
+pub struct OperationNames {
     /// Its parameters and body (`AuthTokenCreateRequest`).
     pub request: String,
     /// Its documented responses (`AuthTokenCreateResponse`).
@@ -266,6 +266,10 @@ pub struct OperationTypeNames {
     pub request_body: String,
     /// The constant describing it (`AUTH_TOKEN_CREATE`): method, path and security.
     pub descriptor: String,
+    /// The server's axum handler (`handle_auth_token_create`).
+    pub handler: String,
+    /// The server's request parser (`parse_auth_token_create`).
+    pub parser: String,
 }
 
 /// One operation: a method on a path.
@@ -273,8 +277,8 @@ pub struct OperationTypeNames {
 pub struct Operation {
     /// The Rust method name (`auth_token_create`).
     pub name: String,
-    /// The names of the types the `operations` module defines for it.
-    pub type_names: OperationTypeNames,
+    /// The names of the items generated for it besides its method.
+    pub names: OperationNames,
     /// Derives and attributes the options add to its request and response types.
     pub additions: Additions,
     pub method: Method,

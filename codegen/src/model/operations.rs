@@ -4,7 +4,7 @@
 use super::names::{self, NameSet};
 use super::refs::Resolver;
 use super::schema::{is_string_of_format, TypeBuilder};
-use super::OperationTypeNames;
+use super::OperationNames;
 use super::PathTemplate;
 use super::{security, token_refresh};
 use super::{
@@ -148,12 +148,12 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
     /// The first of `prefix`, `prefix2`, ... whose request, response and body type names are
     /// all free (inline schemas of the operation are named after it too), with those names: the operation ids `foo_bar2` and a second `foo_bar` (the
     /// method `foo_bar_2`) would otherwise both make `FooBar2Request`.
-    fn claim_type_names(&mut self, prefix: &str) -> (String, OperationTypeNames) {
-        let names_for = |prefix: &str| OperationTypeNames {
+    fn claim_type_names(&mut self, prefix: &str) -> (String, OperationNames) {
+        let names_for = |prefix: &str| OperationNames {
             request: format!("{prefix}Request"),
             response: format!("{prefix}Response"),
             request_body: format!("{prefix}RequestBody"),
-            descriptor: String::new(),
+            ..OperationNames::default()
         };
         let free = |names: &NameSet, prefix: &str| {
             let candidate = names_for(prefix);
@@ -185,10 +185,13 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
             None => format!("{path} {}", method.as_str().to_ascii_lowercase()),
         };
         let name = self.method_names.claim(&names::snake_name(&raw_name, "operation"));
-        let (type_prefix, mut type_names) = self.claim_type_names(&names::type_name(&name, "Operation"));
+        let (type_prefix, mut item_names) = self.claim_type_names(&names::type_name(&name, "Operation"));
         // Method names are unique snake case, so their upper case is unique too; the one
         // constant beside them, SECURITY_SCHEMES, is a reserved method name.
-        type_names.descriptor = name.trim_start_matches("r#").to_ascii_uppercase();
+        item_names.descriptor = name.to_ascii_uppercase();
+        // The server's functions for it; operation names are unique, and so are these.
+        item_names.handler = format!("handle_{name}");
+        item_names.parser = format!("parse_{name}");
         let params = self.params(path, item, operation, &type_prefix, at)?;
         let body = match &operation.request_body {
             Some(body) => Some(self.body(body, &type_prefix, &pointer_push(at, "requestBody"))?),
@@ -198,7 +201,7 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
         let requirements = operation.security.as_ref().or(spec.security.as_ref());
         Ok(Operation {
             name,
-            type_names,
+            names: item_names,
             method,
             path: PathTemplate::parse(path),
             summary: operation

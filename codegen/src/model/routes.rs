@@ -72,7 +72,7 @@ mod tests {
         let params = template.params().map(str::to_owned).collect::<HashSet<_>>();
         Operation {
             name: path.into(),
-            type_names: Default::default(),
+            names: Default::default(),
             additions: Default::default(),
             method,
             path: template,

@@ -55,7 +55,7 @@ pub fn bind(extension: &Value, operation: &Operation, at: &str) -> Result<TokenR
     };
     Ok(TokenRefresh {
         operation: operation.name.clone(),
-        descriptor: operation.type_names.descriptor.clone(),
+        descriptor: operation.names.descriptor.clone(),
         content_type,
         send_access,
         send_refresh,
