@@ -1,5 +1,8 @@
 //! A spec generated under the options of its `apigen.toml` (e2e/specs/configured/): each
-//! option shows in what the generated code does, and on the wire.
+//! option shows in what the generated code does, and on the wire. The spec states what the
+//! options' types enforce (`format: ipv4`, a `pattern`, `additionalProperties: false`), and
+//! openapi-core judges the exchanges (e2e/exchanges-oracle.sh) by it: it finds each request
+//! the server refuses invalid too.
 
 use apigen_runtime::server::HandlerError;
 use e2e::{send_raw, serve};
