@@ -152,6 +152,11 @@ pub mod routing {
     include!("../generated/routing.rs");
 }
 
+/// Schemas that refer to themselves with no way out, beside recursion with a base case.
+pub mod cyclic {
+    include!("../generated/cyclic.rs");
+}
+
 /// Parameters in every location, bodies in every media kind, ranges and response headers.
 pub mod parameters {
     include!("../generated/parameters.rs");

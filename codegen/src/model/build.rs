@@ -40,6 +40,7 @@ pub fn build(loaded: &Loaded, config: &Config) -> (Api, Vec<Fault>) {
         component_ids.into_iter().filter_map(|(key, id)| position[id.0].map(|index| (key, TypeId(index)))).collect();
     add_to_types(&mut defs, &component_ids, config, &mut warnings);
     box_recursive_fields(&mut defs);
+    super::inhabited::settle(&mut defs, &mut warnings);
     for param in built.iter_mut().flat_map(|operation| operation.params.iter_mut()) {
         param.object = is_object(&param.ty, &defs);
     }

@@ -4,6 +4,7 @@
 mod build;
 mod features;
 mod graph;
+mod inhabited;
 mod names;
 mod operations;
 mod path_template;
@@ -144,12 +145,15 @@ pub struct TypeDef {
     pub gate: Gate,
     /// Derives and attributes the options add.
     pub additions: Additions,
+    /// The JSON pointer of its schema, for warnings.
+    pub pointer: String,
 }
 
 impl TypeDef {
     /// A definition compiled in every build, with nothing added.
     pub fn new(name: impl Into<String>, docs: Option<String>, kind: TypeDefKind) -> Self {
-        TypeDef { name: name.into(), docs, kind, gate: Gate::Always, additions: Additions::default() }
+        let name = name.into();
+        TypeDef { name, docs, kind, gate: Gate::Always, additions: Additions::default(), pointer: String::new() }
     }
 }
 

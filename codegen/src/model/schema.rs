@@ -119,10 +119,12 @@ impl<'a> TypeBuilder<'a> {
     }
 
     /// Defines type `id`, after every definition made so far (again, if it was defined).
-    fn put(&mut self, id: TypeId, docs: Option<String>, kind: TypeDefKind) {
+    fn put(&mut self, id: TypeId, at: &str, docs: Option<String>, kind: TypeDefKind) {
         self.order.retain(|defined| *defined != id);
         self.order.push(id);
-        self.defined[id.0] = Some(TypeDef::new(self.names_by_id[id.0].clone(), docs, kind));
+        let mut def = TypeDef::new(self.names_by_id[id.0].clone(), docs, kind);
+        def.pointer = at.to_owned();
+        self.defined[id.0] = Some(def);
     }
 
     /// The definitions in the order they were made, and where each id went among them:
@@ -151,17 +153,17 @@ impl<'a> TypeBuilder<'a> {
             let defined = match schema {
                 _ if self.config.replacement(key).is_some() => {
                     let path = self.config.replacement(key).unwrap_or_default().to_owned();
-                    self.put(id, None, TypeDefKind::Alias(Type::Path(path)));
+                    self.put(id, &at, None, TypeDefKind::Alias(Type::Path(path)));
                     Ok(())
                 }
                 ReferenceOr::Item(schema) => self.define(id, schema, &at),
                 ReferenceOr::Reference { .. } => {
-                    self.type_of(schema, &at, &name).map(|target| self.put(id, None, TypeDefKind::Alias(target)))
+                    self.type_of(schema, &at, &name).map(|target| self.put(id, &at, None, TypeDefKind::Alias(target)))
                 }
             };
             if let Err(fault) = defined {
                 self.warnings.push(fault.and(&format!("{name} is taken as any JSON value")));
-                self.put(id, None, TypeDefKind::Alias(Type::Any));
+                self.put(id, &at, None, TypeDefKind::Alias(Type::Any));
             }
         }
     }
@@ -175,7 +177,7 @@ impl<'a> TypeBuilder<'a> {
     fn define(&mut self, id: TypeId, schema: &Schema, at: &str) -> Result<(), Fault> {
         let docs = docs_of(schema);
         if let Some(path) = self.rust_type_extension(schema, at) {
-            self.put(id, docs, TypeDefKind::Alias(Type::Path(path)));
+            self.put(id, at, docs, TypeDefKind::Alias(Type::Path(path)));
             return Ok(());
         }
         let name = self.name_of(id).to_owned();
@@ -183,7 +185,7 @@ impl<'a> TypeBuilder<'a> {
             Some(kind) => kind,
             None => TypeDefKind::Alias(self.plain_type(schema, at, &name)?),
         };
-        self.put(id, docs, kind);
+        self.put(id, at, docs, kind);
         Ok(())
     }
 
@@ -296,7 +298,7 @@ impl<'a> TypeBuilder<'a> {
         let name = self.name_of(id).to_owned();
         match self.definition_kind(&name, schema, at)? {
             Some(kind) => {
-                self.put(id, docs_of(schema), kind);
+                self.put(id, at, docs_of(schema), kind);
                 Ok(Type::Named(id))
             }
             None => self.plain_type(schema, at, hint),
