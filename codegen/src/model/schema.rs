@@ -175,6 +175,7 @@ impl<'a> TypeBuilder<'a> {
     /// Defines `name` from a schema: a struct, enum or union where the schema is one, an alias
     /// otherwise.
     fn define(&mut self, id: TypeId, schema: &Schema, at: &str) -> Result<(), Fault> {
+        self.warnings.extend(default_fault(schema, at));
         let docs = docs_of(schema);
         if let Some(path) = self.rust_type_extension(schema, at) {
             self.put(id, at, docs, TypeDefKind::Alias(Type::Path(path)));
@@ -224,6 +225,7 @@ impl<'a> TypeBuilder<'a> {
                     self.warn(at, "schema nests too deeply; taken as any JSON value");
                     return Ok(Type::Any);
                 }
+                self.warnings.extend(default_fault(schema, at));
                 self.depth += 1;
                 let result = self.inline(schema, at, hint);
                 self.depth -= 1;
@@ -651,6 +653,36 @@ pub fn is_string_of_format(schema: &Schema, format: openapiv3::StringFormat) -> 
 }
 
 /// Title and description, as rustdoc, with the default of an optional member.
+/// Whether a default is a value of the schema's type (a `null` default of a nullable one
+/// too); a schema without a single type takes any default.
+fn default_fits(schema: &Schema, value: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    if value.is_null() {
+        return schema.schema_data.nullable || !matches!(schema.schema_kind, SchemaKind::Type(_));
+    }
+    match &schema.schema_kind {
+        SchemaKind::Type(SchemaType::String(_)) => value.is_string(),
+        // JSON Schema counts `2.0` an integer.
+        SchemaKind::Type(SchemaType::Integer(_)) => value.as_f64().is_some_and(|number| number.fract() == 0.0),
+        SchemaKind::Type(SchemaType::Number(_)) => value.is_number(),
+        SchemaKind::Type(SchemaType::Boolean(_)) => value.is_boolean(),
+        SchemaKind::Type(SchemaType::Array(_)) => value.is_array(),
+        SchemaKind::Type(SchemaType::Object(_)) => matches!(value, Value::Object(_)),
+        _ => true,
+    }
+}
+
+/// The warning for a default that is not a value of its schema's type, if it is not.
+pub fn default_fault(schema: &Schema, at: &str) -> Option<Fault> {
+    let value = schema.schema_data.default.as_ref()?;
+    (!default_fits(schema, value)).then(|| {
+        Fault::at(
+            pointer_push(at, "default"),
+            format!("the default {value} is not a value of the schema's type; ignored"),
+        )
+    })
+}
+
 pub fn docs_of(schema: &Schema) -> Option<String> {
     let data = &schema.schema_data;
     let text = match (&data.title, &data.description) {
@@ -661,7 +693,7 @@ pub fn docs_of(schema: &Schema) -> Option<String> {
     };
     // The server applies a default to what the client leaves out; the field stays optional
     // so that leaving it out is still possible, and the docs say what it then means.
-    let default = data.default.as_ref().map(|value| {
+    let default = data.default.as_ref().filter(|value| default_fits(schema, value)).map(|value| {
         let mut shown = value.to_string();
         if shown.len() > 200 {
             shown = "(see the spec)".to_owned();
