@@ -162,6 +162,15 @@ pub fn spec_document(text: &str, json: bool) -> Result<serde_json::Value, Error>
     parsed.map_err(|fault| Error::new(Path::new("<text>"), fault))
 }
 
+/// A spec as the generator reads it, normalised to OpenAPI 3.0 with `$ref`s into other files
+/// bundled in: the document the pointers of [`Generated::schema_types`] point into.
+pub fn normalized_document(spec: &Path) -> Result<serde_json::Value, Error> {
+    let text = std::fs::read_to_string(spec).map_err(|error| Error::io(spec, &error))?;
+    let json = spec.extension().is_some_and(|extension| extension.eq_ignore_ascii_case("json"));
+    let loaded = load::load(&text, json, Some(spec)).map_err(|fault| Error::new(spec, fault))?;
+    Ok(loaded.document)
+}
+
 /// Generates from spec text; `source` names it in diagnostics and headers.
 pub fn generate_text(text: &str, json: bool, source: &Path, parts: emit::Parts) -> Result<Generated, Error> {
     let config = Config { client: Some(parts.client), server: Some(parts.server), ..Config::default() };
@@ -209,6 +218,14 @@ pub struct Generated {
 impl Generated {
     pub fn warnings(&self) -> &[Warning] {
         &self.warnings
+    }
+
+    /// Each type of the `types` module with the JSON pointer of the schema it was generated
+    /// from (`#/components/schemas/Pet`, or an inline schema's), for tools that check the
+    /// types against their schemas.
+    pub fn schema_types(&self) -> Vec<(String, String)> {
+        let types = self.api.types.iter().filter(|def| !def.pointer.is_empty());
+        types.map(|def| (def.pointer.clone(), def.name.clone())).collect()
     }
 
     /// The runtime dependency the options name, for a crate's `Cargo.toml`.

@@ -2,6 +2,7 @@
 //! alone lists them.
 
 mod bench;
+mod conformance;
 mod corpus;
 mod fuzz;
 mod generate;
@@ -17,6 +18,10 @@ const USAGE: &str = "usage:
                                                           under DIR (default ../shared/corpus); --doc also
                                                           cargo docs them; --tags also builds specs with tag
                                                           features one tag at a time
+  cargo xtask conformance [DIR] [--only TEXT]... [--instances N] [--seed S]
+                                                          instances of every schema (hypothesis-jsonschema)
+                                                          decoded into its generated type and back, judged
+                                                          by jsonschema (default DIR ../shared/corpus)
   cargo xtask bench [--runs N] [--spec FILE]... [--no-compile] [--no-runtime]
                                                           generation, compile and runtime figures (release build)
   cargo xtask bench --corpus                              generation time of every corpus spec
@@ -32,6 +37,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("generate") => generate::run(&args[1..]),
         Some("corpus") => corpus::run(&args[1..]),
+        Some("conformance") => conformance::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
         Some("fuzz") => fuzz::run(&args[1..]),
         Some("wire-matrix") => wire_matrix(),
