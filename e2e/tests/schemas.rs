@@ -78,6 +78,21 @@ fn an_order_round_trips_with_every_construct_typed() {
 }
 
 #[test]
+fn doubles_come_back_bit_for_bit() {
+    // Read from text as a server or client reads them: serde_json's default float parsing
+    // may be one unit in the last place off; the runtime turns on its exact parsing.
+    for ratio in ["1.9999999999999998", "-6.715996064569913e-75", "0.1", "1e308", "5e-324"] {
+        let mut order = order_json();
+        order["ratio"] = Value::Null;
+        let text = order.to_string().replace("\"ratio\":null", &format!("\"ratio\":{ratio}"));
+        let decoded: Order = serde_json::from_str(&text).unwrap();
+        assert_eq!(decoded.ratio, Some(ratio.parse::<f64>().unwrap()), "{ratio}");
+        let again: Order = serde_json::from_str(&serde_json::to_string(&decoded).unwrap()).unwrap();
+        assert_eq!(again.ratio.map(f64::to_bits), decoded.ratio.map(f64::to_bits), "{ratio}");
+    }
+}
+
+#[test]
 fn nullable_and_optional_stay_apart() {
     let mut value = order_json();
     let order: Order = round_trip(value.clone());

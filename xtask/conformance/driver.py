@@ -61,6 +61,15 @@ def to_json_schema(node, openapi30):
             out[key] = value
         else:
             out[key] = to_json_schema(value, openapi30)
+    # OpenAPI's integer formats are ranges (int32 is a signed 32-bit integer).
+    if node.get("type") == "integer" and node.get("format") in ("int32", "int64"):
+        bits = 31 if node["format"] == "int32" else 63
+        out.setdefault("minimum", -(2**bits))
+        out.setdefault("maximum", 2**bits - 1)
+    # A documented choice of apigen's, as of every generator it is measured against: a schema
+    # that declares members but no type is an object schema.
+    if "type" not in node and ("properties" in node or "required" in node or "additionalProperties" in node):
+        out["type"] = "object"
     if openapi30:
         # 3.0's boolean exclusive bounds, in the numeric form of later drafts.
         for exclusive, bound in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
