@@ -158,7 +158,13 @@ def load(path):
     spec["servers"] = [{"url": urlsplit(servers[0]["url"]).path or "/"}]
     normalise_mappings(spec)
     unread = {media: json_or_bytes for media in media_types(spec, set()) if media == "*/*" or media.endswith("+json")}
-    return OpenAPI.from_dict(spec, base_uri=path.as_uri(), config=Config(extra_media_type_deserializers=unread))
+    try:
+        return OpenAPI.from_dict(spec, base_uri=path.as_uri(), config=Config(extra_media_type_deserializers=unread))
+    except RecursionError:
+        # openapi-spec-validator recurses without end into schemas that refer to themselves
+        # with no way out (e2e/specs/cyclic.yaml, whose server no test runs).
+        print(f"{path.name}: openapi-core cannot read it (its schemas refer to themselves without end); left out")
+        return None
 
 
 def is_problem(response):
