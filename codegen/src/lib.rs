@@ -124,8 +124,7 @@ impl Builder {
 
     /// Reads, models and emits the spec, keeping the result in memory.
     pub fn generate(&self) -> Result<Generated, Error> {
-        let text = std::fs::read_to_string(&self.spec).map_err(|error| Error::io(&self.spec, &error))?;
-        let json = self.spec.extension().is_some_and(|extension| extension.eq_ignore_ascii_case("json"));
+        let (text, json) = read_spec(&self.spec)?;
         generate_staged(&text, json, &self.spec, &self.config, &mut |_| {})
     }
 
@@ -165,10 +164,16 @@ pub fn spec_document(text: &str, json: bool) -> Result<serde_json::Value, Error>
 /// A spec as the generator reads it, normalised to OpenAPI 3.0 with `$ref`s into other files
 /// bundled in: the document the pointers of [`Generated::schema_types`] point into.
 pub fn normalized_document(spec: &Path) -> Result<serde_json::Value, Error> {
-    let text = std::fs::read_to_string(spec).map_err(|error| Error::io(spec, &error))?;
-    let json = spec.extension().is_some_and(|extension| extension.eq_ignore_ascii_case("json"));
+    let (text, json) = read_spec(spec)?;
     let loaded = load::load(&text, json, Some(spec)).map_err(|fault| Error::new(spec, fault))?;
     Ok(loaded.document)
+}
+
+/// A spec file's text, and whether it is JSON (by its extension; YAML otherwise).
+fn read_spec(spec: &Path) -> Result<(String, bool), Error> {
+    let text = std::fs::read_to_string(spec).map_err(|error| Error::io(spec, &error))?;
+    let json = spec.extension().is_some_and(|extension| extension.eq_ignore_ascii_case("json"));
+    Ok((text, json))
 }
 
 /// Generates from spec text; `source` names it in diagnostics and headers.

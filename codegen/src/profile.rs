@@ -60,8 +60,7 @@ pub fn generate_crate(
     mut at_stage: impl FnMut(Stage),
 ) -> Result<Output, Error> {
     at_stage(Stage::Load);
-    let text = std::fs::read_to_string(spec).map_err(|error| Error::io(spec, &error))?;
-    let json = spec.extension().is_some_and(|extension| extension.eq_ignore_ascii_case("json"));
+    let (text, json) = crate::read_spec(spec)?;
     let generated = crate::generate_staged(&text, json, spec, &crate::Config::default(), &mut at_stage)?;
     drop(text);
     let files = generated.render_with(Layout::Crate { package, runtime }, 1, &mut at_stage)?;

@@ -3,7 +3,8 @@
 use super::client_auth;
 use super::operations::{body_enum_name, has_request, is_struct_variant, request_name, response_name};
 use super::tokens::{
-    cfg, docs, form_fields, ident, inline, inline_prose, prelude, style_value, summary_and_description,
+    cfg, docs, form_fields, ident, inline, inline_prose, operations_prelude, route_doc, style_value,
+    summary_and_description,
 };
 use crate::model::{
     Api, Body, Content, MediaKind, Operation, Param, ParamLocation, ParamStyle, Piece, Response, StatusMatch,
@@ -45,11 +46,8 @@ pub fn emit(api: &Api) -> TokenStream {
     let auth_constants = client_auth::constants(api);
     let auth_methods = client_auth::methods(api);
     let title = format!(" A client for the {} (version {}).", inline_prose(&api.title), inline_prose(&api.version));
-    let prelude = prelude();
+    let prelude = operations_prelude();
     quote! {
-        // Whole, as the prelude: a spec may have no operation, or a build none in its tags.
-        #[allow(unused_imports)]
-        use super::operations::*;
         #prelude
 
         #default_url
@@ -320,7 +318,7 @@ fn operation_method(operation: &Operation) -> TokenStream {
     let descriptor = ident(&operation.names.descriptor);
     let matcher = response_match(operation);
     let doc = docs(summary_and_description(operation.summary.as_deref(), operation.description.as_deref()).as_deref());
-    let route = format!(" `{} {}`", operation.method.as_str(), inline(operation.path.as_str()));
+    let route = route_doc(operation);
     let separator = (!doc.is_empty()).then(|| quote! { #[doc = ""] });
     let deprecated = operation.deprecated.then(|| quote! { #[deprecated] });
     let cfg = cfg(&operation.gate);

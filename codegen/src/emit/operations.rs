@@ -2,8 +2,8 @@
 //! response enum (one variant per documented status). Client and server share both.
 
 use super::tokens::{
-    added, cfg, docs, ident, inline, inline_prose, optional_type, prelude, rust_type, summary_and_description, Added,
-    Scope,
+    added, cfg, docs, ident, inline, inline_prose, optional_type, prelude, route_doc, rust_type,
+    summary_and_description, Added, Scope,
 };
 use super::{item, ModuleItems};
 use crate::model::{Api, Body, Gate, Operation, Response, StatusMatch, Through};
@@ -58,7 +58,7 @@ fn descriptor(operation: &Operation, cfg: Option<&TokenStream>) -> TokenStream {
     let method = format_ident!("{}", operation.method.as_str());
     let path = operation.path.as_str();
     let security = super::security::requirements(&operation.security);
-    let doc = format!(" `{} {}`", operation.method.as_str(), inline(path));
+    let doc = route_doc(operation);
     quote! {
         #cfg
         #[doc = #doc]

@@ -2,7 +2,9 @@
 //! function that serves an implementation with axum.
 
 use super::operations::{body_enum_name, has_request, is_struct_variant, request_name, response_name};
-use super::tokens::{cfg, docs, form_fields, ident, inline, inline_prose, prelude, summary_and_description};
+use super::tokens::{
+    cfg, docs, form_fields, ident, inline, inline_prose, operations_prelude, route_doc, summary_and_description,
+};
 use super::{item, ModuleItems};
 use crate::model::{
     Api, Body, Capture, Content, Gate, MediaKind, Operation, Param, ParamLocation, ParamStyle, Piece, StatusMatch, Type,
@@ -83,11 +85,8 @@ fn head(api: &Api, secured_api: bool) -> TokenStream {
         inline_prose(&api.title),
         inline_prose(&api.version)
     );
-    let prelude = prelude();
+    let prelude = operations_prelude();
     quote! {
-        // Whole, as the prelude: a spec may have no operation, or a build none in its tags.
-        #[allow(unused_imports)]
-        use super::operations::*;
         #prelude
 
         #[doc = #title]
@@ -135,7 +134,7 @@ fn trait_method(operation: &Operation) -> TokenStream {
         quote! { , request: #request_type }
     });
     let doc = docs(summary_and_description(operation.summary.as_deref(), operation.description.as_deref()).as_deref());
-    let route = format!(" `{} {}`", operation.method.as_str(), inline(operation.path.as_str()));
+    let route = route_doc(operation);
     let separator = (!doc.is_empty()).then(|| quote! { #[doc = ""] });
     quote! {
         #doc

@@ -1,6 +1,6 @@
 //! Small pieces every emitter uses: identifiers, rustdoc, and Rust spellings of model types.
 
-use crate::model::{Additions, FloatWidth, FormField, Gate, IntegerWidth, ParamStyle, Type, TypeDef};
+use crate::model::{Additions, FloatWidth, FormField, Gate, IntegerWidth, Operation, ParamStyle, Type, TypeDef};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
@@ -92,6 +92,23 @@ pub fn prelude() -> TokenStream {
         #[allow(unused_imports)]
         use apigen_runtime::__private::*;
     }
+}
+
+/// The imports of the modules that use the operations' items (client and server): those
+/// items whole, as the prelude, since a spec may have no operation, or a build none in its
+/// tags; then the prelude.
+pub fn operations_prelude() -> TokenStream {
+    let prelude = prelude();
+    quote! {
+        #[allow(unused_imports)]
+        use super::operations::*;
+        #prelude
+    }
+}
+
+/// An operation's method and path template as docs show them: `` `POST /auth/token` ``.
+pub fn route_doc(operation: &Operation) -> String {
+    format!(" `{} {}`", operation.method.as_str(), inline(operation.path.as_str()))
 }
 
 /// What the options add to a type: derives, to close its derive list (`, Eq, Hash`), and

@@ -146,8 +146,9 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
     }
 
     /// The first of `prefix`, `prefix2`, ... whose request, response and body type names are
-    /// all free (inline schemas of the operation are named after it too), with those names: the operation ids `foo_bar2` and a second `foo_bar` (the
-    /// method `foo_bar_2`) would otherwise both make `FooBar2Request`.
+    /// all free (inline schemas of the operation are named after it too), with those names:
+    /// the operation ids `foo_bar2` and a second `foo_bar` (the method `foo_bar_2`) would
+    /// otherwise both make `FooBar2Request`.
     fn claim_type_names(&mut self, prefix: &str) -> (String, OperationNames) {
         let names_for = |prefix: &str| OperationNames {
             request: format!("{prefix}Request"),
@@ -192,7 +193,8 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
         // The server's functions for it; operation names are unique, and so are these.
         item_names.handler = format!("handle_{name}");
         item_names.parser = format!("parse_{name}");
-        let params = self.params(path, item, operation, &type_prefix, at)?;
+        let template = PathTemplate::parse(path);
+        let params = self.params(&template, item, operation, &type_prefix, at)?;
         let body = match &operation.request_body {
             Some(body) => Some(self.body(body, &type_prefix, &pointer_push(at, "requestBody"))?),
             None => None,
@@ -203,7 +205,7 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
             name,
             names: item_names,
             method,
-            path: PathTemplate::parse(path),
+            path: template,
             summary: operation
                 .summary
                 .as_ref()
@@ -224,7 +226,7 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
 
     fn params(
         &mut self,
-        path: &str,
+        template: &PathTemplate,
         item: &PathItem,
         operation: &openapiv3::Operation,
         prefix: &str,
@@ -248,7 +250,6 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
                 declared.push((parameter, parameter_at));
             }
         }
-        let template = PathTemplate::parse(path);
         let mut fields = NameSet::with_reserved(&["body"]);
         let mut params = Vec::new();
         for (parameter, parameter_at) in &declared {
@@ -291,7 +292,11 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
                 // No request can carry it: the path has no place for it, so a field would be a lie.
                 self.warnings.push(Fault::at(
                     parameter_at,
-                    format!("path parameter {:?} does not appear in the path template {path:?}; ignored", data.name),
+                    format!(
+                        "path parameter {:?} does not appear in the path template {:?}; ignored",
+                        data.name,
+                        template.as_str()
+                    ),
                 ));
                 continue;
             }
