@@ -44,6 +44,16 @@ enum Output {
     ModuleFile(PathBuf),
 }
 
+impl Output {
+    /// Where it is written: the crate's folder, or the file.
+    fn path(&self) -> &Path {
+        match self {
+            Output::Crate { dir, .. } => dir,
+            Output::ModuleFile(file) => file,
+        }
+    }
+}
+
 pub fn run(args: &[String]) -> Result<(), String> {
     let options = parse(args)?;
     let root = super::workspace_root();
@@ -110,8 +120,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
         changed.extend(written);
     }
     if options.spec.is_none() {
-        changed.extend(stray_crates(Path::new("generated"), &jobs, mode)?);
-        changed.extend(stray_golden_files(Path::new(E2E_GOLDEN), &jobs, mode)?);
+        // Crates under `generated/`, and the e2e golden files.
+        changed.extend(strays(Path::new("generated"), Path::is_dir, &jobs, mode)?);
+        changed.extend(strays(Path::new(E2E_GOLDEN), |_| true, &jobs, mode)?);
     }
     if options.check {
         if !changed.is_empty() {
@@ -178,29 +189,16 @@ fn golden_jobs(specs: &Path, golden: &Path) -> Result<Vec<Job>, String> {
         .collect())
 }
 
-/// Golden files whose spec is gone.
-fn stray_golden_files(golden: &Path, jobs: &[Job], mode: WriteMode) -> Result<Vec<PathBuf>, String> {
-    let Ok(entries) = std::fs::read_dir(golden) else { return Ok(Vec::new()) };
+/// What `folder` holds, of the entries `considered`, that no job writes any more (its spec is
+/// gone): removed when writing, listed either way.
+fn strays(folder: &Path, considered: fn(&Path) -> bool, jobs: &[Job], mode: WriteMode) -> Result<Vec<PathBuf>, String> {
+    let Ok(entries) = std::fs::read_dir(folder) else { return Ok(Vec::new()) };
     let mut stray = Vec::new();
     for path in entries.filter_map(Result::ok).map(|entry| entry.path()) {
-        if !jobs.iter().any(|job| matches!(&job.output, Output::ModuleFile(file) if *file == path)) {
+        if considered(&path) && !jobs.iter().any(|job| job.output.path() == path) {
             if mode == WriteMode::Write {
-                std::fs::remove_file(&path).map_err(|error| format!("{}: {error}", path.display()))?;
-            }
-            stray.push(path);
-        }
-    }
-    Ok(stray)
-}
-
-/// Crates under `generated/` whose spec is gone.
-fn stray_crates(generated: &Path, jobs: &[Job], mode: WriteMode) -> Result<Vec<PathBuf>, String> {
-    let Ok(entries) = std::fs::read_dir(generated) else { return Ok(Vec::new()) };
-    let mut stray = Vec::new();
-    for path in entries.filter_map(Result::ok).map(|entry| entry.path()) {
-        if path.is_dir() && !jobs.iter().any(|job| matches!(&job.output, Output::Crate { dir, .. } if *dir == path)) {
-            if mode == WriteMode::Write {
-                std::fs::remove_dir_all(&path).map_err(|error| format!("{}: {error}", path.display()))?;
+                let removed = if path.is_dir() { std::fs::remove_dir_all(&path) } else { std::fs::remove_file(&path) };
+                removed.map_err(|error| format!("{}: {error}", path.display()))?;
             }
             stray.push(path);
         }

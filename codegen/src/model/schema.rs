@@ -150,12 +150,11 @@ impl<'a> TypeBuilder<'a> {
             let reference = format!("{COMPONENTS}{}", escape_token(key));
             let id = self.components[&reference];
             let name = self.name_of(id).to_owned();
+            if let Some(path) = self.config.replacement(key) {
+                self.put(id, &at, None, TypeDefKind::Alias(Type::Path(path.to_owned())));
+                continue;
+            }
             let defined = match schema {
-                _ if self.config.replacement(key).is_some() => {
-                    let path = self.config.replacement(key).unwrap_or_default().to_owned();
-                    self.put(id, &at, None, TypeDefKind::Alias(Type::Path(path)));
-                    Ok(())
-                }
                 ReferenceOr::Item(schema) => self.define(id, schema, &at),
                 ReferenceOr::Reference { .. } => {
                     self.type_of(schema, &at, &name).map(|target| self.put(id, &at, None, TypeDefKind::Alias(target)))
@@ -656,7 +655,6 @@ pub fn is_string_of_format(schema: &Schema, format: openapiv3::StringFormat) -> 
 /// Whether a default is a value of the schema's type (a `null` default of a nullable one
 /// too); a schema without a single type takes any default.
 fn default_fits(schema: &Schema, value: &serde_json::Value) -> bool {
-    use serde_json::Value;
     if value.is_null() {
         return schema.schema_data.nullable || !matches!(schema.schema_kind, SchemaKind::Type(_));
     }
@@ -667,13 +665,13 @@ fn default_fits(schema: &Schema, value: &serde_json::Value) -> bool {
         SchemaKind::Type(SchemaType::Number(_)) => value.is_number(),
         SchemaKind::Type(SchemaType::Boolean(_)) => value.is_boolean(),
         SchemaKind::Type(SchemaType::Array(_)) => value.is_array(),
-        SchemaKind::Type(SchemaType::Object(_)) => matches!(value, Value::Object(_)),
+        SchemaKind::Type(SchemaType::Object(_)) => value.is_object(),
         _ => true,
     }
 }
 
 /// The warning for a default that is not a value of its schema's type, if it is not.
-pub fn default_fault(schema: &Schema, at: &str) -> Option<Fault> {
+fn default_fault(schema: &Schema, at: &str) -> Option<Fault> {
     let value = schema.schema_data.default.as_ref()?;
     (!default_fits(schema, value)).then(|| {
         Fault::at(

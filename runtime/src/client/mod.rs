@@ -99,22 +99,14 @@ impl Transport {
     /// Starts a request for `operation`, by its method and security, to `path` (its template
     /// expanded and encoded) relative to the base URL.
     pub fn request_for(&self, operation: &Operation, path: String) -> Request {
-        let mut request = self.request(operation.method.clone(), path);
-        request.security = operation.security;
-        request
-    }
-
-    #[doc(hidden)]
-    /// Starts a request to `path` (already expanded and encoded) relative to the base URL.
-    pub fn request(&self, method: Method, path: String) -> Request {
         Request {
-            method,
+            method: operation.method.clone(),
             path,
             query: Vec::new(),
             headers: HeaderMap::new(),
             cookies: Vec::new(),
             body: None,
-            security: &[],
+            security: operation.security,
             fault: None,
         }
     }
@@ -403,12 +395,6 @@ impl Request {
     /// Sets a body sent as is: text, or bytes of any media type.
     pub fn raw_body(&mut self, content_type: &'static str, body: impl Into<Bytes>) {
         self.body = Some((HeaderValue::from_static(content_type), body.into()));
-    }
-
-    /// Declares the operation's `security`: alternatives, each a set of scheme names that
-    /// must all be present. An empty alternative means the operation may go unauthenticated.
-    pub fn security(&mut self, alternatives: Security) {
-        self.security = alternatives;
     }
 }
 
