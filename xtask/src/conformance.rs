@@ -4,7 +4,8 @@
 //! `roundtrip` binary that decodes JSON into a named type and encodes it back; then
 //! `conformance/driver.py`, in a virtualenv of pinned hypothesis-jsonschema, hypothesis and
 //! jsonschema, generates instances of each schema from the spec's own text and judges what
-//! comes back. Exits non-zero on any failure.
+//! comes back. Exits non-zero on any failure. Specs are generated without their
+//! `apigen.toml`: the types its options name live in the crate that uses them.
 
 use apigen::{Builder, RuntimeDependency, WriteMode};
 use std::path::{Path, PathBuf};
