@@ -92,6 +92,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
         .arg(root.join("xtask/conformance/driver.py"))
         .arg(&work)
         .args(&driver_args)
+        // hypothesis keeps its caches in `.hypothesis/` where it runs: in the scratch folder,
+        // not the checkout.
+        .current_dir(&scratch)
         .status()
         .map_err(|error| format!("{}: {error}", python.display()))?;
     if status.success() {
