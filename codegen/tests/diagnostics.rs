@@ -92,3 +92,36 @@ paths:
         "{warnings:?}"
     );
 }
+
+#[test]
+fn pattern_properties_are_kept_as_extra_members_with_a_warning() {
+    let generated = generate_text(
+        r##"
+openapi: 3.1.0
+info: {title: T, version: "1"}
+components:
+  schemas:
+    Scores:
+      type: object
+      additionalProperties: false
+      patternProperties: {"^score_": {type: integer}}
+    Form:
+      type: object
+      properties:
+        patternProperties: {type: object, properties: {"a": {type: string}}}
+"##,
+        false,
+        Path::new("specs/x.yaml"),
+        BOTH,
+    )
+    .unwrap();
+    let warnings: Vec<String> = generated.warnings().iter().map(ToString::to_string).collect();
+    assert_eq!(
+        warnings,
+        ["specs/x.yaml: #/components/schemas/Scores/patternProperties: patterns of member names cannot be typed; the members they match are kept, typed by the pattern's schema, their names unchecked"]
+    );
+    let code = generated.module_file().unwrap();
+    assert!(code.contains("pub type Scores = BTreeMap<String, i64>;"), "{code}");
+    // A property that happens to be named `patternProperties` is a property.
+    assert!(code.contains("pub pattern_properties: Option<FormPatternProperties>"), "{code}");
+}

@@ -197,6 +197,29 @@ pub mod types {
         pub updated_by: Option<String>,
     }
 
+    /// A member required but not described (any JSON value, never dropped), an optional member of any value (null stays null), and a member count that undeclared members add to (so they are kept).
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[serde(crate = "apigen_runtime::__private::serde")]
+    pub struct Survey {
+        pub answer: String,
+        /// Any JSON value.
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "apigen_runtime::nullable::present_any"
+        )]
+        pub comment: Option<serde_json::Value>,
+        pub respondent: serde_json::Value,
+        /// Members beyond the declared ones.
+        #[serde(flatten)]
+        pub additional_properties: BTreeMap<String, serde_json::Value>,
+    }
+
+    /// Members named by a pattern, and no others.
+    pub type Scores = BTreeMap<String, i64>;
+
+    /// Members named by a pattern are text, the others integers.
+    pub type Labels = BTreeMap<String, serde_json::Value>;
     pub type Currency = String;
 
     /// An amount in a currency.

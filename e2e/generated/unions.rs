@@ -78,6 +78,222 @@ pub mod types {
         Integer(i64),
         String(String),
     }
+
+    /// The kinds a \[`Notice`\] is one of.
+    ///
+    /// The variant is chosen by the `channel` member.
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[serde(crate = "apigen_runtime::__private::serde")]
+    #[serde(untagged)]
+    #[allow(clippy::large_enum_variant)]
+    pub enum NoticeChoice {
+        EmailNotice(EmailNotice),
+        SmsNotice(SmsNotice),
+    }
+
+    impl<'de> Deserialize<'de> for NoticeChoice {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            let value = serde_json::Value::deserialize(deserializer)?;
+            let tag = value
+                .get("channel")
+                .and_then(serde_json::Value::as_str)
+                .map(str::to_owned);
+            match tag.as_deref() {
+                Some("email") => serde_json::from_value(value).map(Self::EmailNotice),
+                Some("sms") => serde_json::from_value(value).map(Self::SmsNotice),
+                Some(other) => {
+                    return Err(
+                        serde::de::Error::custom(
+                            format!(
+                                "unknown channel {other:?}; expected one of: email, sms"
+                            ),
+                        ),
+                    );
+                }
+
+                None => return Err(serde::de::Error::missing_field("channel")),
+            }
+                .map_err(serde::de::Error::custom)
+        }
+    }
+
+    /// Members every kind of notice has, declared beside the kinds.
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[serde(crate = "apigen_runtime::__private::serde")]
+    pub struct Notice {
+        pub sent_at: String,
+        /// The choice these members come with.
+        #[serde(flatten)]
+        pub choice: NoticeChoice,
+    }
+
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[serde(crate = "apigen_runtime::__private::serde")]
+    pub struct EmailNotice {
+        pub channel: String,
+        pub address: String,
+    }
+
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[serde(crate = "apigen_runtime::__private::serde")]
+    pub struct SmsNotice {
+        pub channel: String,
+        pub number: String,
+    }
+
+    /// The kinds do not declare the discriminator; it is written with them.
+    ///
+    /// The variant is chosen by the `kind` member.
+    #[derive(Clone, Debug, PartialEq)]
+    #[allow(clippy::large_enum_variant)]
+    pub enum Shape {
+        Circle(Circle),
+        Square(Square),
+    }
+
+    impl Serialize for Shape {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            match self {
+                Self::Circle(value) => {
+                    apigen_runtime::tagged::serialize_with_tag(
+                        value,
+                        "kind",
+                        "circle",
+                        serializer,
+                    )
+                }
+
+                Self::Square(value) => {
+                    apigen_runtime::tagged::serialize_with_tag(
+                        value,
+                        "kind",
+                        "square",
+                        serializer,
+                    )
+                }
+            }
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Shape {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            let value = serde_json::Value::deserialize(deserializer)?;
+            let tag = value
+                .get("kind")
+                .and_then(serde_json::Value::as_str)
+                .map(str::to_owned);
+            match tag.as_deref() {
+                Some("circle") => serde_json::from_value(value).map(Self::Circle),
+                Some("square") => serde_json::from_value(value).map(Self::Square),
+                Some(other) => {
+                    return Err(
+                        serde::de::Error::custom(
+                            format!(
+                                "unknown kind {other:?}; expected one of: circle, square"
+                            ),
+                        ),
+                    );
+                }
+
+                None => return Err(serde::de::Error::missing_field("kind")),
+            }
+                .map_err(serde::de::Error::custom)
+        }
+    }
+
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[serde(crate = "apigen_runtime::__private::serde")]
+    pub struct Circle {
+        pub radius: f64,
+    }
+
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[serde(crate = "apigen_runtime::__private::serde")]
+    pub struct Square {
+        pub side: f64,
+    }
+
+    /// The kinds a \[`Drawing`\] is one of.
+    ///
+    /// The variant is chosen by the `kind` member.
+    #[derive(Clone, Debug, PartialEq)]
+    #[allow(clippy::large_enum_variant)]
+    pub enum DrawingChoice {
+        Circle(Circle),
+        Square(Square),
+    }
+
+    impl Serialize for DrawingChoice {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            match self {
+                Self::Circle(value) => {
+                    apigen_runtime::tagged::serialize_with_tag(
+                        value,
+                        "kind",
+                        "circle",
+                        serializer,
+                    )
+                }
+
+                Self::Square(value) => {
+                    apigen_runtime::tagged::serialize_with_tag(
+                        value,
+                        "kind",
+                        "square",
+                        serializer,
+                    )
+                }
+            }
+        }
+    }
+
+    impl<'de> Deserialize<'de> for DrawingChoice {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            let value = serde_json::Value::deserialize(deserializer)?;
+            let tag = value
+                .get("kind")
+                .and_then(serde_json::Value::as_str)
+                .map(str::to_owned);
+            match tag.as_deref() {
+                Some("circle") => serde_json::from_value(value).map(Self::Circle),
+                Some("square") => serde_json::from_value(value).map(Self::Square),
+                Some(other) => {
+                    return Err(
+                        serde::de::Error::custom(
+                            format!(
+                                "unknown kind {other:?}; expected one of: circle, square"
+                            ),
+                        ),
+                    );
+                }
+
+                None => return Err(serde::de::Error::missing_field("kind")),
+            }
+                .map_err(serde::de::Error::custom)
+        }
+    }
+
+    /// The discriminator declared beside the kinds, not in them.
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[serde(crate = "apigen_runtime::__private::serde")]
+    pub struct Drawing {
+        pub title: String,
+        /// The choice these members come with.
+        #[serde(flatten)]
+        pub choice: DrawingChoice,
+    }
 }
 
 #[allow(

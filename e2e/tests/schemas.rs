@@ -149,6 +149,32 @@ impl Api for Orders {
     }
 }
 
+#[test]
+fn members_required_but_not_described_and_members_counted_are_kept() {
+    // `respondent` is required but has no schema: a member of any JSON value, not dropped.
+    let survey: Survey =
+        round_trip(json!({"answer": "yes", "respondent": {"id": 7}, "comment": null, "asked_at": "noon"}));
+    let _: (&String, &Value, &Option<Value>) = (&survey.answer, &survey.respondent, &survey.comment);
+    // An optional member of any value keeps its null (absent stays absent).
+    assert_eq!(survey.comment, Some(Value::Null));
+    assert_eq!(round_trip::<Survey>(json!({"answer": "a", "respondent": 1, "x": 2})).comment, None);
+    // minProperties counts the undeclared member, so it is kept.
+    assert_eq!(survey.additional_properties["asked_at"], "noon");
+    let missing = serde_json::from_value::<Survey>(json!({"answer": "yes", "comment": 1, "x": 2})).unwrap_err();
+    assert!(missing.to_string().contains("respondent"), "{missing}");
+}
+
+#[test]
+fn members_named_by_pattern_are_kept() {
+    // One pattern and no other members: typed by the pattern's schema.
+    let scores: Scores = round_trip(json!({"score_math": 3, "score_art": 5}));
+    let _: &std::collections::BTreeMap<String, i64> = &scores;
+    assert!(serde_json::from_value::<Scores>(json!({"score_math": "3"})).is_err());
+    // A pattern beside other members of another type: any JSON value, none refused or lost.
+    let labels: Labels = round_trip(json!({"label_colour": "red", "size": 3}));
+    assert_eq!(labels.len(), 2);
+}
+
 #[tokio::test]
 async fn an_order_travels_both_ways() {
     let address = serve(router(Orders)).await;

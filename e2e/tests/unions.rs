@@ -6,8 +6,42 @@ use e2e::serve;
 use e2e::unions::client::Client;
 use e2e::unions::operations::{AddPetRequest, AddPetResponse};
 use e2e::unions::server::{router, Api};
-use e2e::unions::types::{Cat, Dog, IdOrName, Lizard, Pet};
+use e2e::unions::types::{
+    Cat, Circle, Dog, Drawing, DrawingChoice, EmailNotice, IdOrName, Lizard, Notice, NoticeChoice, Pet, Shape, SmsNotice,
+    Square,
+};
 use serde_json::json;
+
+#[test]
+fn members_declared_beside_the_choices_come_with_each_of_them() {
+    let text = json!({"sent_at": "noon", "channel": "sms", "number": "+49 30 1234"});
+    let notice: Notice = serde_json::from_value(text.clone()).unwrap();
+    let number = "+49 30 1234".to_owned();
+    let expected = NoticeChoice::SmsNotice(SmsNotice { channel: "sms".into(), number });
+    assert_eq!(notice, Notice { sent_at: "noon".into(), choice: expected });
+    assert_eq!(serde_json::to_value(&notice).unwrap(), text);
+    let email: Notice = serde_json::from_value(json!({"sent_at": "now", "channel": "email", "address": "a@b.c"})).unwrap();
+    assert!(matches!(email.choice, NoticeChoice::EmailNotice(EmailNotice { ref address, .. }) if address == "a@b.c"));
+    // The shared member is required of every kind; the kind's own members of that kind.
+    for refused in [json!({"channel": "sms", "number": "1"}), json!({"sent_at": "noon", "channel": "sms", "address": "a"})] {
+        assert!(serde_json::from_value::<Notice>(refused.clone()).is_err(), "{refused}");
+    }
+}
+
+#[test]
+fn a_discriminator_the_variants_do_not_declare_is_written_with_them() {
+    let text = json!({"kind": "circle", "radius": 1.5});
+    let shape: Shape = serde_json::from_value(text.clone()).unwrap();
+    assert_eq!(shape, Shape::Circle(Circle { radius: 1.5 }));
+    assert_eq!(serde_json::to_value(&shape).unwrap(), text);
+    assert_eq!(serde_json::to_value(Shape::Square(Square { side: 2.0 })).unwrap(), json!({"kind": "square", "side": 2.0}));
+    // Declared beside the kinds, the discriminator still chooses, and comes back.
+    let text = json!({"kind": "square", "title": "plan", "side": 3.0});
+    let drawing: Drawing = serde_json::from_value(text.clone()).unwrap();
+    assert_eq!(drawing, Drawing { title: "plan".into(), choice: DrawingChoice::Square(Square { side: 3.0 }) });
+    assert_eq!(serde_json::to_value(&drawing).unwrap(), text);
+    assert!(serde_json::from_value::<Drawing>(json!({"kind": "oval", "title": "x", "side": 1.0})).is_err());
+}
 
 #[test]
 fn the_discriminator_chooses_the_variant() {

@@ -26,6 +26,8 @@ mod operation;
 #[doc(hidden)]
 pub mod params;
 pub mod security;
+#[doc(hidden)]
+pub mod tagged;
 
 #[cfg(feature = "client")]
 pub mod client;

@@ -1,6 +1,7 @@
 //! Members that are optional and nullable at once: `Option<Option<T>>`, where `None` is
 //! absent, `Some(None)` is null and `Some(Some(value))` a value. serde alone reads null as
-//! absent; generated types name [`present`] as the member's `deserialize_with`.
+//! absent; generated types name [`present`] as the member's `deserialize_with`, and
+//! [`present_any`] for an optional member of any JSON value.
 
 use serde::{Deserialize, Deserializer};
 
@@ -8,6 +9,12 @@ use serde::{Deserialize, Deserializer};
 /// `#[serde(default)]` makes them `None`.
 pub fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(deserializer: D) -> Result<Option<Option<T>>, D::Error> {
     Option::<T>::deserialize(deserializer).map(Some)
+}
+
+/// Reads a present member whose type holds null itself (any JSON value): null is
+/// `Some(Value::Null)`, where serde alone would read it as absent and drop it.
+pub fn present_any<'de, D: Deserializer<'de>, T: Deserialize<'de>>(deserializer: D) -> Result<Option<T>, D::Error> {
+    T::deserialize(deserializer).map(Some)
 }
 
 #[cfg(test)]
@@ -18,6 +25,8 @@ mod tests {
     struct Patch {
         #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "super::present")]
         note: Option<Option<String>>,
+        #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "super::present_any")]
+        extra: Option<serde_json::Value>,
     }
 
     #[test]
@@ -26,7 +35,16 @@ mod tests {
             [("{}", None), (r#"{"note":null}"#, Some(None)), (r#"{"note":"hi"}"#, Some(Some("hi".to_owned())))]
         {
             let patch: Patch = serde_json::from_str(text).unwrap();
-            assert_eq!(patch, Patch { note: value });
+            assert_eq!(patch, Patch { note: value, extra: None });
+            assert_eq!(serde_json::to_string(&patch).unwrap(), text);
+        }
+    }
+
+    #[test]
+    fn a_null_value_of_any_type_stays_present() {
+        for (text, extra) in [(r#"{"extra":null}"#, Some(serde_json::Value::Null)), ("{}", None)] {
+            let patch: Patch = serde_json::from_str(text).unwrap();
+            assert_eq!(patch, Patch { note: None, extra });
             assert_eq!(serde_json::to_string(&patch).unwrap(), text);
         }
     }

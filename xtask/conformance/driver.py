@@ -66,10 +66,24 @@ def to_json_schema(node, openapi30):
         bits = 31 if node["format"] == "int32" else 63
         out.setdefault("minimum", -(2**bits))
         out.setdefault("maximum", 2**bits - 1)
-    # A documented choice of apigen's, as of every generator it is measured against: a schema
-    # that declares members but no type is an object schema.
+    # Documented choices of apigen's, as of every generator it is measured against: an
+    # integer without a format is 64 bits wide; a schema that declares members but no type is
+    # an object schema, one that declares items but no type an array schema.
+    if node.get("type") == "integer" and "format" not in node:
+        out.setdefault("minimum", -(2**63))
+        out.setdefault("maximum", 2**63 - 1)
     if "type" not in node and ("properties" in node or "required" in node or "additionalProperties" in node):
         out["type"] = "object"
+    elif "type" not in node and "items" in node:
+        out["type"] = "array"
+    # OpenAPI's rule beside JSON Schema's: the discriminator is present and its value names
+    # the variant (by the mapping, or else by the schema's own name) that the value is of.
+    tags = discriminator_values(node)
+    if tags is not None:
+        keyword = "oneOf" if node.get("oneOf") else "anyOf"
+        named = lambda values: {"required": [node["discriminator"]["propertyName"]],
+                                "properties": {node["discriminator"]["propertyName"]: {"enum": values}}}
+        out[keyword] = [{"allOf": [choice, named(values)]} for choice, values in zip(out[keyword], tags)]
     if openapi30:
         # 3.0's boolean exclusive bounds, in the numeric form of later drafts.
         for exclusive, bound in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
@@ -85,6 +99,25 @@ def to_json_schema(node, openapi30):
         if "type" not in out and any(k in out for k in ("allOf", "oneOf", "anyOf", "$ref")):
             out = {"anyOf": [out, {"type": "null"}]}
     return out
+
+
+def discriminator_values(node):
+    """The values of a union's discriminator that name each of its choices, or None when it
+    has none (or a choice it cannot name)."""
+    discriminator = node.get("discriminator")
+    choices = node.get("oneOf") or node.get("anyOf")
+    if not isinstance(discriminator, dict) or "propertyName" not in discriminator or not choices:
+        return None
+    mapping = discriminator.get("mapping") or {}
+    values = []
+    for choice in choices:
+        reference = choice.get("$ref") if isinstance(choice, dict) else None
+        if reference is None:
+            return None
+        name = reference.rsplit("/", 1)[-1]
+        mapped = [value for value, target in mapping.items() if target in (reference, name)]
+        values.append(mapped or [name.replace("~1", "/").replace("~0", "~")])
+    return values
 
 
 def root_schema(document, pointer, openapi30):

@@ -112,6 +112,15 @@ fn structure(
                 #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "apigen_runtime::nullable::present")]
                 pub #field_name: Option<#ty>
             }
+        } else if field.ty == Type::Any {
+            // Any JSON value holds null itself: a null member stays present.
+            let ty = optional_type(&field.ty, scope);
+            quote! {
+                #doc
+                #rename
+                #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "apigen_runtime::nullable::present_any")]
+                pub #field_name: #ty
+            }
         } else {
             let ty = optional_type(&field.ty, scope);
             quote! {
@@ -131,6 +140,15 @@ fn structure(
             pub #field_name: BTreeMap<String, #value>
         }
     });
+    let choice = definition.choice.as_ref().map(|choice| {
+        let ty = rust_type(&choice.ty, scope);
+        let field_name = ident(&choice.rust_name);
+        quote! {
+            /// The choice these members come with.
+            #[serde(flatten)]
+            pub #field_name: #ty
+        }
+    });
     let default = definition.defaultable.then(|| quote! { Default, });
     // With a secret among the fields, `Debug` is written out to redact it.
     let redacting = definition.fields.iter().any(|field| field.secret).then(|| redacting_debug(name, cfg, definition));
@@ -145,6 +163,7 @@ fn structure(
         pub struct #name {
             #( #fields, )*
             #additional
+            #choice
         }
 
         #redacting
@@ -164,6 +183,11 @@ fn redacting_debug(name: &proc_macro2::Ident, cfg: Option<&TokenStream>, definit
             quote! { .field(#label, &self.#field_name) }
         }
     });
+    let choice = definition.choice.as_ref().map(|choice| {
+        let field_name = ident(&choice.rust_name);
+        let label = choice.rust_name.trim_start_matches("r#");
+        quote! { .field(#label, &self.#field_name) }
+    });
     let rest = if definition.additional.is_some() {
         quote! { .finish_non_exhaustive() }
     } else {
@@ -175,6 +199,7 @@ fn redacting_debug(name: &proc_macro2::Ident, cfg: Option<&TokenStream>, definit
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.debug_struct(#type_name)
                     #( #fields )*
+                    #choice
                     #rest
             }
         }
@@ -210,8 +235,37 @@ fn union_enum(
             }
         };
     };
-    // Each variant's struct carries the discriminator property itself, so serialization is
-    // untagged; deserialization reads the property first and decodes only that variant.
+    // Deserialization reads the property first and decodes only that variant. Serialization
+    // is untagged where each variant's type declares the property itself; otherwise the
+    // property is written beside the variant's members.
+    let writes_tag = union.variants.iter().any(|variant| variant.writes_tag);
+    let serialize = writes_tag.then(|| {
+        let arms = union.variants.iter().map(|variant| {
+            let variant_name = ident(&variant.name);
+            match variant.tags.first().filter(|_| variant.writes_tag) {
+                Some(tag) => quote! {
+                    Self::#variant_name(value) => apigen_runtime::tagged::serialize_with_tag(value, #property, #tag, serializer),
+                },
+                None => quote! { Self::#variant_name(value) => value.serialize(serializer), },
+            }
+        });
+        quote! {
+            #cfg
+            impl Serialize for #name {
+                fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    match self {
+                        #( #arms )*
+                    }
+                }
+            }
+        }
+    });
+    // Without a serde derive, no serde attributes either.
+    let (derived_serialize, serde_attributes) = if writes_tag {
+        (TokenStream::new(), TokenStream::new())
+    } else {
+        (quote! { , Serialize }, quote! { #serde_crate #[serde(untagged)] })
+    };
     let arms = union.variants.iter().map(|variant| {
         let variant_name = ident(&variant.name);
         let tags = &variant.tags;
@@ -225,14 +279,15 @@ fn union_enum(
         #doc
         #separator
         #[doc = #doc_tag]
-        #[derive(Clone, Debug, PartialEq, Serialize #derives)]
-        #serde_crate
-        #[serde(untagged)]
+        #[derive(Clone, Debug, PartialEq #derived_serialize #derives)]
+        #serde_attributes
         #attributes
         #[allow(clippy::large_enum_variant)]
         pub enum #name {
             #( #variants, )*
         }
+
+        #serialize
 
         #cfg
         impl<'de> Deserialize<'de> for #name {

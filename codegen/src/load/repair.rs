@@ -3,7 +3,7 @@
 //! constructs that cannot be typed, replaced by their nearest faithful fallback with a
 //! warning naming where.
 
-use super::{walk_objects, METHODS};
+use super::{walk_objects, METHODS, SCHEMA_MAPS};
 use crate::diagnostics::{pointer_push, Fault};
 use serde_json::{json, Map, Value};
 
@@ -11,7 +11,10 @@ pub fn repair(document: &mut Value, warnings: &mut Vec<Fault>) {
     normalise_path_templates(document, warnings);
     complete_operations(document, warnings);
     drop_unknown_security_schemes(document, warnings);
-    replace_tuple_items(document, "#", warnings);
+    walk_objects_at(document, "#", warnings, &|object, at, warnings| {
+        replace_tuple_items(object, at, warnings);
+        replace_pattern_properties(object, at, warnings);
+    });
     walk_objects(document, &mut schema_keywords);
     walk_objects(document, &mut keep_explode);
 }
@@ -118,20 +121,63 @@ fn drop_unknown_security_schemes(document: &mut Value, warnings: &mut Vec<Fault>
 }
 
 /// `items: [A, B]` (a JSON Schema tuple) has no 3.0 form: its items are taken as any value.
-fn replace_tuple_items(value: &mut Value, at: &str, warnings: &mut Vec<Fault>) {
+fn replace_tuple_items(object: &mut Map<String, Value>, at: &str, warnings: &mut Vec<Fault>) {
+    if let Some(Value::Array(_)) = object.get("items") {
+        warnings.push(Fault::at(pointer_push(at, "items"), "tuple items are taken as any JSON value"));
+        object.insert("items".into(), json!({}));
+    }
+}
+
+/// `patternProperties` has no 3.0 form. The members its patterns match are still allowed, so
+/// they are kept as extra members: typed by the pattern's schema where one pattern stands in
+/// for an `additionalProperties: false` (or repeats the `additionalProperties` schema), and
+/// as any JSON value otherwise; the patterns themselves are not checked.
+fn replace_pattern_properties(object: &mut Map<String, Value>, at: &str, warnings: &mut Vec<Fault>) {
+    let Some(Value::Object(patterns)) = object.remove("patternProperties") else { return };
+    let single = (patterns.len() == 1).then(|| patterns.values().next().cloned()).flatten();
+    let kept = match (object.get("additionalProperties"), single) {
+        (Some(Value::Bool(false)), Some(pattern)) => pattern,
+        (Some(additional), Some(pattern)) if *additional == pattern => pattern,
+        _ => json!({}),
+    };
+    let how = if kept == json!({}) { "as any JSON value" } else { "typed by the pattern's schema" };
+    warnings.push(Fault::at(
+        pointer_push(at, "patternProperties"),
+        format!("patterns of member names cannot be typed; the members they match are kept, {how}, their names unchecked"),
+    ));
+    object.insert("additionalProperties".into(), kept);
+}
+
+/// Calls `visit` on every object in `value` with its JSON pointer, except maps of schemas by
+/// name (`properties` and the like), whose keys are names, not keywords, and example values
+/// and extensions, which are not schemas.
+fn walk_objects_at(
+    value: &mut Value,
+    at: &str,
+    warnings: &mut Vec<Fault>,
+    visit: &dyn Fn(&mut Map<String, Value>, &str, &mut Vec<Fault>),
+) {
     match value {
         Value::Object(object) => {
-            if let Some(Value::Array(_)) = object.get("items") {
-                warnings.push(Fault::at(pointer_push(at, "items"), "tuple items are taken as any JSON value"));
-                object.insert("items".into(), json!({}));
-            }
+            visit(object, at, warnings);
             for (key, child) in object.iter_mut() {
-                replace_tuple_items(child, &pointer_push(at, key), warnings);
+                if key == "example" || key == "examples" || key.starts_with("x-") {
+                    continue;
+                }
+                let child_at = pointer_push(at, key);
+                match child {
+                    Value::Object(entries) if SCHEMA_MAPS.contains(&key.as_str()) => {
+                        for (name, entry) in entries.iter_mut() {
+                            walk_objects_at(entry, &pointer_push(&child_at, name), warnings, visit);
+                        }
+                    }
+                    _ => walk_objects_at(child, &child_at, warnings, visit),
+                }
             }
         }
         Value::Array(items) => {
             for (index, item) in items.iter_mut().enumerate() {
-                replace_tuple_items(item, &pointer_push(at, &index.to_string()), warnings);
+                walk_objects_at(item, &pointer_push(at, &index.to_string()), warnings, visit);
             }
         }
         _ => {}

@@ -103,11 +103,14 @@ fn replace_uninhabited(defs: &mut [TypeDef], warnings: &mut Vec<Fault>) {
             }
             let has = match &def.kind {
                 TypeDefKind::Enum(_) => true,
-                TypeDefKind::Struct(definition) => definition
-                    .fields
-                    .iter()
-                    .filter(|field| field.required)
-                    .all(|field| has_value(&field.ty, &inhabited)),
+                TypeDefKind::Struct(definition) => {
+                    definition
+                        .fields
+                        .iter()
+                        .filter(|field| field.required)
+                        .all(|field| has_value(&field.ty, &inhabited))
+                        && definition.choice.iter().all(|choice| has_value(&choice.ty, &inhabited))
+                }
                 TypeDefKind::Union(union) => union.variants.iter().any(|variant| has_value(&variant.ty, &inhabited)),
                 TypeDefKind::Alias(ty) | TypeDefKind::Newtype(ty) => has_value(ty, &inhabited),
             };

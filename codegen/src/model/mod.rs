@@ -176,6 +176,9 @@ pub struct Struct {
     pub fields: Vec<Field>,
     /// Members beyond the declared ones (`additionalProperties`), kept in a map.
     pub additional: Option<AdditionalMembers>,
+    /// The union its values are also one of (`oneOf` or `anyOf` beside `properties`),
+    /// flattened into it.
+    pub choice: Option<ChoiceMember>,
     /// Every field may be absent, so the struct has a `Default`.
     pub defaultable: bool,
 }
@@ -195,6 +198,14 @@ pub struct Field {
 #[derive(Clone, Debug)]
 pub struct AdditionalMembers {
     /// Named apart from the declared fields (`additional_properties`).
+    pub rust_name: String,
+    pub ty: Type,
+}
+
+/// The field that holds the union a struct's values are also one of, and its type.
+#[derive(Clone, Debug)]
+pub struct ChoiceMember {
+    /// Named apart from the declared fields (`choice`).
     pub rust_name: String,
     pub ty: Type,
 }
@@ -229,6 +240,9 @@ pub struct UnionVariant {
     pub ty: Type,
     /// The discriminator values that select this variant.
     pub tags: Vec<String>,
+    /// Its type does not declare the discriminator member, so serialization writes it
+    /// (its first tag) beside the type's own members.
+    pub writes_tag: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]

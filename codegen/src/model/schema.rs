@@ -5,7 +5,7 @@
 use super::names::{self, NameSet};
 use super::refs::Resolver;
 use super::{
-    AdditionalMembers, EnumVariant, Enumeration, Field, FloatWidth, IntegerWidth, Struct, Type, TypeDef, TypeDefKind,
+    AdditionalMembers, ChoiceMember, EnumVariant, Enumeration, Field, FloatWidth, IntegerWidth, Struct, Type, TypeDef, TypeDefKind,
     TypeId, Union, UnionVariant,
 };
 use crate::config::Config;
@@ -24,9 +24,12 @@ const COMPONENTS: &str = "#/components/schemas/";
 #[derive(Default)]
 struct ObjectShape {
     properties: Vec<(String, ReferenceOr<Schema>, String)>,
-    required: HashSet<String>,
+    /// Required member names in document order, declared as properties or not.
+    required: Vec<String>,
     additional: Option<AdditionalProperties>,
     additional_at: String,
+    /// Whether `minProperties` or `maxProperties` counts the members.
+    counted: bool,
 }
 
 pub struct TypeBuilder<'a> {
@@ -195,7 +198,7 @@ impl<'a> TypeBuilder<'a> {
             return Ok(Some(TypeDefKind::Enum(enumeration(&variants))));
         }
         if let Some(shape) = self.object_shape(schema, at)? {
-            return self.structure(name, shape).map(|definition| Some(TypeDefKind::Struct(definition)));
+            return self.structure(name, shape, None).map(|definition| Some(TypeDefKind::Struct(definition)));
         }
         let choices = match &schema.schema_kind {
             SchemaKind::OneOf { one_of } => Some(("oneOf", one_of)),
@@ -205,11 +208,62 @@ impl<'a> TypeBuilder<'a> {
             _ => None,
         };
         if let Some((keyword, choices)) = choices {
-            let at = pointer_push(at, keyword);
+            let choices_at = pointer_push(at, keyword);
             let discriminator = schema.schema_data.discriminator.as_ref();
-            return self.union(name, choices, discriminator, &at).map(|union| union.map(TypeDefKind::Union));
+            let Some(union) = self.union(name, choices, discriminator, &choices_at)? else { return Ok(None) };
+            return match self.shared_shape(schema, choices, union.discriminator.as_deref(), &choices_at, at)? {
+                // Members declared beside the choices are members of every choice: a struct
+                // of them, with the union flattened into it.
+                Some(shape) => {
+                    let id = self.claim(&format!("{name}Choice"));
+                    let docs = format!("The kinds a [`{name}`] is one of.");
+                    self.put(id, &choices_at, Some(docs), TypeDefKind::Union(union));
+                    let definition = self.structure(name, shape, Some(Type::Named(id)))?;
+                    Ok(Some(TypeDefKind::Struct(definition)))
+                }
+                None => Ok(Some(TypeDefKind::Union(union))),
+            };
         }
         Ok(None)
+    }
+
+    /// The object part declared beside a schema's `oneOf` or `anyOf`, less the members a
+    /// choice declares itself and the discriminator (the choice reads those: a flattened
+    /// union never sees the members its container takes); `None` when nothing else is
+    /// declared beside them.
+    fn shared_shape(
+        &mut self,
+        schema: &Schema,
+        choices: &[ReferenceOr<Schema>],
+        discriminator: Option<&str>,
+        choices_at: &str,
+        at: &str,
+    ) -> Result<Option<ObjectShape>, Fault> {
+        let SchemaKind::Any(any) = &schema.schema_kind else { return Ok(None) };
+        if any.properties.is_empty() {
+            return Ok(None);
+        }
+        let mut outer = schema.clone();
+        if let SchemaKind::Any(any) = &mut outer.schema_kind {
+            any.one_of.clear();
+            any.any_of.clear();
+        }
+        let Some(mut shape) = self.object_shape(&outer, at)? else { return Ok(None) };
+        let mut taken: Vec<String> = discriminator.into_iter().map(str::to_owned).collect();
+        for (index, choice) in choices.iter().enumerate() {
+            taken.extend(self.declared_members(choice, &pointer_push(choices_at, &index.to_string()))?);
+        }
+        shape.properties.retain(|(name, _, _)| !taken.contains(name));
+        shape.required.retain(|name| !taken.contains(name));
+        Ok((!shape.properties.is_empty()).then_some(shape))
+    }
+
+    /// The names of the properties a schema declares, `allOf` parts included.
+    fn declared_members(&mut self, schema: &ReferenceOr<Schema>, at: &str) -> Result<Vec<String>, Fault> {
+        let (schema, schema_at) = self.resolver.resolve(schema, at)?;
+        let mut shape = ObjectShape::default();
+        self.collect_shape(&schema, &schema_at, &mut shape, 0)?;
+        Ok(shape.properties.into_iter().map(|(name, _, _)| name).collect())
     }
 
     /// The Rust type of a schema as a field or body holds it, defining named types as needed.
@@ -412,10 +466,14 @@ impl<'a> TypeBuilder<'a> {
         if depth > MAX_DEPTH {
             return Ok(false);
         }
-        let (properties, required, additional, all_of) = match &schema.schema_kind {
-            SchemaKind::Type(SchemaType::Object(object)) => {
-                (&object.properties, &object.required, object.additional_properties.as_ref(), None)
-            }
+        let (properties, required, additional, all_of, counted) = match &schema.schema_kind {
+            SchemaKind::Type(SchemaType::Object(object)) => (
+                &object.properties,
+                &object.required,
+                object.additional_properties.as_ref(),
+                None,
+                object.min_properties.is_some() || object.max_properties.is_some(),
+            ),
             SchemaKind::AllOf { all_of } => {
                 return self.collect_all_of(all_of, &pointer_push(at, "allOf"), shape, depth);
             }
@@ -424,7 +482,13 @@ impl<'a> TypeBuilder<'a> {
                 if !object_typed || (any.properties.is_empty() && any.all_of.is_empty()) {
                     return Ok(false);
                 }
-                (&any.properties, &any.required, any.additional_properties.as_ref(), Some(&any.all_of))
+                (
+                    &any.properties,
+                    &any.required,
+                    any.additional_properties.as_ref(),
+                    Some(&any.all_of),
+                    any.min_properties.is_some() || any.max_properties.is_some(),
+                )
             }
             _ => return Ok(false),
         };
@@ -439,7 +503,12 @@ impl<'a> TypeBuilder<'a> {
             shape.properties.retain(|(existing, _, _)| existing != name);
             shape.properties.push((name.clone(), unbox(property), property_at));
         }
-        shape.required.extend(required.iter().cloned());
+        for name in required {
+            if !shape.required.contains(name) {
+                shape.required.push(name.clone());
+            }
+        }
+        shape.counted |= counted;
         if additional.is_some() {
             shape.additional = additional.cloned();
             shape.additional_at = pointer_push(at, "additionalProperties");
@@ -464,7 +533,8 @@ impl<'a> TypeBuilder<'a> {
         Ok(true)
     }
 
-    fn structure(&mut self, name: &str, shape: ObjectShape) -> Result<Struct, Fault> {
+    /// A struct of `shape`'s members, with `choice` (a union) flattened into it.
+    fn structure(&mut self, name: &str, shape: ObjectShape, choice: Option<Type>) -> Result<Struct, Fault> {
         let mut field_names = NameSet::default();
         let mut fields = Vec::new();
         for (wire_name, schema, at) in &shape.properties {
@@ -483,17 +553,33 @@ impl<'a> TypeBuilder<'a> {
             let secret = text && (password || names::names_a_secret(&field));
             fields.push(Field { rust_name: field, wire_name: wire_name.clone(), ty, required, docs, secret });
         }
+        // A required member the schema does not describe is a member all the same: of any
+        // JSON value, and never dropped.
+        for wire_name in &shape.required {
+            if !shape.properties.iter().any(|(declared, _, _)| declared == wire_name) {
+                let field = field_names.claim(&names::snake_name(wire_name, "field"));
+                let (ty, docs, secret) = (Type::Any, None, false);
+                fields.push(Field { rust_name: field, wire_name: wire_name.clone(), ty, required: true, docs, secret });
+            }
+        }
         let additional = match &shape.additional {
             Some(AdditionalProperties::Schema(schema)) => {
                 Some(self.type_of(schema, &shape.additional_at, &format!("{name}Value"))?)
             }
             Some(AdditionalProperties::Any(true)) => Some(Type::Any),
+            // Undeclared members are dropped where the schema allows them (a documented
+            // choice), but not where `minProperties` or `maxProperties` counts them: dropping
+            // them would change whether the value is valid.
+            None if shape.counted => Some(Type::Any),
             Some(AdditionalProperties::Any(false)) | None => None,
         };
-        let additional =
-            additional.map(|ty| AdditionalMembers { rust_name: field_names.claim("additional_properties"), ty });
-        let defaultable = fields.iter().all(|field| !field.required);
-        Ok(Struct { fields, additional, defaultable })
+        // A flattened choice reads the members beyond the declared ones itself.
+        let additional = additional
+            .filter(|_| choice.is_none())
+            .map(|ty| AdditionalMembers { rust_name: field_names.claim("additional_properties"), ty });
+        let choice = choice.map(|ty| ChoiceMember { rust_name: field_names.claim("choice"), ty });
+        let defaultable = choice.is_none() && fields.iter().all(|field| !field.required);
+        Ok(Struct { fields, additional, choice, defaultable })
     }
 
     fn union(
@@ -515,7 +601,7 @@ impl<'a> TypeBuilder<'a> {
                 }
                 _ => Vec::new(),
             };
-            variants.push(UnionVariant { name: variant_names.claim(&candidate), ty, tags });
+            variants.push(UnionVariant { name: variant_names.claim(&candidate), ty, tags, writes_tag: false });
         }
         if variants.is_empty() {
             return Ok(None);
@@ -533,6 +619,12 @@ impl<'a> TypeBuilder<'a> {
             variants.iter_mut().for_each(|variant| variant.tags.clear());
         }
         let discriminator = discriminator.filter(|_| tagged).map(|discriminator| discriminator.property_name.clone());
+        if let Some(property) = &discriminator {
+            for (index, (variant, choice)) in variants.iter_mut().zip(choices).enumerate() {
+                let declared = self.declared_members(choice, &pointer_push(at, &index.to_string()))?;
+                variant.writes_tag = !declared.contains(property);
+            }
+        }
         Ok(Some(Union { variants, discriminator }))
     }
 }

@@ -55,7 +55,8 @@ impl Type {
 }
 
 impl TypeDefKind {
-    /// The types of its members: fields, additional members, variants, the aliased type.
+    /// The types of its members: fields, additional members, a flattened choice, variants,
+    /// the aliased type.
     pub fn member_types(&self) -> Vec<&Type> {
         match self {
             TypeDefKind::Struct(definition) => definition
@@ -63,6 +64,7 @@ impl TypeDefKind {
                 .iter()
                 .map(|field| &field.ty)
                 .chain(definition.additional.iter().map(|members| &members.ty))
+                .chain(definition.choice.iter().map(|choice| &choice.ty))
                 .collect(),
             TypeDefKind::Union(union) => union.variants.iter().map(|variant| &variant.ty).collect(),
             TypeDefKind::Alias(ty) | TypeDefKind::Newtype(ty) => vec![ty],
@@ -78,6 +80,7 @@ impl TypeDefKind {
                 .iter_mut()
                 .map(|field| &mut field.ty)
                 .chain(definition.additional.iter_mut().map(|members| &mut members.ty))
+                .chain(definition.choice.iter_mut().map(|choice| &mut choice.ty))
                 .collect(),
             TypeDefKind::Union(union) => union.variants.iter_mut().map(|variant| &mut variant.ty).collect(),
             TypeDefKind::Alias(ty) | TypeDefKind::Newtype(ty) => vec![ty],

@@ -1,0 +1,48 @@
+//! Unions chosen by a discriminator whose variant's type does not declare the discriminator
+//! member: serialization writes the member beside the type's own, so what was read by its tag
+//! is written with it.
+
+use serde::ser::{Error, Serialize, Serializer};
+use serde_json::Value;
+
+/// Serializes `value` with `property: tag` among its members, unless it has that member.
+pub fn serialize_with_tag<T: Serialize, S: Serializer>(
+    value: &T,
+    property: &str,
+    tag: &str,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    let mut value = serde_json::to_value(value).map_err(S::Error::custom)?;
+    if let Value::Object(members) = &mut value {
+        members.entry(property).or_insert_with(|| Value::String(tag.to_owned()));
+    }
+    value.serialize(serializer)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    struct Circle;
+
+    impl serde::Serialize for Circle {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            super::serialize_with_tag(&json!({"radius": 1}), "kind", "circle", serializer)
+        }
+    }
+
+    #[test]
+    fn the_tag_is_written_beside_the_members() {
+        assert_eq!(serde_json::to_value(Circle).unwrap(), json!({"kind": "circle", "radius": 1}));
+        let value = serde_json::to_value(Tagged).unwrap();
+        assert_eq!(value, json!({"kind": "disc"}), "a member already there is left as it is");
+    }
+
+    struct Tagged;
+
+    impl serde::Serialize for Tagged {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            super::serialize_with_tag(&json!({"kind": "disc"}), "kind", "circle", serializer)
+        }
+    }
+}
