@@ -220,6 +220,17 @@ pub struct Generated {
     runtime: Option<RuntimeDependency>,
 }
 
+/// A type of the `types` module and the schema it was generated from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SchemaType {
+    /// The schema's JSON pointer (`#/components/schemas/Pet`, or an inline schema's).
+    pub pointer: String,
+    /// The type's name in the `types` module.
+    pub name: String,
+    /// The schema is nullable where the type is not: its uses are `Option<name>`.
+    pub nullable: bool,
+}
+
 impl Generated {
     pub fn warnings(&self) -> &[Warning] {
         &self.warnings
@@ -228,9 +239,11 @@ impl Generated {
     /// Each type of the `types` module with the JSON pointer of the schema it was generated
     /// from (`#/components/schemas/Pet`, or an inline schema's), for tools that check the
     /// types against their schemas.
-    pub fn schema_types(&self) -> Vec<(String, String)> {
+    pub fn schema_types(&self) -> Vec<SchemaType> {
         let types = self.api.types.iter().filter(|def| !def.pointer.is_empty());
-        types.map(|def| (def.pointer.clone(), def.name.clone())).collect()
+        types
+            .map(|def| SchemaType { pointer: def.pointer.clone(), name: def.name.clone(), nullable: def.nullable })
+            .collect()
     }
 
     /// The runtime dependency the options name, for a crate's `Cargo.toml`.

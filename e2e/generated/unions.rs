@@ -294,6 +294,23 @@ pub mod types {
         #[serde(flatten)]
         pub choice: DrawingChoice,
     }
+
+    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(crate = "apigen_runtime::__private::serde")]
+    pub struct LabelOrLabelsVariant0 {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub name: Option<String>,
+    }
+
+    /// An object or an array: serde would read the array as the object's members in order, so the array variant is tried first.
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[serde(crate = "apigen_runtime::__private::serde")]
+    #[serde(untagged)]
+    #[allow(clippy::large_enum_variant)]
+    pub enum LabelOrLabels {
+        StringList(Vec<String>),
+        LabelOrLabelsVariant0(LabelOrLabelsVariant0),
+    }
 }
 
 #[allow(

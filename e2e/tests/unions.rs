@@ -7,8 +7,8 @@ use e2e::unions::client::Client;
 use e2e::unions::operations::{AddPetRequest, AddPetResponse};
 use e2e::unions::server::{router, Api};
 use e2e::unions::types::{
-    Cat, Circle, Dog, Drawing, DrawingChoice, EmailNotice, IdOrName, Lizard, Notice, NoticeChoice, Pet, Shape, SmsNotice,
-    Square,
+    Cat, Circle, Dog, Drawing, DrawingChoice, EmailNotice, IdOrName, LabelOrLabels, LabelOrLabelsVariant0, Lizard,
+    Notice, NoticeChoice, Pet, Shape, SmsNotice, Square,
 };
 use serde_json::json;
 
@@ -20,10 +20,13 @@ fn members_declared_beside_the_choices_come_with_each_of_them() {
     let expected = NoticeChoice::SmsNotice(SmsNotice { channel: "sms".into(), number });
     assert_eq!(notice, Notice { sent_at: "noon".into(), choice: expected });
     assert_eq!(serde_json::to_value(&notice).unwrap(), text);
-    let email: Notice = serde_json::from_value(json!({"sent_at": "now", "channel": "email", "address": "a@b.c"})).unwrap();
+    let email: Notice =
+        serde_json::from_value(json!({"sent_at": "now", "channel": "email", "address": "a@b.c"})).unwrap();
     assert!(matches!(email.choice, NoticeChoice::EmailNotice(EmailNotice { ref address, .. }) if address == "a@b.c"));
     // The shared member is required of every kind; the kind's own members of that kind.
-    for refused in [json!({"channel": "sms", "number": "1"}), json!({"sent_at": "noon", "channel": "sms", "address": "a"})] {
+    for refused in
+        [json!({"channel": "sms", "number": "1"}), json!({"sent_at": "noon", "channel": "sms", "address": "a"})]
+    {
         assert!(serde_json::from_value::<Notice>(refused.clone()).is_err(), "{refused}");
     }
 }
@@ -34,13 +37,24 @@ fn a_discriminator_the_variants_do_not_declare_is_written_with_them() {
     let shape: Shape = serde_json::from_value(text.clone()).unwrap();
     assert_eq!(shape, Shape::Circle(Circle { radius: 1.5 }));
     assert_eq!(serde_json::to_value(&shape).unwrap(), text);
-    assert_eq!(serde_json::to_value(Shape::Square(Square { side: 2.0 })).unwrap(), json!({"kind": "square", "side": 2.0}));
+    assert_eq!(
+        serde_json::to_value(Shape::Square(Square { side: 2.0 })).unwrap(),
+        json!({"kind": "square", "side": 2.0})
+    );
     // Declared beside the kinds, the discriminator still chooses, and comes back.
     let text = json!({"kind": "square", "title": "plan", "side": 3.0});
     let drawing: Drawing = serde_json::from_value(text.clone()).unwrap();
     assert_eq!(drawing, Drawing { title: "plan".into(), choice: DrawingChoice::Square(Square { side: 3.0 }) });
     assert_eq!(serde_json::to_value(&drawing).unwrap(), text);
     assert!(serde_json::from_value::<Drawing>(json!({"kind": "oval", "title": "x", "side": 1.0})).is_err());
+}
+
+#[test]
+fn an_array_goes_to_the_array_variant_not_to_a_struct() {
+    let empty: LabelOrLabels = serde_json::from_value(json!([])).unwrap();
+    assert_eq!(empty, LabelOrLabels::StringList(Vec::new()));
+    let named: LabelOrLabels = serde_json::from_value(json!({"name": "a"})).unwrap();
+    assert_eq!(named, LabelOrLabels::LabelOrLabelsVariant0(LabelOrLabelsVariant0 { name: Some("a".into()) }));
 }
 
 #[test]

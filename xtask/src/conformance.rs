@@ -7,7 +7,7 @@
 //! comes back. Exits non-zero on any failure. Specs are generated without their
 //! `apigen.toml`: the types its options name live in the crate that uses them.
 
-use apigen::{Builder, RuntimeDependency, WriteMode};
+use apigen::{Builder, RuntimeDependency, SchemaType, WriteMode};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -130,9 +130,14 @@ fn prepare(spec: &Path, package: &str, runtime: &RuntimeDependency, crates: &Pat
     apigen::write_crate(&dir, &files, WriteMode::Write).map_err(|error| error.to_string())?;
     let types = generated.schema_types();
     let library = package.replace('-', "_");
+    // A nullable component's uses are `Option`s of its type: that is what a value of it meets.
     let arms: String = types
         .iter()
-        .map(|(_, name)| format!("        \"{name}\" => through::<{library}::types::{name}>(json),\n"))
+        .map(|SchemaType { name, nullable, .. }| {
+            let ty = format!("{library}::types::{name}");
+            let ty = if *nullable { format!("Option<{ty}>") } else { ty };
+            format!("        \"{name}\" => through::<{ty}>(json),\n")
+        })
         .collect();
     let binary = format!(
         "//! Decodes each `NAME\\tJSON` line of stdin into the type NAME and prints it encoded again.\n\
@@ -146,7 +151,7 @@ fn prepare(spec: &Path, package: &str, runtime: &RuntimeDependency, crates: &Pat
              let mut out = std::io::stdout().lock();\n    \
              for line in std::io::stdin().lock().lines().map_while(Result::ok) {{\n        \
                  let Some((name, json)) = line.split_once('\\t') else {{ continue }};\n        \
-                 let result = match name {{\n{arms}        \
+                 let result: Result<String, String> = match name {{\n{arms}        \
                      other => Err(format!(\"no type {{other}}\")),\n        \
                  }};\n        \
                  let line = match result {{\n            \
@@ -181,5 +186,6 @@ fn prepare(spec: &Path, package: &str, runtime: &RuntimeDependency, crates: &Pat
     write("normalized.json", &normalized)?;
     std::fs::write(folder.join("version"), version).map_err(|error| error.to_string())?;
     std::fs::write(folder.join("spec"), spec.to_string_lossy().as_bytes()).map_err(|error| error.to_string())?;
-    write("types.json", &serde_json::json!(types))
+    let pairs: Vec<[&String; 2]> = types.iter().map(|ty| [&ty.pointer, &ty.name]).collect();
+    write("types.json", &serde_json::json!(pairs))
 }

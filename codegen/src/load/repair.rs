@@ -11,7 +11,7 @@ pub fn repair(document: &mut Value, warnings: &mut Vec<Fault>) {
     normalise_path_templates(document, warnings);
     complete_operations(document, warnings);
     drop_unknown_security_schemes(document, warnings);
-    walk_objects_at(document, "#", warnings, &|object, at, warnings| {
+    walk_objects_at(document, "#", &mut |object, at| {
         replace_tuple_items(object, at, warnings);
         replace_pattern_properties(object, at, warnings);
     });
@@ -143,7 +143,9 @@ fn replace_pattern_properties(object: &mut Map<String, Value>, at: &str, warning
     let how = if kept == json!({}) { "as any JSON value" } else { "typed by the pattern's schema" };
     warnings.push(Fault::at(
         pointer_push(at, "patternProperties"),
-        format!("patterns of member names cannot be typed; the members they match are kept, {how}, their names unchecked"),
+        format!(
+            "patterns of member names cannot be typed; the members they match are kept, {how}, their names unchecked"
+        ),
     ));
     object.insert("additionalProperties".into(), kept);
 }
@@ -151,15 +153,10 @@ fn replace_pattern_properties(object: &mut Map<String, Value>, at: &str, warning
 /// Calls `visit` on every object in `value` with its JSON pointer, except maps of schemas by
 /// name (`properties` and the like), whose keys are names, not keywords, and example values
 /// and extensions, which are not schemas.
-fn walk_objects_at(
-    value: &mut Value,
-    at: &str,
-    warnings: &mut Vec<Fault>,
-    visit: &dyn Fn(&mut Map<String, Value>, &str, &mut Vec<Fault>),
-) {
+fn walk_objects_at(value: &mut Value, at: &str, visit: &mut dyn FnMut(&mut Map<String, Value>, &str)) {
     match value {
         Value::Object(object) => {
-            visit(object, at, warnings);
+            visit(object, at);
             for (key, child) in object.iter_mut() {
                 if key == "example" || key == "examples" || key.starts_with("x-") {
                     continue;
@@ -168,16 +165,16 @@ fn walk_objects_at(
                 match child {
                     Value::Object(entries) if SCHEMA_MAPS.contains(&key.as_str()) => {
                         for (name, entry) in entries.iter_mut() {
-                            walk_objects_at(entry, &pointer_push(&child_at, name), warnings, visit);
+                            walk_objects_at(entry, &pointer_push(&child_at, name), visit);
                         }
                     }
-                    _ => walk_objects_at(child, &child_at, warnings, visit),
+                    _ => walk_objects_at(child, &child_at, visit),
                 }
             }
         }
         Value::Array(items) => {
             for (index, item) in items.iter_mut().enumerate() {
-                walk_objects_at(item, &pointer_push(at, &index.to_string()), warnings, visit);
+                walk_objects_at(item, &pointer_push(at, &index.to_string()), visit);
             }
         }
         _ => {}

@@ -147,13 +147,16 @@ pub struct TypeDef {
     pub additions: Additions,
     /// The JSON pointer of its schema, for warnings.
     pub pointer: String,
+    /// Its schema is a nullable component: every use of it is an `Option`.
+    pub nullable: bool,
 }
 
 impl TypeDef {
     /// A definition compiled in every build, with nothing added.
     pub fn new(name: impl Into<String>, docs: Option<String>, kind: TypeDefKind) -> Self {
         let name = name.into();
-        TypeDef { name, docs, kind, gate: Gate::Always, additions: Additions::default(), pointer: String::new() }
+        let (gate, additions, pointer) = (Gate::Always, Additions::default(), String::new());
+        TypeDef { name, docs, kind, gate, additions, pointer, nullable: false }
     }
 }
 

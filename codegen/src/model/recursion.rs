@@ -125,7 +125,11 @@ mod tests {
                 secret: false,
             })
             .collect();
-        TypeDef::new(name, None, TypeDefKind::Struct(Struct { fields, additional: None, choice: None, defaultable: false }))
+        TypeDef::new(
+            name,
+            None,
+            TypeDefKind::Struct(Struct { fields, additional: None, choice: None, defaultable: false }),
+        )
     }
 
     fn field_type(def: &TypeDef, index: usize) -> &Type {

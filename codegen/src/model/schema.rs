@@ -4,9 +4,10 @@
 
 use super::names::{self, NameSet};
 use super::refs::Resolver;
+use super::walk::Through;
 use super::{
-    AdditionalMembers, ChoiceMember, EnumVariant, Enumeration, Field, FloatWidth, IntegerWidth, Struct, Type, TypeDef, TypeDefKind,
-    TypeId, Union, UnionVariant,
+    AdditionalMembers, ChoiceMember, EnumVariant, Enumeration, Field, FloatWidth, IntegerWidth, Struct, Type, TypeDef,
+    TypeDefKind, TypeId, Union, UnionVariant,
 };
 use crate::config::Config;
 use crate::diagnostics::{escape_token, pointer_push, unescape_token, Fault};
@@ -167,6 +168,9 @@ impl<'a> TypeBuilder<'a> {
                 self.warnings.push(fault.and(&format!("{name} is taken as any JSON value")));
                 self.put(id, &at, None, TypeDefKind::Alias(Type::Any));
             }
+            if let Some(def) = self.defined[id.0].as_mut() {
+                def.nullable = self.nullable_components.contains(&reference);
+            }
         }
     }
 
@@ -251,19 +255,21 @@ impl<'a> TypeBuilder<'a> {
         let Some(mut shape) = self.object_shape(&outer, at)? else { return Ok(None) };
         let mut taken: Vec<String> = discriminator.into_iter().map(str::to_owned).collect();
         for (index, choice) in choices.iter().enumerate() {
-            taken.extend(self.declared_members(choice, &pointer_push(choices_at, &index.to_string()))?);
+            taken.extend(self.declared_members(choice, &pointer_push(choices_at, &index.to_string())));
         }
         shape.properties.retain(|(name, _, _)| !taken.contains(name));
         shape.required.retain(|name| !taken.contains(name));
         Ok((!shape.properties.is_empty()).then_some(shape))
     }
 
-    /// The names of the properties a schema declares, `allOf` parts included.
-    fn declared_members(&mut self, schema: &ReferenceOr<Schema>, at: &str) -> Result<Vec<String>, Fault> {
-        let (schema, schema_at) = self.resolver.resolve(schema, at)?;
+    /// The names of the properties a schema declares, `allOf` parts included; none where it
+    /// cannot be read (typing it warns of that).
+    fn declared_members(&mut self, schema: &ReferenceOr<Schema>, at: &str) -> Vec<String> {
         let mut shape = ObjectShape::default();
-        self.collect_shape(&schema, &schema_at, &mut shape, 0)?;
-        Ok(shape.properties.into_iter().map(|(name, _, _)| name).collect())
+        if let Ok((schema, schema_at)) = self.resolver.resolve(schema, at) {
+            let _ = self.collect_shape(&schema, &schema_at, &mut shape, 0);
+        }
+        shape.properties.into_iter().map(|(name, _, _)| name).collect()
     }
 
     /// The Rust type of a schema as a field or body holds it, defining named types as needed.
@@ -617,11 +623,15 @@ impl<'a> TypeBuilder<'a> {
         }
         if !tagged {
             variants.iter_mut().for_each(|variant| variant.tags.clear());
+            // serde reads a struct from a JSON array too (its members in order), so a struct
+            // tried first would take an array meant for an array variant; an array variant
+            // takes nothing else, so it goes first.
+            variants.sort_by_key(|variant| !matches!(variant.ty.innermost(Through::Values), Type::Array(_)));
         }
         let discriminator = discriminator.filter(|_| tagged).map(|discriminator| discriminator.property_name.clone());
         if let Some(property) = &discriminator {
             for (index, (variant, choice)) in variants.iter_mut().zip(choices).enumerate() {
-                let declared = self.declared_members(choice, &pointer_push(at, &index.to_string()))?;
+                let declared = self.declared_members(choice, &pointer_push(at, &index.to_string()));
                 variant.writes_tag = !declared.contains(property);
             }
         }
