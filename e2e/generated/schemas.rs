@@ -209,11 +209,20 @@ pub mod types {
             deserialize_with = "apigen_runtime::nullable::present_any"
         )]
         pub comment: Option<serde_json::Value>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "apigen_runtime::nullable::present_any"
+        )]
+        pub context: Option<RawJson>,
         pub respondent: serde_json::Value,
         /// Members beyond the declared ones.
         #[serde(flatten)]
         pub additional_properties: BTreeMap<String, serde_json::Value>,
     }
+
+    /// Any JSON value, by name.
+    pub type RawJson = serde_json::Value;
 
     /// Members named by a pattern, and no others.
     pub type Scores = BTreeMap<String, i64>;

@@ -155,8 +155,10 @@ fn members_required_but_not_described_and_members_counted_are_kept() {
     let survey: Survey =
         round_trip(json!({"answer": "yes", "respondent": {"id": 7}, "comment": null, "asked_at": "noon"}));
     let _: (&String, &Value, &Option<Value>) = (&survey.answer, &survey.respondent, &survey.comment);
-    // An optional member of any value keeps its null (absent stays absent).
+    // An optional member of any value keeps its null (absent stays absent), by name too.
     assert_eq!(survey.comment, Some(Value::Null));
+    let named: Survey = round_trip(json!({"answer": "a", "respondent": 1, "context": null}));
+    assert_eq!(named.context, Some(Value::Null));
     assert_eq!(round_trip::<Survey>(json!({"answer": "a", "respondent": 1, "x": 2})).comment, None);
     // minProperties counts the undeclared member, so it is kept.
     assert_eq!(survey.additional_properties["asked_at"], "noon");

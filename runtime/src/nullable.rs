@@ -1,7 +1,7 @@
 //! Members that are optional and nullable at once: `Option<Option<T>>`, where `None` is
 //! absent, `Some(None)` is null and `Some(Some(value))` a value. serde alone reads null as
 //! absent; generated types name [`present`] as the member's `deserialize_with`, and
-//! [`present_any`] for an optional member of any JSON value.
+//! [`present_any`] for an optional member whose type holds null itself.
 
 use serde::{Deserialize, Deserializer};
 
@@ -11,8 +11,9 @@ pub fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(deserializer: D) 
     Option::<T>::deserialize(deserializer).map(Some)
 }
 
-/// Reads a present member whose type holds null itself (any JSON value): null is
-/// `Some(Value::Null)`, where serde alone would read it as absent and drop it.
+/// Reads a present member whose type holds null itself (any JSON value, an alias of a
+/// nullable): null is `Some(Value::Null)` (or `Some(None)`), where serde alone would read it
+/// as absent and drop it.
 pub fn present_any<'de, D: Deserializer<'de>, T: Deserialize<'de>>(deserializer: D) -> Result<Option<T>, D::Error> {
     T::deserialize(deserializer).map(Some)
 }

@@ -173,6 +173,11 @@ impl<'a> Scope<'a> {
     pub fn elsewhere(types: &'a [TypeDef]) -> Self {
         Scope { types, qualified: true }
     }
+
+    /// Whether null is one of the values of `ty`.
+    pub fn holds_null(&self, ty: &Type) -> bool {
+        ty.holds_null(self.types)
+    }
 }
 
 pub fn rust_type(ty: &Type, scope: Scope) -> TokenStream {

@@ -112,8 +112,9 @@ fn structure(
                 #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "apigen_runtime::nullable::present")]
                 pub #field_name: Option<#ty>
             }
-        } else if field.ty == Type::Any {
-            // Any JSON value holds null itself: a null member stays present.
+        } else if scope.holds_null(&field.ty) {
+            // A type that holds null itself (any JSON value, an alias of a nullable): a null
+            // member stays present.
             let ty = optional_type(&field.ty, scope);
             quote! {
                 #doc

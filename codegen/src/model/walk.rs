@@ -1,7 +1,7 @@
 //! The one walk over types: what a type, a definition or an operation mentions. Gating by
 //! tags, boxing recursive fields, nesting depth, object detection and imports all read it.
 
-use super::{Operation, Type, TypeDefKind, TypeId};
+use super::{Operation, Type, TypeDef, TypeDefKind, TypeId};
 
 /// How far into a type a walk goes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -42,6 +42,15 @@ impl Type {
                 inner.innermost_mut(through)
             }
             other => other,
+        }
+    }
+
+    /// Whether null is one of its values: any JSON value, a nullable, or an alias of either.
+    pub fn holds_null(&self, defs: &[TypeDef]) -> bool {
+        match self {
+            Type::Any | Type::Nullable(_) => true,
+            Type::Named(id) => matches!(&defs[id.0].kind, TypeDefKind::Alias(inner) if inner.holds_null(defs)),
+            _ => false,
         }
     }
 
