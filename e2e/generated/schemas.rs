@@ -229,6 +229,18 @@ pub mod types {
 
     /// Members named by a pattern are text, the others integers.
     pub type Labels = BTreeMap<String, serde_json::Value>;
+
+    /// Sized and unsigned integer formats real specs use.
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[serde(crate = "apigen_runtime::__private::serde")]
+    pub struct Counters {
+        pub total: u64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub small: Option<u8>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub delta: Option<i16>,
+    }
+
     pub type Currency = String;
 
     /// An amount in a currency.

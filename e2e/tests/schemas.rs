@@ -167,6 +167,16 @@ fn members_required_but_not_described_and_members_counted_are_kept() {
 }
 
 #[test]
+fn sized_and_unsigned_integer_formats_are_their_rust_types() {
+    let counters: Counters = round_trip(json!({"total": u64::MAX, "small": 255, "delta": -32768}));
+    let _: (u64, Option<u8>, Option<i16>) = (counters.total, counters.small, counters.delta);
+    // Just outside each range is refused.
+    for outside in [json!({"total": -1}), json!({"total": 0, "small": 256}), json!({"total": 0, "delta": 32768})] {
+        assert!(serde_json::from_value::<Counters>(outside.clone()).is_err(), "{outside}");
+    }
+}
+
+#[test]
 fn members_named_by_pattern_are_kept() {
     // One pattern and no other members: typed by the pattern's schema.
     let scores: Scores = round_trip(json!({"score_math": 3, "score_art": 5}));

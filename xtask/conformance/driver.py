@@ -31,6 +31,13 @@ OPENAPI_ONLY = {"discriminator", "xml", "externalDocs", "example", "examples", "
                 "writeOnly", "nullable", "x-nullable", "$schema", "$id", "contentMediaType", "contentEncoding"}
 
 
+INTEGER_RANGES = {
+    **{f"int{bits}": (-(2**(bits - 1)), 2**(bits - 1) - 1) for bits in (8, 16, 32, 64)},
+    **{f"uint{bits}": (0, 2**bits - 1) for bits in (8, 16, 32, 64)},
+    "uint": (0, 2**64 - 1),
+}
+
+
 def pointer_get(document, pointer):
     node = document
     for token in pointer.lstrip("#").split("/")[1:]:
@@ -61,17 +68,15 @@ def to_json_schema(node, openapi30):
             out[key] = value
         else:
             out[key] = to_json_schema(value, openapi30)
-    # OpenAPI's integer formats are ranges (int32 is a signed 32-bit integer).
-    if node.get("type") == "integer" and node.get("format") in ("int32", "int64"):
-        bits = 31 if node["format"] == "int32" else 63
-        out.setdefault("minimum", -(2**bits))
-        out.setdefault("maximum", 2**bits - 1)
-    # Documented choices of apigen's, as of every generator it is measured against: an
-    # integer without a format is 64 bits wide; a schema that declares members but no type is
-    # an object schema, one that declares items but no type an array schema.
-    if node.get("type") == "integer" and "format" not in node:
-        out.setdefault("minimum", -(2**63))
-        out.setdefault("maximum", 2**63 - 1)
+    # Integer formats are ranges (int32 is a signed 32-bit integer, uint64 an unsigned 64-bit
+    # one). A documented choice of apigen's, as of every generator it is measured against: an
+    # integer of no (or another) format is 64 bits wide, signed.
+    if node.get("type") == "integer":
+        low, high = INTEGER_RANGES.get(node.get("format"), INTEGER_RANGES["int64"])
+        out.setdefault("minimum", low)
+        out.setdefault("maximum", high)
+    # Documented choices too: a schema that declares members but no type is an object schema,
+    # one that declares items but no type an array schema.
     if "type" not in node and ("properties" in node or "required" in node or "additionalProperties" in node):
         out["type"] = "object"
     elif "type" not in node and "items" in node:

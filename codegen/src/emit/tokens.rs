@@ -191,8 +191,14 @@ pub fn rust_type(ty: &Type, scope: Scope) -> TokenStream {
             }
         }
         Type::String => quote! { String },
+        Type::Integer(IntegerWidth::I8) => quote! { i8 },
+        Type::Integer(IntegerWidth::I16) => quote! { i16 },
         Type::Integer(IntegerWidth::I32) => quote! { i32 },
         Type::Integer(IntegerWidth::I64) => quote! { i64 },
+        Type::Integer(IntegerWidth::U8) => quote! { u8 },
+        Type::Integer(IntegerWidth::U16) => quote! { u16 },
+        Type::Integer(IntegerWidth::U32) => quote! { u32 },
+        Type::Integer(IntegerWidth::U64) => quote! { u64 },
         Type::Float(FloatWidth::F32) => quote! { f32 },
         Type::Float(FloatWidth::F64) => quote! { f64 },
         Type::Boolean => quote! { bool },

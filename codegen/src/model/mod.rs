@@ -126,8 +126,32 @@ pub struct TypeId(pub usize);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum IntegerWidth {
+    I8,
+    I16,
     I32,
     I64,
+    U8,
+    U16,
+    U32,
+    U64,
+}
+
+impl IntegerWidth {
+    /// The width an integer schema's `format` names: OpenAPI's `int32` and `int64`, and
+    /// the sized and unsigned formats real specs use (`uint64`, `int8`, ...); 64 bits
+    /// signed otherwise.
+    pub fn of_format(format: Option<&str>) -> IntegerWidth {
+        match format {
+            Some("int8") => IntegerWidth::I8,
+            Some("int16") => IntegerWidth::I16,
+            Some("int32") => IntegerWidth::I32,
+            Some("uint8") => IntegerWidth::U8,
+            Some("uint16") => IntegerWidth::U16,
+            Some("uint32") => IntegerWidth::U32,
+            Some("uint64" | "uint") => IntegerWidth::U64,
+            _ => IntegerWidth::I64,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -371,8 +371,9 @@ impl<'a> TypeBuilder<'a> {
         Ok(match &schema.schema_kind {
             // Formats (date-time, uuid, byte, binary) stay strings inside JSON for now.
             SchemaKind::Type(SchemaType::String(_)) => Type::String,
-            SchemaKind::Type(SchemaType::Integer(integer)) => Type::Integer(match integer.format {
+            SchemaKind::Type(SchemaType::Integer(integer)) => Type::Integer(match &integer.format {
                 VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => IntegerWidth::I32,
+                VariantOrUnknownOrEmpty::Unknown(format) => IntegerWidth::of_format(Some(format)),
                 _ => IntegerWidth::I64,
             }),
             SchemaKind::Type(SchemaType::Number(number)) => Type::Float(match number.format {
@@ -413,11 +414,7 @@ impl<'a> TypeBuilder<'a> {
         }
         Ok(match any.typ.as_deref() {
             Some("string") => Type::String,
-            Some("integer") => Type::Integer(if any.format.as_deref() == Some("int32") {
-                IntegerWidth::I32
-            } else {
-                IntegerWidth::I64
-            }),
+            Some("integer") => Type::Integer(IntegerWidth::of_format(any.format.as_deref())),
             Some("number") => {
                 Type::Float(if any.format.as_deref() == Some("float") { FloatWidth::F32 } else { FloatWidth::F64 })
             }
