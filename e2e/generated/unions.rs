@@ -311,6 +311,69 @@ pub mod types {
         StringList(Vec<String>),
         LabelOrLabelsVariant0(LabelOrLabelsVariant0),
     }
+
+    #[derive(
+        Clone,
+        Copy,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        PartialOrd,
+        Ord,
+        Serialize,
+        Deserialize
+    )]
+    #[serde(crate = "apigen_runtime::__private::serde")]
+    #[allow(clippy::enum_variant_names)]
+    pub enum OutcomeVariant0Status {
+        #[serde(rename = "ok")]
+        Ok,
+    }
+
+    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(crate = "apigen_runtime::__private::serde")]
+    pub struct OutcomeVariant0 {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub status: Option<OutcomeVariant0Status>,
+    }
+
+    #[derive(
+        Clone,
+        Copy,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        PartialOrd,
+        Ord,
+        Serialize,
+        Deserialize
+    )]
+    #[serde(crate = "apigen_runtime::__private::serde")]
+    #[allow(clippy::enum_variant_names)]
+    pub enum OutcomeVariant1Status {
+        #[serde(rename = "failed")]
+        Failed,
+    }
+
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[serde(crate = "apigen_runtime::__private::serde")]
+    pub struct OutcomeVariant1 {
+        pub status: OutcomeVariant1Status,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub message: Option<String>,
+    }
+
+    /// Without a discriminator, the choice declaring more members is tried first: a struct drops what it does not declare, and its enum reads unlisted values into a catch-all.
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[serde(crate = "apigen_runtime::__private::serde")]
+    #[serde(untagged)]
+    #[allow(clippy::large_enum_variant)]
+    pub enum Outcome {
+        OutcomeVariant1(OutcomeVariant1),
+        OutcomeVariant0(OutcomeVariant0),
+    }
 }
 
 #[allow(

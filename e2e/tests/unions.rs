@@ -8,7 +8,7 @@ use e2e::unions::operations::{AddPetRequest, AddPetResponse};
 use e2e::unions::server::{router, Api};
 use e2e::unions::types::{
     Cat, Circle, Dog, Drawing, DrawingChoice, EmailNotice, IdOrName, LabelOrLabels, LabelOrLabelsVariant0, Lizard,
-    Notice, NoticeChoice, Pet, Shape, SmsNotice, Square,
+    Notice, NoticeChoice, Outcome, Pet, Shape, SmsNotice, Square,
 };
 use serde_json::json;
 
@@ -55,6 +55,16 @@ fn an_array_goes_to_the_array_variant_not_to_a_struct() {
     assert_eq!(empty, LabelOrLabels::StringList(Vec::new()));
     let named: LabelOrLabels = serde_json::from_value(json!({"name": "a"})).unwrap();
     assert_eq!(named, LabelOrLabels::LabelOrLabelsVariant0(LabelOrLabelsVariant0 { name: Some("a".into()) }));
+}
+
+#[test]
+fn the_choice_declaring_more_members_is_tried_first() {
+    let failed = json!({"status": "failed", "message": "disk full"});
+    let outcome: Outcome = serde_json::from_value(failed.clone()).unwrap();
+    assert!(matches!(outcome, Outcome::OutcomeVariant1(_)), "{outcome:?}");
+    assert_eq!(serde_json::to_value(&outcome).unwrap(), failed, "the message is kept");
+    let ok = json!({"status": "ok"});
+    assert_eq!(serde_json::to_value(serde_json::from_value::<Outcome>(ok.clone()).unwrap()).unwrap(), ok);
 }
 
 #[test]

@@ -14,7 +14,9 @@ and `roundtrip` (the binary). Prints one line per spec and the totals, and write
 
 import copy
 import json
+import math
 import pathlib
+import struct
 import subprocess
 import sys
 import warnings
@@ -31,6 +33,7 @@ OPENAPI_ONLY = {"discriminator", "xml", "externalDocs", "example", "examples", "
                 "writeOnly", "nullable", "x-nullable", "$schema", "$id", "contentMediaType", "contentEncoding"}
 
 
+FLOAT_MAX = 3.4028234663852886e38
 INTEGER_RANGES = {
     **{f"int{bits}": (-(2**(bits - 1)), 2**(bits - 1) - 1) for bits in (8, 16, 32, 64)},
     **{f"uint{bits}": (0, 2**bits - 1) for bits in (8, 16, 32, 64)},
@@ -75,6 +78,10 @@ def to_json_schema(node, openapi30):
         low, high = INTEGER_RANGES.get(node.get("format"), INTEGER_RANGES["int64"])
         out.setdefault("minimum", low)
         out.setdefault("maximum", high)
+    # `format: float` is single precision: its range too.
+    if node.get("type") == "number" and node.get("format") == "float":
+        out.setdefault("minimum", -FLOAT_MAX)
+        out.setdefault("maximum", FLOAT_MAX)
     # Documented choices too: a schema that declares members but no type is an object schema,
     # one that declares items but no type an array schema.
     if "type" not in node and ("properties" in node or "required" in node or "additionalProperties" in node):
@@ -213,7 +220,19 @@ def kept(instance, back, document, node):
         items = [schema["items"] for schema in schemas if isinstance(schema.get("items"), dict)]
         if items:
             return len(instance) == len(back) and all(kept(a, b, document, items[0]) for a, b in zip(instance, back))
+    # `format: float` is single precision, as its type is: the value comes back rounded to it.
+    if any(schema.get("format") == "float" for schema in schemas) and all(
+            isinstance(value, (int, float)) and not isinstance(value, bool) for value in (instance, back)):
+        return single(instance) == single(back)
     return same(instance, back)
+
+
+def single(number):
+    """A number rounded to single precision (out of its range: infinite)."""
+    try:
+        return struct.unpack("f", struct.pack("f", number))[0]
+    except OverflowError:
+        return math.copysign(math.inf, number)
 
 
 def roundtrip(binary, name, values):

@@ -171,7 +171,7 @@ pub struct TypeDef {
     pub additions: Additions,
     /// The JSON pointer of its schema, for warnings.
     pub pointer: String,
-    /// Its schema is a nullable component: every use of it is an `Option`.
+    /// Its schema is nullable where the type is not: every use of it is an `Option`.
     pub nullable: bool,
 }
 

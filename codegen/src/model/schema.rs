@@ -289,6 +289,11 @@ impl<'a> TypeBuilder<'a> {
                 let result = self.inline(schema, at, hint);
                 self.depth -= 1;
                 let ty = result?;
+                if let (true, Type::Named(id)) = (schema.schema_data.nullable, &ty) {
+                    if let Some(def) = self.defined[id.0].as_mut() {
+                        def.nullable = true;
+                    }
+                }
                 let ty = if schema.schema_data.nullable { nullable(ty) } else { ty };
                 self.inline_types.insert(at.to_owned(), ty.clone());
                 Ok(ty)
@@ -620,10 +625,21 @@ impl<'a> TypeBuilder<'a> {
         }
         if !tagged {
             variants.iter_mut().for_each(|variant| variant.tags.clear());
-            // serde reads a struct from a JSON array too (its members in order), so a struct
-            // tried first would take an array meant for an array variant; an array variant
-            // takes nothing else, so it goes first.
-            variants.sort_by_key(|variant| !matches!(variant.ty.innermost(Through::Values), Type::Array(_)));
+            // serde tries the variants in order, and the first that reads a value wins. So the
+            // most specific go first. serde reads a struct from a JSON array too (its members
+            // in order), so a struct tried first would take an array meant for an array
+            // variant; an array variant takes nothing else: arrays first. A struct drops the
+            // members it does not declare, and reads values of an enum it does not list into
+            // its catch-all, so of two that read a value the one declaring more members loses
+            // less: more members first.
+            let mut ranked: Vec<(bool, std::cmp::Reverse<usize>, UnionVariant)> = Vec::new();
+            for (index, (variant, choice)) in variants.into_iter().zip(choices).enumerate() {
+                let members = self.declared_members(choice, &pointer_push(at, &index.to_string())).len();
+                let array = matches!(variant.ty.innermost(Through::Values), Type::Array(_));
+                ranked.push((!array, std::cmp::Reverse(members), variant));
+            }
+            ranked.sort_by_key(|(not_array, members, _)| (*not_array, *members));
+            variants = ranked.into_iter().map(|(_, _, variant)| variant).collect();
         }
         let discriminator = discriminator.filter(|_| tagged).map(|discriminator| discriminator.property_name.clone());
         if let Some(property) = &discriminator {
