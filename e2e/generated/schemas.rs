@@ -114,13 +114,40 @@ pub mod types {
     }
 
     /// An email address or a phone number, tried in order.
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     #[serde(crate = "apigen_runtime::__private::serde")]
     #[serde(untagged)]
     #[allow(clippy::large_enum_variant)]
     pub enum Contact {
         ContactVariant0(ContactVariant0),
         ContactVariant1(ContactVariant1),
+    }
+
+    impl<'de> Deserialize<'de> for Contact {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            let value = serde_json::Value::deserialize(deserializer)?;
+            for variant in apigen_runtime::unions::by_members(
+                &value,
+                &[&["email"], &["phone"]],
+            ) {
+                let read = match variant {
+                    0 => serde_json::from_value(value.clone()).map(Self::ContactVariant0),
+                    1 => serde_json::from_value(value.clone()).map(Self::ContactVariant1),
+                    _ => continue,
+                };
+                if let Ok(read) = read {
+                    return Ok(read);
+                }
+            }
+
+            Err(
+                serde::de::Error::custom(
+                    "data did not match any variant of untagged enum Contact",
+                ),
+            )
+        }
     }
 
     /// Categories nest; the recursion is boxed.

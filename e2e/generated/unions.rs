@@ -160,7 +160,7 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             match self {
                 Self::Circle(value) => {
-                    apigen_runtime::tagged::serialize_with_tag(
+                    apigen_runtime::unions::serialize_with_tag(
                         value,
                         "kind",
                         "circle",
@@ -169,7 +169,7 @@ pub mod types {
                 }
 
                 Self::Square(value) => {
-                    apigen_runtime::tagged::serialize_with_tag(
+                    apigen_runtime::unions::serialize_with_tag(
                         value,
                         "kind",
                         "square",
@@ -237,7 +237,7 @@ pub mod types {
         ) -> Result<S::Ok, S::Error> {
             match self {
                 Self::Circle(value) => {
-                    apigen_runtime::tagged::serialize_with_tag(
+                    apigen_runtime::unions::serialize_with_tag(
                         value,
                         "kind",
                         "circle",
@@ -246,7 +246,7 @@ pub mod types {
                 }
 
                 Self::Square(value) => {
-                    apigen_runtime::tagged::serialize_with_tag(
+                    apigen_runtime::unions::serialize_with_tag(
                         value,
                         "kind",
                         "square",
@@ -366,13 +366,95 @@ pub mod types {
     }
 
     /// Without a discriminator, the choice declaring more members is tried first: a struct drops what it does not declare, and its enum reads unlisted values into a catch-all.
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     #[serde(crate = "apigen_runtime::__private::serde")]
     #[serde(untagged)]
     #[allow(clippy::large_enum_variant)]
     pub enum Outcome {
         OutcomeVariant1(OutcomeVariant1),
         OutcomeVariant0(OutcomeVariant0),
+    }
+
+    impl<'de> Deserialize<'de> for Outcome {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            let value = serde_json::Value::deserialize(deserializer)?;
+            for variant in apigen_runtime::unions::by_members(
+                &value,
+                &[&["status", "message"], &["status"]],
+            ) {
+                let read = match variant {
+                    0 => serde_json::from_value(value.clone()).map(Self::OutcomeVariant1),
+                    1 => serde_json::from_value(value.clone()).map(Self::OutcomeVariant0),
+                    _ => continue,
+                };
+                if let Ok(read) = read {
+                    return Ok(read);
+                }
+            }
+
+            Err(
+                serde::de::Error::custom(
+                    "data did not match any variant of untagged enum Outcome",
+                ),
+            )
+        }
+    }
+
+    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(crate = "apigen_runtime::__private::serde")]
+    pub struct PairVariant0 {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub a: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub b: Option<String>,
+    }
+
+    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(crate = "apigen_runtime::__private::serde")]
+    pub struct PairVariant1 {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub c: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub d: Option<String>,
+    }
+
+    /// Choices of optional members only; the one declaring the value's members reads it.
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[serde(crate = "apigen_runtime::__private::serde")]
+    #[serde(untagged)]
+    #[allow(clippy::large_enum_variant)]
+    pub enum Pair {
+        PairVariant0(PairVariant0),
+        PairVariant1(PairVariant1),
+    }
+
+    impl<'de> Deserialize<'de> for Pair {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            let value = serde_json::Value::deserialize(deserializer)?;
+            for variant in apigen_runtime::unions::by_members(
+                &value,
+                &[&["a", "b"], &["c", "d"]],
+            ) {
+                let read = match variant {
+                    0 => serde_json::from_value(value.clone()).map(Self::PairVariant0),
+                    1 => serde_json::from_value(value.clone()).map(Self::PairVariant1),
+                    _ => continue,
+                };
+                if let Ok(read) = read {
+                    return Ok(read);
+                }
+            }
+
+            Err(
+                serde::de::Error::custom(
+                    "data did not match any variant of untagged enum Pair",
+                ),
+            )
+        }
     }
 }
 

@@ -8,7 +8,7 @@ use e2e::unions::operations::{AddPetRequest, AddPetResponse};
 use e2e::unions::server::{router, Api};
 use e2e::unions::types::{
     Cat, Circle, Dog, Drawing, DrawingChoice, EmailNotice, IdOrName, LabelOrLabels, LabelOrLabelsVariant0, Lizard,
-    Notice, NoticeChoice, Outcome, Pet, Shape, SmsNotice, Square,
+    Notice, NoticeChoice, Outcome, Pair, PairVariant1, Pet, Shape, SmsNotice, Square,
 };
 use serde_json::json;
 
@@ -65,6 +65,15 @@ fn the_choice_declaring_more_members_is_tried_first() {
     assert_eq!(serde_json::to_value(&outcome).unwrap(), failed, "the message is kept");
     let ok = json!({"status": "ok"});
     assert_eq!(serde_json::to_value(serde_json::from_value::<Outcome>(ok.clone()).unwrap()).unwrap(), ok);
+}
+
+#[test]
+fn the_choice_declaring_the_values_members_reads_it() {
+    let value = json!({"c": "x"});
+    let pair: Pair = serde_json::from_value(value.clone()).unwrap();
+    assert_eq!(pair, Pair::PairVariant1(PairVariant1 { c: Some("x".into()), d: None }));
+    assert_eq!(serde_json::to_value(&pair).unwrap(), value);
+    assert!(serde_json::from_value::<Pair>(json!("text")).is_err());
 }
 
 #[test]

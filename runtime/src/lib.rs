@@ -27,7 +27,7 @@ mod operation;
 pub mod params;
 pub mod security;
 #[doc(hidden)]
-pub mod tagged;
+pub mod unions;
 
 #[cfg(feature = "client")]
 pub mod client;

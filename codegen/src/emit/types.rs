@@ -207,6 +207,39 @@ fn redacting_debug(name: &proc_macro2::Ident, cfg: Option<&TokenStream>, definit
     }
 }
 
+/// `Deserialize` for an untagged union that tries the variants declaring more of a value's
+/// members first.
+fn untagged_by_members(name: &proc_macro2::Ident, cfg: Option<&TokenStream>, union: &Union) -> TokenStream {
+    let members = union.variants.iter().map(|variant| {
+        let names = &variant.members;
+        quote! { &[#( #names ),*] }
+    });
+    let arms = union.variants.iter().enumerate().map(|(index, variant)| {
+        let variant_name = ident(&variant.name);
+        let index = proc_macro2::Literal::usize_unsuffixed(index);
+        quote! { #index => serde_json::from_value(value.clone()).map(Self::#variant_name), }
+    });
+    let unmatched = format!("data did not match any variant of untagged enum {name}");
+    quote! {
+        #cfg
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = serde_json::Value::deserialize(deserializer)?;
+                for variant in apigen_runtime::unions::by_members(&value, &[#( #members ),*]) {
+                    let read = match variant {
+                        #( #arms )*
+                        _ => continue,
+                    };
+                    if let Ok(read) = read {
+                        return Ok(read);
+                    }
+                }
+                Err(serde::de::Error::custom(#unmatched))
+            }
+        }
+    }
+}
+
 fn union_enum(
     name: &proc_macro2::Ident,
     doc: &TokenStream,
@@ -224,9 +257,15 @@ fn union_enum(
     let serde_crate = serde_crate();
     let Added { derives, attributes } = added;
     let Some(property) = &union.discriminator else {
+        // Where two variants declare members, the ones declaring more of a value's members
+        // are tried first (serde alone tries them in order, and the first that reads the value
+        // wins, dropping what it does not declare).
+        let by_members = union.variants.iter().filter(|variant| !variant.members.is_empty()).count() >= 2;
+        let derived_deserialize = (!by_members).then(|| quote! { , Deserialize });
+        let deserialize = by_members.then(|| untagged_by_members(name, cfg, union));
         return quote! {
             #doc
-            #[derive(Clone, Debug, PartialEq, Serialize, Deserialize #derives)]
+            #[derive(Clone, Debug, PartialEq, Serialize #derived_deserialize #derives)]
             #serde_crate
             #[serde(untagged)]
             #attributes
@@ -234,6 +273,8 @@ fn union_enum(
             pub enum #name {
                 #( #variants, )*
             }
+
+            #deserialize
         };
     };
     // Deserialization reads the property first and decodes only that variant. Serialization
@@ -245,7 +286,7 @@ fn union_enum(
             let variant_name = ident(&variant.name);
             match variant.tags.first().filter(|_| variant.writes_tag) {
                 Some(tag) => quote! {
-                    Self::#variant_name(value) => apigen_runtime::tagged::serialize_with_tag(value, #property, #tag, serializer),
+                    Self::#variant_name(value) => apigen_runtime::unions::serialize_with_tag(value, #property, #tag, serializer),
                 },
                 None => quote! { Self::#variant_name(value) => value.serialize(serializer), },
             }

@@ -270,6 +270,9 @@ pub struct UnionVariant {
     /// Its type does not declare the discriminator member, so serialization writes it
     /// (its first tag) beside the type's own members.
     pub writes_tag: bool,
+    /// The members its type declares, by wire name: without a discriminator, the variants
+    /// declaring more of a value's members are tried first.
+    pub members: Vec<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]

@@ -262,6 +262,15 @@ impl<'a> TypeBuilder<'a> {
         Ok((!shape.properties.is_empty()).then_some(shape))
     }
 
+    /// Whether a schema (through its `$ref`, which may not be typed yet) is an array's.
+    fn is_array_schema(&self, schema: &ReferenceOr<Schema>, at: &str) -> bool {
+        self.resolver.resolve(schema, at).is_ok_and(|(schema, _)| match &schema.schema_kind {
+            SchemaKind::Type(SchemaType::Array(_)) => true,
+            SchemaKind::Any(any) => any.typ.as_deref() == Some("array"),
+            _ => false,
+        })
+    }
+
     /// The names of the properties a schema declares, `allOf` parts included; none where it
     /// cannot be read (typing it warns of that).
     fn declared_members(&mut self, schema: &ReferenceOr<Schema>, at: &str) -> Vec<String> {
@@ -609,7 +618,8 @@ impl<'a> TypeBuilder<'a> {
                 }
                 _ => Vec::new(),
             };
-            variants.push(UnionVariant { name: variant_names.claim(&candidate), ty, tags, writes_tag: false });
+            let name = variant_names.claim(&candidate);
+            variants.push(UnionVariant { name, ty, tags, writes_tag: false, members: Vec::new() });
         }
         if variants.is_empty() {
             return Ok(None);
@@ -633,10 +643,12 @@ impl<'a> TypeBuilder<'a> {
             // its catch-all, so of two that read a value the one declaring more members loses
             // less: more members first.
             let mut ranked: Vec<(bool, std::cmp::Reverse<usize>, UnionVariant)> = Vec::new();
-            for (index, (variant, choice)) in variants.into_iter().zip(choices).enumerate() {
-                let members = self.declared_members(choice, &pointer_push(at, &index.to_string())).len();
-                let array = matches!(variant.ty.innermost(Through::Values), Type::Array(_));
-                ranked.push((!array, std::cmp::Reverse(members), variant));
+            for (index, (mut variant, choice)) in variants.into_iter().zip(choices).enumerate() {
+                let choice_at = pointer_push(at, &index.to_string());
+                variant.members = self.declared_members(choice, &choice_at);
+                let array = matches!(variant.ty.innermost(Through::Values), Type::Array(_))
+                    || self.is_array_schema(choice, &choice_at);
+                ranked.push((!array, std::cmp::Reverse(variant.members.len()), variant));
             }
             ranked.sort_by_key(|(not_array, members, _)| (*not_array, *members));
             variants = ranked.into_iter().map(|(_, _, variant)| variant).collect();

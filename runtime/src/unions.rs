@@ -1,9 +1,23 @@
-//! Unions chosen by a discriminator whose variant's type does not declare the discriminator
-//! member: serialization writes the member beside the type's own, so what was read by its tag
-//! is written with it.
+//! Unions: one chosen by a discriminator whose variant's type does not declare the
+//! discriminator member writes the member beside the type's own, so what was read by its tag
+//! is written with it; one without a discriminator tries first the variants that declare the
+//! most of a value's members.
 
 use serde::ser::{Error, Serialize, Serializer};
 use serde_json::Value;
+use std::cmp::Reverse;
+
+/// The order to try a union's variants in for `value`, given the members each declares: of
+/// an object, those declaring more of its members first; ties, and other values, in order.
+pub fn by_members(value: &Value, members: &[&[&str]]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..members.len()).collect();
+    if let Value::Object(object) = value {
+        order.sort_by_key(|&index| {
+            Reverse(members[index].iter().filter(|member| object.contains_key(**member)).count())
+        });
+    }
+    order
+}
 
 /// Serializes `value` with `property: tag` among its members, unless it has that member.
 pub fn serialize_with_tag<T: Serialize, S: Serializer>(
@@ -29,6 +43,14 @@ mod tests {
         fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             super::serialize_with_tag(&json!({"radius": 1}), "kind", "circle", serializer)
         }
+    }
+
+    #[test]
+    fn variants_declaring_more_of_the_members_come_first() {
+        let members: &[&[&str]] = &[&["a", "b"], &["c", "d"], &["c"]];
+        assert_eq!(super::by_members(&json!({"c": 1}), members), [1, 2, 0]);
+        assert_eq!(super::by_members(&json!({"a": 1, "c": 2}), members), [0, 1, 2]);
+        assert_eq!(super::by_members(&json!([1]), members), [0, 1, 2]);
     }
 
     #[test]
