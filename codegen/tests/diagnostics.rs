@@ -5,6 +5,13 @@ use std::path::Path;
 
 const BOTH: Parts = Parts { client: true, server: true };
 
+/// The module a YAML spec generates, and its warnings.
+fn module_and_warnings(text: &str) -> (String, Vec<String>) {
+    let generated = generate_text(text, false, Path::new("specs/x.yaml"), BOTH).unwrap();
+    let warnings = generated.warnings().iter().map(ToString::to_string).collect();
+    (generated.module_file().unwrap(), warnings)
+}
+
 fn error_of(text: &str, json: bool) -> Error {
     match generate_text(text, json, Path::new("specs/x.yaml"), BOTH) {
         Ok(_) => panic!("expected an error for:\n{text}"),
@@ -15,7 +22,7 @@ fn error_of(text: &str, json: bool) -> Error {
 #[test]
 fn a_path_parameter_not_in_the_template_is_ignored_with_a_warning() {
     // Real specs have this slip (apache-superset, supertokens); the rest of the spec stands.
-    let generated = generate_text(
+    let (code, warnings) = module_and_warnings(
         r##"
 openapi: 3.0.3
 info: {title: T, version: "1"}
@@ -29,17 +36,11 @@ paths:
       responses:
         "200": {description: ok}
 "##,
-        false,
-        Path::new("specs/x.yaml"),
-        BOTH,
-    )
-    .unwrap();
-    let warnings: Vec<String> = generated.warnings().iter().map(ToString::to_string).collect();
+    );
     assert_eq!(
         warnings,
         ["specs/x.yaml: #/paths/~1pets/get/parameters/0: path parameter \"petId\" does not appear in the path template \"/pets\"; ignored"]
     );
-    let code = generated.module_file().unwrap();
     assert!(code.contains("pub struct ListPetsRequest") && code.contains("pub limit:"), "{code}");
     assert!(!code.contains("pet_id"), "{code}");
 }
@@ -95,7 +96,7 @@ paths:
 
 #[test]
 fn pattern_properties_are_kept_as_extra_members_with_a_warning() {
-    let generated = generate_text(
+    let (code, warnings) = module_and_warnings(
         r##"
 openapi: 3.1.0
 info: {title: T, version: "1"}
@@ -110,17 +111,11 @@ components:
       properties:
         patternProperties: {type: object, properties: {"a": {type: string}}}
 "##,
-        false,
-        Path::new("specs/x.yaml"),
-        BOTH,
-    )
-    .unwrap();
-    let warnings: Vec<String> = generated.warnings().iter().map(ToString::to_string).collect();
+    );
     assert_eq!(
         warnings,
         ["specs/x.yaml: #/components/schemas/Scores/patternProperties: patterns of member names cannot be typed; the members they match are kept, typed by the pattern's schema, their names unchecked"]
     );
-    let code = generated.module_file().unwrap();
     assert!(code.contains("pub type Scores = BTreeMap<String, i64>;"), "{code}");
     // A property that happens to be named `patternProperties` is a property.
     assert!(code.contains("pub pattern_properties: Option<FormPatternProperties>"), "{code}");
