@@ -31,6 +31,19 @@ impl<'a> Resolver<'a> {
             .ok_or_else(|| Fault::at(at, format!("$ref target {reference:?} does not exist")))
     }
 
+    /// The JSON of the schema a reference leads to, through chains of references; `None`
+    /// where it leads nowhere. For a quick look that does not parse the schema.
+    pub fn follow(&self, reference: &str) -> Option<&'a Value> {
+        let mut value = self.target(reference, "").ok()?;
+        for _ in 0..MAX_CHAIN {
+            match value.get("$ref").and_then(Value::as_str) {
+                Some(next) => value = self.target(next, "").ok()?,
+                None => return Some(value),
+            }
+        }
+        None
+    }
+
     /// Follows references until an item, giving it with the pointer where it stands.
     pub fn resolve<T: DeserializeOwned + Clone>(&self, item: &ReferenceOr<T>, at: &str) -> Result<(T, String), Fault> {
         let mut reference = match item {

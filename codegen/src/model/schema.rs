@@ -215,7 +215,7 @@ impl<'a> TypeBuilder<'a> {
             let choices_at = pointer_push(at, keyword);
             let discriminator = schema.schema_data.discriminator.as_ref();
             let Some(union) = self.union(name, choices, discriminator, &choices_at)? else { return Ok(None) };
-            return match self.shared_shape(schema, choices, union.discriminator.as_deref(), &choices_at, at)? {
+            return match self.shared_shape(schema, choices, union.discriminator.as_deref(), at)? {
                 // Members declared beside the choices are members of every choice: a struct
                 // of them, with the union flattened into it.
                 Some(shape) => {
@@ -240,7 +240,6 @@ impl<'a> TypeBuilder<'a> {
         schema: &Schema,
         choices: &[ReferenceOr<Schema>],
         discriminator: Option<&str>,
-        choices_at: &str,
         at: &str,
     ) -> Result<Option<ObjectShape>, Fault> {
         let SchemaKind::Any(any) = &schema.schema_kind else { return Ok(None) };
@@ -254,8 +253,8 @@ impl<'a> TypeBuilder<'a> {
         }
         let Some(mut shape) = self.object_shape(&outer, at)? else { return Ok(None) };
         let mut taken: Vec<String> = discriminator.into_iter().map(str::to_owned).collect();
-        for (index, choice) in choices.iter().enumerate() {
-            taken.extend(self.declared_members(choice, &pointer_push(choices_at, &index.to_string())));
+        for choice in choices {
+            taken.extend(self.declared_members(choice));
         }
         shape.properties.retain(|(name, _, _)| !taken.contains(name));
         shape.required.retain(|name| !taken.contains(name));
@@ -263,22 +262,46 @@ impl<'a> TypeBuilder<'a> {
     }
 
     /// Whether a schema (through its `$ref`, which may not be typed yet) is an array's.
-    fn is_array_schema(&self, schema: &ReferenceOr<Schema>, at: &str) -> bool {
-        self.resolver.resolve(schema, at).is_ok_and(|(schema, _)| match &schema.schema_kind {
-            SchemaKind::Type(SchemaType::Array(_)) => true,
-            SchemaKind::Any(any) => any.typ.as_deref() == Some("array"),
-            _ => false,
-        })
+    fn is_array_schema(&self, schema: &ReferenceOr<Schema>) -> bool {
+        match schema {
+            ReferenceOr::Item(schema) => match &schema.schema_kind {
+                SchemaKind::Type(SchemaType::Array(_)) => true,
+                SchemaKind::Any(any) => any.typ.as_deref() == Some("array"),
+                _ => false,
+            },
+            ReferenceOr::Reference { reference } => {
+                self.resolver
+                    .follow(reference)
+                    .and_then(|schema| schema.get("type"))
+                    .and_then(serde_json::Value::as_str)
+                    == Some("array")
+            }
+        }
     }
 
     /// The names of the properties a schema declares, `allOf` parts included; none where it
-    /// cannot be read (typing it warns of that).
-    fn declared_members(&mut self, schema: &ReferenceOr<Schema>, at: &str) -> Vec<String> {
-        let mut shape = ObjectShape::default();
-        if let Ok((schema, schema_at)) = self.resolver.resolve(schema, at) {
-            let _ = self.collect_shape(&schema, &schema_at, &mut shape, 0);
+    /// cannot be read (typing it warns of that). A `$ref` is read as the document's JSON,
+    /// not parsed into a schema again: unions of many choices made that costly.
+    fn declared_members(&self, schema: &ReferenceOr<Schema>) -> Vec<String> {
+        let mut names = Vec::new();
+        match schema {
+            ReferenceOr::Reference { reference } => {
+                json_members(self.resolver.follow(reference), self.resolver, &mut names, 0)
+            }
+            ReferenceOr::Item(schema) => {
+                let (properties, all_of) = match &schema.schema_kind {
+                    SchemaKind::Type(SchemaType::Object(object)) => (Some(&object.properties), None),
+                    SchemaKind::AllOf { all_of } => (None, Some(all_of)),
+                    SchemaKind::Any(any) => (Some(&any.properties), Some(&any.all_of)),
+                    _ => (None, None),
+                };
+                names.extend(properties.into_iter().flat_map(|properties| properties.keys().cloned()));
+                for part in all_of.into_iter().flatten() {
+                    names.extend(self.declared_members(part));
+                }
+            }
         }
-        shape.properties.into_iter().map(|(name, _, _)| name).collect()
+        names
     }
 
     /// The Rust type of a schema as a field or body holds it, defining named types as needed.
@@ -643,11 +666,10 @@ impl<'a> TypeBuilder<'a> {
             // its catch-all, so of two that read a value the one declaring more members loses
             // less: more members first.
             let mut ranked: Vec<(bool, std::cmp::Reverse<usize>, UnionVariant)> = Vec::new();
-            for (index, (mut variant, choice)) in variants.into_iter().zip(choices).enumerate() {
-                let choice_at = pointer_push(at, &index.to_string());
-                variant.members = self.declared_members(choice, &choice_at);
-                let array = matches!(variant.ty.innermost(Through::Values), Type::Array(_))
-                    || self.is_array_schema(choice, &choice_at);
+            for (mut variant, choice) in variants.into_iter().zip(choices) {
+                variant.members = self.declared_members(choice);
+                let array =
+                    matches!(variant.ty.innermost(Through::Values), Type::Array(_)) || self.is_array_schema(choice);
                 ranked.push((!array, std::cmp::Reverse(variant.members.len()), variant));
             }
             ranked.sort_by_key(|(not_array, members, _)| (*not_array, *members));
@@ -655,9 +677,8 @@ impl<'a> TypeBuilder<'a> {
         }
         let discriminator = discriminator.filter(|_| tagged).map(|discriminator| discriminator.property_name.clone());
         if let Some(property) = &discriminator {
-            for (index, (variant, choice)) in variants.iter_mut().zip(choices).enumerate() {
-                let declared = self.declared_members(choice, &pointer_push(at, &index.to_string()));
-                variant.writes_tag = !declared.contains(property);
+            for (variant, choice) in variants.iter_mut().zip(choices) {
+                variant.writes_tag = !self.declared_members(choice).contains(property);
             }
         }
         Ok(Some(Union { variants, discriminator }))
@@ -692,6 +713,20 @@ fn discriminator_values(discriminator: &openapiv3::Discriminator, reference: &st
         return mapped;
     }
     reference.strip_prefix(COMPONENTS).map(|name| vec![unescape_token(name)]).unwrap_or_default()
+}
+
+/// [`TypeBuilder::declared_members`] of a schema's JSON.
+fn json_members(schema: Option<&serde_json::Value>, resolver: &Resolver, names: &mut Vec<String>, depth: usize) {
+    let Some(schema) = schema.filter(|_| depth <= MAX_DEPTH) else { return };
+    if let Some(reference) = schema.get("$ref").and_then(serde_json::Value::as_str) {
+        return json_members(resolver.follow(reference), resolver, names, depth + 1);
+    }
+    if let Some(serde_json::Value::Object(properties)) = schema.get("properties") {
+        names.extend(properties.keys().cloned());
+    }
+    for part in schema.get("allOf").and_then(serde_json::Value::as_array).into_iter().flatten() {
+        json_members(Some(part), resolver, names, depth + 1);
+    }
 }
 
 fn unbox(schema: &ReferenceOr<Box<Schema>>) -> ReferenceOr<Schema> {
