@@ -233,13 +233,13 @@ pub mod types {
         #[serde(
             default,
             skip_serializing_if = "Option::is_none",
-            deserialize_with = "apigen_runtime::nullable::present_any"
+            deserialize_with = "apigen_runtime::nullable::present"
         )]
         pub comment: Option<serde_json::Value>,
         #[serde(
             default,
             skip_serializing_if = "Option::is_none",
-            deserialize_with = "apigen_runtime::nullable::present_any"
+            deserialize_with = "apigen_runtime::nullable::present"
         )]
         pub context: Option<RawJson>,
         pub respondent: serde_json::Value,

@@ -1,20 +1,14 @@
 //! Members that are optional and nullable at once: `Option<Option<T>>`, where `None` is
-//! absent, `Some(None)` is null and `Some(Some(value))` a value. serde alone reads null as
-//! absent; generated types name [`present`] as the member's `deserialize_with`, and
-//! [`present_any`] for an optional member whose type holds null itself.
+//! absent, `Some(None)` is null and `Some(Some(value))` a value; or optional of a type that
+//! holds null itself (`Option<serde_json::Value>`, where null is `Some(Value::Null)`). serde
+//! alone reads null as absent; generated types name [`present`] as the member's
+//! `deserialize_with`.
 
 use serde::{Deserialize, Deserializer};
 
-/// Reads a member that is present: null is `Some(None)`. Absent members never reach here;
-/// `#[serde(default)]` makes them `None`.
-pub fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(deserializer: D) -> Result<Option<Option<T>>, D::Error> {
-    Option::<T>::deserialize(deserializer).map(Some)
-}
-
-/// Reads a present member whose type holds null itself (any JSON value, an alias of a
-/// nullable): null is `Some(Value::Null)` (or `Some(None)`), where serde alone would read it
-/// as absent and drop it.
-pub fn present_any<'de, D: Deserializer<'de>, T: Deserialize<'de>>(deserializer: D) -> Result<Option<T>, D::Error> {
+/// Reads a member that is present, null included (as `T` reads it: `None` of an `Option`,
+/// `Value::Null`). Absent members never reach here; `#[serde(default)]` makes them `None`.
+pub fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(deserializer: D) -> Result<Option<T>, D::Error> {
     T::deserialize(deserializer).map(Some)
 }
 
@@ -26,7 +20,7 @@ mod tests {
     struct Patch {
         #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "super::present")]
         note: Option<Option<String>>,
-        #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "super::present_any")]
+        #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "super::present")]
         extra: Option<serde_json::Value>,
     }
 

@@ -41,10 +41,15 @@ INTEGER_RANGES = {
 }
 
 
+def unescape_token(token):
+    """A JSON pointer token (RFC 6901) as the name it stands for."""
+    return token.replace("~1", "/").replace("~0", "~")
+
+
 def pointer_get(document, pointer):
     node = document
     for token in pointer.lstrip("#").split("/")[1:]:
-        token = token.replace("~1", "/").replace("~0", "~")
+        token = unescape_token(token)
         if isinstance(node, list):
             node = node[int(token)]
         elif isinstance(node, dict) and token in node:
@@ -128,7 +133,7 @@ def discriminator_values(node):
             return None
         name = reference.rsplit("/", 1)[-1]
         mapped = [value for value, target in mapping.items() if target in (reference, name)]
-        values.append(mapped or [name.replace("~1", "/").replace("~0", "~")])
+        values.append(mapped or [unescape_token(name)])
     return values
 
 

@@ -2,7 +2,7 @@
 
 use super::tokens::{added, cfg, docs, ident, inline, optional_type, prelude, rust_type, serde_crate, Added, Scope};
 use super::{item, ModuleItems};
-use crate::model::{Enumeration, Struct, Type, TypeDef, TypeDefKind, Union};
+use crate::model::{Enumeration, Struct, TypeDef, TypeDefKind, Union};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -102,25 +102,16 @@ fn structure(
                 #rename
                 pub #field_name: #ty
             }
-        } else if let Type::Nullable(_) = &field.ty {
-            // Optional and nullable: absent (`None`), null (`Some(None)`) and a value are three
-            // different requests, as a PATCH tells them apart.
+        } else if scope.holds_null(&field.ty) {
+            // Optional, of a type that holds null (a nullable, any JSON value, an alias of
+            // either): absent (`None`), null (`Some(None)`, `Some(Value::Null)`) and a value
+            // are three different requests, as a PATCH tells them apart.
             let ty = rust_type(&field.ty, scope);
             quote! {
                 #doc
                 #rename
                 #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "apigen_runtime::nullable::present")]
                 pub #field_name: Option<#ty>
-            }
-        } else if scope.holds_null(&field.ty) {
-            // A type that holds null itself (any JSON value, an alias of a nullable): a null
-            // member stays present.
-            let ty = optional_type(&field.ty, scope);
-            quote! {
-                #doc
-                #rename
-                #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "apigen_runtime::nullable::present_any")]
-                pub #field_name: #ty
             }
         } else {
             let ty = optional_type(&field.ty, scope);

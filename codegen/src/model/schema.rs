@@ -215,7 +215,7 @@ impl<'a> TypeBuilder<'a> {
             let choices_at = pointer_push(at, keyword);
             let discriminator = schema.schema_data.discriminator.as_ref();
             let Some(union) = self.union(name, choices, discriminator, &choices_at)? else { return Ok(None) };
-            return match self.shared_shape(schema, choices, union.discriminator.as_deref(), at)? {
+            return match self.shared_shape(schema, &union, at)? {
                 // Members declared beside the choices are members of every choice: a struct
                 // of them, with the union flattened into it.
                 Some(shape) => {
@@ -235,13 +235,7 @@ impl<'a> TypeBuilder<'a> {
     /// choice declares itself and the discriminator (the choice reads those: a flattened
     /// union never sees the members its container takes); `None` when nothing else is
     /// declared beside them.
-    fn shared_shape(
-        &mut self,
-        schema: &Schema,
-        choices: &[ReferenceOr<Schema>],
-        discriminator: Option<&str>,
-        at: &str,
-    ) -> Result<Option<ObjectShape>, Fault> {
+    fn shared_shape(&mut self, schema: &Schema, union: &Union, at: &str) -> Result<Option<ObjectShape>, Fault> {
         let SchemaKind::Any(any) = &schema.schema_kind else { return Ok(None) };
         if any.properties.is_empty() {
             return Ok(None);
@@ -252,12 +246,12 @@ impl<'a> TypeBuilder<'a> {
             any.any_of.clear();
         }
         let Some(mut shape) = self.object_shape(&outer, at)? else { return Ok(None) };
-        let mut taken: Vec<String> = discriminator.into_iter().map(str::to_owned).collect();
-        for choice in choices {
-            taken.extend(self.declared_members(choice));
-        }
-        shape.properties.retain(|(name, _, _)| !taken.contains(name));
-        shape.required.retain(|name| !taken.contains(name));
+        let taken = |name: &String| {
+            union.discriminator.as_ref() == Some(name)
+                || union.variants.iter().any(|variant| variant.members.contains(name))
+        };
+        shape.properties.retain(|(name, _, _)| !taken(name));
+        shape.required.retain(|name| !taken(name));
         Ok((!shape.properties.is_empty()).then_some(shape))
     }
 
@@ -320,13 +314,16 @@ impl<'a> TypeBuilder<'a> {
                 self.depth += 1;
                 let result = self.inline(schema, at, hint);
                 self.depth -= 1;
-                let ty = result?;
-                if let (true, Type::Named(id)) = (schema.schema_data.nullable, &ty) {
-                    if let Some(def) = self.defined[id.0].as_mut() {
-                        def.nullable = true;
+                let mut ty = result?;
+                if schema.schema_data.nullable {
+                    // The definition is not nullable itself; every use of it is.
+                    if let Type::Named(id) = &ty {
+                        if let Some(def) = self.defined[id.0].as_mut() {
+                            def.nullable = true;
+                        }
                     }
+                    ty = nullable(ty);
                 }
-                let ty = if schema.schema_data.nullable { nullable(ty) } else { ty };
                 self.inline_types.insert(at.to_owned(), ty.clone());
                 Ok(ty)
             }
@@ -642,7 +639,8 @@ impl<'a> TypeBuilder<'a> {
                 _ => Vec::new(),
             };
             let name = variant_names.claim(&candidate);
-            variants.push(UnionVariant { name, ty, tags, writes_tag: false, members: Vec::new() });
+            let members = self.declared_members(choice);
+            variants.push(UnionVariant { name, ty, tags, writes_tag: false, members });
         }
         if variants.is_empty() {
             return Ok(None);
@@ -665,20 +663,19 @@ impl<'a> TypeBuilder<'a> {
             // members it does not declare, and reads values of an enum it does not list into
             // its catch-all, so of two that read a value the one declaring more members loses
             // less: more members first.
-            let mut ranked: Vec<(bool, std::cmp::Reverse<usize>, UnionVariant)> = Vec::new();
-            for (mut variant, choice) in variants.into_iter().zip(choices) {
-                variant.members = self.declared_members(choice);
+            let mut ranked: Vec<(bool, UnionVariant)> = Vec::new();
+            for (variant, choice) in variants.into_iter().zip(choices) {
                 let array =
                     matches!(variant.ty.innermost(Through::Values), Type::Array(_)) || self.is_array_schema(choice);
-                ranked.push((!array, std::cmp::Reverse(variant.members.len()), variant));
+                ranked.push((array, variant));
             }
-            ranked.sort_by_key(|(not_array, members, _)| (*not_array, *members));
-            variants = ranked.into_iter().map(|(_, _, variant)| variant).collect();
+            ranked.sort_by_key(|(array, variant)| (!array, std::cmp::Reverse(variant.members.len())));
+            variants = ranked.into_iter().map(|(_, variant)| variant).collect();
         }
         let discriminator = discriminator.filter(|_| tagged).map(|discriminator| discriminator.property_name.clone());
         if let Some(property) = &discriminator {
-            for (variant, choice) in variants.iter_mut().zip(choices) {
-                variant.writes_tag = !self.declared_members(choice).contains(property);
+            for variant in &mut variants {
+                variant.writes_tag = !variant.members.contains(property);
             }
         }
         Ok(Some(Union { variants, discriminator }))
