@@ -6,6 +6,7 @@
 //! client = true                 # generate the client (default: true)
 //! server = false                # generate the server stub (default: true)
 //! tags = ["pets", "store"]      # only operations with one of these tags (default: all)
+//! formats = "strings"           # formats as plain strings (default: "typed", see below)
 //!
 //! # How a generated Cargo.toml names apigen-runtime: `path`, `version` or `git` (with `rev`).
 //! runtime = { version = "0.1" }
@@ -23,6 +24,13 @@
 //! attributes = ["#[must_use]"]
 //! ```
 //!
+//! With `formats = "typed"`, string formats have Rust types: `date-time` is
+//! `chrono::DateTime<chrono::FixedOffset>`, `date` `chrono::NaiveDate`, `uuid` `uuid::Uuid`,
+//! `byte` `apigen_runtime::formats::Base64Bytes`, `ipv4` and `ipv6` `std::net` addresses (the generated
+//! crate turns on the runtime features `chrono` and `uuid` where it needs them; a crate that
+//! includes generated code itself, through `generate!` or `build.rs`, turns them on in its
+//! own dependency on `apigen-runtime`). Other formats stay strings.
+//!
 //! A schema may also name its type itself, as typify reads it: `x-rust-type: "std::net::Ipv4Addr"`
 //! (or `x-rust-type: {path: ...}`). A replacing type must serialize as the schema says.
 
@@ -38,12 +46,24 @@ pub struct Config {
     pub client: Option<bool>,
     pub server: Option<bool>,
     pub tags: Option<Vec<String>>,
+    pub formats: Option<Formats>,
     #[serde(default, deserialize_with = "runtime")]
     pub runtime: Option<RuntimeDependency>,
     #[serde(default)]
     pub types: BTreeMap<String, TypeOptions>,
     #[serde(default)]
     pub operations: BTreeMap<String, ItemOptions>,
+}
+
+/// How string formats are typed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Formats {
+    /// `date-time`, `date`, `uuid`, `byte`, `ipv4` and `ipv6` as Rust types of their own.
+    #[default]
+    Typed,
+    /// Every format a `String`.
+    Strings,
 }
 
 /// Options for one generated type.

@@ -278,8 +278,15 @@ fn cargo_toml(api: &Api, source: &str, package: &str, runtime: &RuntimeDependenc
          {features}\
          \n\
          [dependencies]\n\
-         apigen-runtime = {{ {runtime}, default-features = false }}\n",
+         apigen-runtime = {{ {runtime}, default-features = false{runtime_features} }}\n",
         package = toml_string(package),
+        runtime_features = match api.runtime_features() {
+            features if features.is_empty() => String::new(),
+            features => {
+                let names: Vec<String> = features.iter().map(|feature| toml_string(feature)).collect();
+                format!(", features = [{}]", names.join(", "))
+            }
+        },
         defaults = defaults,
         runtime = runtime.source(),
     )

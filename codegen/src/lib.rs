@@ -75,6 +75,12 @@ impl Builder {
         self
     }
 
+    /// How string formats are typed: Rust types of their own (the default) or strings.
+    pub fn formats(mut self, formats: config::Formats) -> Self {
+        self.config.formats = Some(formats);
+        self
+    }
+
     /// Only the operations with one of `tags`.
     pub fn tags<S: Into<String>>(mut self, tags: impl IntoIterator<Item = S>) -> Self {
         self.config.tags = Some(tags.into_iter().map(Into::into).collect());

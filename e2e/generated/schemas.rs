@@ -39,19 +39,19 @@ pub mod types {
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "apigen_runtime::__private::serde")]
     pub struct Order {
-        pub id: String,
+        pub id: apigen_runtime::formats::Uuid,
         pub status: Status,
         pub lines: Vec<OrderLinesItem>,
         pub total: Money,
-        pub placed_at: String,
+        pub placed_at: apigen_runtime::formats::DateTime,
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub deliver_on: Option<String>,
+        pub deliver_on: Option<apigen_runtime::formats::Date>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub weight: Option<f32>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub ratio: Option<f64>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub signature: Option<String>,
+        pub signature: Option<apigen_runtime::formats::Base64Bytes>,
         /// Present and null clears the note.
         #[serde(
             default,

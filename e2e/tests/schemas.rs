@@ -43,9 +43,15 @@ fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize>(value: Value) -
 #[test]
 fn an_order_round_trips_with_every_construct_typed() {
     let order: Order = round_trip(order_json());
-    // Formats: int32/int64 and float/double are sized; uuid, date-time, date and byte are strings.
-    let _: (&String, &String, &Option<String>, &Option<String>) =
+    // Formats: int32/int64 and float/double are sized; uuid, date-time, date and byte are
+    // typed values (date-time written back as it was read).
+    use apigen_runtime::formats::{Base64Bytes, Date, DateTime, Uuid};
+    let _: (&Uuid, &DateTime, &Option<Date>, &Option<Base64Bytes>) =
         (&order.id, &order.placed_at, &order.deliver_on, &order.signature);
+    assert_eq!(order.id.as_u128(), 0x4c9f6d0e_1b8a_4c57_9a7e_6a1f0f8d2b11);
+    assert_eq!(order.placed_at.timestamp(), 1_795_694_400);
+    assert_eq!(order.deliver_on.map(|date| date.to_string()).as_deref(), Some("2026-12-01"));
+    assert_eq!(order.signature.as_deref(), Some(&b"signed"[..]));
     let _: (i32, i64, Option<f32>, Option<f64>) =
         (order.lines[0].quantity, order.total.amount, order.weight, order.ratio);
     // An inline item schema is named from where it stands.

@@ -6,7 +6,9 @@
 //! server side extracting requests and answering bad ones with RFC 9457 problem bodies.
 //!
 //! Features: `client` (reqwest with rustls) and `server` (axum), both on by default; `jwt`
-//! (token verification and issuing on `jsonwebtoken`), off by default.
+//! (token verification and issuing on `jsonwebtoken`), off by default; `chrono` and `uuid`
+//! (the types of the `date-time`, `date` and `uuid` formats, see [`formats`]), which a
+//! generated crate turns on where its spec uses them.
 //!
 //! What only generated code calls (parameter encoding, building requests and replies,
 //! finishing a router) is hidden from these docs and is not a stable API: it follows the
@@ -15,6 +17,7 @@
 #[doc(hidden)]
 pub mod __private;
 pub mod enums;
+pub mod formats;
 #[cfg(feature = "jwt")]
 pub mod jwt;
 #[doc(hidden)]
@@ -35,10 +38,14 @@ pub mod client;
 pub mod server;
 
 pub use bytes::Bytes;
+#[cfg(feature = "chrono")]
+pub use chrono;
 pub use enums::OtherValue;
 pub use http;
 pub use multipart::Multipart;
 pub use operation::Operation;
+#[cfg(feature = "uuid")]
+pub use uuid;
 
 /// Seconds since the Unix epoch: the clock token expiry is read against.
 #[cfg(any(feature = "client", feature = "jwt"))]

@@ -1,6 +1,8 @@
 //! Small pieces every emitter uses: identifiers, rustdoc, and Rust spellings of model types.
 
-use crate::model::{Additions, FloatWidth, FormField, Gate, IntegerWidth, Operation, ParamStyle, Type, TypeDef};
+use crate::model::{
+    Additions, FloatWidth, FormField, Format, Gate, IntegerWidth, Operation, ParamStyle, Type, TypeDef,
+};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
@@ -202,6 +204,12 @@ pub fn rust_type(ty: &Type, scope: Scope) -> TokenStream {
         Type::Float(FloatWidth::F32) => quote! { f32 },
         Type::Float(FloatWidth::F64) => quote! { f64 },
         Type::Boolean => quote! { bool },
+        Type::Format(Format::DateTime) => quote! { apigen_runtime::formats::DateTime },
+        Type::Format(Format::Date) => quote! { apigen_runtime::formats::Date },
+        Type::Format(Format::Uuid) => quote! { apigen_runtime::formats::Uuid },
+        Type::Format(Format::Base64) => quote! { apigen_runtime::formats::Base64Bytes },
+        Type::Format(Format::Ipv4) => quote! { std::net::Ipv4Addr },
+        Type::Format(Format::Ipv6) => quote! { std::net::Ipv6Addr },
         Type::Bytes => quote! { apigen_runtime::Bytes },
         Type::Multipart => quote! { apigen_runtime::Multipart },
         Type::Array(item) => {

@@ -84,6 +84,7 @@ fn has_value(ty: &Type, inhabited: &[bool]) -> bool {
         | Type::Integer(_)
         | Type::Float(_)
         | Type::Boolean
+        | Type::Format(_)
         | Type::Bytes
         | Type::Any
         | Type::Multipart

@@ -42,6 +42,19 @@ pub struct Api {
 }
 
 impl Api {
+    /// The runtime features the types of its formats need (`chrono`, `uuid`), in order.
+    pub fn runtime_features(&self) -> std::collections::BTreeSet<&'static str> {
+        let members = self.types.iter().flat_map(|def| def.kind.member_types());
+        let direct = self.operations.iter().flat_map(Operation::types);
+        members
+            .chain(direct)
+            .filter_map(|ty| match ty.innermost(walk::Through::Everything) {
+                Type::Format(format) => format.runtime_feature(),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// How many named types deep the longest chain of members goes (see [`graph::nesting_depth`]).
     pub fn type_nesting_depth(&self) -> usize {
         graph::nesting_depth(&self.types)
@@ -102,6 +115,8 @@ pub enum Type {
     Integer(IntegerWidth),
     Float(FloatWidth),
     Boolean,
+    /// A string of a format with a Rust type of its own (`date-time`, `uuid`, ...).
+    Format(Format),
     /// Raw bytes: `format: binary` and bodies the generator does not decode.
     Bytes,
     Array(Box<Type>),
@@ -150,6 +165,49 @@ impl IntegerWidth {
             Some("uint32") => IntegerWidth::U32,
             Some("uint64" | "uint") => IntegerWidth::U64,
             _ => IntegerWidth::I64,
+        }
+    }
+}
+
+/// The string formats that become typed values (where [`crate::config::Formats::Typed`], the
+/// default, applies); any other format stays a string.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// `date-time`: RFC 3339, as `chrono::DateTime<chrono::FixedOffset>`
+    /// (`apigen_runtime::formats::DateTime`).
+    DateTime,
+    /// `date`: RFC 3339's full-date, as `chrono::NaiveDate`.
+    Date,
+    /// `uuid`, as `uuid::Uuid`.
+    Uuid,
+    /// `byte`: standard base64, as `apigen_runtime::formats::Base64Bytes`.
+    Base64,
+    /// `ipv4`, as `std::net::Ipv4Addr`.
+    Ipv4,
+    /// `ipv6`, as `std::net::Ipv6Addr`.
+    Ipv6,
+}
+
+impl Format {
+    /// The typed format a string schema's `format` names, if it names one.
+    pub fn of(format: &str) -> Option<Format> {
+        Some(match format {
+            "date-time" => Format::DateTime,
+            "date" => Format::Date,
+            "uuid" => Format::Uuid,
+            "byte" => Format::Base64,
+            "ipv4" => Format::Ipv4,
+            "ipv6" => Format::Ipv6,
+            _ => return None,
+        })
+    }
+
+    /// The runtime feature its type needs, if any.
+    pub fn runtime_feature(self) -> Option<&'static str> {
+        match self {
+            Format::DateTime | Format::Date => Some("chrono"),
+            Format::Uuid => Some("uuid"),
+            Format::Base64 | Format::Ipv4 | Format::Ipv6 => None,
         }
     }
 }

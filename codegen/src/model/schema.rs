@@ -6,10 +6,10 @@ use super::names::{self, NameSet};
 use super::refs::Resolver;
 use super::walk::Through;
 use super::{
-    AdditionalMembers, ChoiceMember, EnumVariant, Enumeration, Field, FloatWidth, IntegerWidth, Struct, Type, TypeDef,
-    TypeDefKind, TypeId, Union, UnionVariant,
+    AdditionalMembers, ChoiceMember, EnumVariant, Enumeration, Field, FloatWidth, Format, IntegerWidth, Struct, Type,
+    TypeDef, TypeDefKind, TypeId, Union, UnionVariant,
 };
-use crate::config::Config;
+use crate::config::{Config, Formats};
 use crate::diagnostics::{escape_token, pointer_push, unescape_token, Fault};
 use openapiv3::{
     AdditionalProperties, AnySchema, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind, Type as SchemaType,
@@ -403,8 +403,14 @@ impl<'a> TypeBuilder<'a> {
     /// Types that need no definition of their own.
     fn plain_type(&mut self, schema: &Schema, at: &str, hint: &str) -> Result<Type, Fault> {
         Ok(match &schema.schema_kind {
-            // Formats (date-time, uuid, byte, binary) stay strings inside JSON for now.
-            SchemaKind::Type(SchemaType::String(_)) => Type::String,
+            SchemaKind::Type(SchemaType::String(string)) => self.string_type(match &string.format {
+                VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::DateTime) => Some("date-time"),
+                VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Date) => Some("date"),
+                VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Byte) => Some("byte"),
+                VariantOrUnknownOrEmpty::Unknown(format) => Some(format.as_str()),
+                // `binary` inside JSON is text; as a whole body it is bytes (operations.rs).
+                _ => None,
+            }),
             SchemaKind::Type(SchemaType::Integer(integer)) => Type::Integer(match &integer.format {
                 VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => IntegerWidth::I32,
                 VariantOrUnknownOrEmpty::Unknown(format) => IntegerWidth::of_format(Some(format)),
@@ -435,6 +441,15 @@ impl<'a> TypeBuilder<'a> {
         })
     }
 
+    /// A string of `format`: its own type where the format has one and the options type
+    /// formats, else `String`.
+    fn string_type(&self, format: Option<&str>) -> Type {
+        match format.and_then(Format::of) {
+            Some(format) if self.config.formats.unwrap_or_default() == Formats::Typed => Type::Format(format),
+            _ => Type::String,
+        }
+    }
+
     fn any_schema_type(&mut self, any: &AnySchema, at: &str, hint: &str) -> Result<Type, Fault> {
         if any.all_of.len() == 1 && any.properties.is_empty() {
             return self.type_of(&any.all_of[0], &pointer_push(at, "allOf/0"), hint);
@@ -447,7 +462,7 @@ impl<'a> TypeBuilder<'a> {
             self.warn(at, "`not` cannot be expressed as a Rust type; taken as any JSON value");
         }
         Ok(match any.typ.as_deref() {
-            Some("string") => Type::String,
+            Some("string") => self.string_type(any.format.as_deref()),
             Some("integer") => Type::Integer(IntegerWidth::of_format(any.format.as_deref())),
             Some("number") => {
                 Type::Float(if any.format.as_deref() == Some("float") { FloatWidth::F32 } else { FloatWidth::F64 })
@@ -748,7 +763,12 @@ fn describe(ty: &Type, names: &[String]) -> String {
         Type::Integer(_) => "Integer".into(),
         Type::Float(_) => "Number".into(),
         Type::Boolean => "Boolean".into(),
-        Type::Bytes => "Bytes".into(),
+        Type::Format(Format::DateTime) => "DateTime".into(),
+        Type::Format(Format::Date) => "Date".into(),
+        Type::Format(Format::Uuid) => "Uuid".into(),
+        Type::Format(Format::Base64) | Type::Bytes => "Bytes".into(),
+        Type::Format(Format::Ipv4) => "Ipv4".into(),
+        Type::Format(Format::Ipv6) => "Ipv6".into(),
         Type::Multipart => "Multipart".into(),
         Type::Array(item) => format!("{}List", describe(item, names)),
         Type::Map(_) => "Object".into(),
