@@ -178,6 +178,11 @@ pub mod schemas {
     include!("../generated/schemas.rs");
 }
 
+/// String formats as typed values in a path, a query, a header, a body and a response header.
+pub mod formats {
+    include!("../generated/formats.rs");
+}
+
 /// Swagger 2.0: body and formData parameters, definitions, x-nullable, securityDefinitions.
 pub mod swagger2 {
     include!("../generated/swagger2.rs");
