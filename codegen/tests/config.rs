@@ -145,3 +145,73 @@ fn the_same_options_from_toml_and_builder() {
     assert_eq!(from_toml, from_builder);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn formats_are_typed_unless_the_options_keep_them_strings() {
+    const FORMATS: &str = r##"
+openapi: 3.0.3
+info: {title: Formats, version: "1"}
+paths: {}
+components:
+  schemas:
+    Event:
+      type: object
+      required: [id, at]
+      properties:
+        id: {type: string, format: uuid}
+        at: {type: string, format: date-time}
+        email: {type: string, format: email}
+"##;
+    let dir = std::env::temp_dir().join(format!("apigen-config-{}-formats", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let spec = dir.join("formats.yaml");
+    std::fs::write(&spec, FORMATS).unwrap();
+    let typed = Builder::new(&spec).generate().unwrap();
+    let text = typed.module_file().unwrap();
+    assert!(text.contains("pub id: apigen_runtime::formats::Uuid"), "{text}");
+    assert!(text.contains("pub at: apigen_runtime::formats::DateTime"), "{text}");
+    // A format without a type of its own stays a string.
+    assert!(text.contains("pub email: Option<String>"), "{text}");
+    let runtime = apigen::RuntimeDependency::Path("../runtime".into());
+    let files = typed.crate_files("formats", &runtime).unwrap();
+    let manifest = &files.iter().find(|(path, _)| path.ends_with("Cargo.toml")).unwrap().1;
+    assert!(manifest.contains("default-features = false, features = [\"chrono\", \"uuid\"]"), "{manifest}");
+
+    let strings = Config::from_toml("formats = \"strings\"\n").unwrap();
+    let text = Builder::new(&spec).config(strings).generate().unwrap().module_file().unwrap();
+    assert!(text.contains("pub id: String") && text.contains("pub at: String"), "{text}");
+    assert!(!text.contains("apigen_runtime::formats"), "{text}");
+    let from_builder =
+        Builder::new(&spec).formats(apigen::config::Formats::Strings).generate().unwrap().module_file().unwrap();
+    assert_eq!(text, from_builder);
+    assert!(Config::from_toml("formats = \"dates\"\n").unwrap_err().contains("dates"));
+}
+
+#[test]
+fn a_rust_type_of_another_crate_is_a_warning_and_the_schema_is_generated() {
+    const EXTERNAL: &str = r##"
+openapi: 3.0.3
+info: {title: External, version: "1"}
+paths: {}
+components:
+  schemas:
+    IpNet:
+      x-rust-type: {crate: oxnet, path: "oxnet::IpNet", version: "0.1.0"}
+      type: object
+      properties:
+        addr: {type: string}
+    Addr:
+      x-rust-type: {crate: std, path: "std::net::IpAddr", version: "*"}
+      type: string
+"##;
+    let dir = std::env::temp_dir().join(format!("apigen-config-{}-external", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("external.yaml"), EXTERNAL).unwrap();
+    let (text, warnings) = module(Builder::new(dir.join("external.yaml")));
+    assert!(text.contains("pub struct IpNet") && !text.contains("oxnet::"), "{text}");
+    assert!(text.contains("pub type Addr = std::net::IpAddr;"), "{text}");
+    assert!(
+        warnings.iter().any(|warning| warning.contains("/IpNet/x-rust-type") && warning.contains("\"oxnet\"")),
+        "{warnings:?}"
+    );
+}

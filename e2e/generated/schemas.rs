@@ -62,11 +62,11 @@ pub mod types {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub nickname: Option<String>,
         /// Default: `3`.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub priority: Option<i64>,
+        #[serde(default = "Order::default_priority")]
+        pub priority: i64,
         /// Default: `false`.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub gift: Option<bool>,
+        #[serde(default = "Order::default_gift")]
+        pub gift: bool,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub kind: Option<OrderKind>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -79,6 +79,16 @@ pub mod types {
         pub reference: Option<Reference>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub audit: Option<Audited>,
+    }
+
+    impl Order {
+        fn default_priority() -> i64 {
+            3
+        }
+
+        fn default_gift() -> bool {
+            false
+        }
     }
 
     /// Odd values, and values added after this client was generated.

@@ -183,6 +183,11 @@ pub mod formats {
     include!("../generated/formats.rs");
 }
 
+/// Defaults of parameters and members, applied where a value is absent.
+pub mod defaults {
+    include!("../generated/defaults.rs");
+}
+
 /// Swagger 2.0: body and formData parameters, definitions, x-nullable, securityDefinitions.
 pub mod swagger2 {
     include!("../generated/swagger2.rs");

@@ -2,7 +2,7 @@
 //! response enum (one variant per documented status). Client and server share both.
 
 use super::tokens::{
-    added, cfg, docs, ident, inline, inline_prose, optional_type, prelude, route_doc, rust_type,
+    added, cfg, default_expression, docs, ident, inline, inline_prose, optional_type, prelude, route_doc, rust_type,
     summary_and_description, Added, Scope,
 };
 use super::{item, ModuleItems};
@@ -111,7 +111,11 @@ fn request_struct(operation: &Operation, cfg: Option<&TokenStream>, scope: Scope
     let doc = format!(" Parameters and body of `{}`.", operation.name);
     let params = operation.params.iter().map(|param| {
         let field = ident(&param.rust_name);
-        let ty = if param.required { rust_type(&param.ty, scope) } else { optional_type(&param.ty, scope) };
+        let ty = if param.required || param.default.is_some() {
+            rust_type(&param.ty, scope)
+        } else {
+            optional_type(&param.ty, scope)
+        };
         let location = format!(" The {} parameter `{}`.", param.location.as_str(), inline(&param.wire_name));
         let description = docs(param.docs.as_deref());
         let separator = param.docs.is_some().then(|| quote! { #[doc = ""] });
@@ -159,7 +163,33 @@ fn request_struct(operation: &Operation, cfg: Option<&TokenStream>, scope: Scope
     });
     let defaultable = operation.params.iter().all(|param| !param.required)
         && operation.body.as_ref().is_none_or(|body| !body.required);
-    let default = defaultable.then(|| quote! { Default, });
+    let defaulted = operation.params.iter().any(|param| param.default.is_some());
+    let default = (defaultable && !defaulted).then(|| quote! { Default, });
+    // Where a parameter has a default, `Default` gives it (not the Rust type's).
+    let default_impl = (defaultable && defaulted).then(|| {
+        let fields = operation.params.iter().map(|param| {
+            let field = ident(&param.rust_name);
+            match &param.default {
+                Some(value) => {
+                    let value = default_expression(value, &param.ty, scope);
+                    quote! { #field: #value }
+                }
+                None => quote! { #field: Default::default() },
+            }
+        });
+        let body = operation.body.as_ref().map(|_| quote! { body: None, });
+        quote! {
+            #cfg
+            impl Default for #name {
+                fn default() -> Self {
+                    #name {
+                        #( #fields, )*
+                        #body
+                    }
+                }
+            }
+        }
+    });
     let Added { derives, attributes } = added(&operation.additions);
     quote! {
         #cfg
@@ -170,6 +200,7 @@ fn request_struct(operation: &Operation, cfg: Option<&TokenStream>, scope: Scope
             #( #params, )*
             #body
         }
+        #default_impl
         #body_enum
     }
 }

@@ -3,11 +3,13 @@
 
 use super::operations::{body_enum_name, has_request, is_struct_variant, request_name, response_name};
 use super::tokens::{
-    cfg, docs, form_fields, ident, inline, inline_prose, operations_prelude, route_doc, summary_and_description,
+    cfg, default_expression, docs, form_fields, ident, inline, inline_prose, operations_prelude, route_doc,
+    summary_and_description, Scope,
 };
 use super::{item, ModuleItems};
 use crate::model::{
-    Api, Body, Capture, Content, Gate, MediaKind, Operation, Param, ParamLocation, ParamStyle, Piece, StatusMatch, Type,
+    Api, Body, Capture, Content, DefaultValue, Gate, MediaKind, Operation, Param, ParamLocation, ParamStyle, Piece,
+    StatusMatch, Type,
 };
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -18,7 +20,7 @@ pub fn emit(api: &Api) -> ModuleItems<'_> {
     let handlers = routed(api).map(|operation| item(move || gated(operation, handler(operation, secured_api))));
     let parsers = routed(api)
         .filter(|operation| has_request(operation))
-        .map(|operation| item(move || gated(operation, parser(operation))));
+        .map(|operation| item(move || gated(operation, parser(operation, Scope::elsewhere(&api.types)))));
     let replies = routed(api).map(|operation| item(move || gated(operation, into_response(operation))));
     ModuleItems { head: item(move || head(api, secured_api)), items: handlers.chain(parsers).chain(replies).collect() }
 }
@@ -216,7 +218,7 @@ fn separator(style: ParamStyle) -> char {
     }
 }
 
-fn param_expression(param: &Param) -> TokenStream {
+fn param_expression(param: &Param, scope: Scope) -> TokenStream {
     let name = &param.wire_name;
     let explode_object = param.explode;
     let location = param.location.as_str();
@@ -275,6 +277,13 @@ fn param_expression(param: &Param) -> TokenStream {
     };
     if param.required {
         quote! { #read.ok_or_else(|| Problem::missing_parameter(#location, #name))? }
+    } else if let Some(default) = &param.default {
+        let value = default_expression(default, &param.ty, scope);
+        // A constant as it is; a value that allocates only when it is needed.
+        match default {
+            DefaultValue::String(_) | DefaultValue::List(_) => quote! { #read.unwrap_or_else(|| #value) },
+            _ => quote! { #read.unwrap_or(#value) },
+        }
     } else {
         read
     }
@@ -342,20 +351,24 @@ fn body_expression(operation: &Operation, body: &Body) -> TokenStream {
     }
 }
 
-fn parser(operation: &Operation) -> TokenStream {
+fn parser(operation: &Operation, scope: Scope) -> TokenStream {
     let name = parser_name(operation);
     let request_type = request_name(operation);
     let fields = operation.params.iter().map(|param| {
         let field = ident(&param.rust_name);
-        let value = param_expression(param);
+        let value = param_expression(param, scope);
         quote! { #field: #value }
     });
     let body = operation.body.as_ref().map(|body| {
         let value = body_expression(operation, body);
         quote! { body: #value, }
     });
+    // A default naming an enum variant names the type, as `types::Order`.
+    let names_types = operation.params.iter().any(|param| matches!(param.default, Some(DefaultValue::Variant { .. })));
+    let types = names_types.then(|| quote! { use super::types; });
     quote! {
         fn #name(parts: &RequestParts) -> Result<#request_type, Problem> {
+            #types
             Ok(#request_type {
                 #( #fields, )*
                 #body

@@ -1,10 +1,10 @@
 //! Small pieces every emitter uses: identifiers, rustdoc, and Rust spellings of model types.
 
 use crate::model::{
-    Additions, FloatWidth, FormField, Format, Gate, IntegerWidth, Operation, ParamStyle, Type, TypeDef,
+    Additions, DefaultValue, FloatWidth, FormField, Format, Gate, IntegerWidth, Operation, ParamStyle, Type, TypeDef,
 };
 use proc_macro2::{Ident, Span, TokenStream};
-use quote::{format_ident, quote};
+use quote::{format_ident, quote, ToTokens};
 
 /// An identifier, raw where the name is a keyword (`r#type`).
 pub fn ident(name: &str) -> Ident {
@@ -231,6 +231,31 @@ pub fn rust_type(ty: &Type, scope: Scope) -> TokenStream {
         }
         // The model keeps only paths that parse as a type.
         Type::Path(path) => path.parse().unwrap_or_else(|_| quote! { serde_json::Value }),
+    }
+}
+
+/// A default as an expression of its type `ty`: `String::from("plain")`, `20`, `Kind::Fast`,
+/// `vec![...]`.
+pub fn default_expression(value: &DefaultValue, ty: &Type, scope: Scope) -> TokenStream {
+    match (value, ty) {
+        (DefaultValue::String(text), _) => quote! { String::from(#text) },
+        (DefaultValue::Integer(integer), _) => proc_macro2::Literal::i128_unsuffixed(*integer).into_token_stream(),
+        // Written at the type's precision: an `f32` literal with more digits is a lint.
+        (DefaultValue::Float(float), Type::Float(FloatWidth::F32)) => {
+            proc_macro2::Literal::f32_unsuffixed(*float as f32).into_token_stream()
+        }
+        (DefaultValue::Float(float), _) => proc_macro2::Literal::f64_unsuffixed(*float).into_token_stream(),
+        (DefaultValue::Boolean(boolean), _) => quote! { #boolean },
+        (DefaultValue::Variant { rust_name, .. }, _) => {
+            let ty = rust_type(ty, scope);
+            let variant = ident(rust_name);
+            quote! { #ty::#variant }
+        }
+        (DefaultValue::List(items), Type::Array(item_type)) if !items.is_empty() => {
+            let items = items.iter().map(|item| default_expression(item, item_type, scope));
+            quote! { vec![ #( #items ),* ] }
+        }
+        (DefaultValue::List(_), _) => quote! { Vec::new() },
     }
 }
 

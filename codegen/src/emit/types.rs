@@ -1,10 +1,12 @@
 //! The `types` module: one Rust type per named schema.
 
-use super::tokens::{added, cfg, docs, ident, inline, optional_type, prelude, rust_type, serde_crate, Added, Scope};
+use super::tokens::{
+    added, cfg, default_expression, docs, ident, inline, optional_type, prelude, rust_type, serde_crate, Added, Scope,
+};
 use super::{item, ModuleItems};
-use crate::model::{Enumeration, Struct, TypeDef, TypeDefKind, Union};
+use crate::model::{Enumeration, Field, Struct, TypeDef, TypeDefKind, Union};
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{format_ident, quote};
 
 pub fn emit(defs: &[TypeDef]) -> ModuleItems<'_> {
     let scope = Scope::types_module(defs);
@@ -95,7 +97,16 @@ fn structure(
         let wire_name = &field.wire_name;
         let rename = (field.rust_name != field.wire_name).then(|| quote! { #[serde(rename = #wire_name)] });
         let doc = docs(field.docs.as_deref());
-        if field.required {
+        if field.default.is_some() {
+            let ty = rust_type(&field.ty, scope);
+            let function = format!("{name}::{}", default_function(field));
+            quote! {
+                #doc
+                #rename
+                #[serde(default = #function)]
+                pub #field_name: #ty
+            }
+        } else if field.required {
             let ty = rust_type(&field.ty, scope);
             quote! {
                 #doc
@@ -141,7 +152,9 @@ fn structure(
             pub #field_name: #ty
         }
     });
-    let default = definition.defaultable.then(|| quote! { Default, });
+    let defaults = defaults(name, cfg, definition, scope);
+    let derive_default = definition.defaultable && definition.fields.iter().all(|field| field.default.is_none());
+    let default = derive_default.then(|| quote! { Default, });
     // With a secret among the fields, `Debug` is written out to redact it.
     let redacting = definition.fields.iter().any(|field| field.secret).then(|| redacting_debug(name, cfg, definition));
     let debug = redacting.is_none().then(|| quote! { Debug, });
@@ -159,6 +172,65 @@ fn structure(
         }
 
         #redacting
+        #defaults
+    }
+}
+
+fn default_function(field: &Field) -> proc_macro2::Ident {
+    format_ident!("default_{}", field.rust_name)
+}
+
+/// The functions serde reads absent members' defaults from, and `Default` where every member
+/// is optional: the spec's defaults, not the Rust type's.
+fn defaults(name: &proc_macro2::Ident, cfg: Option<&TokenStream>, definition: &Struct, scope: Scope) -> TokenStream {
+    let defaulted: Vec<&Field> = definition.fields.iter().filter(|field| field.default.is_some()).collect();
+    if defaulted.is_empty() {
+        return TokenStream::new();
+    }
+    let functions = defaulted.iter().map(|field| {
+        let function = default_function(field);
+        let ty = rust_type(&field.ty, scope);
+        let value = field.default.as_ref().map(|value| default_expression(value, &field.ty, scope));
+        quote! {
+            fn #function() -> #ty {
+                #value
+            }
+        }
+    });
+    let default_impl = definition.defaultable.then(|| {
+        let fields = definition.fields.iter().map(|field| {
+            let field_name = ident(&field.rust_name);
+            match field.default {
+                Some(_) => {
+                    let function = default_function(field);
+                    quote! { #field_name: Self::#function() }
+                }
+                None => quote! { #field_name: Default::default() },
+            }
+        });
+        let additional = definition.additional.as_ref().map(|members| {
+            let field_name = ident(&members.rust_name);
+            quote! { #field_name: Default::default(), }
+        });
+        quote! {
+            #cfg
+            impl Default for #name {
+                fn default() -> Self {
+                    #name {
+                        #( #fields, )*
+                        #additional
+                    }
+                }
+            }
+        }
+    });
+    quote! {
+        #cfg
+        impl #name {
+            #( #functions )*
+        }
+
+        #default_impl
     }
 }
 

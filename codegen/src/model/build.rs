@@ -5,7 +5,7 @@ use super::recursion::box_recursive_fields;
 use super::refs::Resolver;
 use super::schema::TypeBuilder;
 use super::walk::Through;
-use super::{security, Api, Operation, Type, TypeDef, TypeDefKind, TypeId};
+use super::{security, Api, DefaultValue, Operation, Type, TypeDef, TypeDefKind, TypeId};
 use crate::config::Config;
 use crate::diagnostics::Fault;
 use crate::load::Loaded;
@@ -41,6 +41,7 @@ pub fn build(loaded: &Loaded, config: &Config) -> (Api, Vec<Fault>) {
     add_to_types(&mut defs, &component_ids, config, &mut warnings);
     box_recursive_fields(&mut defs);
     super::inhabited::settle(&mut defs, &mut warnings);
+    keep_enum_defaults(&mut defs, &mut built);
     for param in built.iter_mut().flat_map(|operation| operation.params.iter_mut()) {
         param.object = is_object(&param.ty, &defs);
     }
@@ -73,6 +74,29 @@ pub fn build(loaded: &Loaded, config: &Config) -> (Api, Vec<Fault>) {
     };
     super::features::assign(&mut api);
     (api, warnings)
+}
+
+/// A default naming an enum variant stays where the type is still that enum: the options may
+/// have replaced it by another type.
+fn keep_enum_defaults(defs: &mut [TypeDef], operations: &mut [Operation]) {
+    let enums: Vec<bool> = defs.iter().map(|def| matches!(def.kind, TypeDefKind::Enum(_))).collect();
+    let keeps = |ty: &Type, default: &Option<DefaultValue>| {
+        !matches!(default, Some(DefaultValue::Variant { .. })) || matches!(ty, Type::Named(id) if enums[id.0])
+    };
+    for def in defs.iter_mut() {
+        if let TypeDefKind::Struct(definition) = &mut def.kind {
+            for field in &mut definition.fields {
+                if !keeps(&field.ty, &field.default) {
+                    field.default = None;
+                }
+            }
+        }
+    }
+    for param in operations.iter_mut().flat_map(|operation| operation.params.iter_mut()) {
+        if !keeps(&param.ty, &param.default) {
+            param.default = None;
+        }
+    }
 }
 
 /// A named type's id as the builder claimed it, as its index among the definitions; a name

@@ -152,6 +152,20 @@ pub enum IntegerWidth {
 }
 
 impl IntegerWidth {
+    /// The least and greatest values of the width.
+    pub fn range(self) -> (i128, i128) {
+        match self {
+            IntegerWidth::I8 => (i8::MIN.into(), i8::MAX.into()),
+            IntegerWidth::I16 => (i16::MIN.into(), i16::MAX.into()),
+            IntegerWidth::I32 => (i32::MIN.into(), i32::MAX.into()),
+            IntegerWidth::I64 => (i64::MIN.into(), i64::MAX.into()),
+            IntegerWidth::U8 => (0, u8::MAX.into()),
+            IntegerWidth::U16 => (0, u16::MAX.into()),
+            IntegerWidth::U32 => (0, u32::MAX.into()),
+            IntegerWidth::U64 => (0, u64::MAX.into()),
+        }
+    }
+
     /// The width an integer schema's `format` names: OpenAPI's `int32` and `int64`, and
     /// the sized and unsigned formats real specs use (`uint64`, `int8`, ...); 64 bits
     /// signed otherwise.
@@ -277,6 +291,42 @@ pub struct Field {
     pub docs: Option<String>,
     /// A password, key or token (by `format: password` or by name): `Debug` redacts it.
     pub secret: bool,
+    /// Optional with a default: the field is not an `Option`, and an absent member reads
+    /// as this value.
+    pub default: Option<DefaultValue>,
+}
+
+/// A schema's `default`, as a value of the Rust type of its member or parameter.
+#[derive(Clone, Debug, PartialEq)]
+pub enum DefaultValue {
+    String(String),
+    Integer(i128),
+    Float(f64),
+    Boolean(bool),
+    /// A variant of a string enum.
+    Variant {
+        rust_name: String,
+        wire_name: String,
+    },
+    List(Vec<DefaultValue>),
+}
+
+impl DefaultValue {
+    /// The value as JSON text, for docs.
+    pub fn to_json(&self) -> String {
+        fn value(default: &DefaultValue) -> serde_json::Value {
+            match default {
+                DefaultValue::String(text) | DefaultValue::Variant { wire_name: text, .. } => text.clone().into(),
+                DefaultValue::Integer(integer) => {
+                    serde_json::Number::from_i128(*integer).map_or(serde_json::Value::Null, Into::into)
+                }
+                DefaultValue::Float(float) => (*float).into(),
+                DefaultValue::Boolean(boolean) => (*boolean).into(),
+                DefaultValue::List(items) => items.iter().map(value).collect(),
+            }
+        }
+        value(self).to_string()
+    }
 }
 
 /// The field that holds a struct's undeclared members, and their type.
@@ -459,6 +509,9 @@ pub struct Param {
     /// Whether the value is an object (a struct or a map): in a query it spreads over
     /// several pairs (`deepObject`, exploded `form`).
     pub object: bool,
+    /// Optional with a default: the field is not an `Option`, and the server reads an
+    /// absent parameter as this value.
+    pub default: Option<DefaultValue>,
 }
 
 /// The router capture holding a path parameter. Capture names agree across routes that

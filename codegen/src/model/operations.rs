@@ -8,8 +8,8 @@ use super::OperationNames;
 use super::PathTemplate;
 use super::{security, token_refresh};
 use super::{
-    Body, Content, FormField, Gate, MediaKind, Method, Operation, Param, ParamLocation, ParamStyle, Response,
-    ResponseHeader, StatusMatch, Type,
+    Body, Content, DefaultValue, FormField, Gate, MediaKind, Method, Operation, Param, ParamLocation, ParamStyle,
+    Response, ResponseHeader, StatusMatch, Type,
 };
 use crate::config::Config;
 use crate::diagnostics::{pointer_push, Fault};
@@ -301,28 +301,33 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
                 continue;
             }
             let hint = format!("{prefix}{}", names::type_name(&data.name, "Param"));
-            let ty = match &data.format {
+            let required = data.required || location == ParamLocation::Path;
+            let (ty, default) = match &data.format {
                 ParameterSchemaOrContent::Schema(schema) => {
-                    self.types.type_of(schema, &pointer_push(parameter_at, "schema"), &hint)?
+                    let schema_at = pointer_push(parameter_at, "schema");
+                    let ty = self.types.type_of(schema, &schema_at, &hint)?;
+                    let default = if required { None } else { self.types.applied_default(schema, &ty, &schema_at) };
+                    (ty, default)
                 }
                 ParameterSchemaOrContent::Content(_) => {
                     self.warnings
                         .push(Fault::at(parameter_at, "a parameter described by `content` is taken as a string"));
-                    Type::String
+                    (Type::String, None)
                 }
             };
             params.push(Param {
                 wire_name: data.name.clone(),
                 rust_name: fields.claim(&names::snake_name(&data.name, "param")),
                 location,
-                required: data.required || location == ParamLocation::Path,
+                required,
                 ty,
                 style,
                 explode,
                 allow_reserved,
-                docs: data.description.clone(),
+                docs: with_default(data.description.clone(), default.as_ref()),
                 capture: None,
                 object: false,
+                default,
             });
         }
         for name in template.params().map(str::to_owned) {
@@ -343,6 +348,7 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
                     docs: None,
                     capture: None,
                     object: false,
+                    default: None,
                 });
             }
         }
@@ -667,5 +673,15 @@ fn reason(code: u16) -> Option<&'static str> {
         510 => "Not Extended",
         511 => "Network Authentication Required",
         _ => return None,
+    })
+}
+
+/// A parameter's description, and the default the server applies.
+fn with_default(description: Option<String>, default: Option<&DefaultValue>) -> Option<String> {
+    let Some(default) = default else { return description };
+    let shown = format!("Default: `{}`.", default.to_json().replace('`', "'"));
+    Some(match description {
+        Some(text) => format!("{text}\n\n{shown}"),
+        None => shown,
     })
 }

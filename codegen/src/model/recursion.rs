@@ -123,6 +123,7 @@ mod tests {
                 required: true,
                 docs: None,
                 secret: false,
+                default: None,
             })
             .collect();
         TypeDef::new(

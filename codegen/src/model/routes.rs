@@ -93,6 +93,7 @@ mod tests {
                     docs: None,
                     capture: None,
                     object: false,
+                    default: None,
                 })
                 .collect(),
             body: None,

@@ -6,8 +6,8 @@ use super::names::{self, NameSet};
 use super::refs::Resolver;
 use super::walk::Through;
 use super::{
-    AdditionalMembers, ChoiceMember, EnumVariant, Enumeration, Field, FloatWidth, Format, IntegerWidth, Struct, Type,
-    TypeDef, TypeDefKind, TypeId, Union, UnionVariant,
+    AdditionalMembers, ChoiceMember, DefaultValue, EnumVariant, Enumeration, Field, FloatWidth, Format, IntegerWidth,
+    Struct, Type, TypeDef, TypeDefKind, TypeId, Union, UnionVariant,
 };
 use crate::config::{Config, Formats};
 use crate::diagnostics::{escape_token, pointer_push, unescape_token, Fault};
@@ -60,6 +60,9 @@ pub struct TypeBuilder<'a> {
 
 /// The extension by which a schema names the Rust type it is, as typify reads it.
 const RUST_TYPE: &str = "x-rust-type";
+
+/// Crates every Rust crate can name.
+const STD_CRATES: [&str; 3] = ["std", "core", "alloc"];
 
 impl<'a> TypeBuilder<'a> {
     /// Reserves a name for every component schema first, so that references resolve to the
@@ -360,7 +363,20 @@ impl<'a> TypeBuilder<'a> {
         let extension = schema.schema_data.extensions.get(RUST_TYPE)?;
         let path = match extension {
             serde_json::Value::String(path) => Some(path.as_str()),
-            serde_json::Value::Object(object) => object.get("path").and_then(serde_json::Value::as_str),
+            serde_json::Value::Object(object) => {
+                // typify's form names the crate the type is in; a generated crate depends on
+                // apigen-runtime alone, so a type from another crate is not in its reach.
+                let external =
+                    object.get("crate").and_then(serde_json::Value::as_str).filter(|name| !STD_CRATES.contains(name));
+                if let Some(name) = external {
+                    self.warn(
+                        &pointer_push(at, RUST_TYPE),
+                        format!("names a type of the crate {name:?}, which the generated crate does not depend on; the schema is generated as written (`replace` in apigen.toml uses the type)"),
+                    );
+                    return None;
+                }
+                object.get("path").and_then(serde_json::Value::as_str)
+            }
             _ => None,
         };
         match path.filter(|path| syn::parse_str::<syn::Type>(path).is_ok()) {
@@ -439,6 +455,31 @@ impl<'a> TypeBuilder<'a> {
             }
             SchemaKind::Any(any) => self.any_schema_type(any, at, hint)?,
         })
+    }
+
+    /// The `default` of an optional member or parameter of type `ty`, where the generated
+    /// code applies it: a string, number or boolean, a value of a string enum, or a list of
+    /// those. Other defaults (objects, formats, nullables) stay documented only, the member an
+    /// `Option`. A default outside the Rust type's values (an integer beyond its width, a
+    /// string not among the enum's) is a warning and is ignored.
+    pub fn applied_default(&mut self, schema: &ReferenceOr<Schema>, ty: &Type, at: &str) -> Option<DefaultValue> {
+        let (default, values, default_at) = match schema {
+            ReferenceOr::Item(schema) => (schema.schema_data.default.as_ref()?, string_enum(schema), at.to_owned()),
+            ReferenceOr::Reference { reference } => {
+                let target = self.resolver.follow(reference)?;
+                (target.get("default")?, json_string_enum(target), reference.clone())
+            }
+        };
+        let applied = default_value(default, ty, values.as_deref());
+        let outside = matches!(ty, Type::Integer(_)) && default.is_number()
+            || values.is_some() && matches!(ty, Type::Named(_)) && default.is_string();
+        if applied.is_none() && outside {
+            self.warn(
+                &pointer_push(&default_at, "default"),
+                format!("the default {default} is not a value of the type; ignored"),
+            );
+        }
+        applied
     }
 
     /// A string of `format`: its own type where the format has one and the options type
@@ -603,15 +644,17 @@ impl<'a> TypeBuilder<'a> {
             // Text only: a list of messages about a `token` field is not a token.
             let text = matches!(&ty, Type::String) || matches!(&ty, Type::Nullable(inner) if **inner == Type::String);
             let secret = text && (password || names::names_a_secret(&field));
-            fields.push(Field { rust_name: field, wire_name: wire_name.clone(), ty, required, docs, secret });
+            let default = if required { None } else { self.applied_default(schema, &ty, at) };
+            fields.push(Field { rust_name: field, wire_name: wire_name.clone(), ty, required, docs, secret, default });
         }
         // A required member the schema does not describe is a member all the same: of any
         // JSON value, and never dropped.
         for wire_name in &shape.required {
             if !shape.properties.iter().any(|(declared, _, _)| declared == wire_name) {
                 let field = field_names.claim(&names::snake_name(wire_name, "field"));
-                let (ty, docs, secret) = (Type::Any, None, false);
-                fields.push(Field { rust_name: field, wire_name: wire_name.clone(), ty, required: true, docs, secret });
+                let (ty, docs, secret, default) = (Type::Any, None, false, None);
+                let wire_name = wire_name.clone();
+                fields.push(Field { rust_name: field, wire_name, ty, required: true, docs, secret, default });
             }
         }
         let additional = match &shape.additional {
@@ -780,6 +823,52 @@ fn describe(ty: &Type, names: &[String]) -> String {
             names::type_name(path.rsplit("::").next().unwrap_or(path), "External")
         }
     }
+}
+
+/// `value` as a default of `ty` (see [`TypeBuilder::applied_default`]); `values` are the
+/// string enum's, when `ty` is one.
+fn default_value(value: &serde_json::Value, ty: &Type, values: Option<&[String]>) -> Option<DefaultValue> {
+    Some(match ty {
+        Type::String => DefaultValue::String(value.as_str()?.to_owned()),
+        Type::Boolean => DefaultValue::Boolean(value.as_bool()?),
+        Type::Integer(width) => {
+            // JSON Schema counts `2.0` an integer.
+            let integer = match (value.as_i64(), value.as_u64(), value.as_f64()) {
+                (Some(integer), _, _) => i128::from(integer),
+                (None, Some(integer), _) => i128::from(integer),
+                (None, None, Some(float)) if float.fract() == 0.0 && float.abs() < 1e38 => float as i128,
+                _ => return None,
+            };
+            let (least, greatest) = width.range();
+            (least..=greatest).contains(&integer).then_some(DefaultValue::Integer(integer))?
+        }
+        Type::Float(width) => {
+            let float = value.as_f64()?;
+            let fits = *width == FloatWidth::F64 || float.abs() <= f64::from(f32::MAX);
+            fits.then_some(DefaultValue::Float(float))?
+        }
+        Type::Named(_) => {
+            let text = value.as_str()?;
+            let variant = enumeration(values?).variants.into_iter().find(|variant| variant.wire_name == text)?;
+            DefaultValue::Variant { rust_name: variant.rust_name, wire_name: variant.wire_name }
+        }
+        Type::Array(item) => DefaultValue::List(
+            value.as_array()?.iter().map(|item_value| default_value(item_value, item, None)).collect::<Option<_>>()?,
+        ),
+        _ => return None,
+    })
+}
+
+/// The values of a string enum in a schema's JSON, when it is one.
+fn json_string_enum(schema: &serde_json::Value) -> Option<Vec<String>> {
+    if schema.get("type").is_some_and(|typ| typ != "string") {
+        return None;
+    }
+    let values = schema.get("enum")?.as_array()?.iter().filter(|value| !value.is_null());
+    values
+        .map(|value| value.as_str().map(str::to_owned))
+        .collect::<Option<Vec<_>>>()
+        .filter(|values| !values.is_empty())
 }
 
 /// The values of a string enum, when the schema is one.
