@@ -45,7 +45,7 @@ pub mod types {
         #[serde(default = "Settings::default_retries")]
         pub retries: u8,
         /// Default: `[]`.
-        #[serde(default = "Settings::default_tags")]
+        #[serde(default)]
         pub tags: Vec<String>,
         #[serde(default = "Settings::default_order")]
         pub order: Order,
@@ -74,10 +74,6 @@ pub mod types {
             3
         }
 
-        fn default_tags() -> Vec<String> {
-            Vec::new()
-        }
-
         fn default_order() -> Order {
             Order::Desc
         }
@@ -89,7 +85,7 @@ pub mod types {
                 theme: Self::default_theme(),
                 ratio: Self::default_ratio(),
                 retries: Self::default_retries(),
-                tags: Self::default_tags(),
+                tags: Default::default(),
                 order: Self::default_order(),
                 level: Default::default(),
                 since: Default::default(),

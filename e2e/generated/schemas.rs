@@ -17,6 +17,19 @@ pub mod types {
         pub quantity: i32,
     }
 
+    impl apigen_runtime::validate::Validate for OrderLinesItem {
+        fn validate(&self, check: &mut apigen_runtime::validate::Check) {
+            check
+                .member(
+                    "quantity",
+                    |check| {
+                        let value = &self.quantity;
+                        check.minimum(i128::from(*value), 0, true);
+                    },
+                );
+        }
+    }
+
     #[derive(
         Clone,
         Copy,
@@ -65,7 +78,7 @@ pub mod types {
         #[serde(default = "Order::default_priority")]
         pub priority: i64,
         /// Default: `false`.
-        #[serde(default = "Order::default_gift")]
+        #[serde(default)]
         pub gift: bool,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub kind: Option<OrderKind>,
@@ -85,9 +98,44 @@ pub mod types {
         fn default_priority() -> i64 {
             3
         }
+    }
 
-        fn default_gift() -> bool {
-            false
+    impl apigen_runtime::validate::Validate for Order {
+        fn validate(&self, check: &mut apigen_runtime::validate::Check) {
+            check
+                .member(
+                    "lines",
+                    |check| {
+                        let value = &self.lines;
+                        for (index, value) in value.iter().enumerate() {
+                            check
+                                .item(
+                                    index,
+                                    |check| {
+                                        apigen_runtime::validate::Validate::validate(value, check);
+                                    },
+                                );
+                        }
+                    },
+                );
+            check
+                .member(
+                    "total",
+                    |check| {
+                        let value = &self.total;
+                        apigen_runtime::validate::Validate::validate(value, check);
+                    },
+                );
+            check
+                .member(
+                    "shipping",
+                    |check| {
+                        let value = &self.shipping;
+                        if let Some(value) = value {
+                            apigen_runtime::validate::Validate::validate(value, check);
+                        }
+                    },
+                );
         }
     }
 
@@ -209,6 +257,17 @@ pub mod types {
         }
     }
 
+    impl apigen_runtime::validate::Validate for Shipping {
+        fn validate(&self, check: &mut apigen_runtime::validate::Check) {
+            match self {
+                Self::Courier(_) => {}
+                Self::Pickup(value) => {
+                    apigen_runtime::validate::Validate::validate(value, check);
+                }
+            }
+        }
+    }
+
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "apigen_runtime::__private::serde")]
     pub struct Courier {
@@ -221,6 +280,19 @@ pub mod types {
     pub struct Pickup {
         pub method: String,
         pub store: StoreId,
+    }
+
+    impl apigen_runtime::validate::Validate for Pickup {
+        fn validate(&self, check: &mut apigen_runtime::validate::Check) {
+            check
+                .member(
+                    "store",
+                    |check| {
+                        let value = &self.store;
+                        check.minimum(i128::from(*value), 0, true);
+                    },
+                );
+        }
     }
 
     pub type Reference = String;
@@ -287,6 +359,25 @@ pub mod types {
         /// In minor units.
         pub amount: i64,
         pub currency: Currency,
+    }
+
+    impl apigen_runtime::validate::Validate for Money {
+        fn validate(&self, check: &mut apigen_runtime::validate::Check) {
+            check
+                .member(
+                    "currency",
+                    |check| {
+                        let value = &self.currency;
+                        {
+                            static PATTERN: apigen_runtime::validate::Pattern = apigen_runtime::validate::Pattern::new(
+                                "^[A-Z]{3}$",
+                                "u",
+                            );
+                            check.pattern(value, &PATTERN);
+                        }
+                    },
+                );
+        }
     }
 
     pub type StoreId = i64;
@@ -542,13 +633,22 @@ pub mod server {
     }
 
     fn parse_put_order(parts: &RequestParts) -> Result<PutOrderRequest, Problem> {
-        Ok(PutOrderRequest {
+        let request = PutOrderRequest {
             body: (match parts.body_media(&["application/json"])? {
                 Some(_) => Some(parts.json_body()?),
                 None => None,
             })
                 .ok_or_else(Problem::missing_body)?,
-        })
+        };
+        let mut checked = apigen_runtime::validate::Check::default();
+        let check = &mut checked;
+        {
+            let value = &request.body;
+            apigen_runtime::validate::Validate::validate(value, check);
+        }
+
+        Problem::check(checked.into_violations())?;
+        Ok(request)
     }
 
     fn parse_orders_search_get(

@@ -14967,10 +14967,24 @@ pub mod server {
     }
 
     fn parse_list_r0(parts: &RequestParts) -> Result<ListR0Request, Problem> {
-        Ok(ListR0Request {
+        let request = ListR0Request {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
-        })
+        };
+        let mut checked = apigen_runtime::validate::Check::default();
+        let check = &mut checked;
+        check
+            .parameter(
+                "limit",
+                |check| {
+                    let value = &request.limit;
+                    if let Some(value) = value {
+                        check.minimum(i128::from(*value), 1, false);
+                    }
+                },
+            );
+        Problem::check(checked.into_violations())?;
+        Ok(request)
     }
 
     fn parse_create_r0(parts: &RequestParts) -> Result<CreateR0Request, Problem> {
@@ -14990,10 +15004,24 @@ pub mod server {
     }
 
     fn parse_list_r1(parts: &RequestParts) -> Result<ListR1Request, Problem> {
-        Ok(ListR1Request {
+        let request = ListR1Request {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
-        })
+        };
+        let mut checked = apigen_runtime::validate::Check::default();
+        let check = &mut checked;
+        check
+            .parameter(
+                "limit",
+                |check| {
+                    let value = &request.limit;
+                    if let Some(value) = value {
+                        check.minimum(i128::from(*value), 1, false);
+                    }
+                },
+            );
+        Problem::check(checked.into_violations())?;
+        Ok(request)
     }
 
     fn parse_create_r1(parts: &RequestParts) -> Result<CreateR1Request, Problem> {
@@ -15013,10 +15041,24 @@ pub mod server {
     }
 
     fn parse_list_r2(parts: &RequestParts) -> Result<ListR2Request, Problem> {
-        Ok(ListR2Request {
+        let request = ListR2Request {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
-        })
+        };
+        let mut checked = apigen_runtime::validate::Check::default();
+        let check = &mut checked;
+        check
+            .parameter(
+                "limit",
+                |check| {
+                    let value = &request.limit;
+                    if let Some(value) = value {
+                        check.minimum(i128::from(*value), 1, false);
+                    }
+                },
+            );
+        Problem::check(checked.into_violations())?;
+        Ok(request)
     }
 
     fn parse_create_r2(parts: &RequestParts) -> Result<CreateR2Request, Problem> {
@@ -15036,10 +15078,24 @@ pub mod server {
     }
 
     fn parse_list_r3(parts: &RequestParts) -> Result<ListR3Request, Problem> {
-        Ok(ListR3Request {
+        let request = ListR3Request {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
-        })
+        };
+        let mut checked = apigen_runtime::validate::Check::default();
+        let check = &mut checked;
+        check
+            .parameter(
+                "limit",
+                |check| {
+                    let value = &request.limit;
+                    if let Some(value) = value {
+                        check.minimum(i128::from(*value), 1, false);
+                    }
+                },
+            );
+        Problem::check(checked.into_violations())?;
+        Ok(request)
     }
 
     fn parse_create_r3(parts: &RequestParts) -> Result<CreateR3Request, Problem> {
@@ -15059,10 +15115,24 @@ pub mod server {
     }
 
     fn parse_list_r4(parts: &RequestParts) -> Result<ListR4Request, Problem> {
-        Ok(ListR4Request {
+        let request = ListR4Request {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
-        })
+        };
+        let mut checked = apigen_runtime::validate::Check::default();
+        let check = &mut checked;
+        check
+            .parameter(
+                "limit",
+                |check| {
+                    let value = &request.limit;
+                    if let Some(value) = value {
+                        check.minimum(i128::from(*value), 1, false);
+                    }
+                },
+            );
+        Problem::check(checked.into_violations())?;
+        Ok(request)
     }
 
     fn parse_create_r4(parts: &RequestParts) -> Result<CreateR4Request, Problem> {
@@ -15082,10 +15152,24 @@ pub mod server {
     }
 
     fn parse_list_r5(parts: &RequestParts) -> Result<ListR5Request, Problem> {
-        Ok(ListR5Request {
+        let request = ListR5Request {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
-        })
+        };
+        let mut checked = apigen_runtime::validate::Check::default();
+        let check = &mut checked;
+        check
+            .parameter(
+                "limit",
+                |check| {
+                    let value = &request.limit;
+                    if let Some(value) = value {
+                        check.minimum(i128::from(*value), 1, false);
+                    }
+                },
+            );
+        Problem::check(checked.into_violations())?;
+        Ok(request)
     }
 
     fn parse_create_r5(parts: &RequestParts) -> Result<CreateR5Request, Problem> {
@@ -15105,10 +15189,24 @@ pub mod server {
     }
 
     fn parse_list_r6(parts: &RequestParts) -> Result<ListR6Request, Problem> {
-        Ok(ListR6Request {
+        let request = ListR6Request {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
-        })
+        };
+        let mut checked = apigen_runtime::validate::Check::default();
+        let check = &mut checked;
+        check
+            .parameter(
+                "limit",
+                |check| {
+                    let value = &request.limit;
+                    if let Some(value) = value {
+                        check.minimum(i128::from(*value), 1, false);
+                    }
+                },
+            );
+        Problem::check(checked.into_violations())?;
+        Ok(request)
     }
 
     fn parse_create_r6(parts: &RequestParts) -> Result<CreateR6Request, Problem> {
@@ -15128,10 +15226,24 @@ pub mod server {
     }
 
     fn parse_list_r7(parts: &RequestParts) -> Result<ListR7Request, Problem> {
-        Ok(ListR7Request {
+        let request = ListR7Request {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
-        })
+        };
+        let mut checked = apigen_runtime::validate::Check::default();
+        let check = &mut checked;
+        check
+            .parameter(
+                "limit",
+                |check| {
+                    let value = &request.limit;
+                    if let Some(value) = value {
+                        check.minimum(i128::from(*value), 1, false);
+                    }
+                },
+            );
+        Problem::check(checked.into_violations())?;
+        Ok(request)
     }
 
     fn parse_create_r7(parts: &RequestParts) -> Result<CreateR7Request, Problem> {
@@ -15151,10 +15263,24 @@ pub mod server {
     }
 
     fn parse_list_r8(parts: &RequestParts) -> Result<ListR8Request, Problem> {
-        Ok(ListR8Request {
+        let request = ListR8Request {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
-        })
+        };
+        let mut checked = apigen_runtime::validate::Check::default();
+        let check = &mut checked;
+        check
+            .parameter(
+                "limit",
+                |check| {
+                    let value = &request.limit;
+                    if let Some(value) = value {
+                        check.minimum(i128::from(*value), 1, false);
+                    }
+                },
+            );
+        Problem::check(checked.into_violations())?;
+        Ok(request)
     }
 
     fn parse_create_r8(parts: &RequestParts) -> Result<CreateR8Request, Problem> {
@@ -15174,10 +15300,24 @@ pub mod server {
     }
 
     fn parse_list_r9(parts: &RequestParts) -> Result<ListR9Request, Problem> {
-        Ok(ListR9Request {
+        let request = ListR9Request {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
-        })
+        };
+        let mut checked = apigen_runtime::validate::Check::default();
+        let check = &mut checked;
+        check
+            .parameter(
+                "limit",
+                |check| {
+                    let value = &request.limit;
+                    if let Some(value) = value {
+                        check.minimum(i128::from(*value), 1, false);
+                    }
+                },
+            );
+        Problem::check(checked.into_violations())?;
+        Ok(request)
     }
 
     fn parse_create_r9(parts: &RequestParts) -> Result<CreateR9Request, Problem> {
@@ -15197,10 +15337,24 @@ pub mod server {
     }
 
     fn parse_list_r10(parts: &RequestParts) -> Result<ListR10Request, Problem> {
-        Ok(ListR10Request {
+        let request = ListR10Request {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
-        })
+        };
+        let mut checked = apigen_runtime::validate::Check::default();
+        let check = &mut checked;
+        check
+            .parameter(
+                "limit",
+                |check| {
+                    let value = &request.limit;
+                    if let Some(value) = value {
+                        check.minimum(i128::from(*value), 1, false);
+                    }
+                },
+            );
+        Problem::check(checked.into_violations())?;
+        Ok(request)
     }
 
     fn parse_create_r10(parts: &RequestParts) -> Result<CreateR10Request, Problem> {
@@ -15220,10 +15374,24 @@ pub mod server {
     }
 
     fn parse_list_r11(parts: &RequestParts) -> Result<ListR11Request, Problem> {
-        Ok(ListR11Request {
+        let request = ListR11Request {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
-        })
+        };
+        let mut checked = apigen_runtime::validate::Check::default();
+        let check = &mut checked;
+        check
+            .parameter(
+                "limit",
+                |check| {
+                    let value = &request.limit;
+                    if let Some(value) = value {
+                        check.minimum(i128::from(*value), 1, false);
+                    }
+                },
+            );
+        Problem::check(checked.into_violations())?;
+        Ok(request)
     }
 
     fn parse_create_r11(parts: &RequestParts) -> Result<CreateR11Request, Problem> {
@@ -15243,10 +15411,24 @@ pub mod server {
     }
 
     fn parse_list_r12(parts: &RequestParts) -> Result<ListR12Request, Problem> {
-        Ok(ListR12Request {
+        let request = ListR12Request {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
-        })
+        };
+        let mut checked = apigen_runtime::validate::Check::default();
+        let check = &mut checked;
+        check
+            .parameter(
+                "limit",
+                |check| {
+                    let value = &request.limit;
+                    if let Some(value) = value {
+                        check.minimum(i128::from(*value), 1, false);
+                    }
+                },
+            );
+        Problem::check(checked.into_violations())?;
+        Ok(request)
     }
 
     fn parse_create_r12(parts: &RequestParts) -> Result<CreateR12Request, Problem> {
@@ -15266,10 +15448,24 @@ pub mod server {
     }
 
     fn parse_list_r13(parts: &RequestParts) -> Result<ListR13Request, Problem> {
-        Ok(ListR13Request {
+        let request = ListR13Request {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
-        })
+        };
+        let mut checked = apigen_runtime::validate::Check::default();
+        let check = &mut checked;
+        check
+            .parameter(
+                "limit",
+                |check| {
+                    let value = &request.limit;
+                    if let Some(value) = value {
+                        check.minimum(i128::from(*value), 1, false);
+                    }
+                },
+            );
+        Problem::check(checked.into_violations())?;
+        Ok(request)
     }
 
     fn parse_create_r13(parts: &RequestParts) -> Result<CreateR13Request, Problem> {
@@ -15289,10 +15485,24 @@ pub mod server {
     }
 
     fn parse_list_r14(parts: &RequestParts) -> Result<ListR14Request, Problem> {
-        Ok(ListR14Request {
+        let request = ListR14Request {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
-        })
+        };
+        let mut checked = apigen_runtime::validate::Check::default();
+        let check = &mut checked;
+        check
+            .parameter(
+                "limit",
+                |check| {
+                    let value = &request.limit;
+                    if let Some(value) = value {
+                        check.minimum(i128::from(*value), 1, false);
+                    }
+                },
+            );
+        Problem::check(checked.into_violations())?;
+        Ok(request)
     }
 
     fn parse_create_r14(parts: &RequestParts) -> Result<CreateR14Request, Problem> {
@@ -15312,10 +15522,24 @@ pub mod server {
     }
 
     fn parse_list_r15(parts: &RequestParts) -> Result<ListR15Request, Problem> {
-        Ok(ListR15Request {
+        let request = ListR15Request {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
-        })
+        };
+        let mut checked = apigen_runtime::validate::Check::default();
+        let check = &mut checked;
+        check
+            .parameter(
+                "limit",
+                |check| {
+                    let value = &request.limit;
+                    if let Some(value) = value {
+                        check.minimum(i128::from(*value), 1, false);
+                    }
+                },
+            );
+        Problem::check(checked.into_violations())?;
+        Ok(request)
     }
 
     fn parse_create_r15(parts: &RequestParts) -> Result<CreateR15Request, Problem> {
@@ -15335,10 +15559,24 @@ pub mod server {
     }
 
     fn parse_list_r16(parts: &RequestParts) -> Result<ListR16Request, Problem> {
-        Ok(ListR16Request {
+        let request = ListR16Request {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
-        })
+        };
+        let mut checked = apigen_runtime::validate::Check::default();
+        let check = &mut checked;
+        check
+            .parameter(
+                "limit",
+                |check| {
+                    let value = &request.limit;
+                    if let Some(value) = value {
+                        check.minimum(i128::from(*value), 1, false);
+                    }
+                },
+            );
+        Problem::check(checked.into_violations())?;
+        Ok(request)
     }
 
     fn parse_create_r16(parts: &RequestParts) -> Result<CreateR16Request, Problem> {
@@ -15358,10 +15596,24 @@ pub mod server {
     }
 
     fn parse_list_r17(parts: &RequestParts) -> Result<ListR17Request, Problem> {
-        Ok(ListR17Request {
+        let request = ListR17Request {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
-        })
+        };
+        let mut checked = apigen_runtime::validate::Check::default();
+        let check = &mut checked;
+        check
+            .parameter(
+                "limit",
+                |check| {
+                    let value = &request.limit;
+                    if let Some(value) = value {
+                        check.minimum(i128::from(*value), 1, false);
+                    }
+                },
+            );
+        Problem::check(checked.into_violations())?;
+        Ok(request)
     }
 
     fn parse_create_r17(parts: &RequestParts) -> Result<CreateR17Request, Problem> {
@@ -15381,10 +15633,24 @@ pub mod server {
     }
 
     fn parse_list_r18(parts: &RequestParts) -> Result<ListR18Request, Problem> {
-        Ok(ListR18Request {
+        let request = ListR18Request {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
-        })
+        };
+        let mut checked = apigen_runtime::validate::Check::default();
+        let check = &mut checked;
+        check
+            .parameter(
+                "limit",
+                |check| {
+                    let value = &request.limit;
+                    if let Some(value) = value {
+                        check.minimum(i128::from(*value), 1, false);
+                    }
+                },
+            );
+        Problem::check(checked.into_violations())?;
+        Ok(request)
     }
 
     fn parse_create_r18(parts: &RequestParts) -> Result<CreateR18Request, Problem> {
@@ -15404,10 +15670,24 @@ pub mod server {
     }
 
     fn parse_list_r19(parts: &RequestParts) -> Result<ListR19Request, Problem> {
-        Ok(ListR19Request {
+        let request = ListR19Request {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
-        })
+        };
+        let mut checked = apigen_runtime::validate::Check::default();
+        let check = &mut checked;
+        check
+            .parameter(
+                "limit",
+                |check| {
+                    let value = &request.limit;
+                    if let Some(value) = value {
+                        check.minimum(i128::from(*value), 1, false);
+                    }
+                },
+            );
+        Problem::check(checked.into_violations())?;
+        Ok(request)
     }
 
     fn parse_create_r19(parts: &RequestParts) -> Result<CreateR19Request, Problem> {
@@ -15427,10 +15707,24 @@ pub mod server {
     }
 
     fn parse_list_r20(parts: &RequestParts) -> Result<ListR20Request, Problem> {
-        Ok(ListR20Request {
+        let request = ListR20Request {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
-        })
+        };
+        let mut checked = apigen_runtime::validate::Check::default();
+        let check = &mut checked;
+        check
+            .parameter(
+                "limit",
+                |check| {
+                    let value = &request.limit;
+                    if let Some(value) = value {
+                        check.minimum(i128::from(*value), 1, false);
+                    }
+                },
+            );
+        Problem::check(checked.into_violations())?;
+        Ok(request)
     }
 
     fn parse_create_r20(parts: &RequestParts) -> Result<CreateR20Request, Problem> {
@@ -15450,10 +15744,24 @@ pub mod server {
     }
 
     fn parse_list_r21(parts: &RequestParts) -> Result<ListR21Request, Problem> {
-        Ok(ListR21Request {
+        let request = ListR21Request {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
-        })
+        };
+        let mut checked = apigen_runtime::validate::Check::default();
+        let check = &mut checked;
+        check
+            .parameter(
+                "limit",
+                |check| {
+                    let value = &request.limit;
+                    if let Some(value) = value {
+                        check.minimum(i128::from(*value), 1, false);
+                    }
+                },
+            );
+        Problem::check(checked.into_violations())?;
+        Ok(request)
     }
 
     fn parse_create_r21(parts: &RequestParts) -> Result<CreateR21Request, Problem> {
@@ -15473,10 +15781,24 @@ pub mod server {
     }
 
     fn parse_list_r22(parts: &RequestParts) -> Result<ListR22Request, Problem> {
-        Ok(ListR22Request {
+        let request = ListR22Request {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
-        })
+        };
+        let mut checked = apigen_runtime::validate::Check::default();
+        let check = &mut checked;
+        check
+            .parameter(
+                "limit",
+                |check| {
+                    let value = &request.limit;
+                    if let Some(value) = value {
+                        check.minimum(i128::from(*value), 1, false);
+                    }
+                },
+            );
+        Problem::check(checked.into_violations())?;
+        Ok(request)
     }
 
     fn parse_create_r22(parts: &RequestParts) -> Result<CreateR22Request, Problem> {
@@ -15496,10 +15818,24 @@ pub mod server {
     }
 
     fn parse_list_r23(parts: &RequestParts) -> Result<ListR23Request, Problem> {
-        Ok(ListR23Request {
+        let request = ListR23Request {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
-        })
+        };
+        let mut checked = apigen_runtime::validate::Check::default();
+        let check = &mut checked;
+        check
+            .parameter(
+                "limit",
+                |check| {
+                    let value = &request.limit;
+                    if let Some(value) = value {
+                        check.minimum(i128::from(*value), 1, false);
+                    }
+                },
+            );
+        Problem::check(checked.into_violations())?;
+        Ok(request)
     }
 
     fn parse_create_r23(parts: &RequestParts) -> Result<CreateR23Request, Problem> {
@@ -15519,10 +15855,24 @@ pub mod server {
     }
 
     fn parse_list_r24(parts: &RequestParts) -> Result<ListR24Request, Problem> {
-        Ok(ListR24Request {
+        let request = ListR24Request {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
-        })
+        };
+        let mut checked = apigen_runtime::validate::Check::default();
+        let check = &mut checked;
+        check
+            .parameter(
+                "limit",
+                |check| {
+                    let value = &request.limit;
+                    if let Some(value) = value {
+                        check.minimum(i128::from(*value), 1, false);
+                    }
+                },
+            );
+        Problem::check(checked.into_violations())?;
+        Ok(request)
     }
 
     fn parse_create_r24(parts: &RequestParts) -> Result<CreateR24Request, Problem> {
@@ -15542,10 +15892,24 @@ pub mod server {
     }
 
     fn parse_list_r25(parts: &RequestParts) -> Result<ListR25Request, Problem> {
-        Ok(ListR25Request {
+        let request = ListR25Request {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
-        })
+        };
+        let mut checked = apigen_runtime::validate::Check::default();
+        let check = &mut checked;
+        check
+            .parameter(
+                "limit",
+                |check| {
+                    let value = &request.limit;
+                    if let Some(value) = value {
+                        check.minimum(i128::from(*value), 1, false);
+                    }
+                },
+            );
+        Problem::check(checked.into_violations())?;
+        Ok(request)
     }
 
     fn parse_create_r25(parts: &RequestParts) -> Result<CreateR25Request, Problem> {
@@ -15565,10 +15929,24 @@ pub mod server {
     }
 
     fn parse_list_r26(parts: &RequestParts) -> Result<ListR26Request, Problem> {
-        Ok(ListR26Request {
+        let request = ListR26Request {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
-        })
+        };
+        let mut checked = apigen_runtime::validate::Check::default();
+        let check = &mut checked;
+        check
+            .parameter(
+                "limit",
+                |check| {
+                    let value = &request.limit;
+                    if let Some(value) = value {
+                        check.minimum(i128::from(*value), 1, false);
+                    }
+                },
+            );
+        Problem::check(checked.into_violations())?;
+        Ok(request)
     }
 
     fn parse_create_r26(parts: &RequestParts) -> Result<CreateR26Request, Problem> {
@@ -15588,10 +15966,24 @@ pub mod server {
     }
 
     fn parse_list_r27(parts: &RequestParts) -> Result<ListR27Request, Problem> {
-        Ok(ListR27Request {
+        let request = ListR27Request {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
-        })
+        };
+        let mut checked = apigen_runtime::validate::Check::default();
+        let check = &mut checked;
+        check
+            .parameter(
+                "limit",
+                |check| {
+                    let value = &request.limit;
+                    if let Some(value) = value {
+                        check.minimum(i128::from(*value), 1, false);
+                    }
+                },
+            );
+        Problem::check(checked.into_violations())?;
+        Ok(request)
     }
 
     fn parse_create_r27(parts: &RequestParts) -> Result<CreateR27Request, Problem> {
@@ -15611,10 +16003,24 @@ pub mod server {
     }
 
     fn parse_list_r28(parts: &RequestParts) -> Result<ListR28Request, Problem> {
-        Ok(ListR28Request {
+        let request = ListR28Request {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
-        })
+        };
+        let mut checked = apigen_runtime::validate::Check::default();
+        let check = &mut checked;
+        check
+            .parameter(
+                "limit",
+                |check| {
+                    let value = &request.limit;
+                    if let Some(value) = value {
+                        check.minimum(i128::from(*value), 1, false);
+                    }
+                },
+            );
+        Problem::check(checked.into_violations())?;
+        Ok(request)
     }
 
     fn parse_create_r28(parts: &RequestParts) -> Result<CreateR28Request, Problem> {
@@ -15634,10 +16040,24 @@ pub mod server {
     }
 
     fn parse_list_r29(parts: &RequestParts) -> Result<ListR29Request, Problem> {
-        Ok(ListR29Request {
+        let request = ListR29Request {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
-        })
+        };
+        let mut checked = apigen_runtime::validate::Check::default();
+        let check = &mut checked;
+        check
+            .parameter(
+                "limit",
+                |check| {
+                    let value = &request.limit;
+                    if let Some(value) = value {
+                        check.minimum(i128::from(*value), 1, false);
+                    }
+                },
+            );
+        Problem::check(checked.into_violations())?;
+        Ok(request)
     }
 
     fn parse_create_r29(parts: &RequestParts) -> Result<CreateR29Request, Problem> {
@@ -15657,10 +16077,24 @@ pub mod server {
     }
 
     fn parse_list_r30(parts: &RequestParts) -> Result<ListR30Request, Problem> {
-        Ok(ListR30Request {
+        let request = ListR30Request {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
-        })
+        };
+        let mut checked = apigen_runtime::validate::Check::default();
+        let check = &mut checked;
+        check
+            .parameter(
+                "limit",
+                |check| {
+                    let value = &request.limit;
+                    if let Some(value) = value {
+                        check.minimum(i128::from(*value), 1, false);
+                    }
+                },
+            );
+        Problem::check(checked.into_violations())?;
+        Ok(request)
     }
 
     fn parse_create_r30(parts: &RequestParts) -> Result<CreateR30Request, Problem> {
@@ -15680,10 +16114,24 @@ pub mod server {
     }
 
     fn parse_list_r31(parts: &RequestParts) -> Result<ListR31Request, Problem> {
-        Ok(ListR31Request {
+        let request = ListR31Request {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
-        })
+        };
+        let mut checked = apigen_runtime::validate::Check::default();
+        let check = &mut checked;
+        check
+            .parameter(
+                "limit",
+                |check| {
+                    let value = &request.limit;
+                    if let Some(value) = value {
+                        check.minimum(i128::from(*value), 1, false);
+                    }
+                },
+            );
+        Problem::check(checked.into_violations())?;
+        Ok(request)
     }
 
     fn parse_create_r31(parts: &RequestParts) -> Result<CreateR31Request, Problem> {
@@ -15703,10 +16151,24 @@ pub mod server {
     }
 
     fn parse_list_r32(parts: &RequestParts) -> Result<ListR32Request, Problem> {
-        Ok(ListR32Request {
+        let request = ListR32Request {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
-        })
+        };
+        let mut checked = apigen_runtime::validate::Check::default();
+        let check = &mut checked;
+        check
+            .parameter(
+                "limit",
+                |check| {
+                    let value = &request.limit;
+                    if let Some(value) = value {
+                        check.minimum(i128::from(*value), 1, false);
+                    }
+                },
+            );
+        Problem::check(checked.into_violations())?;
+        Ok(request)
     }
 
     fn parse_create_r32(parts: &RequestParts) -> Result<CreateR32Request, Problem> {
@@ -15726,10 +16188,24 @@ pub mod server {
     }
 
     fn parse_list_r33(parts: &RequestParts) -> Result<ListR33Request, Problem> {
-        Ok(ListR33Request {
+        let request = ListR33Request {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
-        })
+        };
+        let mut checked = apigen_runtime::validate::Check::default();
+        let check = &mut checked;
+        check
+            .parameter(
+                "limit",
+                |check| {
+                    let value = &request.limit;
+                    if let Some(value) = value {
+                        check.minimum(i128::from(*value), 1, false);
+                    }
+                },
+            );
+        Problem::check(checked.into_violations())?;
+        Ok(request)
     }
 
     fn parse_create_r33(parts: &RequestParts) -> Result<CreateR33Request, Problem> {
@@ -15749,10 +16225,24 @@ pub mod server {
     }
 
     fn parse_list_r34(parts: &RequestParts) -> Result<ListR34Request, Problem> {
-        Ok(ListR34Request {
+        let request = ListR34Request {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
-        })
+        };
+        let mut checked = apigen_runtime::validate::Check::default();
+        let check = &mut checked;
+        check
+            .parameter(
+                "limit",
+                |check| {
+                    let value = &request.limit;
+                    if let Some(value) = value {
+                        check.minimum(i128::from(*value), 1, false);
+                    }
+                },
+            );
+        Problem::check(checked.into_violations())?;
+        Ok(request)
     }
 
     fn parse_create_r34(parts: &RequestParts) -> Result<CreateR34Request, Problem> {
@@ -15772,10 +16262,24 @@ pub mod server {
     }
 
     fn parse_list_r35(parts: &RequestParts) -> Result<ListR35Request, Problem> {
-        Ok(ListR35Request {
+        let request = ListR35Request {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
-        })
+        };
+        let mut checked = apigen_runtime::validate::Check::default();
+        let check = &mut checked;
+        check
+            .parameter(
+                "limit",
+                |check| {
+                    let value = &request.limit;
+                    if let Some(value) = value {
+                        check.minimum(i128::from(*value), 1, false);
+                    }
+                },
+            );
+        Problem::check(checked.into_violations())?;
+        Ok(request)
     }
 
     fn parse_create_r35(parts: &RequestParts) -> Result<CreateR35Request, Problem> {
@@ -15795,10 +16299,24 @@ pub mod server {
     }
 
     fn parse_list_r36(parts: &RequestParts) -> Result<ListR36Request, Problem> {
-        Ok(ListR36Request {
+        let request = ListR36Request {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
-        })
+        };
+        let mut checked = apigen_runtime::validate::Check::default();
+        let check = &mut checked;
+        check
+            .parameter(
+                "limit",
+                |check| {
+                    let value = &request.limit;
+                    if let Some(value) = value {
+                        check.minimum(i128::from(*value), 1, false);
+                    }
+                },
+            );
+        Problem::check(checked.into_violations())?;
+        Ok(request)
     }
 
     fn parse_create_r36(parts: &RequestParts) -> Result<CreateR36Request, Problem> {
@@ -15818,10 +16336,24 @@ pub mod server {
     }
 
     fn parse_list_r37(parts: &RequestParts) -> Result<ListR37Request, Problem> {
-        Ok(ListR37Request {
+        let request = ListR37Request {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
-        })
+        };
+        let mut checked = apigen_runtime::validate::Check::default();
+        let check = &mut checked;
+        check
+            .parameter(
+                "limit",
+                |check| {
+                    let value = &request.limit;
+                    if let Some(value) = value {
+                        check.minimum(i128::from(*value), 1, false);
+                    }
+                },
+            );
+        Problem::check(checked.into_violations())?;
+        Ok(request)
     }
 
     fn parse_create_r37(parts: &RequestParts) -> Result<CreateR37Request, Problem> {
@@ -15841,10 +16373,24 @@ pub mod server {
     }
 
     fn parse_list_r38(parts: &RequestParts) -> Result<ListR38Request, Problem> {
-        Ok(ListR38Request {
+        let request = ListR38Request {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
-        })
+        };
+        let mut checked = apigen_runtime::validate::Check::default();
+        let check = &mut checked;
+        check
+            .parameter(
+                "limit",
+                |check| {
+                    let value = &request.limit;
+                    if let Some(value) = value {
+                        check.minimum(i128::from(*value), 1, false);
+                    }
+                },
+            );
+        Problem::check(checked.into_violations())?;
+        Ok(request)
     }
 
     fn parse_create_r38(parts: &RequestParts) -> Result<CreateR38Request, Problem> {
@@ -15864,10 +16410,24 @@ pub mod server {
     }
 
     fn parse_list_r39(parts: &RequestParts) -> Result<ListR39Request, Problem> {
-        Ok(ListR39Request {
+        let request = ListR39Request {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
-        })
+        };
+        let mut checked = apigen_runtime::validate::Check::default();
+        let check = &mut checked;
+        check
+            .parameter(
+                "limit",
+                |check| {
+                    let value = &request.limit;
+                    if let Some(value) = value {
+                        check.minimum(i128::from(*value), 1, false);
+                    }
+                },
+            );
+        Problem::check(checked.into_violations())?;
+        Ok(request)
     }
 
     fn parse_create_r39(parts: &RequestParts) -> Result<CreateR39Request, Problem> {
@@ -15887,10 +16447,24 @@ pub mod server {
     }
 
     fn parse_list_r40(parts: &RequestParts) -> Result<ListR40Request, Problem> {
-        Ok(ListR40Request {
+        let request = ListR40Request {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
-        })
+        };
+        let mut checked = apigen_runtime::validate::Check::default();
+        let check = &mut checked;
+        check
+            .parameter(
+                "limit",
+                |check| {
+                    let value = &request.limit;
+                    if let Some(value) = value {
+                        check.minimum(i128::from(*value), 1, false);
+                    }
+                },
+            );
+        Problem::check(checked.into_violations())?;
+        Ok(request)
     }
 
     fn parse_create_r40(parts: &RequestParts) -> Result<CreateR40Request, Problem> {
@@ -15910,10 +16484,24 @@ pub mod server {
     }
 
     fn parse_list_r41(parts: &RequestParts) -> Result<ListR41Request, Problem> {
-        Ok(ListR41Request {
+        let request = ListR41Request {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
-        })
+        };
+        let mut checked = apigen_runtime::validate::Check::default();
+        let check = &mut checked;
+        check
+            .parameter(
+                "limit",
+                |check| {
+                    let value = &request.limit;
+                    if let Some(value) = value {
+                        check.minimum(i128::from(*value), 1, false);
+                    }
+                },
+            );
+        Problem::check(checked.into_violations())?;
+        Ok(request)
     }
 
     fn parse_create_r41(parts: &RequestParts) -> Result<CreateR41Request, Problem> {
@@ -15933,10 +16521,24 @@ pub mod server {
     }
 
     fn parse_list_r42(parts: &RequestParts) -> Result<ListR42Request, Problem> {
-        Ok(ListR42Request {
+        let request = ListR42Request {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
-        })
+        };
+        let mut checked = apigen_runtime::validate::Check::default();
+        let check = &mut checked;
+        check
+            .parameter(
+                "limit",
+                |check| {
+                    let value = &request.limit;
+                    if let Some(value) = value {
+                        check.minimum(i128::from(*value), 1, false);
+                    }
+                },
+            );
+        Problem::check(checked.into_violations())?;
+        Ok(request)
     }
 
     fn parse_create_r42(parts: &RequestParts) -> Result<CreateR42Request, Problem> {
@@ -15956,10 +16558,24 @@ pub mod server {
     }
 
     fn parse_list_r43(parts: &RequestParts) -> Result<ListR43Request, Problem> {
-        Ok(ListR43Request {
+        let request = ListR43Request {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
-        })
+        };
+        let mut checked = apigen_runtime::validate::Check::default();
+        let check = &mut checked;
+        check
+            .parameter(
+                "limit",
+                |check| {
+                    let value = &request.limit;
+                    if let Some(value) = value {
+                        check.minimum(i128::from(*value), 1, false);
+                    }
+                },
+            );
+        Problem::check(checked.into_violations())?;
+        Ok(request)
     }
 
     fn parse_create_r43(parts: &RequestParts) -> Result<CreateR43Request, Problem> {
@@ -15979,10 +16595,24 @@ pub mod server {
     }
 
     fn parse_list_r44(parts: &RequestParts) -> Result<ListR44Request, Problem> {
-        Ok(ListR44Request {
+        let request = ListR44Request {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
-        })
+        };
+        let mut checked = apigen_runtime::validate::Check::default();
+        let check = &mut checked;
+        check
+            .parameter(
+                "limit",
+                |check| {
+                    let value = &request.limit;
+                    if let Some(value) = value {
+                        check.minimum(i128::from(*value), 1, false);
+                    }
+                },
+            );
+        Problem::check(checked.into_violations())?;
+        Ok(request)
     }
 
     fn parse_create_r44(parts: &RequestParts) -> Result<CreateR44Request, Problem> {
@@ -16002,10 +16632,24 @@ pub mod server {
     }
 
     fn parse_list_r45(parts: &RequestParts) -> Result<ListR45Request, Problem> {
-        Ok(ListR45Request {
+        let request = ListR45Request {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
-        })
+        };
+        let mut checked = apigen_runtime::validate::Check::default();
+        let check = &mut checked;
+        check
+            .parameter(
+                "limit",
+                |check| {
+                    let value = &request.limit;
+                    if let Some(value) = value {
+                        check.minimum(i128::from(*value), 1, false);
+                    }
+                },
+            );
+        Problem::check(checked.into_violations())?;
+        Ok(request)
     }
 
     fn parse_create_r45(parts: &RequestParts) -> Result<CreateR45Request, Problem> {
@@ -16025,10 +16669,24 @@ pub mod server {
     }
 
     fn parse_list_r46(parts: &RequestParts) -> Result<ListR46Request, Problem> {
-        Ok(ListR46Request {
+        let request = ListR46Request {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
-        })
+        };
+        let mut checked = apigen_runtime::validate::Check::default();
+        let check = &mut checked;
+        check
+            .parameter(
+                "limit",
+                |check| {
+                    let value = &request.limit;
+                    if let Some(value) = value {
+                        check.minimum(i128::from(*value), 1, false);
+                    }
+                },
+            );
+        Problem::check(checked.into_violations())?;
+        Ok(request)
     }
 
     fn parse_create_r46(parts: &RequestParts) -> Result<CreateR46Request, Problem> {
@@ -16048,10 +16706,24 @@ pub mod server {
     }
 
     fn parse_list_r47(parts: &RequestParts) -> Result<ListR47Request, Problem> {
-        Ok(ListR47Request {
+        let request = ListR47Request {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
-        })
+        };
+        let mut checked = apigen_runtime::validate::Check::default();
+        let check = &mut checked;
+        check
+            .parameter(
+                "limit",
+                |check| {
+                    let value = &request.limit;
+                    if let Some(value) = value {
+                        check.minimum(i128::from(*value), 1, false);
+                    }
+                },
+            );
+        Problem::check(checked.into_violations())?;
+        Ok(request)
     }
 
     fn parse_create_r47(parts: &RequestParts) -> Result<CreateR47Request, Problem> {
@@ -16071,10 +16743,24 @@ pub mod server {
     }
 
     fn parse_list_r48(parts: &RequestParts) -> Result<ListR48Request, Problem> {
-        Ok(ListR48Request {
+        let request = ListR48Request {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
-        })
+        };
+        let mut checked = apigen_runtime::validate::Check::default();
+        let check = &mut checked;
+        check
+            .parameter(
+                "limit",
+                |check| {
+                    let value = &request.limit;
+                    if let Some(value) = value {
+                        check.minimum(i128::from(*value), 1, false);
+                    }
+                },
+            );
+        Problem::check(checked.into_violations())?;
+        Ok(request)
     }
 
     fn parse_create_r48(parts: &RequestParts) -> Result<CreateR48Request, Problem> {
@@ -16094,10 +16780,24 @@ pub mod server {
     }
 
     fn parse_list_r49(parts: &RequestParts) -> Result<ListR49Request, Problem> {
-        Ok(ListR49Request {
+        let request = ListR49Request {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
-        })
+        };
+        let mut checked = apigen_runtime::validate::Check::default();
+        let check = &mut checked;
+        check
+            .parameter(
+                "limit",
+                |check| {
+                    let value = &request.limit;
+                    if let Some(value) = value {
+                        check.minimum(i128::from(*value), 1, false);
+                    }
+                },
+            );
+        Problem::check(checked.into_violations())?;
+        Ok(request)
     }
 
     fn parse_create_r49(parts: &RequestParts) -> Result<CreateR49Request, Problem> {

@@ -31,6 +31,7 @@ pub mod params;
 pub mod security;
 #[doc(hidden)]
 pub mod unions;
+pub mod validate;
 
 #[cfg(feature = "client")]
 pub mod client;

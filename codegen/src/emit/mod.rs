@@ -8,6 +8,7 @@ mod security;
 mod server;
 mod tokens;
 mod types;
+mod validate;
 
 use crate::model::Api;
 use proc_macro2::TokenStream;

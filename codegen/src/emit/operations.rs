@@ -163,13 +163,14 @@ fn request_struct(operation: &Operation, cfg: Option<&TokenStream>, scope: Scope
     });
     let defaultable = operation.params.iter().all(|param| !param.required)
         && operation.body.as_ref().is_none_or(|body| !body.required);
-    let defaulted = operation.params.iter().any(|param| param.default.is_some());
+    let defaulted =
+        operation.params.iter().any(|param| param.default.as_ref().is_some_and(|default| !default.is_rust_default()));
     let default = (defaultable && !defaulted).then(|| quote! { Default, });
     // Where a parameter has a default, `Default` gives it (not the Rust type's).
     let default_impl = (defaultable && defaulted).then(|| {
         let fields = operation.params.iter().map(|param| {
             let field = ident(&param.rust_name);
-            match &param.default {
+            match param.default.as_ref().filter(|default| !default.is_rust_default()) {
                 Some(value) => {
                     let value = default_expression(value, &param.ty, scope);
                     quote! { #field: #value }

@@ -281,6 +281,7 @@ fn param_expression(param: &Param, scope: Scope) -> TokenStream {
         let value = default_expression(default, &param.ty, scope);
         // A constant as it is; a value that allocates only when it is needed.
         match default {
+            _ if default.is_rust_default() => quote! { #read.unwrap_or_default() },
             DefaultValue::String(_) | DefaultValue::List(_) => quote! { #read.unwrap_or_else(|| #value) },
             _ => quote! { #read.unwrap_or(#value) },
         }
@@ -351,6 +352,48 @@ fn body_expression(operation: &Operation, body: &Body) -> TokenStream {
     }
 }
 
+/// The checks of a request's parameters and body against their schemas' constraints, every
+/// violation collected (empty when there is nothing to check).
+fn request_checks(operation: &Operation, scope: Scope) -> TokenStream {
+    let params = operation.params.iter().filter_map(|param| {
+        let checks = super::validate::value_checks(&param.ty, &param.constraints, scope);
+        if checks.is_empty() {
+            return None;
+        }
+        let (field, name) = (ident(&param.rust_name), &param.wire_name);
+        let checks = if param.required || param.default.is_some() {
+            checks
+        } else {
+            quote! { if let Some(value) = value { #checks } }
+        };
+        Some(quote! {
+            check.parameter(#name, |check| {
+                let value = &request.#field;
+                #checks
+            });
+        })
+    });
+    // A body of one media type; a body enum's contents are checked by their types alone.
+    let body = operation.body.as_ref().and_then(|body| {
+        let checks = match body.contents.as_slice() {
+            [content] => super::validate::value_checks(&content.ty, &content.constraints, scope),
+            _ => return None,
+        };
+        if checks.is_empty() {
+            return None;
+        }
+        let checks = if body.required { checks } else { quote! { if let Some(value) = value { #checks } } };
+        Some(quote! {
+            {
+                let value = &request.body;
+                #checks
+            }
+        })
+    });
+    let params: Vec<TokenStream> = params.collect();
+    quote! { #( #params )* #body }
+}
+
 fn parser(operation: &Operation, scope: Scope) -> TokenStream {
     let name = parser_name(operation);
     let request_type = request_name(operation);
@@ -366,13 +409,31 @@ fn parser(operation: &Operation, scope: Scope) -> TokenStream {
     // A default naming an enum variant names the type, as `types::Order`.
     let names_types = operation.params.iter().any(|param| matches!(param.default, Some(DefaultValue::Variant { .. })));
     let types = names_types.then(|| quote! { use super::types; });
-    quote! {
-        fn #name(parts: &RequestParts) -> Result<#request_type, Problem> {
-            #types
+    let checks = request_checks(operation, scope);
+    let value = if checks.is_empty() {
+        quote! {
             Ok(#request_type {
                 #( #fields, )*
                 #body
             })
+        }
+    } else {
+        quote! {
+            let request = #request_type {
+                #( #fields, )*
+                #body
+            };
+            let mut checked = apigen_runtime::validate::Check::default();
+            let check = &mut checked;
+            #checks
+            Problem::check(checked.into_violations())?;
+            Ok(request)
+        }
+    };
+    quote! {
+        fn #name(parts: &RequestParts) -> Result<#request_type, Problem> {
+            #types
+            #value
         }
     }
 }

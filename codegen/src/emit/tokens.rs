@@ -176,6 +176,11 @@ impl<'a> Scope<'a> {
         Scope { types, qualified: true }
     }
 
+    /// The definition of a named type.
+    pub fn definition(&self, id: crate::model::TypeId) -> &'a TypeDef {
+        &self.types[id.0]
+    }
+
     /// Whether null is one of the values of `ty`.
     pub fn holds_null(&self, ty: &Type) -> bool {
         ty.holds_null(self.types)

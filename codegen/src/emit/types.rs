@@ -4,7 +4,7 @@ use super::tokens::{
     added, cfg, default_expression, docs, ident, inline, optional_type, prelude, rust_type, serde_crate, Added, Scope,
 };
 use super::{item, ModuleItems};
-use crate::model::{Enumeration, Field, Struct, TypeDef, TypeDefKind, Union};
+use crate::model::{DefaultValue, Enumeration, Field, Struct, TypeDef, TypeDefKind, Union};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -14,6 +14,12 @@ pub fn emit(defs: &[TypeDef]) -> ModuleItems<'_> {
 }
 
 fn definition(def: &TypeDef, scope: Scope) -> TokenStream {
+    let definition = type_definition(def, scope);
+    let validation = super::validate::implementation(def, scope);
+    quote! { #definition #validation }
+}
+
+fn type_definition(def: &TypeDef, scope: Scope) -> TokenStream {
     let name = ident(&def.name);
     let cfg = cfg(&def.gate);
     // The gate goes first, on every item the definition makes.
@@ -97,7 +103,15 @@ fn structure(
         let wire_name = &field.wire_name;
         let rename = (field.rust_name != field.wire_name).then(|| quote! { #[serde(rename = #wire_name)] });
         let doc = docs(field.docs.as_deref());
-        if field.default.is_some() {
+        if field.default.as_ref().is_some_and(DefaultValue::is_rust_default) {
+            let ty = rust_type(&field.ty, scope);
+            quote! {
+                #doc
+                #rename
+                #[serde(default)]
+                pub #field_name: #ty
+            }
+        } else if field.default.is_some() {
             let ty = rust_type(&field.ty, scope);
             let function = format!("{name}::{}", default_function(field));
             quote! {
@@ -153,7 +167,7 @@ fn structure(
         }
     });
     let defaults = defaults(name, cfg, definition, scope);
-    let derive_default = definition.defaultable && definition.fields.iter().all(|field| field.default.is_none());
+    let derive_default = definition.defaultable && !definition.fields.iter().any(applies_own_default);
     let default = derive_default.then(|| quote! { Default, });
     // With a secret among the fields, `Debug` is written out to redact it.
     let redacting = definition.fields.iter().any(|field| field.secret).then(|| redacting_debug(name, cfg, definition));
@@ -176,6 +190,11 @@ fn structure(
     }
 }
 
+/// A default the Rust type's `Default` does not give, read from a function of its own.
+fn applies_own_default(field: &Field) -> bool {
+    field.default.as_ref().is_some_and(|default| !default.is_rust_default())
+}
+
 fn default_function(field: &Field) -> proc_macro2::Ident {
     format_ident!("default_{}", field.rust_name)
 }
@@ -183,7 +202,7 @@ fn default_function(field: &Field) -> proc_macro2::Ident {
 /// The functions serde reads absent members' defaults from, and `Default` where every member
 /// is optional: the spec's defaults, not the Rust type's.
 fn defaults(name: &proc_macro2::Ident, cfg: Option<&TokenStream>, definition: &Struct, scope: Scope) -> TokenStream {
-    let defaulted: Vec<&Field> = definition.fields.iter().filter(|field| field.default.is_some()).collect();
+    let defaulted: Vec<&Field> = definition.fields.iter().filter(|field| applies_own_default(field)).collect();
     if defaulted.is_empty() {
         return TokenStream::new();
     }
@@ -200,12 +219,11 @@ fn defaults(name: &proc_macro2::Ident, cfg: Option<&TokenStream>, definition: &S
     let default_impl = definition.defaultable.then(|| {
         let fields = definition.fields.iter().map(|field| {
             let field_name = ident(&field.rust_name);
-            match field.default {
-                Some(_) => {
-                    let function = default_function(field);
-                    quote! { #field_name: Self::#function() }
-                }
-                None => quote! { #field_name: Default::default() },
+            if applies_own_default(field) {
+                let function = default_function(field);
+                quote! { #field_name: Self::#function() }
+            } else {
+                quote! { #field_name: Default::default() }
             }
         });
         let additional = definition.additional.as_ref().map(|members| {

@@ -42,6 +42,7 @@ pub fn build(loaded: &Loaded, config: &Config) -> (Api, Vec<Fault>) {
     box_recursive_fields(&mut defs);
     super::inhabited::settle(&mut defs, &mut warnings);
     keep_enum_defaults(&mut defs, &mut built);
+    mark_validating(&mut defs);
     for param in built.iter_mut().flat_map(|operation| operation.params.iter_mut()) {
         param.object = is_object(&param.ty, &defs);
     }
@@ -95,6 +96,41 @@ fn keep_enum_defaults(defs: &mut [TypeDef], operations: &mut [Operation]) {
     for param in operations.iter_mut().flat_map(|operation| operation.params.iter_mut()) {
         if !keeps(&param.ty, &param.default) {
             param.default = None;
+        }
+    }
+}
+
+/// Marks the types with constraints to check, in themselves or in a member at any depth (the
+/// least fixed point: recursive types are marked once a way through them has something).
+fn mark_validating(defs: &mut [TypeDef]) {
+    fn validates(ty: &Type, defs: &[TypeDef]) -> bool {
+        ty.named(Through::Everything).is_some_and(|id| defs[id.0].validates)
+    }
+    loop {
+        let mut changed = false;
+        for index in 0..defs.len() {
+            let def = &defs[index];
+            let found = !def.validates
+                && match &def.kind {
+                    TypeDefKind::Struct(definition) => {
+                        definition.fields.iter().any(|field| !field.constraints.is_empty() || validates(&field.ty, defs))
+                            || definition.additional.as_ref().is_some_and(|members| validates(&members.ty, defs))
+                            || definition.choice.as_ref().is_some_and(|choice| validates(&choice.ty, defs))
+                    }
+                    TypeDefKind::Union(union) => union.variants.iter().any(|variant| validates(&variant.ty, defs)),
+                    TypeDefKind::Alias(ty) | TypeDefKind::Newtype(ty) => {
+                        !def.constraints.is_empty() || validates(ty, defs)
+                    }
+                    // Unlisted values are refused as a server decodes them (`enums::strict`).
+                    TypeDefKind::Enum(_) => false,
+                };
+            if found {
+                defs[index].validates = true;
+                changed = true;
+            }
+        }
+        if !changed {
+            return;
         }
     }
 }

@@ -2,6 +2,7 @@
 //! named as Rust will spell it; emission never looks at the spec again.
 
 mod build;
+mod constraints;
 mod features;
 mod graph;
 mod inhabited;
@@ -17,6 +18,7 @@ mod token_refresh;
 mod walk;
 
 pub use crate::config::Additions;
+pub use constraints::{Bound, Constraints};
 pub use build::build;
 pub use names::is_keyword;
 pub use path_template::{PathTemplate, Piece, Segment};
@@ -42,17 +44,38 @@ pub struct Api {
 }
 
 impl Api {
-    /// The runtime features the types of its formats need (`chrono`, `uuid`), in order.
+    /// The runtime features its code needs, in order: `chrono` and `uuid` for the types of
+    /// formats, `pattern` for the checks of patterns.
     pub fn runtime_features(&self) -> std::collections::BTreeSet<&'static str> {
         let members = self.types.iter().flat_map(|def| def.kind.member_types());
         let direct = self.operations.iter().flat_map(Operation::types);
-        members
+        let mut features: std::collections::BTreeSet<&'static str> = members
             .chain(direct)
             .filter_map(|ty| match ty.innermost(walk::Through::Everything) {
                 Type::Format(format) => format.runtime_feature(),
                 _ => None,
             })
-            .collect()
+            .collect();
+        if self.constraints().any(Constraints::has_pattern) {
+            features.insert("pattern");
+        }
+        features
+    }
+
+    /// Every set of constraints it checks: of types, members, parameters and bodies.
+    fn constraints(&self) -> impl Iterator<Item = &Constraints> {
+        let types = self.types.iter().flat_map(|def| {
+            let fields = match &def.kind {
+                TypeDefKind::Struct(definition) => definition.fields.as_slice(),
+                _ => &[],
+            };
+            std::iter::once(&def.constraints).chain(fields.iter().map(|field| &field.constraints))
+        });
+        let operations = self.operations.iter().flat_map(|operation| {
+            let params = operation.params.iter().map(|param| &param.constraints);
+            params.chain(operation.body.iter().flat_map(|body| &body.contents).map(|content| &content.constraints))
+        });
+        types.chain(operations)
     }
 
     /// How many named types deep the longest chain of members goes (see [`graph::nesting_depth`]).
@@ -245,6 +268,11 @@ pub struct TypeDef {
     pub pointer: String,
     /// Its schema is nullable where the type is not: every use of it is an `Option`.
     pub nullable: bool,
+    /// What its schema asks beyond the type: an alias's are checked where it is used.
+    pub constraints: Constraints,
+    /// Whether a value of it has constraints to check, itself or in a member at any depth
+    /// (its `Validate` implementation is generated).
+    pub validates: bool,
 }
 
 impl TypeDef {
@@ -252,7 +280,17 @@ impl TypeDef {
     pub fn new(name: impl Into<String>, docs: Option<String>, kind: TypeDefKind) -> Self {
         let name = name.into();
         let (gate, additions, pointer) = (Gate::Always, Additions::default(), String::new());
-        TypeDef { name, docs, kind, gate, additions, pointer, nullable: false }
+        TypeDef {
+            name,
+            docs,
+            kind,
+            gate,
+            additions,
+            pointer,
+            nullable: false,
+            constraints: Constraints::default(),
+            validates: false,
+        }
     }
 }
 
@@ -294,6 +332,8 @@ pub struct Field {
     /// Optional with a default: the field is not an `Option`, and an absent member reads
     /// as this value.
     pub default: Option<DefaultValue>,
+    /// What its inline schema asks beyond the type (a `$ref`'s are on its definition).
+    pub constraints: Constraints,
 }
 
 /// A schema's `default`, as a value of the Rust type of its member or parameter.
@@ -312,6 +352,18 @@ pub enum DefaultValue {
 }
 
 impl DefaultValue {
+    /// Whether it is what the Rust type's `Default` gives (`false`, `0`, `""`, `[]`).
+    pub fn is_rust_default(&self) -> bool {
+        match self {
+            DefaultValue::String(text) => text.is_empty(),
+            DefaultValue::Integer(integer) => *integer == 0,
+            DefaultValue::Float(float) => *float == 0.0 && float.is_sign_positive(),
+            DefaultValue::Boolean(boolean) => !boolean,
+            DefaultValue::List(items) => items.is_empty(),
+            DefaultValue::Variant { .. } => false,
+        }
+    }
+
     /// The value as JSON text, for docs.
     pub fn to_json(&self) -> String {
         fn value(default: &DefaultValue) -> serde_json::Value {
@@ -512,6 +564,8 @@ pub struct Param {
     /// Optional with a default: the field is not an `Option`, and the server reads an
     /// absent parameter as this value.
     pub default: Option<DefaultValue>,
+    /// What its inline schema asks beyond the type.
+    pub constraints: Constraints,
 }
 
 /// The router capture holding a path parameter. Capture names agree across routes that
@@ -547,6 +601,8 @@ pub struct Content {
     pub variant: String,
     /// A form body's Encoding Objects, property by property (empty for other kinds).
     pub form_fields: Vec<FormField>,
+    /// What its inline schema asks beyond the type.
+    pub constraints: Constraints,
 }
 
 /// How one property of an `application/x-www-form-urlencoded` body travels.

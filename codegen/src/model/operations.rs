@@ -8,7 +8,7 @@ use super::OperationNames;
 use super::PathTemplate;
 use super::{security, token_refresh};
 use super::{
-    Body, Content, DefaultValue, FormField, Gate, MediaKind, Method, Operation, Param, ParamLocation, ParamStyle,
+    constraints, Body, Constraints, Content, DefaultValue, FormField, Gate, MediaKind, Method, Operation, Param, ParamLocation, ParamStyle,
     Response, ResponseHeader, StatusMatch, Type,
 };
 use crate::config::Config;
@@ -302,17 +302,17 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
             }
             let hint = format!("{prefix}{}", names::type_name(&data.name, "Param"));
             let required = data.required || location == ParamLocation::Path;
-            let (ty, default) = match &data.format {
+            let (ty, default, constraints) = match &data.format {
                 ParameterSchemaOrContent::Schema(schema) => {
                     let schema_at = pointer_push(parameter_at, "schema");
                     let ty = self.types.type_of(schema, &schema_at, &hint)?;
                     let default = if required { None } else { self.types.applied_default(schema, &ty, &schema_at) };
-                    (ty, default)
+                    (ty, default, constraints::of(schema, &schema_at, &mut self.warnings))
                 }
                 ParameterSchemaOrContent::Content(_) => {
                     self.warnings
                         .push(Fault::at(parameter_at, "a parameter described by `content` is taken as a string"));
-                    (Type::String, None)
+                    (Type::String, None, Constraints::default())
                 }
             };
             params.push(Param {
@@ -328,6 +328,7 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
                 capture: None,
                 object: false,
                 default,
+                constraints,
             });
         }
         for name in template.params().map(str::to_owned) {
@@ -349,6 +350,7 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
                     capture: None,
                     object: false,
                     default: None,
+                    constraints: Constraints::default(),
                 });
             }
         }
@@ -379,6 +381,7 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
                 ty: Type::Bytes,
                 variant: "Binary".into(),
                 form_fields: Vec::new(),
+                constraints: Constraints::default(),
             });
         }
         let multipart = body.content.iter().find(|(media_type, _)| classify(media_type) == MediaKind::Multipart);
@@ -429,13 +432,17 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
             ));
             kind = MediaKind::Binary;
         }
-        let ty = match kind {
-            MediaKind::Binary => Type::Bytes,
-            MediaKind::Multipart => Type::Multipart,
-            MediaKind::Text => Type::String,
+        let (ty, constraints) = match kind {
+            MediaKind::Binary => (Type::Bytes, Constraints::default()),
+            MediaKind::Multipart => (Type::Multipart, Constraints::default()),
+            MediaKind::Text => (Type::String, Constraints::default()),
             MediaKind::Json | MediaKind::Form => match &media.schema {
-                Some(schema) => self.types.type_of(schema, &pointer_push(at, "schema"), hint)?,
-                None => Type::Any,
+                Some(schema) => {
+                    let schema_at = pointer_push(at, "schema");
+                    let ty = self.types.type_of(schema, &schema_at, hint)?;
+                    (ty, constraints::of(schema, &schema_at, &mut self.warnings))
+                }
+                None => (Type::Any, Constraints::default()),
             },
         };
         let concrete_media_type = if media_type.contains('*') {
@@ -458,6 +465,7 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
             ty,
             variant: kind_name(kind).to_owned(),
             form_fields,
+            constraints,
         })
     }
 

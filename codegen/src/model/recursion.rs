@@ -124,6 +124,7 @@ mod tests {
                 docs: None,
                 secret: false,
                 default: None,
+                constraints: Default::default(),
             })
             .collect();
         TypeDef::new(

@@ -94,6 +94,7 @@ mod tests {
                     capture: None,
                     object: false,
                     default: None,
+                    constraints: Default::default(),
                 })
                 .collect(),
             body: None,

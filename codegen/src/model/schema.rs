@@ -2,11 +2,12 @@
 //! objects, enums and unions get names from where they stand (`CreatePetRequestBody`,
 //! `PetOwner`); everything else maps to a Rust type directly.
 
+use super::constraints;
 use super::names::{self, NameSet};
 use super::refs::Resolver;
 use super::walk::Through;
 use super::{
-    AdditionalMembers, ChoiceMember, DefaultValue, EnumVariant, Enumeration, Field, FloatWidth, Format, IntegerWidth,
+    AdditionalMembers, ChoiceMember, Constraints, DefaultValue, EnumVariant, Enumeration, Field, FloatWidth, Format, IntegerWidth,
     Struct, Type, TypeDef, TypeDefKind, TypeId, Union, UnionVariant,
 };
 use crate::config::{Config, Formats};
@@ -196,6 +197,10 @@ impl<'a> TypeBuilder<'a> {
             None => TypeDefKind::Alias(self.plain_type(schema, at, &name)?),
         };
         self.put(id, at, docs, kind);
+        let constraints = constraints::of_schema(schema, at, &mut self.warnings);
+        if let Some(def) = self.defined[id.0].as_mut() {
+            def.constraints = constraints;
+        }
         Ok(())
     }
 
@@ -645,16 +650,19 @@ impl<'a> TypeBuilder<'a> {
             let text = matches!(&ty, Type::String) || matches!(&ty, Type::Nullable(inner) if **inner == Type::String);
             let secret = text && (password || names::names_a_secret(&field));
             let default = if required { None } else { self.applied_default(schema, &ty, at) };
-            fields.push(Field { rust_name: field, wire_name: wire_name.clone(), ty, required, docs, secret, default });
+            let constraints = constraints::of(schema, at, &mut self.warnings);
+            let wire_name = wire_name.clone();
+            fields.push(Field { rust_name: field, wire_name, ty, required, docs, secret, default, constraints });
         }
         // A required member the schema does not describe is a member all the same: of any
         // JSON value, and never dropped.
         for wire_name in &shape.required {
             if !shape.properties.iter().any(|(declared, _, _)| declared == wire_name) {
                 let field = field_names.claim(&names::snake_name(wire_name, "field"));
-                let (ty, docs, secret, default) = (Type::Any, None, false, None);
+                let (ty, docs, secret, default, constraints) = (Type::Any, None, false, None, Constraints::default());
                 let wire_name = wire_name.clone();
-                fields.push(Field { rust_name: field, wire_name, ty, required: true, docs, secret, default });
+                let required = true;
+                fields.push(Field { rust_name: field, wire_name, ty, required, docs, secret, default, constraints });
             }
         }
         let additional = match &shape.additional {

@@ -3,10 +3,12 @@
 use axum::response::{IntoResponse, Response};
 use http::header::{HeaderValue, CONTENT_TYPE};
 use http::StatusCode;
+use crate::validate::Violation;
 use serde::Serialize;
 
 /// An `application/problem+json` body. `pointer` names the body member at fault (a JSON
-/// pointer), `parameter` the request parameter at fault.
+/// pointer), `parameter` the request parameter at fault; `errors` lists every constraint a
+/// request breaks, each with its own pointer or parameter (the first is also the problem's).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Problem {
     #[serde(rename = "type")]
@@ -18,6 +20,9 @@ pub struct Problem {
     pub pointer: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parameter: Option<String>,
+    /// Boxed: a `Problem` is the error of every request-reading function, kept small.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Box<Vec<Violation>>>,
 }
 
 impl Problem {
@@ -29,7 +34,30 @@ impl Problem {
             detail: detail.into(),
             pointer: None,
             parameter: None,
+            errors: None,
         }
+    }
+
+    /// A request that breaks constraints of its schemas: `Ok` where it breaks none.
+    pub fn check(violations: Vec<Violation>) -> Result<(), Problem> {
+        let Some(first) = violations.first() else { return Ok(()) };
+        let place = match (&first.parameter, &first.pointer) {
+            (Some(name), Some(pointer)) => format!("the parameter {name:?} at {pointer:?}"),
+            (Some(name), None) => format!("the parameter {name:?}"),
+            (None, Some(pointer)) if pointer.is_empty() => "the request body".to_owned(),
+            (None, Some(pointer)) => format!("the request body at {pointer:?}"),
+            (None, None) => "the request".to_owned(),
+        };
+        let more = match violations.len() {
+            1 => String::new(),
+            count => format!(" ({} more in `errors`)", count - 1),
+        };
+        let mut problem =
+            Problem::new(StatusCode::BAD_REQUEST, format!("{place} breaks its schema: {}{more}", first.detail));
+        problem.pointer = first.pointer.clone();
+        problem.parameter = first.parameter.clone();
+        problem.errors = Some(Box::new(violations));
+        Err(problem)
     }
 
     pub fn with_pointer(mut self, pointer: impl Into<String>) -> Self {

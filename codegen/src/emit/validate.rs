@@ -1,0 +1,234 @@
+//! Checks of schemas' constraints, as plain code: a `Validate` implementation per named type
+//! that has something to check (itself or in a member, at any depth), and the checks of one
+//! value of a type, which the server's request parsers run on parameters and bodies.
+
+use super::tokens::{cfg, ident, Scope};
+use crate::model::{Bound, Constraints, FloatWidth, Type, TypeDef, TypeDefKind};
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+/// `impl Validate for Name`, where the type validates and is not an alias (an alias's
+/// checks run where it is used).
+pub fn implementation(def: &TypeDef, scope: Scope) -> TokenStream {
+    if !def.validates {
+        return TokenStream::new();
+    }
+    let body = match &def.kind {
+        TypeDefKind::Struct(definition) => {
+            let fields = definition.fields.iter().map(|field| {
+                let field_name = ident(&field.rust_name);
+                let wire_name = &field.wire_name;
+                let checks = value_checks(&field.ty, &field.constraints, scope);
+                if checks.is_empty() {
+                    return TokenStream::new();
+                }
+                let optional = !field.required && field.default.is_none();
+                let checks = if optional {
+                    quote! { if let Some(value) = value { #checks } }
+                } else {
+                    checks
+                };
+                quote! {
+                    check.member(#wire_name, |check| {
+                        let value = &self.#field_name;
+                        #checks
+                    });
+                }
+            });
+            let additional = definition.additional.as_ref().map(|members| {
+                let field_name = ident(&members.rust_name);
+                let checks = value_checks(&members.ty, &Constraints::default(), scope);
+                (!checks.is_empty()).then(|| {
+                    quote! {
+                        for (key, value) in &self.#field_name {
+                            check.member(key, |check| { #checks });
+                        }
+                    }
+                })
+            });
+            let choice = definition.choice.as_ref().map(|choice| {
+                let field_name = ident(&choice.rust_name);
+                let checks = value_checks(&choice.ty, &Constraints::default(), scope);
+                (!checks.is_empty()).then(|| quote! { { let value = &self.#field_name; #checks } })
+            });
+            quote! { #( #fields )* #additional #choice }
+        }
+        TypeDefKind::Union(union) => {
+            let arms = union.variants.iter().map(|variant| {
+                let variant_name = ident(&variant.name);
+                let checks = value_checks(&variant.ty, &Constraints::default(), scope);
+                if checks.is_empty() {
+                    quote! { Self::#variant_name(_) => {} }
+                } else {
+                    quote! { Self::#variant_name(value) => { #checks } }
+                }
+            });
+            quote! {
+                match self {
+                    #( #arms )*
+                }
+            }
+        }
+        TypeDefKind::Newtype(ty) => {
+            let checks = value_checks(ty, &def.constraints, scope);
+            quote! { let value = &self.0; #checks }
+        }
+        TypeDefKind::Alias(_) | TypeDefKind::Enum(_) => return TokenStream::new(),
+    };
+    let name = ident(&def.name);
+    let cfg = cfg(&def.gate);
+    quote! {
+        #cfg
+        impl apigen_runtime::validate::Validate for #name {
+            fn validate(&self, check: &mut apigen_runtime::validate::Check) {
+                #body
+            }
+        }
+    }
+}
+
+/// The checks of `value` (a reference to a value of `ty` in scope, beside `check`) against
+/// `constraints` and what `ty` itself validates; empty when there is nothing to check.
+pub fn value_checks(ty: &Type, constraints: &Constraints, scope: Scope) -> TokenStream {
+    let own = own_checks(ty, constraints);
+    let nested = match ty {
+        Type::Nullable(inner) => {
+            let inner = value_checks(inner, constraints, scope);
+            return if inner.is_empty() { inner } else { quote! { if let Some(value) = value { #inner } } };
+        }
+        Type::Boxed(inner) => {
+            let inner = value_checks(inner, constraints, scope);
+            return if inner.is_empty() { inner } else { quote! { { let value = &**value; #inner } } };
+        }
+        Type::Array(item) => {
+            let items = constraints.items.as_deref().cloned().unwrap_or_default();
+            let checks = value_checks(item, &items, scope);
+            (!checks.is_empty()).then(|| {
+                quote! {
+                    for (index, value) in value.iter().enumerate() {
+                        check.item(index, |check| { #checks });
+                    }
+                }
+            })
+        }
+        Type::Map(item) => {
+            let values = constraints.values.as_deref().cloned().unwrap_or_default();
+            let checks = value_checks(item, &values, scope);
+            (!checks.is_empty()).then(|| {
+                quote! {
+                    for (key, value) in value {
+                        check.member(key, |check| { #checks });
+                    }
+                }
+            })
+        }
+        Type::Named(id) => {
+            let def = scope.definition(*id);
+            match &def.kind {
+                // An alias's own constraints are checked here, on its type.
+                TypeDefKind::Alias(inner) => {
+                    let inner = value_checks(inner, &def.constraints, scope);
+                    (!inner.is_empty()).then_some(inner)
+                }
+                _ if def.validates => Some(quote! { apigen_runtime::validate::Validate::validate(value, check); }),
+                _ => None,
+            }
+        }
+        _ => None,
+    };
+    quote! { #own #nested }
+}
+
+/// The checks `constraints` make on a value of `ty` itself (not its items or members).
+fn own_checks(ty: &Type, constraints: &Constraints) -> TokenStream {
+    let mut checks = Vec::new();
+    let size = |value: Option<usize>| match value {
+        Some(value) => {
+            let value = Literal::usize_unsuffixed(value);
+            quote! { Some(#value) }
+        }
+        None => quote! { None },
+    };
+    match ty {
+        Type::String => {
+            if constraints.min_length.is_some() || constraints.max_length.is_some() {
+                let (min, max) = (size(constraints.min_length), size(constraints.max_length));
+                checks.push(quote! { check.length(value, #min, #max); });
+            }
+            if let Some(pattern) = &constraints.pattern {
+                let (source, flags) = (&pattern.source, pattern.flags);
+                // Compiled once, on first use; a block of its own keeps the name to itself.
+                checks.push(quote! {
+                    {
+                        static PATTERN: apigen_runtime::validate::Pattern =
+                            apigen_runtime::validate::Pattern::new(#source, #flags);
+                        check.pattern(value, &PATTERN);
+                    }
+                });
+            }
+        }
+        Type::Integer(_) => {
+            let bound = |bound: &Bound, method: TokenStream| match integral(bound.value) {
+                Some(integer) => {
+                    let (integer, exclusive) = (Literal::i128_unsuffixed(integer), bound.exclusive);
+                    quote! { check.#method(i128::from(*value), #integer, #exclusive); }
+                }
+                None => {
+                    let (float, exclusive) = (Literal::f64_unsuffixed(bound.value), bound.exclusive);
+                    quote! { check.#method(*value as f64, #float, #exclusive); }
+                }
+            };
+            checks.extend(constraints.minimum.as_ref().map(|minimum| bound(minimum, quote! { minimum })));
+            checks.extend(constraints.maximum.as_ref().map(|maximum| bound(maximum, quote! { maximum })));
+            if let Some(divisor) = constraints.multiple_of {
+                checks.push(match integral(divisor) {
+                    Some(divisor) => {
+                        let divisor = Literal::i128_unsuffixed(divisor);
+                        quote! { check.integer_multiple_of(i128::from(*value), #divisor); }
+                    }
+                    None => {
+                        let divisor = Literal::f64_unsuffixed(divisor);
+                        quote! { check.multiple_of(*value as f64, #divisor); }
+                    }
+                });
+            }
+        }
+        Type::Float(width) => {
+            // f32 widens to f64 exactly; the bounds are the spec's, as f64.
+            let value = match width {
+                FloatWidth::F32 => quote! { f64::from(*value) },
+                FloatWidth::F64 => quote! { *value },
+            };
+            let bound = |bound: &Bound, method: TokenStream| {
+                let (float, exclusive) = (Literal::f64_unsuffixed(bound.value), bound.exclusive);
+                quote! { check.#method(#value, #float, #exclusive); }
+            };
+            checks.extend(constraints.minimum.as_ref().map(|minimum| bound(minimum, quote! { minimum })));
+            checks.extend(constraints.maximum.as_ref().map(|maximum| bound(maximum, quote! { maximum })));
+            if let Some(divisor) = constraints.multiple_of {
+                let divisor = Literal::f64_unsuffixed(divisor);
+                checks.push(quote! { check.multiple_of(#value, #divisor); });
+            }
+        }
+        Type::Array(_) => {
+            if constraints.min_items.is_some() || constraints.max_items.is_some() {
+                let (min, max) = (size(constraints.min_items), size(constraints.max_items));
+                checks.push(quote! { check.items(value.len(), #min, #max); });
+            }
+            if constraints.unique_items {
+                checks.push(quote! { check.unique(value); });
+            }
+        }
+        Type::Map(_) if constraints.min_properties.is_some() || constraints.max_properties.is_some() => {
+            let (min, max) = (size(constraints.min_properties), size(constraints.max_properties));
+            checks.push(quote! { check.properties(value.len(), #min, #max); });
+        }
+        _ => {}
+    }
+    quote! { #( #checks )* }
+}
+
+/// A bound that is an integer (as i128), if it is one.
+fn integral(value: f64) -> Option<i128> {
+    (value.fract() == 0.0 && value.abs() < 1e38).then_some(value as i128)
+}

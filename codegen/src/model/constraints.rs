@@ -1,0 +1,141 @@
+//! What a schema asks of a value beyond its Rust type (`minLength`, `pattern`, `maximum`,
+//! `minItems`, ...), read once per schema, for the checks a generated server runs on each
+//! request before a method sees it. A schema reached by `$ref` keeps its constraints on its
+//! own definition, so only inline schemas are read here.
+
+use crate::diagnostics::{pointer_push, Fault};
+use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type as SchemaType};
+
+/// The constraints of one schema, and of the items or values it holds.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Constraints {
+    pub min_length: Option<usize>,
+    pub max_length: Option<usize>,
+    pub pattern: Option<Pattern>,
+    pub minimum: Option<Bound>,
+    pub maximum: Option<Bound>,
+    pub multiple_of: Option<f64>,
+    pub min_items: Option<usize>,
+    pub max_items: Option<usize>,
+    pub unique_items: bool,
+    pub min_properties: Option<usize>,
+    pub max_properties: Option<usize>,
+    /// Of each item of an array.
+    pub items: Option<Box<Constraints>>,
+    /// Of each value of a map (`additionalProperties`).
+    pub values: Option<Box<Constraints>>,
+}
+
+/// A numeric bound: `minimum` or `maximum`, and whether it is exclusive.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Bound {
+    pub value: f64,
+    pub exclusive: bool,
+}
+
+/// A `pattern` that compiles as an ECMAScript regular expression, with the flags it compiles
+/// under (`u` where it can, as JSON Schema means; none for patterns only legacy syntax reads,
+/// such as `\-` outside a class).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pattern {
+    pub source: String,
+    pub flags: &'static str,
+}
+
+impl Constraints {
+    pub fn is_empty(&self) -> bool {
+        *self == Constraints::default()
+    }
+
+    /// Whether a pattern is among them, at any depth.
+    pub fn has_pattern(&self) -> bool {
+        self.pattern.is_some()
+            || self.items.as_ref().is_some_and(|items| items.has_pattern())
+            || self.values.as_ref().is_some_and(|values| values.has_pattern())
+    }
+}
+
+/// The constraints of an inline schema (a reference's are its target's); a pattern that does
+/// not compile is a warning naming it, and is not checked.
+pub fn of(schema: &ReferenceOr<Schema>, at: &str, warnings: &mut Vec<Fault>) -> Constraints {
+    let ReferenceOr::Item(schema) = schema else { return Constraints::default() };
+    of_schema(schema, at, warnings)
+}
+
+pub fn of_schema(schema: &Schema, at: &str, warnings: &mut Vec<Fault>) -> Constraints {
+    let mut found = Constraints::default();
+    let bound = |value: Option<f64>, exclusive: bool| value.map(|value| Bound { value, exclusive });
+    let nested = |schema: Option<&Schema>, at: String, warnings: &mut Vec<Fault>| {
+        let constraints = of_schema(schema?, &at, warnings);
+        (!constraints.is_empty()).then(|| Box::new(constraints))
+    };
+
+    let mut pattern = None;
+    match &schema.schema_kind {
+        SchemaKind::Type(SchemaType::String(string)) => {
+            (found.min_length, found.max_length) = (string.min_length, string.max_length);
+            pattern = string.pattern.as_deref();
+        }
+        SchemaKind::Type(SchemaType::Integer(integer)) => {
+            found.minimum = bound(integer.minimum.map(|value| value as f64), integer.exclusive_minimum);
+            found.maximum = bound(integer.maximum.map(|value| value as f64), integer.exclusive_maximum);
+            found.multiple_of = integer.multiple_of.map(|value| value as f64);
+        }
+        SchemaKind::Type(SchemaType::Number(number)) => {
+            found.minimum = bound(number.minimum, number.exclusive_minimum);
+            found.maximum = bound(number.maximum, number.exclusive_maximum);
+            found.multiple_of = number.multiple_of;
+        }
+        SchemaKind::Type(SchemaType::Array(array)) => {
+            (found.min_items, found.max_items, found.unique_items) = (array.min_items, array.max_items, array.unique_items);
+            found.items = nested(inline(array.items.as_ref()), pointer_push(at, "items"), warnings);
+        }
+        SchemaKind::Type(SchemaType::Object(object)) => {
+            (found.min_properties, found.max_properties) = (object.min_properties, object.max_properties);
+            if let Some(AdditionalProperties::Schema(schema)) = &object.additional_properties {
+                if let ReferenceOr::Item(schema) = schema.as_ref() {
+                    found.values = nested(Some(schema), pointer_push(at, "additionalProperties"), warnings);
+                }
+            }
+        }
+        SchemaKind::Any(any) => {
+            (found.min_length, found.max_length) = (any.min_length, any.max_length);
+            pattern = any.pattern.as_deref();
+            found.minimum = bound(any.minimum, any.exclusive_minimum.unwrap_or(false));
+            found.maximum = bound(any.maximum, any.exclusive_maximum.unwrap_or(false));
+            found.multiple_of = any.multiple_of;
+            (found.min_items, found.max_items) = (any.min_items, any.max_items);
+            found.unique_items = any.unique_items.unwrap_or(false);
+            found.items = nested(inline(any.items.as_ref()), pointer_push(at, "items"), warnings);
+            (found.min_properties, found.max_properties) = (any.min_properties, any.max_properties);
+        }
+        _ => {}
+    }
+    // A divisor of zero or less is no constraint JSON Schema allows; it is left out.
+    found.multiple_of = found.multiple_of.filter(|divisor| *divisor > 0.0 && divisor.is_finite());
+    if let Some(source) = pattern {
+        found.pattern = compiled(source);
+        if found.pattern.is_none() {
+            warnings.push(Fault::at(
+                pointer_push(at, "pattern"),
+                format!("{source:?} is not an ECMAScript regular expression; it is not checked"),
+            ));
+        }
+    }
+    found
+}
+
+/// The schema of an inline item, not a reference.
+fn inline(schema: Option<&ReferenceOr<Box<Schema>>>) -> Option<&Schema> {
+    match schema {
+        Some(ReferenceOr::Item(schema)) => Some(schema),
+        _ => None,
+    }
+}
+
+fn compiled(source: &str) -> Option<Pattern> {
+    ["u", ""].into_iter().find(|flags| regress::Regex::with_flags(source, *flags).is_ok()).map(|flags| Pattern {
+        source: source.to_owned(),
+        flags,
+    })
+}

@@ -1,0 +1,269 @@
+//! A schema's constraints, checked where a generated server reads a request: generated code
+//! calls these checks per parameter and per member (plain code per schema, each pattern
+//! compiled once), and every violation is collected, each with the parameter or the JSON
+//! pointer it is at, so that one 400 problem lists them all.
+
+use std::collections::BTreeMap;
+use std::fmt::Display;
+
+/// A value whose schema has constraints beyond its Rust type.
+pub trait Validate {
+    fn validate(&self, check: &mut Check);
+}
+
+/// One constraint a value breaks, and where the value is.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Violation {
+    pub detail: String,
+    /// The JSON pointer of the body member at fault (`""` for the body itself).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pointer: Option<String>,
+    /// The request parameter at fault.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parameter: Option<String>,
+}
+
+/// The checks of one request: where the value being checked is, and what was found.
+#[derive(Debug, Default)]
+pub struct Check {
+    parameter: Option<String>,
+    pointer: String,
+    violations: Vec<Violation>,
+}
+
+impl Check {
+    /// Checks of the parameter `name`.
+    pub fn parameter(&mut self, name: &str, checks: impl FnOnce(&mut Check)) {
+        let outer = self.parameter.replace(name.to_owned());
+        checks(self);
+        self.parameter = outer;
+    }
+
+    /// Checks of the member `name` of the value at hand.
+    pub fn member(&mut self, name: &str, checks: impl FnOnce(&mut Check)) {
+        let length = self.pointer.len();
+        self.pointer.push('/');
+        self.pointer.push_str(&crate::escape_token(name));
+        checks(self);
+        self.pointer.truncate(length);
+    }
+
+    /// Checks of the item `index` of the list at hand.
+    pub fn item(&mut self, index: usize, checks: impl FnOnce(&mut Check)) {
+        let length = self.pointer.len();
+        self.pointer.push('/');
+        self.pointer.push_str(&index.to_string());
+        checks(self);
+        self.pointer.truncate(length);
+    }
+
+    /// Records a violation at the value at hand.
+    pub fn fail(&mut self, detail: impl Into<String>) {
+        let (pointer, parameter) = match &self.parameter {
+            // A parameter's own value is named by the parameter; a member of it by both.
+            Some(name) => (Some(self.pointer.clone()).filter(|pointer| !pointer.is_empty()), Some(name.clone())),
+            None => (Some(self.pointer.clone()), None),
+        };
+        self.violations.push(Violation { detail: detail.into(), pointer, parameter });
+    }
+
+    /// `minLength` and `maxLength`, in code points (JSON Schema counts characters).
+    pub fn length(&mut self, value: &str, min: Option<usize>, max: Option<usize>) {
+        let count = value.chars().count();
+        if min.is_some_and(|min| count < min) || max.is_some_and(|max| count > max) {
+            self.fail(format!("{count} characters, {}", bounds_text(min, max, "characters")));
+        }
+    }
+
+    /// `pattern`, with ECMAScript semantics, anywhere in the value (JSON Schema does not anchor it).
+    #[cfg(feature = "pattern")]
+    pub fn pattern(&mut self, value: &str, pattern: &Pattern) {
+        if pattern.regex().is_none_or(|regex| regex.find(value).is_none()) {
+            self.fail(format!("does not match the pattern {:?}", pattern.source));
+        }
+    }
+
+    /// `minimum` (`exclusiveMinimum` when `exclusive`).
+    pub fn minimum<T: PartialOrd + Display>(&mut self, value: T, bound: T, exclusive: bool) {
+        let fails = if exclusive { value <= bound } else { value < bound };
+        if fails {
+            let relation = if exclusive { "greater than" } else { "at least" };
+            self.fail(format!("{value} is not {relation} {bound}"));
+        }
+    }
+
+    /// `maximum` (`exclusiveMaximum` when `exclusive`).
+    pub fn maximum<T: PartialOrd + Display>(&mut self, value: T, bound: T, exclusive: bool) {
+        let fails = if exclusive { value >= bound } else { value > bound };
+        if fails {
+            let relation = if exclusive { "less than" } else { "at most" };
+            self.fail(format!("{value} is not {relation} {bound}"));
+        }
+    }
+
+    /// `multipleOf` of an integer.
+    pub fn integer_multiple_of(&mut self, value: i128, divisor: i128) {
+        if divisor != 0 && value % divisor != 0 {
+            self.fail(format!("{value} is not a multiple of {divisor}"));
+        }
+    }
+
+    /// `multipleOf` of a number: the quotient is an integer (as jsonschema computes it).
+    pub fn multiple_of(&mut self, value: f64, divisor: f64) {
+        let quotient = value / divisor;
+        if !quotient.is_finite() || quotient.trunc() != quotient {
+            self.fail(format!("{value} is not a multiple of {divisor}"));
+        }
+    }
+
+    /// `minItems` and `maxItems`.
+    pub fn items(&mut self, count: usize, min: Option<usize>, max: Option<usize>) {
+        if min.is_some_and(|min| count < min) || max.is_some_and(|max| count > max) {
+            self.fail(format!("{count} items, {}", bounds_text(min, max, "items")));
+        }
+    }
+
+    /// `uniqueItems`.
+    pub fn unique<T: PartialEq>(&mut self, items: &[T]) {
+        let repeated = items.iter().enumerate().find(|(index, item)| items[..*index].contains(item));
+        if let Some((index, _)) = repeated {
+            self.fail(format!("the items are not unique: item {index} repeats an earlier one"));
+        }
+    }
+
+    /// `minProperties` and `maxProperties`.
+    pub fn properties(&mut self, count: usize, min: Option<usize>, max: Option<usize>) {
+        if min.is_some_and(|min| count < min) || max.is_some_and(|max| count > max) {
+            self.fail(format!("{count} members, {}", bounds_text(min, max, "members")));
+        }
+    }
+
+    /// An enum's value that its schema does not list (generated enums read one into their
+    /// catch-all variant, so that a client accepts values added later).
+    pub fn unlisted(&mut self, value: &str) {
+        self.fail(format!("{value:?} is not one of the values the schema lists"));
+    }
+
+    /// What was found, in the order the checks ran.
+    pub fn into_violations(self) -> Vec<Violation> {
+        self.violations
+    }
+}
+
+fn bounds_text(min: Option<usize>, max: Option<usize>, unit: &str) -> String {
+    match (min, max) {
+        (Some(min), Some(max)) if min == max => format!("expected exactly {min}"),
+        (Some(min), Some(max)) => format!("expected {min} to {max}"),
+        (Some(min), None) => format!("expected at least {min}"),
+        (None, Some(max)) => format!("expected at most {max}"),
+        (None, None) => format!("expected any number of {unit}"),
+    }
+}
+
+/// A schema's `pattern`, compiled on first use and kept.
+#[cfg(feature = "pattern")]
+pub struct Pattern {
+    source: &'static str,
+    flags: &'static str,
+    regex: std::sync::OnceLock<Option<regress::Regex>>,
+}
+
+#[cfg(feature = "pattern")]
+impl Pattern {
+    /// `flags`: `"u"` (Unicode, as JSON Schema means), or `""` for a pattern that only
+    /// compiles without it.
+    pub const fn new(source: &'static str, flags: &'static str) -> Self {
+        Pattern { source, flags, regex: std::sync::OnceLock::new() }
+    }
+
+    /// The compiled pattern; `None` where it does not compile (the generator checks that
+    /// every pattern it writes does).
+    fn regex(&self) -> Option<&regress::Regex> {
+        self.regex.get_or_init(|| regress::Regex::with_flags(self.source, self.flags).ok()).as_ref()
+    }
+}
+
+impl<T: Validate> Validate for Option<T> {
+    fn validate(&self, check: &mut Check) {
+        if let Some(value) = self {
+            value.validate(check);
+        }
+    }
+}
+
+impl<T: Validate> Validate for Box<T> {
+    fn validate(&self, check: &mut Check) {
+        (**self).validate(check);
+    }
+}
+
+impl<T: Validate> Validate for Vec<T> {
+    fn validate(&self, check: &mut Check) {
+        for (index, item) in self.iter().enumerate() {
+            check.item(index, |check| item.validate(check));
+        }
+    }
+}
+
+impl<T: Validate> Validate for BTreeMap<String, T> {
+    fn validate(&self, check: &mut Check) {
+        for (key, value) in self {
+            check.member(key, |check| value.validate(check));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_violation_names_where_it_is() {
+        let mut check = Check::default();
+        check.parameter("limit", |check| check.maximum(101, 100, false));
+        check.member("name", |check| check.length("héllo", Some(1), Some(4)));
+        check.member("tags", |check| check.item(2, |check| check.length("", Some(1), None)));
+        check.member("a/b", |check| check.minimum(0.0, 0.0, true));
+        let violations = check.into_violations();
+        let places: Vec<(Option<&str>, Option<&str>)> =
+            violations.iter().map(|violation| (violation.pointer.as_deref(), violation.parameter.as_deref())).collect();
+        assert_eq!(places, [(None, Some("limit")), (Some("/name"), None), (Some("/tags/2"), None), (Some("/a~1b"), None)]);
+        assert_eq!(violations[1].detail, "5 characters, expected 1 to 4");
+    }
+
+    #[test]
+    fn bounds_just_inside_pass_and_just_outside_fail() {
+        let outcomes = |checks: &dyn Fn(&mut Check)| {
+            let mut check = Check::default();
+            checks(&mut check);
+            check.into_violations().len()
+        };
+        assert_eq!(outcomes(&|check| check.minimum(5, 5, false)), 0);
+        assert_eq!(outcomes(&|check| check.minimum(5, 5, true)), 1);
+        assert_eq!(outcomes(&|check| check.maximum(4.999, 5.0, true)), 0);
+        assert_eq!(outcomes(&|check| check.length("abcd", None, Some(4))), 0);
+        assert_eq!(outcomes(&|check| check.length("abcde", None, Some(4))), 1);
+        assert_eq!(outcomes(&|check| check.items(2, Some(2), Some(2))), 0);
+        assert_eq!(outcomes(&|check| check.items(3, Some(2), Some(2))), 1);
+        assert_eq!(outcomes(&|check| check.unique(&[1, 2, 3])), 0);
+        assert_eq!(outcomes(&|check| check.unique(&[1, 2, 1])), 1);
+        assert_eq!(outcomes(&|check| check.integer_multiple_of(-9, 3)), 0);
+        assert_eq!(outcomes(&|check| check.integer_multiple_of(10, 3)), 1);
+        assert_eq!(outcomes(&|check| check.multiple_of(7.5, 2.5)), 0);
+        assert_eq!(outcomes(&|check| check.multiple_of(7.6, 2.5)), 1);
+    }
+
+    #[cfg(feature = "pattern")]
+    #[test]
+    fn patterns_are_ecmascript_and_unanchored() {
+        static CODE: Pattern = Pattern::new(r"^\p{Lu}{2}-\d+$", "u");
+        static ANYWHERE: Pattern = Pattern::new("b", "u");
+        let count = |value: &str, pattern: &Pattern| {
+            let mut check = Check::default();
+            check.pattern(value, pattern);
+            check.into_violations().len()
+        };
+        assert_eq!((count("ÉA-12", &CODE), count("éa-12", &CODE), count("AB-", &CODE)), (0, 1, 1));
+        assert_eq!((count("abc", &ANYWHERE), count("ac", &ANYWHERE)), (0, 1));
+    }
+}
