@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# schemathesis against each seed API's generated server, running its reference
-# implementation (e2e/src/reference.rs) on 127.0.0.1, with every check schemathesis has:
+# schemathesis against each seed API's generated server, and the constraints spec's
+# (e2e/specs/constraints.yaml), running its reference implementation (e2e/src/reference.rs)
+# on 127.0.0.1, with every check schemathesis has:
 # no 5xx, documented statuses, content types, headers and bodies, rejection of invalid data.
 #   e2e/schemathesis.sh [MAX_EXAMPLES]        (default 100 per operation and phase)
 set -euo pipefail
@@ -14,20 +15,23 @@ server_bin=$(e2e/built-binary.sh reference-server)
 logs=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')/schemathesis
 mkdir -p "$logs"
 
-# API, base path of its generated router, and the credential its spec asks for.
+# API, base path of its generated router, the credential its spec asks for, and its spec
+# when it is not specs/<API>.yaml.
 apis=(
   "aisquare-studio||"
   "auth-api-v2|/api/v2|"
   "authenticate-refresh||"
   "bnn-console||Authorization: Bearer reference-access-token"
   "forsta-atlas|/v1|Authorization: JWT reference-access-token"
+  "constraints|||e2e/specs/constraints.yaml"
 )
 
 port=18600
 failed=0
 summary=""
 for entry in "${apis[@]}"; do
-  IFS='|' read -r api base credential <<<"$entry"
+  IFS='|' read -r api base credential spec <<<"$entry"
+  spec="${spec:-specs/$api.yaml}"
   port=$((port + 1))
   "$server_bin" "$api" "$port" &
   server=$!
@@ -38,7 +42,7 @@ for entry in "${apis[@]}"; do
   headers=()
   if [ -n "$credential" ]; then headers=(--header "$credential"); fi
   log="$logs/$api.log"
-  if schemathesis --config-file e2e/schemathesis.toml run "specs/$api.yaml" --url "http://127.0.0.1:$port$base" --checks all \
+  if schemathesis --config-file e2e/schemathesis.toml run "$spec" --url "http://127.0.0.1:$port$base" --checks all \
       --max-examples "$max_examples" "${headers[@]}" --no-color >"$log" 2>&1; then
     outcome="ok"
   else

@@ -52,12 +52,20 @@ pub mod types {
         /// A default outside the type's values is a warning and is not applied.
         ///
         /// Default: `300`.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "apigen_runtime::nullable::not_null"
+        )]
         pub level: Option<i8>,
         /// A default of a format is documented, not applied.
         ///
         /// Default: `"2020-01-01T00:00:00Z"`.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "apigen_runtime::nullable::not_null"
+        )]
         pub since: Option<apigen_runtime::formats::DateTime>,
     }
 

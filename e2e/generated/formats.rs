@@ -16,16 +16,36 @@ pub mod types {
         pub id: apigen_runtime::formats::Uuid,
         /// When it happened, in the offset it was written in.
         pub at: apigen_runtime::formats::DateTime,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "apigen_runtime::nullable::not_null"
+        )]
         pub day: Option<apigen_runtime::formats::Date>,
         /// Bytes, standard base64 on the wire.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "apigen_runtime::nullable::not_null"
+        )]
         pub payload: Option<apigen_runtime::formats::Base64Bytes>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "apigen_runtime::nullable::not_null"
+        )]
         pub source: Option<std::net::Ipv6Addr>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "apigen_runtime::nullable::not_null"
+        )]
         pub attendees: Option<Vec<apigen_runtime::formats::Uuid>>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "apigen_runtime::nullable::not_null"
+        )]
         pub history: Option<BTreeMap<String, apigen_runtime::formats::DateTime>>,
         #[serde(
             default,
@@ -34,7 +54,11 @@ pub mod types {
         )]
         pub cancelled_at: Option<Option<apigen_runtime::formats::DateTime>>,
         /// A format without a type of its own stays a string.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "apigen_runtime::nullable::not_null"
+        )]
         pub host: Option<String>,
     }
 }

@@ -27,7 +27,11 @@ pub mod types {
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "apigen_runtime::__private::serde")]
     pub struct Pet {
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "apigen_runtime::nullable::not_null"
+        )]
         pub id: Option<i64>,
         pub name: String,
         #[serde(
@@ -36,7 +40,11 @@ pub mod types {
             deserialize_with = "apigen_runtime::nullable::present"
         )]
         pub tag: Option<Option<String>>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "apigen_runtime::nullable::not_null"
+        )]
         pub status: Option<PetStatus>,
     }
 
@@ -44,7 +52,11 @@ pub mod types {
     #[serde(crate = "apigen_runtime::__private::serde")]
     pub struct UpdatePetWithFormRequestBody {
         pub name: String,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "apigen_runtime::nullable::not_null"
+        )]
         pub status: Option<String>,
     }
 }

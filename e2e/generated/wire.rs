@@ -12,7 +12,11 @@ pub mod types {
     #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "apigen_runtime::__private::serde")]
     pub struct PreferencesOptions {
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "apigen_runtime::nullable::not_null"
+        )]
         pub gift: Option<bool>,
     }
 
@@ -20,13 +24,29 @@ pub mod types {
     #[serde(crate = "apigen_runtime::__private::serde")]
     pub struct Preferences {
         pub username: String,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "apigen_runtime::nullable::not_null"
+        )]
         pub tags: Option<Vec<String>>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "apigen_runtime::nullable::not_null"
+        )]
         pub scores: Option<Vec<i64>>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "apigen_runtime::nullable::not_null"
+        )]
         pub colors: Option<Vec<String>>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "apigen_runtime::nullable::not_null"
+        )]
         pub options: Option<PreferencesOptions>,
     }
 
@@ -34,14 +54,22 @@ pub mod types {
     #[serde(crate = "apigen_runtime::__private::serde")]
     pub struct CheckoutItemsItem {
         pub price: String,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "apigen_runtime::nullable::not_null"
+        )]
         pub quantity: Option<i64>,
     }
 
     #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "apigen_runtime::__private::serde")]
     pub struct CheckoutOptions {
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "apigen_runtime::nullable::not_null"
+        )]
         pub gift: Option<bool>,
     }
 
@@ -49,14 +77,30 @@ pub mod types {
     #[serde(crate = "apigen_runtime::__private::serde")]
     pub struct Checkout {
         pub username: String,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "apigen_runtime::nullable::not_null"
+        )]
         pub tags: Option<Vec<String>>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "apigen_runtime::nullable::not_null"
+        )]
         pub metadata: Option<BTreeMap<String, String>>,
         pub items: Vec<CheckoutItemsItem>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "apigen_runtime::nullable::not_null"
+        )]
         pub colors: Option<Vec<String>>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "apigen_runtime::nullable::not_null"
+        )]
         pub options: Option<CheckoutOptions>,
     }
 
@@ -74,9 +118,17 @@ pub mod types {
     #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "apigen_runtime::__private::serde")]
     pub struct GetItemsFilter {
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "apigen_runtime::nullable::not_null"
+        )]
         pub status: Option<String>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "apigen_runtime::nullable::not_null"
+        )]
         pub min_total: Option<i64>,
     }
 
@@ -85,7 +137,11 @@ pub mod types {
     pub struct SignUpRequestBody {
         pub username: String,
         pub age: i64,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "apigen_runtime::nullable::not_null"
+        )]
         pub nickname: Option<String>,
     }
 }

@@ -60,7 +60,7 @@ SPEC_OF = {
     "forsta_atlas": "forsta-atlas.yaml", "secrets": "auth-api-v2.yaml", "server_limits": "auth-api-v2.yaml",
     "forms": "wire.yaml", "wire": "wire.yaml", "styles": "styles.yaml", "parameters": "parameters.yaml",
     "routing": "routing.yaml", "schemas": "schemas.yaml", "unions": "unions.yaml", "formats": "formats.yaml",
-    "defaults": "defaults.yaml",
+    "defaults": "defaults.yaml", "constraints": "constraints.yaml",
     "oauth2": "protected.yaml", "jwks": "protected.yaml", "jwt_verifier": "protected.yaml",
     "configured": "pets.yaml",
 }

@@ -188,6 +188,11 @@ pub mod defaults {
     include!("../generated/defaults.rs");
 }
 
+/// Schema constraints on parameters and bodies, checked before a method runs.
+pub mod constraints {
+    include!("../generated/constraints.rs");
+}
+
 /// Swagger 2.0: body and formData parameters, definitions, x-nullable, securityDefinitions.
 pub mod swagger2 {
     include!("../generated/swagger2.rs");

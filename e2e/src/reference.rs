@@ -23,8 +23,48 @@ pub fn router(api: &str) -> Option<Router> {
             token_service::TokenService::new(b"reference signing secret", "api", Default::default())
                 .user("reference-key", "reference-secret"),
         ),
+        "constraints" => crate::constraints::server::router(Accounts),
         _ => return None,
     })
+}
+
+/// The constraints spec (e2e/specs/constraints.yaml): accounts as they are sent, every
+/// refusal a 400 problem (the one error status the spec documents).
+pub struct Accounts;
+
+impl crate::constraints::server::Api for Accounts {
+    async fn list_accounts(
+        &self,
+        request: crate::constraints::operations::ListAccountsRequest,
+    ) -> Result<crate::constraints::operations::ListAccountsResponse, HandlerError> {
+        use crate::constraints::types::Account;
+        let name = request.prefix.unwrap_or_else(|| "ann".to_owned());
+        let accounts = (0..request.limit.min(2))
+            .map(|index| Account {
+                name: name.to_lowercase().chars().filter(char::is_ascii_lowercase).collect::<String>() + "x",
+                age: 18 + i64::from(index),
+                score: None,
+                step: None,
+                tags: None,
+                code: None,
+                limits: None,
+            })
+            .collect();
+        Ok(crate::constraints::operations::ListAccountsResponse::Ok(accounts))
+    }
+
+    async fn create_account(
+        &self,
+        request: crate::constraints::operations::CreateAccountRequest,
+    ) -> Result<crate::constraints::operations::CreateAccountResponse, HandlerError> {
+        Ok(crate::constraints::operations::CreateAccountResponse::Created(request.body))
+    }
+
+    fn refuse(&self, _operation: &'static str, refusal: Refusal) -> Response {
+        let mut problem = refusal.problem;
+        problem.status = 400;
+        reply::json(400, "application/problem+json", &problem)
+    }
 }
 
 /// Accepts the access token the services issue.

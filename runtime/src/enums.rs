@@ -42,10 +42,15 @@ pub fn strict<T>(decode: impl FnOnce() -> T) -> T {
     decoded
 }
 
+/// Whether decoding runs inside [`strict`].
+pub(crate) fn is_strict() -> bool {
+    STRICT.with(Cell::get)
+}
+
 impl<'de> Deserialize<'de> for OtherValue {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = String::deserialize(deserializer)?;
-        if STRICT.with(Cell::get) {
+        if is_strict() {
             return Err(serde::de::Error::custom(format!("{value:?} is not one of the values the spec lists")));
         }
         Ok(OtherValue(value))

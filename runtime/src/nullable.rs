@@ -12,9 +12,35 @@ pub fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(deserializer: D) 
     T::deserialize(deserializer).map(Some)
 }
 
+/// Reads an optional member that is not nullable: a null reads as absent where a client reads
+/// a response (servers send such nulls), and is refused where a server reads a request
+/// ([`crate::enums::strict`]), as a value the schema does not allow.
+pub fn not_null<'de, D: Deserializer<'de>, T: Deserialize<'de>>(deserializer: D) -> Result<Option<T>, D::Error> {
+    let value = Option::<T>::deserialize(deserializer)?;
+    if value.is_none() && crate::enums::is_strict() {
+        return Err(serde::de::Error::custom("null is not allowed: the member is optional, not nullable"));
+    }
+    Ok(value)
+}
+
 #[cfg(test)]
 mod tests {
     use serde::{Deserialize, Serialize};
+
+    #[derive(Debug, PartialEq, Deserialize)]
+    struct Request {
+        #[serde(default, deserialize_with = "super::not_null")]
+        limit: Option<u8>,
+    }
+
+    #[test]
+    fn a_null_of_a_member_that_is_not_nullable_is_refused_only_when_strict() {
+        assert_eq!(serde_json::from_str::<Request>(r#"{"limit":null}"#).unwrap(), Request { limit: None });
+        let strict = |text| crate::enums::strict(|| serde_json::from_str::<Request>(text));
+        assert!(strict(r#"{"limit":null}"#).unwrap_err().to_string().contains("not nullable"));
+        assert_eq!(strict("{}").unwrap(), Request { limit: None });
+        assert_eq!(strict(r#"{"limit":3}"#).unwrap(), Request { limit: Some(3) });
+    }
 
     #[derive(Debug, PartialEq, Serialize, Deserialize)]
     struct Patch {

@@ -27,7 +27,9 @@ fn type_definition(def: &TypeDef, scope: Scope) -> TokenStream {
     let doc = quote! { #cfg #description };
     let added = added(&def.additions);
     match &def.kind {
-        TypeDefKind::Struct(definition) => structure(&name, &doc, &added, cfg.as_ref(), definition, scope),
+        TypeDefKind::Struct(definition) => {
+            structure(&name, &doc, &added, cfg.as_ref(), definition, def.read_by_servers, scope)
+        }
         TypeDefKind::Enum(enumeration_def) => enumeration(&name, &doc, &added, enumeration_def),
         TypeDefKind::Union(union) => union_enum(&name, &doc, &added, def.docs.is_some(), cfg.as_ref(), union, scope),
         TypeDefKind::Alias(ty) => {
@@ -96,6 +98,7 @@ fn structure(
     added: &Added,
     cfg: Option<&TokenStream>,
     definition: &Struct,
+    read_by_servers: bool,
     scope: Scope,
 ) -> TokenStream {
     let fields = definition.fields.iter().map(|field| {
@@ -137,6 +140,15 @@ fn structure(
                 #rename
                 #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "apigen_runtime::nullable::present")]
                 pub #field_name: Option<#ty>
+            }
+        } else if read_by_servers {
+            // A server refuses a null the schema does not allow; a client reads it as absent.
+            let ty = optional_type(&field.ty, scope);
+            quote! {
+                #doc
+                #rename
+                #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "apigen_runtime::nullable::not_null")]
+                pub #field_name: #ty
             }
         } else {
             let ty = optional_type(&field.ty, scope);

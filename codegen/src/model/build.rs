@@ -43,6 +43,7 @@ pub fn build(loaded: &Loaded, config: &Config) -> (Api, Vec<Fault>) {
     super::inhabited::settle(&mut defs, &mut warnings);
     keep_enum_defaults(&mut defs, &mut built);
     mark_validating(&mut defs);
+    mark_read_by_servers(&mut defs, &built);
     for param in built.iter_mut().flat_map(|operation| operation.params.iter_mut()) {
         param.object = is_object(&param.ty, &defs);
     }
@@ -131,6 +132,24 @@ fn mark_validating(defs: &mut [TypeDef]) {
         }
         if !changed {
             return;
+        }
+    }
+}
+
+/// Marks the types a server reads from requests: those of parameters and bodies, and what
+/// they hold at any depth.
+fn mark_read_by_servers(defs: &mut [TypeDef], operations: &[Operation]) {
+    let edges = super::graph::edges(defs);
+    let params = operations.iter().flat_map(|operation| operation.params.iter().map(|param| &param.ty));
+    let bodies = operations.iter().flat_map(|operation| operation.body.iter().flat_map(|body| &body.contents));
+    let mut stack: Vec<usize> = params
+        .chain(bodies.map(|content| &content.ty))
+        .filter_map(|ty| ty.named(Through::Everything))
+        .map(|id| id.0)
+        .collect();
+    while let Some(index) = stack.pop() {
+        if !std::mem::replace(&mut defs[index].read_by_servers, true) {
+            stack.extend(&edges[index]);
         }
     }
 }

@@ -273,6 +273,9 @@ pub struct TypeDef {
     /// Whether a value of it has constraints to check, itself or in a member at any depth
     /// (its `Validate` implementation is generated).
     pub validates: bool,
+    /// Whether a server reads it from requests (a parameter's or a body's type, or a member
+    /// of one at any depth): its optional members then refuse a null their schema forbids.
+    pub read_by_servers: bool,
 }
 
 impl TypeDef {
@@ -290,6 +293,7 @@ impl TypeDef {
             nullable: false,
             constraints: Constraints::default(),
             validates: false,
+            read_by_servers: false,
         }
     }
 }

@@ -1,0 +1,109 @@
+//! Every constraint of `e2e/specs/constraints.yaml`, checked from outside: requests written
+//! by hand with a value just inside each bound (answered 2xx) and just outside it (answered
+//! 400, the problem naming the parameter or the JSON pointer), and several violations at once
+//! listed together. openapi-core judges every exchange again (e2e/exchanges-oracle.sh), and
+//! schemathesis runs against the same server in CI (e2e/schemathesis.sh).
+
+use e2e::reference::Accounts;
+use e2e::{send_raw_with, RawReply};
+use serde_json::{json, Value};
+
+async fn base() -> String {
+    format!("http://{}", e2e::serve(e2e::constraints::server::router(Accounts)).await)
+}
+
+fn account() -> Value {
+    json!({"name": "ann", "age": 30})
+}
+
+async fn create(base: &str, body: &Value) -> RawReply {
+    send_raw_with("POST", &format!("{base}/accounts"), &[("content-type", "application/json")], &body.to_string()).await
+}
+
+/// The account with `member` set to `value`.
+fn with(member: &str, value: Value) -> Value {
+    let mut body = account();
+    body[member] = value;
+    body
+}
+
+#[tokio::test]
+async fn each_body_constraint_holds_just_inside_and_fails_just_outside() {
+    let base = base().await;
+    let cases = [
+        // minLength 1, maxLength 8 (in code points: "é" is one), pattern ^[a-z]+$.
+        ("name", json!("a"), json!(""), "/name"),
+        ("name", json!("abcdefgh"), json!("abcdefghi"), "/name"),
+        ("name", json!("abc"), json!("abC"), "/name"),
+        // minimum 18, maximum 130.
+        ("age", json!(18), json!(17), "/age"),
+        ("age", json!(130), json!(131), "/age"),
+        // exclusiveMinimum 0, exclusiveMaximum 1.
+        ("score", json!(5e-324), json!(0), "/score"),
+        ("score", json!(0.9999999999999999), json!(1), "/score"),
+        // multipleOf 5.
+        ("step", json!(-15), json!(16), "/step"),
+        // minItems 1, maxItems 3, uniqueItems, items maxLength 5.
+        ("tags", json!(["a"]), json!([]), "/tags"),
+        ("tags", json!(["a", "b", "c"]), json!(["a", "b", "c", "d"]), "/tags"),
+        ("tags", json!(["a", "b"]), json!(["a", "a"]), "/tags"),
+        ("tags", json!(["abcde"]), json!(["a", "abcdef"]), "/tags/1"),
+        // The alias Code: pattern ^[A-Z]{3}$, checked where it is used.
+        ("code", json!("ABC"), json!("ABCD"), "/code"),
+        // maxProperties 2; each value minimum 0.
+        ("limits", json!({"a": 0, "b": 1}), json!({"a": 0, "b": 1, "c": 2}), "/limits"),
+        ("limits", json!({"a~b": 0}), json!({"a/b": -1}), "/limits/a~1b"),
+        // Optional, not nullable: null is not a value.
+        ("score", json!(0.5), Value::Null, "/score"),
+    ];
+    for (member, inside, outside, pointer) in cases {
+        let reply = create(&base, &with(member, inside.clone())).await;
+        assert_eq!(reply.status, 201, "{member} = {inside}: {}", reply.body);
+        assert_eq!(reply.body[member], inside);
+        let reply = create(&base, &with(member, outside.clone())).await;
+        e2e::assert_problem(&reply, 400);
+        assert_eq!(reply.body["pointer"], pointer, "{member} = {outside}: {}", reply.body);
+    }
+}
+
+#[tokio::test]
+async fn one_problem_lists_every_violation() {
+    let base = base().await;
+    let body = json!({"name": "Ann", "age": 12, "tags": ["x", "x"], "code": "ab"});
+    let reply = create(&base, &body).await;
+    e2e::assert_problem(&reply, 400);
+    let pointers: Vec<&str> =
+        reply.body["errors"].as_array().unwrap().iter().map(|error| error["pointer"].as_str().unwrap()).collect();
+    assert_eq!(pointers, ["/name", "/age", "/tags", "/code"], "{}", reply.body);
+    assert_eq!(reply.body["pointer"], "/name");
+    assert!(reply.body["detail"].as_str().unwrap().contains("3 more"), "{}", reply.body);
+}
+
+#[tokio::test]
+async fn each_parameter_constraint_holds_just_inside_and_fails_just_outside() {
+    let base = base().await;
+    let cases: [(&str, &[(&str, &str)], &str, Option<&str>); 10] = [
+        ("limit=1", &[], "", None),
+        ("limit=100", &[], "", None),
+        ("limit=0", &[], "limit", None),
+        ("limit=101", &[], "limit", None),
+        ("prefix=abc", &[], "", None),
+        ("prefix=abcd", &[], "prefix", None),
+        ("ids=1,1000000", &[], "", None),
+        ("ids=1,2,3", &[], "ids", None),
+        ("ids=1,0", &[], "ids", Some("/1")),
+        ("", &[("X-Request-Id", "0123abcg")], "X-Request-Id", None),
+    ];
+    for (query, headers, refused, pointer) in cases {
+        let reply = send_raw_with("GET", &format!("{base}/accounts?{query}"), headers, "").await;
+        if refused.is_empty() {
+            assert_eq!(reply.status, 200, "{query}: {}", reply.body);
+        } else {
+            e2e::assert_problem(&reply, 400);
+            assert_eq!(reply.body["parameter"], refused, "{query}: {}", reply.body);
+            assert_eq!(reply.body["pointer"].as_str(), pointer, "{query}: {}", reply.body);
+        }
+    }
+    let reply = send_raw_with("GET", &format!("{base}/accounts"), &[("X-Request-Id", "0123abcd")], "").await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+}
