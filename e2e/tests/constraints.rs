@@ -79,10 +79,13 @@ async fn one_problem_lists_every_violation() {
     assert!(reply.body["detail"].as_str().unwrap().contains("3 more"), "{}", reply.body);
 }
 
+type Headers = &'static [(&'static str, &'static str)];
+
 #[tokio::test]
 async fn each_parameter_constraint_holds_just_inside_and_fails_just_outside() {
     let base = base().await;
-    let cases: [(&str, &[(&str, &str)], &str, Option<&str>); 10] = [
+    // Query, headers, the parameter refused (none: accepted) and the pointer inside it.
+    let cases: [(&str, Headers, &str, Option<&str>); 10] = [
         ("limit=1", &[], "", None),
         ("limit=100", &[], "", None),
         ("limit=0", &[], "limit", None),
