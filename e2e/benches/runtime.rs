@@ -8,7 +8,11 @@
 //!   (content type checked, JSON decoded, a token answered, each request under the same 30 s
 //!   timeout that generated routers set), under one load generator;
 //! - tokens: a generated client whose bearer token comes from a `TokenSource` holding a valid
-//!   token, against the same client with a fixed credential.
+//!   token, against the same client with a fixed credential;
+//! - checked: the generated router of `e2e/specs/constraints.yaml`, which checks every
+//!   constraint of an account before its method runs (a pattern, lengths, bounds, a multiple,
+//!   unique items, a map's size), against a hand-written axum handler that decodes the same
+//!   account and checks nothing: beside `server`, the cost of the checks.
 //!
 //! Rounds alternate the two sides; each figure is the median over rounds.
 
@@ -144,6 +148,45 @@ fn raw_call(
     }
 }
 
+/// An account with a value for every constrained member.
+fn account_body() -> Vec<u8> {
+    let account = serde_json::json!({
+        "name": "ann", "age": 30, "score": 0.5, "step": 15, "tags": ["a", "b", "c"], "code": "ABC",
+        "limits": {"daily": 10, "monthly": 200}
+    });
+    serde_json::to_vec(&account).expect("serialise")
+}
+
+/// The baseline of `checked`: the account decoded and answered, nothing checked.
+async fn hand_written_account(headers: HeaderMap, body: Bytes) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let json = headers.get(header::CONTENT_TYPE).is_some_and(|value| value.as_bytes().starts_with(b"application/json"));
+    if !json {
+        return StatusCode::UNSUPPORTED_MEDIA_TYPE.into_response();
+    }
+    let Ok(account) = serde_json::from_slice::<e2e::constraints::types::Account>(&body) else {
+        return StatusCode::BAD_REQUEST.into_response();
+    };
+    let body = serde_json::to_vec(&account).expect("serialise");
+    (StatusCode::CREATED, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+/// Posts the account and reads the answer back.
+fn account_call(
+    http: reqwest::Client,
+    url: String,
+) -> impl Fn() -> std::pin::Pin<Box<dyn Future<Output = ()> + Send>> + Clone {
+    move || {
+        let (http, url) = (http.clone(), url.clone());
+        Box::pin(async move {
+            let request = http.post(&url).header(header::CONTENT_TYPE, "application/json").body(account_body());
+            let response = request.timeout(Duration::from_secs(30)).send().await.expect("send");
+            assert_eq!(response.status(), StatusCode::CREATED);
+            std::hint::black_box(response.bytes().await.expect("body"));
+        })
+    }
+}
+
 /// The generated BNN console client's secured call, against a route that answers 200.
 fn secured_call(
     client: bnn_console::Client,
@@ -213,6 +256,15 @@ async fn run(rounds: usize) {
         Comparison { name: "client", subject: "generated client", baseline: "raw reqwest", rounds: Vec::new() };
     let mut server =
         Comparison { name: "server", subject: "generated router", baseline: "hand-written axum", rounds: Vec::new() };
+    let checked_server = serve(e2e::constraints::server::router(e2e::reference::Accounts)).await;
+    let unchecked_server = serve(Router::new().route("/accounts", post(hand_written_account))).await;
+    let accounts = |server: SocketAddr| account_call(reqwest::Client::new(), format!("http://{server}/accounts"));
+    let mut checked = Comparison {
+        name: "checked",
+        subject: "generated router, constraints",
+        baseline: "hand-written axum, no checks",
+        rounds: Vec::new(),
+    };
     let mut tokens = Comparison {
         name: "tokens",
         subject: "bearer from a TokenSource",
@@ -227,7 +279,9 @@ async fn run(rounds: usize) {
         );
         let server_round = (drive(load(generated_server)).await, drive(load(hand_written_server)).await);
         let tokens_round = (drive(secured_call(sourced.clone())).await, drive(secured_call(fixed.clone())).await);
+        let checked_round = (drive(accounts(checked_server)).await, drive(accounts(unchecked_server)).await);
         if round > 0 {
+            checked.rounds.push(checked_round);
             client.rounds.push(client_round);
             server.rounds.push(server_round);
             tokens.rounds.push(tokens_round);
@@ -237,6 +291,7 @@ async fn run(rounds: usize) {
     client.print();
     server.print();
     tokens.print();
+    checked.print();
 }
 
 fn main() {

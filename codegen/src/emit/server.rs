@@ -361,10 +361,13 @@ fn request_checks(operation: &Operation, scope: Scope) -> TokenStream {
             return None;
         }
         let (field, name) = (ident(&param.rust_name), &param.wire_name);
-        let checks = if param.required || param.default.is_some() {
+        // An optional nullable parameter is one `Option` (absent and null are one thing in
+        // a query), which the checks of a nullable already unwrap.
+        let single_option = matches!(param.ty, Type::Nullable(_));
+        let checks = if param.required || param.default.is_some() || single_option {
             checks
         } else {
-            quote! { if let Some(value) = value { #checks } }
+            super::validate::optional_checks(&param.ty, &param.constraints, scope)
         };
         Some(quote! {
             check.parameter(#name, |check| {
@@ -382,7 +385,12 @@ fn request_checks(operation: &Operation, scope: Scope) -> TokenStream {
         if checks.is_empty() {
             return None;
         }
-        let checks = if body.required { checks } else { quote! { if let Some(value) = value { #checks } } };
+        let checks = if body.required {
+            checks
+        } else {
+            let content = &body.contents[0];
+            super::validate::optional_checks(&content.ty, &content.constraints, scope)
+        };
         Some(quote! {
             {
                 let value = &request.body;

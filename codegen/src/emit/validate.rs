@@ -23,11 +23,7 @@ pub fn implementation(def: &TypeDef, scope: Scope) -> TokenStream {
                     return TokenStream::new();
                 }
                 let optional = !field.required && field.default.is_none();
-                let checks = if optional {
-                    quote! { if let Some(value) = value { #checks } }
-                } else {
-                    checks
-                };
+                let checks = if optional { optional_checks(&field.ty, &field.constraints, scope) } else { checks };
                 quote! {
                     check.member(#wire_name, |check| {
                         let value = &self.#field_name;
@@ -77,13 +73,37 @@ pub fn implementation(def: &TypeDef, scope: Scope) -> TokenStream {
     };
     let name = ident(&def.name);
     let cfg = cfg(&def.gate);
+    // The model marks only types with checks; a body left empty still compiles clean.
+    let check = if body.is_empty() {
+        quote! { _check }
+    } else {
+        quote! { check }
+    };
     quote! {
         #cfg
         impl apigen_runtime::validate::Validate for #name {
-            fn validate(&self, check: &mut apigen_runtime::validate::Check) {
+            fn validate(&self, #check: &mut apigen_runtime::validate::Check) {
                 #body
             }
         }
+    }
+}
+
+/// The checks of `value`, an `Option` of a value of `ty` (an optional member or parameter):
+/// of the value where there is one. An optional nullable is one `Option` for a parameter
+/// (`nullable` false) and two for a member.
+pub fn optional_checks(ty: &Type, constraints: &Constraints, scope: Scope) -> TokenStream {
+    let checks = value_checks(ty, constraints, scope);
+    if checks.is_empty() {
+        return checks;
+    }
+    match ty {
+        // `Option<Option<T>>`: one pattern, not two nested `if let`s.
+        Type::Nullable(inner) => {
+            let inner = value_checks(inner, constraints, scope);
+            quote! { if let Some(Some(value)) = value { #inner } }
+        }
+        _ => quote! { if let Some(value) = value { #checks } },
     }
 }
 
@@ -94,11 +114,19 @@ pub fn value_checks(ty: &Type, constraints: &Constraints, scope: Scope) -> Token
     let nested = match ty {
         Type::Nullable(inner) => {
             let inner = value_checks(inner, constraints, scope);
-            return if inner.is_empty() { inner } else { quote! { if let Some(value) = value { #inner } } };
+            return if inner.is_empty() {
+                inner
+            } else {
+                quote! { if let Some(value) = value { #inner } }
+            };
         }
         Type::Boxed(inner) => {
             let inner = value_checks(inner, constraints, scope);
-            return if inner.is_empty() { inner } else { quote! { { let value = &**value; #inner } } };
+            return if inner.is_empty() {
+                inner
+            } else {
+                quote! { { let value = &**value; #inner } }
+            };
         }
         Type::Array(item) => {
             let items = constraints.items.as_deref().cloned().unwrap_or_default();

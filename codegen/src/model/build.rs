@@ -42,6 +42,7 @@ pub fn build(loaded: &Loaded, config: &Config) -> (Api, Vec<Fault>) {
     box_recursive_fields(&mut defs);
     super::inhabited::settle(&mut defs, &mut warnings);
     keep_enum_defaults(&mut defs, &mut built);
+    fit_constraints(&mut defs, &mut built);
     mark_validating(&mut defs);
     mark_read_by_servers(&mut defs, &built);
     for param in built.iter_mut().flat_map(|operation| operation.params.iter_mut()) {
@@ -101,6 +102,31 @@ fn keep_enum_defaults(defs: &mut [TypeDef], operations: &mut [Operation]) {
     }
 }
 
+/// Keeps of each set of constraints what applies to its type, once types are final.
+fn fit_constraints(defs: &mut [TypeDef], operations: &mut [Operation]) {
+    let fit = |constraints: &mut super::Constraints, ty: &Type| *constraints = std::mem::take(constraints).for_type(ty);
+    for def in defs.iter_mut() {
+        match &mut def.kind {
+            TypeDefKind::Struct(definition) => {
+                for field in &mut definition.fields {
+                    fit(&mut field.constraints, &field.ty);
+                }
+                def.constraints = Default::default();
+            }
+            TypeDefKind::Alias(ty) | TypeDefKind::Newtype(ty) => fit(&mut def.constraints, ty),
+            _ => def.constraints = Default::default(),
+        }
+    }
+    for operation in operations {
+        for param in &mut operation.params {
+            fit(&mut param.constraints, &param.ty);
+        }
+        for content in operation.body.iter_mut().flat_map(|body| &mut body.contents) {
+            fit(&mut content.constraints, &content.ty);
+        }
+    }
+}
+
 /// Marks the types with constraints to check, in themselves or in a member at any depth (the
 /// least fixed point: recursive types are marked once a way through them has something).
 fn mark_validating(defs: &mut [TypeDef]) {
@@ -114,7 +140,10 @@ fn mark_validating(defs: &mut [TypeDef]) {
             let found = !def.validates
                 && match &def.kind {
                     TypeDefKind::Struct(definition) => {
-                        definition.fields.iter().any(|field| !field.constraints.is_empty() || validates(&field.ty, defs))
+                        definition
+                            .fields
+                            .iter()
+                            .any(|field| !field.constraints.is_empty() || validates(&field.ty, defs))
                             || definition.additional.as_ref().is_some_and(|members| validates(&members.ty, defs))
                             || definition.choice.as_ref().is_some_and(|choice| validates(&choice.ty, defs))
                     }

@@ -3,6 +3,7 @@
 //! request before a method sees it. A schema reached by `$ref` keeps its constraints on its
 //! own definition, so only inline schemas are read here.
 
+use super::Type;
 use crate::diagnostics::{pointer_push, Fault};
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type as SchemaType};
 
@@ -47,6 +48,43 @@ impl Constraints {
         *self == Constraints::default()
     }
 
+    /// Only what applies to a value of `ty` (a string's `maximum` constrains nothing; nor
+    /// does an inline constraint beside a named type, whose own are on its definition).
+    pub fn for_type(self, ty: &Type) -> Constraints {
+        let nested = |constraints: Option<Box<Constraints>>, item: &Type| {
+            constraints.map(|constraints| constraints.for_type(item)).filter(|constraints| !constraints.is_empty())
+        };
+        match ty {
+            Type::Nullable(inner) | Type::Boxed(inner) => self.for_type(inner),
+            Type::String => Constraints {
+                min_length: self.min_length,
+                max_length: self.max_length,
+                pattern: self.pattern,
+                ..Constraints::default()
+            },
+            Type::Integer(_) | Type::Float(_) => Constraints {
+                minimum: self.minimum,
+                maximum: self.maximum,
+                multiple_of: self.multiple_of,
+                ..Constraints::default()
+            },
+            Type::Array(item) => Constraints {
+                min_items: self.min_items,
+                max_items: self.max_items,
+                unique_items: self.unique_items,
+                items: nested(self.items, item).map(Box::new),
+                ..Constraints::default()
+            },
+            Type::Map(value) => Constraints {
+                min_properties: self.min_properties,
+                max_properties: self.max_properties,
+                values: nested(self.values, value).map(Box::new),
+                ..Constraints::default()
+            },
+            _ => Constraints::default(),
+        }
+    }
+
     /// Whether a pattern is among them, at any depth.
     pub fn has_pattern(&self) -> bool {
         self.pattern.is_some()
@@ -87,7 +125,8 @@ pub fn of_schema(schema: &Schema, at: &str, warnings: &mut Vec<Fault>) -> Constr
             found.multiple_of = number.multiple_of;
         }
         SchemaKind::Type(SchemaType::Array(array)) => {
-            (found.min_items, found.max_items, found.unique_items) = (array.min_items, array.max_items, array.unique_items);
+            (found.min_items, found.max_items, found.unique_items) =
+                (array.min_items, array.max_items, array.unique_items);
             found.items = nested(inline(array.items.as_ref()), pointer_push(at, "items"), warnings);
         }
         SchemaKind::Type(SchemaType::Object(object)) => {
@@ -134,8 +173,8 @@ fn inline(schema: Option<&ReferenceOr<Box<Schema>>>) -> Option<&Schema> {
 }
 
 fn compiled(source: &str) -> Option<Pattern> {
-    ["u", ""].into_iter().find(|flags| regress::Regex::with_flags(source, *flags).is_ok()).map(|flags| Pattern {
-        source: source.to_owned(),
-        flags,
-    })
+    ["u", ""]
+        .into_iter()
+        .find(|flags| regress::Regex::with_flags(source, *flags).is_ok())
+        .map(|flags| Pattern { source: source.to_owned(), flags })
 }

@@ -18,8 +18,8 @@ mod token_refresh;
 mod walk;
 
 pub use crate::config::Additions;
-pub use constraints::{Bound, Constraints};
 pub use build::build;
+pub use constraints::{Bound, Constraints};
 pub use names::is_keyword;
 pub use path_template::{PathTemplate, Piece, Segment};
 pub use walk::Through;

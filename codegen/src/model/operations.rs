@@ -6,11 +6,11 @@ use super::refs::Resolver;
 use super::schema::{is_string_of_format, TypeBuilder};
 use super::OperationNames;
 use super::PathTemplate;
-use super::{security, token_refresh};
 use super::{
-    constraints, Body, Constraints, Content, DefaultValue, FormField, Gate, MediaKind, Method, Operation, Param, ParamLocation, ParamStyle,
-    Response, ResponseHeader, StatusMatch, Type,
+    constraints, Body, Constraints, Content, DefaultValue, FormField, Gate, MediaKind, Method, Operation, Param,
+    ParamLocation, ParamStyle, Response, ResponseHeader, StatusMatch, Type,
 };
+use super::{security, token_refresh};
 use crate::config::Config;
 use crate::diagnostics::{pointer_push, Fault};
 use crate::load::{COOKIE_STYLE_EXTENSION, EXPLODE_EXTENSION};

@@ -7,8 +7,8 @@ use super::names::{self, NameSet};
 use super::refs::Resolver;
 use super::walk::Through;
 use super::{
-    AdditionalMembers, ChoiceMember, Constraints, DefaultValue, EnumVariant, Enumeration, Field, FloatWidth, Format, IntegerWidth,
-    Struct, Type, TypeDef, TypeDefKind, TypeId, Union, UnionVariant,
+    AdditionalMembers, ChoiceMember, Constraints, DefaultValue, EnumVariant, Enumeration, Field, FloatWidth, Format,
+    IntegerWidth, Struct, Type, TypeDef, TypeDefKind, TypeId, Union, UnionVariant,
 };
 use crate::config::{Config, Formats};
 use crate::diagnostics::{escape_token, pointer_push, unescape_token, Fault};
