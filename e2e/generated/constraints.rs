@@ -48,108 +48,81 @@ pub mod types {
 
     impl apigen_runtime::validate::Validate for Account {
         fn validate(&self, check: &mut apigen_runtime::validate::Check) {
-            check
-                .member(
-                    "name",
-                    |check| {
-                        let value = &self.name;
-                        check.length(value, Some(1), Some(8));
-                        {
-                            static PATTERN: apigen_runtime::validate::Pattern = apigen_runtime::validate::Pattern::new(
-                                "^[a-z]+$",
-                                "u",
-                            );
-                            check.pattern(value, &PATTERN);
-                        }
-                    },
-                );
-            check
-                .member(
-                    "age",
-                    |check| {
-                        let value = &self.age;
-                        check.minimum(i128::from(*value), 18, false);
-                        check.maximum(i128::from(*value), 130, false);
-                    },
-                );
-            check
-                .member(
-                    "score",
-                    |check| {
-                        let value = &self.score;
-                        if let Some(value) = value {
-                            check.minimum(*value, 0.0, true);
-                            check.maximum(*value, 1.0, true);
-                        }
-                    },
-                );
-            check
-                .member(
-                    "step",
-                    |check| {
-                        let value = &self.step;
-                        if let Some(value) = value {
-                            check.minimum(i128::from(*value), -1000, false);
-                            check.maximum(i128::from(*value), 1000, false);
-                            check.integer_multiple_of(i128::from(*value), 5);
-                        }
-                    },
-                );
-            check
-                .member(
-                    "tags",
-                    |check| {
-                        let value = &self.tags;
-                        if let Some(value) = value {
-                            check.items(value.len(), Some(1), Some(3));
-                            check.unique(value);
-                            for (index, value) in value.iter().enumerate() {
-                                check
-                                    .item(
-                                        index,
-                                        |check| {
-                                            check.length(value, None, Some(5));
-                                        },
-                                    );
-                            }
-                        }
-                    },
-                );
-            check
-                .member(
-                    "code",
-                    |check| {
-                        let value = &self.code;
-                        if let Some(value) = value {
-                            {
-                                static PATTERN: apigen_runtime::validate::Pattern = apigen_runtime::validate::Pattern::new(
-                                    "^[A-Z]{3}$",
-                                    "u",
-                                );
-                                check.pattern(value, &PATTERN);
-                            }
-                        }
-                    },
-                );
-            check
-                .member(
-                    "limits",
-                    |check| {
-                        let value = &self.limits;
-                        if let Some(value) = value {
-                            check.properties(value.len(), None, Some(2));
-                            for (key, value) in value {
-                                check
-                                    .member(
-                                        key,
-                                        |check| {
-                                            check.minimum(i128::from(*value), 0, false);
-                                        },
-                                    );
-                            }
-                        }
-                    },
-                );
+            {
+                let value = &self.name;
+                check.enter("name");
+                check.length(value, Some(1), Some(8));
+                {
+                    static PATTERN: apigen_runtime::validate::Pattern = apigen_runtime::validate::Pattern::new(
+                        "^[a-z]+$",
+                        "u",
+                    );
+                    check.pattern(value, &PATTERN);
+                }
+
+                check.leave();
+            }
+
+            {
+                let value = &self.age;
+                check.enter("age");
+                check.minimum(i128::from(*value), 18, false);
+                check.maximum(i128::from(*value), 130, false);
+                check.leave();
+            }
+
+            if let Some(value) = &self.score {
+                check.enter("score");
+                check.minimum(*value, 0.0, true);
+                check.maximum(*value, 1.0, true);
+                check.leave();
+            }
+
+            if let Some(value) = &self.step {
+                check.enter("step");
+                check.minimum(i128::from(*value), -1000, false);
+                check.maximum(i128::from(*value), 1000, false);
+                check.integer_multiple_of(i128::from(*value), 5);
+                check.leave();
+            }
+
+            if let Some(value) = &self.tags {
+                check.enter("tags");
+                check.items(value.len(), Some(1), Some(3));
+                check.unique(value);
+                for (index, value) in value.iter().enumerate() {
+                    check.enter_item(index);
+                    check.length(value, None, Some(5));
+                    check.leave();
+                }
+
+                check.leave();
+            }
+
+            if let Some(value) = &self.code {
+                check.enter("code");
+                {
+                    static PATTERN: apigen_runtime::validate::Pattern = apigen_runtime::validate::Pattern::new(
+                        "^[A-Z]{3}$",
+                        "u",
+                    );
+                    check.pattern(value, &PATTERN);
+                }
+
+                check.leave();
+            }
+
+            if let Some(value) = &self.limits {
+                check.enter("limits");
+                check.properties(value.len(), None, Some(2));
+                for (key, value) in value {
+                    check.enter(key);
+                    check.minimum(i128::from(*value), 0, false);
+                    check.leave();
+                }
+
+                check.leave();
+            }
         }
     }
 
@@ -458,61 +431,46 @@ pub mod server {
         };
         let mut checked = apigen_runtime::validate::Check::default();
         let check = &mut checked;
-        check
-            .parameter(
-                "limit",
-                |check| {
-                    let value = &request.limit;
-                    check.minimum(i128::from(*value), 1, false);
-                    check.maximum(i128::from(*value), 100, false);
-                },
-            );
-        check
-            .parameter(
-                "prefix",
-                |check| {
-                    let value = &request.prefix;
-                    if let Some(value) = value {
-                        check.length(value, Some(1), Some(3));
-                    }
-                },
-            );
-        check
-            .parameter(
-                "ids",
-                |check| {
-                    let value = &request.ids;
-                    if let Some(value) = value {
-                        check.items(value.len(), None, Some(2));
-                        for (index, value) in value.iter().enumerate() {
-                            check
-                                .item(
-                                    index,
-                                    |check| {
-                                        check.minimum(i128::from(*value), 1, false);
-                                        check.maximum(i128::from(*value), 1000000, false);
-                                    },
-                                );
-                        }
-                    }
-                },
-            );
-        check
-            .parameter(
-                "X-Request-Id",
-                |check| {
-                    let value = &request.x_request_id;
-                    if let Some(value) = value {
-                        {
-                            static PATTERN: apigen_runtime::validate::Pattern = apigen_runtime::validate::Pattern::new(
-                                "^[0-9a-f]{8}$",
-                                "u",
-                            );
-                            check.pattern(value, &PATTERN);
-                        }
-                    }
-                },
-            );
+        {
+            let value = &request.limit;
+            check.enter_parameter("limit");
+            check.minimum(i128::from(*value), 1, false);
+            check.maximum(i128::from(*value), 100, false);
+            check.leave_parameter();
+        }
+
+        if let Some(value) = &request.prefix {
+            check.enter_parameter("prefix");
+            check.length(value, Some(1), Some(3));
+            check.leave_parameter();
+        }
+
+        if let Some(value) = &request.ids {
+            check.enter_parameter("ids");
+            check.items(value.len(), None, Some(2));
+            for (index, value) in value.iter().enumerate() {
+                check.enter_item(index);
+                check.minimum(i128::from(*value), 1, false);
+                check.maximum(i128::from(*value), 1000000, false);
+                check.leave();
+            }
+
+            check.leave_parameter();
+        }
+
+        if let Some(value) = &request.x_request_id {
+            check.enter_parameter("X-Request-Id");
+            {
+                static PATTERN: apigen_runtime::validate::Pattern = apigen_runtime::validate::Pattern::new(
+                    "^[0-9a-f]{8}$",
+                    "u",
+                );
+                check.pattern(value, &PATTERN);
+            }
+
+            check.leave_parameter();
+        }
+
         Problem::check(checked.into_violations())?;
         Ok(request)
     }

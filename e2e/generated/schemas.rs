@@ -19,14 +19,12 @@ pub mod types {
 
     impl apigen_runtime::validate::Validate for OrderLinesItem {
         fn validate(&self, check: &mut apigen_runtime::validate::Check) {
-            check
-                .member(
-                    "quantity",
-                    |check| {
-                        let value = &self.quantity;
-                        check.minimum(i128::from(*value), 0, true);
-                    },
-                );
+            {
+                let value = &self.quantity;
+                check.enter("quantity");
+                check.minimum(i128::from(*value), 0, true);
+                check.leave();
+            }
         }
     }
 
@@ -146,40 +144,30 @@ pub mod types {
 
     impl apigen_runtime::validate::Validate for Order {
         fn validate(&self, check: &mut apigen_runtime::validate::Check) {
-            check
-                .member(
-                    "lines",
-                    |check| {
-                        let value = &self.lines;
-                        for (index, value) in value.iter().enumerate() {
-                            check
-                                .item(
-                                    index,
-                                    |check| {
-                                        apigen_runtime::validate::Validate::validate(value, check);
-                                    },
-                                );
-                        }
-                    },
-                );
-            check
-                .member(
-                    "total",
-                    |check| {
-                        let value = &self.total;
-                        apigen_runtime::validate::Validate::validate(value, check);
-                    },
-                );
-            check
-                .member(
-                    "shipping",
-                    |check| {
-                        let value = &self.shipping;
-                        if let Some(value) = value {
-                            apigen_runtime::validate::Validate::validate(value, check);
-                        }
-                    },
-                );
+            {
+                let value = &self.lines;
+                check.enter("lines");
+                for (index, value) in value.iter().enumerate() {
+                    check.enter_item(index);
+                    apigen_runtime::validate::Validate::validate(value, check);
+                    check.leave();
+                }
+
+                check.leave();
+            }
+
+            {
+                let value = &self.total;
+                check.enter("total");
+                apigen_runtime::validate::Validate::validate(value, check);
+                check.leave();
+            }
+
+            if let Some(value) = &self.shipping {
+                check.enter("shipping");
+                apigen_runtime::validate::Validate::validate(value, check);
+                check.leave();
+            }
         }
     }
 
@@ -336,14 +324,12 @@ pub mod types {
 
     impl apigen_runtime::validate::Validate for Pickup {
         fn validate(&self, check: &mut apigen_runtime::validate::Check) {
-            check
-                .member(
-                    "store",
-                    |check| {
-                        let value = &self.store;
-                        check.minimum(i128::from(*value), 0, true);
-                    },
-                );
+            {
+                let value = &self.store;
+                check.enter("store");
+                check.minimum(i128::from(*value), 0, true);
+                check.leave();
+            }
         }
     }
 
@@ -419,20 +405,19 @@ pub mod types {
 
     impl apigen_runtime::validate::Validate for Money {
         fn validate(&self, check: &mut apigen_runtime::validate::Check) {
-            check
-                .member(
-                    "currency",
-                    |check| {
-                        let value = &self.currency;
-                        {
-                            static PATTERN: apigen_runtime::validate::Pattern = apigen_runtime::validate::Pattern::new(
-                                "^[A-Z]{3}$",
-                                "u",
-                            );
-                            check.pattern(value, &PATTERN);
-                        }
-                    },
-                );
+            {
+                let value = &self.currency;
+                check.enter("currency");
+                {
+                    static PATTERN: apigen_runtime::validate::Pattern = apigen_runtime::validate::Pattern::new(
+                        "^[A-Z]{3}$",
+                        "u",
+                    );
+                    check.pattern(value, &PATTERN);
+                }
+
+                check.leave();
+            }
         }
     }
 

@@ -15629,16 +15629,12 @@ pub mod server {
         };
         let mut checked = apigen_runtime::validate::Check::default();
         let check = &mut checked;
-        check
-            .parameter(
-                "limit",
-                |check| {
-                    let value = &request.limit;
-                    if let Some(value) = value {
-                        check.minimum(i128::from(*value), 1, false);
-                    }
-                },
-            );
+        if let Some(value) = &request.limit {
+            check.enter_parameter("limit");
+            check.minimum(i128::from(*value), 1, false);
+            check.leave_parameter();
+        }
+
         Problem::check(checked.into_violations())?;
         Ok(request)
     }
@@ -15666,16 +15662,12 @@ pub mod server {
         };
         let mut checked = apigen_runtime::validate::Check::default();
         let check = &mut checked;
-        check
-            .parameter(
-                "limit",
-                |check| {
-                    let value = &request.limit;
-                    if let Some(value) = value {
-                        check.minimum(i128::from(*value), 1, false);
-                    }
-                },
-            );
+        if let Some(value) = &request.limit {
+            check.enter_parameter("limit");
+            check.minimum(i128::from(*value), 1, false);
+            check.leave_parameter();
+        }
+
         Problem::check(checked.into_violations())?;
         Ok(request)
     }
@@ -15703,16 +15695,12 @@ pub mod server {
         };
         let mut checked = apigen_runtime::validate::Check::default();
         let check = &mut checked;
-        check
-            .parameter(
-                "limit",
-                |check| {
-                    let value = &request.limit;
-                    if let Some(value) = value {
-                        check.minimum(i128::from(*value), 1, false);
-                    }
-                },
-            );
+        if let Some(value) = &request.limit {
+            check.enter_parameter("limit");
+            check.minimum(i128::from(*value), 1, false);
+            check.leave_parameter();
+        }
+
         Problem::check(checked.into_violations())?;
         Ok(request)
     }
@@ -15740,16 +15728,12 @@ pub mod server {
         };
         let mut checked = apigen_runtime::validate::Check::default();
         let check = &mut checked;
-        check
-            .parameter(
-                "limit",
-                |check| {
-                    let value = &request.limit;
-                    if let Some(value) = value {
-                        check.minimum(i128::from(*value), 1, false);
-                    }
-                },
-            );
+        if let Some(value) = &request.limit {
+            check.enter_parameter("limit");
+            check.minimum(i128::from(*value), 1, false);
+            check.leave_parameter();
+        }
+
         Problem::check(checked.into_violations())?;
         Ok(request)
     }
@@ -15777,16 +15761,12 @@ pub mod server {
         };
         let mut checked = apigen_runtime::validate::Check::default();
         let check = &mut checked;
-        check
-            .parameter(
-                "limit",
-                |check| {
-                    let value = &request.limit;
-                    if let Some(value) = value {
-                        check.minimum(i128::from(*value), 1, false);
-                    }
-                },
-            );
+        if let Some(value) = &request.limit {
+            check.enter_parameter("limit");
+            check.minimum(i128::from(*value), 1, false);
+            check.leave_parameter();
+        }
+
         Problem::check(checked.into_violations())?;
         Ok(request)
     }
@@ -15814,16 +15794,12 @@ pub mod server {
         };
         let mut checked = apigen_runtime::validate::Check::default();
         let check = &mut checked;
-        check
-            .parameter(
-                "limit",
-                |check| {
-                    let value = &request.limit;
-                    if let Some(value) = value {
-                        check.minimum(i128::from(*value), 1, false);
-                    }
-                },
-            );
+        if let Some(value) = &request.limit {
+            check.enter_parameter("limit");
+            check.minimum(i128::from(*value), 1, false);
+            check.leave_parameter();
+        }
+
         Problem::check(checked.into_violations())?;
         Ok(request)
     }
@@ -15851,16 +15827,12 @@ pub mod server {
         };
         let mut checked = apigen_runtime::validate::Check::default();
         let check = &mut checked;
-        check
-            .parameter(
-                "limit",
-                |check| {
-                    let value = &request.limit;
-                    if let Some(value) = value {
-                        check.minimum(i128::from(*value), 1, false);
-                    }
-                },
-            );
+        if let Some(value) = &request.limit {
+            check.enter_parameter("limit");
+            check.minimum(i128::from(*value), 1, false);
+            check.leave_parameter();
+        }
+
         Problem::check(checked.into_violations())?;
         Ok(request)
     }
@@ -15888,16 +15860,12 @@ pub mod server {
         };
         let mut checked = apigen_runtime::validate::Check::default();
         let check = &mut checked;
-        check
-            .parameter(
-                "limit",
-                |check| {
-                    let value = &request.limit;
-                    if let Some(value) = value {
-                        check.minimum(i128::from(*value), 1, false);
-                    }
-                },
-            );
+        if let Some(value) = &request.limit {
+            check.enter_parameter("limit");
+            check.minimum(i128::from(*value), 1, false);
+            check.leave_parameter();
+        }
+
         Problem::check(checked.into_violations())?;
         Ok(request)
     }
@@ -15925,16 +15893,12 @@ pub mod server {
         };
         let mut checked = apigen_runtime::validate::Check::default();
         let check = &mut checked;
-        check
-            .parameter(
-                "limit",
-                |check| {
-                    let value = &request.limit;
-                    if let Some(value) = value {
-                        check.minimum(i128::from(*value), 1, false);
-                    }
-                },
-            );
+        if let Some(value) = &request.limit {
+            check.enter_parameter("limit");
+            check.minimum(i128::from(*value), 1, false);
+            check.leave_parameter();
+        }
+
         Problem::check(checked.into_violations())?;
         Ok(request)
     }
@@ -15962,16 +15926,12 @@ pub mod server {
         };
         let mut checked = apigen_runtime::validate::Check::default();
         let check = &mut checked;
-        check
-            .parameter(
-                "limit",
-                |check| {
-                    let value = &request.limit;
-                    if let Some(value) = value {
-                        check.minimum(i128::from(*value), 1, false);
-                    }
-                },
-            );
+        if let Some(value) = &request.limit {
+            check.enter_parameter("limit");
+            check.minimum(i128::from(*value), 1, false);
+            check.leave_parameter();
+        }
+
         Problem::check(checked.into_violations())?;
         Ok(request)
     }
@@ -15999,16 +15959,12 @@ pub mod server {
         };
         let mut checked = apigen_runtime::validate::Check::default();
         let check = &mut checked;
-        check
-            .parameter(
-                "limit",
-                |check| {
-                    let value = &request.limit;
-                    if let Some(value) = value {
-                        check.minimum(i128::from(*value), 1, false);
-                    }
-                },
-            );
+        if let Some(value) = &request.limit {
+            check.enter_parameter("limit");
+            check.minimum(i128::from(*value), 1, false);
+            check.leave_parameter();
+        }
+
         Problem::check(checked.into_violations())?;
         Ok(request)
     }
@@ -16036,16 +15992,12 @@ pub mod server {
         };
         let mut checked = apigen_runtime::validate::Check::default();
         let check = &mut checked;
-        check
-            .parameter(
-                "limit",
-                |check| {
-                    let value = &request.limit;
-                    if let Some(value) = value {
-                        check.minimum(i128::from(*value), 1, false);
-                    }
-                },
-            );
+        if let Some(value) = &request.limit {
+            check.enter_parameter("limit");
+            check.minimum(i128::from(*value), 1, false);
+            check.leave_parameter();
+        }
+
         Problem::check(checked.into_violations())?;
         Ok(request)
     }
@@ -16073,16 +16025,12 @@ pub mod server {
         };
         let mut checked = apigen_runtime::validate::Check::default();
         let check = &mut checked;
-        check
-            .parameter(
-                "limit",
-                |check| {
-                    let value = &request.limit;
-                    if let Some(value) = value {
-                        check.minimum(i128::from(*value), 1, false);
-                    }
-                },
-            );
+        if let Some(value) = &request.limit {
+            check.enter_parameter("limit");
+            check.minimum(i128::from(*value), 1, false);
+            check.leave_parameter();
+        }
+
         Problem::check(checked.into_violations())?;
         Ok(request)
     }
@@ -16110,16 +16058,12 @@ pub mod server {
         };
         let mut checked = apigen_runtime::validate::Check::default();
         let check = &mut checked;
-        check
-            .parameter(
-                "limit",
-                |check| {
-                    let value = &request.limit;
-                    if let Some(value) = value {
-                        check.minimum(i128::from(*value), 1, false);
-                    }
-                },
-            );
+        if let Some(value) = &request.limit {
+            check.enter_parameter("limit");
+            check.minimum(i128::from(*value), 1, false);
+            check.leave_parameter();
+        }
+
         Problem::check(checked.into_violations())?;
         Ok(request)
     }
@@ -16147,16 +16091,12 @@ pub mod server {
         };
         let mut checked = apigen_runtime::validate::Check::default();
         let check = &mut checked;
-        check
-            .parameter(
-                "limit",
-                |check| {
-                    let value = &request.limit;
-                    if let Some(value) = value {
-                        check.minimum(i128::from(*value), 1, false);
-                    }
-                },
-            );
+        if let Some(value) = &request.limit {
+            check.enter_parameter("limit");
+            check.minimum(i128::from(*value), 1, false);
+            check.leave_parameter();
+        }
+
         Problem::check(checked.into_violations())?;
         Ok(request)
     }
@@ -16184,16 +16124,12 @@ pub mod server {
         };
         let mut checked = apigen_runtime::validate::Check::default();
         let check = &mut checked;
-        check
-            .parameter(
-                "limit",
-                |check| {
-                    let value = &request.limit;
-                    if let Some(value) = value {
-                        check.minimum(i128::from(*value), 1, false);
-                    }
-                },
-            );
+        if let Some(value) = &request.limit {
+            check.enter_parameter("limit");
+            check.minimum(i128::from(*value), 1, false);
+            check.leave_parameter();
+        }
+
         Problem::check(checked.into_violations())?;
         Ok(request)
     }
@@ -16221,16 +16157,12 @@ pub mod server {
         };
         let mut checked = apigen_runtime::validate::Check::default();
         let check = &mut checked;
-        check
-            .parameter(
-                "limit",
-                |check| {
-                    let value = &request.limit;
-                    if let Some(value) = value {
-                        check.minimum(i128::from(*value), 1, false);
-                    }
-                },
-            );
+        if let Some(value) = &request.limit {
+            check.enter_parameter("limit");
+            check.minimum(i128::from(*value), 1, false);
+            check.leave_parameter();
+        }
+
         Problem::check(checked.into_violations())?;
         Ok(request)
     }
@@ -16258,16 +16190,12 @@ pub mod server {
         };
         let mut checked = apigen_runtime::validate::Check::default();
         let check = &mut checked;
-        check
-            .parameter(
-                "limit",
-                |check| {
-                    let value = &request.limit;
-                    if let Some(value) = value {
-                        check.minimum(i128::from(*value), 1, false);
-                    }
-                },
-            );
+        if let Some(value) = &request.limit {
+            check.enter_parameter("limit");
+            check.minimum(i128::from(*value), 1, false);
+            check.leave_parameter();
+        }
+
         Problem::check(checked.into_violations())?;
         Ok(request)
     }
@@ -16295,16 +16223,12 @@ pub mod server {
         };
         let mut checked = apigen_runtime::validate::Check::default();
         let check = &mut checked;
-        check
-            .parameter(
-                "limit",
-                |check| {
-                    let value = &request.limit;
-                    if let Some(value) = value {
-                        check.minimum(i128::from(*value), 1, false);
-                    }
-                },
-            );
+        if let Some(value) = &request.limit {
+            check.enter_parameter("limit");
+            check.minimum(i128::from(*value), 1, false);
+            check.leave_parameter();
+        }
+
         Problem::check(checked.into_violations())?;
         Ok(request)
     }
@@ -16332,16 +16256,12 @@ pub mod server {
         };
         let mut checked = apigen_runtime::validate::Check::default();
         let check = &mut checked;
-        check
-            .parameter(
-                "limit",
-                |check| {
-                    let value = &request.limit;
-                    if let Some(value) = value {
-                        check.minimum(i128::from(*value), 1, false);
-                    }
-                },
-            );
+        if let Some(value) = &request.limit {
+            check.enter_parameter("limit");
+            check.minimum(i128::from(*value), 1, false);
+            check.leave_parameter();
+        }
+
         Problem::check(checked.into_violations())?;
         Ok(request)
     }
@@ -16369,16 +16289,12 @@ pub mod server {
         };
         let mut checked = apigen_runtime::validate::Check::default();
         let check = &mut checked;
-        check
-            .parameter(
-                "limit",
-                |check| {
-                    let value = &request.limit;
-                    if let Some(value) = value {
-                        check.minimum(i128::from(*value), 1, false);
-                    }
-                },
-            );
+        if let Some(value) = &request.limit {
+            check.enter_parameter("limit");
+            check.minimum(i128::from(*value), 1, false);
+            check.leave_parameter();
+        }
+
         Problem::check(checked.into_violations())?;
         Ok(request)
     }
@@ -16406,16 +16322,12 @@ pub mod server {
         };
         let mut checked = apigen_runtime::validate::Check::default();
         let check = &mut checked;
-        check
-            .parameter(
-                "limit",
-                |check| {
-                    let value = &request.limit;
-                    if let Some(value) = value {
-                        check.minimum(i128::from(*value), 1, false);
-                    }
-                },
-            );
+        if let Some(value) = &request.limit {
+            check.enter_parameter("limit");
+            check.minimum(i128::from(*value), 1, false);
+            check.leave_parameter();
+        }
+
         Problem::check(checked.into_violations())?;
         Ok(request)
     }
@@ -16443,16 +16355,12 @@ pub mod server {
         };
         let mut checked = apigen_runtime::validate::Check::default();
         let check = &mut checked;
-        check
-            .parameter(
-                "limit",
-                |check| {
-                    let value = &request.limit;
-                    if let Some(value) = value {
-                        check.minimum(i128::from(*value), 1, false);
-                    }
-                },
-            );
+        if let Some(value) = &request.limit {
+            check.enter_parameter("limit");
+            check.minimum(i128::from(*value), 1, false);
+            check.leave_parameter();
+        }
+
         Problem::check(checked.into_violations())?;
         Ok(request)
     }
@@ -16480,16 +16388,12 @@ pub mod server {
         };
         let mut checked = apigen_runtime::validate::Check::default();
         let check = &mut checked;
-        check
-            .parameter(
-                "limit",
-                |check| {
-                    let value = &request.limit;
-                    if let Some(value) = value {
-                        check.minimum(i128::from(*value), 1, false);
-                    }
-                },
-            );
+        if let Some(value) = &request.limit {
+            check.enter_parameter("limit");
+            check.minimum(i128::from(*value), 1, false);
+            check.leave_parameter();
+        }
+
         Problem::check(checked.into_violations())?;
         Ok(request)
     }
@@ -16517,16 +16421,12 @@ pub mod server {
         };
         let mut checked = apigen_runtime::validate::Check::default();
         let check = &mut checked;
-        check
-            .parameter(
-                "limit",
-                |check| {
-                    let value = &request.limit;
-                    if let Some(value) = value {
-                        check.minimum(i128::from(*value), 1, false);
-                    }
-                },
-            );
+        if let Some(value) = &request.limit {
+            check.enter_parameter("limit");
+            check.minimum(i128::from(*value), 1, false);
+            check.leave_parameter();
+        }
+
         Problem::check(checked.into_violations())?;
         Ok(request)
     }
@@ -16554,16 +16454,12 @@ pub mod server {
         };
         let mut checked = apigen_runtime::validate::Check::default();
         let check = &mut checked;
-        check
-            .parameter(
-                "limit",
-                |check| {
-                    let value = &request.limit;
-                    if let Some(value) = value {
-                        check.minimum(i128::from(*value), 1, false);
-                    }
-                },
-            );
+        if let Some(value) = &request.limit {
+            check.enter_parameter("limit");
+            check.minimum(i128::from(*value), 1, false);
+            check.leave_parameter();
+        }
+
         Problem::check(checked.into_violations())?;
         Ok(request)
     }
@@ -16591,16 +16487,12 @@ pub mod server {
         };
         let mut checked = apigen_runtime::validate::Check::default();
         let check = &mut checked;
-        check
-            .parameter(
-                "limit",
-                |check| {
-                    let value = &request.limit;
-                    if let Some(value) = value {
-                        check.minimum(i128::from(*value), 1, false);
-                    }
-                },
-            );
+        if let Some(value) = &request.limit {
+            check.enter_parameter("limit");
+            check.minimum(i128::from(*value), 1, false);
+            check.leave_parameter();
+        }
+
         Problem::check(checked.into_violations())?;
         Ok(request)
     }
@@ -16628,16 +16520,12 @@ pub mod server {
         };
         let mut checked = apigen_runtime::validate::Check::default();
         let check = &mut checked;
-        check
-            .parameter(
-                "limit",
-                |check| {
-                    let value = &request.limit;
-                    if let Some(value) = value {
-                        check.minimum(i128::from(*value), 1, false);
-                    }
-                },
-            );
+        if let Some(value) = &request.limit {
+            check.enter_parameter("limit");
+            check.minimum(i128::from(*value), 1, false);
+            check.leave_parameter();
+        }
+
         Problem::check(checked.into_violations())?;
         Ok(request)
     }
@@ -16665,16 +16553,12 @@ pub mod server {
         };
         let mut checked = apigen_runtime::validate::Check::default();
         let check = &mut checked;
-        check
-            .parameter(
-                "limit",
-                |check| {
-                    let value = &request.limit;
-                    if let Some(value) = value {
-                        check.minimum(i128::from(*value), 1, false);
-                    }
-                },
-            );
+        if let Some(value) = &request.limit {
+            check.enter_parameter("limit");
+            check.minimum(i128::from(*value), 1, false);
+            check.leave_parameter();
+        }
+
         Problem::check(checked.into_violations())?;
         Ok(request)
     }
@@ -16702,16 +16586,12 @@ pub mod server {
         };
         let mut checked = apigen_runtime::validate::Check::default();
         let check = &mut checked;
-        check
-            .parameter(
-                "limit",
-                |check| {
-                    let value = &request.limit;
-                    if let Some(value) = value {
-                        check.minimum(i128::from(*value), 1, false);
-                    }
-                },
-            );
+        if let Some(value) = &request.limit {
+            check.enter_parameter("limit");
+            check.minimum(i128::from(*value), 1, false);
+            check.leave_parameter();
+        }
+
         Problem::check(checked.into_violations())?;
         Ok(request)
     }
@@ -16739,16 +16619,12 @@ pub mod server {
         };
         let mut checked = apigen_runtime::validate::Check::default();
         let check = &mut checked;
-        check
-            .parameter(
-                "limit",
-                |check| {
-                    let value = &request.limit;
-                    if let Some(value) = value {
-                        check.minimum(i128::from(*value), 1, false);
-                    }
-                },
-            );
+        if let Some(value) = &request.limit {
+            check.enter_parameter("limit");
+            check.minimum(i128::from(*value), 1, false);
+            check.leave_parameter();
+        }
+
         Problem::check(checked.into_violations())?;
         Ok(request)
     }
@@ -16776,16 +16652,12 @@ pub mod server {
         };
         let mut checked = apigen_runtime::validate::Check::default();
         let check = &mut checked;
-        check
-            .parameter(
-                "limit",
-                |check| {
-                    let value = &request.limit;
-                    if let Some(value) = value {
-                        check.minimum(i128::from(*value), 1, false);
-                    }
-                },
-            );
+        if let Some(value) = &request.limit {
+            check.enter_parameter("limit");
+            check.minimum(i128::from(*value), 1, false);
+            check.leave_parameter();
+        }
+
         Problem::check(checked.into_violations())?;
         Ok(request)
     }
@@ -16813,16 +16685,12 @@ pub mod server {
         };
         let mut checked = apigen_runtime::validate::Check::default();
         let check = &mut checked;
-        check
-            .parameter(
-                "limit",
-                |check| {
-                    let value = &request.limit;
-                    if let Some(value) = value {
-                        check.minimum(i128::from(*value), 1, false);
-                    }
-                },
-            );
+        if let Some(value) = &request.limit {
+            check.enter_parameter("limit");
+            check.minimum(i128::from(*value), 1, false);
+            check.leave_parameter();
+        }
+
         Problem::check(checked.into_violations())?;
         Ok(request)
     }
@@ -16850,16 +16718,12 @@ pub mod server {
         };
         let mut checked = apigen_runtime::validate::Check::default();
         let check = &mut checked;
-        check
-            .parameter(
-                "limit",
-                |check| {
-                    let value = &request.limit;
-                    if let Some(value) = value {
-                        check.minimum(i128::from(*value), 1, false);
-                    }
-                },
-            );
+        if let Some(value) = &request.limit {
+            check.enter_parameter("limit");
+            check.minimum(i128::from(*value), 1, false);
+            check.leave_parameter();
+        }
+
         Problem::check(checked.into_violations())?;
         Ok(request)
     }
@@ -16887,16 +16751,12 @@ pub mod server {
         };
         let mut checked = apigen_runtime::validate::Check::default();
         let check = &mut checked;
-        check
-            .parameter(
-                "limit",
-                |check| {
-                    let value = &request.limit;
-                    if let Some(value) = value {
-                        check.minimum(i128::from(*value), 1, false);
-                    }
-                },
-            );
+        if let Some(value) = &request.limit {
+            check.enter_parameter("limit");
+            check.minimum(i128::from(*value), 1, false);
+            check.leave_parameter();
+        }
+
         Problem::check(checked.into_violations())?;
         Ok(request)
     }
@@ -16924,16 +16784,12 @@ pub mod server {
         };
         let mut checked = apigen_runtime::validate::Check::default();
         let check = &mut checked;
-        check
-            .parameter(
-                "limit",
-                |check| {
-                    let value = &request.limit;
-                    if let Some(value) = value {
-                        check.minimum(i128::from(*value), 1, false);
-                    }
-                },
-            );
+        if let Some(value) = &request.limit {
+            check.enter_parameter("limit");
+            check.minimum(i128::from(*value), 1, false);
+            check.leave_parameter();
+        }
+
         Problem::check(checked.into_violations())?;
         Ok(request)
     }
@@ -16961,16 +16817,12 @@ pub mod server {
         };
         let mut checked = apigen_runtime::validate::Check::default();
         let check = &mut checked;
-        check
-            .parameter(
-                "limit",
-                |check| {
-                    let value = &request.limit;
-                    if let Some(value) = value {
-                        check.minimum(i128::from(*value), 1, false);
-                    }
-                },
-            );
+        if let Some(value) = &request.limit {
+            check.enter_parameter("limit");
+            check.minimum(i128::from(*value), 1, false);
+            check.leave_parameter();
+        }
+
         Problem::check(checked.into_violations())?;
         Ok(request)
     }
@@ -16998,16 +16850,12 @@ pub mod server {
         };
         let mut checked = apigen_runtime::validate::Check::default();
         let check = &mut checked;
-        check
-            .parameter(
-                "limit",
-                |check| {
-                    let value = &request.limit;
-                    if let Some(value) = value {
-                        check.minimum(i128::from(*value), 1, false);
-                    }
-                },
-            );
+        if let Some(value) = &request.limit {
+            check.enter_parameter("limit");
+            check.minimum(i128::from(*value), 1, false);
+            check.leave_parameter();
+        }
+
         Problem::check(checked.into_violations())?;
         Ok(request)
     }
@@ -17035,16 +16883,12 @@ pub mod server {
         };
         let mut checked = apigen_runtime::validate::Check::default();
         let check = &mut checked;
-        check
-            .parameter(
-                "limit",
-                |check| {
-                    let value = &request.limit;
-                    if let Some(value) = value {
-                        check.minimum(i128::from(*value), 1, false);
-                    }
-                },
-            );
+        if let Some(value) = &request.limit {
+            check.enter_parameter("limit");
+            check.minimum(i128::from(*value), 1, false);
+            check.leave_parameter();
+        }
+
         Problem::check(checked.into_violations())?;
         Ok(request)
     }
@@ -17072,16 +16916,12 @@ pub mod server {
         };
         let mut checked = apigen_runtime::validate::Check::default();
         let check = &mut checked;
-        check
-            .parameter(
-                "limit",
-                |check| {
-                    let value = &request.limit;
-                    if let Some(value) = value {
-                        check.minimum(i128::from(*value), 1, false);
-                    }
-                },
-            );
+        if let Some(value) = &request.limit {
+            check.enter_parameter("limit");
+            check.minimum(i128::from(*value), 1, false);
+            check.leave_parameter();
+        }
+
         Problem::check(checked.into_violations())?;
         Ok(request)
     }
@@ -17109,16 +16949,12 @@ pub mod server {
         };
         let mut checked = apigen_runtime::validate::Check::default();
         let check = &mut checked;
-        check
-            .parameter(
-                "limit",
-                |check| {
-                    let value = &request.limit;
-                    if let Some(value) = value {
-                        check.minimum(i128::from(*value), 1, false);
-                    }
-                },
-            );
+        if let Some(value) = &request.limit {
+            check.enter_parameter("limit");
+            check.minimum(i128::from(*value), 1, false);
+            check.leave_parameter();
+        }
+
         Problem::check(checked.into_violations())?;
         Ok(request)
     }
@@ -17146,16 +16982,12 @@ pub mod server {
         };
         let mut checked = apigen_runtime::validate::Check::default();
         let check = &mut checked;
-        check
-            .parameter(
-                "limit",
-                |check| {
-                    let value = &request.limit;
-                    if let Some(value) = value {
-                        check.minimum(i128::from(*value), 1, false);
-                    }
-                },
-            );
+        if let Some(value) = &request.limit {
+            check.enter_parameter("limit");
+            check.minimum(i128::from(*value), 1, false);
+            check.leave_parameter();
+        }
+
         Problem::check(checked.into_violations())?;
         Ok(request)
     }
@@ -17183,16 +17015,12 @@ pub mod server {
         };
         let mut checked = apigen_runtime::validate::Check::default();
         let check = &mut checked;
-        check
-            .parameter(
-                "limit",
-                |check| {
-                    let value = &request.limit;
-                    if let Some(value) = value {
-                        check.minimum(i128::from(*value), 1, false);
-                    }
-                },
-            );
+        if let Some(value) = &request.limit {
+            check.enter_parameter("limit");
+            check.minimum(i128::from(*value), 1, false);
+            check.leave_parameter();
+        }
+
         Problem::check(checked.into_violations())?;
         Ok(request)
     }
@@ -17220,16 +17048,12 @@ pub mod server {
         };
         let mut checked = apigen_runtime::validate::Check::default();
         let check = &mut checked;
-        check
-            .parameter(
-                "limit",
-                |check| {
-                    let value = &request.limit;
-                    if let Some(value) = value {
-                        check.minimum(i128::from(*value), 1, false);
-                    }
-                },
-            );
+        if let Some(value) = &request.limit {
+            check.enter_parameter("limit");
+            check.minimum(i128::from(*value), 1, false);
+            check.leave_parameter();
+        }
+
         Problem::check(checked.into_violations())?;
         Ok(request)
     }
@@ -17257,16 +17081,12 @@ pub mod server {
         };
         let mut checked = apigen_runtime::validate::Check::default();
         let check = &mut checked;
-        check
-            .parameter(
-                "limit",
-                |check| {
-                    let value = &request.limit;
-                    if let Some(value) = value {
-                        check.minimum(i128::from(*value), 1, false);
-                    }
-                },
-            );
+        if let Some(value) = &request.limit {
+            check.enter_parameter("limit");
+            check.minimum(i128::from(*value), 1, false);
+            check.leave_parameter();
+        }
+
         Problem::check(checked.into_violations())?;
         Ok(request)
     }
@@ -17294,16 +17114,12 @@ pub mod server {
         };
         let mut checked = apigen_runtime::validate::Check::default();
         let check = &mut checked;
-        check
-            .parameter(
-                "limit",
-                |check| {
-                    let value = &request.limit;
-                    if let Some(value) = value {
-                        check.minimum(i128::from(*value), 1, false);
-                    }
-                },
-            );
+        if let Some(value) = &request.limit {
+            check.enter_parameter("limit");
+            check.minimum(i128::from(*value), 1, false);
+            check.leave_parameter();
+        }
+
         Problem::check(checked.into_violations())?;
         Ok(request)
     }
@@ -17331,16 +17147,12 @@ pub mod server {
         };
         let mut checked = apigen_runtime::validate::Check::default();
         let check = &mut checked;
-        check
-            .parameter(
-                "limit",
-                |check| {
-                    let value = &request.limit;
-                    if let Some(value) = value {
-                        check.minimum(i128::from(*value), 1, false);
-                    }
-                },
-            );
+        if let Some(value) = &request.limit {
+            check.enter_parameter("limit");
+            check.minimum(i128::from(*value), 1, false);
+            check.leave_parameter();
+        }
+
         Problem::check(checked.into_violations())?;
         Ok(request)
     }
@@ -17368,16 +17180,12 @@ pub mod server {
         };
         let mut checked = apigen_runtime::validate::Check::default();
         let check = &mut checked;
-        check
-            .parameter(
-                "limit",
-                |check| {
-                    let value = &request.limit;
-                    if let Some(value) = value {
-                        check.minimum(i128::from(*value), 1, false);
-                    }
-                },
-            );
+        if let Some(value) = &request.limit {
+            check.enter_parameter("limit");
+            check.minimum(i128::from(*value), 1, false);
+            check.leave_parameter();
+        }
+
         Problem::check(checked.into_violations())?;
         Ok(request)
     }
@@ -17405,16 +17213,12 @@ pub mod server {
         };
         let mut checked = apigen_runtime::validate::Check::default();
         let check = &mut checked;
-        check
-            .parameter(
-                "limit",
-                |check| {
-                    let value = &request.limit;
-                    if let Some(value) = value {
-                        check.minimum(i128::from(*value), 1, false);
-                    }
-                },
-            );
+        if let Some(value) = &request.limit {
+            check.enter_parameter("limit");
+            check.minimum(i128::from(*value), 1, false);
+            check.leave_parameter();
+        }
+
         Problem::check(checked.into_violations())?;
         Ok(request)
     }
@@ -17442,16 +17246,12 @@ pub mod server {
         };
         let mut checked = apigen_runtime::validate::Check::default();
         let check = &mut checked;
-        check
-            .parameter(
-                "limit",
-                |check| {
-                    let value = &request.limit;
-                    if let Some(value) = value {
-                        check.minimum(i128::from(*value), 1, false);
-                    }
-                },
-            );
+        if let Some(value) = &request.limit {
+            check.enter_parameter("limit");
+            check.minimum(i128::from(*value), 1, false);
+            check.leave_parameter();
+        }
+
         Problem::check(checked.into_violations())?;
         Ok(request)
     }

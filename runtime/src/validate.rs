@@ -24,37 +24,51 @@ pub struct Violation {
 }
 
 /// The checks of one request: where the value being checked is, and what was found.
+/// Generated code enters a parameter, member or item, checks it, and leaves it (plain calls,
+/// not closures: thousands of members cost no generic instances).
 #[derive(Debug, Default)]
 pub struct Check {
     parameter: Option<String>,
     pointer: String,
+    /// The pointer's length before each member or item entered.
+    entered: Vec<usize>,
     violations: Vec<Violation>,
 }
 
 impl Check {
-    /// Checks of the parameter `name`.
-    pub fn parameter(&mut self, name: &str, checks: impl FnOnce(&mut Check)) {
-        let outer = self.parameter.replace(name.to_owned());
-        checks(self);
-        self.parameter = outer;
+    /// Enters the parameter `name` (the body is checked outside any parameter).
+    pub fn enter_parameter(&mut self, name: &str) {
+        self.parameter = Some(name.to_owned());
+        self.pointer.clear();
+        self.entered.clear();
     }
 
-    /// Checks of the member `name` of the value at hand.
-    pub fn member(&mut self, name: &str, checks: impl FnOnce(&mut Check)) {
-        let length = self.pointer.len();
+    /// Leaves the parameter entered last.
+    pub fn leave_parameter(&mut self) {
+        self.parameter = None;
+        self.pointer.clear();
+        self.entered.clear();
+    }
+
+    /// Enters the member `name` of the value at hand.
+    pub fn enter(&mut self, name: &str) {
+        self.entered.push(self.pointer.len());
         self.pointer.push('/');
         self.pointer.push_str(&crate::escape_token(name));
-        checks(self);
-        self.pointer.truncate(length);
     }
 
-    /// Checks of the item `index` of the list at hand.
-    pub fn item(&mut self, index: usize, checks: impl FnOnce(&mut Check)) {
-        let length = self.pointer.len();
-        self.pointer.push('/');
-        self.pointer.push_str(&index.to_string());
-        checks(self);
-        self.pointer.truncate(length);
+    /// Enters the item `index` of the list at hand.
+    pub fn enter_item(&mut self, index: usize) {
+        use std::fmt::Write;
+        self.entered.push(self.pointer.len());
+        let _ = write!(self.pointer, "/{index}");
+    }
+
+    /// Leaves the member or item entered last.
+    pub fn leave(&mut self) {
+        if let Some(length) = self.entered.pop() {
+            self.pointer.truncate(length);
+        }
     }
 
     /// Records a violation at the value at hand.
@@ -200,7 +214,9 @@ impl<T: Validate> Validate for Box<T> {
 impl<T: Validate> Validate for Vec<T> {
     fn validate(&self, check: &mut Check) {
         for (index, item) in self.iter().enumerate() {
-            check.item(index, |check| item.validate(check));
+            check.enter_item(index);
+            item.validate(check);
+            check.leave();
         }
     }
 }
@@ -208,7 +224,9 @@ impl<T: Validate> Validate for Vec<T> {
 impl<T: Validate> Validate for BTreeMap<String, T> {
     fn validate(&self, check: &mut Check) {
         for (key, value) in self {
-            check.member(key, |check| value.validate(check));
+            check.enter(key);
+            value.validate(check);
+            check.leave();
         }
     }
 }
@@ -220,14 +238,27 @@ mod tests {
     #[test]
     fn each_violation_names_where_it_is() {
         let mut check = Check::default();
-        check.parameter("limit", |check| check.maximum(101, 100, false));
-        check.member("name", |check| check.length("héllo", Some(1), Some(4)));
-        check.member("tags", |check| check.item(2, |check| check.length("", Some(1), None)));
-        check.member("a/b", |check| check.minimum(0.0, 0.0, true));
+        check.enter_parameter("limit");
+        check.maximum(101, 100, false);
+        check.leave_parameter();
+        check.enter("name");
+        check.length("héllo", Some(1), Some(4));
+        check.leave();
+        check.enter("tags");
+        check.enter_item(2);
+        check.length("", Some(1), None);
+        check.leave();
+        check.leave();
+        check.enter("a/b");
+        check.minimum(0.0, 0.0, true);
+        check.leave();
         let violations = check.into_violations();
         let places: Vec<(Option<&str>, Option<&str>)> =
             violations.iter().map(|violation| (violation.pointer.as_deref(), violation.parameter.as_deref())).collect();
-        assert_eq!(places, [(None, Some("limit")), (Some("/name"), None), (Some("/tags/2"), None), (Some("/a~1b"), None)]);
+        assert_eq!(
+            places,
+            [(None, Some("limit")), (Some("/name"), None), (Some("/tags/2"), None), (Some("/a~1b"), None)]
+        );
         assert_eq!(violations[1].detail, "5 characters, expected 1 to 4");
     }
 

@@ -355,48 +355,24 @@ fn body_expression(operation: &Operation, body: &Body) -> TokenStream {
 /// The checks of a request's parameters and body against their schemas' constraints, every
 /// violation collected (empty when there is nothing to check).
 fn request_checks(operation: &Operation, scope: Scope) -> TokenStream {
-    let params = operation.params.iter().filter_map(|param| {
-        let checks = super::validate::value_checks(&param.ty, &param.constraints, scope);
-        if checks.is_empty() {
-            return None;
-        }
+    let params = operation.params.iter().map(|param| {
         let (field, name) = (ident(&param.rust_name), &param.wire_name);
         // An optional nullable parameter is one `Option` (absent and null are one thing in
         // a query), which the checks of a nullable already unwrap.
         let single_option = matches!(param.ty, Type::Nullable(_));
-        let checks = if param.required || param.default.is_some() || single_option {
-            checks
-        } else {
-            super::validate::optional_checks(&param.ty, &param.constraints, scope)
-        };
-        Some(quote! {
-            check.parameter(#name, |check| {
-                let value = &request.#field;
-                #checks
-            });
-        })
+        let optional = !(param.required || param.default.is_some() || single_option);
+        let (enter, leave) = (quote! { check.enter_parameter(#name); }, quote! { check.leave_parameter(); });
+        let place = quote! { &request.#field };
+        super::validate::place_checks(place, optional, &param.ty, &param.constraints, &enter, &leave, scope)
     });
     // A body of one media type; a body enum's contents are checked by their types alone.
-    let body = operation.body.as_ref().and_then(|body| {
-        let checks = match body.contents.as_slice() {
-            [content] => super::validate::value_checks(&content.ty, &content.constraints, scope),
-            _ => return None,
-        };
-        if checks.is_empty() {
-            return None;
+    let body = operation.body.as_ref().and_then(|body| match body.contents.as_slice() {
+        [content] => {
+            let place = quote! { &request.body };
+            let (ty, constraints, none) = (&content.ty, &content.constraints, TokenStream::new());
+            Some(super::validate::place_checks(place, !body.required, ty, constraints, &none, &none, scope))
         }
-        let checks = if body.required {
-            checks
-        } else {
-            let content = &body.contents[0];
-            super::validate::optional_checks(&content.ty, &content.constraints, scope)
-        };
-        Some(quote! {
-            {
-                let value = &request.body;
-                #checks
-            }
-        })
+        _ => None,
     });
     let params: Vec<TokenStream> = params.collect();
     quote! { #( #params )* #body }

@@ -18,18 +18,18 @@ pub fn implementation(def: &TypeDef, scope: Scope) -> TokenStream {
             let fields = definition.fields.iter().map(|field| {
                 let field_name = ident(&field.rust_name);
                 let wire_name = &field.wire_name;
-                let checks = value_checks(&field.ty, &field.constraints, scope);
-                if checks.is_empty() {
-                    return TokenStream::new();
-                }
                 let optional = !field.required && field.default.is_none();
-                let checks = if optional { optional_checks(&field.ty, &field.constraints, scope) } else { checks };
-                quote! {
-                    check.member(#wire_name, |check| {
-                        let value = &self.#field_name;
-                        #checks
-                    });
-                }
+                let enter = quote! { check.enter(#wire_name); };
+                let leave = quote! { check.leave(); };
+                place_checks(
+                    quote! { &self.#field_name },
+                    optional,
+                    &field.ty,
+                    &field.constraints,
+                    &enter,
+                    &leave,
+                    scope,
+                )
             });
             let additional = definition.additional.as_ref().map(|members| {
                 let field_name = ident(&members.rust_name);
@@ -37,7 +37,9 @@ pub fn implementation(def: &TypeDef, scope: Scope) -> TokenStream {
                 (!checks.is_empty()).then(|| {
                     quote! {
                         for (key, value) in &self.#field_name {
-                            check.member(key, |check| { #checks });
+                            check.enter(key);
+                            #checks
+                            check.leave();
                         }
                     }
                 })
@@ -89,21 +91,30 @@ pub fn implementation(def: &TypeDef, scope: Scope) -> TokenStream {
     }
 }
 
-/// The checks of `value`, an `Option` of a value of `ty` (an optional member or parameter):
-/// of the value where there is one. An optional nullable is one `Option` for a parameter
-/// (`nullable` false) and two for a member.
-pub fn optional_checks(ty: &Type, constraints: &Constraints, scope: Scope) -> TokenStream {
+/// The checks of the value at `place` (a reference to a member, parameter or body), between
+/// `enter` and `leave` (which say where it is); `optional`: `place` is an `Option` of it, and
+/// of an optional nullable `Option<Option<T>>`, matched in one pattern. Empty when there is
+/// nothing to check.
+pub fn place_checks(
+    place: TokenStream,
+    optional: bool,
+    ty: &Type,
+    constraints: &Constraints,
+    enter: &TokenStream,
+    leave: &TokenStream,
+    scope: Scope,
+) -> TokenStream {
     let checks = value_checks(ty, constraints, scope);
     if checks.is_empty() {
         return checks;
     }
     match ty {
-        // `Option<Option<T>>`: one pattern, not two nested `if let`s.
+        _ if !optional => quote! { { let value = #place; #enter #checks #leave } },
         Type::Nullable(inner) => {
             let inner = value_checks(inner, constraints, scope);
-            quote! { if let Some(Some(value)) = value { #inner } }
+            quote! { if let Some(Some(value)) = #place { #enter #inner #leave } }
         }
-        _ => quote! { if let Some(value) = value { #checks } },
+        _ => quote! { if let Some(value) = #place { #enter #checks #leave } },
     }
 }
 
@@ -134,7 +145,9 @@ pub fn value_checks(ty: &Type, constraints: &Constraints, scope: Scope) -> Token
             (!checks.is_empty()).then(|| {
                 quote! {
                     for (index, value) in value.iter().enumerate() {
-                        check.item(index, |check| { #checks });
+                        check.enter_item(index);
+                        #checks
+                        check.leave();
                     }
                 }
             })
@@ -145,7 +158,9 @@ pub fn value_checks(ty: &Type, constraints: &Constraints, scope: Scope) -> Token
             (!checks.is_empty()).then(|| {
                 quote! {
                     for (key, value) in value {
-                        check.member(key, |check| { #checks });
+                        check.enter(key);
+                        #checks
+                        check.leave();
                     }
                 }
             })

@@ -1,9 +1,9 @@
 //! RFC 9457 problem details: the body of every response the server plumbing makes itself.
 
+use crate::validate::Violation;
 use axum::response::{IntoResponse, Response};
 use http::header::{HeaderValue, CONTENT_TYPE};
 use http::StatusCode;
-use crate::validate::Violation;
 use serde::Serialize;
 
 /// An `application/problem+json` body. `pointer` names the body member at fault (a JSON
