@@ -54,7 +54,15 @@ impl Check {
     pub fn enter(&mut self, name: &str) {
         self.entered.push(self.pointer.len());
         self.pointer.push('/');
-        self.pointer.push_str(&crate::escape_token(name));
+        // Escaped in place (RFC 6901): entering a member allocates nothing once the
+        // pointer has grown to the depth of the value.
+        for character in name.chars() {
+            match character {
+                '~' => self.pointer.push_str("~0"),
+                '/' => self.pointer.push_str("~1"),
+                other => self.pointer.push(other),
+            }
+        }
     }
 
     /// Enters the item `index` of the list at hand.
