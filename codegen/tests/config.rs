@@ -41,6 +41,15 @@ fn scratch(name: &str) -> PathBuf {
     dir
 }
 
+/// `text` as a spec file of its own.
+fn spec_file(name: &str, text: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("apigen-config-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let spec = dir.join(format!("{name}.yaml"));
+    std::fs::write(&spec, text).unwrap();
+    spec
+}
+
 fn module(builder: Builder) -> (String, Vec<String>) {
     let generated = builder.generate().unwrap();
     let warnings = generated.warnings().iter().map(ToString::to_string).collect();
@@ -162,10 +171,7 @@ components:
         at: {type: string, format: date-time}
         email: {type: string, format: email}
 "##;
-    let dir = std::env::temp_dir().join(format!("apigen-config-{}-formats", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let spec = dir.join("formats.yaml");
-    std::fs::write(&spec, FORMATS).unwrap();
+    let spec = spec_file("formats", FORMATS);
     let typed = Builder::new(&spec).generate().unwrap();
     let text = typed.module_file().unwrap();
     assert!(text.contains("pub id: apigen_runtime::formats::Uuid"), "{text}");
@@ -204,10 +210,7 @@ components:
       x-rust-type: {crate: std, path: "std::net::IpAddr", version: "*"}
       type: string
 "##;
-    let dir = std::env::temp_dir().join(format!("apigen-config-{}-external", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("external.yaml"), EXTERNAL).unwrap();
-    let (text, warnings) = module(Builder::new(dir.join("external.yaml")));
+    let (text, warnings) = module(Builder::new(spec_file("external", EXTERNAL)));
     assert!(text.contains("pub struct IpNet") && !text.contains("oxnet::"), "{text}");
     assert!(text.contains("pub type Addr = std::net::IpAddr;"), "{text}");
     assert!(

@@ -2,8 +2,8 @@
 //! response enum (one variant per documented status). Client and server share both.
 
 use super::tokens::{
-    added, cfg, default_expression, docs, ident, inline, inline_prose, optional_type, prelude, route_doc, rust_type,
-    summary_and_description, Added, Scope,
+    added, cfg, default_expression, default_impl, docs, ident, inline, inline_prose, optional_type, prelude, route_doc,
+    rust_type, summary_and_description, Added, Scope,
 };
 use super::{item, ModuleItems};
 use crate::model::{Api, Body, Gate, Operation, Response, StatusMatch, Through};
@@ -178,18 +178,8 @@ fn request_struct(operation: &Operation, cfg: Option<&TokenStream>, scope: Scope
                 None => quote! { #field: Default::default() },
             }
         });
-        let body = operation.body.as_ref().map(|_| quote! { body: None, });
-        quote! {
-            #cfg
-            impl Default for #name {
-                fn default() -> Self {
-                    #name {
-                        #( #fields, )*
-                        #body
-                    }
-                }
-            }
-        }
+        let body = operation.body.as_ref().map(|_| quote! { body: None });
+        default_impl(&name, cfg, fields.chain(body).collect())
     });
     let Added { derives, attributes } = added(&operation.additions);
     quote! {

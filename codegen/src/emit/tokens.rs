@@ -239,6 +239,21 @@ pub fn rust_type(ty: &Type, scope: Scope) -> TokenStream {
     }
 }
 
+/// `impl Default for Name` from each field's `field: value`: where a spec's defaults are not
+/// the Rust types'.
+pub fn default_impl(name: &Ident, cfg: Option<&TokenStream>, fields: Vec<TokenStream>) -> TokenStream {
+    quote! {
+        #cfg
+        impl Default for #name {
+            fn default() -> Self {
+                #name {
+                    #( #fields, )*
+                }
+            }
+        }
+    }
+}
+
 /// A default as an expression of its type `ty`: `String::from("plain")`, `20`, `Kind::Fast`,
 /// `vec![...]`.
 pub fn default_expression(value: &DefaultValue, ty: &Type, scope: Scope) -> TokenStream {

@@ -1,7 +1,8 @@
 //! The `types` module: one Rust type per named schema.
 
 use super::tokens::{
-    added, cfg, default_expression, docs, ident, inline, optional_type, prelude, rust_type, serde_crate, Added, Scope,
+    added, cfg, default_expression, default_impl, docs, ident, inline, optional_type, prelude, rust_type, serde_crate,
+    Added, Scope,
 };
 use super::{item, ModuleItems};
 use crate::model::{DefaultValue, Enumeration, Field, Struct, TypeDef, TypeDefKind, Union};
@@ -240,19 +241,9 @@ fn defaults(name: &proc_macro2::Ident, cfg: Option<&TokenStream>, definition: &S
         });
         let additional = definition.additional.as_ref().map(|members| {
             let field_name = ident(&members.rust_name);
-            quote! { #field_name: Default::default(), }
+            quote! { #field_name: Default::default() }
         });
-        quote! {
-            #cfg
-            impl Default for #name {
-                fn default() -> Self {
-                    #name {
-                        #( #fields, )*
-                        #additional
-                    }
-                }
-            }
-        }
+        default_impl(name, cfg, fields.chain(additional).collect())
     });
     quote! {
         #cfg
