@@ -131,19 +131,32 @@ fn generated_call(
     }
 }
 
+/// The raw reqwest call: the credentials posted, the token decoded.
 fn raw_call(
     http: reqwest::Client,
     url: String,
 ) -> impl Fn() -> std::pin::Pin<Box<dyn Future<Output = ()> + Send>> + Clone {
+    let body = || serde_json::to_vec(&credentials()).expect("serialise");
+    let read = |bytes: &[u8]| {
+        std::hint::black_box(serde_json::from_slice::<AuthToken>(bytes).expect("decode"));
+    };
+    post_call(http, url, body, read)
+}
+
+/// Posts `body()` as JSON, expects a 201 and hands its body to `read`.
+fn post_call(
+    http: reqwest::Client,
+    url: String,
+    body: fn() -> Vec<u8>,
+    read: fn(&[u8]),
+) -> impl Fn() -> std::pin::Pin<Box<dyn Future<Output = ()> + Send>> + Clone {
     move || {
         let (http, url) = (http.clone(), url.clone());
         Box::pin(async move {
-            let body = serde_json::to_vec(&credentials()).expect("serialise");
-            let request = http.post(&url).header(header::CONTENT_TYPE, "application/json").body(body);
+            let request = http.post(&url).header(header::CONTENT_TYPE, "application/json").body(body());
             let response = request.timeout(Duration::from_secs(30)).send().await.expect("send");
             assert_eq!(response.status(), StatusCode::CREATED);
-            let bytes = response.bytes().await.expect("body");
-            std::hint::black_box(serde_json::from_slice::<AuthToken>(&bytes).expect("decode"));
+            read(&response.bytes().await.expect("body"));
         })
     }
 }
@@ -176,15 +189,9 @@ fn account_call(
     http: reqwest::Client,
     url: String,
 ) -> impl Fn() -> std::pin::Pin<Box<dyn Future<Output = ()> + Send>> + Clone {
-    move || {
-        let (http, url) = (http.clone(), url.clone());
-        Box::pin(async move {
-            let request = http.post(&url).header(header::CONTENT_TYPE, "application/json").body(account_body());
-            let response = request.timeout(Duration::from_secs(30)).send().await.expect("send");
-            assert_eq!(response.status(), StatusCode::CREATED);
-            std::hint::black_box(response.bytes().await.expect("body"));
-        })
-    }
+    post_call(http, url, account_body, |bytes| {
+        std::hint::black_box(bytes);
+    })
 }
 
 /// The generated BNN console client's secured call, against a route that answers 200.

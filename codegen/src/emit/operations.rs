@@ -2,8 +2,8 @@
 //! response enum (one variant per documented status). Client and server share both.
 
 use super::tokens::{
-    added, cfg, default_expression, default_impl, docs, ident, inline, inline_prose, optional_type, prelude, route_doc,
-    rust_type, summary_and_description, Added, Scope,
+    added, cfg, default_expression, default_impl, docs, ident, inline, inline_prose, optional_type, own_default,
+    prelude, route_doc, rust_type, summary_and_description, Added, Scope,
 };
 use super::{item, ModuleItems};
 use crate::model::{Api, Body, Gate, Operation, Response, StatusMatch, Through};
@@ -163,14 +163,13 @@ fn request_struct(operation: &Operation, cfg: Option<&TokenStream>, scope: Scope
     });
     let defaultable = operation.params.iter().all(|param| !param.required)
         && operation.body.as_ref().is_none_or(|body| !body.required);
-    let defaulted =
-        operation.params.iter().any(|param| param.default.as_ref().is_some_and(|default| !default.is_rust_default()));
+    let defaulted = operation.params.iter().any(|param| own_default(param.default.as_ref()).is_some());
     let default = (defaultable && !defaulted).then(|| quote! { Default, });
     // Where a parameter has a default, `Default` gives it (not the Rust type's).
     let default_impl = (defaultable && defaulted).then(|| {
         let fields = operation.params.iter().map(|param| {
             let field = ident(&param.rust_name);
-            match param.default.as_ref().filter(|default| !default.is_rust_default()) {
+            match own_default(param.default.as_ref()) {
                 Some(value) => {
                     let value = default_expression(value, &param.ty, scope);
                     quote! { #field: #value }

@@ -3,8 +3,8 @@
 
 use super::operations::{body_enum_name, has_request, is_struct_variant, request_name, response_name};
 use super::tokens::{
-    cfg, default_expression, docs, form_fields, ident, inline, inline_prose, operations_prelude, route_doc,
-    summary_and_description, Scope,
+    cfg, default_expression, docs, form_fields, ident, inline, inline_prose, operations_prelude, own_default,
+    route_doc, summary_and_description, Scope,
 };
 use super::{item, ModuleItems};
 use crate::model::{
@@ -277,13 +277,17 @@ fn param_expression(param: &Param, scope: Scope) -> TokenStream {
     };
     if param.required {
         quote! { #read.ok_or_else(|| Problem::missing_parameter(#location, #name))? }
-    } else if let Some(default) = &param.default {
-        let value = default_expression(default, &param.ty, scope);
+    } else if param.default.is_some() {
         // A constant as it is; a value that allocates only when it is needed.
-        match default {
-            _ if default.is_rust_default() => quote! { #read.unwrap_or_default() },
-            DefaultValue::String(_) | DefaultValue::List(_) => quote! { #read.unwrap_or_else(|| #value) },
-            _ => quote! { #read.unwrap_or(#value) },
+        match own_default(param.default.as_ref()) {
+            None => quote! { #read.unwrap_or_default() },
+            Some(default) => {
+                let value = default_expression(default, &param.ty, scope);
+                match default {
+                    DefaultValue::String(_) | DefaultValue::List(_) => quote! { #read.unwrap_or_else(|| #value) },
+                    _ => quote! { #read.unwrap_or(#value) },
+                }
+            }
         }
     } else {
         read

@@ -239,6 +239,12 @@ pub fn rust_type(ty: &Type, scope: Scope) -> TokenStream {
     }
 }
 
+/// A default the Rust type's `Default` does not give (`20`, not `0`): the generated code
+/// writes it out; the others are left to `Default`.
+pub fn own_default(default: Option<&DefaultValue>) -> Option<&DefaultValue> {
+    default.filter(|default| !default.is_rust_default())
+}
+
 /// `impl Default for Name` from each field's `field: value`: where a spec's defaults are not
 /// the Rust types'.
 pub fn default_impl(name: &Ident, cfg: Option<&TokenStream>, fields: Vec<TokenStream>) -> TokenStream {

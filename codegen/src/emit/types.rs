@@ -1,11 +1,11 @@
 //! The `types` module: one Rust type per named schema.
 
 use super::tokens::{
-    added, cfg, default_expression, default_impl, docs, ident, inline, optional_type, prelude, rust_type, serde_crate,
-    Added, Scope,
+    added, cfg, default_expression, default_impl, docs, ident, inline, optional_type, own_default, prelude, rust_type,
+    serde_crate, Added, Scope,
 };
 use super::{item, ModuleItems};
-use crate::model::{DefaultValue, Enumeration, Field, Struct, TypeDef, TypeDefKind, Union};
+use crate::model::{Enumeration, Field, Struct, TypeDef, TypeDefKind, Union};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -107,58 +107,39 @@ fn structure(
         let wire_name = &field.wire_name;
         let rename = (field.rust_name != field.wire_name).then(|| quote! { #[serde(rename = #wire_name)] });
         let doc = docs(field.docs.as_deref());
-        if field.default.as_ref().is_some_and(DefaultValue::is_rust_default) {
-            let ty = rust_type(&field.ty, scope);
-            quote! {
-                #doc
-                #rename
-                #[serde(default)]
-                pub #field_name: #ty
+        let (ty, serde) = match &field.default {
+            Some(_) if own_default(field.default.as_ref()).is_none() => {
+                (rust_type(&field.ty, scope), quote! { #[serde(default)] })
             }
-        } else if field.default.is_some() {
-            let ty = rust_type(&field.ty, scope);
-            let function = format!("{name}::{}", default_function(field));
-            quote! {
-                #doc
-                #rename
-                #[serde(default = #function)]
-                pub #field_name: #ty
+            Some(_) => {
+                let function = format!("{name}::{}", default_function(field));
+                (rust_type(&field.ty, scope), quote! { #[serde(default = #function)] })
             }
-        } else if field.required {
-            let ty = rust_type(&field.ty, scope);
-            quote! {
-                #doc
-                #rename
-                pub #field_name: #ty
-            }
-        } else if scope.holds_null(&field.ty) {
+            None if field.required => (rust_type(&field.ty, scope), TokenStream::new()),
             // Optional, of a type that holds null (a nullable, any JSON value, an alias of
             // either): absent (`None`), null (`Some(None)`, `Some(Value::Null)`) and a value
             // are three different requests, as a PATCH tells them apart.
-            let ty = rust_type(&field.ty, scope);
-            quote! {
-                #doc
-                #rename
-                #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "apigen_runtime::nullable::present")]
-                pub #field_name: Option<#ty>
+            None if scope.holds_null(&field.ty) => {
+                let ty = rust_type(&field.ty, scope);
+                let serde = quote! {
+                    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "apigen_runtime::nullable::present")]
+                };
+                (quote! { Option<#ty> }, serde)
             }
-        } else if read_by_servers {
             // A server refuses a null the schema does not allow; a client reads it as absent.
-            let ty = optional_type(&field.ty, scope);
-            quote! {
-                #doc
-                #rename
-                #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "apigen_runtime::nullable::not_null")]
-                pub #field_name: #ty
+            None if read_by_servers => {
+                let serde = quote! {
+                    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "apigen_runtime::nullable::not_null")]
+                };
+                (optional_type(&field.ty, scope), serde)
             }
-        } else {
-            let ty = optional_type(&field.ty, scope);
-            quote! {
-                #doc
-                #rename
-                #[serde(default, skip_serializing_if = "Option::is_none")]
-                pub #field_name: #ty
-            }
+            None => (optional_type(&field.ty, scope), quote! { #[serde(default, skip_serializing_if = "Option::is_none")] }),
+        };
+        quote! {
+            #doc
+            #rename
+            #serde
+            pub #field_name: #ty
         }
     });
     let additional = definition.additional.as_ref().map(|members| {
@@ -180,7 +161,8 @@ fn structure(
         }
     });
     let defaults = defaults(name, cfg, definition, scope);
-    let derive_default = definition.defaultable && !definition.fields.iter().any(applies_own_default);
+    let derive_default =
+        definition.defaultable && definition.fields.iter().all(|field| own_default(field.default.as_ref()).is_none());
     let default = derive_default.then(|| quote! { Default, });
     // With a secret among the fields, `Debug` is written out to redact it.
     let redacting = definition.fields.iter().any(|field| field.secret).then(|| redacting_debug(name, cfg, definition));
@@ -203,11 +185,6 @@ fn structure(
     }
 }
 
-/// A default the Rust type's `Default` does not give, read from a function of its own.
-fn applies_own_default(field: &Field) -> bool {
-    field.default.as_ref().is_some_and(|default| !default.is_rust_default())
-}
-
 fn default_function(field: &Field) -> proc_macro2::Ident {
     format_ident!("default_{}", field.rust_name)
 }
@@ -215,7 +192,8 @@ fn default_function(field: &Field) -> proc_macro2::Ident {
 /// The functions serde reads absent members' defaults from, and `Default` where every member
 /// is optional: the spec's defaults, not the Rust type's.
 fn defaults(name: &proc_macro2::Ident, cfg: Option<&TokenStream>, definition: &Struct, scope: Scope) -> TokenStream {
-    let defaulted: Vec<&Field> = definition.fields.iter().filter(|field| applies_own_default(field)).collect();
+    let defaulted: Vec<&Field> =
+        definition.fields.iter().filter(|field| own_default(field.default.as_ref()).is_some()).collect();
     if defaulted.is_empty() {
         return TokenStream::new();
     }
@@ -232,7 +210,7 @@ fn defaults(name: &proc_macro2::Ident, cfg: Option<&TokenStream>, definition: &S
     let default_impl = definition.defaultable.then(|| {
         let fields = definition.fields.iter().map(|field| {
             let field_name = ident(&field.rust_name);
-            if applies_own_default(field) {
+            if own_default(field.default.as_ref()).is_some() {
                 let function = default_function(field);
                 quote! { #field_name: Self::#function() }
             } else {

@@ -31,23 +31,17 @@ pub fn implementation(def: &TypeDef, scope: Scope) -> TokenStream {
                     scope,
                 )
             });
+            // The undeclared members are a map's values; a flattened choice is at the
+            // struct's own place.
+            let (none, unconstrained) = (TokenStream::new(), Constraints::default());
             let additional = definition.additional.as_ref().map(|members| {
                 let field_name = ident(&members.rust_name);
-                let checks = value_checks(&members.ty, &Constraints::default(), scope);
-                (!checks.is_empty()).then(|| {
-                    quote! {
-                        for (key, value) in &self.#field_name {
-                            check.enter(key);
-                            #checks
-                            check.leave();
-                        }
-                    }
-                })
+                let map = Type::Map(Box::new(members.ty.clone()));
+                place_checks(quote! { &self.#field_name }, false, &map, &unconstrained, &none, &none, scope)
             });
             let choice = definition.choice.as_ref().map(|choice| {
                 let field_name = ident(&choice.rust_name);
-                let checks = value_checks(&choice.ty, &Constraints::default(), scope);
-                (!checks.is_empty()).then(|| quote! { { let value = &self.#field_name; #checks } })
+                place_checks(quote! { &self.#field_name }, false, &choice.ty, &unconstrained, &none, &none, scope)
             });
             quote! { #( #fields )* #additional #choice }
         }

@@ -5,7 +5,7 @@ use super::recursion::box_recursive_fields;
 use super::refs::Resolver;
 use super::schema::TypeBuilder;
 use super::walk::Through;
-use super::{security, Api, DefaultValue, Operation, Type, TypeDef, TypeDefKind, TypeId};
+use super::{security, Api, Constraints, DefaultValue, Operation, Type, TypeDef, TypeDefKind, TypeId};
 use crate::config::Config;
 use crate::diagnostics::Fault;
 use crate::load::Loaded;
@@ -41,8 +41,7 @@ pub fn build(loaded: &Loaded, config: &Config) -> (Api, Vec<Fault>) {
     add_to_types(&mut defs, &component_ids, config, &mut warnings);
     box_recursive_fields(&mut defs);
     super::inhabited::settle(&mut defs, &mut warnings);
-    keep_enum_defaults(&mut defs, &mut built);
-    fit_constraints(&mut defs, &mut built);
+    fit_to_types(&mut defs, &mut built);
     mark_validating(&mut defs);
     mark_read_by_servers(&mut defs, &built);
     for param in built.iter_mut().flat_map(|operation| operation.params.iter_mut()) {
@@ -79,50 +78,37 @@ pub fn build(loaded: &Loaded, config: &Config) -> (Api, Vec<Fault>) {
     (api, warnings)
 }
 
-/// A default naming an enum variant stays where the type is still that enum: the options may
-/// have replaced it by another type.
-fn keep_enum_defaults(defs: &mut [TypeDef], operations: &mut [Operation]) {
+/// What was read from a schema before the types were final, kept where it still applies to
+/// its field's or parameter's type: a default naming an enum variant (the options may have
+/// replaced the enum by another type), and of each set of constraints those of the type.
+fn fit_to_types(defs: &mut [TypeDef], operations: &mut [Operation]) {
     let enums: Vec<bool> = defs.iter().map(|def| matches!(def.kind, TypeDefKind::Enum(_))).collect();
-    let keeps = |ty: &Type, default: &Option<DefaultValue>| {
-        !matches!(default, Some(DefaultValue::Variant { .. })) || matches!(ty, Type::Named(id) if enums[id.0])
+    let fit = |ty: &Type, default: &mut Option<DefaultValue>, constraints: &mut Constraints| {
+        if matches!(default, Some(DefaultValue::Variant { .. })) && !matches!(ty, Type::Named(id) if enums[id.0]) {
+            *default = None;
+        }
+        *constraints = std::mem::take(constraints).for_type(ty);
     };
-    for def in defs.iter_mut() {
-        if let TypeDefKind::Struct(definition) = &mut def.kind {
-            for field in &mut definition.fields {
-                if !keeps(&field.ty, &field.default) {
-                    field.default = None;
-                }
-            }
-        }
-    }
-    for param in operations.iter_mut().flat_map(|operation| operation.params.iter_mut()) {
-        if !keeps(&param.ty, &param.default) {
-            param.default = None;
-        }
-    }
-}
-
-/// Keeps of each set of constraints what applies to its type, once types are final.
-fn fit_constraints(defs: &mut [TypeDef], operations: &mut [Operation]) {
-    let fit = |constraints: &mut super::Constraints, ty: &Type| *constraints = std::mem::take(constraints).for_type(ty);
     for def in defs.iter_mut() {
         match &mut def.kind {
             TypeDefKind::Struct(definition) => {
                 for field in &mut definition.fields {
-                    fit(&mut field.constraints, &field.ty);
+                    fit(&field.ty, &mut field.default, &mut field.constraints);
                 }
-                def.constraints = Default::default();
+                def.constraints = Constraints::default();
             }
-            TypeDefKind::Alias(ty) | TypeDefKind::Newtype(ty) => fit(&mut def.constraints, ty),
-            _ => def.constraints = Default::default(),
+            TypeDefKind::Alias(ty) | TypeDefKind::Newtype(ty) => {
+                def.constraints = std::mem::take(&mut def.constraints).for_type(ty);
+            }
+            _ => def.constraints = Constraints::default(),
         }
     }
     for operation in operations {
         for param in &mut operation.params {
-            fit(&mut param.constraints, &param.ty);
+            fit(&param.ty, &mut param.default, &mut param.constraints);
         }
         for content in operation.body.iter_mut().flat_map(|body| &mut body.contents) {
-            fit(&mut content.constraints, &content.ty);
+            content.constraints = std::mem::take(&mut content.constraints).for_type(&content.ty);
         }
     }
 }

@@ -146,19 +146,7 @@ impl serde::Serialize for DateTime {
 
 impl<'de> serde::Deserialize<'de> for DateTime {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Text;
-        impl serde::de::Visitor<'_> for Text {
-            type Value = DateTime;
-
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an RFC 3339 date-time")
-            }
-
-            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<DateTime, E> {
-                DateTime::parse(text).map_err(E::custom)
-            }
-        }
-        deserializer.deserialize_str(Text)
+        super::from_text(deserializer, "an RFC 3339 date-time", DateTime::parse)
     }
 }
 

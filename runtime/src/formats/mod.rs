@@ -93,20 +93,38 @@ impl serde::Serialize for Base64Bytes {
 
 impl<'de> serde::Deserialize<'de> for Base64Bytes {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Text;
-        impl serde::de::Visitor<'_> for Text {
-            type Value = Base64Bytes;
-
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("standard base64 text")
-            }
-
-            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Base64Bytes, E> {
-                Base64Bytes::decode(text).map_err(|error| E::custom(format!("not standard base64: {error}")))
-            }
-        }
-        deserializer.deserialize_str(Text)
+        from_text(deserializer, "standard base64 text", |text| {
+            Base64Bytes::decode(text).map_err(|error| format!("not standard base64: {error}"))
+        })
     }
+}
+
+/// A value of a format read from its text by `parse` (borrowed or owned text alike); a
+/// value that is not text is refused as not `expecting`.
+fn from_text<'de, D, T>(
+    deserializer: D,
+    expecting: &'static str,
+    parse: fn(&str) -> Result<T, String>,
+) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    struct Text<T> {
+        expecting: &'static str,
+        parse: fn(&str) -> Result<T, String>,
+    }
+    impl<T> serde::de::Visitor<'_> for Text<T> {
+        type Value = T;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(self.expecting)
+        }
+
+        fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<T, E> {
+            (self.parse)(text).map_err(E::custom)
+        }
+    }
+    deserializer.deserialize_str(Text { expecting, parse })
 }
 
 #[cfg(test)]
