@@ -29,6 +29,8 @@ mod operation;
 #[doc(hidden)]
 pub mod params;
 pub mod security;
+#[cfg(any(feature = "client", feature = "server"))]
+pub mod stream;
 #[doc(hidden)]
 pub mod unions;
 pub mod validate;
@@ -45,6 +47,8 @@ pub use enums::OtherValue;
 pub use http;
 pub use multipart::Multipart;
 pub use operation::Operation;
+#[cfg(any(feature = "client", feature = "server"))]
+pub use stream::{ByteStream, Event, EventStream, ItemStream, StreamError};
 #[cfg(feature = "uuid")]
 pub use uuid;
 

@@ -81,6 +81,9 @@ pub enum Error {
     InvalidRequest(String),
     /// No response arrived: connection refused or reset, timeout, TLS failure.
     Transport(reqwest::Error),
+    /// No response head arrived within the policy's time limit (a streamed response; a
+    /// buffered one's time limit is reqwest's, a `Transport` error).
+    Timeout(std::time::Duration),
     /// The response body was larger than the client's
     /// [`Policy::max_response_bytes`](super::Policy::max_response_bytes); it was not read.
     ResponseTooLarge { status: StatusCode, limit: usize },
@@ -108,7 +111,7 @@ impl Error {
         match self {
             Error::UnexpectedStatus(response) | Error::Decode { response, .. } => Some(response),
             Error::Refresh { response, .. } => response.as_deref(),
-            Error::InvalidRequest(_) | Error::Transport(_) | Error::ResponseTooLarge { .. } => None,
+            Error::InvalidRequest(_) | Error::Transport(_) | Error::Timeout(_) | Error::ResponseTooLarge { .. } => None,
         }
     }
 }
@@ -118,6 +121,7 @@ impl fmt::Display for Error {
         match self {
             Error::InvalidRequest(message) => write!(f, "invalid request: {message}"),
             Error::Transport(error) => write!(f, "transport error: {error}"),
+            Error::Timeout(limit) => write!(f, "no response within {limit:?}"),
             Error::ResponseTooLarge { status, limit } => {
                 write!(f, "the response with status {status} has a body larger than the limit of {limit} bytes")
             }

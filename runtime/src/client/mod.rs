@@ -25,6 +25,7 @@ pub use reqwest;
 pub use token::{Refresh, RefreshFuture, RotationHook, TimeClaims, TokenOptions, TokenSource, Tokens};
 
 use crate::params::{self, Style};
+use crate::stream::{ByteStream, Chunks, EventData, EventStream, Framing, ItemStream, StreamError};
 use bytes::{Bytes, BytesMut};
 use http::header::{HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE};
 use http::{HeaderMap, Method, StatusCode};
@@ -108,12 +109,28 @@ impl Transport {
             body: None,
             security: operation.security,
             fault: None,
+            streamed: false,
         }
     }
 
     #[doc(hidden)]
     /// Sends a request and reads the whole response.
-    pub async fn send(&self, mut request: Request) -> Result<Response, Error> {
+    pub async fn send(&self, request: Request) -> Result<Response, Error> {
+        self.dispatch(request).await?.read().await
+    }
+
+    #[doc(hidden)]
+    /// Sends a request and returns once the response's head arrived, its body unread: for
+    /// operations that document a streamed body. The policy's time limit covers the wait for
+    /// the head only, so a stream may last.
+    pub async fn open(&self, mut request: Request) -> Result<OpenResponse, Error> {
+        request.streamed = true;
+        self.dispatch(request).await
+    }
+
+    /// Sends with the credentials the operation's security asks for, refreshing a token the
+    /// server refused once, and retrying as the policy allows.
+    async fn dispatch(&self, mut request: Request) -> Result<OpenResponse, Error> {
         if let Some(fault) = request.fault.take() {
             return Err(Error::InvalidRequest(fault));
         }
@@ -148,13 +165,13 @@ impl Transport {
 
     /// Sends, and sends again as the retry policy allows when no response arrived or a
     /// gateway error did. A copy is kept only while a retry may need it.
-    async fn send_retrying(&self, request: reqwest::Request) -> Result<Response, Error> {
+    async fn send_retrying(&self, request: reqwest::Request) -> Result<OpenResponse, Error> {
         let budget = self.policy.retries().budget(request.method());
         self.send_with_retries(request, budget).await
     }
 
     /// Sends with up to `budget` retries, paced by the retry policy.
-    async fn send_with_retries(&self, mut request: reqwest::Request, budget: u32) -> Result<Response, Error> {
+    async fn send_with_retries(&self, mut request: reqwest::Request, budget: u32) -> Result<OpenResponse, Error> {
         let retry = self.policy.retries();
         let mut retries = 0;
         loop {
@@ -162,7 +179,7 @@ impl Transport {
             let outcome = self.execute(request).await;
             let pause = match &outcome {
                 Ok(response) if policy::is_transient(response.status) => retry.pause(retries, Some(&response.headers)),
-                Err(Error::Transport(_)) => retry.pause(retries, None),
+                Err(Error::Transport(_) | Error::Timeout(_)) => retry.pause(retries, None),
                 _ => None,
             };
             match (spare, pause) {
@@ -176,17 +193,28 @@ impl Transport {
         }
     }
 
-    async fn execute(&self, request: reqwest::Request) -> Result<Response, Error> {
-        let response = self.http.execute(request).await?;
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = read_body(response, self.policy.response_limit()).await?;
-        Ok(Response { status, headers, body })
+    async fn execute(&self, request: reqwest::Request) -> Result<OpenResponse, Error> {
+        // A buffered request's time limit is reqwest's, set on the request, and covers the
+        // body too; a streamed one's covers the head only.
+        let head = match (request.timeout(), self.policy.time_limit()) {
+            (None, Some(limit)) => {
+                tokio::time::timeout(limit, self.http.execute(request)).await.map_err(|_| Error::Timeout(limit))?
+            }
+            _ => self.http.execute(request).await,
+        };
+        let response = head?;
+        Ok(OpenResponse {
+            status: response.status(),
+            headers: response.headers().clone(),
+            body: response,
+            response_limit: self.policy.response_limit(),
+            item_limit: self.policy.item_limit(),
+        })
     }
 
     /// The request as reqwest sends it, with the credentials applied.
     fn build(&self, request: Request, credentials: &[Applied<'_>]) -> Result<reqwest::Request, Error> {
-        let Request { method, path, mut query, mut headers, mut cookies, body, .. } = request;
+        let Request { method, path, mut query, mut headers, mut cookies, body, streamed, .. } = request;
         for Applied { scheme, secret, .. } in credentials {
             let authorization = match scheme.kind {
                 SchemeKind::Bearer => format!("Bearer {}", secret.secret()),
@@ -232,7 +260,9 @@ impl Transport {
             *built.body_mut() = Some(body.into());
         }
         *built.headers_mut() = headers;
-        *built.timeout_mut() = self.policy.time_limit();
+        if !streamed {
+            *built.timeout_mut() = self.policy.time_limit();
+        }
         Ok(built)
     }
 
@@ -305,6 +335,8 @@ pub struct Request {
     body: Option<(HeaderValue, Bytes)>,
     security: Security,
     fault: Option<String>,
+    /// The response body is read as a stream, not whole.
+    streamed: bool,
 }
 
 impl Request {
@@ -392,9 +424,76 @@ impl Request {
         }
     }
 
+    /// Sets the `Accept` header: the media types the operation documents, for a server that
+    /// chooses among them.
+    pub fn accept(&mut self, media_types: &'static str) {
+        self.headers.insert(http::header::ACCEPT, HeaderValue::from_static(media_types));
+    }
+
     /// Sets a body sent as is: text, or bytes of any media type.
     pub fn raw_body(&mut self, content_type: &'static str, body: impl Into<Bytes>) {
         self.body = Some((HeaderValue::from_static(content_type), body.into()));
+    }
+}
+
+/// A response whose head arrived and whose body is not read yet.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct OpenResponse {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: reqwest::Response,
+    response_limit: usize,
+    item_limit: usize,
+}
+
+impl OpenResponse {
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// Whether the body's media type is `essence` (`text/event-stream`), parameters aside.
+    pub fn has_media_type(&self, essence: &str) -> bool {
+        let actual = self.headers.get(CONTENT_TYPE).and_then(|value| value.to_str().ok());
+        actual.is_some_and(|actual| crate::media::essence(actual) == essence)
+    }
+
+    /// Reads the whole body, up to the policy's limit.
+    pub async fn read(self) -> Result<Response, Error> {
+        let body = read_body(self.body, self.response_limit).await?;
+        Ok(Response { status: self.status, headers: self.headers, body })
+    }
+
+    /// The body as server-sent events, each no larger than the policy's item limit.
+    pub fn events<T: DeserializeOwned + Send + 'static>(
+        self,
+        data: EventData,
+        sentinel: Option<&'static str>,
+    ) -> EventStream<T> {
+        let limit = self.item_limit;
+        EventStream::decode(self.chunks(), limit, data, sentinel)
+    }
+
+    /// The body as JSON Lines or a JSON text sequence.
+    pub fn items<T: DeserializeOwned + Send + 'static>(self, framing: Framing) -> ItemStream<T> {
+        let limit = self.item_limit;
+        ItemStream::decode(self.chunks(), limit, framing)
+    }
+
+    /// The body as chunks, as they arrive.
+    pub fn byte_stream(self) -> ByteStream {
+        ByteStream::from_chunks(self.chunks())
+    }
+
+    fn chunks(self) -> Chunks {
+        Box::pin(futures_util::stream::unfold(Some(self.body), |body| async move {
+            let mut body = body?;
+            match body.chunk().await {
+                Ok(Some(chunk)) => Some((Ok(chunk), Some(body))),
+                Ok(None) => None,
+                Err(error) => Some((Err(StreamError::Transport(Box::new(error.without_url()))), None)),
+            }
+        }))
     }
 }
 

@@ -13,7 +13,7 @@
 //! client's retry policy allows, and the next call tries again.
 
 use super::token::{Refresh, RefreshFuture, TokenOptions, TokenSource, Tokens};
-use super::{Clock, Credential, Error, RawResponse, Transport};
+use super::{Clock, Credential, Error, OpenResponse, RawResponse, Transport};
 use http::header::{HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 use serde::Deserialize;
 use std::fmt;
@@ -240,7 +240,11 @@ impl TokenEndpoint {
         let body = form_urlencoded::Serializer::new(String::new()).extend_pairs(&form).finish();
         *request.body_mut() = Some(body.into());
         *request.timeout_mut() = self.transport.policy().time_limit();
-        let response = match self.transport.send_with_retries(request, retries).await {
+        let response = match self.transport.send_with_retries(request, retries).await.map(OpenResponse::read) {
+            Ok(reading) => reading.await,
+            Err(error) => Err(error),
+        };
+        let response = match response {
             Ok(response) => response,
             Err(error) => return Err(passing(error.to_string(), error.response().cloned())),
         };

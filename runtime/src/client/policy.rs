@@ -6,18 +6,25 @@ use http::{HeaderMap, Method, StatusCode};
 use std::time::Duration;
 
 /// Time, size and retry limits of a client's requests. The defaults: 30 seconds per attempt
-/// (connecting, sending and reading the whole body), response bodies up to 64 MiB, and
+/// (connecting, sending and reading the whole body; for a streamed body, until its head
+/// arrives), response bodies up to 64 MiB, streamed items up to 8 MiB each, and
 /// [`Retry::default`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Policy {
     timeout: Option<Duration>,
     max_response_bytes: usize,
+    max_item_bytes: usize,
     retry: Retry,
 }
 
 impl Default for Policy {
     fn default() -> Self {
-        Policy { timeout: Some(Duration::from_secs(30)), max_response_bytes: 64 << 20, retry: Retry::default() }
+        Policy {
+            timeout: Some(Duration::from_secs(30)),
+            max_response_bytes: 64 << 20,
+            max_item_bytes: 8 << 20,
+            retry: Retry::default(),
+        }
     }
 }
 
@@ -40,6 +47,14 @@ impl Policy {
         self
     }
 
+    /// The largest item of a streamed body read (one server-sent event, one JSON Lines
+    /// text); a larger one ends the stream with `StreamError::TooLarge`. Streamed bodies as
+    /// a whole have no bound.
+    pub fn max_item_bytes(mut self, max_item_bytes: usize) -> Self {
+        self.max_item_bytes = max_item_bytes;
+        self
+    }
+
     pub fn retry(mut self, retry: Retry) -> Self {
         self.retry = retry;
         self
@@ -51,6 +66,10 @@ impl Policy {
 
     pub fn response_limit(&self) -> usize {
         self.max_response_bytes
+    }
+
+    pub fn item_limit(&self) -> usize {
+        self.max_item_bytes
     }
 
     pub fn retries(&self) -> Retry {

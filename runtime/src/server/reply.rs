@@ -2,7 +2,10 @@
 //! return for what the spec does not describe.
 
 use super::Problem;
-use axum::response::{IntoResponse, Response};
+use crate::stream::{ByteStream, EventData, EventStream, Framing, ItemStream, StreamError};
+use axum::response::{sse, IntoResponse, Response};
+use bytes::Bytes;
+use futures_util::StreamExt;
 use http::header::{HeaderName, HeaderValue, CONTENT_TYPE};
 use http::StatusCode;
 use serde::Serialize;
@@ -116,4 +119,67 @@ impl IntoResponse for HandlerError {
             HandlerError::Response(response) => *response,
         }
     }
+}
+
+/// A `text/event-stream` response: each event written as it comes, a keep-alive comment
+/// when none came for 15 seconds. The stream is dropped, and with it the producer, when the
+/// client disconnects. An event that cannot be written (an event name or id with a line
+/// break, data that does not serialize) ends the stream.
+pub fn events<T: Serialize + Send + 'static>(status: u16, events: EventStream<T>, data: EventData) -> Response {
+    let events = events.map(move |event| {
+        let event = event?;
+        let value = serde_json::to_value(&event.data).map_err(|error| StreamError::Unwritable(error.to_string()))?;
+        let text = match (data, value) {
+            (EventData::Text, serde_json::Value::String(text)) => text,
+            (_, value) => value.to_string(),
+        };
+        let broken = |text: &str| text.contains(['\r', '\n']);
+        // axum's `Event` panics on these; the stream ends instead.
+        if event.event.as_deref().is_some_and(broken)
+            || event.id.as_deref().is_some_and(|id| broken(id) || id.contains('\0'))
+        {
+            return Err(StreamError::Unwritable("an event name or id holds a line break or NUL".to_owned()));
+        }
+        // One line break per data line: a CR LF pair is one (axum counts it as two).
+        let mut written = sse::Event::default().data(text.replace("\r\n", "\n"));
+        if let Some(name) = &event.event {
+            written = written.event(name);
+        }
+        if let Some(id) = &event.id {
+            written = written.id(id);
+        }
+        if let Some(retry) = event.retry {
+            written = written.retry(retry);
+        }
+        Ok::<_, StreamError>(written)
+    });
+    let mut response =
+        (status_code(status), sse::Sse::new(events).keep_alive(sse::KeepAlive::default())).into_response();
+    response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("text/event-stream"));
+    response
+}
+
+/// A JSON Lines (`\n` after each text) or JSON text sequence (RS before each) response,
+/// each item written as it comes.
+pub fn items<T: Serialize + Send + 'static>(
+    status: u16,
+    content_type: &'static str,
+    items: ItemStream<T>,
+    framing: Framing,
+) -> Response {
+    let texts = items.map(move |item| {
+        let mut text = Vec::new();
+        if framing == Framing::Sequence {
+            text.push(crate::stream::RECORD_SEPARATOR);
+        }
+        serde_json::to_writer(&mut text, &item?).map_err(|error| StreamError::Unwritable(error.to_string()))?;
+        text.push(b'\n');
+        Ok::<_, StreamError>(Bytes::from(text))
+    });
+    raw(status, content_type, axum::body::Body::from_stream(texts))
+}
+
+/// A binary response written chunk by chunk.
+pub fn byte_stream(status: u16, content_type: &'static str, body: ByteStream) -> Response {
+    raw(status, content_type, axum::body::Body::from_stream(body))
 }
