@@ -129,7 +129,7 @@ pub struct ByteStream {
 }
 
 macro_rules! stream_type {
-    ($name:ident<$($t:ident)?>, $item:ty, $what:literal) => {
+    ($name:ident $(<$t:ident>)?, $item:ty, $what:literal) => {
         impl<$($t: Send + 'static)?> $name<$($t)?> {
             #[doc = concat!("A stream of ", $what, " produced by `items` (a server handler's answer).")]
             pub fn new(items: impl Stream<Item = $item> + Send + 'static) -> Self {
