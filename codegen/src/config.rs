@@ -22,6 +22,8 @@
 //! [operations.listPets]
 //! derives = ["Eq"]
 //! attributes = ["#[must_use]"]
+//! [operations.createCompletion]
+//! sentinel = "[DONE]"                          # an event whose data ends its event streams
 //! ```
 //!
 //! With `formats = "typed"`, string formats have Rust types: `date-time` is
@@ -86,6 +88,9 @@ pub struct ItemOptions {
     pub derives: Vec<String>,
     #[serde(default)]
     pub attributes: Vec<String>,
+    /// The `data` that ends the operation's event streams (`"[DONE]"`), where the spec's
+    /// media type names none in `x-apigen-sentinel`.
+    pub sentinel: Option<String>,
 }
 
 /// The key that applies options to every type or operation.
@@ -153,6 +158,12 @@ impl Config {
         let own = operation_id.and_then(|id| self.operations.get(id));
         let options = self.operations.get(EVERY).into_iter().chain(own);
         merged(options.map(|options| (&options.derives, &options.attributes)))
+    }
+
+    /// The data that ends an operation's event streams: its own option, else `"*"`'s.
+    pub fn sentinel(&self, operation_id: Option<&str>) -> Option<&str> {
+        let own = operation_id.and_then(|id| self.operations.get(id)).and_then(|options| options.sentinel.as_deref());
+        own.or_else(|| self.operations.get(EVERY).and_then(|options| options.sentinel.as_deref()))
     }
 
     /// The type replacing a schema's, if the options name one.

@@ -122,6 +122,14 @@ impl Builder {
         self
     }
 
+    /// Ends the event streams of the operation `operation_id`, or of every operation for
+    /// `"*"`, at an event whose data is `sentinel` (`"[DONE]"`); the spec may name it too, as
+    /// `x-apigen-sentinel` on the `text/event-stream` media type.
+    pub fn event_sentinel(mut self, operation_id: &str, sentinel: &str) -> Self {
+        self.config.operations.entry(operation_id.to_owned()).or_default().sentinel = Some(sentinel.to_owned());
+        self
+    }
+
     /// Where [`Builder::compile`] writes; `OUT_DIR` by default.
     pub fn out_dir(mut self, out_dir: impl AsRef<Path>) -> Self {
         self.out_dir = Some(out_dir.as_ref().to_owned());

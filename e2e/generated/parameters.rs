@@ -178,11 +178,11 @@ pub mod operations {
     }
 
     /// The documented responses of `put_blob`.
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Debug)]
     #[allow(clippy::large_enum_variant)]
     pub enum PutBlobResponse {
         /// 2XX: stored, echoed back
-        Success { status: u16, body: apigen_runtime::Bytes },
+        Success { status: u16, body: apigen_runtime::ByteStream },
     }
 }
 
@@ -317,17 +317,17 @@ pub mod client {
                 http_request.raw_body("application/octet-stream", body.clone());
             }
 
-            let response = self.transport.send(http_request).await?;
+            let response = self.transport.open(http_request).await?;
             let status = response.status().as_u16();
             match status {
                 200..=299 => {
                     Ok(PutBlobResponse::Success {
                         status,
-                        body: response.bytes(),
+                        body: response.byte_stream(),
                     })
                 }
 
-                _ => Err(response.unexpected()),
+                _ => Err(response.read().await?.unexpected()),
             }
         }
     }
@@ -516,7 +516,7 @@ pub mod server {
         fn into_response(self) -> Response {
             match self {
                 PutBlobResponse::Success { status, body } => {
-                    reply::raw(status, "application/octet-stream", body)
+                    reply::byte_stream(status, "application/octet-stream", body)
                 }
             }
         }

@@ -162,6 +162,12 @@ pub mod parameters {
     include!("../generated/parameters.rs");
 }
 
+/// Server-sent events, JSON Lines, JSON text sequences and byte streams (OpenAPI 3.2
+/// `itemSchema`), with JSON and an event stream on one status.
+pub mod streaming {
+    include!("../generated/streaming.rs");
+}
+
 /// `oneOf` unions, with and without a discriminator.
 pub mod unions {
     include!("../generated/unions.rs");

@@ -46,7 +46,7 @@ impl Api for Service {
     async fn put_blob(&self, request: PutBlobRequest) -> Result<PutBlobResponse, HandlerError> {
         let body = request.body.unwrap_or_default();
         let status = if body.is_empty() { 204 } else { 201 };
-        Ok(PutBlobResponse::Success { status, body })
+        Ok(PutBlobResponse::Success { status, body: body.into() })
     }
 }
 
@@ -140,10 +140,11 @@ async fn bodies_in_every_media_kind() {
     assert_eq!(text, PostNoteResponse::Created("text:plain".into()));
 
     let blob = Bytes::from_static(&[0, 159, 146, 150]);
-    let stored = client.put_blob(PutBlobRequest { body: Some(blob.clone()) }).await.unwrap();
-    assert_eq!(stored, PutBlobResponse::Success { status: 201, body: blob });
-    let empty = client.put_blob(PutBlobRequest { body: None }).await.unwrap();
-    assert_eq!(empty, PutBlobResponse::Success { status: 204, body: Bytes::new() });
+    let PutBlobResponse::Success { status, body } =
+        client.put_blob(PutBlobRequest { body: Some(blob.clone()) }).await.unwrap();
+    assert_eq!((status, body.collect(1024).await.unwrap()), (201, blob));
+    let PutBlobResponse::Success { status, body } = client.put_blob(PutBlobRequest { body: None }).await.unwrap();
+    assert_eq!((status, body.collect(1024).await.unwrap()), (204, Bytes::new()));
 }
 
 #[tokio::test]

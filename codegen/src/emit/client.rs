@@ -3,8 +3,8 @@
 use super::client_auth;
 use super::operations::{body_enum_name, has_request, is_struct_variant, request_name, response_name};
 use super::tokens::{
-    cfg, docs, form_fields, ident, inline, inline_prose, operations_prelude, route_doc, style_value,
-    summary_and_description,
+    cfg, docs, event_data, event_sentinel, form_fields, ident, inline, inline_prose, operations_prelude, route_doc,
+    style_value, summary_and_description,
 };
 use crate::model::{
     Api, Body, Content, MediaKind, Operation, Param, ParamLocation, ParamStyle, Piece, Response, StatusMatch,
@@ -146,7 +146,10 @@ fn set_body(content: &Content, value: TokenStream) -> TokenStream {
         }
         MediaKind::Multipart => quote! { http_request.multipart_body(#value); },
         MediaKind::Text => quote! { http_request.raw_body(#media_type, #value.clone()); },
-        MediaKind::Binary => quote! { http_request.raw_body(#media_type, #value.clone()); },
+        // The model sends sequential media types in requests as bytes.
+        MediaKind::Binary | MediaKind::EventStream | MediaKind::JsonLines | MediaKind::JsonSeq => {
+            quote! { http_request.raw_body(#media_type, #value.clone()); }
+        }
     }
 }
 
@@ -185,11 +188,21 @@ fn decode_body(content: &Content) -> TokenStream {
             quote! { response.form(#fields)? }
         }
         MediaKind::Text => quote! { response.text()? },
-        MediaKind::Binary | MediaKind::Multipart => quote! { response.bytes() },
+        MediaKind::Binary | MediaKind::Multipart => quote! { response.byte_stream() },
+        MediaKind::EventStream => {
+            let data = event_data(content);
+            let sentinel = event_sentinel(content);
+            quote! { response.events(#data, #sentinel) }
+        }
+        MediaKind::JsonLines => quote! { response.items(apigen_runtime::stream::Framing::Lines) },
+        MediaKind::JsonSeq => quote! { response.items(apigen_runtime::stream::Framing::Sequence) },
     }
 }
 
-fn response_arm(operation: &Operation, response: &Response) -> (Option<TokenStream>, TokenStream) {
+/// One arm of the status match: its pattern (`None` for `default`) and value. Where the
+/// response is `opened` (the operation streams some body), an arm that decodes a whole body
+/// reads it first.
+fn response_arm(operation: &Operation, response: &Response, opened: bool) -> (Option<TokenStream>, TokenStream) {
     let enum_name = response_name(operation);
     let variant = ident(&response.variant);
     let pattern = match response.status {
@@ -224,39 +237,58 @@ fn response_arm(operation: &Operation, response: &Response) -> (Option<TokenStre
             let decode = decode_body(content);
             quote! { body: #decode, }
         });
-        let value = quote! { Ok(#enum_name::#variant { #status #body #( #header_fields, )* }) };
-        if headers.is_empty() {
-            value
-        } else {
-            quote! {{
-                #( #headers )*
-                #value
-            }}
-        }
+        (headers, quote! { Ok(#enum_name::#variant { #status #body #( #header_fields, )* }) })
     } else {
         match &response.content {
             Some(content) => {
                 let decode = decode_body(content);
-                quote! { Ok(#enum_name::#variant(#decode)) }
+                (Vec::new(), quote! { Ok(#enum_name::#variant(#decode)) })
             }
-            None => quote! { Ok(#enum_name::#variant) },
+            None => (Vec::new(), quote! { Ok(#enum_name::#variant) }),
         }
+    };
+    let (mut statements, value) = value;
+    let reads_whole = response.content.is_some() || !response.headers.is_empty();
+    if opened && reads_whole && !response.is_streamed() {
+        statements.insert(0, quote! { let response = response.read().await?; });
+    }
+    let value = if statements.is_empty() {
+        value
+    } else {
+        quote! {{
+            #( #statements )*
+            #value
+        }}
+    };
+    let guard = response.when_media_type.as_ref().map(|media_type| quote! { if response.has_media_type(#media_type) });
+    let pattern = match (pattern, guard) {
+        (Some(pattern), guard) => Some(quote! { #pattern #guard }),
+        (None, Some(guard)) => Some(quote! { _ #guard }),
+        (None, None) => None,
     };
     (pattern, value)
 }
 
-fn response_match(operation: &Operation) -> TokenStream {
+fn response_match(operation: &Operation, opened: bool) -> TokenStream {
     let mut arms = Vec::new();
-    let mut fallback = quote! { Err(response.unexpected()) };
-    // Exact codes before ranges, as OpenAPI ranks them; `default` last.
+    let mut fallback = if opened {
+        quote! { Err(response.read().await?.unexpected()) }
+    } else {
+        quote! { Err(response.unexpected()) }
+    };
+    // Exact codes before ranges, as OpenAPI ranks them; `default` last. Of two bodies of one
+    // status, the one chosen by its media type comes first.
     let mut ordered: Vec<&Response> = operation.responses.iter().collect();
-    ordered.sort_by_key(|response| match response.status {
-        StatusMatch::Code(_) => 0,
-        StatusMatch::Range(_) => 1,
-        StatusMatch::Default => 2,
+    ordered.sort_by_key(|response| {
+        let rank = match response.status {
+            StatusMatch::Code(_) => 0,
+            StatusMatch::Range(_) => 1,
+            StatusMatch::Default => 2,
+        };
+        (rank, response.when_media_type.is_none())
     });
     for response in ordered {
-        match response_arm(operation, response) {
+        match response_arm(operation, response, opened) {
             (Some(pattern), value) => arms.push(quote! { #pattern => #value, }),
             (None, value) => fallback = value,
         }
@@ -278,6 +310,22 @@ fn response_match(operation: &Operation) -> TokenStream {
             _ => #fallback,
         }
     }
+}
+
+/// Where a status documents a streamed body beside another, the request's `Accept` lists
+/// the media types the operation reads, so that the server may choose.
+fn accept_statement(operation: &Operation) -> Option<TokenStream> {
+    if operation.responses.iter().all(|response| response.when_media_type.is_none()) {
+        return None;
+    }
+    let mut media_types: Vec<&str> = Vec::new();
+    for content in operation.responses.iter().filter_map(|response| response.content.as_ref()) {
+        if !media_types.contains(&content.concrete_media_type.as_str()) {
+            media_types.push(&content.concrete_media_type);
+        }
+    }
+    let accept = media_types.join(", ");
+    Some(quote! { http_request.accept(#accept); })
 }
 
 fn operation_method(operation: &Operation) -> TokenStream {
@@ -314,9 +362,16 @@ fn operation_method(operation: &Operation) -> TokenStream {
     });
     let params: Vec<_> = params.collect();
     let body = operation.body.as_ref().map(|body| body_statements(operation, body));
-    let mutable = (!params.is_empty() || body.is_some()).then(|| quote! { mut });
+    let accept = accept_statement(operation);
+    let mutable = (!params.is_empty() || body.is_some() || accept.is_some()).then(|| quote! { mut });
     let descriptor = ident(&operation.names.descriptor);
-    let matcher = response_match(operation);
+    let opened = operation.responses.iter().any(Response::is_streamed);
+    let send = if opened {
+        quote! { let response = self.transport.open(http_request).await?; }
+    } else {
+        quote! { let response = self.transport.send(http_request).await?; }
+    };
+    let matcher = response_match(operation, opened);
     let doc = docs(summary_and_description(operation.summary.as_deref(), operation.description.as_deref()).as_deref());
     let route = route_doc(operation);
     let separator = (!doc.is_empty()).then(|| quote! { #[doc = ""] });
@@ -332,7 +387,8 @@ fn operation_method(operation: &Operation) -> TokenStream {
             let #mutable http_request = self.transport.request_for(&#descriptor, #path);
             #( #params )*
             #body
-            let response = self.transport.send(http_request).await?;
+            #accept
+            #send
             #matcher
         }
     }

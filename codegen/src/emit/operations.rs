@@ -249,10 +249,16 @@ fn response_enum(operation: &Operation, cfg: Option<&TokenStream>, scope: Scope)
         None => format!(" The documented responses of `{}`.", operation.name),
     };
     let Added { derives, attributes } = added(&operation.additions);
+    // A stream can be neither cloned nor compared, so an enum holding one is only `Debug`.
+    let derives = if operation.responses.iter().any(Response::is_streamed) {
+        quote! { Debug }
+    } else {
+        quote! { Clone, Debug, PartialEq #derives }
+    };
     quote! {
         #cfg
         #[doc = #doc]
-        #[derive(Clone, Debug, PartialEq #derives)]
+        #[derive(#derives)]
         #[allow(clippy::large_enum_variant)]
         #attributes
         pub enum #name {

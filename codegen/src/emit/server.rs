@@ -3,8 +3,8 @@
 
 use super::operations::{body_enum_name, has_request, is_struct_variant, request_name, response_name};
 use super::tokens::{
-    cfg, default_expression, docs, form_fields, ident, inline, inline_prose, operations_prelude, own_default,
-    route_doc, summary_and_description, Scope,
+    cfg, default_expression, docs, event_data, event_sentinel, form_fields, ident, inline, inline_prose,
+    operations_prelude, own_default, route_doc, summary_and_description, Scope,
 };
 use super::{item, ModuleItems};
 use crate::model::{
@@ -303,7 +303,10 @@ fn decode_content(content: &Content) -> TokenStream {
         }
         MediaKind::Multipart => quote! { parts.multipart_body()? },
         MediaKind::Text => quote! { parts.text_body()? },
-        MediaKind::Binary => quote! { parts.bytes_body() },
+        // The model sends sequential media types in requests as bytes.
+        MediaKind::Binary | MediaKind::EventStream | MediaKind::JsonLines | MediaKind::JsonSeq => {
+            quote! { parts.bytes_body() }
+        }
     }
 }
 
@@ -434,8 +437,18 @@ fn reply_body(content: &Content, status: TokenStream) -> TokenStream {
             let fields = form_fields(&content.form_fields);
             quote! { reply::form(#status, &body, #fields) }
         }
-        MediaKind::Text | MediaKind::Binary | MediaKind::Multipart => {
-            quote! { reply::raw(#status, #media_type, body) }
+        MediaKind::Text => quote! { reply::raw(#status, #media_type, body) },
+        MediaKind::Binary | MediaKind::Multipart => quote! { reply::byte_stream(#status, #media_type, body) },
+        MediaKind::EventStream => {
+            let data = event_data(content);
+            let sentinel = event_sentinel(content);
+            quote! { reply::events(#status, body, #data, #sentinel) }
+        }
+        MediaKind::JsonLines => {
+            quote! { reply::items(#status, #media_type, body, apigen_runtime::stream::Framing::Lines) }
+        }
+        MediaKind::JsonSeq => {
+            quote! { reply::items(#status, #media_type, body, apigen_runtime::stream::Framing::Sequence) }
         }
     }
 }

@@ -1,7 +1,8 @@
 //! Small pieces every emitter uses: identifiers, rustdoc, and Rust spellings of model types.
 
 use crate::model::{
-    Additions, DefaultValue, FloatWidth, FormField, Format, Gate, IntegerWidth, Operation, ParamStyle, Type, TypeDef,
+    Additions, Content, DefaultValue, FloatWidth, FormField, Format, Gate, IntegerWidth, Operation, ParamStyle, Type,
+    TypeDef,
 };
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote, ToTokens};
@@ -217,6 +218,15 @@ pub fn rust_type(ty: &Type, scope: Scope) -> TokenStream {
         Type::Format(Format::Ipv6) => quote! { std::net::Ipv6Addr },
         Type::Bytes => quote! { apigen_runtime::Bytes },
         Type::Multipart => quote! { apigen_runtime::Multipart },
+        Type::Events(data) => {
+            let data = rust_type(data, scope);
+            quote! { apigen_runtime::EventStream<#data> }
+        }
+        Type::Items(item) => {
+            let item = rust_type(item, scope);
+            quote! { apigen_runtime::ItemStream<#item> }
+        }
+        Type::ByteStream => quote! { apigen_runtime::ByteStream },
         Type::Array(item) => {
             let item = rust_type(item, scope);
             quote! { Vec<#item> }
@@ -327,6 +337,23 @@ pub fn form_fields(fields: &[FormField]) -> TokenStream {
         }
     });
     quote! { &[ #( #fields ),* ] }
+}
+
+/// How an event stream's data is typed: as the text itself where its schema is a string,
+/// else as JSON.
+pub fn event_data(content: &Content) -> TokenStream {
+    match &content.ty {
+        Type::Events(data) if **data == Type::String => quote! { apigen_runtime::stream::EventData::Text },
+        _ => quote! { apigen_runtime::stream::EventData::Json },
+    }
+}
+
+/// The data that ends an event stream, as an `Option<&str>` expression.
+pub fn event_sentinel(content: &Content) -> TokenStream {
+    match &content.sentinel {
+        Some(sentinel) => quote! { Some(#sentinel) },
+        None => quote! { None },
+    }
 }
 
 #[cfg(test)]

@@ -1,7 +1,9 @@
 //! OpenAPI 3.2 rewritten as 3.1, in place (3.1 then becomes 3.0). What 3.2 adds that a 3.0
-//! model holds is kept: the `cookie` style travels as an extension the model reads. What it
-//! cannot hold is dropped with a warning naming where: the `query` method and
-//! `additionalOperations`, `in: querystring` parameters, and the document's `$self`.
+//! model holds is kept: the `cookie` style travels as an extension the model reads, and a
+//! sequential media type's `itemSchema` becomes its `schema`, which the model reads as one
+//! item's (for `text/event-stream`, the schema of one event's `data`). What it cannot hold is
+//! dropped with a warning naming where: the `query` method and `additionalOperations`,
+//! `in: querystring` parameters, and the document's `$self`.
 
 use super::METHODS;
 use crate::diagnostics::{pointer_push, Fault};
@@ -31,6 +33,15 @@ pub fn downgrade(document: &mut Value, warnings: &mut Vec<Fault>) {
             !querystring
         });
     }
+    let schemas = root.get("components").and_then(|c| c.get("schemas")).cloned().unwrap_or(Value::Null);
+    for kind in ["responses", "requestBodies"] {
+        if let Some(Value::Object(shared)) = root.get_mut("components").and_then(|c| c.get_mut(kind)) {
+            for (name, shared) in shared.iter_mut() {
+                let at = pointer_push(&pointer_push("#/components", kind), name);
+                item_schemas(shared, &at, &schemas, warnings);
+            }
+        }
+    }
     let Some(Value::Object(paths)) = root.get_mut("paths") else { return };
     for (path, item) in paths.iter_mut() {
         let at = pointer_push("#/paths", path);
@@ -44,6 +55,22 @@ pub fn downgrade(document: &mut Value, warnings: &mut Vec<Fault>) {
             }
         }
         for (key, value) in item.iter_mut() {
+            if METHODS.contains(&key.as_str()) {
+                let at = pointer_push(&at, key);
+                if let Some(body) = value.get_mut("requestBody") {
+                    item_schemas(body, &pointer_push(&at, "requestBody"), &schemas, warnings);
+                }
+                if let Some(Value::Object(responses)) = value.get_mut("responses") {
+                    for (status, response) in responses.iter_mut() {
+                        item_schemas(
+                            response,
+                            &pointer_push(&pointer_push(&at, "responses"), status),
+                            &schemas,
+                            warnings,
+                        );
+                    }
+                }
+            }
             let list = if key == "parameters" {
                 Some((pointer_push(&at, key), value))
             } else if METHODS.contains(&key.as_str()) {
@@ -88,5 +115,49 @@ fn cookie_style(parameter: &mut Value) {
     if parameter.get("style").and_then(Value::as_str) == Some("cookie") {
         parameter["style"] = json!("form");
         parameter[COOKIE_STYLE_EXTENSION] = json!(true);
+    }
+}
+
+/// A request body's or response's media types: each `itemSchema` becomes the `schema` the
+/// model reads as one item's. For `text/event-stream` that is the schema of one event's
+/// `data`: its `contentSchema` where the data is JSON text, else the data's own schema.
+fn item_schemas(body: &mut Value, at: &str, schemas: &Value, warnings: &mut Vec<Fault>) {
+    let Some(Value::Object(content)) = body.get_mut("content") else { return };
+    for (media_type, media) in content.iter_mut() {
+        let Some(item) = media.as_object_mut().and_then(|media| media.remove("itemSchema")) else { continue };
+        let at = pointer_push(&pointer_push(&pointer_push(at, "content"), media_type), "itemSchema");
+        let essence = media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+        let schema = if essence == "text/event-stream" {
+            event_data_schema(&item, &at, schemas, warnings)
+        } else if essence == "multipart/mixed" {
+            warnings
+                .push(Fault::at(&at, "the parts of multipart/mixed are not typed yet; the body is passed as bytes"));
+            continue;
+        } else {
+            item
+        };
+        media["schema"] = schema;
+    }
+}
+
+/// The schema of an event's `data`, from the schema of the event (`{data, event, id,
+/// retry}`); a string where it cannot be told, with a warning.
+fn event_data_schema(item: &Value, at: &str, schemas: &Value, warnings: &mut Vec<Fault>) -> Value {
+    let event = match item.get("$ref").and_then(Value::as_str) {
+        Some(reference) => match reference.strip_prefix("#/components/schemas/") {
+            Some(name) => schemas.get(name).unwrap_or(item),
+            None => item,
+        },
+        None => item,
+    };
+    match event.get("properties").and_then(|properties| properties.get("data")) {
+        Some(data) => data.get("contentSchema").cloned().unwrap_or_else(|| data.clone()),
+        None => {
+            warnings.push(Fault::at(
+                at,
+                "the event schema has no `data` property the generator can read; each event's data is taken as a string",
+            ));
+            json!({"type": "string"})
+        }
     }
 }

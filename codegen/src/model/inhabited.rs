@@ -80,6 +80,8 @@ fn has_value(ty: &Type, inhabited: &[bool]) -> bool {
         Type::Boxed(inner) => has_value(inner, inhabited),
         // `null`, `[]` and `{}` are values whatever the item type.
         Type::Nullable(_) | Type::Array(_) | Type::Map(_) => true,
+        // An empty stream.
+        Type::Events(_) | Type::Items(_) | Type::ByteStream => true,
         Type::String
         | Type::Integer(_)
         | Type::Float(_)

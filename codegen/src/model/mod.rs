@@ -153,6 +153,12 @@ pub enum Type {
     Multipart,
     /// A value the generator boxed to break a recursive type.
     Boxed(Box<Type>),
+    /// A `text/event-stream` body: events whose data is of the inner type.
+    Events(Box<Type>),
+    /// A JSON Lines or JSON text sequence body: items of the inner type.
+    Items(Box<Type>),
+    /// A binary response body, read as chunks arrive.
+    ByteStream,
     /// An existing Rust type, by path: a type replaced by the options, or `x-rust-type`.
     Path(String),
 }
@@ -591,6 +597,19 @@ pub enum MediaKind {
     Multipart,
     Text,
     Binary,
+    /// `text/event-stream`, responses only.
+    EventStream,
+    /// JSON Lines (`application/jsonl`, `application/x-ndjson`), responses only.
+    JsonLines,
+    /// JSON text sequences (`application/json-seq`, RFC 7464), responses only.
+    JsonSeq,
+}
+
+impl MediaKind {
+    /// A sequential media type: items that arrive one by one.
+    pub fn is_sequential(self) -> bool {
+        matches!(self, MediaKind::EventStream | MediaKind::JsonLines | MediaKind::JsonSeq)
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -605,8 +624,18 @@ pub struct Content {
     pub variant: String,
     /// A form body's Encoding Objects, property by property (empty for other kinds).
     pub form_fields: Vec<FormField>,
+    /// An event stream's data that ends it (`[DONE]`), from the media type's
+    /// `x-apigen-sentinel` or the options.
+    pub sentinel: Option<String>,
     /// What its inline schema asks beyond the type.
     pub constraints: Constraints,
+}
+
+impl Content {
+    /// A body read as it arrives (events, items, chunks), not whole.
+    pub fn is_streamed(&self) -> bool {
+        matches!(self.ty, Type::Events(_) | Type::Items(_) | Type::ByteStream)
+    }
 }
 
 /// How one property of an `application/x-www-form-urlencoded` body travels.
@@ -648,11 +677,22 @@ impl StatusMatch {
 #[derive(Clone, Debug)]
 pub struct Response {
     pub status: StatusMatch,
+    /// Where one status documents a streamed body beside another (JSON and an event stream
+    /// on one 200), the streamed one is a response of its own, read when the answer's
+    /// `Content-Type` is this media type.
+    pub when_media_type: Option<String>,
     /// The variant of the response enum.
     pub variant: String,
     pub docs: Option<String>,
     pub content: Option<Content>,
     pub headers: Vec<ResponseHeader>,
+}
+
+impl Response {
+    /// Whether its body is read as it arrives.
+    pub fn is_streamed(&self) -> bool {
+        self.content.as_ref().is_some_and(Content::is_streamed)
+    }
 }
 
 #[derive(Clone, Debug)]

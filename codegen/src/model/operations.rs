@@ -199,7 +199,9 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
             Some(body) => Some(self.body(body, &type_prefix, &pointer_push(at, "requestBody"))?),
             None => None,
         };
-        let responses = self.responses(&operation.responses, &type_prefix, &pointer_push(at, "responses"))?;
+        let sentinel = self.config.sentinel(operation.operation_id.as_deref()).map(str::to_owned);
+        let responses =
+            self.responses(&operation.responses, &type_prefix, sentinel.as_deref(), &pointer_push(at, "responses"))?;
         let requirements = operation.security.as_ref().or(spec.security.as_ref());
         Ok(Operation {
             name,
@@ -381,6 +383,7 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
                 ty: Type::Bytes,
                 variant: "Binary".into(),
                 form_fields: Vec::new(),
+                sentinel: None,
                 constraints: Constraints::default(),
             });
         }
@@ -422,7 +425,11 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
         at: &str,
     ) -> Result<Content, Fault> {
         let mut kind = classify(media_type);
-        if kind == MediaKind::Multipart && !request {
+        if kind.is_sequential() && request {
+            self.warnings
+                .push(Fault::at(at, "streamed request bodies are sent as raw bytes (frame the items yourself)"));
+            kind = MediaKind::Binary;
+        } else if kind == MediaKind::Multipart && !request {
             self.warnings.push(Fault::at(at, "multipart responses are passed as raw bytes (parse the body yourself)"));
             kind = MediaKind::Binary;
         } else if media_type.to_ascii_lowercase().starts_with("multipart/") && kind != MediaKind::Multipart {
@@ -433,7 +440,9 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
             kind = MediaKind::Binary;
         }
         let (ty, constraints) = match kind {
-            MediaKind::Binary => (Type::Bytes, Constraints::default()),
+            // A binary request is sent from memory; a binary response is read as it arrives.
+            MediaKind::Binary if request => (Type::Bytes, Constraints::default()),
+            MediaKind::Binary => (Type::ByteStream, Constraints::default()),
             MediaKind::Multipart => (Type::Multipart, Constraints::default()),
             MediaKind::Text => (Type::String, Constraints::default()),
             MediaKind::Json | MediaKind::Form => match &media.schema {
@@ -444,6 +453,21 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
                 }
                 None => (Type::Any, Constraints::default()),
             },
+            // The schema is one item's (3.2's `itemSchema`, which the loader moved here) or,
+            // for an event stream, one event's data.
+            MediaKind::EventStream | MediaKind::JsonLines | MediaKind::JsonSeq => {
+                let item = match &media.schema {
+                    Some(schema) => self.types.type_of(schema, &pointer_push(at, "schema"), hint)?,
+                    None if kind == MediaKind::EventStream => Type::String,
+                    None => Type::Any,
+                };
+                let ty = if kind == MediaKind::EventStream {
+                    Type::Events(Box::new(item))
+                } else {
+                    Type::Items(Box::new(item))
+                };
+                (ty, Constraints::default())
+            }
         };
         let concrete_media_type = if media_type.contains('*') {
             match kind {
@@ -452,12 +476,26 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
                 MediaKind::Form => "application/x-www-form-urlencoded",
                 MediaKind::Multipart => "multipart/form-data",
                 MediaKind::Binary => "application/octet-stream",
+                MediaKind::EventStream => "text/event-stream",
+                MediaKind::JsonLines => "application/jsonl",
+                MediaKind::JsonSeq => "application/json-seq",
             }
             .to_owned()
         } else {
             media_type.to_owned()
         };
         let form_fields = if kind == MediaKind::Form { self.form_fields(media, at) } else { Vec::new() };
+        let sentinel = match media.extensions.get(SENTINEL_EXTENSION) {
+            None => None,
+            Some(serde_json::Value::String(sentinel)) if kind == MediaKind::EventStream => Some(sentinel.clone()),
+            Some(_) => {
+                self.warnings.push(Fault::at(
+                    pointer_push(at, SENTINEL_EXTENSION),
+                    "a sentinel is a string on a text/event-stream media type; ignored",
+                ));
+                None
+            }
+        };
         Ok(Content {
             concrete_media_type,
             accepted: vec![media_type.to_owned()],
@@ -465,6 +503,7 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
             ty,
             variant: kind_name(kind).to_owned(),
             form_fields,
+            sentinel,
             constraints,
         })
     }
@@ -505,7 +544,13 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
         fields
     }
 
-    fn responses(&mut self, responses: &openapiv3::Responses, prefix: &str, at: &str) -> Result<Vec<Response>, Fault> {
+    fn responses(
+        &mut self,
+        responses: &openapiv3::Responses,
+        prefix: &str,
+        sentinel: Option<&str>,
+        at: &str,
+    ) -> Result<Vec<Response>, Fault> {
         let mut variants = NameSet::default();
         let mut out = Vec::new();
         let documented = responses
@@ -524,12 +569,39 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
         for (status, response, response_at) in documented {
             let (response, response_at) = self.resolver.resolve(response, &response_at)?;
             let variant = variants.claim(&status_variant(status));
-            let content = match pick_content(&response.content) {
-                Some((media_type, media)) => {
-                    let media_at = pointer_push(&pointer_push(&response_at, "content"), media_type);
-                    Some(self.content(media_type, media, false, &format!("{prefix}{variant}Body"), &media_at)?)
+            let (primary, stream) = pick_contents(&response.content);
+            let content_at = pointer_push(&response_at, "content");
+            for media_type in response.content.keys() {
+                let chosen = [primary, stream].into_iter().flatten().any(|(chosen, _)| chosen == media_type);
+                if !chosen {
+                    let read = primary.map_or(String::new(), |(primary, _)| format!("; the client reads {primary}"));
+                    self.warnings.push(Fault::at(
+                        pointer_push(&content_at, media_type),
+                        format!("this media type is not generated{read}"),
+                    ));
                 }
-                None => None,
+            }
+            let content_of = |this: &mut Self, (media_type, media): (&String, &openapiv3::MediaType), hint: &str| {
+                let mut content = this.content(
+                    media_type,
+                    media,
+                    false,
+                    &format!("{prefix}{hint}Body"),
+                    &pointer_push(&content_at, media_type),
+                )?;
+                if content.kind == MediaKind::EventStream && content.sentinel.is_none() {
+                    content.sentinel = sentinel.map(str::to_owned);
+                }
+                Ok::<_, Fault>(content)
+            };
+            let content = primary.map(|primary| content_of(self, primary, &variant)).transpose()?;
+            let stream_variant = stream.map(|(media_type, _)| {
+                let suffix = if classify(media_type) == MediaKind::EventStream { "Events" } else { "Items" };
+                variants.claim(&format!("{variant}{suffix}"))
+            });
+            let stream = match (stream, &stream_variant) {
+                (Some(stream), Some(stream_variant)) => Some(content_of(self, stream, stream_variant)?),
+                _ => None,
             };
             let mut header_fields = NameSet::with_reserved(&["body", "status"]);
             let mut headers = Vec::new();
@@ -563,15 +635,44 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
                 });
             }
             let docs = Some(response.description.clone()).filter(|docs| !docs.trim().is_empty());
-            out.push(Response { status, variant, docs, content, headers });
+            let streamed = match (stream, stream_variant) {
+                (Some(stream), Some(stream_variant)) => Some(Response {
+                    status,
+                    when_media_type: Some(essence(&stream.concrete_media_type)),
+                    variant: stream_variant,
+                    docs: docs.clone(),
+                    content: Some(stream),
+                    headers: headers.clone(),
+                }),
+                _ => None,
+            };
+            out.push(Response { status, when_media_type: None, variant, docs, content, headers });
+            out.extend(streamed);
         }
         Ok(out)
     }
 }
 
+/// The extension naming the data that ends an event stream (`[DONE]`).
+const SENTINEL_EXTENSION: &str = "x-apigen-sentinel";
+
+/// A media type without its parameters, in lower case.
+fn essence(media_type: &str) -> String {
+    media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase()
+}
+
 fn classify(media_type: &str) -> MediaKind {
-    let essence = media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
-    if essence == "*/*" || essence == "application/*" || essence.contains("json") {
+    let essence = essence(media_type);
+    if essence == "text/event-stream" {
+        MediaKind::EventStream
+    } else if matches!(
+        essence.as_str(),
+        "application/jsonl" | "application/x-ndjson" | "application/x-jsonlines" | "application/jsonlines"
+    ) {
+        MediaKind::JsonLines
+    } else if essence == "application/json-seq" {
+        MediaKind::JsonSeq
+    } else if essence == "*/*" || essence == "application/*" || essence.contains("json") {
         MediaKind::Json
     } else if essence == "application/x-www-form-urlencoded" {
         MediaKind::Form
@@ -591,15 +692,28 @@ fn kind_name(kind: MediaKind) -> &'static str {
         MediaKind::Multipart => "Multipart",
         MediaKind::Text => "Text",
         MediaKind::Binary => "Binary",
+        MediaKind::EventStream => "Events",
+        MediaKind::JsonLines | MediaKind::JsonSeq => "Items",
     }
 }
 
-/// A response documents one body; where it lists several media types, JSON is the one the
-/// generated client asks for and decodes.
-fn pick_content(
+type MediaEntry<'a> = (&'a String, &'a openapiv3::MediaType);
+
+/// The bodies of a response the generated code reads: JSON where the response lists it (or
+/// else its first media type), and beside it the first streamed one, so that an operation
+/// answering JSON or an event stream on one status (as LLM APIs do) keeps both.
+fn pick_contents(
     content: &indexmap::IndexMap<String, openapiv3::MediaType>,
-) -> Option<(&String, &openapiv3::MediaType)> {
-    content.iter().find(|(media_type, _)| classify(media_type) == MediaKind::Json).or_else(|| content.iter().next())
+) -> (Option<MediaEntry<'_>>, Option<MediaEntry<'_>>) {
+    let primary = content
+        .iter()
+        .find(|(media_type, _)| classify(media_type) == MediaKind::Json)
+        .or_else(|| content.iter().find(|(media_type, _)| !classify(media_type).is_sequential()))
+        .or_else(|| content.iter().next());
+    let stream = content.iter().find(|(media_type, _)| {
+        classify(media_type).is_sequential() && primary.is_some_and(|(primary, _)| primary != *media_type)
+    });
+    (primary, stream)
 }
 
 fn status_variant(status: StatusMatch) -> String {

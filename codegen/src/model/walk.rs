@@ -18,7 +18,10 @@ impl Type {
     fn inner(&self, through: Through) -> Option<&Type> {
         match (self, through) {
             (Type::Nullable(inner), _) => Some(inner),
-            (Type::Array(inner) | Type::Map(inner) | Type::Boxed(inner), Through::Everything) => Some(inner),
+            (
+                Type::Array(inner) | Type::Map(inner) | Type::Boxed(inner) | Type::Events(inner) | Type::Items(inner),
+                Through::Everything,
+            ) => Some(inner),
             _ => None,
         }
     }
@@ -38,9 +41,12 @@ impl Type {
             return self;
         }
         match self {
-            Type::Nullable(inner) | Type::Array(inner) | Type::Map(inner) | Type::Boxed(inner) => {
-                inner.innermost_mut(through)
-            }
+            Type::Nullable(inner)
+            | Type::Array(inner)
+            | Type::Map(inner)
+            | Type::Boxed(inner)
+            | Type::Events(inner)
+            | Type::Items(inner) => inner.innermost_mut(through),
             other => other,
         }
     }

@@ -480,6 +480,23 @@ impl OpenResponse {
         ItemStream::decode(self.chunks(), limit, framing)
     }
 
+    /// Reads a documented response header of a streamed response; absent headers are `None`.
+    pub fn header<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>, Error> {
+        self.header_in_style(name, false)
+    }
+
+    /// Decodes a response header declared `explode: true`, as [`Response::header_exploded`].
+    pub fn header_exploded<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>, Error> {
+        self.header_in_style(name, true)
+    }
+
+    fn header_in_style<T: DeserializeOwned>(&self, name: &str, explode: bool) -> Result<Option<T>, Error> {
+        decode_header(&self.headers, name, explode).map_err(|message| Error::Decode {
+            response: Box::new(RawResponse { status: self.status, headers: self.headers.clone(), body: Bytes::new() }),
+            message,
+        })
+    }
+
     /// The body as chunks, as they arrive.
     pub fn byte_stream(self) -> ByteStream {
         ByteStream::from_chunks(self.chunks())
@@ -495,6 +512,13 @@ impl OpenResponse {
             }
         }))
     }
+}
+
+/// A documented response header, decoded; the message names it.
+fn decode_header<T: DeserializeOwned>(headers: &HeaderMap, name: &str, explode: bool) -> Result<Option<T>, String> {
+    let Some(value) = headers.get(name) else { return Ok(None) };
+    let text = value.to_str().map_err(|_| format!("header {name:?} is not text"))?;
+    params::decode_header(text, explode).map(Some).map_err(|error| format!("header {name:?}: {error}"))
 }
 
 /// A complete response, read into memory.
@@ -558,11 +582,7 @@ impl Response {
     }
 
     fn header_in_style<T: DeserializeOwned>(&self, name: &str, explode: bool) -> Result<Option<T>, Error> {
-        let Some(value) = self.headers.get(name) else { return Ok(None) };
-        let text = value.to_str().map_err(|_| self.snapshot_mismatch(format!("header {name:?} is not text")))?;
-        params::decode_header(text, explode)
-            .map(Some)
-            .map_err(|error| self.snapshot_mismatch(format!("header {name:?}: {error}")))
+        decode_header(&self.headers, name, explode).map_err(|message| self.snapshot_mismatch(message))
     }
 
     /// A copy of the response, for an error that keeps it while the response is decoded.

@@ -122,10 +122,16 @@ impl IntoResponse for HandlerError {
 }
 
 /// A `text/event-stream` response: each event written as it comes, a keep-alive comment
-/// when none came for 15 seconds. The stream is dropped, and with it the producer, when the
-/// client disconnects. An event that cannot be written (an event name or id with a line
-/// break, data that does not serialize) ends the stream.
-pub fn events<T: Serialize + Send + 'static>(status: u16, events: EventStream<T>, data: EventData) -> Response {
+/// when none came for 15 seconds, and the `sentinel`'s event (`data: [DONE]`) once the
+/// events end, where the spec names one. The stream is dropped, and with it the producer,
+/// when the client disconnects. An event that cannot be written (an event name or id with
+/// a line break, data that does not serialize) ends the stream, without the sentinel.
+pub fn events<T: Serialize + Send + 'static>(
+    status: u16,
+    events: EventStream<T>,
+    data: EventData,
+    sentinel: Option<&'static str>,
+) -> Response {
     let events = events.map(move |event| {
         let event = event?;
         let value = serde_json::to_value(&event.data).map_err(|error| StreamError::Unwritable(error.to_string()))?;
@@ -153,6 +159,9 @@ pub fn events<T: Serialize + Send + 'static>(status: u16, events: EventStream<T>
         }
         Ok::<_, StreamError>(written)
     });
+    // An error ends the body (hyper aborts it), so the sentinel follows only a whole stream.
+    let sentinel = sentinel.map(|sentinel| Ok(sse::Event::default().data(sentinel)));
+    let events = events.chain(futures_util::stream::iter(sentinel));
     let mut response =
         (status_code(status), sse::Sse::new(events).keep_alive(sse::KeepAlive::default())).into_response();
     response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("text/event-stream"));

@@ -6,12 +6,15 @@
 mod lines;
 mod sse;
 
+/// What reading a stream takes (`while let Some(event) = events.next().await`), so that a
+/// user of generated code needs no futures dependency of their own.
+pub use futures_util::stream::{Stream, StreamExt};
 use lines::ItemFramer;
 pub use lines::{Framing, RECORD_SEPARATOR};
 pub use sse::{EventParser, Oversized, RawEvent};
 
 use bytes::Bytes;
-use futures_util::stream::{self, Stream, StreamExt};
+use futures_util::stream;
 use serde::de::DeserializeOwned;
 use std::fmt;
 use std::pin::Pin;
@@ -141,9 +144,12 @@ macro_rules! stream_type {
                 $name { inner: Box::pin(items) }
             }
 
-            #[doc = concat!("A stream of the given ", $what, ".")]
-            pub fn from_iter(items: impl IntoIterator<Item = $item, IntoIter: Send + 'static>) -> Self {
-                Self::new(stream::iter(items))
+        }
+
+        /// A stream of the given values, collected first (`values.into_iter().collect()`).
+        impl<$($t: Send + 'static)?> FromIterator<$item> for $name<$($t)?> {
+            fn from_iter<I: IntoIterator<Item = $item>>(items: I) -> Self {
+                Self::new(stream::iter(items.into_iter().collect::<Vec<_>>()))
             }
         }
 

@@ -1,0 +1,323 @@
+//! Streamed bodies: server-sent events, JSON Lines, JSON text sequences and byte streams,
+//! through the generated client and server together, and the client against a server of
+//! raw socket writes (not our code) that frames events as the WHATWG standard allows.
+
+use apigen_runtime::client::{Policy, Retry};
+use apigen_runtime::server::HandlerError;
+use apigen_runtime::stream::{StreamError, StreamExt};
+use apigen_runtime::{ByteStream, Bytes, Event, EventStream};
+use e2e::serve;
+use e2e::streaming::client::Client;
+use e2e::streaming::operations::*;
+use e2e::streaming::server::{router, Api};
+use e2e::streaming::types::{Chunk, Completion, CompletionRequest, Failure, Record, Tick};
+use futures_util::stream;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+#[derive(Default)]
+struct Service {
+    /// Set when a tick stream's producer is dropped.
+    ticks_dropped: Arc<AtomicBool>,
+}
+
+/// Sets its flag when dropped: the producer of a stream the server stopped writing.
+struct DropFlag(Arc<AtomicBool>);
+
+impl Drop for DropFlag {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+}
+
+impl Api for Service {
+    async fn create_completion(
+        &self,
+        request: CreateCompletionRequest,
+    ) -> Result<CreateCompletionResponse, HandlerError> {
+        let CompletionRequest { prompt, stream } = request.body;
+        if prompt == "fail" {
+            return Ok(CreateCompletionResponse::BadRequest(Failure { message: "no".into() }));
+        }
+        let words: Vec<String> = prompt.split(' ').map(str::to_owned).collect();
+        let x_request_id = Some("r-1".to_owned());
+        if !stream {
+            return Ok(CreateCompletionResponse::Ok { body: Completion { text: words.concat() }, x_request_id });
+        }
+        let events =
+            words.into_iter().enumerate().map(|(index, delta)| Event::new(Chunk { index: index as i64, delta }));
+        Ok(CreateCompletionResponse::OkEvents { body: events.collect(), x_request_id })
+    }
+
+    async fn stream_ticks(&self, request: StreamTicksRequest) -> Result<StreamTicksResponse, HandlerError> {
+        let flag = DropFlag(self.ticks_dropped.clone());
+        // Made one by one as the server writes them.
+        let ticks = stream::iter(0..request.count).map(move |n| {
+            let _alive = &flag;
+            Event::new(Tick { n }).with_id(n.to_string())
+        });
+        Ok(StreamTicksResponse::Ok(EventStream::new(ticks)))
+    }
+
+    async fn stream_log(&self) -> Result<StreamLogResponse, HandlerError> {
+        let lines = ["first", "second\nhas two lines", "third"];
+        Ok(StreamLogResponse::Ok(lines.into_iter().map(|line| Event::new(line.to_owned()).with_event("log")).collect()))
+    }
+
+    async fn list_records(&self, request: ListRecordsRequest) -> Result<ListRecordsResponse, HandlerError> {
+        let records = (0..request.count).map(|id| Record { id, name: format!("record {id}") });
+        Ok(ListRecordsResponse::Ok(records.collect()))
+    }
+
+    async fn list_record_sequence(&self) -> Result<ListRecordSequenceResponse, HandlerError> {
+        let records = (0..3).map(|id| Record { id, name: format!("line\nbreak {id}") });
+        Ok(ListRecordSequenceResponse::Ok(records.collect()))
+    }
+
+    async fn download(&self, request: DownloadRequest) -> Result<DownloadResponse, HandlerError> {
+        Ok(DownloadResponse::Ok(chunks_of(request.size as usize)))
+    }
+}
+
+/// `size` bytes in chunks of 64 KiB, made as they are written.
+fn chunks_of(size: usize) -> ByteStream {
+    const CHUNK: usize = 64 * 1024;
+    let chunk = Bytes::from(vec![7u8; CHUNK]);
+    ByteStream::new(stream::unfold(size, move |left| {
+        let take = left.min(CHUNK);
+        let next = (take > 0).then(|| (chunk.slice(..take), left - take));
+        std::future::ready(next)
+    }))
+}
+
+async fn start() -> (Client, Arc<AtomicBool>) {
+    let service = Service::default();
+    let dropped = service.ticks_dropped.clone();
+    let address = serve(router(service)).await;
+    (Client::with_base_url(&format!("http://{address}")), dropped)
+}
+
+#[tokio::test]
+async fn ten_thousand_events_arrive_in_order() {
+    let (client, _) = start().await;
+    let StreamTicksResponse::Ok(mut events) = client.stream_ticks(StreamTicksRequest { count: 10_000 }).await.unwrap();
+    let mut expected = 0;
+    while let Some(event) = events.next().await {
+        let event = event.unwrap();
+        assert_eq!(event.data, Tick { n: expected });
+        assert_eq!(event.id.as_deref(), Some(expected.to_string().as_str()));
+        expected += 1;
+    }
+    assert_eq!(expected, 10_000);
+}
+
+#[tokio::test]
+async fn a_dropped_stream_ends_the_servers_producer() {
+    let (client, dropped) = start().await;
+    // A million ticks: were the body read whole, the first would take the whole stream.
+    let StreamTicksResponse::Ok(events) = client.stream_ticks(StreamTicksRequest { count: 1_000_000 }).await.unwrap();
+    let first: Vec<_> = events.take(3).map(|event| event.unwrap().data.n).collect().await;
+    assert_eq!(first, [0, 1, 2]);
+    for _ in 0..200 {
+        if dropped.load(Ordering::SeqCst) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("the server still produces ticks for a client that left");
+}
+
+#[tokio::test]
+async fn one_status_answers_json_or_events_and_the_sentinel_ends_them() {
+    let (client, _) = start().await;
+    let whole = |stream| CreateCompletionRequest { body: CompletionRequest { prompt: "a b c".into(), stream } };
+    match client.create_completion(whole(false)).await.unwrap() {
+        CreateCompletionResponse::Ok { body, x_request_id } => {
+            assert_eq!(body, Completion { text: "abc".into() });
+            assert_eq!(x_request_id.as_deref(), Some("r-1"));
+        }
+        other => panic!("expected JSON, got {other:?}"),
+    }
+    match client.create_completion(whole(true)).await.unwrap() {
+        CreateCompletionResponse::OkEvents { body, x_request_id } => {
+            assert_eq!(x_request_id.as_deref(), Some("r-1"));
+            let deltas: Vec<String> = body.map(|event| event.unwrap().data.delta).collect().await;
+            assert_eq!(deltas, ["a", "b", "c"]);
+        }
+        other => panic!("expected events, got {other:?}"),
+    }
+    let failed = CreateCompletionRequest { body: CompletionRequest { prompt: "fail".into(), stream: true } };
+    match client.create_completion(failed).await.unwrap() {
+        CreateCompletionResponse::BadRequest(failure) => assert_eq!(failure.message, "no"),
+        other => panic!("expected 400, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn text_events_keep_their_lines_and_names() {
+    let (client, _) = start().await;
+    let StreamLogResponse::Ok(events) = client.stream_log().await.unwrap();
+    let events: Vec<Event<String>> = events.map(Result::unwrap).collect().await;
+    let data: Vec<&str> = events.iter().map(|event| event.data.as_str()).collect();
+    assert_eq!(data, ["first", "second\nhas two lines", "third"]);
+    assert!(events.iter().all(|event| event.event.as_deref() == Some("log")));
+}
+
+#[tokio::test]
+async fn json_lines_and_sequences_stream_records() {
+    let (client, _) = start().await;
+    let ListRecordsResponse::Ok(records) = client.list_records(ListRecordsRequest { count: 1000 }).await.unwrap();
+    let ids: Vec<i64> = records.map(|record| record.unwrap().id).collect().await;
+    assert_eq!(ids, (0..1000).collect::<Vec<_>>());
+    let ListRecordSequenceResponse::Ok(records) = client.list_record_sequence().await.unwrap();
+    let names: Vec<String> = records.map(|record| record.unwrap().name).collect().await;
+    assert_eq!(names, ["line\nbreak 0", "line\nbreak 1", "line\nbreak 2"]);
+}
+
+#[tokio::test]
+async fn a_download_arrives_in_chunks() {
+    let (client, _) = start().await;
+    let size = 8 * 1024 * 1024 + 5;
+    let DownloadResponse::Ok(mut body) = client.download(DownloadRequest { size }).await.unwrap();
+    let (mut total, mut chunks) = (0usize, 0usize);
+    while let Some(chunk) = body.next().await {
+        let chunk = chunk.unwrap();
+        assert!(chunk.iter().all(|byte| *byte == 7));
+        total += chunk.len();
+        chunks += 1;
+    }
+    assert_eq!(total as i64, size);
+    assert!(chunks > 1, "the body came in one piece");
+}
+
+/// Serves one connection: reads the request head, then writes `head` and `body` a byte at a
+/// time, flushing each, and keeps the connection open for `linger` when given.
+async fn raw_server(head: &'static str, body: Vec<u8>, linger: Option<Duration>) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.unwrap();
+        let mut request = Vec::new();
+        let mut buffer = [0u8; 1024];
+        while !request.windows(4).any(|window| window == b"\r\n\r\n") {
+            let read = socket.read(&mut buffer).await.unwrap();
+            if read == 0 {
+                return;
+            }
+            request.extend_from_slice(&buffer[..read]);
+        }
+        socket.write_all(head.as_bytes()).await.unwrap();
+        for byte in body {
+            if socket.write_all(&[byte]).await.is_err() {
+                return;
+            }
+            socket.flush().await.unwrap();
+            tokio::task::yield_now().await;
+        }
+        if let Some(linger) = linger {
+            tokio::time::sleep(linger).await;
+        }
+    });
+    format!("http://{address}")
+}
+
+const EVENT_STREAM_HEAD: &str = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nconnection: close\r\n\r\n";
+
+#[tokio::test]
+async fn a_hand_framed_stream_decodes_byte_by_byte() {
+    // A BOM, CRLF, CR and LF line ends, comments, a multi-line data, an id that persists, a
+    // retry, a field without a colon, an event with no data (dropped), and a last event that
+    // is never terminated (dropped, as the standard says).
+    let mut body = vec![0xEF, 0xBB, 0xBF];
+    body.extend_from_slice(
+        b": a comment\r\nevent: log\r\ndata: one\r\ndata:two\r\nid: 7\r\n\r\n\
+          data: three\rretry: 1500\r\r\
+          : keep-alive\n\nevent: empty\n\n\
+          data\ndata:  four\n\n\
+          data: never ends",
+    );
+    let url = raw_server(EVENT_STREAM_HEAD, body, None).await;
+    let StreamLogResponse::Ok(events) = Client::with_base_url(&url).stream_log().await.unwrap();
+    let events: Vec<Event<String>> = events.map(Result::unwrap).collect().await;
+    assert_eq!(
+        events,
+        [
+            Event::new("one\ntwo".to_owned()).with_event("log").with_id("7"),
+            Event::new("three".to_owned()).with_id("7").with_retry(Duration::from_millis(1500)),
+            Event::new("\n four".to_owned()).with_id("7"),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn an_event_that_does_not_decode_is_an_error_and_the_stream_goes_on() {
+    let body = b"data: {\"n\": 1}\n\ndata: {\"n\": \"two\"}\n\ndata: {\"n\": 3}\n\n".to_vec();
+    let url = raw_server(EVENT_STREAM_HEAD, body, None).await;
+    let StreamTicksResponse::Ok(events) =
+        Client::with_base_url(&url).stream_ticks(StreamTicksRequest { count: 3 }).await.unwrap();
+    let events: Vec<Result<Event<Tick>, StreamError>> = events.collect().await;
+    assert_eq!(events.len(), 3);
+    assert_eq!(events[0].as_ref().unwrap().data, Tick { n: 1 });
+    match &events[1] {
+        Err(StreamError::Decode { data, .. }) => assert_eq!(data, "{\"n\": \"two\"}"),
+        other => panic!("expected a decode error, got {other:?}"),
+    }
+    assert_eq!(events[2].as_ref().unwrap().data, Tick { n: 3 });
+}
+
+#[tokio::test]
+async fn the_sentinel_ends_a_stream_the_server_keeps_open() {
+    let head = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nx-request-id: raw\r\n\r\n";
+    let body = b"data: {\"index\": 0, \"delta\": \"hi\"}\n\ndata: [DONE]\n\n".to_vec();
+    // The server never closes within the test: only the sentinel can end the stream.
+    let url = raw_server(head, body, Some(Duration::from_secs(60))).await;
+    let request = CreateCompletionRequest { body: CompletionRequest { prompt: "x".into(), stream: true } };
+    let CreateCompletionResponse::OkEvents { body, x_request_id } =
+        Client::with_base_url(&url).create_completion(request).await.unwrap()
+    else {
+        panic!("expected events");
+    };
+    assert_eq!(x_request_id.as_deref(), Some("raw"));
+    let events =
+        tokio::time::timeout(Duration::from_secs(10), body.collect::<Vec<_>>()).await.expect("the sentinel ended it");
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].as_ref().unwrap().data, Chunk { index: 0, delta: "hi".into() });
+}
+
+#[tokio::test]
+async fn an_event_past_the_bound_ends_the_stream() {
+    let mut body = b"data: {\"n\": 1}\n\ndata: ".to_vec();
+    body.extend(std::iter::repeat_n(b'9', 2048));
+    body.extend_from_slice(b"\n\ndata: {\"n\": 3}\n\n");
+    let url = raw_server(EVENT_STREAM_HEAD, body, None).await;
+    let client = Client::with_base_url(&url).with_policy(Policy::default().max_item_bytes(1024));
+    let StreamTicksResponse::Ok(events) = client.stream_ticks(StreamTicksRequest { count: 3 }).await.unwrap();
+    let events: Vec<Result<Event<Tick>, StreamError>> = events.collect().await;
+    assert_eq!(events.len(), 2, "{events:?}");
+    assert!(matches!(events[1], Err(StreamError::TooLarge { limit: 1024 })), "{events:?}");
+}
+
+#[tokio::test]
+async fn an_undocumented_status_of_a_streamed_operation_is_read_whole() {
+    let head = "HTTP/1.1 503 Service Unavailable\r\ncontent-type: text/plain\r\ncontent-length: 4\r\n\r\n";
+    let url = raw_server(head, b"busy".to_vec(), None).await;
+    // One connection only: a retry of the 503 would find no server.
+    let client = Client::with_base_url(&url).with_policy(Policy::default().retry(Retry::never()));
+    let error = client.stream_ticks(StreamTicksRequest { count: 1 }).await.unwrap_err();
+    let apigen_runtime::client::Error::UnexpectedStatus(response) = error else { panic!("{error:?}") };
+    assert_eq!((response.status.as_u16(), &response.body[..]), (503, &b"busy"[..]));
+}
+
+#[tokio::test]
+async fn items_stream_from_a_hand_written_server() {
+    // CRLF line ends and blank lines between texts, as JSON Lines writers do.
+    let head = "HTTP/1.1 200 OK\r\ncontent-type: application/jsonl\r\nconnection: close\r\n\r\n";
+    let body = b"{\"id\": 1, \"name\": \"a\"}\r\n\r\n{\"id\": 2, \"name\": \"b\"}\r\n".to_vec();
+    let url = raw_server(head, body, None).await;
+    let ListRecordsResponse::Ok(records) =
+        Client::with_base_url(&url).list_records(ListRecordsRequest { count: 2 }).await.unwrap();
+    let records: Vec<Record> = records.map(Result::unwrap).collect().await;
+    assert_eq!(records, [Record { id: 1, name: "a".into() }, Record { id: 2, name: "b".into() }]);
+}
