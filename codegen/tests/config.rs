@@ -218,3 +218,48 @@ components:
         "{warnings:?}"
     );
 }
+
+const EVENTS: &str = r##"
+openapi: 3.0.3
+info: {title: Events, version: "1"}
+paths:
+  /completions:
+    get:
+      operationId: complete
+      responses:
+        "200":
+          description: chunks
+          content:
+            application/json: {schema: {type: object}}
+            text/event-stream: {schema: {type: object}}
+            application/xml: {schema: {type: object}}
+  /log:
+    get:
+      operationId: log
+      responses:
+        "200":
+          description: lines
+          content:
+            text/event-stream: {x-apigen-sentinel: "EOF", schema: {type: string}}
+"##;
+
+#[test]
+fn an_event_streams_sentinel_comes_from_the_spec_or_the_options() {
+    let spec = spec_file("events", EVENTS);
+    // Without whitespace, as prettyplease breaks the calls across lines.
+    let squashed = |(text, warnings): (String, Vec<String>)| (text.split_whitespace().collect::<String>(), warnings);
+    let (plain, warnings) = squashed(module(Builder::new(&spec)));
+    // The spec's own sentinel, text data, and no sentinel where neither names one.
+    assert!(plain.contains(r#"EventData::Text,Some("EOF")"#), "{plain}");
+    assert!(plain.contains("EventData::Json,None"), "{plain}");
+    // A third media type of one status is a warning naming it, not a silent drop.
+    assert!(
+        warnings.iter().any(|warning| warning.contains("application~1xml") && warning.contains("not generated")),
+        "{warnings:?}"
+    );
+    let (configured, _) = squashed(module(Builder::new(&spec).event_sentinel("complete", "[DONE]")));
+    assert!(configured.contains(r#"EventData::Json,Some("[DONE]")"#), "{configured}");
+    assert!(configured.contains(r#"Some("EOF")"#), "the spec's sentinel stands: {configured}");
+    let (everywhere, _) = squashed(module(Builder::new(&spec).event_sentinel("*", "[END]")));
+    assert!(everywhere.contains(r#"EventData::Json,Some("[END]")"#), "{everywhere}");
+}

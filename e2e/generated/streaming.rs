@@ -11,6 +11,20 @@ pub mod types {
 
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "apigen_runtime::__private::serde")]
+    pub struct Problem {
+        pub r#type: String,
+        pub title: String,
+        pub status: i64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub detail: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub pointer: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub parameter: Option<String>,
+    }
+
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[serde(crate = "apigen_runtime::__private::serde")]
     pub struct CompletionRequest {
         pub prompt: String,
         /// answer as an event stream
@@ -144,8 +158,10 @@ pub mod operations {
             /// The `x-request-id` header.
             x_request_id: Option<String>,
         },
-        /// 400: a bad prompt
-        BadRequest(types::Failure),
+        /// 400: a parameter or body the spec does not allow
+        BadRequest(types::Problem),
+        /// 422: a prompt the model refuses
+        UnprocessableEntity(types::Failure),
     }
 
     /// `GET /ticks`
@@ -169,6 +185,8 @@ pub mod operations {
     pub enum StreamTicksResponse {
         /// 200: one event per tick
         Ok(apigen_runtime::EventStream<types::Tick>),
+        /// 400: a parameter or body the spec does not allow
+        BadRequest(types::Problem),
     }
 
     /// `GET /log`
@@ -208,6 +226,8 @@ pub mod operations {
     pub enum ListRecordsResponse {
         /// 200: one record per line
         Ok(apigen_runtime::ItemStream<types::Record>),
+        /// 400: a parameter or body the spec does not allow
+        BadRequest(types::Problem),
     }
 
     /// `GET /records/sequence`
@@ -247,6 +267,8 @@ pub mod operations {
     pub enum DownloadResponse {
         /// 200: the bytes
         Ok(apigen_runtime::ByteStream),
+        /// 400: a parameter or body the spec does not allow
+        BadRequest(types::Problem),
     }
 }
 
@@ -312,7 +334,8 @@ pub mod client {
                 .request_for(&CREATE_COMPLETION, "/completions".to_owned());
             let body = &request.body;
             http_request.json_body("application/json", body);
-            http_request.accept("application/json, text/event-stream");
+            http_request
+                .accept("application/json, text/event-stream, application/problem+json");
             let response = self.transport.open(http_request).await?;
             match response.status().as_u16() {
                 200 if response.has_media_type("text/event-stream") => {
@@ -341,6 +364,11 @@ pub mod client {
                     Ok(CreateCompletionResponse::BadRequest(response.json()?))
                 }
 
+                422 => {
+                    let response = response.read().await?;
+                    Ok(CreateCompletionResponse::UnprocessableEntity(response.json()?))
+                }
+
                 _ => Err(response.read().await?.unexpected()),
             }
         }
@@ -365,6 +393,11 @@ pub mod client {
                                 .events(apigen_runtime::stream::EventData::Json, None),
                         ),
                     )
+                }
+
+                400 => {
+                    let response = response.read().await?;
+                    Ok(StreamTicksResponse::BadRequest(response.json()?))
                 }
 
                 _ => Err(response.read().await?.unexpected()),
@@ -414,6 +447,11 @@ pub mod client {
                     )
                 }
 
+                400 => {
+                    let response = response.read().await?;
+                    Ok(ListRecordsResponse::BadRequest(response.json()?))
+                }
+
                 _ => Err(response.read().await?.unexpected()),
             }
         }
@@ -455,6 +493,11 @@ pub mod client {
             let response = self.transport.open(http_request).await?;
             match response.status().as_u16() {
                 200 => Ok(DownloadResponse::Ok(response.byte_stream())),
+                400 => {
+                    let response = response.read().await?;
+                    Ok(DownloadResponse::BadRequest(response.json()?))
+                }
+
                 _ => Err(response.read().await?.unexpected()),
             }
         }
@@ -736,7 +779,11 @@ pub mod server {
                 }
 
                 CreateCompletionResponse::BadRequest(body) => {
-                    reply::json(400, "application/json", &body)
+                    reply::json(400, "application/problem+json", &body)
+                }
+
+                CreateCompletionResponse::UnprocessableEntity(body) => {
+                    reply::json(422, "application/json", &body)
                 }
             }
         }
@@ -752,6 +799,10 @@ pub mod server {
                         apigen_runtime::stream::EventData::Json,
                         None,
                     )
+                }
+
+                StreamTicksResponse::BadRequest(body) => {
+                    reply::json(400, "application/problem+json", &body)
                 }
             }
         }
@@ -783,6 +834,10 @@ pub mod server {
                         apigen_runtime::stream::Framing::Lines,
                     )
                 }
+
+                ListRecordsResponse::BadRequest(body) => {
+                    reply::json(400, "application/problem+json", &body)
+                }
             }
         }
     }
@@ -807,6 +862,10 @@ pub mod server {
             match self {
                 DownloadResponse::Ok(body) => {
                     reply::byte_stream(200, "application/octet-stream", body)
+                }
+
+                DownloadResponse::BadRequest(body) => {
+                    reply::json(400, "application/problem+json", &body)
                 }
             }
         }

@@ -3,15 +3,16 @@
 //! `$E2E_RECORD_DIR/<test binary>.jsonl`, for e2e/oracles/exchanges_openapi_core.py to judge
 //! against the spec with openapi-core. Unset, routers are served as they are.
 
-use apigen_runtime::server::axum::body::{to_bytes, Body};
+use apigen_runtime::server::axum::body::{to_bytes, Body, HttpBody};
 use apigen_runtime::server::axum::extract::Request;
 use apigen_runtime::server::axum::middleware::{self, Next};
 use apigen_runtime::server::axum::response::Response;
 use apigen_runtime::server::axum::Router;
 use base64::Engine;
+use futures_util::stream::{self, StreamExt};
 use std::io::Write;
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// Where exchanges go, when they are recorded.
 fn record_file() -> Option<PathBuf> {
@@ -43,22 +44,68 @@ async fn record(file: PathBuf, request: Request, next: Next) -> Response {
     let (method, target, request_headers) = (parts.method.to_string(), parts.uri.to_string(), headers(&parts.headers));
     let response = next.run(Request::from_parts(parts, Body::from(request_body.clone()))).await;
     let (parts, body) = response.into_parts();
-    let response_body = to_bytes(body, usize::MAX).await.unwrap_or_default();
     let base64 = base64::engine::general_purpose::STANDARD;
-    let line = serde_json::json!({
+    let exchange = serde_json::json!({
         "method": method,
         "target": target,
         "request_headers": request_headers,
         "request_body": base64.encode(&request_body),
         "status": parts.status.as_u16(),
         "response_headers": headers(&parts.headers),
-        "response_body": base64.encode(&response_body),
     });
-    {
+    if body.size_hint().exact().is_some() {
+        let body = to_bytes(body, usize::MAX).await.unwrap_or_default();
+        Pending { file, exchange, body: body.to_vec(), written: false }.write();
+        return Response::from_parts(parts, Body::from(body));
+    }
+    let pending = Arc::new(Mutex::new(Pending { file, exchange, body: Vec::new(), written: false }));
+    // A body of no known length passes through as it is written, so that a stream stays
+    // one; its copy is recorded once the last chunk went out (or the client left, with what
+    // it got).
+    let (copy, end) = (pending.clone(), pending);
+    let chunks = body
+        .into_data_stream()
+        .map(move |chunk| {
+            if let Ok(chunk) = &chunk {
+                lock(&copy).body.extend_from_slice(chunk);
+            }
+            Some(chunk)
+        })
+        .chain(stream::once(async move {
+            lock(&end).write();
+            None
+        }))
+        .filter_map(std::future::ready);
+    Response::from_parts(parts, Body::from_stream(chunks))
+}
+
+/// An exchange whose response body is still being written.
+struct Pending {
+    file: PathBuf,
+    exchange: serde_json::Value,
+    body: Vec<u8>,
+    written: bool,
+}
+
+impl Pending {
+    fn write(&mut self) {
+        if std::mem::replace(&mut self.written, true) {
+            return;
+        }
+        self.exchange["response_body"] = base64::engine::general_purpose::STANDARD.encode(&self.body).into();
         let _guard = WRITING.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Ok(mut out) = std::fs::OpenOptions::new().create(true).append(true).open(&file) {
-            let _ = writeln!(out, "{line}");
+        if let Ok(mut out) = std::fs::OpenOptions::new().create(true).append(true).open(&self.file) {
+            let _ = writeln!(out, "{}", self.exchange);
         }
     }
-    Response::from_parts(parts, Body::from(response_body))
+}
+
+impl Drop for Pending {
+    fn drop(&mut self) {
+        self.write();
+    }
+}
+
+fn lock(pending: &Mutex<Pending>) -> std::sync::MutexGuard<'_, Pending> {
+    pending.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }

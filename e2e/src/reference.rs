@@ -24,8 +24,76 @@ pub fn router(api: &str) -> Option<Router> {
                 .user("reference-key", "reference-secret"),
         ),
         "constraints" => crate::constraints::server::router(Accounts),
+        "streaming" => crate::streaming::server::router(Streams),
         _ => return None,
     })
+}
+
+/// The streaming spec (e2e/specs/streaming.yaml): every body made as it is written. A
+/// fuzzer's large counts and sizes are bounded (1,000 events or records, 1 MiB), so that a
+/// run stays cheap; the e2e tests stream more through their own service.
+struct Streams;
+
+const MOST_STREAMED: i64 = 1000;
+
+impl crate::streaming::server::Api for Streams {
+    async fn create_completion(
+        &self,
+        request: crate::streaming::operations::CreateCompletionRequest,
+    ) -> Result<crate::streaming::operations::CreateCompletionResponse, HandlerError> {
+        use crate::streaming::operations::CreateCompletionResponse;
+        use crate::streaming::types::{Chunk, Completion};
+        let words: Vec<String> = request.body.prompt.split(' ').map(str::to_owned).collect();
+        let x_request_id = Some("reference".to_owned());
+        if !request.body.stream {
+            return Ok(CreateCompletionResponse::Ok { body: Completion { text: words.join(" ") }, x_request_id });
+        }
+        let events = words.into_iter().enumerate().map(|(index, delta)| {
+            apigen_runtime::Event::new(Chunk { index: index as i64, delta }).with_id(index.to_string())
+        });
+        Ok(CreateCompletionResponse::OkEvents { body: events.collect(), x_request_id })
+    }
+
+    async fn stream_ticks(
+        &self,
+        request: crate::streaming::operations::StreamTicksRequest,
+    ) -> Result<crate::streaming::operations::StreamTicksResponse, HandlerError> {
+        use crate::streaming::types::Tick;
+        let ticks =
+            (0..request.count.min(MOST_STREAMED)).map(|n| apigen_runtime::Event::new(Tick { n }).with_event("tick"));
+        Ok(crate::streaming::operations::StreamTicksResponse::Ok(ticks.collect()))
+    }
+
+    async fn stream_log(&self) -> Result<crate::streaming::operations::StreamLogResponse, HandlerError> {
+        let lines = ["started", "two\nlines", "stopped"].map(|line| apigen_runtime::Event::new(line.to_owned()));
+        Ok(crate::streaming::operations::StreamLogResponse::Ok(lines.into_iter().collect()))
+    }
+
+    async fn list_records(
+        &self,
+        request: crate::streaming::operations::ListRecordsRequest,
+    ) -> Result<crate::streaming::operations::ListRecordsResponse, HandlerError> {
+        use crate::streaming::types::Record;
+        let records = (0..request.count.min(MOST_STREAMED)).map(|id| Record { id, name: format!("record {id}") });
+        Ok(crate::streaming::operations::ListRecordsResponse::Ok(records.collect()))
+    }
+
+    async fn list_record_sequence(
+        &self,
+    ) -> Result<crate::streaming::operations::ListRecordSequenceResponse, HandlerError> {
+        use crate::streaming::types::Record;
+        let records = (0..3).map(|id| Record { id, name: format!("record {id}") });
+        Ok(crate::streaming::operations::ListRecordSequenceResponse::Ok(records.collect()))
+    }
+
+    async fn download(
+        &self,
+        request: crate::streaming::operations::DownloadRequest,
+    ) -> Result<crate::streaming::operations::DownloadResponse, HandlerError> {
+        let size = request.size.min(1 << 20) as usize;
+        let body = apigen_runtime::ByteStream::from(vec![0x5a; size]);
+        Ok(crate::streaming::operations::DownloadResponse::Ok(body))
+    }
 }
 
 /// The constraints spec (e2e/specs/constraints.yaml): accounts as they are sent, every

@@ -39,7 +39,7 @@ impl Api for Service {
     ) -> Result<CreateCompletionResponse, HandlerError> {
         let CompletionRequest { prompt, stream } = request.body;
         if prompt == "fail" {
-            return Ok(CreateCompletionResponse::BadRequest(Failure { message: "no".into() }));
+            return Ok(CreateCompletionResponse::UnprocessableEntity(Failure { message: "no".into() }));
         }
         let words: Vec<String> = prompt.split(' ').map(str::to_owned).collect();
         let x_request_id = Some("r-1".to_owned());
@@ -102,7 +102,10 @@ async fn start() -> (Client, Arc<AtomicBool>) {
 #[tokio::test]
 async fn ten_thousand_events_arrive_in_order() {
     let (client, _) = start().await;
-    let StreamTicksResponse::Ok(mut events) = client.stream_ticks(StreamTicksRequest { count: 10_000 }).await.unwrap();
+    let StreamTicksResponse::Ok(mut events) = client.stream_ticks(StreamTicksRequest { count: 10_000 }).await.unwrap()
+    else {
+        panic!("expected the stream");
+    };
     let mut expected = 0;
     while let Some(event) = events.next().await {
         let event = event.unwrap();
@@ -117,7 +120,10 @@ async fn ten_thousand_events_arrive_in_order() {
 async fn a_dropped_stream_ends_the_servers_producer() {
     let (client, dropped) = start().await;
     // A million ticks: were the body read whole, the first would take the whole stream.
-    let StreamTicksResponse::Ok(events) = client.stream_ticks(StreamTicksRequest { count: 1_000_000 }).await.unwrap();
+    let StreamTicksResponse::Ok(events) = client.stream_ticks(StreamTicksRequest { count: 1_000_000 }).await.unwrap()
+    else {
+        panic!("expected the stream");
+    };
     let first: Vec<_> = events.take(3).map(|event| event.unwrap().data.n).collect().await;
     assert_eq!(first, [0, 1, 2]);
     for _ in 0..200 {
@@ -150,8 +156,8 @@ async fn one_status_answers_json_or_events_and_the_sentinel_ends_them() {
     }
     let failed = CreateCompletionRequest { body: CompletionRequest { prompt: "fail".into(), stream: true } };
     match client.create_completion(failed).await.unwrap() {
-        CreateCompletionResponse::BadRequest(failure) => assert_eq!(failure.message, "no"),
-        other => panic!("expected 400, got {other:?}"),
+        CreateCompletionResponse::UnprocessableEntity(failure) => assert_eq!(failure.message, "no"),
+        other => panic!("expected 422, got {other:?}"),
     }
 }
 
@@ -168,7 +174,10 @@ async fn text_events_keep_their_lines_and_names() {
 #[tokio::test]
 async fn json_lines_and_sequences_stream_records() {
     let (client, _) = start().await;
-    let ListRecordsResponse::Ok(records) = client.list_records(ListRecordsRequest { count: 1000 }).await.unwrap();
+    let ListRecordsResponse::Ok(records) = client.list_records(ListRecordsRequest { count: 1000 }).await.unwrap()
+    else {
+        panic!("expected the stream");
+    };
     let ids: Vec<i64> = records.map(|record| record.unwrap().id).collect().await;
     assert_eq!(ids, (0..1000).collect::<Vec<_>>());
     let ListRecordSequenceResponse::Ok(records) = client.list_record_sequence().await.unwrap();
@@ -180,7 +189,9 @@ async fn json_lines_and_sequences_stream_records() {
 async fn a_download_arrives_in_chunks() {
     let (client, _) = start().await;
     let size = 8 * 1024 * 1024 + 5;
-    let DownloadResponse::Ok(mut body) = client.download(DownloadRequest { size }).await.unwrap();
+    let DownloadResponse::Ok(mut body) = client.download(DownloadRequest { size }).await.unwrap() else {
+        panic!("expected the stream");
+    };
     let (mut total, mut chunks) = (0usize, 0usize);
     while let Some(chunk) = body.next().await {
         let chunk = chunk.unwrap();
@@ -256,7 +267,10 @@ async fn an_event_that_does_not_decode_is_an_error_and_the_stream_goes_on() {
     let body = b"data: {\"n\": 1}\n\ndata: {\"n\": \"two\"}\n\ndata: {\"n\": 3}\n\n".to_vec();
     let url = raw_server(EVENT_STREAM_HEAD, body, None).await;
     let StreamTicksResponse::Ok(events) =
-        Client::with_base_url(&url).stream_ticks(StreamTicksRequest { count: 3 }).await.unwrap();
+        Client::with_base_url(&url).stream_ticks(StreamTicksRequest { count: 3 }).await.unwrap()
+    else {
+        panic!("expected the stream");
+    };
     let events: Vec<Result<Event<Tick>, StreamError>> = events.collect().await;
     assert_eq!(events.len(), 3);
     assert_eq!(events[0].as_ref().unwrap().data, Tick { n: 1 });
@@ -293,7 +307,9 @@ async fn an_event_past_the_bound_ends_the_stream() {
     body.extend_from_slice(b"\n\ndata: {\"n\": 3}\n\n");
     let url = raw_server(EVENT_STREAM_HEAD, body, None).await;
     let client = Client::with_base_url(&url).with_policy(Policy::default().max_item_bytes(1024));
-    let StreamTicksResponse::Ok(events) = client.stream_ticks(StreamTicksRequest { count: 3 }).await.unwrap();
+    let StreamTicksResponse::Ok(events) = client.stream_ticks(StreamTicksRequest { count: 3 }).await.unwrap() else {
+        panic!("expected the stream");
+    };
     let events: Vec<Result<Event<Tick>, StreamError>> = events.collect().await;
     assert_eq!(events.len(), 2, "{events:?}");
     assert!(matches!(events[1], Err(StreamError::TooLarge { limit: 1024 })), "{events:?}");
@@ -317,7 +333,10 @@ async fn items_stream_from_a_hand_written_server() {
     let body = b"{\"id\": 1, \"name\": \"a\"}\r\n\r\n{\"id\": 2, \"name\": \"b\"}\r\n".to_vec();
     let url = raw_server(head, body, None).await;
     let ListRecordsResponse::Ok(records) =
-        Client::with_base_url(&url).list_records(ListRecordsRequest { count: 2 }).await.unwrap();
+        Client::with_base_url(&url).list_records(ListRecordsRequest { count: 2 }).await.unwrap()
+    else {
+        panic!("expected the stream");
+    };
     let records: Vec<Record> = records.map(Result::unwrap).collect().await;
     assert_eq!(records, [Record { id: 1, name: "a".into() }, Record { id: 2, name: "b".into() }]);
 }

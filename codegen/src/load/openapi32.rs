@@ -13,6 +13,10 @@ use serde_json::{json, Value};
 /// (the 3.0 model knows only `form` for cookies).
 pub const COOKIE_STYLE_EXTENSION: &str = "x-apigen-cookie-style";
 
+/// The extension naming the data that ends an event stream (`[DONE]`): written by hand on a
+/// `text/event-stream` media type, or found by the loader in a 3.2 `itemSchema`.
+pub const SENTINEL_EXTENSION: &str = "x-apigen-sentinel";
+
 pub fn downgrade(document: &mut Value, warnings: &mut Vec<Fault>) {
     let Some(root) = document.as_object_mut() else { return };
     root.insert("openapi".into(), json!("3.1.1"));
@@ -128,7 +132,11 @@ fn item_schemas(body: &mut Value, at: &str, schemas: &Value, warnings: &mut Vec<
         let at = pointer_push(&pointer_push(&pointer_push(at, "content"), media_type), "itemSchema");
         let essence = media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
         let schema = if essence == "text/event-stream" {
-            event_data_schema(&item, &at, schemas, warnings)
+            let (data, sentinel) = event_data_schema(&item, &at, schemas, warnings);
+            if let (Some(sentinel), Some(media)) = (sentinel, media.as_object_mut()) {
+                media.entry(SENTINEL_EXTENSION).or_insert(json!(sentinel));
+            }
+            data
         } else if essence == "multipart/mixed" {
             warnings
                 .push(Fault::at(&at, "the parts of multipart/mixed are not typed yet; the body is passed as bytes"));
@@ -141,23 +149,67 @@ fn item_schemas(body: &mut Value, at: &str, schemas: &Value, warnings: &mut Vec<
 }
 
 /// The schema of an event's `data`, from the schema of the event (`{data, event, id,
-/// retry}`); a string where it cannot be told, with a warning.
-fn event_data_schema(item: &Value, at: &str, schemas: &Value, warnings: &mut Vec<Fault>) -> Value {
-    let event = match item.get("$ref").and_then(Value::as_str) {
-        Some(reference) => match reference.strip_prefix("#/components/schemas/") {
-            Some(name) => schemas.get(name).unwrap_or(item),
-            None => item,
-        },
-        None => item,
-    };
-    match event.get("properties").and_then(|properties| properties.get("data")) {
-        Some(data) => data.get("contentSchema").cloned().unwrap_or_else(|| data.clone()),
-        None => {
-            warnings.push(Fault::at(
-                at,
-                "the event schema has no `data` property the generator can read; each event's data is taken as a string",
-            ));
-            json!({"type": "string"})
+/// retry}`), and the sentinel it documents: where the event is a `oneOf` (or `anyOf`) of
+/// events, a choice whose data is one constant string (`[DONE]`) is the stream's end, and
+/// the other choices' data make the type. A string where it cannot be told, with a warning.
+fn event_data_schema(item: &Value, at: &str, schemas: &Value, warnings: &mut Vec<Fault>) -> (Value, Option<String>) {
+    let event = local_schema(item, schemas);
+    if let Some(data) = event_data(event, schemas) {
+        return (data, None);
+    }
+    let choices = ["oneOf", "anyOf"].into_iter().find_map(|key| event.get(key).and_then(Value::as_array));
+    if let Some(choices) = choices {
+        let datas: Option<Vec<Value>> =
+            choices.iter().map(|choice| event_data(local_schema(choice, schemas), schemas)).collect();
+        if let Some(datas) = datas {
+            let (constants, typed): (Vec<Value>, Vec<Value>) =
+                datas.into_iter().partition(|data| constant_string(data).is_some());
+            let sentinel = match constants.as_slice() {
+                [] => None,
+                [constant] => constant_string(constant),
+                _ => {
+                    warnings.push(Fault::at(at, "several events of constant data; none is taken as the stream's end"));
+                    None
+                }
+            };
+            let data = match typed.len() {
+                0 => json!({"type": "string"}),
+                1 => typed.into_iter().next().unwrap_or_default(),
+                _ => json!({"oneOf": typed}),
+            };
+            return (data, sentinel);
         }
+    }
+    warnings.push(Fault::at(
+        at,
+        "the event schema has no `data` property the generator can read; each event's data is taken as a string",
+    ));
+    (json!({"type": "string"}), None)
+}
+
+/// One event's `data` schema: its `contentSchema` where the data is JSON text.
+fn event_data(event: &Value, schemas: &Value) -> Option<Value> {
+    let data = local_schema(event.get("properties")?.get("data")?, schemas);
+    Some(data.get("contentSchema").cloned().unwrap_or_else(|| data.clone()))
+}
+
+/// `const: "[DONE]"`, or an `enum` of that one string.
+fn constant_string(schema: &Value) -> Option<String> {
+    let constant = schema.get("const").or_else(|| match schema.get("enum").and_then(Value::as_array)?.as_slice() {
+        [only] => Some(only),
+        _ => None,
+    })?;
+    constant.as_str().map(str::to_owned)
+}
+
+/// A schema, or the component schema its local `$ref` names.
+fn local_schema<'a>(schema: &'a Value, schemas: &'a Value) -> &'a Value {
+    let name = schema
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|reference| reference.strip_prefix("#/components/schemas/"));
+    match name {
+        Some(name) => schemas.get(name.replace("~1", "/").replace("~0", "~")).unwrap_or(schema),
+        None => schema,
     }
 }

@@ -13,7 +13,7 @@ use super::{
 use super::{security, token_refresh};
 use crate::config::Config;
 use crate::diagnostics::{pointer_push, Fault};
-use crate::load::{COOKIE_STYLE_EXTENSION, EXPLODE_EXTENSION};
+use crate::load::{COOKIE_STYLE_EXTENSION, EXPLODE_EXTENSION, SENTINEL_EXTENSION};
 use openapiv3::{Parameter, ParameterSchemaOrContent, PathItem, QueryStyle, ReferenceOr, StatusCode};
 use std::collections::HashSet;
 
@@ -652,9 +652,6 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
         Ok(out)
     }
 }
-
-/// The extension naming the data that ends an event stream (`[DONE]`).
-const SENTINEL_EXTENSION: &str = "x-apigen-sentinel";
 
 /// A media type without its parameters, in lower case.
 fn essence(media_type: &str) -> String {

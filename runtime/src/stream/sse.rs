@@ -36,6 +36,12 @@ pub struct EventParser {
     /// A UTF-8 byte order mark may still come first.
     at_start: bool,
     limit: usize,
+    fields: Fields,
+}
+
+/// The fields of the event being read, and those that outlast it.
+#[derive(Debug, Default)]
+struct Fields {
     event: String,
     data: String,
     retry: Option<u64>,
@@ -52,23 +58,19 @@ impl EventParser {
             after_cr: false,
             at_start: true,
             limit,
-            event: String::new(),
-            data: String::new(),
-            retry: None,
-            last_id: String::new(),
-            reconnection_time: None,
+            fields: Fields::default(),
         }
     }
 
     /// The last event ID seen, for a reconnection's `Last-Event-ID`; `None` when none was
     /// set or the last one was empty.
     pub fn last_event_id(&self) -> Option<&str> {
-        Some(self.last_id.as_str()).filter(|id| !id.is_empty())
+        self.fields.last_event_id()
     }
 
     /// The reconnection time the server last asked for (`retry`), in milliseconds.
     pub fn reconnection_time(&self) -> Option<u64> {
-        self.reconnection_time
+        self.fields.reconnection_time
     }
 
     /// Takes bytes as they came off the wire, split anywhere (even inside a character).
@@ -110,17 +112,24 @@ impl EventParser {
             if end > self.limit {
                 return Err(Oversized { limit: self.limit });
             }
-            let line = self.buffer.split_to(end + 1);
-            self.after_cr = line[end] == b'\r';
+            self.after_cr = self.buffer[end] == b'\r';
             // Line ends are ASCII, so decoding line by line is decoding the stream.
-            let line = String::from_utf8_lossy(&line[..end]);
-            if let Some(event) = self.process_line(&line)? {
+            let line = String::from_utf8_lossy(&self.buffer[..end]);
+            let event = self.fields.process_line(&line, self.limit);
+            self.buffer.advance(end + 1);
+            if let Some(event) = event? {
                 return Ok(Some(event));
             }
         }
     }
+}
 
-    fn process_line(&mut self, line: &str) -> Result<Option<RawEvent>, Oversized> {
+impl Fields {
+    fn last_event_id(&self) -> Option<&str> {
+        Some(self.last_id.as_str()).filter(|id| !id.is_empty())
+    }
+
+    fn process_line(&mut self, line: &str, limit: usize) -> Result<Option<RawEvent>, Oversized> {
         if line.is_empty() {
             return Ok(self.dispatch());
         }
@@ -134,8 +143,8 @@ impl EventParser {
         match field {
             "event" => value.clone_into(&mut self.event),
             "data" => {
-                if self.data.len() + value.len() + 1 > self.limit {
-                    return Err(Oversized { limit: self.limit });
+                if self.data.len() + value.len() + 1 > limit {
+                    return Err(Oversized { limit });
                 }
                 self.data.push_str(value);
                 self.data.push('\n');
@@ -159,8 +168,9 @@ impl EventParser {
         if self.data.is_empty() {
             return None;
         }
-        let mut data = std::mem::take(&mut self.data);
-        data.pop();
+        // One allocation of the exact size; the buffer keeps its capacity for the next event.
+        let data = self.data[..self.data.len() - 1].to_owned();
+        self.data.clear();
         Some(RawEvent {
             event: Some(event).filter(|event| !event.is_empty()),
             data,

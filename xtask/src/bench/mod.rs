@@ -89,12 +89,14 @@ pub fn run(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-/// The runtime overhead figures come from a bench of the `e2e` crate, which links the
+/// The runtime overhead and stream figures come from benches of the `e2e` crate, which links the
 /// generated seed crates (xtask must not: it has to build when they are stale).
 fn runtime(rounds: usize) -> Result<(), String> {
     let rounds = rounds.to_string();
     crate::cargo(
         &["bench", "--quiet", "--package", "e2e", "--bench", "runtime", "--", &rounds],
         "the runtime bench failed",
-    )
+    )?;
+    // Streams: events/s and MiB/s beside baselines, and peak memory.
+    crate::cargo(&["bench", "--quiet", "--package", "e2e", "--bench", "streams", "--", "3"], "the streams bench failed")
 }
