@@ -11,7 +11,8 @@
 //!   `chunk()` loop, from one generated server;
 //! - memory: the process's peak resident set (client and server both; `VmHWM`, reset through
 //!   `/proc/self/clear_refs`) while 10,000 and then 1,000,000 events stream, and while 1 GiB
-//!   downloads: a stream's memory does not grow with its length.
+//!   downloads and uploads (through a router whose limit is raised to 2 GiB): a stream's
+//!   memory does not grow with its length.
 //!
 //! Rounds alternate the two sides; each figure is the median over rounds.
 
@@ -22,7 +23,7 @@ use apigen_runtime::server::HandlerError;
 use apigen_runtime::stream::StreamExt;
 use apigen_runtime::{ByteStream, Bytes, Event, EventStream};
 use e2e::streaming::operations::*;
-use e2e::streaming::types::{Completion, Tick};
+use e2e::streaming::types::{Completion, Received, Tick};
 use futures_util::stream;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
@@ -62,6 +63,15 @@ impl e2e::streaming::server::Api for Streams {
             std::future::ready((take > 0).then(|| (chunk.slice(..take), left - take)))
         });
         Ok(DownloadResponse::Ok(ByteStream::new(chunks)))
+    }
+
+    async fn upload(&self, request: UploadRequest) -> Result<UploadResponse, HandlerError> {
+        let mut body = request.body;
+        let (mut bytes, mut chunks) = (0, 0);
+        while let Some(chunk) = body.next().await {
+            (bytes, chunks) = (bytes + chunk?.len() as i64, chunks + 1);
+        }
+        Ok(UploadResponse::Ok(Received { bytes, chunks }))
     }
 }
 
@@ -135,6 +145,23 @@ async fn generated_download(client: &e2e::streaming::client::Client) -> Duration
     start.elapsed()
 }
 
+/// 1 GiB up, made as it is sent, counted by the server as it arrives.
+async fn generated_upload(client: &e2e::streaming::client::Client) -> Duration {
+    let start = Instant::now();
+    let chunk = Bytes::from(vec![7u8; CHUNK]);
+    let chunks = stream::unfold(DOWNLOAD as usize, move |left| {
+        let take = left.min(CHUNK);
+        std::future::ready((take > 0).then(|| (chunk.slice(..take), left - take)))
+    });
+    let UploadResponse::Ok(received) =
+        client.upload(UploadRequest { body: ByteStream::new(chunks) }).await.expect("upload")
+    else {
+        panic!("expected the count");
+    };
+    assert_eq!(received.bytes, DOWNLOAD);
+    start.elapsed()
+}
+
 async fn raw_download(http: &reqwest::Client, url: &str) -> Duration {
     let start = Instant::now();
     let mut response = http.get(url).send().await.expect("send");
@@ -186,7 +213,8 @@ impl Comparison {
 }
 
 async fn run(rounds: usize) {
-    let generated = serve(e2e::streaming::server::router(Streams)).await;
+    let limits = apigen_runtime::server::Limits::default().body_bytes(2 << 30);
+    let generated = serve(apigen_runtime::server::with_limits(e2e::streaming::server::router(Streams), limits)).await;
     let hand_written = serve(Router::new().route("/ticks", get(hand_written_ticks))).await;
     let client = e2e::streaming::client::Client::with_base_url(&format!("http://{generated}"));
     let http = reqwest::Client::new();
@@ -230,11 +258,18 @@ async fn run(rounds: usize) {
     let many = peak_rss_mib();
     generated_download(&client).await;
     let downloaded = peak_rss_mib();
-    if let (Some(few), Some(many), Some(downloaded)) = (few, many, downloaded) {
+    let upload_time = generated_upload(&client).await;
+    let uploaded = peak_rss_mib();
+    println!(
+        "upload: 1 GiB through the generated client and server in {:.2} s ({:.0} MiB/s)",
+        upload_time.as_secs_f64(),
+        1024.0 / upload_time.as_secs_f64()
+    );
+    if let (Some(few), Some(many), Some(downloaded), Some(uploaded)) = (few, many, downloaded, uploaded) {
         println!(
-            "peak RSS, client and server: {few:.1} MiB for 10,000 events, {many:.1} MiB for 1,000,000, {downloaded:.1} MiB for a 1 GiB download (bound: 64 MiB)"
+            "peak RSS, client and server: {few:.1} MiB for 10,000 events, {many:.1} MiB for 1,000,000, {downloaded:.1} MiB for a 1 GiB download, {uploaded:.1} MiB for a 1 GiB upload (bound: 64 MiB)"
         );
-        assert!(downloaded < 64.0 && many < 64.0, "a stream held more than 64 MiB");
+        assert!(downloaded < 64.0 && many < 64.0 && uploaded < 64.0, "a stream held more than 64 MiB");
     }
 }
 

@@ -171,10 +171,10 @@ pub mod operations {
     };
 
     /// Parameters and body of `put_blob`.
-    #[derive(Clone, Debug, Default, PartialEq)]
+    #[derive(Debug, Default)]
     pub struct PutBlobRequest {
         /// The request body.
-        pub body: Option<apigen_runtime::Bytes>,
+        pub body: Option<apigen_runtime::ByteStream>,
     }
 
     /// The documented responses of `put_blob`.
@@ -313,8 +313,8 @@ pub mod client {
             let mut http_request = self
                 .transport
                 .request_for(&PUT_BLOB, "/blobs".to_owned());
-            if let Some(body) = &request.body {
-                http_request.raw_body("application/octet-stream", body.clone());
+            if let Some(body) = request.body {
+                http_request.stream_body("application/octet-stream", body);
             }
 
             let response = self.transport.open(http_request).await?;
@@ -428,7 +428,7 @@ pub mod server {
 
     async fn handle_put_blob<S: Api>(
         State(api): State<Arc<S>>,
-        parts: RequestParts,
+        StreamedParts(parts): StreamedParts,
     ) -> Response {
         let request = match parse_put_blob(&parts) {
             Ok(request) => request,
@@ -480,7 +480,7 @@ pub mod server {
         Ok(PutBlobRequest {
             body: parts
                 .body_media(&["application/octet-stream"])?
-                .map(|_| parts.bytes_body()),
+                .map(|_| parts.byte_stream_body()),
         })
     }
 

@@ -104,6 +104,31 @@ pub mod types {
 
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "apigen_runtime::__private::serde")]
+    pub struct Received {
+        pub bytes: i64,
+        pub chunks: i64,
+    }
+
+    impl apigen_runtime::validate::Validate for Received {
+        fn validate(&self, check: &mut apigen_runtime::validate::Check) {
+            {
+                let value = &self.bytes;
+                check.enter("bytes");
+                check.minimum(i128::from(*value), 0, false);
+                check.leave();
+            }
+
+            {
+                let value = &self.chunks;
+                check.enter("chunks");
+                check.minimum(i128::from(*value), 0, false);
+                check.leave();
+            }
+        }
+    }
+
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[serde(crate = "apigen_runtime::__private::serde")]
     pub struct Record {
         pub id: i64,
         pub name: String,
@@ -269,6 +294,33 @@ pub mod operations {
         Ok(apigen_runtime::ByteStream),
         /// 400: a parameter or body the spec does not allow
         BadRequest(types::Problem),
+    }
+
+    /// `PUT /upload`
+    pub const UPLOAD: Operation = Operation {
+        name: "upload",
+        method: Method::PUT,
+        path: "/upload",
+        security: &[],
+    };
+
+    /// Parameters and body of `upload`.
+    #[derive(Debug)]
+    pub struct UploadRequest {
+        /// The request body.
+        pub body: apigen_runtime::ByteStream,
+    }
+
+    /// The documented responses of `upload`: Counts the bytes of an upload as they arrive.
+    #[derive(Clone, Debug, PartialEq)]
+    #[allow(clippy::large_enum_variant)]
+    pub enum UploadResponse {
+        /// 200: what arrived
+        Ok(types::Received),
+        /// 400: a parameter or body the spec does not allow
+        BadRequest(types::Problem),
+        /// 413: an upload past the server's limit
+        PayloadTooLarge(types::Failure),
     }
 }
 
@@ -501,6 +553,27 @@ pub mod client {
                 _ => Err(response.read().await?.unexpected()),
             }
         }
+
+        /// Counts the bytes of an upload as they arrive.
+        ///
+        /// `PUT /upload`
+        pub async fn upload(
+            &self,
+            request: UploadRequest,
+        ) -> Result<UploadResponse, Error> {
+            let mut http_request = self
+                .transport
+                .request_for(&UPLOAD, "/upload".to_owned());
+            let body = request.body;
+            http_request.stream_body("application/octet-stream", body);
+            let response = self.transport.send(http_request).await?;
+            match response.status().as_u16() {
+                200 => Ok(UploadResponse::Ok(response.json()?)),
+                400 => Ok(UploadResponse::BadRequest(response.json()?)),
+                413 => Ok(UploadResponse::PayloadTooLarge(response.json()?)),
+                _ => Err(response.unexpected()),
+            }
+        }
     }
 }
 
@@ -574,6 +647,14 @@ pub mod server {
             request: DownloadRequest,
         ) -> impl Future<Output = Result<DownloadResponse, HandlerError>> + Send;
 
+        /// Counts the bytes of an upload as they arrive.
+        ///
+        /// `PUT /upload`
+        fn upload(
+            &self,
+            request: UploadRequest,
+        ) -> impl Future<Output = Result<UploadResponse, HandlerError>> + Send;
+
         /// Answers a request refused before any method ran (`operation` names the
         /// operation): a missing or invalid parameter or body, an unsupported media type,
         /// a missing or refused credential. By default the RFC 9457 problem, with its
@@ -600,6 +681,7 @@ pub mod server {
             .route("/records", routing::get(handle_list_records::<S>))
             .route("/records/sequence", routing::get(handle_list_record_sequence::<S>))
             .route("/download", routing::get(handle_download::<S>))
+            .route("/upload", routing::put(handle_upload::<S>))
             .with_state(Arc::new(api));
         apigen_runtime::server::finish(routes)
     }
@@ -669,6 +751,20 @@ pub mod server {
             Err(problem) => return api.refuse(DOWNLOAD.name, problem.into()),
         };
         match api.download(request).await {
+            Ok(response) => response.into_response(),
+            Err(error) => error.into_response(),
+        }
+    }
+
+    async fn handle_upload<S: Api>(
+        State(api): State<Arc<S>>,
+        StreamedParts(parts): StreamedParts,
+    ) -> Response {
+        let request = match parse_upload(&parts) {
+            Ok(request) => request,
+            Err(problem) => return api.refuse(UPLOAD.name, problem.into()),
+        };
+        match api.upload(request).await {
             Ok(response) => response.into_response(),
             Err(error) => error.into_response(),
         }
@@ -752,6 +848,15 @@ pub mod server {
 
         Problem::check(checked.into_violations())?;
         Ok(request)
+    }
+
+    fn parse_upload(parts: &RequestParts) -> Result<UploadRequest, Problem> {
+        Ok(UploadRequest {
+            body: (parts
+                .body_media(&["application/octet-stream"])?
+                .map(|_| parts.byte_stream_body()))
+                .ok_or_else(Problem::missing_body)?,
+        })
     }
 
     impl IntoResponse for CreateCompletionResponse {
@@ -866,6 +971,21 @@ pub mod server {
 
                 DownloadResponse::BadRequest(body) => {
                     reply::json(400, "application/problem+json", &body)
+                }
+            }
+        }
+    }
+
+    impl IntoResponse for UploadResponse {
+        fn into_response(self) -> Response {
+            match self {
+                UploadResponse::Ok(body) => reply::json(200, "application/json", &body),
+                UploadResponse::BadRequest(body) => {
+                    reply::json(400, "application/problem+json", &body)
+                }
+
+                UploadResponse::PayloadTooLarge(body) => {
+                    reply::json(413, "application/json", &body)
                 }
             }
         }

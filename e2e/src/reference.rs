@@ -94,6 +94,27 @@ impl crate::streaming::server::Api for Streams {
         let body = apigen_runtime::ByteStream::from(vec![0x5a; size]);
         Ok(crate::streaming::operations::DownloadResponse::Ok(body))
     }
+
+    async fn upload(
+        &self,
+        request: crate::streaming::operations::UploadRequest,
+    ) -> Result<crate::streaming::operations::UploadResponse, HandlerError> {
+        use crate::streaming::operations::UploadResponse;
+        use crate::streaming::types::{Failure, Received};
+        use apigen_runtime::stream::{StreamError, StreamExt};
+        let mut body = request.body;
+        let (mut bytes, mut chunks) = (0, 0);
+        while let Some(chunk) = body.next().await {
+            match chunk {
+                Ok(chunk) => (bytes, chunks) = (bytes + chunk.len() as i64, chunks + 1),
+                Err(StreamError::TooLarge { limit }) => {
+                    return Ok(UploadResponse::PayloadTooLarge(Failure { message: format!("more than {limit} bytes") }))
+                }
+                Err(error) => return Err(error.into()),
+            }
+        }
+        Ok(UploadResponse::Ok(Received { bytes, chunks }))
+    }
 }
 
 /// The constraints spec (e2e/specs/constraints.yaml): accounts as they are sent, every

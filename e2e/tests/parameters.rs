@@ -44,7 +44,7 @@ impl Api for Service {
     }
 
     async fn put_blob(&self, request: PutBlobRequest) -> Result<PutBlobResponse, HandlerError> {
-        let body = request.body.unwrap_or_default();
+        let body = request.body.unwrap_or_default().collect(1 << 20).await?;
         let status = if body.is_empty() { 204 } else { 201 };
         Ok(PutBlobResponse::Success { status, body: body.into() })
     }
@@ -141,7 +141,7 @@ async fn bodies_in_every_media_kind() {
 
     let blob = Bytes::from_static(&[0, 159, 146, 150]);
     let PutBlobResponse::Success { status, body } =
-        client.put_blob(PutBlobRequest { body: Some(blob.clone()) }).await.unwrap();
+        client.put_blob(PutBlobRequest { body: Some(blob.clone().into()) }).await.unwrap();
     assert_eq!((status, body.collect(1024).await.unwrap()), (201, blob));
     let PutBlobResponse::Success { status, body } = client.put_blob(PutBlobRequest { body: None }).await.unwrap();
     assert_eq!((status, body.collect(1024).await.unwrap()), (204, Bytes::new()));

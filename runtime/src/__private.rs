@@ -26,4 +26,4 @@ pub use crate::server::axum::response::{IntoResponse, Response};
 #[cfg(feature = "server")]
 pub use crate::server::axum::{routing, Router};
 #[cfg(feature = "server")]
-pub use crate::server::{reply, Authenticate, HandlerError, Problem, Refusal, RequestParts, Secured};
+pub use crate::server::{reply, Authenticate, HandlerError, Problem, Refusal, RequestParts, Secured, StreamedParts};

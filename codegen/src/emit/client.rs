@@ -136,44 +136,55 @@ fn style_tokens(param: &Param) -> TokenStream {
     style_value(param.style, param.explode, &quote! { Style })
 }
 
-fn set_body(content: &Content, value: TokenStream) -> TokenStream {
+/// The statement that sets the body `value`: borrowed from the request, or `owned` where
+/// the body holds a stream, which is moved into the request.
+fn set_body(content: &Content, value: TokenStream, owned: bool) -> TokenStream {
     let media_type = &content.concrete_media_type;
+    let borrowed = if owned { quote! { &#value } } else { value.clone() };
+    let copied = if owned { value.clone() } else { quote! { #value.clone() } };
     match content.kind {
-        MediaKind::Json => quote! { http_request.json_body(#media_type, #value); },
+        MediaKind::Json => quote! { http_request.json_body(#media_type, #borrowed); },
         MediaKind::Form => {
             let fields = form_fields(&content.form_fields);
-            quote! { http_request.form_body(#value, #fields); }
+            quote! { http_request.form_body(#borrowed, #fields); }
         }
-        MediaKind::Multipart => quote! { http_request.multipart_body(#value); },
-        MediaKind::Text => quote! { http_request.raw_body(#media_type, #value.clone()); },
+        MediaKind::Multipart => quote! { http_request.multipart_body(#borrowed); },
+        MediaKind::Text => quote! { http_request.raw_body(#media_type, #copied); },
         // The model sends sequential media types in requests as bytes.
+        MediaKind::Binary | MediaKind::EventStream | MediaKind::JsonLines | MediaKind::JsonSeq
+            if content.is_streamed() =>
+        {
+            quote! { http_request.stream_body(#media_type, #copied); }
+        }
         MediaKind::Binary | MediaKind::EventStream | MediaKind::JsonLines | MediaKind::JsonSeq => {
-            quote! { http_request.raw_body(#media_type, #value.clone()); }
+            quote! { http_request.raw_body(#media_type, #copied); }
         }
     }
 }
 
 fn body_statements(operation: &Operation, body: &Body) -> TokenStream {
+    let owned = body.is_streamed();
     let set = match body.contents.as_slice() {
-        [single] => set_body(single, quote! { body }),
+        [single] => set_body(single, quote! { body }, owned),
         several => {
             let enum_name = body_enum_name(operation);
             let arms = several.iter().map(|content| {
                 let variant = ident(&content.variant);
-                let set = set_body(content, quote! { body });
+                let set = set_body(content, quote! { body }, owned);
                 quote! { #enum_name::#variant(body) => { #set } }
             });
             quote! { match body { #( #arms )* } }
         }
     };
+    let taken = if owned { quote! { request.body } } else { quote! { &request.body } };
     if body.required {
         quote! {
-            let body = &request.body;
+            let body = #taken;
             #set
         }
     } else {
         quote! {
-            if let Some(body) = &request.body {
+            if let Some(body) = #taken {
                 #set
             }
         }

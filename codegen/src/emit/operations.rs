@@ -139,6 +139,9 @@ fn request_struct(operation: &Operation, cfg: Option<&TokenStream>, scope: Scope
             pub body: #ty
         }
     });
+    // A stream can be neither cloned nor compared.
+    let streamed = operation.body.as_ref().is_some_and(Body::is_streamed);
+    let body_derives = if streamed { quote! { Debug } } else { quote! { Clone, Debug, PartialEq } };
     let body_enum = operation.body.as_ref().filter(|body| body.contents.len() > 1).map(|body| {
         let enum_name = body_enum_name(operation);
         let variants = body.contents.iter().map(|content| {
@@ -154,7 +157,7 @@ fn request_struct(operation: &Operation, cfg: Option<&TokenStream>, scope: Scope
         quote! {
             #cfg
             #[doc = #doc]
-            #[derive(Clone, Debug, PartialEq)]
+            #[derive(#body_derives)]
             #[allow(clippy::large_enum_variant)]
             pub enum #enum_name {
                 #( #variants, )*
@@ -181,10 +184,16 @@ fn request_struct(operation: &Operation, cfg: Option<&TokenStream>, scope: Scope
         default_impl(&name, cfg, fields.chain(body).collect())
     });
     let Added { derives, attributes } = added(&operation.additions);
+    let derives = if streamed {
+        let default = default.is_some().then(|| quote! { , Default });
+        quote! { Debug #default }
+    } else {
+        quote! { Clone, Debug, #default PartialEq #derives }
+    };
     quote! {
         #cfg
         #[doc = #doc]
-        #[derive(Clone, Debug, #default PartialEq #derives)]
+        #[derive(#derives)]
         #attributes
         pub struct #name {
             #( #params, )*

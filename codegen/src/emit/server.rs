@@ -185,7 +185,15 @@ fn handler(operation: &Operation, secured_api: bool) -> TokenStream {
             };
         }
     });
-    let parts = (check.is_some() || parse.is_some()).then(|| quote! { , parts: RequestParts });
+    // A stream-only body is left unread for the method to read as it arrives.
+    let streamed = operation.body.as_ref().is_some_and(Body::is_stream_only);
+    let parts = (check.is_some() || parse.is_some()).then(|| {
+        if streamed {
+            quote! { , StreamedParts(parts): StreamedParts }
+        } else {
+            quote! { , parts: RequestParts }
+        }
+    });
     let claims_arg = check.is_some().then(|| quote! { claims });
     let request_arg = parse.is_some().then(|| quote! { request });
     let args = claims_arg.into_iter().chain(request_arg);
@@ -304,6 +312,11 @@ fn decode_content(content: &Content) -> TokenStream {
         MediaKind::Multipart => quote! { parts.multipart_body()? },
         MediaKind::Text => quote! { parts.text_body()? },
         // The model sends sequential media types in requests as bytes.
+        MediaKind::Binary | MediaKind::EventStream | MediaKind::JsonLines | MediaKind::JsonSeq
+            if content.is_streamed() =>
+        {
+            quote! { parts.byte_stream_body() }
+        }
         MediaKind::Binary | MediaKind::EventStream | MediaKind::JsonLines | MediaKind::JsonSeq => {
             quote! { parts.bytes_body() }
         }
@@ -314,7 +327,8 @@ fn body_expression(operation: &Operation, body: &Body) -> TokenStream {
     let accepted: Vec<&String> = body.contents.iter().flat_map(|content| &content.accepted).collect();
     let decoded = match body.contents.as_slice() {
         [single] if single.kind == MediaKind::Binary => {
-            quote! { parts.body_media(&[ #( #accepted ),* ])?.map(|_| parts.bytes_body()) }
+            let decode = decode_content(single);
+            quote! { parts.body_media(&[ #( #accepted ),* ])?.map(|_| #decode) }
         }
         [single] => {
             let decode = decode_content(single);

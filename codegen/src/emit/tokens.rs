@@ -216,7 +216,6 @@ pub fn rust_type(ty: &Type, scope: Scope) -> TokenStream {
         Type::Format(Format::Base64) => quote! { apigen_runtime::formats::Base64Bytes },
         Type::Format(Format::Ipv4) => quote! { std::net::Ipv4Addr },
         Type::Format(Format::Ipv6) => quote! { std::net::Ipv6Addr },
-        Type::Bytes => quote! { apigen_runtime::Bytes },
         Type::Multipart => quote! { apigen_runtime::Multipart },
         Type::Events(data) => {
             let data = rust_type(data, scope);

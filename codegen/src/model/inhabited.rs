@@ -87,7 +87,6 @@ fn has_value(ty: &Type, inhabited: &[bool]) -> bool {
         | Type::Float(_)
         | Type::Boolean
         | Type::Format(_)
-        | Type::Bytes
         | Type::Any
         | Type::Multipart
         | Type::Path(_) => true,

@@ -140,8 +140,6 @@ pub enum Type {
     Boolean,
     /// A string of a format with a Rust type of its own (`date-time`, `uuid`, ...).
     Format(Format),
-    /// Raw bytes: `format: binary` and bodies the generator does not decode.
-    Bytes,
     Array(Box<Type>),
     /// An object with arbitrary keys (`additionalProperties`).
     Map(Box<Type>),
@@ -157,7 +155,8 @@ pub enum Type {
     Events(Box<Type>),
     /// A JSON Lines or JSON text sequence body: items of the inner type.
     Items(Box<Type>),
-    /// A binary response body, read as chunks arrive.
+    /// A binary body (`format: binary`, or a media type the generator does not decode),
+    /// sent and read as chunks, never whole.
     ByteStream,
     /// An existing Rust type, by path: a type replaced by the options, or `x-rust-type`.
     Path(String),
@@ -686,6 +685,19 @@ pub struct Response {
     pub docs: Option<String>,
     pub content: Option<Content>,
     pub headers: Vec<ResponseHeader>,
+}
+
+impl Body {
+    /// Whether one of its contents is a stream (a binary body), so that a request holding it
+    /// can be neither cloned nor compared.
+    pub fn is_streamed(&self) -> bool {
+        self.contents.iter().any(Content::is_streamed)
+    }
+
+    /// Whether it is a stream only: a server leaves it unread for the method.
+    pub fn is_stream_only(&self) -> bool {
+        matches!(self.contents.as_slice(), [single] if single.is_streamed())
+    }
 }
 
 impl Response {

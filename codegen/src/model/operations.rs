@@ -380,7 +380,7 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
                 concrete_media_type: "application/octet-stream".into(),
                 accepted: vec!["*/*".into()],
                 kind: MediaKind::Binary,
-                ty: Type::Bytes,
+                ty: Type::ByteStream,
                 variant: "Binary".into(),
                 form_fields: Vec::new(),
                 sentinel: None,
@@ -440,8 +440,7 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
             kind = MediaKind::Binary;
         }
         let (ty, constraints) = match kind {
-            // A binary request is sent from memory; a binary response is read as it arrives.
-            MediaKind::Binary if request => (Type::Bytes, Constraints::default()),
+            // Binary bodies are streams both ways, never held whole.
             MediaKind::Binary => (Type::ByteStream, Constraints::default()),
             MediaKind::Multipart => (Type::Multipart, Constraints::default()),
             MediaKind::Text => (Type::String, Constraints::default()),

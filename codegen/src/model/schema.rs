@@ -817,7 +817,7 @@ fn describe(ty: &Type, names: &[String]) -> String {
         Type::Format(Format::DateTime) => "DateTime".into(),
         Type::Format(Format::Date) => "Date".into(),
         Type::Format(Format::Uuid) => "Uuid".into(),
-        Type::Format(Format::Base64) | Type::Bytes => "Bytes".into(),
+        Type::Format(Format::Base64) => "Bytes".into(),
         Type::Format(Format::Ipv4) => "Ipv4".into(),
         Type::Format(Format::Ipv6) => "Ipv6".into(),
         Type::Multipart => "Multipart".into(),

@@ -32,6 +32,7 @@ use http::{HeaderMap, Method, StatusCode};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::pin::Pin;
 use std::sync::Arc;
 
 /// Base URL, HTTP client and credentials of one generated client. Cloning is cheap.
@@ -257,7 +258,7 @@ impl Transport {
         let mut built = reqwest::Request::new(method, url);
         if let Some((content_type, body)) = body {
             headers.insert(CONTENT_TYPE, content_type);
-            *built.body_mut() = Some(body.into());
+            *built.body_mut() = Some(body.into_reqwest()?);
         }
         *built.headers_mut() = headers;
         if !streamed {
@@ -332,7 +333,7 @@ pub struct Request {
     query: Vec<String>,
     headers: HeaderMap,
     cookies: Vec<(String, String)>,
-    body: Option<(HeaderValue, Bytes)>,
+    body: Option<(HeaderValue, RequestBody)>,
     security: Security,
     fault: Option<String>,
     /// The response body is read as a stream, not whole.
@@ -399,7 +400,7 @@ impl Request {
     /// Sets a JSON body with the given media type (`application/json` or a `+json` type).
     pub fn json_body<T: Serialize + ?Sized>(&mut self, content_type: &'static str, value: &T) {
         match serde_json::to_vec(value) {
-            Ok(body) => self.body = Some((HeaderValue::from_static(content_type), body.into())),
+            Ok(body) => self.body = Some((HeaderValue::from_static(content_type), RequestBody::Whole(body.into()))),
             Err(error) => self.fail(format!("request body: {error}")),
         }
     }
@@ -409,7 +410,8 @@ impl Request {
     pub fn form_body<T: Serialize + ?Sized>(&mut self, value: &T, fields: &[params::FormField]) {
         match params::form::encode(value, fields) {
             Ok(body) => {
-                self.body = Some((HeaderValue::from_static("application/x-www-form-urlencoded"), body.into()));
+                let content_type = HeaderValue::from_static("application/x-www-form-urlencoded");
+                self.body = Some((content_type, RequestBody::Whole(body.into())));
             }
             Err(error) => self.fail(format!("request body: {error}")),
         }
@@ -419,7 +421,7 @@ impl Request {
     pub fn multipart_body(&mut self, form: &crate::Multipart) {
         let (content_type, body) = form.encode();
         match HeaderValue::from_str(&content_type) {
-            Ok(content_type) => self.body = Some((content_type, body)),
+            Ok(content_type) => self.body = Some((content_type, RequestBody::Whole(body))),
             Err(_) => self.fail("the multipart boundary is not a valid header value".to_owned()),
         }
     }
@@ -432,7 +434,51 @@ impl Request {
 
     /// Sets a body sent as is: text, or bytes of any media type.
     pub fn raw_body(&mut self, content_type: &'static str, body: impl Into<Bytes>) {
-        self.body = Some((HeaderValue::from_static(content_type), body.into()));
+        self.body = Some((HeaderValue::from_static(content_type), RequestBody::Whole(body.into())));
+    }
+
+    /// Sets a binary body sent chunk by chunk as the stream yields them, never held whole. It
+    /// is sent once: not retried, nor sent again after a token refresh.
+    pub fn stream_body(&mut self, content_type: &'static str, body: ByteStream) {
+        let body = RequestBody::Streamed(Arc::new(std::sync::Mutex::new(Some(body))));
+        self.body = Some((HeaderValue::from_static(content_type), body));
+    }
+}
+
+/// A request's body: bytes, which a retry sends again, or a stream, sent once (a clone of
+/// the request shares it, and the first to be built takes it).
+#[derive(Clone, Debug)]
+enum RequestBody {
+    Whole(Bytes),
+    Streamed(Arc<std::sync::Mutex<Option<ByteStream>>>),
+}
+
+impl RequestBody {
+    fn into_reqwest(self) -> Result<reqwest::Body, Error> {
+        match self {
+            RequestBody::Whole(bytes) => Ok(bytes.into()),
+            RequestBody::Streamed(shared) => {
+                let taken = shared.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).take();
+                let stream = taken.ok_or_else(|| {
+                    Error::InvalidRequest("a streamed body is sent once, and it was sent already".to_owned())
+                })?;
+                let frames = futures_util::StreamExt::map(stream, |chunk| chunk.map(http_body::Frame::data));
+                Ok(reqwest::Body::wrap(http_body_util::StreamBody::new(SyncStream(std::sync::Mutex::new(frames)))))
+            }
+        }
+    }
+}
+
+/// A stream made `Sync` for reqwest, which asks it of bodies; only the one polling it (by
+/// `&mut`) ever reaches it, so the lock is never taken.
+struct SyncStream<S>(std::sync::Mutex<S>);
+
+impl<S: futures_util::Stream + Unpin> futures_util::Stream for SyncStream<S> {
+    type Item = S::Item;
+
+    fn poll_next(self: Pin<&mut Self>, context: &mut std::task::Context<'_>) -> std::task::Poll<Option<S::Item>> {
+        let inner = self.get_mut().0.get_mut().unwrap_or_else(|poisoned| poisoned.into_inner());
+        Pin::new(inner).poll_next(context)
     }
 }
 

@@ -23,6 +23,26 @@ pub struct RequestParts {
     raw_query: Vec<(String, String)>,
     headers: HeaderMap,
     body: Bytes,
+    /// The body unread, for an operation that takes it as a stream ([`StreamedParts`]), and
+    /// the router's limit on it.
+    unread: std::sync::Mutex<Option<(axum::body::Body, usize)>>,
+}
+
+/// The request's parts with its body left unread, for an operation whose body is a binary
+/// stream: the method reads it as it arrives (still bounded by the router's limits).
+#[derive(Debug)]
+pub struct StreamedParts(pub RequestParts);
+
+impl<S: Send + Sync> FromRequest<S> for StreamedParts {
+    type Rejection = Problem;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Problem> {
+        let (mut parts, body) = request.into_parts();
+        let mut head = RequestParts::head(&mut parts, state).await?;
+        let limit = parts.extensions.get::<Limits>().copied().unwrap_or_default().max_body_bytes();
+        head.unread = std::sync::Mutex::new(Some((body, limit)));
+        Ok(StreamedParts(head))
+    }
 }
 
 impl<S: Send + Sync> FromRequest<S> for RequestParts {
@@ -30,9 +50,26 @@ impl<S: Send + Sync> FromRequest<S> for RequestParts {
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Problem> {
         let (mut parts, body) = request.into_parts();
-        let decoded = RawPathParams::from_request_parts(&mut parts, state)
+        let mut head = RequestParts::head(&mut parts, state).await?;
+        let limits = parts.extensions.get::<Limits>().copied().unwrap_or_default();
+        head.body =
+            Bytes::from_request(Request::from_parts(parts, body), state).await.map_err(|rejection| match rejection
+                .status()
+            {
+                StatusCode::PAYLOAD_TOO_LARGE => limits::too_large(limits),
+                status => Problem::new(status, rejection.body_text()),
+            })?;
+        Ok(head)
+    }
+}
+
+impl RequestParts {
+    /// Everything but the body.
+    async fn head<S: Send + Sync>(parts: &mut http::request::Parts, state: &S) -> Result<Self, Problem> {
+        let decoded = RawPathParams::from_request_parts(parts, state)
             .await
             .map_err(|rejection| Problem::new(StatusCode::BAD_REQUEST, rejection.body_text()))?;
+        let parts = &*parts;
         let template = parts.extensions.get::<MatchedPath>().map(|matched| matched.as_str().to_owned());
         let path = decoded
             .iter()
@@ -52,15 +89,7 @@ impl<S: Send + Sync> FromRequest<S> for RequestParts {
             .map(|(name, raw)| ((name.clone(), params::query::decode_text(raw)), (name, raw.to_owned())))
             .unzip();
         let headers = parts.headers.clone();
-        let limits = parts.extensions.get::<Limits>().copied().unwrap_or_default();
-        let body =
-            Bytes::from_request(Request::from_parts(parts, body), state).await.map_err(|rejection| match rejection
-                .status()
-            {
-                StatusCode::PAYLOAD_TOO_LARGE => limits::too_large(limits),
-                status => Problem::new(status, rejection.body_text()),
-            })?;
-        Ok(RequestParts { path, query, raw_query, headers, body })
+        Ok(RequestParts { path, query, raw_query, headers, body: Bytes::new(), unread: std::sync::Mutex::new(None) })
     }
 }
 
@@ -320,8 +349,13 @@ impl RequestParts {
         self.headers.get(CONTENT_TYPE).and_then(|value| value.to_str().ok()).map(media::essence)
     }
 
-    /// Whether the request carries a body at all.
+    /// Whether the request carries a body at all (an unread one: by its `Content-Length` or
+    /// `Transfer-Encoding`).
     pub fn has_body(&self) -> bool {
+        if self.unread.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).is_some() {
+            let length = self.headers.get(http::header::CONTENT_LENGTH).and_then(|value| value.to_str().ok());
+            return length.map_or(self.headers.contains_key(http::header::TRANSFER_ENCODING), |length| length != "0");
+        }
         !self.body.is_empty()
     }
 
@@ -379,5 +413,28 @@ impl RequestParts {
     /// The body as bytes.
     pub fn bytes_body(&self) -> Bytes {
         self.body.clone()
+    }
+
+    /// The body as a stream of chunks: as they arrive where the handler left it unread
+    /// ([`StreamedParts`]), else the bytes read. A body past the router's limit ends the
+    /// stream with `StreamError::TooLarge`, a connection that breaks with `Transport`.
+    pub fn byte_stream_body(&self) -> crate::ByteStream {
+        let unread = self.unread.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).take();
+        match unread {
+            Some((body, limit)) => {
+                let chunks = futures_util::StreamExt::map(body.into_data_stream(), move |chunk| {
+                    chunk.map_err(|error| {
+                        let error = error.into_inner();
+                        if error.is::<http_body_util::LengthLimitError>() {
+                            crate::stream::StreamError::TooLarge { limit }
+                        } else {
+                            crate::stream::StreamError::Transport(error)
+                        }
+                    })
+                });
+                crate::ByteStream::from_results(chunks)
+            }
+            None => crate::ByteStream::from(self.bytes_body()),
+        }
     }
 }

@@ -12,7 +12,7 @@ pub use auth::Secured;
 pub use auth::{Authenticate, Guard, Presented, Rejection};
 pub use axum;
 #[doc(hidden)]
-pub use extract::RequestParts;
+pub use extract::{RequestParts, StreamedParts};
 pub use limits::{with_limits, Limits};
 pub use problem::{Problem, Refusal};
 pub use reply::HandlerError;

@@ -188,6 +188,13 @@ impl ByteStream {
     }
 }
 
+/// No chunks: an empty body.
+impl Default for ByteStream {
+    fn default() -> Self {
+        ByteStream::from_iter([])
+    }
+}
+
 impl From<Bytes> for ByteStream {
     fn from(bytes: Bytes) -> Self {
         ByteStream::from_iter([bytes])
