@@ -40,25 +40,37 @@ fn headers(map: &apigen_runtime::http::HeaderMap) -> Vec<(String, String)> {
 
 async fn record(file: PathBuf, request: Request, next: Next) -> Response {
     let (parts, body) = request.into_parts();
-    let request_body = to_bytes(body, usize::MAX).await.unwrap_or_default();
     let (method, target, request_headers) = (parts.method.to_string(), parts.uri.to_string(), headers(&parts.headers));
-    let response = next.run(Request::from_parts(parts, Body::from(request_body.clone()))).await;
+    let request_body = Arc::new(Mutex::new(Vec::new()));
+    let body = if body.size_hint().exact().is_some() {
+        let body = to_bytes(body, usize::MAX).await.unwrap_or_default();
+        lock(&request_body).extend_from_slice(&body);
+        Body::from(body)
+    } else {
+        // A streamed upload reaches the server as it was sent, and its copy as it is read.
+        let copy = request_body.clone();
+        Body::from_stream(body.into_data_stream().map(move |chunk| {
+            if let Ok(chunk) = &chunk {
+                lock(&copy).extend_from_slice(chunk);
+            }
+            chunk
+        }))
+    };
+    let response = next.run(Request::from_parts(parts, body)).await;
     let (parts, body) = response.into_parts();
-    let base64 = base64::engine::general_purpose::STANDARD;
     let exchange = serde_json::json!({
         "method": method,
         "target": target,
         "request_headers": request_headers,
-        "request_body": base64.encode(&request_body),
         "status": parts.status.as_u16(),
         "response_headers": headers(&parts.headers),
     });
     if body.size_hint().exact().is_some() {
         let body = to_bytes(body, usize::MAX).await.unwrap_or_default();
-        Pending { file, exchange, body: body.to_vec(), written: false }.write();
+        Pending { file, exchange, request_body, body: body.to_vec(), written: false }.write();
         return Response::from_parts(parts, Body::from(body));
     }
-    let pending = Arc::new(Mutex::new(Pending { file, exchange, body: Vec::new(), written: false }));
+    let pending = Arc::new(Mutex::new(Pending { file, exchange, request_body, body: Vec::new(), written: false }));
     // A body of no known length passes through as it is written, so that a stream stays
     // one; its copy is recorded once the last chunk went out (or the client left, with what
     // it got).
@@ -83,6 +95,8 @@ async fn record(file: PathBuf, request: Request, next: Next) -> Response {
 struct Pending {
     file: PathBuf,
     exchange: serde_json::Value,
+    /// The request's body as far as the server read it.
+    request_body: Arc<Mutex<Vec<u8>>>,
     body: Vec<u8>,
     written: bool,
 }
@@ -92,8 +106,11 @@ impl Pending {
         if std::mem::replace(&mut self.written, true) {
             return;
         }
-        self.exchange["response_body"] = base64::engine::general_purpose::STANDARD.encode(&self.body).into();
-        let _guard = WRITING.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let base64 = base64::engine::general_purpose::STANDARD;
+        let request_body = lock(&self.request_body);
+        self.exchange["request_body"] = base64.encode(&*request_body).into();
+        self.exchange["response_body"] = base64.encode(&self.body).into();
+        let _guard = lock(&WRITING);
         if let Ok(mut out) = std::fs::OpenOptions::new().create(true).append(true).open(&self.file) {
             let _ = writeln!(out, "{}", self.exchange);
         }
@@ -106,6 +123,6 @@ impl Drop for Pending {
     }
 }
 
-fn lock(pending: &Mutex<Pending>) -> std::sync::MutexGuard<'_, Pending> {
-    pending.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+fn lock<T>(shared: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    shared.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }

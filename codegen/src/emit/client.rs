@@ -140,8 +140,16 @@ fn style_tokens(param: &Param) -> TokenStream {
 /// the body holds a stream, which is moved into the request.
 fn set_body(content: &Content, value: TokenStream, owned: bool) -> TokenStream {
     let media_type = &content.concrete_media_type;
-    let borrowed = if owned { quote! { &#value } } else { value.clone() };
-    let copied = if owned { value.clone() } else { quote! { #value.clone() } };
+    let borrowed = if owned {
+        quote! { &#value }
+    } else {
+        value.clone()
+    };
+    let copied = if owned {
+        value.clone()
+    } else {
+        quote! { #value.clone() }
+    };
     match content.kind {
         MediaKind::Json => quote! { http_request.json_body(#media_type, #borrowed); },
         MediaKind::Form => {
@@ -176,7 +184,11 @@ fn body_statements(operation: &Operation, body: &Body) -> TokenStream {
             quote! { match body { #( #arms )* } }
         }
     };
-    let taken = if owned { quote! { request.body } } else { quote! { &request.body } };
+    let taken = if owned {
+        quote! { request.body }
+    } else {
+        quote! { &request.body }
+    };
     if body.required {
         quote! {
             let body = #taken;

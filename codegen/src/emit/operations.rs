@@ -141,7 +141,11 @@ fn request_struct(operation: &Operation, cfg: Option<&TokenStream>, scope: Scope
     });
     // A stream can be neither cloned nor compared.
     let streamed = operation.body.as_ref().is_some_and(Body::is_streamed);
-    let body_derives = if streamed { quote! { Debug } } else { quote! { Clone, Debug, PartialEq } };
+    let body_derives = if streamed {
+        quote! { Debug }
+    } else {
+        quote! { Clone, Debug, PartialEq }
+    };
     let body_enum = operation.body.as_ref().filter(|body| body.contents.len() > 1).map(|body| {
         let enum_name = body_enum_name(operation);
         let variants = body.contents.iter().map(|content| {
