@@ -62,7 +62,7 @@ impl Api for Service {
     }
 
     async fn stream_log(&self) -> Result<StreamLogResponse, HandlerError> {
-        let lines = ["first", "second\nhas two lines", "third"];
+        let lines = ["first", "second\nhas two lines", "", "third"];
         Ok(StreamLogResponse::Ok(lines.into_iter().map(|line| Event::new(line.to_owned()).with_event("log")).collect()))
     }
 
@@ -187,7 +187,7 @@ async fn text_events_keep_their_lines_and_names() {
     let StreamLogResponse::Ok(events) = client.stream_log().await.unwrap();
     let events: Vec<Event<String>> = events.map(Result::unwrap).collect().await;
     let data: Vec<&str> = events.iter().map(|event| event.data.as_str()).collect();
-    assert_eq!(data, ["first", "second\nhas two lines", "third"]);
+    assert_eq!(data, ["first", "second\nhas two lines", "", "third"], "an empty text is an event too");
     assert!(events.iter().all(|event| event.event.as_deref() == Some("log")));
 }
 

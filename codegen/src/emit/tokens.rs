@@ -338,11 +338,13 @@ pub fn form_fields(fields: &[FormField]) -> TokenStream {
     quote! { &[ #( #fields ),* ] }
 }
 
-/// How an event stream's data is typed: as the text itself where its schema is a string,
-/// else as JSON.
+/// How an event stream's data is typed: as the text itself where its schema is a string
+/// (of a format too), else as JSON.
 pub fn event_data(content: &Content) -> TokenStream {
     match &content.ty {
-        Type::Events(data) if **data == Type::String => quote! { apigen_runtime::stream::EventData::Text },
+        Type::Events(data) if matches!(**data, Type::String | Type::Format(_)) => {
+            quote! { apigen_runtime::stream::EventData::Text }
+        }
         _ => quote! { apigen_runtime::stream::EventData::Json },
     }
 }

@@ -149,7 +149,10 @@ impl Transport {
         }
         // A token to refresh on a 401: the request is kept to be built again.
         let response = self.send_retrying(self.build(request.clone(), &applied)?).await?;
-        if response.status != StatusCode::UNAUTHORIZED {
+        let sent_once = matches!(request.body, Some((_, RequestBody::Streamed(_))));
+        if response.status != StatusCode::UNAUTHORIZED || sent_once {
+            // A streamed body cannot be sent again: its 401 is the answer (the token is
+            // refreshed by the next request that finds it refused).
             return Ok(response);
         }
         // A token the server refused: refresh it (unless another request already did) and
@@ -196,9 +199,11 @@ impl Transport {
 
     async fn execute(&self, request: reqwest::Request) -> Result<OpenResponse, Error> {
         // A buffered request's time limit is reqwest's, set on the request, and covers the
-        // body too; a streamed one's covers the head only.
+        // body too; a streamed response's covers the head only, and a streamed upload has
+        // none (it lasts as long as its stream).
+        let uploading = request.body().is_some_and(|body| body.as_bytes().is_none());
         let head = match (request.timeout(), self.policy.time_limit()) {
-            (None, Some(limit)) => {
+            (None, Some(limit)) if !uploading => {
                 tokio::time::timeout(limit, self.http.execute(request)).await.map_err(|_| Error::Timeout(limit))?
             }
             _ => self.http.execute(request).await,
@@ -210,6 +215,7 @@ impl Transport {
             body: response,
             response_limit: self.policy.response_limit(),
             item_limit: self.policy.item_limit(),
+            time_limit: self.policy.time_limit(),
         })
     }
 
@@ -260,8 +266,9 @@ impl Transport {
             headers.insert(CONTENT_TYPE, content_type);
             *built.body_mut() = Some(body.into_reqwest()?);
         }
+        let uploading = built.body().is_some_and(|body| body.as_bytes().is_none());
         *built.headers_mut() = headers;
-        if !streamed {
+        if !streamed && !uploading {
             *built.timeout_mut() = self.policy.time_limit();
         }
         Ok(built)
@@ -484,13 +491,22 @@ impl<S: futures_util::Stream + Unpin> futures_util::Stream for SyncStream<S> {
 
 /// A response whose head arrived and whose body is not read yet.
 #[doc(hidden)]
-#[derive(Debug)]
 pub struct OpenResponse {
     status: StatusCode,
     headers: HeaderMap,
     body: reqwest::Response,
     response_limit: usize,
     item_limit: usize,
+    /// For a body read whole, which the head's time limit did not cover.
+    time_limit: Option<std::time::Duration>,
+}
+
+/// Status and headers only: reqwest's response would print the URL, and with it a query
+/// API key.
+impl std::fmt::Debug for OpenResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OpenResponse").field("status", &self.status).field("headers", &self.headers).finish()
+    }
 }
 
 impl OpenResponse {
@@ -504,9 +520,13 @@ impl OpenResponse {
         actual.is_some_and(|actual| crate::media::essence(actual) == essence)
     }
 
-    /// Reads the whole body, up to the policy's limit.
+    /// Reads the whole body, up to the policy's size limit and within its time limit.
     pub async fn read(self) -> Result<Response, Error> {
-        let body = read_body(self.body, self.response_limit).await?;
+        let reading = read_body(self.body, self.response_limit);
+        let body = match self.time_limit {
+            Some(limit) => tokio::time::timeout(limit, reading).await.map_err(|_| Error::Timeout(limit))??,
+            None => reading.await?,
+        };
         Ok(Response { status: self.status, headers: self.headers, body })
     }
 

@@ -349,14 +349,14 @@ impl RequestParts {
         self.headers.get(CONTENT_TYPE).and_then(|value| value.to_str().ok()).map(media::essence)
     }
 
-    /// Whether the request carries a body at all (an unread one: by its `Content-Length` or
-    /// `Transfer-Encoding`).
+    /// Whether the request carries a body at all. An unread one (a binary stream) is there
+    /// when its media type is named, zero bytes long or not, or when bytes are to come (as
+    /// HTTP/1 and HTTP/2 tell).
     pub fn has_body(&self) -> bool {
-        if self.unread.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).is_some() {
-            let length = self.headers.get(http::header::CONTENT_LENGTH).and_then(|value| value.to_str().ok());
-            return length.map_or(self.headers.contains_key(http::header::TRANSFER_ENCODING), |length| length != "0");
+        match &*self.unread.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) {
+            Some((body, _)) => self.headers.contains_key(CONTENT_TYPE) || !axum::body::HttpBody::is_end_stream(body),
+            None => !self.body.is_empty(),
         }
-        !self.body.is_empty()
     }
 
     /// Which of the declared media types (wildcards allowed) the body is in, by index;

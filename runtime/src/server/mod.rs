@@ -1,6 +1,7 @@
 //! The server side: plumbing shared by every generated axum router.
 
 mod auth;
+mod event_writer;
 mod extract;
 mod limits;
 mod problem;

@@ -1,9 +1,10 @@
 //! Turning a generated response enum into an HTTP response, and the error type handlers
 //! return for what the spec does not describe.
 
+use super::event_writer;
 use super::Problem;
 use crate::stream::{ByteStream, EventData, EventStream, Framing, ItemStream, StreamError};
-use axum::response::{sse, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use futures_util::StreamExt;
 use http::header::{HeaderName, HeaderValue, CONTENT_TYPE};
@@ -139,32 +140,13 @@ pub fn events<T: Serialize + Send + 'static>(
             (EventData::Text, serde_json::Value::String(text)) => text,
             (_, value) => value.to_string(),
         };
-        let broken = |text: &str| text.contains(['\r', '\n']);
-        // axum's `Event` panics on these; the stream ends instead.
-        if event.event.as_deref().is_some_and(broken)
-            || event.id.as_deref().is_some_and(|id| broken(id) || id.contains('\0'))
-        {
-            return Err(StreamError::Unwritable("an event name or id holds a line break or NUL".to_owned()));
-        }
-        // One line break per data line: a CR LF pair is one (axum counts it as two).
-        let mut written = sse::Event::default().data(text.replace("\r\n", "\n"));
-        if let Some(name) = &event.event {
-            written = written.event(name);
-        }
-        if let Some(id) = &event.id {
-            written = written.id(id);
-        }
-        if let Some(retry) = event.retry {
-            written = written.retry(retry);
-        }
-        Ok::<_, StreamError>(written)
+        event_writer::write_event(&text, event.event.as_deref(), event.id.as_deref(), event.retry)
     });
     // An error ends the body (hyper aborts it), so the sentinel follows only a whole stream.
-    let sentinel = sentinel.map(|sentinel| Ok(sse::Event::default().data(sentinel)));
-    let events = events.chain(futures_util::stream::iter(sentinel));
-    let mut response =
-        (status_code(status), sse::Sse::new(events).keep_alive(sse::KeepAlive::default())).into_response();
-    response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("text/event-stream"));
+    let sentinel = sentinel.map(|sentinel| event_writer::write_event(sentinel, None, None, None));
+    let events = event_writer::KeepAlive::new(events.chain(futures_util::stream::iter(sentinel)));
+    let mut response = raw(status, "text/event-stream", axum::body::Body::from_stream(events));
+    response.headers_mut().insert(http::header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     response
 }
 

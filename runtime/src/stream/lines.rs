@@ -20,12 +20,51 @@ pub struct ItemFramer {
     framing: Framing,
     buffer: BytesMut,
     scanned: usize,
+    /// Where the sequence's text in `buffer[..scanned]` stands.
+    text: TextState,
     limit: usize,
+}
+
+/// How far a JSON text has come, byte by byte: its nesting, whether a string (or an escape
+/// in one) is open, and whether anything but whitespace came yet.
+#[derive(Debug, Default)]
+struct TextState {
+    depth: usize,
+    in_string: bool,
+    escaped: bool,
+    started: bool,
+}
+
+impl TextState {
+    fn step(&mut self, byte: u8) {
+        if self.in_string {
+            match byte {
+                _ if self.escaped => self.escaped = false,
+                b'\\' => self.escaped = true,
+                b'"' => self.in_string = false,
+                _ => {}
+            }
+            return;
+        }
+        match byte {
+            b'"' => self.in_string = true,
+            b'{' | b'[' => self.depth += 1,
+            b'}' | b']' => self.depth = self.depth.saturating_sub(1),
+            _ if byte.is_ascii_whitespace() => return,
+            _ => {}
+        }
+        self.started = true;
+    }
+
+    /// Whether a line end here ends the text (a whole value, or at least a closed one).
+    fn is_whole(&self) -> bool {
+        self.started && self.depth == 0 && !self.in_string
+    }
 }
 
 impl ItemFramer {
     pub fn new(framing: Framing, limit: usize) -> Self {
-        ItemFramer { framing, buffer: BytesMut::new(), scanned: 0, limit }
+        ItemFramer { framing, buffer: BytesMut::new(), scanned: 0, text: TextState::default(), limit }
     }
 
     pub fn feed(&mut self, bytes: &[u8]) {
@@ -36,57 +75,74 @@ impl ItemFramer {
     /// where what came since its RS is a whole JSON text (a pretty-printed text spans lines),
     /// or at the next RS.
     pub fn next_item(&mut self) -> Result<Option<BytesMut>, Oversized> {
+        match self.framing {
+            Framing::Lines => self.next_line(),
+            Framing::Sequence => self.next_sequence_text(),
+        }
+    }
+
+    fn next_line(&mut self) -> Result<Option<BytesMut>, Oversized> {
         loop {
-            let Some(found) = self.buffer[self.scanned..].iter().position(|&byte| match self.framing {
-                Framing::Lines => byte == b'\n',
-                Framing::Sequence => byte == b'\n' || byte == RECORD_SEPARATOR,
-            }) else {
-                self.scanned = self.buffer.len();
-                if self.buffer.len() > self.limit {
-                    return Err(Oversized { limit: self.limit });
-                }
-                return Ok(None);
+            let Some(found) = self.buffer[self.scanned..].iter().position(|&byte| byte == b'\n') else {
+                return self.incomplete();
             };
             let end = self.scanned + found;
             if end > self.limit {
                 return Err(Oversized { limit: self.limit });
             }
-            match (self.framing, self.buffer[end]) {
-                (Framing::Lines, _) => {
-                    self.scanned = 0;
-                    let mut line = self.buffer.split_to(end + 1);
-                    line.truncate(end);
-                    if let Some(text) = trimmed(line) {
-                        return Ok(Some(text));
-                    }
-                }
-                (Framing::Sequence, RECORD_SEPARATOR) => {
-                    self.scanned = 0;
-                    let text = self.buffer.split_to(end);
-                    self.buffer.advance(1);
-                    if let Some(text) = trimmed(text) {
-                        return Ok(Some(text));
-                    }
-                }
-                (Framing::Sequence, _) => {
-                    let whole = serde_json::from_slice::<serde::de::IgnoredAny>(&self.buffer[..end]).is_ok();
-                    if whole {
-                        self.scanned = 0;
-                        let text = self.buffer.split_to(end + 1);
-                        if let Some(text) = trimmed(text) {
-                            return Ok(Some(text));
-                        }
-                    } else {
-                        self.scanned = end + 1;
-                    }
-                }
+            self.scanned = 0;
+            let mut line = self.buffer.split_to(end + 1);
+            line.truncate(end);
+            if let Some(text) = trimmed(line) {
+                return Ok(Some(text));
             }
         }
+    }
+
+    /// Each byte is looked at once: the text's nesting is followed as it comes, so a line
+    /// end inside a pretty-printed text costs nothing.
+    fn next_sequence_text(&mut self) -> Result<Option<BytesMut>, Oversized> {
+        loop {
+            let mut found = None;
+            for (offset, &byte) in self.buffer[self.scanned..].iter().enumerate() {
+                if byte == RECORD_SEPARATOR || (byte == b'\n' && self.text.is_whole()) {
+                    found = Some((self.scanned + offset, byte));
+                    break;
+                }
+                self.text.step(byte);
+            }
+            let Some((end, byte)) = found else { return self.incomplete() };
+            if end > self.limit {
+                return Err(Oversized { limit: self.limit });
+            }
+            self.scanned = 0;
+            self.text = TextState::default();
+            let text = if byte == RECORD_SEPARATOR {
+                let text = self.buffer.split_to(end);
+                self.buffer.advance(1);
+                text
+            } else {
+                self.buffer.split_to(end + 1)
+            };
+            if let Some(text) = trimmed(text) {
+                return Ok(Some(text));
+            }
+        }
+    }
+
+    /// No text ends in what was fed: wait for more, unless it is past the bound already.
+    fn incomplete(&mut self) -> Result<Option<BytesMut>, Oversized> {
+        self.scanned = self.buffer.len();
+        if self.buffer.len() > self.limit {
+            return Err(Oversized { limit: self.limit });
+        }
+        Ok(None)
     }
 
     /// The text left at the end of the stream, when it was not terminated.
     pub fn finish(&mut self) -> Option<BytesMut> {
         self.scanned = 0;
+        self.text = TextState::default();
         trimmed(std::mem::take(&mut self.buffer))
     }
 }
@@ -134,6 +190,17 @@ mod tests {
                 ["{\"a\":1}", "{\n  \"b\": [\n 2]\n}", "3", "\"x\""],
                 "split every {chunk}"
             );
+        }
+    }
+
+    #[test]
+    fn line_ends_inside_a_text_do_not_end_it() {
+        // Strings holding brackets, escaped quotes and an escaped backslash, across lines.
+        let input = b"\x1e{\"a\": \"]}\\\"\\\\\",\n \"b\": [\n1,\n2]}\n\x1e[\"x\"]\n";
+        for chunk in 1..input.len() {
+            let texts = items(Framing::Sequence, input, chunk);
+            assert_eq!(texts.len(), 2, "split every {chunk}: {texts:?}");
+            assert_eq!(texts[1], "[\"x\"]");
         }
     }
 

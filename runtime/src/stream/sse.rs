@@ -45,7 +45,11 @@ struct Fields {
     event: String,
     data: String,
     retry: Option<u64>,
+    /// The last event ID buffer: set by each `id` field, kept across events.
     last_id: String,
+    /// The last event ID string: the buffer as the last dispatch found it (an `id` in an
+    /// event still being read, or never ended, does not count yet).
+    dispatched_id: String,
     reconnection_time: Option<u64>,
 }
 
@@ -126,7 +130,7 @@ impl EventParser {
 
 impl Fields {
     fn last_event_id(&self) -> Option<&str> {
-        Some(self.last_id.as_str()).filter(|id| !id.is_empty())
+        Some(self.dispatched_id.as_str()).filter(|id| !id.is_empty())
     }
 
     fn process_line(&mut self, line: &str, limit: usize) -> Result<Option<RawEvent>, Oversized> {
@@ -165,6 +169,7 @@ impl Fields {
     fn dispatch(&mut self) -> Option<RawEvent> {
         let event = std::mem::take(&mut self.event);
         let retry = self.retry.take();
+        self.last_id.clone_into(&mut self.dispatched_id);
         if self.data.is_empty() {
             return None;
         }
@@ -226,6 +231,18 @@ mod tests {
         );
         assert_eq!(got[1], event(None, "reset", None));
         assert_eq!(got[2], event(None, "nul", None), "an id with NUL is ignored, the empty one stays");
+    }
+
+    #[test]
+    fn the_last_event_id_is_the_one_dispatched() {
+        let mut parser = EventParser::new(1 << 10);
+        parser.feed(b"id: 1\ndata: a\n\nid: 2\n");
+        assert_eq!(parser.next_event().unwrap().map(|event| event.data), Some("a".to_owned()));
+        assert_eq!(parser.last_event_id(), Some("1"), "an id not yet dispatched does not count");
+        // A block with an id and no data dispatches nothing, but sets the id.
+        parser.feed(b"\n");
+        assert_eq!(parser.next_event().unwrap(), None);
+        assert_eq!(parser.last_event_id(), Some("2"));
     }
 
     #[test]
