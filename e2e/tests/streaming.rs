@@ -387,3 +387,49 @@ async fn an_upload_past_the_routers_limit_is_refused() {
         other => panic!("expected 413, got {other:?}"),
     }
 }
+
+#[tokio::test]
+async fn an_event_stream_that_ends_early_is_opened_again_after_the_last_id() {
+    // The first connection ends inside event 3 (never dispatched); the second must ask for
+    // what follows event 2, after the server's retry of 10 ms.
+    let first = b"retry: 10\nid: 1\ndata: {\"n\": 1}\n\nid: 2\ndata: {\"n\": 2}\n\nid: 3\ndata: {\"n\": 99}".to_vec();
+    let second = b"data: {\"n\": 3}\n\n".to_vec();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let (heads, mut received) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        for body in [first, second] {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            let mut request = Vec::new();
+            let mut buffer = [0u8; 1024];
+            while !request.windows(4).any(|window| window == b"\r\n\r\n") {
+                let read = socket.read(&mut buffer).await.unwrap();
+                request.extend_from_slice(&buffer[..read]);
+            }
+            heads.send(String::from_utf8_lossy(&request).to_ascii_lowercase()).unwrap();
+            socket.write_all(EVENT_STREAM_HEAD.as_bytes()).await.unwrap();
+            socket.write_all(&body).await.unwrap();
+        }
+    });
+    let client = Client::with_base_url(&url).with_policy(Policy::default().event_reconnects(1));
+    let StreamTicksResponse::Ok(events) = client.stream_ticks(StreamTicksRequest { count: 3 }).await.unwrap() else {
+        panic!("expected the stream");
+    };
+    let ticks: Vec<i64> = events.map(|event| event.unwrap().data.n).collect().await;
+    assert_eq!(ticks, [1, 2, 3]);
+    assert!(!received.recv().await.unwrap().contains("last-event-id"));
+    assert!(received.recv().await.unwrap().contains("last-event-id: 2\r\n"));
+}
+
+#[tokio::test]
+async fn without_reconnects_an_event_stream_ends_with_its_connection() {
+    let body = b"id: 1\ndata: {\"n\": 1}\n\n".to_vec();
+    let url = raw_server(EVENT_STREAM_HEAD, body, None).await;
+    let StreamTicksResponse::Ok(events) =
+        Client::with_base_url(&url).stream_ticks(StreamTicksRequest { count: 1 }).await.unwrap()
+    else {
+        panic!("expected the stream");
+    };
+    let ticks: Vec<i64> = events.map(|event| event.unwrap().data.n).collect().await;
+    assert_eq!(ticks, [1]);
+}

@@ -9,6 +9,7 @@ mod credential;
 mod error;
 mod oauth2;
 mod policy;
+mod reconnect;
 mod refresh;
 mod token;
 
@@ -19,7 +20,7 @@ pub use clock::Clock;
 pub use credential::Credential;
 pub use error::{Error, RawResponse};
 pub use oauth2::{ClientAuth, Grant, OAuth2Client, OAuth2Flow, OAuthError};
-pub use policy::{Policy, Retry};
+pub use policy::{Policy, Retry, RECONNECT_PAUSE};
 pub use refresh::RefreshBinding;
 pub use reqwest;
 pub use token::{Refresh, RefreshFuture, RotationHook, TimeClaims, TokenOptions, TokenSource, Tokens};
@@ -124,7 +125,17 @@ impl Transport {
     /// Sends a request and returns once the response's head arrived, its body unread: for
     /// operations that document a streamed body. The policy's time limit covers the wait for
     /// the head only, so a stream may last.
-    pub async fn open(&self, mut request: Request) -> Result<OpenResponse, Error> {
+    pub async fn open(&self, request: Request) -> Result<OpenResponse, Error> {
+        // Kept to be sent again should an event stream end early (a streamed upload cannot).
+        let resend = (self.policy.reconnects() > 0 && !matches!(request.body, Some((_, RequestBody::Streamed(_)))))
+            .then(|| (self.clone(), request.clone()));
+        let mut response = self.open_once(request).await?;
+        response.resend = resend;
+        Ok(response)
+    }
+
+    /// Sends a request whose response is read as a stream, and returns its head.
+    async fn open_once(&self, mut request: Request) -> Result<OpenResponse, Error> {
         request.streamed = true;
         self.dispatch(request).await
     }
@@ -216,6 +227,7 @@ impl Transport {
             response_limit: self.policy.response_limit(),
             item_limit: self.policy.item_limit(),
             time_limit: self.policy.time_limit(),
+            resend: None,
         })
     }
 
@@ -499,6 +511,8 @@ pub struct OpenResponse {
     item_limit: usize,
     /// For a body read whole, which the head's time limit did not cover.
     time_limit: Option<std::time::Duration>,
+    /// The transport and request, where an event stream may be opened again.
+    resend: Option<(Transport, Request)>,
 }
 
 /// Status and headers only: reqwest's response would print the URL, and with it a query
@@ -530,14 +544,20 @@ impl OpenResponse {
         Ok(Response { status: self.status, headers: self.headers, body })
     }
 
-    /// The body as server-sent events, each no larger than the policy's item limit.
+    /// The body as server-sent events, each no larger than the policy's item limit; opened
+    /// again where it ends early, as far as `Policy::event_reconnects` allows.
     pub fn events<T: DeserializeOwned + Send + 'static>(
-        self,
+        mut self,
         data: EventData,
         sentinel: Option<&'static str>,
     ) -> EventStream<T> {
-        let limit = self.item_limit;
-        EventStream::decode(self.chunks(), limit, data, sentinel)
+        match self.resend.take() {
+            Some((transport, request)) => reconnect::events(self, transport, request, data, sentinel),
+            None => {
+                let limit = self.item_limit;
+                EventStream::decode(self.chunks(), limit, data, sentinel)
+            }
+        }
     }
 
     /// The body as JSON Lines or a JSON text sequence.

@@ -14,6 +14,7 @@ pub struct Policy {
     timeout: Option<Duration>,
     max_response_bytes: usize,
     max_item_bytes: usize,
+    event_reconnects: u32,
     retry: Retry,
 }
 
@@ -23,6 +24,7 @@ impl Default for Policy {
             timeout: Some(Duration::from_secs(30)),
             max_response_bytes: 64 << 20,
             max_item_bytes: 8 << 20,
+            event_reconnects: 0,
             retry: Retry::default(),
         }
     }
@@ -55,6 +57,19 @@ impl Policy {
         self
     }
 
+    /// How many times an event stream that ends without its sentinel, or breaks, is opened
+    /// again, as a browser's `EventSource` does: after the server's `retry` (or
+    /// [`RECONNECT_PAUSE`]), with `Last-Event-ID` naming the last event dispatched. Off (0)
+    /// by default, since the request is sent again.
+    pub fn event_reconnects(mut self, event_reconnects: u32) -> Self {
+        self.event_reconnects = event_reconnects;
+        self
+    }
+
+    pub fn reconnects(&self) -> u32 {
+        self.event_reconnects
+    }
+
     pub fn retry(mut self, retry: Retry) -> Self {
         self.retry = retry;
         self
@@ -76,6 +91,9 @@ impl Policy {
         self.retry
     }
 }
+
+/// The pause before an event stream is opened again, where the server set no `retry`.
+pub const RECONNECT_PAUSE: Duration = Duration::from_secs(1);
 
 /// Which failed attempts are tried again: a request that got no response (refused, reset,
 /// timed out, cut off), a 429 or a 502, 503 or 504. By default two retries of idempotent

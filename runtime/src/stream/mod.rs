@@ -233,7 +233,7 @@ struct Decoding<F, D> {
 }
 
 /// What decoding one frame of a body gives: an item, or the end (a sentinel).
-enum Step<T> {
+pub(crate) enum Step<T> {
     Item(T),
     End,
 }
@@ -323,27 +323,32 @@ impl<T: DeserializeOwned + Send + 'static> EventStream<T> {
     /// Events read from `chunks`, each no larger than `limit` bytes, their data decoded as
     /// `data` says; the stream ends at an event whose data is `sentinel`.
     pub fn decode(chunks: Chunks, limit: usize, data: EventData, sentinel: Option<&'static str>) -> Self {
-        let decode = move |raw: RawEvent| {
-            if sentinel == Some(raw.data.as_str()) {
-                return Step::End;
-            }
-            let value = match data {
-                EventData::Json => serde_json::from_str(&raw.data),
-                EventData::Text => {
-                    T::deserialize(serde::de::value::StrDeserializer::<serde_json::Error>::new(&raw.data))
-                }
-            };
-            Step::Item(match value {
-                Ok(value) => {
-                    Ok(Event { data: value, event: raw.event, id: raw.id, retry: raw.retry.map(Duration::from_millis) })
-                }
-                Err(error) => {
-                    Err(StreamError::Decode { event: raw.event, data: preview(&raw.data), message: error.to_string() })
-                }
-            })
-        };
+        let decode = move |raw: RawEvent| decode_event(raw, data, sentinel);
         EventStream { inner: decoded(chunks, EventParser::new(limit), decode) }
     }
+}
+
+/// One event, its data decoded as `data` says; the end where its data is the sentinel.
+pub(crate) fn decode_event<T: DeserializeOwned>(
+    raw: RawEvent,
+    data: EventData,
+    sentinel: Option<&str>,
+) -> Step<Result<Event<T>, StreamError>> {
+    if sentinel == Some(raw.data.as_str()) {
+        return Step::End;
+    }
+    let value = match data {
+        EventData::Json => serde_json::from_str(&raw.data),
+        EventData::Text => T::deserialize(serde::de::value::StrDeserializer::<serde_json::Error>::new(&raw.data)),
+    };
+    Step::Item(match value {
+        Ok(value) => {
+            Ok(Event { data: value, event: raw.event, id: raw.id, retry: raw.retry.map(Duration::from_millis) })
+        }
+        Err(error) => {
+            Err(StreamError::Decode { event: raw.event, data: preview(&raw.data), message: error.to_string() })
+        }
+    })
 }
 
 impl<T: DeserializeOwned + Send + 'static> ItemStream<T> {

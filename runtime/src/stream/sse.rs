@@ -77,6 +77,17 @@ impl EventParser {
         self.fields.reconnection_time
     }
 
+    /// A parser for the stream opened again after this one ended: it keeps the last event
+    /// ID and the reconnection time, and nothing of an event cut off.
+    pub fn reconnected(&self) -> Self {
+        let mut parser = EventParser::new(self.limit);
+        parser.fields.last_id.clone_from(&self.fields.dispatched_id);
+        parser.fields.dispatched_id.clone_from(&self.fields.dispatched_id);
+        parser.fields.reconnection_time = self.fields.reconnection_time;
+        parser.at_start = true;
+        parser
+    }
+
     /// Takes bytes as they came off the wire, split anywhere (even inside a character).
     pub fn feed(&mut self, bytes: &[u8]) {
         self.buffer.extend_from_slice(bytes);
