@@ -230,14 +230,8 @@ async fn raw_server(head: &'static str, body: Vec<u8>, linger: Option<Duration>)
     let address = listener.local_addr().unwrap();
     tokio::spawn(async move {
         let (mut socket, _) = listener.accept().await.unwrap();
-        let mut request = Vec::new();
-        let mut buffer = [0u8; 1024];
-        while !request.windows(4).any(|window| window == b"\r\n\r\n") {
-            let read = socket.read(&mut buffer).await.unwrap();
-            if read == 0 {
-                return;
-            }
-            request.extend_from_slice(&buffer[..read]);
+        if read_head(&mut socket).await.is_none() {
+            return;
         }
         socket.write_all(head.as_bytes()).await.unwrap();
         for byte in body {
@@ -252,6 +246,17 @@ async fn raw_server(head: &'static str, body: Vec<u8>, linger: Option<Duration>)
         }
     });
     format!("http://{address}")
+}
+
+/// Reads a request's head (to its blank line); `None` when the client left first.
+async fn read_head(socket: &mut tokio::net::TcpStream) -> Option<String> {
+    let mut head = Vec::new();
+    let mut buffer = [0u8; 1024];
+    while !head.windows(4).any(|window| window == b"\r\n\r\n") {
+        let read = socket.read(&mut buffer).await.ok().filter(|read| *read > 0)?;
+        head.extend_from_slice(&buffer[..read]);
+    }
+    Some(String::from_utf8_lossy(&head).into_owned())
 }
 
 const EVENT_STREAM_HEAD: &str = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nconnection: close\r\n\r\n";
@@ -400,13 +405,8 @@ async fn an_event_stream_that_ends_early_is_opened_again_after_the_last_id() {
     tokio::spawn(async move {
         for body in [first, second] {
             let (mut socket, _) = listener.accept().await.unwrap();
-            let mut request = Vec::new();
-            let mut buffer = [0u8; 1024];
-            while !request.windows(4).any(|window| window == b"\r\n\r\n") {
-                let read = socket.read(&mut buffer).await.unwrap();
-                request.extend_from_slice(&buffer[..read]);
-            }
-            heads.send(String::from_utf8_lossy(&request).to_ascii_lowercase()).unwrap();
+            let head = read_head(&mut socket).await.expect("a request head");
+            heads.send(head.to_ascii_lowercase()).unwrap();
             socket.write_all(EVENT_STREAM_HEAD.as_bytes()).await.unwrap();
             socket.write_all(&body).await.unwrap();
         }
