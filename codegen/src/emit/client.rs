@@ -158,14 +158,10 @@ fn set_body(content: &Content, value: TokenStream, owned: bool) -> TokenStream {
         }
         MediaKind::Multipart => quote! { http_request.multipart_body(#borrowed); },
         MediaKind::Text => quote! { http_request.raw_body(#media_type, #copied); },
-        // The model sends sequential media types in requests as bytes.
-        MediaKind::Binary | MediaKind::EventStream | MediaKind::JsonLines | MediaKind::JsonSeq
-            if content.is_streamed() =>
-        {
-            quote! { http_request.stream_body(#media_type, #copied); }
-        }
+        // A binary body is a stream (the model sends sequential media types in requests as
+        // binary ones).
         MediaKind::Binary | MediaKind::EventStream | MediaKind::JsonLines | MediaKind::JsonSeq => {
-            quote! { http_request.raw_body(#media_type, #copied); }
+            quote! { http_request.stream_body(#media_type, #copied); }
         }
     }
 }

@@ -311,14 +311,10 @@ fn decode_content(content: &Content) -> TokenStream {
         }
         MediaKind::Multipart => quote! { parts.multipart_body()? },
         MediaKind::Text => quote! { parts.text_body()? },
-        // The model sends sequential media types in requests as bytes.
-        MediaKind::Binary | MediaKind::EventStream | MediaKind::JsonLines | MediaKind::JsonSeq
-            if content.is_streamed() =>
-        {
-            quote! { parts.byte_stream_body() }
-        }
+        // A binary body is a stream (the model sends sequential media types in requests as
+        // binary ones).
         MediaKind::Binary | MediaKind::EventStream | MediaKind::JsonLines | MediaKind::JsonSeq => {
-            quote! { parts.bytes_body() }
+            quote! { parts.byte_stream_body() }
         }
     }
 }

@@ -20,6 +20,11 @@ use crate::diagnostics::{Fault, Location};
 use serde_json::Value;
 use std::path::Path;
 
+/// A media type without its parameters, in lower case (`text/event-stream`).
+pub(crate) fn media_essence(media_type: &str) -> String {
+    media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase()
+}
+
 /// The spec versions the loader accepts, by the version they were written in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SourceVersion {

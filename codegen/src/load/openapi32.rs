@@ -130,7 +130,7 @@ fn item_schemas(body: &mut Value, at: &str, schemas: &Value, warnings: &mut Vec<
     for (media_type, media) in content.iter_mut() {
         let Some(item) = media.as_object_mut().and_then(|media| media.remove("itemSchema")) else { continue };
         let at = pointer_push(&pointer_push(&pointer_push(at, "content"), media_type), "itemSchema");
-        let essence = media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+        let essence = super::media_essence(media_type);
         let schema = if essence == "text/event-stream" {
             let (data, sentinel) = event_data_schema(&item, &at, schemas, warnings);
             if let (Some(sentinel), Some(media)) = (sentinel, media.as_object_mut()) {

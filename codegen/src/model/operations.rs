@@ -13,7 +13,7 @@ use super::{
 use super::{security, token_refresh};
 use crate::config::Config;
 use crate::diagnostics::{pointer_push, Fault};
-use crate::load::{COOKIE_STYLE_EXTENSION, EXPLODE_EXTENSION, SENTINEL_EXTENSION};
+use crate::load::{media_essence, COOKIE_STYLE_EXTENSION, EXPLODE_EXTENSION, SENTINEL_EXTENSION};
 use openapiv3::{Parameter, ParameterSchemaOrContent, PathItem, QueryStyle, ReferenceOr, StatusCode};
 use std::collections::HashSet;
 
@@ -515,7 +515,7 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
         for (name, encoding) in &media.encoding {
             let encoding_at = pointer_push(&pointer_push(at, "encoding"), name);
             if let Some(content_type) = &encoding.content_type {
-                let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+                let essence = media_essence(content_type);
                 if essence == "application/json" || essence.ends_with("+json") {
                     fields.push(FormField::Json { name: name.clone() });
                     continue;
@@ -637,7 +637,7 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
             let streamed = match (stream, stream_variant) {
                 (Some(stream), Some(stream_variant)) => Some(Response {
                     status,
-                    when_media_type: Some(essence(&stream.concrete_media_type)),
+                    when_media_type: Some(media_essence(&stream.concrete_media_type)),
                     variant: stream_variant,
                     docs: docs.clone(),
                     content: Some(stream),
@@ -652,13 +652,8 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
     }
 }
 
-/// A media type without its parameters, in lower case.
-fn essence(media_type: &str) -> String {
-    media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase()
-}
-
 fn classify(media_type: &str) -> MediaKind {
-    let essence = essence(media_type);
+    let essence = media_essence(media_type);
     if essence == "text/event-stream" {
         MediaKind::EventStream
     } else if matches!(

@@ -127,8 +127,7 @@ impl Transport {
     /// the head only, so a stream may last.
     pub async fn open(&self, request: Request) -> Result<OpenResponse, Error> {
         // Kept to be sent again should an event stream end early (a streamed upload cannot).
-        let resend = (self.policy.reconnects() > 0 && !matches!(request.body, Some((_, RequestBody::Streamed(_)))))
-            .then(|| (self.clone(), request.clone()));
+        let resend = (self.policy.reconnects() > 0 && !request.streams_body()).then(|| (self.clone(), request.clone()));
         let mut response = self.open_once(request).await?;
         response.resend = resend;
         Ok(response)
@@ -160,8 +159,7 @@ impl Transport {
         }
         // A token to refresh on a 401: the request is kept to be built again.
         let response = self.send_retrying(self.build(request.clone(), &applied)?).await?;
-        let sent_once = matches!(request.body, Some((_, RequestBody::Streamed(_))));
-        if response.status != StatusCode::UNAUTHORIZED || sent_once {
+        if response.status != StatusCode::UNAUTHORIZED || request.streams_body() {
             // A streamed body cannot be sent again: its 401 is the answer (the token is
             // refreshed by the next request that finds it refused).
             return Ok(response);
@@ -212,9 +210,8 @@ impl Transport {
         // A buffered request's time limit is reqwest's, set on the request, and covers the
         // body too; a streamed response's covers the head only, and a streamed upload has
         // none (it lasts as long as its stream).
-        let uploading = request.body().is_some_and(|body| body.as_bytes().is_none());
         let head = match (request.timeout(), self.policy.time_limit()) {
-            (None, Some(limit)) if !uploading => {
+            (None, Some(limit)) if !uploads(&request) => {
                 tokio::time::timeout(limit, self.http.execute(request)).await.map_err(|_| Error::Timeout(limit))?
             }
             _ => self.http.execute(request).await,
@@ -278,9 +275,8 @@ impl Transport {
             headers.insert(CONTENT_TYPE, content_type);
             *built.body_mut() = Some(body.into_reqwest()?);
         }
-        let uploading = built.body().is_some_and(|body| body.as_bytes().is_none());
         *built.headers_mut() = headers;
-        if !streamed && !uploading {
+        if !streamed && !uploads(&built) {
             *built.timeout_mut() = self.policy.time_limit();
         }
         Ok(built)
@@ -310,6 +306,11 @@ impl Transport {
         }
         Ok(applied)
     }
+}
+
+/// Whether a request sends its body from a stream (which has no bytes to show up front).
+fn uploads(request: &reqwest::Request) -> bool {
+    request.body().is_some_and(|body| body.as_bytes().is_none())
 }
 
 /// The whole body, refused once it grows past `limit` (or says it will).
@@ -360,6 +361,11 @@ pub struct Request {
 }
 
 impl Request {
+    /// Whether its body is a stream, which is sent once.
+    fn streams_body(&self) -> bool {
+        matches!(self.body, Some((_, RequestBody::Streamed(_))))
+    }
+
     fn fail(&mut self, fault: String) {
         self.fault.get_or_insert(fault);
     }

@@ -84,7 +84,6 @@ impl EventParser {
         parser.fields.last_id.clone_from(&self.fields.dispatched_id);
         parser.fields.dispatched_id.clone_from(&self.fields.dispatched_id);
         parser.fields.reconnection_time = self.fields.reconnection_time;
-        parser.at_start = true;
         parser
     }
 
