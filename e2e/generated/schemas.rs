@@ -195,12 +195,18 @@ pub mod types {
     #[serde(crate = "apigen_runtime::__private::serde")]
     pub struct ContactVariant0 {
         pub email: String,
+        /// Members beyond the declared ones.
+        #[serde(flatten)]
+        pub additional_properties: BTreeMap<String, serde_json::Value>,
     }
 
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "apigen_runtime::__private::serde")]
     pub struct ContactVariant1 {
         pub phone: String,
+        /// Members beyond the declared ones.
+        #[serde(flatten)]
+        pub additional_properties: BTreeMap<String, serde_json::Value>,
     }
 
     /// An email address or a phone number, tried in order.

@@ -300,6 +300,9 @@ pub mod types {
     pub struct LabelOrLabelsVariant0 {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
+        /// Members beyond the declared ones.
+        #[serde(flatten)]
+        pub additional_properties: BTreeMap<String, serde_json::Value>,
     }
 
     /// An object or an array: serde would read the array as the object's members in order, so the array variant is tried first.
@@ -336,6 +339,9 @@ pub mod types {
     pub struct OutcomeVariant0 {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub status: Option<OutcomeVariant0Status>,
+        /// Members beyond the declared ones.
+        #[serde(flatten)]
+        pub additional_properties: BTreeMap<String, serde_json::Value>,
     }
 
     #[derive(
@@ -363,6 +369,9 @@ pub mod types {
         pub status: OutcomeVariant1Status,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
+        /// Members beyond the declared ones.
+        #[serde(flatten)]
+        pub additional_properties: BTreeMap<String, serde_json::Value>,
     }
 
     /// Without a discriminator, the choice declaring more members is tried first: a struct drops what it does not declare, and its enum reads unlisted values into a catch-all.

@@ -41,6 +41,7 @@ pub fn build(loaded: &Loaded, config: &Config) -> (Api, Vec<Fault>) {
     add_to_types(&mut defs, &component_ids, config, &mut warnings);
     box_recursive_fields(&mut defs);
     super::inhabited::settle(&mut defs, &mut warnings);
+    keep_undeclared_in_choices(&mut defs);
     fit_to_types(&mut defs, &mut built);
     mark_validating(&mut defs);
     mark_read_by_servers(&mut defs, &built);
@@ -76,6 +77,46 @@ pub fn build(loaded: &Loaded, config: &Config) -> (Api, Vec<Fault>) {
     };
     super::features::assign(&mut api);
     (api, warnings)
+}
+
+/// Gives each struct that is a choice of an untagged union a map of the members it does not
+/// declare, where its schema allows them. A struct elsewhere drops them (a documented choice);
+/// a choice must not: what is left of a value without them can fit several choices of a
+/// `oneOf`, so the value written back would no longer be valid.
+fn keep_undeclared_in_choices(defs: &mut [TypeDef]) {
+    let mut choices = Vec::new();
+    for def in defs.iter() {
+        if let TypeDefKind::Union(union) = &def.kind {
+            if union.discriminator.is_none() {
+                choices.extend(union.variants.iter().filter_map(|variant| variant.ty.named(Through::Values)));
+            }
+        }
+    }
+    for mut id in choices {
+        // Through aliases, a few deep (an alias of itself is not a struct either way).
+        for _ in 0..8 {
+            match &defs[id.0].kind {
+                TypeDefKind::Alias(ty) => match ty.named(Through::Values) {
+                    Some(aliased) => id = aliased,
+                    None => break,
+                },
+                _ => break,
+            }
+        }
+        let forbids_flatten =
+            defs[id.0].additions.attributes.iter().any(|attribute| attribute.contains("deny_unknown_fields"));
+        if let TypeDefKind::Struct(definition) = &mut defs[id.0].kind {
+            if definition.additional.is_none() && definition.choice.is_none() && !definition.closed && !forbids_flatten
+            {
+                let mut names = super::names::NameSet::default();
+                for field in &definition.fields {
+                    names.claim(&field.rust_name);
+                }
+                let rust_name = names.claim("additional_properties");
+                definition.additional = Some(super::AdditionalMembers { rust_name, ty: Type::Any });
+            }
+        }
+    }
 }
 
 /// What was read from a schema before the types were final, kept where it still applies to

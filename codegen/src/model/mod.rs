@@ -322,6 +322,8 @@ pub struct Struct {
     pub fields: Vec<Field>,
     /// Members beyond the declared ones (`additionalProperties`), kept in a map.
     pub additional: Option<AdditionalMembers>,
+    /// Its schema forbids members beyond the declared ones (`additionalProperties: false`).
+    pub closed: bool,
     /// The union its values are also one of (`oneOf` or `anyOf` beside `properties`),
     /// flattened into it.
     pub choice: Option<ChoiceMember>,

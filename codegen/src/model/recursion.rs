@@ -130,7 +130,7 @@ mod tests {
         TypeDef::new(
             name,
             None,
-            TypeDefKind::Struct(Struct { fields, additional: None, choice: None, defaultable: false }),
+            TypeDefKind::Struct(Struct { fields, additional: None, closed: false, choice: None, defaultable: false }),
         )
     }
 

@@ -682,7 +682,8 @@ impl<'a> TypeBuilder<'a> {
             .map(|ty| AdditionalMembers { rust_name: field_names.claim("additional_properties"), ty });
         let choice = choice.map(|ty| ChoiceMember { rust_name: field_names.claim("choice"), ty });
         let defaultable = choice.is_none() && fields.iter().all(|field| !field.required);
-        Ok(Struct { fields, additional, choice, defaultable })
+        let closed = matches!(shape.additional, Some(AdditionalProperties::Any(false)));
+        Ok(Struct { fields, additional, closed, choice, defaultable })
     }
 
     fn union(
@@ -725,10 +726,10 @@ impl<'a> TypeBuilder<'a> {
             // serde tries the variants in order, and the first that reads a value wins. So the
             // most specific go first. serde reads a struct from a JSON array too (its members
             // in order), so a struct tried first would take an array meant for an array
-            // variant; an array variant takes nothing else: arrays first. A struct drops the
-            // members it does not declare, and reads values of an enum it does not list into
-            // its catch-all, so of two that read a value the one declaring more members loses
-            // less: more members first.
+            // variant; an array variant takes nothing else: arrays first. A struct keeps the
+            // members it does not declare as any JSON value (build.rs), and reads values of an
+            // enum it does not list into its catch-all, so of two that read a value the one
+            // declaring more members keeps more of it typed: more members first.
             let mut ranked: Vec<(bool, UnionVariant)> = Vec::new();
             for (variant, choice) in variants.into_iter().zip(choices) {
                 let array =
