@@ -29,7 +29,6 @@ mod operation;
 #[doc(hidden)]
 pub mod params;
 pub mod security;
-#[cfg(any(feature = "client", feature = "server"))]
 pub mod stream;
 #[doc(hidden)]
 pub mod unions;
@@ -47,7 +46,6 @@ pub use enums::OtherValue;
 pub use http;
 pub use multipart::Multipart;
 pub use operation::Operation;
-#[cfg(any(feature = "client", feature = "server"))]
 pub use stream::{ByteStream, Event, EventStream, ItemStream, StreamError};
 #[cfg(feature = "uuid")]
 pub use uuid;

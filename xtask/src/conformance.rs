@@ -1,5 +1,6 @@
-//! `cargo xtask conformance [DIR] [--only TEXT]... [--instances N] [--seed S]`: do the generated
-//! types accept the data their schemas describe? Every spec under DIR (default
+//! `cargo xtask conformance [DIR] [--only TEXT]... [--instances N] [--seed S] [--schema-seconds T]
+//! [--max-schemas M]`:
+//! do the generated types accept the data their schemas describe? Every spec under DIR (default
 //! `../shared/corpus`) is generated (types only) into a scratch workspace, each crate with a
 //! `roundtrip` binary that decodes JSON into a named type and encodes it back; then
 //! `conformance/driver.py`, in a virtualenv of pinned hypothesis-jsonschema, hypothesis and
@@ -23,7 +24,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--only" => only.push(args.next().ok_or("--only needs a value")?.clone()),
-            "--instances" | "--seed" => {
+            "--instances" | "--seed" | "--schema-seconds" | "--max-schemas" => {
                 driver_args.push(arg.clone());
                 driver_args.push(args.next().ok_or(format!("{arg} needs a value"))?.clone());
             }

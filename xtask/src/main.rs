@@ -19,6 +19,7 @@ const USAGE: &str = "usage:
                                                           cargo docs them; --tags also builds specs with tag
                                                           features one tag at a time
   cargo xtask conformance [DIR] [--only TEXT]... [--instances N] [--seed S]
+        [--schema-seconds T] [--max-schemas M]
                                                           instances of every schema (hypothesis-jsonschema)
                                                           decoded into its generated type and back, judged
                                                           by jsonschema (default DIR ../shared/corpus)
