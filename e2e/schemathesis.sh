@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# schemathesis against each seed API's generated server, and the constraints and streaming
-# specs' (e2e/specs/constraints.yaml, e2e/specs/streaming.yaml; schemathesis checks each
+# schemathesis against each seed API's generated server, and the constraints, formats and
+# streaming specs' (e2e/specs/{constraints,formats,streaming}.yaml; schemathesis checks each
 # server-sent event against the 3.2 itemSchema), running its reference implementation (e2e/src/reference.rs)
 # on 127.0.0.1, with every check schemathesis has:
 # no 5xx, documented statuses, content types, headers and bodies, rejection of invalid data.
@@ -25,6 +25,7 @@ apis=(
   "bnn-console||Authorization: Bearer reference-access-token"
   "forsta-atlas|/v1|Authorization: JWT reference-access-token"
   "constraints|||e2e/specs/constraints.yaml"
+  "formats|||e2e/specs/formats.yaml"
   "streaming|||e2e/specs/streaming.yaml"
 )
 

@@ -9,9 +9,69 @@ pub mod types {
     #[allow(unused_imports)]
     use apigen_runtime::__private::*;
 
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(crate = "apigen_runtime::__private::serde")]
+    pub struct AccountAddress {
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "apigen_runtime::nullable::not_null"
+        )]
+        pub city: Option<String>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "apigen_runtime::nullable::not_null"
+        )]
+        pub zip: Option<String>,
+    }
+
+    impl apigen_runtime::validate::Validate for AccountAddress {
+        fn validate(&self, check: &mut apigen_runtime::validate::Check) {
+            check.closed();
+            if let Some(value) = &self.zip {
+                check.enter("zip");
+                {
+                    static PATTERN: apigen_runtime::validate::Pattern = apigen_runtime::validate::Pattern::new(
+                        "^[0-9]{5}$",
+                        "u",
+                    );
+                    check.pattern(value, &PATTERN);
+                }
+
+                check.leave();
+            }
+        }
+    }
+
+    /// An account; it has no members beyond those listed.
+    #[derive(Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "apigen_runtime::__private::serde")]
     pub struct Account {
+        /// Given by the server.
+        ///
+        /// Read-only: responses carry it, and a server refuses it in a request.
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "apigen_runtime::nullable::not_null"
+        )]
+        pub id: Option<i64>,
+        /// Set by the client, never shown.
+        ///
+        /// Write-only: requests carry it, and a server leaves it out of a response.
+        #[serde(
+            default,
+            skip_serializing_if = "apigen_runtime::access::write_only",
+            deserialize_with = "apigen_runtime::nullable::not_null"
+        )]
+        pub password: Option<String>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "apigen_runtime::nullable::not_null"
+        )]
+        pub address: Option<AccountAddress>,
         pub name: String,
         pub age: i64,
         #[serde(
@@ -46,8 +106,51 @@ pub mod types {
         pub limits: Option<BTreeMap<String, i64>>,
     }
 
+    impl std::fmt::Debug for Account {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("Account")
+                .field("id", &self.id)
+                .field("password", &"<redacted>")
+                .field("address", &self.address)
+                .field("name", &self.name)
+                .field("age", &self.age)
+                .field("score", &self.score)
+                .field("step", &self.step)
+                .field("tags", &self.tags)
+                .field("code", &self.code)
+                .field("limits", &self.limits)
+                .finish()
+        }
+    }
+
     impl apigen_runtime::validate::Validate for Account {
         fn validate(&self, check: &mut apigen_runtime::validate::Check) {
+            check.closed();
+            if self.id.is_some() {
+                check.enter("id");
+                check.read_only();
+                check.leave();
+            }
+
+            if let Some(value) = &self.id {
+                check.enter("id");
+                check.minimum(i128::from(*value), 1, false);
+                check.maximum(i128::from(*value), 1000000, false);
+                check.leave();
+            }
+
+            if let Some(value) = &self.password {
+                check.enter("password");
+                check.length(value, Some(8), None);
+                check.leave();
+            }
+
+            if let Some(value) = &self.address {
+                check.enter("address");
+                apigen_runtime::validate::Validate::validate(value, check);
+                check.leave();
+            }
+
             {
                 let value = &self.name;
                 check.enter("name");
@@ -118,6 +221,7 @@ pub mod types {
                 for (key, value) in value {
                     check.enter(key);
                     check.minimum(i128::from(*value), 0, false);
+                    check.maximum(i128::from(*value), 1000000, false);
                     check.leave();
                 }
 
@@ -429,7 +533,7 @@ pub mod server {
             ids: parts.query_list("ids", false, ',')?,
             x_request_id: parts.header("X-Request-Id")?,
         };
-        let mut checked = apigen_runtime::validate::Check::default();
+        let mut checked = parts.check();
         let check = &mut checked;
         {
             let value = &request.limit;
@@ -485,7 +589,7 @@ pub mod server {
             })
                 .ok_or_else(Problem::missing_body)?,
         };
-        let mut checked = apigen_runtime::validate::Check::default();
+        let mut checked = parts.check();
         let check = &mut checked;
         {
             let value = &request.body;

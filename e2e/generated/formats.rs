@@ -53,13 +53,70 @@ pub mod types {
             deserialize_with = "apigen_runtime::nullable::present"
         )]
         pub cancelled_at: Option<Option<apigen_runtime::formats::DateTime>>,
-        /// A format without a type of its own stays a string.
+        /// A format without a type of its own stays a string, checked.
         #[serde(
             default,
             skip_serializing_if = "Option::is_none",
             deserialize_with = "apigen_runtime::nullable::not_null"
         )]
         pub host: Option<String>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "apigen_runtime::nullable::not_null"
+        )]
+        pub contact: Option<String>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "apigen_runtime::nullable::not_null"
+        )]
+        pub link: Option<String>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "apigen_runtime::nullable::not_null"
+        )]
+        pub path: Option<String>,
+    }
+
+    impl apigen_runtime::validate::Validate for Event {
+        fn validate(&self, check: &mut apigen_runtime::validate::Check) {
+            if let Some(value) = &self.host {
+                check.enter("host");
+                check.hostname(value);
+                check.leave();
+            }
+
+            if let Some(value) = &self.contact {
+                check.enter("contact");
+                check.email(value);
+                check.leave();
+            }
+
+            if let Some(value) = &self.link {
+                check.enter("link");
+                check.uri(value);
+                check.leave();
+            }
+
+            if let Some(value) = &self.path {
+                check.enter("path");
+                check.uri_reference(value);
+                check.leave();
+            }
+        }
+    }
+
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[serde(crate = "apigen_runtime::__private::serde")]
+    pub struct PutEventBadRequestBody {
+        pub status: i64,
+        pub detail: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub pointer: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub parameter: Option<String>,
     }
 }
 
@@ -112,6 +169,8 @@ pub mod operations {
             /// The `x-stored-at` header.
             x_stored_at: Option<apigen_runtime::formats::DateTime>,
         },
+        /// 400: A value is outside its format; the problem names where it stands.
+        BadRequest(types::PutEventBadRequestBody),
     }
 }
 
@@ -191,6 +250,7 @@ pub mod client {
                     })
                 }
 
+                400 => Ok(PutEventResponse::BadRequest(response.json()?)),
                 _ => Err(response.unexpected()),
             }
         }
@@ -265,7 +325,7 @@ pub mod server {
     }
 
     fn parse_put_event(parts: &RequestParts) -> Result<PutEventRequest, Problem> {
-        Ok(PutEventRequest {
+        let request = PutEventRequest {
             id: parts.path("id")?,
             since: parts
                 .query("since")?
@@ -277,7 +337,16 @@ pub mod server {
                 None => None,
             })
                 .ok_or_else(Problem::missing_body)?,
-        })
+        };
+        let mut checked = parts.check();
+        let check = &mut checked;
+        {
+            let value = &request.body;
+            apigen_runtime::validate::Validate::validate(value, check);
+        }
+
+        Problem::check(checked.into_violations())?;
+        Ok(request)
     }
 
     impl IntoResponse for PutEventResponse {
@@ -289,6 +358,10 @@ pub mod server {
                         "x-stored-at",
                         &x_stored_at,
                     )
+                }
+
+                PutEventResponse::BadRequest(body) => {
+                    reply::json(400, "application/problem+json", &body)
                 }
             }
         }

@@ -163,6 +163,12 @@ pub mod types {
                 check.leave();
             }
 
+            if let Some(value) = &self.contact {
+                check.enter("contact");
+                apigen_runtime::validate::Validate::validate(value, check);
+                check.leave();
+            }
+
             if let Some(value) = &self.shipping {
                 check.enter("shipping");
                 apigen_runtime::validate::Validate::validate(value, check);
@@ -198,6 +204,17 @@ pub mod types {
         /// Members beyond the declared ones.
         #[serde(flatten)]
         pub additional_properties: BTreeMap<String, serde_json::Value>,
+    }
+
+    impl apigen_runtime::validate::Validate for ContactVariant0 {
+        fn validate(&self, check: &mut apigen_runtime::validate::Check) {
+            {
+                let value = &self.email;
+                check.enter("email");
+                check.email(value);
+                check.leave();
+            }
+        }
     }
 
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -243,6 +260,18 @@ pub mod types {
                     "data did not match any variant of untagged enum Contact",
                 ),
             )
+        }
+    }
+
+    impl apigen_runtime::validate::Validate for Contact {
+        fn validate(&self, check: &mut apigen_runtime::validate::Check) {
+            match self {
+                Self::ContactVariant0(value) => {
+                    apigen_runtime::validate::Validate::validate(value, check);
+                }
+
+                Self::ContactVariant1(_) => {}
+            }
         }
     }
 
@@ -695,7 +724,7 @@ pub mod server {
             })
                 .ok_or_else(Problem::missing_body)?,
         };
-        let mut checked = apigen_runtime::validate::Check::default();
+        let mut checked = parts.check();
         let check = &mut checked;
         {
             let value = &request.body;

@@ -780,7 +780,7 @@ pub mod server {
             })
                 .ok_or_else(Problem::missing_body)?,
         };
-        let mut checked = apigen_runtime::validate::Check::default();
+        let mut checked = parts.check();
         let check = &mut checked;
         {
             let value = &request.body;
@@ -797,7 +797,7 @@ pub mod server {
                 .query("count")?
                 .ok_or_else(|| Problem::missing_parameter("query", "count"))?,
         };
-        let mut checked = apigen_runtime::validate::Check::default();
+        let mut checked = parts.check();
         let check = &mut checked;
         {
             let value = &request.count;
@@ -817,7 +817,7 @@ pub mod server {
                 .query("count")?
                 .ok_or_else(|| Problem::missing_parameter("query", "count"))?,
         };
-        let mut checked = apigen_runtime::validate::Check::default();
+        let mut checked = parts.check();
         let check = &mut checked;
         {
             let value = &request.count;
@@ -837,7 +837,7 @@ pub mod server {
                 .query("size")?
                 .ok_or_else(|| Problem::missing_parameter("query", "size"))?,
         };
-        let mut checked = apigen_runtime::validate::Check::default();
+        let mut checked = parts.check();
         let check = &mut checked;
         {
             let value = &request.size;

@@ -15627,7 +15627,7 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = apigen_runtime::validate::Check::default();
+        let mut checked = parts.check();
         let check = &mut checked;
         if let Some(value) = &request.limit {
             check.enter_parameter("limit");
@@ -15660,7 +15660,7 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = apigen_runtime::validate::Check::default();
+        let mut checked = parts.check();
         let check = &mut checked;
         if let Some(value) = &request.limit {
             check.enter_parameter("limit");
@@ -15693,7 +15693,7 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = apigen_runtime::validate::Check::default();
+        let mut checked = parts.check();
         let check = &mut checked;
         if let Some(value) = &request.limit {
             check.enter_parameter("limit");
@@ -15726,7 +15726,7 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = apigen_runtime::validate::Check::default();
+        let mut checked = parts.check();
         let check = &mut checked;
         if let Some(value) = &request.limit {
             check.enter_parameter("limit");
@@ -15759,7 +15759,7 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = apigen_runtime::validate::Check::default();
+        let mut checked = parts.check();
         let check = &mut checked;
         if let Some(value) = &request.limit {
             check.enter_parameter("limit");
@@ -15792,7 +15792,7 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = apigen_runtime::validate::Check::default();
+        let mut checked = parts.check();
         let check = &mut checked;
         if let Some(value) = &request.limit {
             check.enter_parameter("limit");
@@ -15825,7 +15825,7 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = apigen_runtime::validate::Check::default();
+        let mut checked = parts.check();
         let check = &mut checked;
         if let Some(value) = &request.limit {
             check.enter_parameter("limit");
@@ -15858,7 +15858,7 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = apigen_runtime::validate::Check::default();
+        let mut checked = parts.check();
         let check = &mut checked;
         if let Some(value) = &request.limit {
             check.enter_parameter("limit");
@@ -15891,7 +15891,7 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = apigen_runtime::validate::Check::default();
+        let mut checked = parts.check();
         let check = &mut checked;
         if let Some(value) = &request.limit {
             check.enter_parameter("limit");
@@ -15924,7 +15924,7 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = apigen_runtime::validate::Check::default();
+        let mut checked = parts.check();
         let check = &mut checked;
         if let Some(value) = &request.limit {
             check.enter_parameter("limit");
@@ -15957,7 +15957,7 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = apigen_runtime::validate::Check::default();
+        let mut checked = parts.check();
         let check = &mut checked;
         if let Some(value) = &request.limit {
             check.enter_parameter("limit");
@@ -15990,7 +15990,7 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = apigen_runtime::validate::Check::default();
+        let mut checked = parts.check();
         let check = &mut checked;
         if let Some(value) = &request.limit {
             check.enter_parameter("limit");
@@ -16023,7 +16023,7 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = apigen_runtime::validate::Check::default();
+        let mut checked = parts.check();
         let check = &mut checked;
         if let Some(value) = &request.limit {
             check.enter_parameter("limit");
@@ -16056,7 +16056,7 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = apigen_runtime::validate::Check::default();
+        let mut checked = parts.check();
         let check = &mut checked;
         if let Some(value) = &request.limit {
             check.enter_parameter("limit");
@@ -16089,7 +16089,7 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = apigen_runtime::validate::Check::default();
+        let mut checked = parts.check();
         let check = &mut checked;
         if let Some(value) = &request.limit {
             check.enter_parameter("limit");
@@ -16122,7 +16122,7 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = apigen_runtime::validate::Check::default();
+        let mut checked = parts.check();
         let check = &mut checked;
         if let Some(value) = &request.limit {
             check.enter_parameter("limit");
@@ -16155,7 +16155,7 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = apigen_runtime::validate::Check::default();
+        let mut checked = parts.check();
         let check = &mut checked;
         if let Some(value) = &request.limit {
             check.enter_parameter("limit");
@@ -16188,7 +16188,7 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = apigen_runtime::validate::Check::default();
+        let mut checked = parts.check();
         let check = &mut checked;
         if let Some(value) = &request.limit {
             check.enter_parameter("limit");
@@ -16221,7 +16221,7 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = apigen_runtime::validate::Check::default();
+        let mut checked = parts.check();
         let check = &mut checked;
         if let Some(value) = &request.limit {
             check.enter_parameter("limit");
@@ -16254,7 +16254,7 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = apigen_runtime::validate::Check::default();
+        let mut checked = parts.check();
         let check = &mut checked;
         if let Some(value) = &request.limit {
             check.enter_parameter("limit");
@@ -16287,7 +16287,7 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = apigen_runtime::validate::Check::default();
+        let mut checked = parts.check();
         let check = &mut checked;
         if let Some(value) = &request.limit {
             check.enter_parameter("limit");
@@ -16320,7 +16320,7 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = apigen_runtime::validate::Check::default();
+        let mut checked = parts.check();
         let check = &mut checked;
         if let Some(value) = &request.limit {
             check.enter_parameter("limit");
@@ -16353,7 +16353,7 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = apigen_runtime::validate::Check::default();
+        let mut checked = parts.check();
         let check = &mut checked;
         if let Some(value) = &request.limit {
             check.enter_parameter("limit");
@@ -16386,7 +16386,7 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = apigen_runtime::validate::Check::default();
+        let mut checked = parts.check();
         let check = &mut checked;
         if let Some(value) = &request.limit {
             check.enter_parameter("limit");
@@ -16419,7 +16419,7 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = apigen_runtime::validate::Check::default();
+        let mut checked = parts.check();
         let check = &mut checked;
         if let Some(value) = &request.limit {
             check.enter_parameter("limit");
@@ -16452,7 +16452,7 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = apigen_runtime::validate::Check::default();
+        let mut checked = parts.check();
         let check = &mut checked;
         if let Some(value) = &request.limit {
             check.enter_parameter("limit");
@@ -16485,7 +16485,7 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = apigen_runtime::validate::Check::default();
+        let mut checked = parts.check();
         let check = &mut checked;
         if let Some(value) = &request.limit {
             check.enter_parameter("limit");
@@ -16518,7 +16518,7 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = apigen_runtime::validate::Check::default();
+        let mut checked = parts.check();
         let check = &mut checked;
         if let Some(value) = &request.limit {
             check.enter_parameter("limit");
@@ -16551,7 +16551,7 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = apigen_runtime::validate::Check::default();
+        let mut checked = parts.check();
         let check = &mut checked;
         if let Some(value) = &request.limit {
             check.enter_parameter("limit");
@@ -16584,7 +16584,7 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = apigen_runtime::validate::Check::default();
+        let mut checked = parts.check();
         let check = &mut checked;
         if let Some(value) = &request.limit {
             check.enter_parameter("limit");
@@ -16617,7 +16617,7 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = apigen_runtime::validate::Check::default();
+        let mut checked = parts.check();
         let check = &mut checked;
         if let Some(value) = &request.limit {
             check.enter_parameter("limit");
@@ -16650,7 +16650,7 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = apigen_runtime::validate::Check::default();
+        let mut checked = parts.check();
         let check = &mut checked;
         if let Some(value) = &request.limit {
             check.enter_parameter("limit");
@@ -16683,7 +16683,7 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = apigen_runtime::validate::Check::default();
+        let mut checked = parts.check();
         let check = &mut checked;
         if let Some(value) = &request.limit {
             check.enter_parameter("limit");
@@ -16716,7 +16716,7 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = apigen_runtime::validate::Check::default();
+        let mut checked = parts.check();
         let check = &mut checked;
         if let Some(value) = &request.limit {
             check.enter_parameter("limit");
@@ -16749,7 +16749,7 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = apigen_runtime::validate::Check::default();
+        let mut checked = parts.check();
         let check = &mut checked;
         if let Some(value) = &request.limit {
             check.enter_parameter("limit");
@@ -16782,7 +16782,7 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = apigen_runtime::validate::Check::default();
+        let mut checked = parts.check();
         let check = &mut checked;
         if let Some(value) = &request.limit {
             check.enter_parameter("limit");
@@ -16815,7 +16815,7 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = apigen_runtime::validate::Check::default();
+        let mut checked = parts.check();
         let check = &mut checked;
         if let Some(value) = &request.limit {
             check.enter_parameter("limit");
@@ -16848,7 +16848,7 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = apigen_runtime::validate::Check::default();
+        let mut checked = parts.check();
         let check = &mut checked;
         if let Some(value) = &request.limit {
             check.enter_parameter("limit");
@@ -16881,7 +16881,7 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = apigen_runtime::validate::Check::default();
+        let mut checked = parts.check();
         let check = &mut checked;
         if let Some(value) = &request.limit {
             check.enter_parameter("limit");
@@ -16914,7 +16914,7 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = apigen_runtime::validate::Check::default();
+        let mut checked = parts.check();
         let check = &mut checked;
         if let Some(value) = &request.limit {
             check.enter_parameter("limit");
@@ -16947,7 +16947,7 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = apigen_runtime::validate::Check::default();
+        let mut checked = parts.check();
         let check = &mut checked;
         if let Some(value) = &request.limit {
             check.enter_parameter("limit");
@@ -16980,7 +16980,7 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = apigen_runtime::validate::Check::default();
+        let mut checked = parts.check();
         let check = &mut checked;
         if let Some(value) = &request.limit {
             check.enter_parameter("limit");
@@ -17013,7 +17013,7 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = apigen_runtime::validate::Check::default();
+        let mut checked = parts.check();
         let check = &mut checked;
         if let Some(value) = &request.limit {
             check.enter_parameter("limit");
@@ -17046,7 +17046,7 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = apigen_runtime::validate::Check::default();
+        let mut checked = parts.check();
         let check = &mut checked;
         if let Some(value) = &request.limit {
             check.enter_parameter("limit");
@@ -17079,7 +17079,7 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = apigen_runtime::validate::Check::default();
+        let mut checked = parts.check();
         let check = &mut checked;
         if let Some(value) = &request.limit {
             check.enter_parameter("limit");
@@ -17112,7 +17112,7 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = apigen_runtime::validate::Check::default();
+        let mut checked = parts.check();
         let check = &mut checked;
         if let Some(value) = &request.limit {
             check.enter_parameter("limit");
@@ -17145,7 +17145,7 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = apigen_runtime::validate::Check::default();
+        let mut checked = parts.check();
         let check = &mut checked;
         if let Some(value) = &request.limit {
             check.enter_parameter("limit");
@@ -17178,7 +17178,7 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = apigen_runtime::validate::Check::default();
+        let mut checked = parts.check();
         let check = &mut checked;
         if let Some(value) = &request.limit {
             check.enter_parameter("limit");
@@ -17211,7 +17211,7 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = apigen_runtime::validate::Check::default();
+        let mut checked = parts.check();
         let check = &mut checked;
         if let Some(value) = &request.limit {
             check.enter_parameter("limit");
@@ -17244,7 +17244,7 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = apigen_runtime::validate::Check::default();
+        let mut checked = parts.check();
         let check = &mut checked;
         if let Some(value) = &request.limit {
             check.enter_parameter("limit");

@@ -25,8 +25,30 @@ pub fn router(api: &str) -> Option<Router> {
         ),
         "constraints" => crate::constraints::server::router(Accounts),
         "streaming" => crate::streaming::server::router(Streams),
+        "formats" => crate::formats::server::router(Events),
         _ => return None,
     })
+}
+
+/// The formats spec (e2e/specs/formats.yaml): answers with the event as sent, its `day` the
+/// last of `days`, its `source` the `X-Origin` address (IPv4-mapped) and `X-Stored-At` the
+/// `since` time: each typed value back on the wire.
+pub struct Events;
+
+impl crate::formats::server::Api for Events {
+    async fn put_event(
+        &self,
+        request: crate::formats::operations::PutEventRequest,
+    ) -> Result<crate::formats::operations::PutEventResponse, HandlerError> {
+        let mut body = request.body;
+        if let Some(day) = request.days.as_ref().and_then(|days| days.last()) {
+            body.day = Some(*day);
+        }
+        if let Some(origin) = request.x_origin {
+            body.source = Some(origin.to_ipv6_mapped());
+        }
+        Ok(crate::formats::operations::PutEventResponse::Ok { body, x_stored_at: Some(request.since) })
+    }
 }
 
 /// The streaming spec (e2e/specs/streaming.yaml): every body made as it is written. A
@@ -117,8 +139,8 @@ impl crate::streaming::server::Api for Streams {
     }
 }
 
-/// The constraints spec (e2e/specs/constraints.yaml): accounts as they are sent, every
-/// refusal a 400 problem (the one error status the spec documents).
+/// The constraints spec (e2e/specs/constraints.yaml): accounts as they are sent, with the
+/// id the server gives, every refusal a 400 problem (the one error status the spec documents).
 pub struct Accounts;
 
 impl crate::constraints::server::Api for Accounts {
@@ -130,8 +152,12 @@ impl crate::constraints::server::Api for Accounts {
         let name = request.prefix.unwrap_or_else(|| "ann".to_owned());
         let accounts = (0..request.limit.min(2))
             .map(|index| Account {
+                id: Some(i64::from(index) + 1),
                 name: name.to_lowercase().chars().filter(char::is_ascii_lowercase).collect::<String>() + "x",
                 age: 18 + i64::from(index),
+                // Write-only: the server leaves it out of the answer.
+                password: Some("not shown".to_owned()),
+                address: None,
                 score: None,
                 step: None,
                 tags: None,
@@ -146,7 +172,9 @@ impl crate::constraints::server::Api for Accounts {
         &self,
         request: crate::constraints::operations::CreateAccountRequest,
     ) -> Result<crate::constraints::operations::CreateAccountResponse, HandlerError> {
-        Ok(crate::constraints::operations::CreateAccountResponse::Created(request.body))
+        let mut account = request.body;
+        account.id = Some(1);
+        Ok(crate::constraints::operations::CreateAccountResponse::Created(account))
     }
 
     fn refuse(&self, _operation: &'static str, refusal: Refusal) -> Response {

@@ -110,3 +110,55 @@ async fn each_parameter_constraint_holds_just_inside_and_fails_just_outside() {
     let reply = send_raw_with("GET", &format!("{base}/accounts"), &[("X-Request-Id", "0123abcd")], "").await;
     assert_eq!(reply.status, 200, "{}", reply.body);
 }
+
+#[tokio::test]
+async fn members_the_schema_does_not_declare_are_refused_where_it_forbids_them() {
+    let base = base().await;
+    // Every declared member, at both depths: accepted.
+    let declared = with("address", json!({"city": "Oslo", "zip": "01234"}));
+    let reply = create(&base, &declared).await;
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    assert_eq!(reply.body["address"], json!({"city": "Oslo", "zip": "01234"}));
+    // One member too many, at the top and inside `address` (both additionalProperties:
+    // false), each named by its own pointer in one problem.
+    let mut body = with("address", json!({"city": "Oslo", "country": "NO"}));
+    body["nick/name"] = json!("a");
+    let reply = create(&base, &body).await;
+    e2e::assert_problem(&reply, 400);
+    let pointers: Vec<&str> =
+        reply.body["errors"].as_array().unwrap().iter().map(|error| error["pointer"].as_str().unwrap()).collect();
+    assert_eq!(pointers, ["/nick~1name", "/address/country"], "{}", reply.body);
+    // `limits` is a map: its members are its values, none of them undeclared.
+    let reply = create(&base, &with("limits", json!({"any": 1}))).await;
+    assert_eq!(reply.status, 201, "{}", reply.body);
+}
+
+#[tokio::test]
+async fn a_read_only_member_is_refused_in_a_request_and_given_in_the_response() {
+    let base = base().await;
+    let reply = create(&base, &with("id", json!(7))).await;
+    e2e::assert_problem(&reply, 400);
+    assert_eq!(reply.body["pointer"], "/id", "{}", reply.body);
+    // Required, but of responses only: a request leaves it out.
+    let reply = create(&base, &account()).await;
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    assert_eq!(reply.body["id"], 1);
+}
+
+#[tokio::test]
+async fn a_write_only_member_is_read_from_a_request_and_left_out_of_the_response() {
+    let base = base().await;
+    // minLength 8, checked like any member's.
+    let reply = create(&base, &with("password", json!("1234567"))).await;
+    e2e::assert_problem(&reply, 400);
+    assert_eq!(reply.body["pointer"], "/password", "{}", reply.body);
+    let reply = create(&base, &with("password", json!("12345678"))).await;
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    assert!(reply.body.get("password").is_none(), "{}", reply.body);
+    // The reference implementation sets one on every listed account; none is written.
+    let reply = send_raw_with("GET", &format!("{base}/accounts?limit=2"), &[], "").await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    for listed in reply.body.as_array().unwrap() {
+        assert!(listed.get("password").is_none() && listed["id"].is_number(), "{listed}");
+    }
+}

@@ -16,6 +16,8 @@
 
 #[doc(hidden)]
 pub mod __private;
+#[doc(hidden)]
+pub mod access;
 pub mod enums;
 pub mod formats;
 #[cfg(feature = "jwt")]
@@ -72,7 +74,6 @@ pub(crate) fn escape_token(key: &str) -> String {
 }
 
 /// The key a JSON pointer's reference token stands for.
-#[cfg(feature = "client")]
 pub(crate) fn unescape_token(token: &str) -> String {
     token.replace("~1", "/").replace("~0", "~")
 }

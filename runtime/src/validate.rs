@@ -33,9 +33,18 @@ pub struct Check {
     /// The pointer's length before each member or item entered.
     entered: Vec<usize>,
     violations: Vec<Violation>,
+    /// The JSON pointers of the body's members that its types do not declare (decoding
+    /// dropped them): where a schema forbids such members, they are violations.
+    undeclared: Vec<String>,
 }
 
 impl Check {
+    /// The checks of a request whose body had the members at `undeclared` (JSON pointers)
+    /// beyond those its types declare.
+    pub fn with_undeclared(undeclared: Vec<String>) -> Self {
+        Check { undeclared, ..Check::default() }
+    }
+
     /// Enters the parameter `name` (the body is checked outside any parameter).
     pub fn enter_parameter(&mut self, name: &str) {
         self.parameter = Some(name.to_owned());
@@ -160,16 +169,108 @@ impl Check {
         }
     }
 
+    /// `format: email`: a local part and a domain, either side of an `@` (JSON Schema's
+    /// reference validator asks no more; quoted local parts may hold almost anything).
+    pub fn email(&mut self, value: &str) {
+        let valid = value.rsplit_once('@').is_some_and(|(local, domain)| !local.is_empty() && !domain.is_empty());
+        if !valid {
+            self.fail(format!("{value:?} is not an email address"));
+        }
+    }
+
+    /// `format: hostname`, as RFC 1123 says: dot-separated labels of 1 to 63 letters, digits
+    /// and hyphens, not beginning or ending with a hyphen, 253 characters in all.
+    pub fn hostname(&mut self, value: &str) {
+        let name = value.strip_suffix('.').unwrap_or(value);
+        let label = |label: &str| {
+            (1..=63).contains(&label.len())
+                && label.bytes().all(|byte| byte.is_ascii_alphanumeric() || byte == b'-')
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+        };
+        if name.is_empty() || name.len() > 253 || !name.split('.').all(label) {
+            self.fail(format!("{value:?} is not a host name"));
+        }
+    }
+
+    /// `format: uri`: an absolute URI (RFC 3986): a scheme, `:`, and only the characters a URI
+    /// may hold, each `%` starting an escape of two hex digits.
+    pub fn uri(&mut self, value: &str) {
+        let scheme = value.split_once(':').map(|(scheme, _)| scheme).filter(|scheme| {
+            scheme.bytes().next().is_some_and(|first| first.is_ascii_alphabetic())
+                && scheme.bytes().all(|byte| byte.is_ascii_alphanumeric() || b"+-.".contains(&byte))
+        });
+        if scheme.is_none() || !uri_characters(value) {
+            self.fail(format!("{value:?} is not an absolute URI"));
+        }
+    }
+
+    /// `format: uri-reference`: a URI or a relative reference (RFC 3986), of the characters a
+    /// URI may hold.
+    pub fn uri_reference(&mut self, value: &str) {
+        if !uri_characters(value) {
+            self.fail(format!("{value:?} is not a URI reference"));
+        }
+    }
+
     /// An enum's value that its schema does not list (generated enums read one into their
     /// catch-all variant, so that a client accepts values added later).
     pub fn unlisted(&mut self, value: &str) {
         self.fail(format!("{value:?} is not one of the values the schema lists"));
     }
 
+    /// `additionalProperties: false`: each member of the value at hand beyond the declared
+    /// ones is a violation at its own pointer.
+    pub fn closed(&mut self) {
+        if self.parameter.is_some() {
+            return;
+        }
+        for member in &self.undeclared {
+            let Some((parent, name)) = member.rsplit_once('/') else { continue };
+            if parent == self.pointer {
+                let name = crate::unescape_token(name);
+                self.violations.push(Violation {
+                    detail: format!("the schema allows no member {name:?} (additionalProperties: false)"),
+                    pointer: Some(member.clone()),
+                    parameter: None,
+                });
+            }
+        }
+    }
+
+    /// `readOnly`: the member at hand was sent in a request, which the schema says only
+    /// responses carry.
+    pub fn read_only(&mut self) {
+        self.fail("the member is read-only: only responses carry it");
+    }
+
     /// What was found, in the order the checks ran.
     pub fn into_violations(self) -> Vec<Violation> {
         self.violations
     }
+}
+
+/// Whether `value` holds only what RFC 3986 lets a URI hold: unreserved and reserved
+/// characters, escapes of two hex digits, and at most one `#`.
+fn uri_characters(value: &str) -> bool {
+    let bytes = value.as_bytes();
+    let mut index = 0;
+    while index < bytes.len() {
+        match bytes[index] {
+            b'%' => {
+                let escape = bytes.get(index + 1..index + 3);
+                if !escape.is_some_and(|digits| digits.iter().all(u8::is_ascii_hexdigit)) {
+                    return false;
+                }
+                index += 3;
+                continue;
+            }
+            byte if byte.is_ascii_alphanumeric() || b"-._~:/?#[]@!$&'()*+,;=".contains(&byte) => {}
+            _ => return false,
+        }
+        index += 1;
+    }
+    value.matches('#').count() <= 1
 }
 
 fn bounds_text(min: Option<usize>, max: Option<usize>, unit: &str) -> String {
@@ -268,6 +369,68 @@ mod tests {
             [(None, Some("limit")), (Some("/name"), None), (Some("/tags/2"), None), (Some("/a~1b"), None)]
         );
         assert_eq!(violations[1].detail, "5 characters, expected 1 to 4");
+    }
+
+    #[test]
+    fn text_formats_pass_just_inside_and_fail_just_outside() {
+        let fails = |value: &str, format: fn(&mut Check, &str)| {
+            let mut check = Check::default();
+            format(&mut check, value);
+            !check.into_violations().is_empty()
+        };
+        let label = "a".repeat(63);
+        let long_name = [label.as_str(); 4].join(".");
+        for (value, expected) in [
+            ("example.org", false),
+            ("example.org.", false),
+            ("0.com", false),
+            (label.as_str(), false),
+            (&long_name[..253], false),
+            ("", true),
+            ("a..b", true),
+            ("-a.org", true),
+            ("a-.org", true),
+            ("a_b.org", true),
+            (&format!("{label}a"), true),
+            (&format!("{}a", &long_name[..253]), true),
+        ] {
+            assert_eq!(fails(value, Check::hostname), expected, "hostname {value:?}");
+        }
+        for (value, expected) in
+            [("a@b", false), ("\"a b\"@example.org", false), ("@b", true), ("a@", true), ("ab", true)]
+        {
+            assert_eq!(fails(value, Check::email), expected, "email {value:?}");
+        }
+        for (value, expected) in [
+            ("https://example.org/a?b=c#d", false),
+            ("urn:isbn:0451450523", false),
+            ("mailto:a@b", false),
+            ("http://[::1]:80/%20", false),
+            ("//example.org/a", true),
+            ("1http://x", true),
+            ("http://x/a b", true),
+            ("http://x/%2", true),
+            ("http://x/%zz", true),
+            ("http://x/#a#b", true),
+        ] {
+            assert_eq!(fails(value, Check::uri), expected, "uri {value:?}");
+        }
+        assert!(!fails("//example.org/a", Check::uri_reference));
+        assert!(!fails("../a?b", Check::uri_reference));
+        assert!(fails("a b", Check::uri_reference));
+    }
+
+    #[test]
+    fn undeclared_members_are_violations_only_where_the_value_is_closed() {
+        let undeclared = vec!["/extra".to_owned(), "/address/a~1b".to_owned(), "/address/zip/deeper".to_owned()];
+        let mut check = Check::with_undeclared(undeclared);
+        check.enter("address");
+        check.closed();
+        check.leave();
+        let violations = check.into_violations();
+        let pointers: Vec<_> = violations.iter().map(|violation| violation.pointer.as_deref()).collect();
+        assert_eq!(pointers, [Some("/address/a~1b")]);
+        assert!(violations[0].detail.contains("\"a/b\""), "{}", violations[0].detail);
     }
 
     #[test]

@@ -424,7 +424,7 @@ fn parser(operation: &Operation, scope: Scope) -> TokenStream {
                 #( #fields, )*
                 #body
             };
-            let mut checked = apigen_runtime::validate::Check::default();
+            let mut checked = parts.check();
             let check = &mut checked;
             #checks
             Problem::check(checked.into_violations())?;

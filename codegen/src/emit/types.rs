@@ -5,7 +5,7 @@ use super::tokens::{
     serde_crate, Added, Scope,
 };
 use super::{item, ModuleItems};
-use crate::model::{Enumeration, Field, Struct, TypeDef, TypeDefKind, Union};
+use crate::model::{Access, Enumeration, Field, Struct, TypeDef, TypeDefKind, Union};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -106,7 +106,17 @@ fn structure(
         let field_name = ident(&field.rust_name);
         let wire_name = &field.wire_name;
         let rename = (field.rust_name != field.wire_name).then(|| quote! { #[serde(rename = #wire_name)] });
-        let doc = docs(field.docs.as_deref());
+        let way = match field.access {
+            Access::Both => None,
+            Access::ReadOnly => Some("Read-only: responses carry it, and a server refuses it in a request."),
+            Access::WriteOnly => Some("Write-only: requests carry it, and a server leaves it out of a response."),
+        };
+        let doc = match (field.docs.as_deref(), way) {
+            (Some(text), Some(way)) => docs(Some(&format!("{text}\n\n{way}"))),
+            (text, way) => docs(text.or(way)),
+        };
+        // A write-only member is never written into a response.
+        let skip = if field.access == Access::WriteOnly { "apigen_runtime::access::write_only" } else { "Option::is_none" };
         let (ty, serde) = match &field.default {
             Some(_) if own_default(field.default.as_ref()).is_none() => {
                 (rust_type(&field.ty, scope), quote! { #[serde(default)] })
@@ -122,18 +132,18 @@ fn structure(
             None if scope.holds_null(&field.ty) => {
                 let ty = rust_type(&field.ty, scope);
                 let serde = quote! {
-                    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "apigen_runtime::nullable::present")]
+                    #[serde(default, skip_serializing_if = #skip, deserialize_with = "apigen_runtime::nullable::present")]
                 };
                 (quote! { Option<#ty> }, serde)
             }
             // A server refuses a null the schema does not allow; a client reads it as absent.
             None if read_by_servers => {
                 let serde = quote! {
-                    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "apigen_runtime::nullable::not_null")]
+                    #[serde(default, skip_serializing_if = #skip, deserialize_with = "apigen_runtime::nullable::not_null")]
                 };
                 (optional_type(&field.ty, scope), serde)
             }
-            None => (optional_type(&field.ty, scope), quote! { #[serde(default, skip_serializing_if = "Option::is_none")] }),
+            None => (optional_type(&field.ty, scope), quote! { #[serde(default, skip_serializing_if = #skip)] }),
         };
         quote! {
             #doc

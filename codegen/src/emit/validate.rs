@@ -3,7 +3,7 @@
 //! value of a type, which the server's request parsers run on parameters and bodies.
 
 use super::tokens::{cfg, ident, Scope};
-use crate::model::{Bound, Constraints, FloatWidth, Type, TypeDef, TypeDefKind};
+use crate::model::{Access, Bound, Constraints, FloatWidth, Type, TypeDef, TypeDefKind};
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
@@ -15,13 +15,21 @@ pub fn implementation(def: &TypeDef, scope: Scope) -> TokenStream {
     }
     let body = match &def.kind {
         TypeDefKind::Struct(definition) => {
+            // A request's members beyond the declared ones, where the schema forbids them.
+            let closed = (definition.closed && def.read_by_servers).then(|| quote! { check.closed(); });
             let fields = definition.fields.iter().map(|field| {
                 let field_name = ident(&field.rust_name);
                 let wire_name = &field.wire_name;
                 let optional = !field.required && field.default.is_none();
                 let enter = quote! { check.enter(#wire_name); };
                 let leave = quote! { check.leave(); };
-                place_checks(
+                // A read-only member is an `Option`: present, a request sent it.
+                let read_only = (field.access == Access::ReadOnly && def.read_by_servers).then(|| {
+                    quote! {
+                        if self.#field_name.is_some() { #enter check.read_only(); #leave }
+                    }
+                });
+                let checks = place_checks(
                     quote! { &self.#field_name },
                     optional,
                     &field.ty,
@@ -29,7 +37,8 @@ pub fn implementation(def: &TypeDef, scope: Scope) -> TokenStream {
                     &enter,
                     &leave,
                     scope,
-                )
+                );
+                quote! { #read_only #checks }
             });
             // The undeclared members are a map's values; a flattened choice is at the
             // struct's own place.
@@ -43,7 +52,7 @@ pub fn implementation(def: &TypeDef, scope: Scope) -> TokenStream {
                 let field_name = ident(&choice.rust_name);
                 place_checks(quote! { &self.#field_name }, false, &choice.ty, &unconstrained, &none, &none, scope)
             });
-            quote! { #( #fields )* #additional #choice }
+            quote! { #closed #( #fields )* #additional #choice }
         }
         TypeDefKind::Union(union) => {
             let arms = union.variants.iter().map(|variant| {
@@ -202,6 +211,10 @@ fn own_checks(ty: &Type, constraints: &Constraints) -> TokenStream {
                         check.pattern(value, &PATTERN);
                     }
                 });
+            }
+            if let Some(format) = constraints.format {
+                let method = ident(format.check_name());
+                checks.push(quote! { check.#method(value); });
             }
         }
         Type::Integer(_) => {

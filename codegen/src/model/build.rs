@@ -5,7 +5,7 @@ use super::recursion::box_recursive_fields;
 use super::refs::Resolver;
 use super::schema::TypeBuilder;
 use super::walk::Through;
-use super::{security, Api, Constraints, DefaultValue, Operation, Type, TypeDef, TypeDefKind, TypeId};
+use super::{security, Access, Api, Constraints, DefaultValue, Operation, Type, TypeDef, TypeDefKind, TypeId};
 use crate::config::Config;
 use crate::diagnostics::Fault;
 use crate::load::Loaded;
@@ -43,8 +43,8 @@ pub fn build(loaded: &Loaded, config: &Config) -> (Api, Vec<Fault>) {
     super::inhabited::settle(&mut defs, &mut warnings);
     keep_undeclared_in_choices(&mut defs);
     fit_to_types(&mut defs, &mut built);
-    mark_validating(&mut defs);
     mark_read_by_servers(&mut defs, &built);
+    mark_validating(&mut defs);
     for param in built.iter_mut().flat_map(|operation| operation.params.iter_mut()) {
         param.object = is_object(&param.ty, &defs);
     }
@@ -166,11 +166,16 @@ fn mark_validating(defs: &mut [TypeDef]) {
             let def = &defs[index];
             let found = !def.validates
                 && match &def.kind {
+                    // What only a request can break (unknown or read-only members) is
+                    // checked where servers read the type.
                     TypeDefKind::Struct(definition) => {
-                        definition
-                            .fields
-                            .iter()
-                            .any(|field| !field.constraints.is_empty() || validates(&field.ty, defs))
+                        (def.read_by_servers
+                            && (definition.closed
+                                || definition.fields.iter().any(|field| field.access == Access::ReadOnly)))
+                            || definition
+                                .fields
+                                .iter()
+                                .any(|field| !field.constraints.is_empty() || validates(&field.ty, defs))
                             || definition.additional.as_ref().is_some_and(|members| validates(&members.ty, defs))
                             || definition.choice.as_ref().is_some_and(|choice| validates(&choice.ty, defs))
                     }

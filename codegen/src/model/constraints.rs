@@ -13,6 +13,8 @@ pub struct Constraints {
     pub min_length: Option<usize>,
     pub max_length: Option<usize>,
     pub pattern: Option<Pattern>,
+    /// A string format checked, where no Rust type holds it (`email`, `hostname`, `uri`).
+    pub format: Option<TextFormat>,
     pub minimum: Option<Bound>,
     pub maximum: Option<Bound>,
     pub multiple_of: Option<f64>,
@@ -25,6 +27,37 @@ pub struct Constraints {
     pub items: Option<Box<Constraints>>,
     /// Of each value of a map (`additionalProperties`).
     pub values: Option<Box<Constraints>>,
+}
+
+/// A string format that a check reads, the value staying a `String`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TextFormat {
+    Email,
+    Hostname,
+    Uri,
+    UriReference,
+}
+
+impl TextFormat {
+    fn named(name: &str) -> Option<TextFormat> {
+        Some(match name {
+            "email" => TextFormat::Email,
+            "hostname" => TextFormat::Hostname,
+            "uri" => TextFormat::Uri,
+            "uri-reference" => TextFormat::UriReference,
+            _ => return None,
+        })
+    }
+
+    /// The runtime's check of it (`Check::email`, ...).
+    pub fn check_name(self) -> &'static str {
+        match self {
+            TextFormat::Email => "email",
+            TextFormat::Hostname => "hostname",
+            TextFormat::Uri => "uri",
+            TextFormat::UriReference => "uri_reference",
+        }
+    }
 }
 
 /// A numeric bound: `minimum` or `maximum`, and whether it is exclusive.
@@ -60,6 +93,7 @@ impl Constraints {
                 min_length: self.min_length,
                 max_length: self.max_length,
                 pattern: self.pattern,
+                format: self.format,
                 ..Constraints::default()
             },
             Type::Integer(_) | Type::Float(_) => Constraints {
@@ -113,6 +147,9 @@ pub fn of_schema(schema: &Schema, at: &str, warnings: &mut Vec<Fault>) -> Constr
         SchemaKind::Type(SchemaType::String(string)) => {
             (found.min_length, found.max_length) = (string.min_length, string.max_length);
             pattern = string.pattern.as_deref();
+            if let openapiv3::VariantOrUnknownOrEmpty::Unknown(name) = &string.format {
+                found.format = TextFormat::named(name);
+            }
         }
         SchemaKind::Type(SchemaType::Integer(integer)) => {
             found.minimum = bound(integer.minimum.map(|value| value as f64), integer.exclusive_minimum);

@@ -345,6 +345,20 @@ pub struct Field {
     pub default: Option<DefaultValue>,
     /// What its inline schema asks beyond the type (a `$ref`'s are on its definition).
     pub constraints: Constraints,
+    /// Whether requests or responses only carry it (`readOnly`, `writeOnly`).
+    pub access: Access,
+}
+
+/// Which way a member goes. A required member only one way carries is an `Option`: OpenAPI
+/// requires it of that way only.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Access {
+    #[default]
+    Both,
+    /// `readOnly`: in responses; a server refuses it in a request.
+    ReadOnly,
+    /// `writeOnly`: in requests; a server never writes it into a response.
+    WriteOnly,
 }
 
 /// A schema's `default`, as a value of the Rust type of its member or parameter.

@@ -125,6 +125,7 @@ mod tests {
                 secret: false,
                 default: None,
                 constraints: Default::default(),
+                access: Default::default(),
             })
             .collect();
         TypeDef::new(

@@ -7,8 +7,8 @@ use super::names::{self, NameSet};
 use super::refs::Resolver;
 use super::walk::Through;
 use super::{
-    AdditionalMembers, ChoiceMember, Constraints, DefaultValue, EnumVariant, Enumeration, Field, FloatWidth, Format,
-    IntegerWidth, Struct, Type, TypeDef, TypeDefKind, TypeId, Union, UnionVariant,
+    Access, AdditionalMembers, ChoiceMember, Constraints, DefaultValue, EnumVariant, Enumeration, Field, FloatWidth,
+    Format, IntegerWidth, Struct, Type, TypeDef, TypeDefKind, TypeId, Union, UnionVariant,
 };
 use crate::config::{Config, Formats};
 use crate::diagnostics::{escape_token, pointer_push, unescape_token, Fault};
@@ -639,20 +639,27 @@ impl<'a> TypeBuilder<'a> {
             let field = field_names.claim(&names::snake_name(wire_name, "field"));
             let hint = format!("{name}{}", names::type_name(wire_name, "Field"));
             let ty = self.type_of(schema, at, &hint)?;
-            let required = shape.required.contains(wire_name);
-            let (docs, password) = match schema {
+            let (docs, password, access) = match schema {
                 ReferenceOr::Item(schema) => {
-                    (docs_of(schema), is_string_of_format(schema, openapiv3::StringFormat::Password))
+                    let access = match (schema.schema_data.read_only, schema.schema_data.write_only) {
+                        (true, false) => Access::ReadOnly,
+                        (false, true) => Access::WriteOnly,
+                        _ => Access::Both,
+                    };
+                    (docs_of(schema), is_string_of_format(schema, openapiv3::StringFormat::Password), access)
                 }
-                ReferenceOr::Reference { .. } => (None, false),
+                ReferenceOr::Reference { .. } => (None, false, Access::Both),
             };
+            let required = shape.required.contains(wire_name) && access == Access::Both;
             // Text only: a list of messages about a `token` field is not a token.
             let text = matches!(&ty, Type::String) || matches!(&ty, Type::Nullable(inner) if **inner == Type::String);
             let secret = text && (password || names::names_a_secret(&field));
-            let default = if required { None } else { self.applied_default(schema, &ty, at) };
+            // A member one way carries stays an `Option`, so that the other way leaves it out.
+            let default = if required || access != Access::Both { None } else { self.applied_default(schema, &ty, at) };
             let constraints = constraints::of(schema, at, &mut self.warnings);
             let wire_name = wire_name.clone();
-            fields.push(Field { rust_name: field, wire_name, ty, required, docs, secret, default, constraints });
+            let field = Field { rust_name: field, wire_name, ty, required, docs, secret, default, constraints, access };
+            fields.push(field);
         }
         // A required member the schema does not describe is a member all the same: of any
         // JSON value, and never dropped.
@@ -661,8 +668,10 @@ impl<'a> TypeBuilder<'a> {
                 let field = field_names.claim(&names::snake_name(wire_name, "field"));
                 let (ty, docs, secret, default, constraints) = (Type::Any, None, false, None, Constraints::default());
                 let wire_name = wire_name.clone();
-                let required = true;
-                fields.push(Field { rust_name: field, wire_name, ty, required, docs, secret, default, constraints });
+                let (required, access) = (true, Access::Both);
+                let field =
+                    Field { rust_name: field, wire_name, ty, required, docs, secret, default, constraints, access };
+                fields.push(field);
             }
         }
         let additional = match &shape.additional {

@@ -26,6 +26,9 @@ pub struct RequestParts {
     /// The body unread, for an operation that takes it as a stream ([`StreamedParts`]), and
     /// the router's limit on it.
     unread: std::sync::Mutex<Option<(axum::body::Body, usize)>>,
+    /// The JSON pointers of the members the decoded body had beyond its types' (dropped as
+    /// it was decoded), for the checks of schemas that forbid them.
+    undeclared: std::sync::Mutex<Vec<String>>,
 }
 
 /// The request's parts with its body left unread, for an operation whose body is a binary
@@ -89,7 +92,15 @@ impl RequestParts {
             .map(|(name, raw)| ((name.clone(), params::query::decode_text(raw)), (name, raw.to_owned())))
             .unzip();
         let headers = parts.headers.clone();
-        Ok(RequestParts { path, query, raw_query, headers, body: Bytes::new(), unread: std::sync::Mutex::new(None) })
+        Ok(RequestParts {
+            path,
+            query,
+            raw_query,
+            headers,
+            body: Bytes::new(),
+            unread: Default::default(),
+            undeclared: Default::default(),
+        })
     }
 }
 
@@ -384,11 +395,23 @@ impl RequestParts {
     /// Decodes a JSON body; a fault names the JSON pointer of the member at fault.
     pub fn json_body<T: DeserializeOwned>(&self) -> Result<T, Problem> {
         let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
-        strict(|| serde_path_to_error::deserialize(&mut deserializer)).map_err(|error| {
+        let mut undeclared = Vec::new();
+        let mut note = |path: serde_ignored::Path| undeclared.push(undeclared_pointer(&path));
+        let noting = serde_ignored::Deserializer::new(&mut deserializer, &mut note);
+        let decoded = strict(|| serde_path_to_error::deserialize(noting));
+        *self.undeclared.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = undeclared;
+        decoded.map_err(|error| {
             let pointer = crate::json_pointer(error.path());
             Problem::new(StatusCode::BAD_REQUEST, format!("the request body is invalid: {}", error.inner()))
                 .with_pointer(pointer)
         })
+    }
+
+    /// The checks of this request's values: members of its JSON body beyond those its types
+    /// declare are violations where a schema forbids them.
+    pub fn check(&self) -> crate::validate::Check {
+        let undeclared = self.undeclared.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone();
+        crate::validate::Check::with_undeclared(undeclared)
     }
 
     /// Decodes an `application/x-www-form-urlencoded` body into a struct or map, each property
@@ -435,6 +458,19 @@ impl RequestParts {
                 crate::ByteStream::from_results(chunks)
             }
             None => crate::ByteStream::from(self.bytes_body()),
+        }
+    }
+}
+
+/// The JSON pointer of a member that decoding dropped.
+fn undeclared_pointer(path: &serde_ignored::Path) -> String {
+    use serde_ignored::Path;
+    match path {
+        Path::Root => String::new(),
+        Path::Seq { parent, index } => format!("{}/{index}", undeclared_pointer(parent)),
+        Path::Map { parent, key } => format!("{}/{}", undeclared_pointer(parent), crate::escape_token(key)),
+        Path::Some { parent } | Path::NewtypeStruct { parent } | Path::NewtypeVariant { parent } => {
+            undeclared_pointer(parent)
         }
     }
 }

@@ -22,7 +22,7 @@ pub fn empty(status: u16) -> Response {
 
 /// A JSON response with the given media type.
 pub fn json<T: Serialize + ?Sized>(status: u16, content_type: &'static str, body: &T) -> Response {
-    match serde_json::to_vec(body) {
+    match crate::access::responding(|| serde_json::to_vec(body)) {
         Ok(bytes) => raw(status, content_type, bytes),
         Err(error) => unserializable(error),
     }
@@ -135,7 +135,8 @@ pub fn events<T: Serialize + Send + 'static>(
 ) -> Response {
     let events = events.map(move |event| {
         let event = event?;
-        let value = serde_json::to_value(&event.data).map_err(|error| StreamError::Unwritable(error.to_string()))?;
+        let value = crate::access::responding(|| serde_json::to_value(&event.data))
+            .map_err(|error| StreamError::Unwritable(error.to_string()))?;
         let text = match (data, value) {
             (EventData::Text, serde_json::Value::String(text)) => text,
             (_, value) => value.to_string(),
@@ -163,7 +164,9 @@ pub fn items<T: Serialize + Send + 'static>(
         if framing == Framing::Sequence {
             text.push(crate::stream::RECORD_SEPARATOR);
         }
-        serde_json::to_writer(&mut text, &item?).map_err(|error| StreamError::Unwritable(error.to_string()))?;
+        let item = item?;
+        crate::access::responding(|| serde_json::to_writer(&mut text, &item))
+            .map_err(|error| StreamError::Unwritable(error.to_string()))?;
         text.push(b'\n');
         Ok::<_, StreamError>(Bytes::from(text))
     });
