@@ -63,7 +63,7 @@ fn an_order_round_trips_with_every_construct_typed() {
     assert_eq!(order.kind, Some(OrderKind::Order));
     // anyOf: variants tried in order.
     assert!(
-        matches!(order.contact, Some(Contact::ContactVariant1(ContactVariant1 { ref phone })) if phone == "+49 30 1234")
+        matches!(order.contact, Some(Contact::ContactVariant1(ContactVariant1 { ref phone, .. })) if phone == "+49 30 1234")
     );
     // Recursion is boxed where it would be infinite, not inside a Vec.
     let parent: &Option<Box<Category>> = &order.parent.as_ref().unwrap().parent;

@@ -54,7 +54,16 @@ fn an_array_goes_to_the_array_variant_not_to_a_struct() {
     let empty: LabelOrLabels = serde_json::from_value(json!([])).unwrap();
     assert_eq!(empty, LabelOrLabels::StringList(Vec::new()));
     let named: LabelOrLabels = serde_json::from_value(json!({"name": "a"})).unwrap();
-    assert_eq!(named, LabelOrLabels::LabelOrLabelsVariant0(LabelOrLabelsVariant0 { name: Some("a".into()) }));
+    let choice = LabelOrLabelsVariant0 { name: Some("a".into()), ..Default::default() };
+    assert_eq!(named, LabelOrLabels::LabelOrLabelsVariant0(choice));
+}
+
+#[test]
+fn a_choice_keeps_the_members_it_does_not_declare() {
+    // Dropped, what is left of a value could fit another choice of a oneOf as well.
+    let sent = json!({"name": "a", "labels": ["x"], "rank": 2});
+    let read: LabelOrLabels = serde_json::from_value(sent.clone()).unwrap();
+    assert_eq!(serde_json::to_value(&read).unwrap(), sent);
 }
 
 #[test]
