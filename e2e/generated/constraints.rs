@@ -308,6 +308,50 @@ pub mod operations {
         }
     }
 
+    impl apigen_runtime::validate::Validate for ListAccountsRequest {
+        fn validate(&self, check: &mut apigen_runtime::validate::Check) {
+            {
+                let value = &self.limit;
+                check.enter_parameter("limit");
+                check.minimum(i128::from(*value), 1, false);
+                check.maximum(i128::from(*value), 100, false);
+                check.leave_parameter();
+            }
+
+            if let Some(value) = &self.prefix {
+                check.enter_parameter("prefix");
+                check.length(value, Some(1), Some(3));
+                check.leave_parameter();
+            }
+
+            if let Some(value) = &self.ids {
+                check.enter_parameter("ids");
+                check.items(value.len(), None, Some(2));
+                for (index, value) in value.iter().enumerate() {
+                    check.enter_item(index);
+                    check.minimum(i128::from(*value), 1, false);
+                    check.maximum(i128::from(*value), 1000000, false);
+                    check.leave();
+                }
+
+                check.leave_parameter();
+            }
+
+            if let Some(value) = &self.x_request_id {
+                check.enter_parameter("X-Request-Id");
+                {
+                    static PATTERN: apigen_runtime::validate::Pattern = apigen_runtime::validate::Pattern::new(
+                        "^[0-9a-f]{8}$",
+                        "u",
+                    );
+                    check.pattern(value, &PATTERN);
+                }
+
+                check.leave_parameter();
+            }
+        }
+    }
+
     /// The documented responses of `list_accounts`.
     #[derive(Clone, Debug, PartialEq)]
     #[allow(clippy::large_enum_variant)]
@@ -331,6 +375,15 @@ pub mod operations {
     pub struct CreateAccountRequest {
         /// The request body.
         pub body: types::Account,
+    }
+
+    impl apigen_runtime::validate::Validate for CreateAccountRequest {
+        fn validate(&self, check: &mut apigen_runtime::validate::Check) {
+            {
+                let value = &self.body;
+                apigen_runtime::validate::Validate::validate(value, check);
+            }
+        }
     }
 
     /// The documented responses of `create_account`.
@@ -399,6 +452,8 @@ pub mod client {
             &self,
             request: ListAccountsRequest,
         ) -> Result<ListAccountsResponse, Error> {
+            use super::types;
+            self.transport.check_request(&request)?;
             let mut http_request = self
                 .transport
                 .request_for(&LIST_ACCOUNTS, "/accounts".to_owned());
@@ -408,7 +463,24 @@ pub mod client {
             http_request.header("X-Request-Id", &request.x_request_id, false);
             let response = self.transport.send(http_request).await?;
             match response.status().as_u16() {
-                200 => Ok(ListAccountsResponse::Ok(response.json()?)),
+                200 => {
+                    Ok(
+                        ListAccountsResponse::Ok(
+                            response
+                                .json_checked(|
+                                    value: &Vec<types::Account>,
+                                    check: &mut apigen_runtime::validate::Check|
+                                {
+                                    for (index, value) in value.iter().enumerate() {
+                                        check.enter_item(index);
+                                        apigen_runtime::validate::Validate::validate(value, check);
+                                        check.leave();
+                                    }
+                                })?,
+                        ),
+                    )
+                }
+
                 400 => Ok(ListAccountsResponse::BadRequest(response.json()?)),
                 _ => Err(response.unexpected()),
             }
@@ -419,6 +491,7 @@ pub mod client {
             &self,
             request: CreateAccountRequest,
         ) -> Result<CreateAccountResponse, Error> {
+            self.transport.check_request(&request)?;
             let mut http_request = self
                 .transport
                 .request_for(&CREATE_ACCOUNT, "/accounts".to_owned());
@@ -426,7 +499,15 @@ pub mod client {
             http_request.json_body("application/json", body);
             let response = self.transport.send(http_request).await?;
             match response.status().as_u16() {
-                201 => Ok(CreateAccountResponse::Created(response.json()?)),
+                201 => {
+                    Ok(
+                        CreateAccountResponse::Created(
+                            response
+                                .json_checked(apigen_runtime::validate::Validate::validate)?,
+                        ),
+                    )
+                }
+
                 400 => Ok(CreateAccountResponse::BadRequest(response.json()?)),
                 _ => Err(response.unexpected()),
             }
@@ -533,49 +614,9 @@ pub mod server {
             ids: parts.query_list("ids", false, ',')?,
             x_request_id: parts.header("X-Request-Id")?,
         };
-        let mut checked = parts.check();
-        let check = &mut checked;
-        {
-            let value = &request.limit;
-            check.enter_parameter("limit");
-            check.minimum(i128::from(*value), 1, false);
-            check.maximum(i128::from(*value), 100, false);
-            check.leave_parameter();
-        }
-
-        if let Some(value) = &request.prefix {
-            check.enter_parameter("prefix");
-            check.length(value, Some(1), Some(3));
-            check.leave_parameter();
-        }
-
-        if let Some(value) = &request.ids {
-            check.enter_parameter("ids");
-            check.items(value.len(), None, Some(2));
-            for (index, value) in value.iter().enumerate() {
-                check.enter_item(index);
-                check.minimum(i128::from(*value), 1, false);
-                check.maximum(i128::from(*value), 1000000, false);
-                check.leave();
-            }
-
-            check.leave_parameter();
-        }
-
-        if let Some(value) = &request.x_request_id {
-            check.enter_parameter("X-Request-Id");
-            {
-                static PATTERN: apigen_runtime::validate::Pattern = apigen_runtime::validate::Pattern::new(
-                    "^[0-9a-f]{8}$",
-                    "u",
-                );
-                check.pattern(value, &PATTERN);
-            }
-
-            check.leave_parameter();
-        }
-
-        Problem::check(checked.into_violations())?;
+        let mut check = parts.check();
+        apigen_runtime::validate::Validate::validate(&request, &mut check);
+        Problem::check(check.into_violations())?;
         Ok(request)
     }
 
@@ -589,14 +630,9 @@ pub mod server {
             })
                 .ok_or_else(Problem::missing_body)?,
         };
-        let mut checked = parts.check();
-        let check = &mut checked;
-        {
-            let value = &request.body;
-            apigen_runtime::validate::Validate::validate(value, check);
-        }
-
-        Problem::check(checked.into_violations())?;
+        let mut check = parts.check();
+        apigen_runtime::validate::Validate::validate(&request, &mut check);
+        Problem::check(check.into_violations())?;
         Ok(request)
     }
 

@@ -158,6 +158,15 @@ pub mod operations {
         pub body: types::Event,
     }
 
+    impl apigen_runtime::validate::Validate for PutEventRequest {
+        fn validate(&self, check: &mut apigen_runtime::validate::Check) {
+            {
+                let value = &self.body;
+                apigen_runtime::validate::Validate::validate(value, check);
+            }
+        }
+    }
+
     /// The documented responses of `put_event`.
     #[derive(Clone, Debug, PartialEq)]
     #[allow(clippy::large_enum_variant)]
@@ -229,6 +238,7 @@ pub mod client {
             &self,
             request: PutEventRequest,
         ) -> Result<PutEventResponse, Error> {
+            self.transport.check_request(&request)?;
             let mut http_request = self
                 .transport
                 .request_for(
@@ -245,7 +255,8 @@ pub mod client {
                 200 => {
                     let x_stored_at = response.header("x-stored-at")?;
                     Ok(PutEventResponse::Ok {
-                        body: response.json()?,
+                        body: response
+                            .json_checked(apigen_runtime::validate::Validate::validate)?,
                         x_stored_at,
                     })
                 }
@@ -338,14 +349,9 @@ pub mod server {
             })
                 .ok_or_else(Problem::missing_body)?,
         };
-        let mut checked = parts.check();
-        let check = &mut checked;
-        {
-            let value = &request.body;
-            apigen_runtime::validate::Validate::validate(value, check);
-        }
-
-        Problem::check(checked.into_violations())?;
+        let mut check = parts.check();
+        apigen_runtime::validate::Validate::validate(&request, &mut check);
+        Problem::check(check.into_violations())?;
         Ok(request)
     }
 

@@ -515,6 +515,15 @@ pub mod operations {
         pub body: types::Order,
     }
 
+    impl apigen_runtime::validate::Validate for PutOrderRequest {
+        fn validate(&self, check: &mut apigen_runtime::validate::Check) {
+            {
+                let value = &self.body;
+                apigen_runtime::validate::Validate::validate(value, check);
+            }
+        }
+    }
+
     /// The documented responses of `put_order`.
     #[derive(Clone, Debug, PartialEq)]
     #[allow(clippy::large_enum_variant)]
@@ -600,6 +609,7 @@ pub mod client {
             &self,
             request: PutOrderRequest,
         ) -> Result<PutOrderResponse, Error> {
+            self.transport.check_request(&request)?;
             let mut http_request = self
                 .transport
                 .request_for(&PUT_ORDER, "/orders".to_owned());
@@ -607,7 +617,15 @@ pub mod client {
             http_request.json_body("application/json", body);
             let response = self.transport.send(http_request).await?;
             match response.status().as_u16() {
-                200 => Ok(PutOrderResponse::Ok(response.json()?)),
+                200 => {
+                    Ok(
+                        PutOrderResponse::Ok(
+                            response
+                                .json_checked(apigen_runtime::validate::Validate::validate)?,
+                        ),
+                    )
+                }
+
                 _ => Err(response.unexpected()),
             }
         }
@@ -724,14 +742,9 @@ pub mod server {
             })
                 .ok_or_else(Problem::missing_body)?,
         };
-        let mut checked = parts.check();
-        let check = &mut checked;
-        {
-            let value = &request.body;
-            apigen_runtime::validate::Validate::validate(value, check);
-        }
-
-        Problem::check(checked.into_violations())?;
+        let mut check = parts.check();
+        apigen_runtime::validate::Validate::validate(&request, &mut check);
+        Problem::check(check.into_violations())?;
         Ok(request)
     }
 

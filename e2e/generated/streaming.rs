@@ -165,6 +165,15 @@ pub mod operations {
         pub body: types::CompletionRequest,
     }
 
+    impl apigen_runtime::validate::Validate for CreateCompletionRequest {
+        fn validate(&self, check: &mut apigen_runtime::validate::Check) {
+            {
+                let value = &self.body;
+                apigen_runtime::validate::Validate::validate(value, check);
+            }
+        }
+    }
+
     /// The documented responses of `create_completion`: Completes a prompt, whole or as a stream of chunks.
     #[derive(Debug)]
     #[allow(clippy::large_enum_variant)]
@@ -202,6 +211,18 @@ pub mod operations {
     pub struct StreamTicksRequest {
         /// The query parameter `count`.
         pub count: i64,
+    }
+
+    impl apigen_runtime::validate::Validate for StreamTicksRequest {
+        fn validate(&self, check: &mut apigen_runtime::validate::Check) {
+            {
+                let value = &self.count;
+                check.enter_parameter("count");
+                check.minimum(i128::from(*value), 0, false);
+                check.maximum(i128::from(*value), 1000000, false);
+                check.leave_parameter();
+            }
+        }
     }
 
     /// The documented responses of `stream_ticks`: Streams numbered ticks as server-sent events.
@@ -245,6 +266,18 @@ pub mod operations {
         pub count: i64,
     }
 
+    impl apigen_runtime::validate::Validate for ListRecordsRequest {
+        fn validate(&self, check: &mut apigen_runtime::validate::Check) {
+            {
+                let value = &self.count;
+                check.enter_parameter("count");
+                check.minimum(i128::from(*value), 0, false);
+                check.maximum(i128::from(*value), 1000000, false);
+                check.leave_parameter();
+            }
+        }
+    }
+
     /// The documented responses of `list_records`: Lists records as JSON Lines.
     #[derive(Debug)]
     #[allow(clippy::large_enum_variant)]
@@ -284,6 +317,17 @@ pub mod operations {
     pub struct DownloadRequest {
         /// The query parameter `size`.
         pub size: i64,
+    }
+
+    impl apigen_runtime::validate::Validate for DownloadRequest {
+        fn validate(&self, check: &mut apigen_runtime::validate::Check) {
+            {
+                let value = &self.size;
+                check.enter_parameter("size");
+                check.minimum(i128::from(*value), 0, false);
+                check.leave_parameter();
+            }
+        }
     }
 
     /// The documented responses of `download`: Streams a body of the given size.
@@ -381,6 +425,7 @@ pub mod client {
             &self,
             request: CreateCompletionRequest,
         ) -> Result<CreateCompletionResponse, Error> {
+            self.transport.check_request(&request)?;
             let mut http_request = self
                 .transport
                 .request_for(&CREATE_COMPLETION, "/completions".to_owned());
@@ -432,6 +477,7 @@ pub mod client {
             &self,
             request: StreamTicksRequest,
         ) -> Result<StreamTicksResponse, Error> {
+            self.transport.check_request(&request)?;
             let mut http_request = self
                 .transport
                 .request_for(&STREAM_TICKS, "/ticks".to_owned());
@@ -485,6 +531,7 @@ pub mod client {
             &self,
             request: ListRecordsRequest,
         ) -> Result<ListRecordsResponse, Error> {
+            self.transport.check_request(&request)?;
             let mut http_request = self
                 .transport
                 .request_for(&LIST_RECORDS, "/records".to_owned());
@@ -538,6 +585,7 @@ pub mod client {
             &self,
             request: DownloadRequest,
         ) -> Result<DownloadResponse, Error> {
+            self.transport.check_request(&request)?;
             let mut http_request = self
                 .transport
                 .request_for(&DOWNLOAD, "/download".to_owned());
@@ -568,7 +616,15 @@ pub mod client {
             http_request.stream_body("application/octet-stream", body);
             let response = self.transport.send(http_request).await?;
             match response.status().as_u16() {
-                200 => Ok(UploadResponse::Ok(response.json()?)),
+                200 => {
+                    Ok(
+                        UploadResponse::Ok(
+                            response
+                                .json_checked(apigen_runtime::validate::Validate::validate)?,
+                        ),
+                    )
+                }
+
                 400 => Ok(UploadResponse::BadRequest(response.json()?)),
                 413 => Ok(UploadResponse::PayloadTooLarge(response.json()?)),
                 _ => Err(response.unexpected()),
@@ -780,14 +836,9 @@ pub mod server {
             })
                 .ok_or_else(Problem::missing_body)?,
         };
-        let mut checked = parts.check();
-        let check = &mut checked;
-        {
-            let value = &request.body;
-            apigen_runtime::validate::Validate::validate(value, check);
-        }
-
-        Problem::check(checked.into_violations())?;
+        let mut check = parts.check();
+        apigen_runtime::validate::Validate::validate(&request, &mut check);
+        Problem::check(check.into_violations())?;
         Ok(request)
     }
 
@@ -797,17 +848,9 @@ pub mod server {
                 .query("count")?
                 .ok_or_else(|| Problem::missing_parameter("query", "count"))?,
         };
-        let mut checked = parts.check();
-        let check = &mut checked;
-        {
-            let value = &request.count;
-            check.enter_parameter("count");
-            check.minimum(i128::from(*value), 0, false);
-            check.maximum(i128::from(*value), 1000000, false);
-            check.leave_parameter();
-        }
-
-        Problem::check(checked.into_violations())?;
+        let mut check = parts.check();
+        apigen_runtime::validate::Validate::validate(&request, &mut check);
+        Problem::check(check.into_violations())?;
         Ok(request)
     }
 
@@ -817,17 +860,9 @@ pub mod server {
                 .query("count")?
                 .ok_or_else(|| Problem::missing_parameter("query", "count"))?,
         };
-        let mut checked = parts.check();
-        let check = &mut checked;
-        {
-            let value = &request.count;
-            check.enter_parameter("count");
-            check.minimum(i128::from(*value), 0, false);
-            check.maximum(i128::from(*value), 1000000, false);
-            check.leave_parameter();
-        }
-
-        Problem::check(checked.into_violations())?;
+        let mut check = parts.check();
+        apigen_runtime::validate::Validate::validate(&request, &mut check);
+        Problem::check(check.into_violations())?;
         Ok(request)
     }
 
@@ -837,16 +872,9 @@ pub mod server {
                 .query("size")?
                 .ok_or_else(|| Problem::missing_parameter("query", "size"))?,
         };
-        let mut checked = parts.check();
-        let check = &mut checked;
-        {
-            let value = &request.size;
-            check.enter_parameter("size");
-            check.minimum(i128::from(*value), 0, false);
-            check.leave_parameter();
-        }
-
-        Problem::check(checked.into_violations())?;
+        let mut check = parts.check();
+        apigen_runtime::validate::Validate::validate(&request, &mut check);
+        Problem::check(check.into_violations())?;
         Ok(request)
     }
 

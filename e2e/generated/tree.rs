@@ -1955,6 +1955,16 @@ pub mod operations {
         pub cursor: Option<types::Cursor>,
     }
 
+    impl apigen_runtime::validate::Validate for ListR0Request {
+        fn validate(&self, check: &mut apigen_runtime::validate::Check) {
+            if let Some(value) = &self.limit {
+                check.enter_parameter("limit");
+                check.minimum(i128::from(*value), 1, false);
+                check.leave_parameter();
+            }
+        }
+    }
+
     /// The documented responses of `list_r0`.
     #[derive(Clone, Debug, PartialEq)]
     #[allow(clippy::large_enum_variant)]
@@ -2069,6 +2079,16 @@ pub mod operations {
         pub limit: Option<i64>,
         /// The query parameter `cursor`.
         pub cursor: Option<types::Cursor>,
+    }
+
+    impl apigen_runtime::validate::Validate for ListR1Request {
+        fn validate(&self, check: &mut apigen_runtime::validate::Check) {
+            if let Some(value) = &self.limit {
+                check.enter_parameter("limit");
+                check.minimum(i128::from(*value), 1, false);
+                check.leave_parameter();
+            }
+        }
     }
 
     /// The documented responses of `list_r1`.
@@ -2187,6 +2207,16 @@ pub mod operations {
         pub cursor: Option<types::Cursor>,
     }
 
+    impl apigen_runtime::validate::Validate for ListR2Request {
+        fn validate(&self, check: &mut apigen_runtime::validate::Check) {
+            if let Some(value) = &self.limit {
+                check.enter_parameter("limit");
+                check.minimum(i128::from(*value), 1, false);
+                check.leave_parameter();
+            }
+        }
+    }
+
     /// The documented responses of `list_r2`.
     #[derive(Clone, Debug, PartialEq)]
     #[allow(clippy::large_enum_variant)]
@@ -2301,6 +2331,16 @@ pub mod operations {
         pub limit: Option<i64>,
         /// The query parameter `cursor`.
         pub cursor: Option<types::Cursor>,
+    }
+
+    impl apigen_runtime::validate::Validate for ListR3Request {
+        fn validate(&self, check: &mut apigen_runtime::validate::Check) {
+            if let Some(value) = &self.limit {
+                check.enter_parameter("limit");
+                check.minimum(i128::from(*value), 1, false);
+                check.leave_parameter();
+            }
+        }
     }
 
     /// The documented responses of `list_r3`.
@@ -2419,6 +2459,16 @@ pub mod operations {
         pub cursor: Option<types::Cursor>,
     }
 
+    impl apigen_runtime::validate::Validate for ListR4Request {
+        fn validate(&self, check: &mut apigen_runtime::validate::Check) {
+            if let Some(value) = &self.limit {
+                check.enter_parameter("limit");
+                check.minimum(i128::from(*value), 1, false);
+                check.leave_parameter();
+            }
+        }
+    }
+
     /// The documented responses of `list_r4`.
     #[derive(Clone, Debug, PartialEq)]
     #[allow(clippy::large_enum_variant)]
@@ -2533,6 +2583,16 @@ pub mod operations {
         pub limit: Option<i64>,
         /// The query parameter `cursor`.
         pub cursor: Option<types::Cursor>,
+    }
+
+    impl apigen_runtime::validate::Validate for ListR5Request {
+        fn validate(&self, check: &mut apigen_runtime::validate::Check) {
+            if let Some(value) = &self.limit {
+                check.enter_parameter("limit");
+                check.minimum(i128::from(*value), 1, false);
+                check.leave_parameter();
+            }
+        }
     }
 
     /// The documented responses of `list_r5`.
@@ -2651,6 +2711,16 @@ pub mod operations {
         pub cursor: Option<types::Cursor>,
     }
 
+    impl apigen_runtime::validate::Validate for ListR6Request {
+        fn validate(&self, check: &mut apigen_runtime::validate::Check) {
+            if let Some(value) = &self.limit {
+                check.enter_parameter("limit");
+                check.minimum(i128::from(*value), 1, false);
+                check.leave_parameter();
+            }
+        }
+    }
+
     /// The documented responses of `list_r6`.
     #[derive(Clone, Debug, PartialEq)]
     #[allow(clippy::large_enum_variant)]
@@ -2765,6 +2835,16 @@ pub mod operations {
         pub limit: Option<i64>,
         /// The query parameter `cursor`.
         pub cursor: Option<types::Cursor>,
+    }
+
+    impl apigen_runtime::validate::Validate for ListR7Request {
+        fn validate(&self, check: &mut apigen_runtime::validate::Check) {
+            if let Some(value) = &self.limit {
+                check.enter_parameter("limit");
+                check.minimum(i128::from(*value), 1, false);
+                check.leave_parameter();
+            }
+        }
     }
 
     /// The documented responses of `list_r7`.
@@ -2883,6 +2963,16 @@ pub mod operations {
         pub cursor: Option<types::Cursor>,
     }
 
+    impl apigen_runtime::validate::Validate for ListR8Request {
+        fn validate(&self, check: &mut apigen_runtime::validate::Check) {
+            if let Some(value) = &self.limit {
+                check.enter_parameter("limit");
+                check.minimum(i128::from(*value), 1, false);
+                check.leave_parameter();
+            }
+        }
+    }
+
     /// The documented responses of `list_r8`.
     #[derive(Clone, Debug, PartialEq)]
     #[allow(clippy::large_enum_variant)]
@@ -2997,6 +3087,16 @@ pub mod operations {
         pub limit: Option<i64>,
         /// The query parameter `cursor`.
         pub cursor: Option<types::Cursor>,
+    }
+
+    impl apigen_runtime::validate::Validate for ListR9Request {
+        fn validate(&self, check: &mut apigen_runtime::validate::Check) {
+            if let Some(value) = &self.limit {
+                check.enter_parameter("limit");
+                check.minimum(i128::from(*value), 1, false);
+                check.leave_parameter();
+            }
+        }
     }
 
     /// The documented responses of `list_r9`.
@@ -3115,6 +3215,16 @@ pub mod operations {
         pub cursor: Option<types::Cursor>,
     }
 
+    impl apigen_runtime::validate::Validate for ListR10Request {
+        fn validate(&self, check: &mut apigen_runtime::validate::Check) {
+            if let Some(value) = &self.limit {
+                check.enter_parameter("limit");
+                check.minimum(i128::from(*value), 1, false);
+                check.leave_parameter();
+            }
+        }
+    }
+
     /// The documented responses of `list_r10`.
     #[derive(Clone, Debug, PartialEq)]
     #[allow(clippy::large_enum_variant)]
@@ -3229,6 +3339,16 @@ pub mod operations {
         pub limit: Option<i64>,
         /// The query parameter `cursor`.
         pub cursor: Option<types::Cursor>,
+    }
+
+    impl apigen_runtime::validate::Validate for ListR11Request {
+        fn validate(&self, check: &mut apigen_runtime::validate::Check) {
+            if let Some(value) = &self.limit {
+                check.enter_parameter("limit");
+                check.minimum(i128::from(*value), 1, false);
+                check.leave_parameter();
+            }
+        }
     }
 
     /// The documented responses of `list_r11`.
@@ -3347,6 +3467,16 @@ pub mod operations {
         pub cursor: Option<types::Cursor>,
     }
 
+    impl apigen_runtime::validate::Validate for ListR12Request {
+        fn validate(&self, check: &mut apigen_runtime::validate::Check) {
+            if let Some(value) = &self.limit {
+                check.enter_parameter("limit");
+                check.minimum(i128::from(*value), 1, false);
+                check.leave_parameter();
+            }
+        }
+    }
+
     /// The documented responses of `list_r12`.
     #[derive(Clone, Debug, PartialEq)]
     #[allow(clippy::large_enum_variant)]
@@ -3461,6 +3591,16 @@ pub mod operations {
         pub limit: Option<i64>,
         /// The query parameter `cursor`.
         pub cursor: Option<types::Cursor>,
+    }
+
+    impl apigen_runtime::validate::Validate for ListR13Request {
+        fn validate(&self, check: &mut apigen_runtime::validate::Check) {
+            if let Some(value) = &self.limit {
+                check.enter_parameter("limit");
+                check.minimum(i128::from(*value), 1, false);
+                check.leave_parameter();
+            }
+        }
     }
 
     /// The documented responses of `list_r13`.
@@ -3579,6 +3719,16 @@ pub mod operations {
         pub cursor: Option<types::Cursor>,
     }
 
+    impl apigen_runtime::validate::Validate for ListR14Request {
+        fn validate(&self, check: &mut apigen_runtime::validate::Check) {
+            if let Some(value) = &self.limit {
+                check.enter_parameter("limit");
+                check.minimum(i128::from(*value), 1, false);
+                check.leave_parameter();
+            }
+        }
+    }
+
     /// The documented responses of `list_r14`.
     #[derive(Clone, Debug, PartialEq)]
     #[allow(clippy::large_enum_variant)]
@@ -3693,6 +3843,16 @@ pub mod operations {
         pub limit: Option<i64>,
         /// The query parameter `cursor`.
         pub cursor: Option<types::Cursor>,
+    }
+
+    impl apigen_runtime::validate::Validate for ListR15Request {
+        fn validate(&self, check: &mut apigen_runtime::validate::Check) {
+            if let Some(value) = &self.limit {
+                check.enter_parameter("limit");
+                check.minimum(i128::from(*value), 1, false);
+                check.leave_parameter();
+            }
+        }
     }
 
     /// The documented responses of `list_r15`.
@@ -3811,6 +3971,16 @@ pub mod operations {
         pub cursor: Option<types::Cursor>,
     }
 
+    impl apigen_runtime::validate::Validate for ListR16Request {
+        fn validate(&self, check: &mut apigen_runtime::validate::Check) {
+            if let Some(value) = &self.limit {
+                check.enter_parameter("limit");
+                check.minimum(i128::from(*value), 1, false);
+                check.leave_parameter();
+            }
+        }
+    }
+
     /// The documented responses of `list_r16`.
     #[derive(Clone, Debug, PartialEq)]
     #[allow(clippy::large_enum_variant)]
@@ -3925,6 +4095,16 @@ pub mod operations {
         pub limit: Option<i64>,
         /// The query parameter `cursor`.
         pub cursor: Option<types::Cursor>,
+    }
+
+    impl apigen_runtime::validate::Validate for ListR17Request {
+        fn validate(&self, check: &mut apigen_runtime::validate::Check) {
+            if let Some(value) = &self.limit {
+                check.enter_parameter("limit");
+                check.minimum(i128::from(*value), 1, false);
+                check.leave_parameter();
+            }
+        }
     }
 
     /// The documented responses of `list_r17`.
@@ -4043,6 +4223,16 @@ pub mod operations {
         pub cursor: Option<types::Cursor>,
     }
 
+    impl apigen_runtime::validate::Validate for ListR18Request {
+        fn validate(&self, check: &mut apigen_runtime::validate::Check) {
+            if let Some(value) = &self.limit {
+                check.enter_parameter("limit");
+                check.minimum(i128::from(*value), 1, false);
+                check.leave_parameter();
+            }
+        }
+    }
+
     /// The documented responses of `list_r18`.
     #[derive(Clone, Debug, PartialEq)]
     #[allow(clippy::large_enum_variant)]
@@ -4157,6 +4347,16 @@ pub mod operations {
         pub limit: Option<i64>,
         /// The query parameter `cursor`.
         pub cursor: Option<types::Cursor>,
+    }
+
+    impl apigen_runtime::validate::Validate for ListR19Request {
+        fn validate(&self, check: &mut apigen_runtime::validate::Check) {
+            if let Some(value) = &self.limit {
+                check.enter_parameter("limit");
+                check.minimum(i128::from(*value), 1, false);
+                check.leave_parameter();
+            }
+        }
     }
 
     /// The documented responses of `list_r19`.
@@ -4275,6 +4475,16 @@ pub mod operations {
         pub cursor: Option<types::Cursor>,
     }
 
+    impl apigen_runtime::validate::Validate for ListR20Request {
+        fn validate(&self, check: &mut apigen_runtime::validate::Check) {
+            if let Some(value) = &self.limit {
+                check.enter_parameter("limit");
+                check.minimum(i128::from(*value), 1, false);
+                check.leave_parameter();
+            }
+        }
+    }
+
     /// The documented responses of `list_r20`.
     #[derive(Clone, Debug, PartialEq)]
     #[allow(clippy::large_enum_variant)]
@@ -4389,6 +4599,16 @@ pub mod operations {
         pub limit: Option<i64>,
         /// The query parameter `cursor`.
         pub cursor: Option<types::Cursor>,
+    }
+
+    impl apigen_runtime::validate::Validate for ListR21Request {
+        fn validate(&self, check: &mut apigen_runtime::validate::Check) {
+            if let Some(value) = &self.limit {
+                check.enter_parameter("limit");
+                check.minimum(i128::from(*value), 1, false);
+                check.leave_parameter();
+            }
+        }
     }
 
     /// The documented responses of `list_r21`.
@@ -4507,6 +4727,16 @@ pub mod operations {
         pub cursor: Option<types::Cursor>,
     }
 
+    impl apigen_runtime::validate::Validate for ListR22Request {
+        fn validate(&self, check: &mut apigen_runtime::validate::Check) {
+            if let Some(value) = &self.limit {
+                check.enter_parameter("limit");
+                check.minimum(i128::from(*value), 1, false);
+                check.leave_parameter();
+            }
+        }
+    }
+
     /// The documented responses of `list_r22`.
     #[derive(Clone, Debug, PartialEq)]
     #[allow(clippy::large_enum_variant)]
@@ -4621,6 +4851,16 @@ pub mod operations {
         pub limit: Option<i64>,
         /// The query parameter `cursor`.
         pub cursor: Option<types::Cursor>,
+    }
+
+    impl apigen_runtime::validate::Validate for ListR23Request {
+        fn validate(&self, check: &mut apigen_runtime::validate::Check) {
+            if let Some(value) = &self.limit {
+                check.enter_parameter("limit");
+                check.minimum(i128::from(*value), 1, false);
+                check.leave_parameter();
+            }
+        }
     }
 
     /// The documented responses of `list_r23`.
@@ -4739,6 +4979,16 @@ pub mod operations {
         pub cursor: Option<types::Cursor>,
     }
 
+    impl apigen_runtime::validate::Validate for ListR24Request {
+        fn validate(&self, check: &mut apigen_runtime::validate::Check) {
+            if let Some(value) = &self.limit {
+                check.enter_parameter("limit");
+                check.minimum(i128::from(*value), 1, false);
+                check.leave_parameter();
+            }
+        }
+    }
+
     /// The documented responses of `list_r24`.
     #[derive(Clone, Debug, PartialEq)]
     #[allow(clippy::large_enum_variant)]
@@ -4853,6 +5103,16 @@ pub mod operations {
         pub limit: Option<i64>,
         /// The query parameter `cursor`.
         pub cursor: Option<types::Cursor>,
+    }
+
+    impl apigen_runtime::validate::Validate for ListR25Request {
+        fn validate(&self, check: &mut apigen_runtime::validate::Check) {
+            if let Some(value) = &self.limit {
+                check.enter_parameter("limit");
+                check.minimum(i128::from(*value), 1, false);
+                check.leave_parameter();
+            }
+        }
     }
 
     /// The documented responses of `list_r25`.
@@ -4971,6 +5231,16 @@ pub mod operations {
         pub cursor: Option<types::Cursor>,
     }
 
+    impl apigen_runtime::validate::Validate for ListR26Request {
+        fn validate(&self, check: &mut apigen_runtime::validate::Check) {
+            if let Some(value) = &self.limit {
+                check.enter_parameter("limit");
+                check.minimum(i128::from(*value), 1, false);
+                check.leave_parameter();
+            }
+        }
+    }
+
     /// The documented responses of `list_r26`.
     #[derive(Clone, Debug, PartialEq)]
     #[allow(clippy::large_enum_variant)]
@@ -5085,6 +5355,16 @@ pub mod operations {
         pub limit: Option<i64>,
         /// The query parameter `cursor`.
         pub cursor: Option<types::Cursor>,
+    }
+
+    impl apigen_runtime::validate::Validate for ListR27Request {
+        fn validate(&self, check: &mut apigen_runtime::validate::Check) {
+            if let Some(value) = &self.limit {
+                check.enter_parameter("limit");
+                check.minimum(i128::from(*value), 1, false);
+                check.leave_parameter();
+            }
+        }
     }
 
     /// The documented responses of `list_r27`.
@@ -5203,6 +5483,16 @@ pub mod operations {
         pub cursor: Option<types::Cursor>,
     }
 
+    impl apigen_runtime::validate::Validate for ListR28Request {
+        fn validate(&self, check: &mut apigen_runtime::validate::Check) {
+            if let Some(value) = &self.limit {
+                check.enter_parameter("limit");
+                check.minimum(i128::from(*value), 1, false);
+                check.leave_parameter();
+            }
+        }
+    }
+
     /// The documented responses of `list_r28`.
     #[derive(Clone, Debug, PartialEq)]
     #[allow(clippy::large_enum_variant)]
@@ -5317,6 +5607,16 @@ pub mod operations {
         pub limit: Option<i64>,
         /// The query parameter `cursor`.
         pub cursor: Option<types::Cursor>,
+    }
+
+    impl apigen_runtime::validate::Validate for ListR29Request {
+        fn validate(&self, check: &mut apigen_runtime::validate::Check) {
+            if let Some(value) = &self.limit {
+                check.enter_parameter("limit");
+                check.minimum(i128::from(*value), 1, false);
+                check.leave_parameter();
+            }
+        }
     }
 
     /// The documented responses of `list_r29`.
@@ -5435,6 +5735,16 @@ pub mod operations {
         pub cursor: Option<types::Cursor>,
     }
 
+    impl apigen_runtime::validate::Validate for ListR30Request {
+        fn validate(&self, check: &mut apigen_runtime::validate::Check) {
+            if let Some(value) = &self.limit {
+                check.enter_parameter("limit");
+                check.minimum(i128::from(*value), 1, false);
+                check.leave_parameter();
+            }
+        }
+    }
+
     /// The documented responses of `list_r30`.
     #[derive(Clone, Debug, PartialEq)]
     #[allow(clippy::large_enum_variant)]
@@ -5549,6 +5859,16 @@ pub mod operations {
         pub limit: Option<i64>,
         /// The query parameter `cursor`.
         pub cursor: Option<types::Cursor>,
+    }
+
+    impl apigen_runtime::validate::Validate for ListR31Request {
+        fn validate(&self, check: &mut apigen_runtime::validate::Check) {
+            if let Some(value) = &self.limit {
+                check.enter_parameter("limit");
+                check.minimum(i128::from(*value), 1, false);
+                check.leave_parameter();
+            }
+        }
     }
 
     /// The documented responses of `list_r31`.
@@ -5667,6 +5987,16 @@ pub mod operations {
         pub cursor: Option<types::Cursor>,
     }
 
+    impl apigen_runtime::validate::Validate for ListR32Request {
+        fn validate(&self, check: &mut apigen_runtime::validate::Check) {
+            if let Some(value) = &self.limit {
+                check.enter_parameter("limit");
+                check.minimum(i128::from(*value), 1, false);
+                check.leave_parameter();
+            }
+        }
+    }
+
     /// The documented responses of `list_r32`.
     #[derive(Clone, Debug, PartialEq)]
     #[allow(clippy::large_enum_variant)]
@@ -5781,6 +6111,16 @@ pub mod operations {
         pub limit: Option<i64>,
         /// The query parameter `cursor`.
         pub cursor: Option<types::Cursor>,
+    }
+
+    impl apigen_runtime::validate::Validate for ListR33Request {
+        fn validate(&self, check: &mut apigen_runtime::validate::Check) {
+            if let Some(value) = &self.limit {
+                check.enter_parameter("limit");
+                check.minimum(i128::from(*value), 1, false);
+                check.leave_parameter();
+            }
+        }
     }
 
     /// The documented responses of `list_r33`.
@@ -5899,6 +6239,16 @@ pub mod operations {
         pub cursor: Option<types::Cursor>,
     }
 
+    impl apigen_runtime::validate::Validate for ListR34Request {
+        fn validate(&self, check: &mut apigen_runtime::validate::Check) {
+            if let Some(value) = &self.limit {
+                check.enter_parameter("limit");
+                check.minimum(i128::from(*value), 1, false);
+                check.leave_parameter();
+            }
+        }
+    }
+
     /// The documented responses of `list_r34`.
     #[derive(Clone, Debug, PartialEq)]
     #[allow(clippy::large_enum_variant)]
@@ -6013,6 +6363,16 @@ pub mod operations {
         pub limit: Option<i64>,
         /// The query parameter `cursor`.
         pub cursor: Option<types::Cursor>,
+    }
+
+    impl apigen_runtime::validate::Validate for ListR35Request {
+        fn validate(&self, check: &mut apigen_runtime::validate::Check) {
+            if let Some(value) = &self.limit {
+                check.enter_parameter("limit");
+                check.minimum(i128::from(*value), 1, false);
+                check.leave_parameter();
+            }
+        }
     }
 
     /// The documented responses of `list_r35`.
@@ -6131,6 +6491,16 @@ pub mod operations {
         pub cursor: Option<types::Cursor>,
     }
 
+    impl apigen_runtime::validate::Validate for ListR36Request {
+        fn validate(&self, check: &mut apigen_runtime::validate::Check) {
+            if let Some(value) = &self.limit {
+                check.enter_parameter("limit");
+                check.minimum(i128::from(*value), 1, false);
+                check.leave_parameter();
+            }
+        }
+    }
+
     /// The documented responses of `list_r36`.
     #[derive(Clone, Debug, PartialEq)]
     #[allow(clippy::large_enum_variant)]
@@ -6245,6 +6615,16 @@ pub mod operations {
         pub limit: Option<i64>,
         /// The query parameter `cursor`.
         pub cursor: Option<types::Cursor>,
+    }
+
+    impl apigen_runtime::validate::Validate for ListR37Request {
+        fn validate(&self, check: &mut apigen_runtime::validate::Check) {
+            if let Some(value) = &self.limit {
+                check.enter_parameter("limit");
+                check.minimum(i128::from(*value), 1, false);
+                check.leave_parameter();
+            }
+        }
     }
 
     /// The documented responses of `list_r37`.
@@ -6363,6 +6743,16 @@ pub mod operations {
         pub cursor: Option<types::Cursor>,
     }
 
+    impl apigen_runtime::validate::Validate for ListR38Request {
+        fn validate(&self, check: &mut apigen_runtime::validate::Check) {
+            if let Some(value) = &self.limit {
+                check.enter_parameter("limit");
+                check.minimum(i128::from(*value), 1, false);
+                check.leave_parameter();
+            }
+        }
+    }
+
     /// The documented responses of `list_r38`.
     #[derive(Clone, Debug, PartialEq)]
     #[allow(clippy::large_enum_variant)]
@@ -6477,6 +6867,16 @@ pub mod operations {
         pub limit: Option<i64>,
         /// The query parameter `cursor`.
         pub cursor: Option<types::Cursor>,
+    }
+
+    impl apigen_runtime::validate::Validate for ListR39Request {
+        fn validate(&self, check: &mut apigen_runtime::validate::Check) {
+            if let Some(value) = &self.limit {
+                check.enter_parameter("limit");
+                check.minimum(i128::from(*value), 1, false);
+                check.leave_parameter();
+            }
+        }
     }
 
     /// The documented responses of `list_r39`.
@@ -6595,6 +6995,16 @@ pub mod operations {
         pub cursor: Option<types::Cursor>,
     }
 
+    impl apigen_runtime::validate::Validate for ListR40Request {
+        fn validate(&self, check: &mut apigen_runtime::validate::Check) {
+            if let Some(value) = &self.limit {
+                check.enter_parameter("limit");
+                check.minimum(i128::from(*value), 1, false);
+                check.leave_parameter();
+            }
+        }
+    }
+
     /// The documented responses of `list_r40`.
     #[derive(Clone, Debug, PartialEq)]
     #[allow(clippy::large_enum_variant)]
@@ -6709,6 +7119,16 @@ pub mod operations {
         pub limit: Option<i64>,
         /// The query parameter `cursor`.
         pub cursor: Option<types::Cursor>,
+    }
+
+    impl apigen_runtime::validate::Validate for ListR41Request {
+        fn validate(&self, check: &mut apigen_runtime::validate::Check) {
+            if let Some(value) = &self.limit {
+                check.enter_parameter("limit");
+                check.minimum(i128::from(*value), 1, false);
+                check.leave_parameter();
+            }
+        }
     }
 
     /// The documented responses of `list_r41`.
@@ -6827,6 +7247,16 @@ pub mod operations {
         pub cursor: Option<types::Cursor>,
     }
 
+    impl apigen_runtime::validate::Validate for ListR42Request {
+        fn validate(&self, check: &mut apigen_runtime::validate::Check) {
+            if let Some(value) = &self.limit {
+                check.enter_parameter("limit");
+                check.minimum(i128::from(*value), 1, false);
+                check.leave_parameter();
+            }
+        }
+    }
+
     /// The documented responses of `list_r42`.
     #[derive(Clone, Debug, PartialEq)]
     #[allow(clippy::large_enum_variant)]
@@ -6941,6 +7371,16 @@ pub mod operations {
         pub limit: Option<i64>,
         /// The query parameter `cursor`.
         pub cursor: Option<types::Cursor>,
+    }
+
+    impl apigen_runtime::validate::Validate for ListR43Request {
+        fn validate(&self, check: &mut apigen_runtime::validate::Check) {
+            if let Some(value) = &self.limit {
+                check.enter_parameter("limit");
+                check.minimum(i128::from(*value), 1, false);
+                check.leave_parameter();
+            }
+        }
     }
 
     /// The documented responses of `list_r43`.
@@ -7059,6 +7499,16 @@ pub mod operations {
         pub cursor: Option<types::Cursor>,
     }
 
+    impl apigen_runtime::validate::Validate for ListR44Request {
+        fn validate(&self, check: &mut apigen_runtime::validate::Check) {
+            if let Some(value) = &self.limit {
+                check.enter_parameter("limit");
+                check.minimum(i128::from(*value), 1, false);
+                check.leave_parameter();
+            }
+        }
+    }
+
     /// The documented responses of `list_r44`.
     #[derive(Clone, Debug, PartialEq)]
     #[allow(clippy::large_enum_variant)]
@@ -7173,6 +7623,16 @@ pub mod operations {
         pub limit: Option<i64>,
         /// The query parameter `cursor`.
         pub cursor: Option<types::Cursor>,
+    }
+
+    impl apigen_runtime::validate::Validate for ListR45Request {
+        fn validate(&self, check: &mut apigen_runtime::validate::Check) {
+            if let Some(value) = &self.limit {
+                check.enter_parameter("limit");
+                check.minimum(i128::from(*value), 1, false);
+                check.leave_parameter();
+            }
+        }
     }
 
     /// The documented responses of `list_r45`.
@@ -7291,6 +7751,16 @@ pub mod operations {
         pub cursor: Option<types::Cursor>,
     }
 
+    impl apigen_runtime::validate::Validate for ListR46Request {
+        fn validate(&self, check: &mut apigen_runtime::validate::Check) {
+            if let Some(value) = &self.limit {
+                check.enter_parameter("limit");
+                check.minimum(i128::from(*value), 1, false);
+                check.leave_parameter();
+            }
+        }
+    }
+
     /// The documented responses of `list_r46`.
     #[derive(Clone, Debug, PartialEq)]
     #[allow(clippy::large_enum_variant)]
@@ -7405,6 +7875,16 @@ pub mod operations {
         pub limit: Option<i64>,
         /// The query parameter `cursor`.
         pub cursor: Option<types::Cursor>,
+    }
+
+    impl apigen_runtime::validate::Validate for ListR47Request {
+        fn validate(&self, check: &mut apigen_runtime::validate::Check) {
+            if let Some(value) = &self.limit {
+                check.enter_parameter("limit");
+                check.minimum(i128::from(*value), 1, false);
+                check.leave_parameter();
+            }
+        }
     }
 
     /// The documented responses of `list_r47`.
@@ -7523,6 +8003,16 @@ pub mod operations {
         pub cursor: Option<types::Cursor>,
     }
 
+    impl apigen_runtime::validate::Validate for ListR48Request {
+        fn validate(&self, check: &mut apigen_runtime::validate::Check) {
+            if let Some(value) = &self.limit {
+                check.enter_parameter("limit");
+                check.minimum(i128::from(*value), 1, false);
+                check.leave_parameter();
+            }
+        }
+    }
+
     /// The documented responses of `list_r48`.
     #[derive(Clone, Debug, PartialEq)]
     #[allow(clippy::large_enum_variant)]
@@ -7637,6 +8127,16 @@ pub mod operations {
         pub limit: Option<i64>,
         /// The query parameter `cursor`.
         pub cursor: Option<types::Cursor>,
+    }
+
+    impl apigen_runtime::validate::Validate for ListR49Request {
+        fn validate(&self, check: &mut apigen_runtime::validate::Check) {
+            if let Some(value) = &self.limit {
+                check.enter_parameter("limit");
+                check.minimum(i128::from(*value), 1, false);
+                check.leave_parameter();
+            }
+        }
     }
 
     /// The documented responses of `list_r49`.
@@ -7799,6 +8299,7 @@ pub mod client {
             &self,
             request: ListR0Request,
         ) -> Result<ListR0Response, Error> {
+            self.transport.check_request(&request)?;
             let mut http_request = self
                 .transport
                 .request_for(&LIST_R0, "/r0".to_owned());
@@ -7875,6 +8376,7 @@ pub mod client {
             &self,
             request: ListR1Request,
         ) -> Result<ListR1Response, Error> {
+            self.transport.check_request(&request)?;
             let mut http_request = self
                 .transport
                 .request_for(&LIST_R1, "/r1".to_owned());
@@ -7951,6 +8453,7 @@ pub mod client {
             &self,
             request: ListR2Request,
         ) -> Result<ListR2Response, Error> {
+            self.transport.check_request(&request)?;
             let mut http_request = self
                 .transport
                 .request_for(&LIST_R2, "/r2".to_owned());
@@ -8027,6 +8530,7 @@ pub mod client {
             &self,
             request: ListR3Request,
         ) -> Result<ListR3Response, Error> {
+            self.transport.check_request(&request)?;
             let mut http_request = self
                 .transport
                 .request_for(&LIST_R3, "/r3".to_owned());
@@ -8103,6 +8607,7 @@ pub mod client {
             &self,
             request: ListR4Request,
         ) -> Result<ListR4Response, Error> {
+            self.transport.check_request(&request)?;
             let mut http_request = self
                 .transport
                 .request_for(&LIST_R4, "/r4".to_owned());
@@ -8179,6 +8684,7 @@ pub mod client {
             &self,
             request: ListR5Request,
         ) -> Result<ListR5Response, Error> {
+            self.transport.check_request(&request)?;
             let mut http_request = self
                 .transport
                 .request_for(&LIST_R5, "/r5".to_owned());
@@ -8255,6 +8761,7 @@ pub mod client {
             &self,
             request: ListR6Request,
         ) -> Result<ListR6Response, Error> {
+            self.transport.check_request(&request)?;
             let mut http_request = self
                 .transport
                 .request_for(&LIST_R6, "/r6".to_owned());
@@ -8331,6 +8838,7 @@ pub mod client {
             &self,
             request: ListR7Request,
         ) -> Result<ListR7Response, Error> {
+            self.transport.check_request(&request)?;
             let mut http_request = self
                 .transport
                 .request_for(&LIST_R7, "/r7".to_owned());
@@ -8407,6 +8915,7 @@ pub mod client {
             &self,
             request: ListR8Request,
         ) -> Result<ListR8Response, Error> {
+            self.transport.check_request(&request)?;
             let mut http_request = self
                 .transport
                 .request_for(&LIST_R8, "/r8".to_owned());
@@ -8483,6 +8992,7 @@ pub mod client {
             &self,
             request: ListR9Request,
         ) -> Result<ListR9Response, Error> {
+            self.transport.check_request(&request)?;
             let mut http_request = self
                 .transport
                 .request_for(&LIST_R9, "/r9".to_owned());
@@ -8559,6 +9069,7 @@ pub mod client {
             &self,
             request: ListR10Request,
         ) -> Result<ListR10Response, Error> {
+            self.transport.check_request(&request)?;
             let mut http_request = self
                 .transport
                 .request_for(&LIST_R10, "/r10".to_owned());
@@ -8635,6 +9146,7 @@ pub mod client {
             &self,
             request: ListR11Request,
         ) -> Result<ListR11Response, Error> {
+            self.transport.check_request(&request)?;
             let mut http_request = self
                 .transport
                 .request_for(&LIST_R11, "/r11".to_owned());
@@ -8711,6 +9223,7 @@ pub mod client {
             &self,
             request: ListR12Request,
         ) -> Result<ListR12Response, Error> {
+            self.transport.check_request(&request)?;
             let mut http_request = self
                 .transport
                 .request_for(&LIST_R12, "/r12".to_owned());
@@ -8787,6 +9300,7 @@ pub mod client {
             &self,
             request: ListR13Request,
         ) -> Result<ListR13Response, Error> {
+            self.transport.check_request(&request)?;
             let mut http_request = self
                 .transport
                 .request_for(&LIST_R13, "/r13".to_owned());
@@ -8863,6 +9377,7 @@ pub mod client {
             &self,
             request: ListR14Request,
         ) -> Result<ListR14Response, Error> {
+            self.transport.check_request(&request)?;
             let mut http_request = self
                 .transport
                 .request_for(&LIST_R14, "/r14".to_owned());
@@ -8939,6 +9454,7 @@ pub mod client {
             &self,
             request: ListR15Request,
         ) -> Result<ListR15Response, Error> {
+            self.transport.check_request(&request)?;
             let mut http_request = self
                 .transport
                 .request_for(&LIST_R15, "/r15".to_owned());
@@ -9015,6 +9531,7 @@ pub mod client {
             &self,
             request: ListR16Request,
         ) -> Result<ListR16Response, Error> {
+            self.transport.check_request(&request)?;
             let mut http_request = self
                 .transport
                 .request_for(&LIST_R16, "/r16".to_owned());
@@ -9091,6 +9608,7 @@ pub mod client {
             &self,
             request: ListR17Request,
         ) -> Result<ListR17Response, Error> {
+            self.transport.check_request(&request)?;
             let mut http_request = self
                 .transport
                 .request_for(&LIST_R17, "/r17".to_owned());
@@ -9167,6 +9685,7 @@ pub mod client {
             &self,
             request: ListR18Request,
         ) -> Result<ListR18Response, Error> {
+            self.transport.check_request(&request)?;
             let mut http_request = self
                 .transport
                 .request_for(&LIST_R18, "/r18".to_owned());
@@ -9243,6 +9762,7 @@ pub mod client {
             &self,
             request: ListR19Request,
         ) -> Result<ListR19Response, Error> {
+            self.transport.check_request(&request)?;
             let mut http_request = self
                 .transport
                 .request_for(&LIST_R19, "/r19".to_owned());
@@ -9319,6 +9839,7 @@ pub mod client {
             &self,
             request: ListR20Request,
         ) -> Result<ListR20Response, Error> {
+            self.transport.check_request(&request)?;
             let mut http_request = self
                 .transport
                 .request_for(&LIST_R20, "/r20".to_owned());
@@ -9395,6 +9916,7 @@ pub mod client {
             &self,
             request: ListR21Request,
         ) -> Result<ListR21Response, Error> {
+            self.transport.check_request(&request)?;
             let mut http_request = self
                 .transport
                 .request_for(&LIST_R21, "/r21".to_owned());
@@ -9471,6 +9993,7 @@ pub mod client {
             &self,
             request: ListR22Request,
         ) -> Result<ListR22Response, Error> {
+            self.transport.check_request(&request)?;
             let mut http_request = self
                 .transport
                 .request_for(&LIST_R22, "/r22".to_owned());
@@ -9547,6 +10070,7 @@ pub mod client {
             &self,
             request: ListR23Request,
         ) -> Result<ListR23Response, Error> {
+            self.transport.check_request(&request)?;
             let mut http_request = self
                 .transport
                 .request_for(&LIST_R23, "/r23".to_owned());
@@ -9623,6 +10147,7 @@ pub mod client {
             &self,
             request: ListR24Request,
         ) -> Result<ListR24Response, Error> {
+            self.transport.check_request(&request)?;
             let mut http_request = self
                 .transport
                 .request_for(&LIST_R24, "/r24".to_owned());
@@ -9699,6 +10224,7 @@ pub mod client {
             &self,
             request: ListR25Request,
         ) -> Result<ListR25Response, Error> {
+            self.transport.check_request(&request)?;
             let mut http_request = self
                 .transport
                 .request_for(&LIST_R25, "/r25".to_owned());
@@ -9775,6 +10301,7 @@ pub mod client {
             &self,
             request: ListR26Request,
         ) -> Result<ListR26Response, Error> {
+            self.transport.check_request(&request)?;
             let mut http_request = self
                 .transport
                 .request_for(&LIST_R26, "/r26".to_owned());
@@ -9851,6 +10378,7 @@ pub mod client {
             &self,
             request: ListR27Request,
         ) -> Result<ListR27Response, Error> {
+            self.transport.check_request(&request)?;
             let mut http_request = self
                 .transport
                 .request_for(&LIST_R27, "/r27".to_owned());
@@ -9927,6 +10455,7 @@ pub mod client {
             &self,
             request: ListR28Request,
         ) -> Result<ListR28Response, Error> {
+            self.transport.check_request(&request)?;
             let mut http_request = self
                 .transport
                 .request_for(&LIST_R28, "/r28".to_owned());
@@ -10003,6 +10532,7 @@ pub mod client {
             &self,
             request: ListR29Request,
         ) -> Result<ListR29Response, Error> {
+            self.transport.check_request(&request)?;
             let mut http_request = self
                 .transport
                 .request_for(&LIST_R29, "/r29".to_owned());
@@ -10079,6 +10609,7 @@ pub mod client {
             &self,
             request: ListR30Request,
         ) -> Result<ListR30Response, Error> {
+            self.transport.check_request(&request)?;
             let mut http_request = self
                 .transport
                 .request_for(&LIST_R30, "/r30".to_owned());
@@ -10155,6 +10686,7 @@ pub mod client {
             &self,
             request: ListR31Request,
         ) -> Result<ListR31Response, Error> {
+            self.transport.check_request(&request)?;
             let mut http_request = self
                 .transport
                 .request_for(&LIST_R31, "/r31".to_owned());
@@ -10231,6 +10763,7 @@ pub mod client {
             &self,
             request: ListR32Request,
         ) -> Result<ListR32Response, Error> {
+            self.transport.check_request(&request)?;
             let mut http_request = self
                 .transport
                 .request_for(&LIST_R32, "/r32".to_owned());
@@ -10307,6 +10840,7 @@ pub mod client {
             &self,
             request: ListR33Request,
         ) -> Result<ListR33Response, Error> {
+            self.transport.check_request(&request)?;
             let mut http_request = self
                 .transport
                 .request_for(&LIST_R33, "/r33".to_owned());
@@ -10383,6 +10917,7 @@ pub mod client {
             &self,
             request: ListR34Request,
         ) -> Result<ListR34Response, Error> {
+            self.transport.check_request(&request)?;
             let mut http_request = self
                 .transport
                 .request_for(&LIST_R34, "/r34".to_owned());
@@ -10459,6 +10994,7 @@ pub mod client {
             &self,
             request: ListR35Request,
         ) -> Result<ListR35Response, Error> {
+            self.transport.check_request(&request)?;
             let mut http_request = self
                 .transport
                 .request_for(&LIST_R35, "/r35".to_owned());
@@ -10535,6 +11071,7 @@ pub mod client {
             &self,
             request: ListR36Request,
         ) -> Result<ListR36Response, Error> {
+            self.transport.check_request(&request)?;
             let mut http_request = self
                 .transport
                 .request_for(&LIST_R36, "/r36".to_owned());
@@ -10611,6 +11148,7 @@ pub mod client {
             &self,
             request: ListR37Request,
         ) -> Result<ListR37Response, Error> {
+            self.transport.check_request(&request)?;
             let mut http_request = self
                 .transport
                 .request_for(&LIST_R37, "/r37".to_owned());
@@ -10687,6 +11225,7 @@ pub mod client {
             &self,
             request: ListR38Request,
         ) -> Result<ListR38Response, Error> {
+            self.transport.check_request(&request)?;
             let mut http_request = self
                 .transport
                 .request_for(&LIST_R38, "/r38".to_owned());
@@ -10763,6 +11302,7 @@ pub mod client {
             &self,
             request: ListR39Request,
         ) -> Result<ListR39Response, Error> {
+            self.transport.check_request(&request)?;
             let mut http_request = self
                 .transport
                 .request_for(&LIST_R39, "/r39".to_owned());
@@ -10839,6 +11379,7 @@ pub mod client {
             &self,
             request: ListR40Request,
         ) -> Result<ListR40Response, Error> {
+            self.transport.check_request(&request)?;
             let mut http_request = self
                 .transport
                 .request_for(&LIST_R40, "/r40".to_owned());
@@ -10915,6 +11456,7 @@ pub mod client {
             &self,
             request: ListR41Request,
         ) -> Result<ListR41Response, Error> {
+            self.transport.check_request(&request)?;
             let mut http_request = self
                 .transport
                 .request_for(&LIST_R41, "/r41".to_owned());
@@ -10991,6 +11533,7 @@ pub mod client {
             &self,
             request: ListR42Request,
         ) -> Result<ListR42Response, Error> {
+            self.transport.check_request(&request)?;
             let mut http_request = self
                 .transport
                 .request_for(&LIST_R42, "/r42".to_owned());
@@ -11067,6 +11610,7 @@ pub mod client {
             &self,
             request: ListR43Request,
         ) -> Result<ListR43Response, Error> {
+            self.transport.check_request(&request)?;
             let mut http_request = self
                 .transport
                 .request_for(&LIST_R43, "/r43".to_owned());
@@ -11143,6 +11687,7 @@ pub mod client {
             &self,
             request: ListR44Request,
         ) -> Result<ListR44Response, Error> {
+            self.transport.check_request(&request)?;
             let mut http_request = self
                 .transport
                 .request_for(&LIST_R44, "/r44".to_owned());
@@ -11219,6 +11764,7 @@ pub mod client {
             &self,
             request: ListR45Request,
         ) -> Result<ListR45Response, Error> {
+            self.transport.check_request(&request)?;
             let mut http_request = self
                 .transport
                 .request_for(&LIST_R45, "/r45".to_owned());
@@ -11295,6 +11841,7 @@ pub mod client {
             &self,
             request: ListR46Request,
         ) -> Result<ListR46Response, Error> {
+            self.transport.check_request(&request)?;
             let mut http_request = self
                 .transport
                 .request_for(&LIST_R46, "/r46".to_owned());
@@ -11371,6 +11918,7 @@ pub mod client {
             &self,
             request: ListR47Request,
         ) -> Result<ListR47Response, Error> {
+            self.transport.check_request(&request)?;
             let mut http_request = self
                 .transport
                 .request_for(&LIST_R47, "/r47".to_owned());
@@ -11447,6 +11995,7 @@ pub mod client {
             &self,
             request: ListR48Request,
         ) -> Result<ListR48Response, Error> {
+            self.transport.check_request(&request)?;
             let mut http_request = self
                 .transport
                 .request_for(&LIST_R48, "/r48".to_owned());
@@ -11523,6 +12072,7 @@ pub mod client {
             &self,
             request: ListR49Request,
         ) -> Result<ListR49Response, Error> {
+            self.transport.check_request(&request)?;
             let mut http_request = self
                 .transport
                 .request_for(&LIST_R49, "/r49".to_owned());
@@ -15627,15 +16177,9 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = parts.check();
-        let check = &mut checked;
-        if let Some(value) = &request.limit {
-            check.enter_parameter("limit");
-            check.minimum(i128::from(*value), 1, false);
-            check.leave_parameter();
-        }
-
-        Problem::check(checked.into_violations())?;
+        let mut check = parts.check();
+        apigen_runtime::validate::Validate::validate(&request, &mut check);
+        Problem::check(check.into_violations())?;
         Ok(request)
     }
 
@@ -15660,15 +16204,9 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = parts.check();
-        let check = &mut checked;
-        if let Some(value) = &request.limit {
-            check.enter_parameter("limit");
-            check.minimum(i128::from(*value), 1, false);
-            check.leave_parameter();
-        }
-
-        Problem::check(checked.into_violations())?;
+        let mut check = parts.check();
+        apigen_runtime::validate::Validate::validate(&request, &mut check);
+        Problem::check(check.into_violations())?;
         Ok(request)
     }
 
@@ -15693,15 +16231,9 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = parts.check();
-        let check = &mut checked;
-        if let Some(value) = &request.limit {
-            check.enter_parameter("limit");
-            check.minimum(i128::from(*value), 1, false);
-            check.leave_parameter();
-        }
-
-        Problem::check(checked.into_violations())?;
+        let mut check = parts.check();
+        apigen_runtime::validate::Validate::validate(&request, &mut check);
+        Problem::check(check.into_violations())?;
         Ok(request)
     }
 
@@ -15726,15 +16258,9 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = parts.check();
-        let check = &mut checked;
-        if let Some(value) = &request.limit {
-            check.enter_parameter("limit");
-            check.minimum(i128::from(*value), 1, false);
-            check.leave_parameter();
-        }
-
-        Problem::check(checked.into_violations())?;
+        let mut check = parts.check();
+        apigen_runtime::validate::Validate::validate(&request, &mut check);
+        Problem::check(check.into_violations())?;
         Ok(request)
     }
 
@@ -15759,15 +16285,9 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = parts.check();
-        let check = &mut checked;
-        if let Some(value) = &request.limit {
-            check.enter_parameter("limit");
-            check.minimum(i128::from(*value), 1, false);
-            check.leave_parameter();
-        }
-
-        Problem::check(checked.into_violations())?;
+        let mut check = parts.check();
+        apigen_runtime::validate::Validate::validate(&request, &mut check);
+        Problem::check(check.into_violations())?;
         Ok(request)
     }
 
@@ -15792,15 +16312,9 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = parts.check();
-        let check = &mut checked;
-        if let Some(value) = &request.limit {
-            check.enter_parameter("limit");
-            check.minimum(i128::from(*value), 1, false);
-            check.leave_parameter();
-        }
-
-        Problem::check(checked.into_violations())?;
+        let mut check = parts.check();
+        apigen_runtime::validate::Validate::validate(&request, &mut check);
+        Problem::check(check.into_violations())?;
         Ok(request)
     }
 
@@ -15825,15 +16339,9 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = parts.check();
-        let check = &mut checked;
-        if let Some(value) = &request.limit {
-            check.enter_parameter("limit");
-            check.minimum(i128::from(*value), 1, false);
-            check.leave_parameter();
-        }
-
-        Problem::check(checked.into_violations())?;
+        let mut check = parts.check();
+        apigen_runtime::validate::Validate::validate(&request, &mut check);
+        Problem::check(check.into_violations())?;
         Ok(request)
     }
 
@@ -15858,15 +16366,9 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = parts.check();
-        let check = &mut checked;
-        if let Some(value) = &request.limit {
-            check.enter_parameter("limit");
-            check.minimum(i128::from(*value), 1, false);
-            check.leave_parameter();
-        }
-
-        Problem::check(checked.into_violations())?;
+        let mut check = parts.check();
+        apigen_runtime::validate::Validate::validate(&request, &mut check);
+        Problem::check(check.into_violations())?;
         Ok(request)
     }
 
@@ -15891,15 +16393,9 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = parts.check();
-        let check = &mut checked;
-        if let Some(value) = &request.limit {
-            check.enter_parameter("limit");
-            check.minimum(i128::from(*value), 1, false);
-            check.leave_parameter();
-        }
-
-        Problem::check(checked.into_violations())?;
+        let mut check = parts.check();
+        apigen_runtime::validate::Validate::validate(&request, &mut check);
+        Problem::check(check.into_violations())?;
         Ok(request)
     }
 
@@ -15924,15 +16420,9 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = parts.check();
-        let check = &mut checked;
-        if let Some(value) = &request.limit {
-            check.enter_parameter("limit");
-            check.minimum(i128::from(*value), 1, false);
-            check.leave_parameter();
-        }
-
-        Problem::check(checked.into_violations())?;
+        let mut check = parts.check();
+        apigen_runtime::validate::Validate::validate(&request, &mut check);
+        Problem::check(check.into_violations())?;
         Ok(request)
     }
 
@@ -15957,15 +16447,9 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = parts.check();
-        let check = &mut checked;
-        if let Some(value) = &request.limit {
-            check.enter_parameter("limit");
-            check.minimum(i128::from(*value), 1, false);
-            check.leave_parameter();
-        }
-
-        Problem::check(checked.into_violations())?;
+        let mut check = parts.check();
+        apigen_runtime::validate::Validate::validate(&request, &mut check);
+        Problem::check(check.into_violations())?;
         Ok(request)
     }
 
@@ -15990,15 +16474,9 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = parts.check();
-        let check = &mut checked;
-        if let Some(value) = &request.limit {
-            check.enter_parameter("limit");
-            check.minimum(i128::from(*value), 1, false);
-            check.leave_parameter();
-        }
-
-        Problem::check(checked.into_violations())?;
+        let mut check = parts.check();
+        apigen_runtime::validate::Validate::validate(&request, &mut check);
+        Problem::check(check.into_violations())?;
         Ok(request)
     }
 
@@ -16023,15 +16501,9 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = parts.check();
-        let check = &mut checked;
-        if let Some(value) = &request.limit {
-            check.enter_parameter("limit");
-            check.minimum(i128::from(*value), 1, false);
-            check.leave_parameter();
-        }
-
-        Problem::check(checked.into_violations())?;
+        let mut check = parts.check();
+        apigen_runtime::validate::Validate::validate(&request, &mut check);
+        Problem::check(check.into_violations())?;
         Ok(request)
     }
 
@@ -16056,15 +16528,9 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = parts.check();
-        let check = &mut checked;
-        if let Some(value) = &request.limit {
-            check.enter_parameter("limit");
-            check.minimum(i128::from(*value), 1, false);
-            check.leave_parameter();
-        }
-
-        Problem::check(checked.into_violations())?;
+        let mut check = parts.check();
+        apigen_runtime::validate::Validate::validate(&request, &mut check);
+        Problem::check(check.into_violations())?;
         Ok(request)
     }
 
@@ -16089,15 +16555,9 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = parts.check();
-        let check = &mut checked;
-        if let Some(value) = &request.limit {
-            check.enter_parameter("limit");
-            check.minimum(i128::from(*value), 1, false);
-            check.leave_parameter();
-        }
-
-        Problem::check(checked.into_violations())?;
+        let mut check = parts.check();
+        apigen_runtime::validate::Validate::validate(&request, &mut check);
+        Problem::check(check.into_violations())?;
         Ok(request)
     }
 
@@ -16122,15 +16582,9 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = parts.check();
-        let check = &mut checked;
-        if let Some(value) = &request.limit {
-            check.enter_parameter("limit");
-            check.minimum(i128::from(*value), 1, false);
-            check.leave_parameter();
-        }
-
-        Problem::check(checked.into_violations())?;
+        let mut check = parts.check();
+        apigen_runtime::validate::Validate::validate(&request, &mut check);
+        Problem::check(check.into_violations())?;
         Ok(request)
     }
 
@@ -16155,15 +16609,9 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = parts.check();
-        let check = &mut checked;
-        if let Some(value) = &request.limit {
-            check.enter_parameter("limit");
-            check.minimum(i128::from(*value), 1, false);
-            check.leave_parameter();
-        }
-
-        Problem::check(checked.into_violations())?;
+        let mut check = parts.check();
+        apigen_runtime::validate::Validate::validate(&request, &mut check);
+        Problem::check(check.into_violations())?;
         Ok(request)
     }
 
@@ -16188,15 +16636,9 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = parts.check();
-        let check = &mut checked;
-        if let Some(value) = &request.limit {
-            check.enter_parameter("limit");
-            check.minimum(i128::from(*value), 1, false);
-            check.leave_parameter();
-        }
-
-        Problem::check(checked.into_violations())?;
+        let mut check = parts.check();
+        apigen_runtime::validate::Validate::validate(&request, &mut check);
+        Problem::check(check.into_violations())?;
         Ok(request)
     }
 
@@ -16221,15 +16663,9 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = parts.check();
-        let check = &mut checked;
-        if let Some(value) = &request.limit {
-            check.enter_parameter("limit");
-            check.minimum(i128::from(*value), 1, false);
-            check.leave_parameter();
-        }
-
-        Problem::check(checked.into_violations())?;
+        let mut check = parts.check();
+        apigen_runtime::validate::Validate::validate(&request, &mut check);
+        Problem::check(check.into_violations())?;
         Ok(request)
     }
 
@@ -16254,15 +16690,9 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = parts.check();
-        let check = &mut checked;
-        if let Some(value) = &request.limit {
-            check.enter_parameter("limit");
-            check.minimum(i128::from(*value), 1, false);
-            check.leave_parameter();
-        }
-
-        Problem::check(checked.into_violations())?;
+        let mut check = parts.check();
+        apigen_runtime::validate::Validate::validate(&request, &mut check);
+        Problem::check(check.into_violations())?;
         Ok(request)
     }
 
@@ -16287,15 +16717,9 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = parts.check();
-        let check = &mut checked;
-        if let Some(value) = &request.limit {
-            check.enter_parameter("limit");
-            check.minimum(i128::from(*value), 1, false);
-            check.leave_parameter();
-        }
-
-        Problem::check(checked.into_violations())?;
+        let mut check = parts.check();
+        apigen_runtime::validate::Validate::validate(&request, &mut check);
+        Problem::check(check.into_violations())?;
         Ok(request)
     }
 
@@ -16320,15 +16744,9 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = parts.check();
-        let check = &mut checked;
-        if let Some(value) = &request.limit {
-            check.enter_parameter("limit");
-            check.minimum(i128::from(*value), 1, false);
-            check.leave_parameter();
-        }
-
-        Problem::check(checked.into_violations())?;
+        let mut check = parts.check();
+        apigen_runtime::validate::Validate::validate(&request, &mut check);
+        Problem::check(check.into_violations())?;
         Ok(request)
     }
 
@@ -16353,15 +16771,9 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = parts.check();
-        let check = &mut checked;
-        if let Some(value) = &request.limit {
-            check.enter_parameter("limit");
-            check.minimum(i128::from(*value), 1, false);
-            check.leave_parameter();
-        }
-
-        Problem::check(checked.into_violations())?;
+        let mut check = parts.check();
+        apigen_runtime::validate::Validate::validate(&request, &mut check);
+        Problem::check(check.into_violations())?;
         Ok(request)
     }
 
@@ -16386,15 +16798,9 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = parts.check();
-        let check = &mut checked;
-        if let Some(value) = &request.limit {
-            check.enter_parameter("limit");
-            check.minimum(i128::from(*value), 1, false);
-            check.leave_parameter();
-        }
-
-        Problem::check(checked.into_violations())?;
+        let mut check = parts.check();
+        apigen_runtime::validate::Validate::validate(&request, &mut check);
+        Problem::check(check.into_violations())?;
         Ok(request)
     }
 
@@ -16419,15 +16825,9 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = parts.check();
-        let check = &mut checked;
-        if let Some(value) = &request.limit {
-            check.enter_parameter("limit");
-            check.minimum(i128::from(*value), 1, false);
-            check.leave_parameter();
-        }
-
-        Problem::check(checked.into_violations())?;
+        let mut check = parts.check();
+        apigen_runtime::validate::Validate::validate(&request, &mut check);
+        Problem::check(check.into_violations())?;
         Ok(request)
     }
 
@@ -16452,15 +16852,9 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = parts.check();
-        let check = &mut checked;
-        if let Some(value) = &request.limit {
-            check.enter_parameter("limit");
-            check.minimum(i128::from(*value), 1, false);
-            check.leave_parameter();
-        }
-
-        Problem::check(checked.into_violations())?;
+        let mut check = parts.check();
+        apigen_runtime::validate::Validate::validate(&request, &mut check);
+        Problem::check(check.into_violations())?;
         Ok(request)
     }
 
@@ -16485,15 +16879,9 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = parts.check();
-        let check = &mut checked;
-        if let Some(value) = &request.limit {
-            check.enter_parameter("limit");
-            check.minimum(i128::from(*value), 1, false);
-            check.leave_parameter();
-        }
-
-        Problem::check(checked.into_violations())?;
+        let mut check = parts.check();
+        apigen_runtime::validate::Validate::validate(&request, &mut check);
+        Problem::check(check.into_violations())?;
         Ok(request)
     }
 
@@ -16518,15 +16906,9 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = parts.check();
-        let check = &mut checked;
-        if let Some(value) = &request.limit {
-            check.enter_parameter("limit");
-            check.minimum(i128::from(*value), 1, false);
-            check.leave_parameter();
-        }
-
-        Problem::check(checked.into_violations())?;
+        let mut check = parts.check();
+        apigen_runtime::validate::Validate::validate(&request, &mut check);
+        Problem::check(check.into_violations())?;
         Ok(request)
     }
 
@@ -16551,15 +16933,9 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = parts.check();
-        let check = &mut checked;
-        if let Some(value) = &request.limit {
-            check.enter_parameter("limit");
-            check.minimum(i128::from(*value), 1, false);
-            check.leave_parameter();
-        }
-
-        Problem::check(checked.into_violations())?;
+        let mut check = parts.check();
+        apigen_runtime::validate::Validate::validate(&request, &mut check);
+        Problem::check(check.into_violations())?;
         Ok(request)
     }
 
@@ -16584,15 +16960,9 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = parts.check();
-        let check = &mut checked;
-        if let Some(value) = &request.limit {
-            check.enter_parameter("limit");
-            check.minimum(i128::from(*value), 1, false);
-            check.leave_parameter();
-        }
-
-        Problem::check(checked.into_violations())?;
+        let mut check = parts.check();
+        apigen_runtime::validate::Validate::validate(&request, &mut check);
+        Problem::check(check.into_violations())?;
         Ok(request)
     }
 
@@ -16617,15 +16987,9 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = parts.check();
-        let check = &mut checked;
-        if let Some(value) = &request.limit {
-            check.enter_parameter("limit");
-            check.minimum(i128::from(*value), 1, false);
-            check.leave_parameter();
-        }
-
-        Problem::check(checked.into_violations())?;
+        let mut check = parts.check();
+        apigen_runtime::validate::Validate::validate(&request, &mut check);
+        Problem::check(check.into_violations())?;
         Ok(request)
     }
 
@@ -16650,15 +17014,9 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = parts.check();
-        let check = &mut checked;
-        if let Some(value) = &request.limit {
-            check.enter_parameter("limit");
-            check.minimum(i128::from(*value), 1, false);
-            check.leave_parameter();
-        }
-
-        Problem::check(checked.into_violations())?;
+        let mut check = parts.check();
+        apigen_runtime::validate::Validate::validate(&request, &mut check);
+        Problem::check(check.into_violations())?;
         Ok(request)
     }
 
@@ -16683,15 +17041,9 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = parts.check();
-        let check = &mut checked;
-        if let Some(value) = &request.limit {
-            check.enter_parameter("limit");
-            check.minimum(i128::from(*value), 1, false);
-            check.leave_parameter();
-        }
-
-        Problem::check(checked.into_violations())?;
+        let mut check = parts.check();
+        apigen_runtime::validate::Validate::validate(&request, &mut check);
+        Problem::check(check.into_violations())?;
         Ok(request)
     }
 
@@ -16716,15 +17068,9 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = parts.check();
-        let check = &mut checked;
-        if let Some(value) = &request.limit {
-            check.enter_parameter("limit");
-            check.minimum(i128::from(*value), 1, false);
-            check.leave_parameter();
-        }
-
-        Problem::check(checked.into_violations())?;
+        let mut check = parts.check();
+        apigen_runtime::validate::Validate::validate(&request, &mut check);
+        Problem::check(check.into_violations())?;
         Ok(request)
     }
 
@@ -16749,15 +17095,9 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = parts.check();
-        let check = &mut checked;
-        if let Some(value) = &request.limit {
-            check.enter_parameter("limit");
-            check.minimum(i128::from(*value), 1, false);
-            check.leave_parameter();
-        }
-
-        Problem::check(checked.into_violations())?;
+        let mut check = parts.check();
+        apigen_runtime::validate::Validate::validate(&request, &mut check);
+        Problem::check(check.into_violations())?;
         Ok(request)
     }
 
@@ -16782,15 +17122,9 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = parts.check();
-        let check = &mut checked;
-        if let Some(value) = &request.limit {
-            check.enter_parameter("limit");
-            check.minimum(i128::from(*value), 1, false);
-            check.leave_parameter();
-        }
-
-        Problem::check(checked.into_violations())?;
+        let mut check = parts.check();
+        apigen_runtime::validate::Validate::validate(&request, &mut check);
+        Problem::check(check.into_violations())?;
         Ok(request)
     }
 
@@ -16815,15 +17149,9 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = parts.check();
-        let check = &mut checked;
-        if let Some(value) = &request.limit {
-            check.enter_parameter("limit");
-            check.minimum(i128::from(*value), 1, false);
-            check.leave_parameter();
-        }
-
-        Problem::check(checked.into_violations())?;
+        let mut check = parts.check();
+        apigen_runtime::validate::Validate::validate(&request, &mut check);
+        Problem::check(check.into_violations())?;
         Ok(request)
     }
 
@@ -16848,15 +17176,9 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = parts.check();
-        let check = &mut checked;
-        if let Some(value) = &request.limit {
-            check.enter_parameter("limit");
-            check.minimum(i128::from(*value), 1, false);
-            check.leave_parameter();
-        }
-
-        Problem::check(checked.into_violations())?;
+        let mut check = parts.check();
+        apigen_runtime::validate::Validate::validate(&request, &mut check);
+        Problem::check(check.into_violations())?;
         Ok(request)
     }
 
@@ -16881,15 +17203,9 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = parts.check();
-        let check = &mut checked;
-        if let Some(value) = &request.limit {
-            check.enter_parameter("limit");
-            check.minimum(i128::from(*value), 1, false);
-            check.leave_parameter();
-        }
-
-        Problem::check(checked.into_violations())?;
+        let mut check = parts.check();
+        apigen_runtime::validate::Validate::validate(&request, &mut check);
+        Problem::check(check.into_violations())?;
         Ok(request)
     }
 
@@ -16914,15 +17230,9 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = parts.check();
-        let check = &mut checked;
-        if let Some(value) = &request.limit {
-            check.enter_parameter("limit");
-            check.minimum(i128::from(*value), 1, false);
-            check.leave_parameter();
-        }
-
-        Problem::check(checked.into_violations())?;
+        let mut check = parts.check();
+        apigen_runtime::validate::Validate::validate(&request, &mut check);
+        Problem::check(check.into_violations())?;
         Ok(request)
     }
 
@@ -16947,15 +17257,9 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = parts.check();
-        let check = &mut checked;
-        if let Some(value) = &request.limit {
-            check.enter_parameter("limit");
-            check.minimum(i128::from(*value), 1, false);
-            check.leave_parameter();
-        }
-
-        Problem::check(checked.into_violations())?;
+        let mut check = parts.check();
+        apigen_runtime::validate::Validate::validate(&request, &mut check);
+        Problem::check(check.into_violations())?;
         Ok(request)
     }
 
@@ -16980,15 +17284,9 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = parts.check();
-        let check = &mut checked;
-        if let Some(value) = &request.limit {
-            check.enter_parameter("limit");
-            check.minimum(i128::from(*value), 1, false);
-            check.leave_parameter();
-        }
-
-        Problem::check(checked.into_violations())?;
+        let mut check = parts.check();
+        apigen_runtime::validate::Validate::validate(&request, &mut check);
+        Problem::check(check.into_violations())?;
         Ok(request)
     }
 
@@ -17013,15 +17311,9 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = parts.check();
-        let check = &mut checked;
-        if let Some(value) = &request.limit {
-            check.enter_parameter("limit");
-            check.minimum(i128::from(*value), 1, false);
-            check.leave_parameter();
-        }
-
-        Problem::check(checked.into_violations())?;
+        let mut check = parts.check();
+        apigen_runtime::validate::Validate::validate(&request, &mut check);
+        Problem::check(check.into_violations())?;
         Ok(request)
     }
 
@@ -17046,15 +17338,9 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = parts.check();
-        let check = &mut checked;
-        if let Some(value) = &request.limit {
-            check.enter_parameter("limit");
-            check.minimum(i128::from(*value), 1, false);
-            check.leave_parameter();
-        }
-
-        Problem::check(checked.into_violations())?;
+        let mut check = parts.check();
+        apigen_runtime::validate::Validate::validate(&request, &mut check);
+        Problem::check(check.into_violations())?;
         Ok(request)
     }
 
@@ -17079,15 +17365,9 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = parts.check();
-        let check = &mut checked;
-        if let Some(value) = &request.limit {
-            check.enter_parameter("limit");
-            check.minimum(i128::from(*value), 1, false);
-            check.leave_parameter();
-        }
-
-        Problem::check(checked.into_violations())?;
+        let mut check = parts.check();
+        apigen_runtime::validate::Validate::validate(&request, &mut check);
+        Problem::check(check.into_violations())?;
         Ok(request)
     }
 
@@ -17112,15 +17392,9 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = parts.check();
-        let check = &mut checked;
-        if let Some(value) = &request.limit {
-            check.enter_parameter("limit");
-            check.minimum(i128::from(*value), 1, false);
-            check.leave_parameter();
-        }
-
-        Problem::check(checked.into_violations())?;
+        let mut check = parts.check();
+        apigen_runtime::validate::Validate::validate(&request, &mut check);
+        Problem::check(check.into_violations())?;
         Ok(request)
     }
 
@@ -17145,15 +17419,9 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = parts.check();
-        let check = &mut checked;
-        if let Some(value) = &request.limit {
-            check.enter_parameter("limit");
-            check.minimum(i128::from(*value), 1, false);
-            check.leave_parameter();
-        }
-
-        Problem::check(checked.into_violations())?;
+        let mut check = parts.check();
+        apigen_runtime::validate::Validate::validate(&request, &mut check);
+        Problem::check(check.into_violations())?;
         Ok(request)
     }
 
@@ -17178,15 +17446,9 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = parts.check();
-        let check = &mut checked;
-        if let Some(value) = &request.limit {
-            check.enter_parameter("limit");
-            check.minimum(i128::from(*value), 1, false);
-            check.leave_parameter();
-        }
-
-        Problem::check(checked.into_violations())?;
+        let mut check = parts.check();
+        apigen_runtime::validate::Validate::validate(&request, &mut check);
+        Problem::check(check.into_violations())?;
         Ok(request)
     }
 
@@ -17211,15 +17473,9 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = parts.check();
-        let check = &mut checked;
-        if let Some(value) = &request.limit {
-            check.enter_parameter("limit");
-            check.minimum(i128::from(*value), 1, false);
-            check.leave_parameter();
-        }
-
-        Problem::check(checked.into_violations())?;
+        let mut check = parts.check();
+        apigen_runtime::validate::Validate::validate(&request, &mut check);
+        Problem::check(check.into_violations())?;
         Ok(request)
     }
 
@@ -17244,15 +17500,9 @@ pub mod server {
             limit: parts.query("limit")?,
             cursor: parts.query("cursor")?,
         };
-        let mut checked = parts.check();
-        let check = &mut checked;
-        if let Some(value) = &request.limit {
-            check.enter_parameter("limit");
-            check.minimum(i128::from(*value), 1, false);
-            check.leave_parameter();
-        }
-
-        Problem::check(checked.into_violations())?;
+        let mut check = parts.check();
+        apigen_runtime::validate::Validate::validate(&request, &mut check);
+        Problem::check(check.into_violations())?;
         Ok(request)
     }
 

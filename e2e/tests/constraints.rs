@@ -162,3 +162,49 @@ async fn a_write_only_member_is_read_from_a_request_and_left_out_of_the_response
         assert!(listed.get("password").is_none() && listed["id"].is_number(), "{listed}");
     }
 }
+
+#[tokio::test]
+async fn a_client_checks_requests_and_responses_only_where_its_policy_asks() {
+    use apigen_runtime::client::{Error, Policy};
+    use e2e::constraints::client::Client;
+    use e2e::constraints::operations::{CreateAccountRequest, ListAccountsRequest, ListAccountsResponse};
+    use e2e::constraints::types::Account;
+    // Hand-written: an account breaking its pattern and bound, with a member the schema forbids.
+    let answer = r#"[{"id": 1, "name": "Ann", "age": 12, "nick": "x"}]"#;
+    let (address, received) = e2e::recording_server(&[], "application/json", answer).await;
+    let base = format!("http://{address}");
+
+    let lenient = Client::with_base_url(&base);
+    let ListAccountsResponse::Ok(accounts) = lenient.list_accounts(ListAccountsRequest::default()).await.unwrap()
+    else {
+        panic!("a 200 is Ok")
+    };
+    assert_eq!((accounts[0].name.as_str(), accounts[0].age), ("Ann", 12));
+
+    let strict = Client::with_base_url(&base).with_policy(Policy::default().validate_requests().validate_responses());
+    match strict.list_accounts(ListAccountsRequest::default()).await {
+        Err(Error::Invalid { violations, response: Some(response) }) => {
+            let pointers: Vec<_> = violations.iter().map(|violation| violation.pointer.as_deref().unwrap()).collect();
+            assert_eq!(pointers, ["/0/nick", "/0/name", "/0/age"]);
+            assert_eq!((response.status.as_u16(), response.text().as_str()), (200, answer));
+        }
+        other => panic!("expected the response's violations, got {other:?}"),
+    }
+    // The id is the server's to give (readOnly), and the age out of bounds: not sent.
+    let sent_before = received.lock().unwrap().len();
+    let account = Account { id: Some(3), name: "ann".into(), age: 12, ..typed_account() };
+    match strict.create_account(CreateAccountRequest { body: account }).await {
+        Err(error @ Error::Invalid { response: None, .. }) => {
+            let Error::Invalid { violations, .. } = &error else { unreachable!() };
+            let pointers: Vec<_> = violations.iter().map(|violation| violation.pointer.as_deref().unwrap()).collect();
+            assert_eq!(pointers, ["/id", "/age"], "{error}");
+            assert!(error.to_string().contains("not sent"), "{error}");
+        }
+        other => panic!("expected the request's violations, got {other:?}"),
+    }
+    assert_eq!(received.lock().unwrap().len(), sent_before, "an invalid request is not sent");
+}
+
+fn typed_account() -> e2e::constraints::types::Account {
+    serde_json::from_value(account()).unwrap()
+}

@@ -4,10 +4,11 @@ use super::client_auth;
 use super::operations::{body_enum_name, has_request, is_struct_variant, request_name, response_name};
 use super::tokens::{
     cfg, docs, event_data, event_sentinel, form_fields, ident, inline, inline_prose, operations_prelude, route_doc,
-    style_value, summary_and_description,
+    style_value, summary_and_description, Scope,
 };
 use crate::model::{
-    Api, Body, Content, MediaKind, Operation, Param, ParamLocation, ParamStyle, Piece, Response, StatusMatch,
+    Api, Body, Content, MediaKind, Operation, Param, ParamLocation, ParamStyle, Piece, Response, StatusMatch, Through,
+    Type,
 };
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
@@ -42,7 +43,8 @@ pub fn emit(api: &Api) -> TokenStream {
     };
     let with_base_url_doc =
         format!(" A client for the server at `base_url` (`https://host{}`).{base_path_note}", inline(&api.base_path));
-    let methods = api.operations.iter().map(operation_method);
+    let scope = Scope::elsewhere(&api.types);
+    let methods = api.operations.iter().map(|operation| operation_method(operation, scope));
     let auth_constants = client_auth::constants(api);
     let auth_methods = client_auth::methods(api);
     let title = format!(" A client for the {} (version {}).", inline_prose(&api.title), inline_prose(&api.version));
@@ -199,9 +201,12 @@ fn body_statements(operation: &Operation, body: &Body) -> TokenStream {
     }
 }
 
-fn decode_body(content: &Content) -> TokenStream {
+fn decode_body(content: &Content, scope: Scope) -> TokenStream {
     match content.kind {
-        MediaKind::Json => quote! { response.json()? },
+        MediaKind::Json => match super::validate::response_checks(content, scope) {
+            Some(checks) => quote! { response.json_checked(#checks)? },
+            None => quote! { response.json()? },
+        },
         MediaKind::Form => {
             let fields = form_fields(&content.form_fields);
             quote! { response.form(#fields)? }
@@ -221,7 +226,12 @@ fn decode_body(content: &Content) -> TokenStream {
 /// One arm of the status match: its pattern (`None` for `default`) and value. Where the
 /// response is `opened` (the operation streams some body), an arm that decodes a whole body
 /// reads it first.
-fn response_arm(operation: &Operation, response: &Response, opened: bool) -> (Option<TokenStream>, TokenStream) {
+fn response_arm(
+    operation: &Operation,
+    response: &Response,
+    opened: bool,
+    scope: Scope,
+) -> (Option<TokenStream>, TokenStream) {
     let enum_name = response_name(operation);
     let variant = ident(&response.variant);
     let pattern = match response.status {
@@ -253,14 +263,14 @@ fn response_arm(operation: &Operation, response: &Response, opened: bool) -> (Op
             .collect();
         let header_fields = response.headers.iter().map(|header| ident(&header.rust_name));
         let body = response.content.as_ref().map(|content| {
-            let decode = decode_body(content);
+            let decode = decode_body(content, scope);
             quote! { body: #decode, }
         });
         (headers, quote! { Ok(#enum_name::#variant { #status #body #( #header_fields, )* }) })
     } else {
         match &response.content {
             Some(content) => {
-                let decode = decode_body(content);
+                let decode = decode_body(content, scope);
                 (Vec::new(), quote! { Ok(#enum_name::#variant(#decode)) })
             }
             None => (Vec::new(), quote! { Ok(#enum_name::#variant) }),
@@ -288,7 +298,7 @@ fn response_arm(operation: &Operation, response: &Response, opened: bool) -> (Op
     (pattern, value)
 }
 
-fn response_match(operation: &Operation, opened: bool) -> TokenStream {
+fn response_match(operation: &Operation, opened: bool, scope: Scope) -> TokenStream {
     let mut arms = Vec::new();
     let mut fallback = if opened {
         quote! { Err(response.read().await?.unexpected()) }
@@ -307,7 +317,7 @@ fn response_match(operation: &Operation, opened: bool) -> TokenStream {
         (rank, response.when_media_type.is_none())
     });
     for response in ordered {
-        match response_arm(operation, response, opened) {
+        match response_arm(operation, response, opened, scope) {
             (Some(pattern), value) => arms.push(quote! { #pattern => #value, }),
             (None, value) => fallback = value,
         }
@@ -347,7 +357,7 @@ fn accept_statement(operation: &Operation) -> Option<TokenStream> {
     Some(quote! { http_request.accept(#accept); })
 }
 
-fn operation_method(operation: &Operation) -> TokenStream {
+fn operation_method(operation: &Operation, scope: Scope) -> TokenStream {
     let name = ident(&operation.name);
     let response_type = response_name(operation);
     let path = path_expression(operation);
@@ -384,13 +394,24 @@ fn operation_method(operation: &Operation) -> TokenStream {
     let accept = accept_statement(operation);
     let mutable = (!params.is_empty() || body.is_some() || accept.is_some()).then(|| quote! { mut });
     let descriptor = ident(&operation.names.descriptor);
+    // Only where the policy asks; checked before anything is sent.
+    let check = super::validate::request_has_checks(operation, scope)
+        .then(|| quote! { self.transport.check_request(&request)?; });
+    // The checks of a response body other than a named type's name its type.
+    let checks_name_types =
+        operation.responses.iter().filter_map(|response| response.content.as_ref()).any(|content| {
+            super::validate::response_checks(content, scope).is_some()
+                && !matches!(content.ty, Type::Named(_))
+                && content.ty.named(Through::Everything).is_some()
+        });
+    let types = checks_name_types.then(|| quote! { use super::types; });
     let opened = operation.responses.iter().any(Response::is_streamed);
     let send = if opened {
         quote! { let response = self.transport.open(http_request).await?; }
     } else {
         quote! { let response = self.transport.send(http_request).await?; }
     };
-    let matcher = response_match(operation, opened);
+    let matcher = response_match(operation, opened, scope);
     let doc = docs(summary_and_description(operation.summary.as_deref(), operation.description.as_deref()).as_deref());
     let route = route_doc(operation);
     let separator = (!doc.is_empty()).then(|| quote! { #[doc = ""] });
@@ -403,6 +424,8 @@ fn operation_method(operation: &Operation) -> TokenStream {
         #[doc = #route]
         #deprecated
         pub async fn #name(&self #request_param) -> Result<#response_type, Error> {
+            #types
+            #check
             let #mutable http_request = self.transport.request_for(&#descriptor, #path);
             #( #params )*
             #body

@@ -41,7 +41,11 @@ pub fn emit(api: &Api) -> ModuleItems<'_> {
             item(move || {
                 let cfg = cfg(&operation.gate);
                 let descriptor = descriptor(operation, cfg.as_ref());
-                let request = has_request(operation).then(|| request_struct(operation, cfg.as_ref(), scope));
+                let request = has_request(operation).then(|| {
+                    let checks = super::validate::request_implementation(operation, cfg.as_ref(), scope);
+                    let request = request_struct(operation, cfg.as_ref(), scope);
+                    quote! { #request #checks }
+                });
                 let response = response_enum(operation, cfg.as_ref(), scope);
                 quote! { #descriptor #request #response }
             })

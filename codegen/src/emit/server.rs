@@ -371,30 +371,6 @@ fn body_expression(operation: &Operation, body: &Body) -> TokenStream {
 
 /// The checks of a request's parameters and body against their schemas' constraints, every
 /// violation collected (empty when there is nothing to check).
-fn request_checks(operation: &Operation, scope: Scope) -> TokenStream {
-    let params = operation.params.iter().map(|param| {
-        let (field, name) = (ident(&param.rust_name), &param.wire_name);
-        // An optional nullable parameter is one `Option` (absent and null are one thing in
-        // a query), which the checks of a nullable already unwrap.
-        let single_option = matches!(param.ty, Type::Nullable(_));
-        let optional = !(param.required || param.default.is_some() || single_option);
-        let (enter, leave) = (quote! { check.enter_parameter(#name); }, quote! { check.leave_parameter(); });
-        let place = quote! { &request.#field };
-        super::validate::place_checks(place, optional, &param.ty, &param.constraints, &enter, &leave, scope)
-    });
-    // A body of one media type; a body enum's contents are checked by their types alone.
-    let body = operation.body.as_ref().and_then(|body| match body.contents.as_slice() {
-        [content] => {
-            let place = quote! { &request.body };
-            let (ty, constraints, none) = (&content.ty, &content.constraints, TokenStream::new());
-            Some(super::validate::place_checks(place, !body.required, ty, constraints, &none, &none, scope))
-        }
-        _ => None,
-    });
-    let params: Vec<TokenStream> = params.collect();
-    quote! { #( #params )* #body }
-}
-
 fn parser(operation: &Operation, scope: Scope) -> TokenStream {
     let name = parser_name(operation);
     let request_type = request_name(operation);
@@ -410,8 +386,7 @@ fn parser(operation: &Operation, scope: Scope) -> TokenStream {
     // A default naming an enum variant names the type, as `types::Order`.
     let names_types = operation.params.iter().any(|param| matches!(param.default, Some(DefaultValue::Variant { .. })));
     let types = names_types.then(|| quote! { use super::types; });
-    let checks = request_checks(operation, scope);
-    let value = if checks.is_empty() {
+    let value = if !super::validate::request_has_checks(operation, scope) {
         quote! {
             Ok(#request_type {
                 #( #fields, )*
@@ -424,10 +399,9 @@ fn parser(operation: &Operation, scope: Scope) -> TokenStream {
                 #( #fields, )*
                 #body
             };
-            let mut checked = parts.check();
-            let check = &mut checked;
-            #checks
-            Problem::check(checked.into_violations())?;
+            let mut check = parts.check();
+            apigen_runtime::validate::Validate::validate(&request, &mut check);
+            Problem::check(check.into_violations())?;
             Ok(request)
         }
     };

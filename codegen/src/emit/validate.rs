@@ -3,7 +3,7 @@
 //! value of a type, which the server's request parsers run on parameters and bodies.
 
 use super::tokens::{cfg, ident, Scope};
-use crate::model::{Access, Bound, Constraints, FloatWidth, Type, TypeDef, TypeDefKind};
+use crate::model::{Access, Bound, Constraints, Content, FloatWidth, Operation, Type, TypeDef, TypeDefKind};
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
@@ -281,4 +281,68 @@ fn own_checks(ty: &Type, constraints: &Constraints) -> TokenStream {
 /// A bound that is an integer (as i128), if it is one.
 fn integral(value: f64) -> Option<i128> {
     (value.fract() == 0.0 && value.abs() < 1e38).then_some(value as i128)
+}
+
+/// The checks of a request's parameters and body, as `self.field` of its request struct.
+fn request_checks(operation: &Operation, scope: Scope) -> TokenStream {
+    let params = operation.params.iter().map(|param| {
+        let (field, name) = (ident(&param.rust_name), &param.wire_name);
+        // An optional nullable parameter is one `Option` (absent and null are one thing in
+        // a query), which the checks of a nullable already unwrap.
+        let single_option = matches!(param.ty, Type::Nullable(_));
+        let optional = !(param.required || param.default.is_some() || single_option);
+        let (enter, leave) = (quote! { check.enter_parameter(#name); }, quote! { check.leave_parameter(); });
+        place_checks(quote! { &self.#field }, optional, &param.ty, &param.constraints, &enter, &leave, scope)
+    });
+    // A body of one media type; a body enum's contents are checked by their types alone.
+    let body = operation.body.as_ref().and_then(|body| match body.contents.as_slice() {
+        [content] => {
+            let (ty, constraints, none) = (&content.ty, &content.constraints, TokenStream::new());
+            Some(place_checks(quote! { &self.body }, !body.required, ty, constraints, &none, &none, scope))
+        }
+        _ => None,
+    });
+    let params: Vec<TokenStream> = params.collect();
+    quote! { #( #params )* #body }
+}
+
+/// Whether a request of `operation` has something to check (its `Validate` implementation
+/// is generated).
+pub fn request_has_checks(operation: &Operation, scope: Scope) -> bool {
+    !request_checks(operation, scope).is_empty()
+}
+
+/// `impl Validate for NameRequest`, which the server runs on each request it reads and the
+/// client, where its policy asks, on each it sends; empty when there is nothing to check.
+pub fn request_implementation(operation: &Operation, cfg: Option<&TokenStream>, scope: Scope) -> TokenStream {
+    let checks = request_checks(operation, scope);
+    if checks.is_empty() {
+        return checks;
+    }
+    let name = super::operations::request_name(operation);
+    quote! {
+        #cfg
+        impl apigen_runtime::validate::Validate for #name {
+            fn validate(&self, check: &mut apigen_runtime::validate::Check) {
+                #checks
+            }
+        }
+    }
+}
+
+/// The checks of a decoded response body of `content`, as a closure the client runs where
+/// its policy asks; `None` when there is nothing to check.
+pub fn response_checks(content: &Content, scope: Scope) -> Option<TokenStream> {
+    let constraints = content.constraints.clone().for_type(&content.ty);
+    let checks = value_checks(&content.ty, &constraints, scope);
+    if checks.is_empty() {
+        return None;
+    }
+    if matches!(content.ty, Type::Named(_)) && constraints.is_empty() {
+        return Some(quote! { apigen_runtime::validate::Validate::validate });
+    }
+    let ty = super::tokens::rust_type(&content.ty, scope);
+    Some(quote! {
+        |value: &#ty, check: &mut apigen_runtime::validate::Check| { #checks }
+    })
 }

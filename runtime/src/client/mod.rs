@@ -27,6 +27,7 @@ pub use token::{Refresh, RefreshFuture, RotationHook, TimeClaims, TokenOptions, 
 
 use crate::params::{self, Style};
 use crate::stream::{ByteStream, Chunks, EventData, EventStream, Framing, ItemStream, StreamError};
+use crate::validate::{Check, Validate};
 use bytes::{Bytes, BytesMut};
 use http::header::{HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE};
 use http::{HeaderMap, Method, StatusCode};
@@ -112,6 +113,23 @@ impl Transport {
             security: operation.security,
             fault: None,
             streamed: false,
+        }
+    }
+
+    #[doc(hidden)]
+    /// Where the policy asks, checks a request against its schemas' constraints before it
+    /// is sent.
+    pub fn check_request<T: Validate>(&self, request: &T) -> Result<(), Error> {
+        if !self.policy.validates_requests() {
+            return Ok(());
+        }
+        let mut check = Check::default();
+        request.validate(&mut check);
+        let violations = check.into_violations();
+        if violations.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::Invalid { violations, response: None })
         }
     }
 
@@ -225,6 +243,7 @@ impl Transport {
             item_limit: self.policy.item_limit(),
             time_limit: self.policy.time_limit(),
             resend: None,
+            validate: self.policy.validates_responses(),
         })
     }
 
@@ -519,6 +538,8 @@ pub struct OpenResponse {
     time_limit: Option<std::time::Duration>,
     /// The transport and request, where an event stream may be opened again.
     resend: Option<(Transport, Request)>,
+    /// Whether decoded bodies are checked against their schemas (`Policy::validate_responses`).
+    validate: bool,
 }
 
 /// Status and headers only: reqwest's response would print the URL, and with it a query
@@ -547,7 +568,7 @@ impl OpenResponse {
             Some(limit) => tokio::time::timeout(limit, reading).await.map_err(|_| Error::Timeout(limit))??,
             None => reading.await?,
         };
-        Ok(Response { status: self.status, headers: self.headers, body })
+        Ok(Response { status: self.status, headers: self.headers, body, validate: self.validate })
     }
 
     /// The body as server-sent events, each no larger than the policy's item limit; opened
@@ -620,6 +641,7 @@ pub struct Response {
     status: StatusCode,
     headers: HeaderMap,
     body: Bytes,
+    validate: bool,
 }
 
 impl Response {
@@ -641,6 +663,30 @@ impl Response {
             serde_path_to_error::deserialize(&mut deserializer).map_err(|error| crate::json_error_message(&error))
         };
         decoded.map_err(|message| self.mismatch(message))
+    }
+
+    /// Decodes a JSON body, and where the policy asks, runs `checks` (its schema's
+    /// constraints) on it: a violation is [`Error::Invalid`] with the response.
+    pub fn json_checked<T: DeserializeOwned>(self, checks: impl FnOnce(&T, &mut Check)) -> Result<T, Error> {
+        if !self.validate || self.body.is_empty() {
+            return self.json();
+        }
+        let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
+        let mut undeclared = Vec::new();
+        let mut note = |path: serde_ignored::Path| undeclared.push(crate::ignored_pointer(&path));
+        let noting = serde_ignored::Deserializer::new(&mut deserializer, &mut note);
+        let value = match serde_path_to_error::deserialize(noting) {
+            Ok(value) => value,
+            Err(error) => return Err(self.mismatch(crate::json_error_message(&error))),
+        };
+        let mut check = Check::for_response(undeclared);
+        checks(&value, &mut check);
+        let violations = check.into_violations();
+        if violations.is_empty() {
+            Ok(value)
+        } else {
+            Err(Error::Invalid { violations, response: Some(Box::new(self.snapshot())) })
+        }
     }
 
     /// Decodes an `application/x-www-form-urlencoded` body, each property read as `fields`

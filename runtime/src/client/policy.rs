@@ -16,6 +16,8 @@ pub struct Policy {
     max_item_bytes: usize,
     event_reconnects: u32,
     retry: Retry,
+    validate_requests: bool,
+    validate_responses: bool,
 }
 
 impl Default for Policy {
@@ -26,6 +28,8 @@ impl Default for Policy {
             max_item_bytes: 8 << 20,
             event_reconnects: 0,
             retry: Retry::default(),
+            validate_requests: false,
+            validate_responses: false,
         }
     }
 }
@@ -68,6 +72,29 @@ impl Policy {
 
     pub fn reconnects(&self) -> u32 {
         self.event_reconnects
+    }
+
+    /// Checks each request against its schemas' constraints before sending it, as the
+    /// generated server does on receiving it; a request that breaks one is not sent
+    /// ([`Error::Invalid`](super::Error::Invalid) lists every violation).
+    pub fn validate_requests(mut self) -> Self {
+        self.validate_requests = true;
+        self
+    }
+
+    /// Checks each decoded JSON response body against its schemas' constraints; one that
+    /// breaks any is [`Error::Invalid`](super::Error::Invalid), with the response.
+    pub fn validate_responses(mut self) -> Self {
+        self.validate_responses = true;
+        self
+    }
+
+    pub fn validates_requests(&self) -> bool {
+        self.validate_requests
+    }
+
+    pub fn validates_responses(&self) -> bool {
+        self.validate_responses
     }
 
     pub fn retry(mut self, retry: Retry) -> Self {

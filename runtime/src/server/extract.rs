@@ -396,7 +396,7 @@ impl RequestParts {
     pub fn json_body<T: DeserializeOwned>(&self) -> Result<T, Problem> {
         let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
         let mut undeclared = Vec::new();
-        let mut note = |path: serde_ignored::Path| undeclared.push(undeclared_pointer(&path));
+        let mut note = |path: serde_ignored::Path| undeclared.push(crate::ignored_pointer(&path));
         let noting = serde_ignored::Deserializer::new(&mut deserializer, &mut note);
         let decoded = strict(|| serde_path_to_error::deserialize(noting));
         *self.undeclared.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = undeclared;
@@ -458,19 +458,6 @@ impl RequestParts {
                 crate::ByteStream::from_results(chunks)
             }
             None => crate::ByteStream::from(self.bytes_body()),
-        }
-    }
-}
-
-/// The JSON pointer of a member that decoding dropped.
-fn undeclared_pointer(path: &serde_ignored::Path) -> String {
-    use serde_ignored::Path;
-    match path {
-        Path::Root => String::new(),
-        Path::Seq { parent, index } => format!("{}/{index}", undeclared_pointer(parent)),
-        Path::Map { parent, key } => format!("{}/{}", undeclared_pointer(parent), crate::escape_token(key)),
-        Path::Some { parent } | Path::NewtypeStruct { parent } | Path::NewtypeVariant { parent } => {
-            undeclared_pointer(parent)
         }
     }
 }
