@@ -60,6 +60,11 @@ definitions:
     properties:
       name: {type: string}
       nickname: {type: string, x-nullable: true}
+      owner: {$ref: "#/definitions/Owner", x-nullable: true}
+  Owner:
+    type: object
+    properties:
+      name: {type: string}
 "##,
     );
     assert!(text.contains(r#"pub const DEFAULT_BASE_URL: &str = "https://pets.example/v2";"#), "{text}");
@@ -68,6 +73,8 @@ definitions:
     assert!(text.contains("http_request.form_body(body, &[]);"), "{text}");
     // x-nullable on an optional member: absent, null and a value stay apart.
     assert!(text.contains("pub nickname: Option<Option<String>>,"), "{text}");
+    // Beside a reference too, where siblings of `$ref` are not read otherwise.
+    assert!(text.contains("pub owner: Option<Option<Owner>>,"), "{text}");
     assert!(
         text.contains(r#".route("/v2/pets", routing::get(handle_list_pets::<S>).post(handle_add_pet::<S>))"#),
         "{text}"

@@ -218,6 +218,13 @@ fn schema_keywords(object: &mut Map<String, Value>) {
             }
         }
     }
+    // A reference made nullable beside it (`x-nullable` in 2.0, `nullable` in 3.0): siblings
+    // of `$ref` are not read, so the reference becomes the one part of an `allOf` that is.
+    if object.get("nullable") == Some(&json!(true)) && object.get("$ref").is_some_and(Value::is_string) {
+        if let Some(reference) = object.remove("$ref") {
+            object.insert("allOf".into(), json!([{ "$ref": reference }]));
+        }
+    }
     if let Some(value) = object.remove("const") {
         object.insert("enum".into(), json!([value]));
     }
