@@ -29,6 +29,12 @@ pub mod types {
     impl apigen_runtime::validate::Validate for AccountAddress {
         fn validate(&self, check: &mut apigen_runtime::validate::Check) {
             check.closed();
+            check
+                .properties(
+                    usize::from(self.city.is_some()) + usize::from(self.zip.is_some()),
+                    Some(1),
+                    None,
+                );
             if let Some(value) = &self.zip {
                 check.enter("zip");
                 {
@@ -50,10 +56,10 @@ pub mod types {
     pub struct Account {
         /// Given by the server.
         ///
-        /// Read-only: responses carry it, and a server refuses it in a request.
+        /// Read-only: responses carry it; a client leaves it out of a request, and a server refuses it there.
         #[serde(
             default,
-            skip_serializing_if = "Option::is_none",
+            skip_serializing_if = "apigen_runtime::access::skip_read_only",
             deserialize_with = "apigen_runtime::nullable::not_null"
         )]
         pub id: Option<i64>,
@@ -62,7 +68,7 @@ pub mod types {
         /// Write-only: requests carry it, and a server leaves it out of a response.
         #[serde(
             default,
-            skip_serializing_if = "apigen_runtime::access::write_only",
+            skip_serializing_if = "apigen_runtime::access::skip_write_only",
             deserialize_with = "apigen_runtime::nullable::not_null"
         )]
         pub password: Option<String>,

@@ -407,6 +407,19 @@ pub mod types {
         pub additional_properties: BTreeMap<String, serde_json::Value>,
     }
 
+    impl apigen_runtime::validate::Validate for Survey {
+        fn validate(&self, check: &mut apigen_runtime::validate::Check) {
+            check
+                .properties(
+                    2 + usize::from(self.comment.is_some())
+                        + usize::from(self.context.is_some())
+                        + self.additional_properties.len(),
+                    Some(3),
+                    None,
+                );
+        }
+    }
+
     /// Any JSON value, by name.
     pub type RawJson = serde_json::Value;
 

@@ -55,6 +55,8 @@ async fn each_body_constraint_holds_just_inside_and_fails_just_outside() {
         ("limits", json!({"a~b": 0}), json!({"a/b": -1}), "/limits/a~1b"),
         // Optional, not nullable: null is not a value.
         ("score", json!(0.5), Value::Null, "/score"),
+        // A struct's minProperties 1: its members are counted.
+        ("address", json!({"zip": "01234"}), json!({}), "/address"),
     ];
     for (member, inside, outside, pointer) in cases {
         let reply = create(&base, &with(member, inside.clone())).await;
@@ -183,7 +185,7 @@ async fn a_client_checks_requests_and_responses_only_where_its_policy_asks() {
 
     let strict = Client::with_base_url(&base).with_policy(Policy::default().validate_requests().validate_responses());
     match strict.list_accounts(ListAccountsRequest::default()).await {
-        Err(Error::Invalid { violations, response: Some(response) }) => {
+        Err(Error::Violations { violations, response: Some(response) }) => {
             let pointers: Vec<_> = violations.iter().map(|violation| violation.pointer.as_deref().unwrap()).collect();
             assert_eq!(pointers, ["/0/nick", "/0/name", "/0/age"]);
             assert_eq!((response.status.as_u16(), response.text().as_str()), (200, answer));
@@ -194,8 +196,8 @@ async fn a_client_checks_requests_and_responses_only_where_its_policy_asks() {
     let sent_before = received.lock().unwrap().len();
     let account = Account { id: Some(3), name: "ann".into(), age: 12, ..typed_account() };
     match strict.create_account(CreateAccountRequest { body: account }).await {
-        Err(error @ Error::Invalid { response: None, .. }) => {
-            let Error::Invalid { violations, .. } = &error else { unreachable!() };
+        Err(error @ Error::Violations { response: None, .. }) => {
+            let Error::Violations { violations, .. } = &error else { unreachable!() };
             let pointers: Vec<_> = violations.iter().map(|violation| violation.pointer.as_deref().unwrap()).collect();
             assert_eq!(pointers, ["/id", "/age"], "{error}");
             assert!(error.to_string().contains("not sent"), "{error}");
@@ -203,6 +205,11 @@ async fn a_client_checks_requests_and_responses_only_where_its_policy_asks() {
         other => panic!("expected the request's violations, got {other:?}"),
     }
     assert_eq!(received.lock().unwrap().len(), sent_before, "an invalid request is not sent");
+    // A client leaves a read-only member out of what it sends: a value read back passes.
+    let read_back = Account { id: Some(3), ..typed_account() };
+    let _ = lenient.create_account(CreateAccountRequest { body: read_back }).await;
+    let (_, body) = received.lock().unwrap().last().cloned().unwrap();
+    assert_eq!(serde_json::from_slice::<Value>(&body).unwrap(), crate::account());
 }
 
 fn typed_account() -> e2e::constraints::types::Account {

@@ -36,10 +36,7 @@ thread_local! {
 /// Runs `decode` with unlisted enum values refused: what a server reads from a request must
 /// be a value its spec allows. Decoding is synchronous, so a thread-local flag is enough.
 pub fn strict<T>(decode: impl FnOnce() -> T) -> T {
-    let was = STRICT.with(|strict| strict.replace(true));
-    let decoded = decode();
-    STRICT.with(|strict| strict.set(was));
-    decoded
+    crate::access::with_flag(&STRICT, decode)
 }
 
 /// Whether decoding runs inside [`strict`].

@@ -78,9 +78,22 @@ pub(crate) fn unescape_token(token: &str) -> String {
     token.replace("~1", "/").replace("~0", "~")
 }
 
+/// Decodes JSON, noting the JSON pointer of each member its types do not declare (decoding
+/// drops them), for the checks of schemas that forbid such members.
+#[cfg(any(feature = "client", feature = "server"))]
+pub(crate) fn decode_noting_undeclared<T: serde::de::DeserializeOwned>(
+    json: &[u8],
+) -> Result<(T, Vec<String>), serde_path_to_error::Error<serde_json::Error>> {
+    let mut deserializer = serde_json::Deserializer::from_slice(json);
+    let mut undeclared = Vec::new();
+    let mut note = |path: serde_ignored::Path| undeclared.push(ignored_pointer(&path));
+    let value = serde_path_to_error::deserialize(serde_ignored::Deserializer::new(&mut deserializer, &mut note))?;
+    Ok((value, undeclared))
+}
+
 /// The JSON pointer of a member that decoding dropped (its type does not declare it).
 #[cfg(any(feature = "client", feature = "server"))]
-pub(crate) fn ignored_pointer(path: &serde_ignored::Path) -> String {
+fn ignored_pointer(path: &serde_ignored::Path) -> String {
     use serde_ignored::Path;
     match path {
         Path::Root => String::new(),

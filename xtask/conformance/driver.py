@@ -170,8 +170,9 @@ OPENAPI_FORMATS = {
 }
 
 
-class OutOfTime(Exception):
-    """Drawing a schema's instances took longer than `--schema-seconds`."""
+class OutOfTime(BaseException):
+    """Drawing a schema's instances took longer than `--schema-seconds` (not an `Exception`:
+    hypothesis would take one for a failing example and replay it)."""
 
 
 def on_alarm(signum, frame):
@@ -325,9 +326,12 @@ def main():
                     signal.setitimer(signal.ITIMER_REAL, 0)
                 validator_class = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
                 validator = validator_class(schema)
-            except Exception as error:  # recursive refs, formats or keywords it cannot generate
+            except OutOfTime:
                 row["ungenerated"] += 1
-                totals["out_of_time"] += isinstance(error, OutOfTime) or isinstance(error.__cause__, OutOfTime)
+                totals["out_of_time"] += 1
+                continue
+            except Exception:  # recursive refs, formats or keywords it cannot generate
+                row["ungenerated"] += 1
                 continue
             node = pointer_get(document, pointer)
             for value, (accepted, back) in zip(values, roundtrip(binary, name, values)):

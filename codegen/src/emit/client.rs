@@ -8,7 +8,6 @@ use super::tokens::{
 };
 use crate::model::{
     Api, Body, Content, MediaKind, Operation, Param, ParamLocation, ParamStyle, Piece, Response, StatusMatch, Through,
-    Type,
 };
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
@@ -401,7 +400,7 @@ fn operation_method(operation: &Operation, scope: Scope) -> TokenStream {
     let checks_name_types =
         operation.responses.iter().filter_map(|response| response.content.as_ref()).any(|content| {
             super::validate::response_checks(content, scope).is_some()
-                && !matches!(content.ty, Type::Named(_))
+                && !super::validate::implements_validate(&content.ty, scope)
                 && content.ty.named(Through::Everything).is_some()
         });
     let types = checks_name_types.then(|| quote! { use super::types; });

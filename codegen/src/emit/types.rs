@@ -108,15 +108,19 @@ fn structure(
         let rename = (field.rust_name != field.wire_name).then(|| quote! { #[serde(rename = #wire_name)] });
         let way = match field.access {
             Access::Both => None,
-            Access::ReadOnly => Some("Read-only: responses carry it, and a server refuses it in a request."),
+            Access::ReadOnly => Some("Read-only: responses carry it; a client leaves it out of a request, and a server refuses it there."),
             Access::WriteOnly => Some("Write-only: requests carry it, and a server leaves it out of a response."),
         };
         let doc = match (field.docs.as_deref(), way) {
             (Some(text), Some(way)) => docs(Some(&format!("{text}\n\n{way}"))),
             (text, way) => docs(text.or(way)),
         };
-        // A write-only member is never written into a response.
-        let skip = if field.access == Access::WriteOnly { "apigen_runtime::access::write_only" } else { "Option::is_none" };
+        // A member one way carries is left out of what goes the other way.
+        let skip = match field.access {
+            Access::Both => "Option::is_none",
+            Access::ReadOnly => "apigen_runtime::access::skip_read_only",
+            Access::WriteOnly => "apigen_runtime::access::skip_write_only",
+        };
         let (ty, serde) = match &field.default {
             Some(_) if own_default(field.default.as_ref()).is_none() => {
                 (rust_type(&field.ty, scope), quote! { #[serde(default)] })

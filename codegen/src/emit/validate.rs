@@ -5,7 +5,7 @@
 use super::tokens::{cfg, ident, Scope};
 use crate::model::{Access, Bound, Constraints, Content, FloatWidth, Operation, Type, TypeDef, TypeDefKind};
 use proc_macro2::{Literal, TokenStream};
-use quote::quote;
+use quote::{quote, ToTokens};
 
 /// `impl Validate for Name`, where the type validates and is not an alias (an alias's
 /// checks run where it is used).
@@ -52,7 +52,8 @@ pub fn implementation(def: &TypeDef, scope: Scope) -> TokenStream {
                 let field_name = ident(&choice.rust_name);
                 place_checks(quote! { &self.#field_name }, false, &choice.ty, &unconstrained, &none, &none, scope)
             });
-            quote! { #closed #( #fields )* #additional #choice }
+            let count = member_count(def, definition);
+            quote! { #closed #count #( #fields )* #additional #choice }
         }
         TypeDefKind::Union(union) => {
             let arms = union.variants.iter().map(|variant| {
@@ -91,6 +92,69 @@ pub fn implementation(def: &TypeDef, scope: Scope) -> TokenStream {
                 #body
             }
         }
+    }
+}
+
+/// A count bound as code: `Some(3)` or `None`.
+fn size(value: Option<usize>) -> TokenStream {
+    match value {
+        Some(value) => {
+            let value = Literal::usize_unsuffixed(value);
+            quote! { Some(#value) }
+        }
+        None => quote! { None },
+    }
+}
+
+/// `minProperties`/`maxProperties` of a struct: its members present, declared and not.
+fn member_count(def: &TypeDef, definition: &crate::model::Struct) -> TokenStream {
+    let (min, max) = (def.constraints.min_properties, def.constraints.max_properties);
+    if min.is_none() && max.is_none() {
+        return TokenStream::new();
+    }
+    // A flattened choice holds members of its own, uncounted here.
+    if definition.choice.is_some() {
+        return TokenStream::new();
+    }
+    // Required members are always there; a member with a default is there once decoded,
+    // but may have been absent: it counts towards `minProperties` only, so that neither
+    // bound refuses what the sender may have sent.
+    let required = definition.fields.iter().filter(|field| field.required).count();
+    let defaulted = definition.fields.iter().filter(|field| field.default.is_some()).count();
+    let mut terms: Vec<TokenStream> = Vec::new();
+    if required > 0 {
+        terms.push(Literal::usize_unsuffixed(required).into_token_stream());
+    }
+    for field in definition.fields.iter().filter(|field| !field.required && field.default.is_none()) {
+        let field_name = ident(&field.rust_name);
+        terms.push(quote! { usize::from(self.#field_name.is_some()) });
+    }
+    if let Some(members) = &definition.additional {
+        let field_name = ident(&members.rust_name);
+        terms.push(quote! { self.#field_name.len() });
+    }
+    let counted = if terms.is_empty() {
+        quote! { 0 }
+    } else {
+        quote! { #( #terms )+* }
+    };
+    if defaulted == 0 {
+        let (min, max) = (size(min), size(max));
+        return quote! { check.properties(#counted, #min, #max); };
+    }
+    let defaulted = Literal::usize_unsuffixed(defaulted);
+    let at_least = min.map(|min| {
+        let min = Literal::usize_unsuffixed(min);
+        quote! { check.properties(counted + #defaulted, Some(#min), None); }
+    });
+    let at_most = max.map(|max| {
+        let max = Literal::usize_unsuffixed(max);
+        quote! { check.properties(counted, None, Some(#max)); }
+    });
+    quote! {
+        let counted = #counted;
+        #at_least
+        #at_most
     }
 }
 
@@ -188,13 +252,6 @@ pub fn value_checks(ty: &Type, constraints: &Constraints, scope: Scope) -> Token
 /// The checks `constraints` make on a value of `ty` itself (not its items or members).
 fn own_checks(ty: &Type, constraints: &Constraints) -> TokenStream {
     let mut checks = Vec::new();
-    let size = |value: Option<usize>| match value {
-        Some(value) => {
-            let value = Literal::usize_unsuffixed(value);
-            quote! { Some(#value) }
-        }
-        None => quote! { None },
-    };
     match ty {
         Type::String => {
             if constraints.min_length.is_some() || constraints.max_length.is_some() {
@@ -338,11 +395,20 @@ pub fn response_checks(content: &Content, scope: Scope) -> Option<TokenStream> {
     if checks.is_empty() {
         return None;
     }
-    if matches!(content.ty, Type::Named(_)) && constraints.is_empty() {
+    if implements_validate(&content.ty, scope) && constraints.is_empty() {
         return Some(quote! { apigen_runtime::validate::Validate::validate });
     }
     let ty = super::tokens::rust_type(&content.ty, scope);
     Some(quote! {
         |value: &#ty, check: &mut apigen_runtime::validate::Check| { #checks }
+    })
+}
+
+/// Whether `ty` is a named type with a `Validate` implementation (an alias has none: its
+/// checks are written where it is used).
+pub fn implements_validate(ty: &Type, scope: Scope) -> bool {
+    matches!(ty, Type::Named(id) if {
+        let def = scope.definition(*id);
+        def.validates && !matches!(def.kind, TypeDefKind::Alias(_))
     })
 }

@@ -136,7 +136,9 @@ fn fit_to_types(defs: &mut [TypeDef], operations: &mut [Operation]) {
                 for field in &mut definition.fields {
                     fit(&field.ty, &mut field.default, &mut field.constraints);
                 }
-                def.constraints = Constraints::default();
+                // Of an object's own, only how many members it has applies to a struct.
+                let (min_properties, max_properties) = (def.constraints.min_properties, def.constraints.max_properties);
+                def.constraints = Constraints { min_properties, max_properties, ..Constraints::default() };
             }
             TypeDefKind::Alias(ty) | TypeDefKind::Newtype(ty) => {
                 def.constraints = std::mem::take(&mut def.constraints).for_type(ty);
@@ -169,9 +171,10 @@ fn mark_validating(defs: &mut [TypeDef]) {
                     // What only a request can break (unknown or read-only members) is
                     // checked where servers read the type.
                     TypeDefKind::Struct(definition) => {
-                        (def.read_by_servers
-                            && (definition.closed
-                                || definition.fields.iter().any(|field| field.access == Access::ReadOnly)))
+                        !def.constraints.is_empty()
+                            || (def.read_by_servers
+                                && (definition.closed
+                                    || definition.fields.iter().any(|field| field.access == Access::ReadOnly)))
                             || definition
                                 .fields
                                 .iter()

@@ -415,6 +415,13 @@ impl<'a> TypeBuilder<'a> {
         match self.definition_kind(&name, schema, at)? {
             Some(kind) => {
                 self.put(id, at, docs_of(schema), kind);
+                // Its other constraints are its use's (the field's or parameter's).
+                if let (Some(def), SchemaKind::Type(SchemaType::Object(object))) =
+                    (self.defined[id.0].as_mut(), &schema.schema_kind)
+                {
+                    (def.constraints.min_properties, def.constraints.max_properties) =
+                        (object.min_properties, object.max_properties);
+                }
                 Ok(Type::Named(id))
             }
             None => self.plain_type(schema, at, hint),
@@ -641,14 +648,16 @@ impl<'a> TypeBuilder<'a> {
             let ty = self.type_of(schema, at, &hint)?;
             let (docs, password, access) = match schema {
                 ReferenceOr::Item(schema) => {
-                    let access = match (schema.schema_data.read_only, schema.schema_data.write_only) {
-                        (true, false) => Access::ReadOnly,
-                        (false, true) => Access::WriteOnly,
-                        _ => Access::Both,
-                    };
+                    let access = access_of(schema.schema_data.read_only, schema.schema_data.write_only);
                     (docs_of(schema), is_string_of_format(schema, openapiv3::StringFormat::Password), access)
                 }
-                ReferenceOr::Reference { .. } => (None, false, Access::Both),
+                // A referenced schema's marks hold wherever it is used (read from the
+                // document's JSON: parsing the target again costs on large specs).
+                ReferenceOr::Reference { reference } => {
+                    let target = self.resolver.follow(reference);
+                    let marked = |keyword: &str| target.and_then(|target| target.get(keyword)) == Some(&true.into());
+                    (None, false, access_of(marked("readOnly"), marked("writeOnly")))
+                }
             };
             let required = shape.required.contains(wire_name) && access == Access::Both;
             // Text only: a list of messages about a `token` field is not a token.
@@ -890,6 +899,16 @@ fn json_string_enum(schema: &serde_json::Value) -> Option<Vec<String>> {
         .map(|value| value.as_str().map(str::to_owned))
         .collect::<Option<Vec<_>>>()
         .filter(|values| !values.is_empty())
+}
+
+/// Which way a member goes, by its schema's `readOnly` and `writeOnly` (both: neither way
+/// is told apart, so both).
+fn access_of(read_only: bool, write_only: bool) -> Access {
+    match (read_only, write_only) {
+        (true, false) => Access::ReadOnly,
+        (false, true) => Access::WriteOnly,
+        _ => Access::Both,
+    }
 }
 
 /// The values of a string enum, when the schema is one.

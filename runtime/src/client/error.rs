@@ -98,7 +98,7 @@ pub enum Error {
     /// A request or a decoded response that breaks its schemas' constraints, with each
     /// violation; only where the [`Policy`](super::Policy) asks for the checks. `response`
     /// is the response checked (`None`: the request, which was not sent).
-    Invalid { violations: Vec<crate::validate::Violation>, response: Option<Box<RawResponse>> },
+    Violations { violations: Vec<crate::validate::Violation>, response: Option<Box<RawResponse>> },
 }
 
 impl Error {
@@ -114,7 +114,7 @@ impl Error {
     pub fn response(&self) -> Option<&RawResponse> {
         match self {
             Error::UnexpectedStatus(response) | Error::Decode { response, .. } => Some(response),
-            Error::Refresh { response, .. } | Error::Invalid { response, .. } => response.as_deref(),
+            Error::Refresh { response, .. } | Error::Violations { response, .. } => response.as_deref(),
             Error::InvalidRequest(_) | Error::Transport(_) | Error::Timeout(_) | Error::ResponseTooLarge { .. } => None,
         }
     }
@@ -140,7 +140,7 @@ impl fmt::Display for Error {
             ),
             Error::Refresh { rejected: true, message, .. } => write!(f, "the token refresh was refused: {message}"),
             Error::Refresh { rejected: false, message, .. } => write!(f, "the token refresh failed: {message}"),
-            Error::Invalid { violations, response } => {
+            Error::Violations { violations, response } => {
                 match response {
                     Some(response) => write!(f, "the response with status {} breaks its schema:", response.status)?,
                     None => write!(f, "the request breaks its schema, so it was not sent:")?,
@@ -149,8 +149,8 @@ impl fmt::Display for Error {
                     let place = match (&violation.parameter, &violation.pointer) {
                         (Some(parameter), Some(pointer)) => format!("{parameter} {pointer}"),
                         (Some(parameter), None) => parameter.clone(),
-                        (None, Some(pointer)) => format!("at {pointer:?}"),
-                        (None, None) => "the body".to_owned(),
+                        (None, Some(pointer)) if !pointer.is_empty() => format!("at {pointer:?}"),
+                        (None, _) => "the body".to_owned(),
                     };
                     write!(f, " {place}: {};", violation.detail)?;
                 }

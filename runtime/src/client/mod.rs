@@ -129,7 +129,7 @@ impl Transport {
         if violations.is_empty() {
             Ok(())
         } else {
-            Err(Error::Invalid { violations, response: None })
+            Err(Error::Violations { violations, response: None })
         }
     }
 
@@ -443,7 +443,7 @@ impl Request {
 
     /// Sets a JSON body with the given media type (`application/json` or a `+json` type).
     pub fn json_body<T: Serialize + ?Sized>(&mut self, content_type: &'static str, value: &T) {
-        match serde_json::to_vec(value) {
+        match crate::access::requesting(|| serde_json::to_vec(value)) {
             Ok(body) => self.body = Some((HeaderValue::from_static(content_type), RequestBody::Whole(body.into()))),
             Err(error) => self.fail(format!("request body: {error}")),
         }
@@ -452,7 +452,7 @@ impl Request {
     /// Sets an `application/x-www-form-urlencoded` body from a struct or map, each property
     /// laid out as `fields` (the media type's `encoding`) says.
     pub fn form_body<T: Serialize + ?Sized>(&mut self, value: &T, fields: &[params::FormField]) {
-        match params::form::encode(value, fields) {
+        match crate::access::requesting(|| params::form::encode(value, fields)) {
             Ok(body) => {
                 let content_type = HeaderValue::from_static("application/x-www-form-urlencoded");
                 self.body = Some((content_type, RequestBody::Whole(body.into())));
@@ -666,17 +666,13 @@ impl Response {
     }
 
     /// Decodes a JSON body, and where the policy asks, runs `checks` (its schema's
-    /// constraints) on it: a violation is [`Error::Invalid`] with the response.
+    /// constraints) on it: a violation is [`Error::Violations`] with the response.
     pub fn json_checked<T: DeserializeOwned>(self, checks: impl FnOnce(&T, &mut Check)) -> Result<T, Error> {
         if !self.validate || self.body.is_empty() {
             return self.json();
         }
-        let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
-        let mut undeclared = Vec::new();
-        let mut note = |path: serde_ignored::Path| undeclared.push(crate::ignored_pointer(&path));
-        let noting = serde_ignored::Deserializer::new(&mut deserializer, &mut note);
-        let value = match serde_path_to_error::deserialize(noting) {
-            Ok(value) => value,
+        let (value, undeclared) = match crate::decode_noting_undeclared(&self.body) {
+            Ok(decoded) => decoded,
             Err(error) => return Err(self.mismatch(crate::json_error_message(&error))),
         };
         let mut check = Check::for_response(undeclared);
@@ -685,7 +681,7 @@ impl Response {
         if violations.is_empty() {
             Ok(value)
         } else {
-            Err(Error::Invalid { violations, response: Some(Box::new(self.snapshot())) })
+            Err(Error::Violations { violations, response: Some(Box::new(self.snapshot())) })
         }
     }
 

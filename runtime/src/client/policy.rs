@@ -76,14 +76,14 @@ impl Policy {
 
     /// Checks each request against its schemas' constraints before sending it, as the
     /// generated server does on receiving it; a request that breaks one is not sent
-    /// ([`Error::Invalid`](super::Error::Invalid) lists every violation).
+    /// ([`Error::Violations`](super::Error::Violations) lists every violation).
     pub fn validate_requests(mut self) -> Self {
         self.validate_requests = true;
         self
     }
 
     /// Checks each decoded JSON response body against its schemas' constraints; one that
-    /// breaks any is [`Error::Invalid`](super::Error::Invalid), with the response.
+    /// breaks any is [`Error::Violations`](super::Error::Violations), with the response.
     pub fn validate_responses(mut self) -> Self {
         self.validate_responses = true;
         self

@@ -394,17 +394,13 @@ impl RequestParts {
 
     /// Decodes a JSON body; a fault names the JSON pointer of the member at fault.
     pub fn json_body<T: DeserializeOwned>(&self) -> Result<T, Problem> {
-        let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
-        let mut undeclared = Vec::new();
-        let mut note = |path: serde_ignored::Path| undeclared.push(crate::ignored_pointer(&path));
-        let noting = serde_ignored::Deserializer::new(&mut deserializer, &mut note);
-        let decoded = strict(|| serde_path_to_error::deserialize(noting));
-        *self.undeclared.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = undeclared;
-        decoded.map_err(|error| {
+        let (value, undeclared) = strict(|| crate::decode_noting_undeclared(&self.body)).map_err(|error| {
             let pointer = crate::json_pointer(error.path());
             Problem::new(StatusCode::BAD_REQUEST, format!("the request body is invalid: {}", error.inner()))
                 .with_pointer(pointer)
-        })
+        })?;
+        *self.undeclared.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = undeclared;
+        Ok(value)
     }
 
     /// The checks of this request's values: members of its JSON body beyond those its types

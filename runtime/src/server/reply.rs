@@ -37,7 +37,7 @@ fn unserializable(error: impl std::fmt::Display) -> Response {
 /// An `application/x-www-form-urlencoded` response, each property laid out as `fields` (the
 /// media type's `encoding`) says.
 pub fn form<T: Serialize + ?Sized>(status: u16, body: &T, fields: &[crate::params::FormField]) -> Response {
-    match crate::params::form::encode(body, fields) {
+    match crate::access::responding(|| crate::params::form::encode(body, fields)) {
         Ok(text) => raw(status, "application/x-www-form-urlencoded", text),
         Err(error) => unserializable(error),
     }
@@ -68,7 +68,7 @@ fn header_in_style<T: Serialize + ?Sized>(
     value: &T,
     explode: bool,
 ) -> Response {
-    let text = match crate::params::to_value(value) {
+    let text = match crate::access::responding(|| crate::params::to_value(value)) {
         Ok(value) if value.is_null() => return response,
         Ok(value) => crate::params::simple_text(&value, explode),
         Err(error) => return Problem::new(StatusCode::INTERNAL_SERVER_ERROR, error).into_response(),
