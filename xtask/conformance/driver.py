@@ -39,7 +39,9 @@ OPENAPI_ONLY = {"discriminator", "xml", "externalDocs", "example", "examples", "
                 "writeOnly", "nullable", "x-nullable", "$schema", "$id", "contentMediaType", "contentEncoding"}
 
 
-FLOAT_MAX = 3.4028234663852886e38
+# The largest single-precision value as it is written (the shortest text that reads back as
+# it; its exact value, 3.4028234663852886e38, is smaller than that text read as a double).
+FLOAT_MAX = 3.4028235e38
 INTEGER_RANGES = {
     **{f"int{bits}": (-(2**(bits - 1)), 2**(bits - 1) - 1) for bits in (8, 16, 32, 64)},
     **{f"uint{bits}": (0, 2**bits - 1) for bits in (8, 16, 32, 64)},
