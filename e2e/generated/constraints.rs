@@ -631,7 +631,7 @@ pub mod server {
     ) -> Result<CreateAccountRequest, Problem> {
         let request = CreateAccountRequest {
             body: (match parts.body_media(&["application/json"])? {
-                Some(_) => Some(parts.json_body()?),
+                Some(_) => Some(parts.json_body_noting_undeclared()?),
                 None => None,
             })
                 .ok_or_else(Problem::missing_body)?,

@@ -304,6 +304,7 @@ fn param_expression(param: &Param, scope: Scope) -> TokenStream {
 
 fn decode_content(content: &Content) -> TokenStream {
     match content.kind {
+        MediaKind::Json if content.notes_undeclared => quote! { parts.json_body_noting_undeclared()? },
         MediaKind::Json => quote! { parts.json_body()? },
         MediaKind::Form => {
             let fields = form_fields(&content.form_fields);

@@ -45,6 +45,7 @@ pub fn build(loaded: &Loaded, config: &Config) -> (Api, Vec<Fault>) {
     fit_to_types(&mut defs, &mut built);
     mark_read_by_servers(&mut defs, &built);
     mark_validating(&mut defs);
+    mark_noting_undeclared(&defs, &mut built);
     for param in built.iter_mut().flat_map(|operation| operation.params.iter_mut()) {
         param.object = is_object(&param.ty, &defs);
     }
@@ -215,6 +216,31 @@ fn mark_read_by_servers(defs: &mut [TypeDef], operations: &[Operation]) {
         if !std::mem::replace(&mut defs[index].read_by_servers, true) {
             stack.extend(&edges[index]);
         }
+    }
+}
+
+/// Marks the request bodies that hold an object forbidding undeclared members at some depth
+/// (only they pay for noting what decoding drops).
+fn mark_noting_undeclared(defs: &[TypeDef], operations: &mut [Operation]) {
+    let edges = super::graph::edges(defs);
+    let closed = |ty: &Type| {
+        let mut seen = vec![false; defs.len()];
+        let mut stack: Vec<usize> = ty.named(Through::Everything).map(|id| id.0).into_iter().collect();
+        while let Some(index) = stack.pop() {
+            if std::mem::replace(&mut seen[index], true) {
+                continue;
+            }
+            if matches!(&defs[index].kind, TypeDefKind::Struct(definition) if definition.closed) {
+                return true;
+            }
+            stack.extend(&edges[index]);
+        }
+        false
+    };
+    for content in
+        operations.iter_mut().flat_map(|operation| operation.body.iter_mut().flat_map(|body| &mut body.contents))
+    {
+        content.notes_undeclared = content.kind == super::MediaKind::Json && closed(&content.ty);
     }
 }
 

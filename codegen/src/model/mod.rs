@@ -644,6 +644,9 @@ pub struct Content {
     pub sentinel: Option<String>,
     /// What its inline schema asks beyond the type.
     pub constraints: Constraints,
+    /// A request body whose type holds, at some depth, an object that forbids undeclared
+    /// members: the server notes the members decoding drops, for its checks.
+    pub notes_undeclared: bool,
 }
 
 impl Content {

@@ -385,6 +385,7 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
                 form_fields: Vec::new(),
                 sentinel: None,
                 constraints: Constraints::default(),
+                notes_undeclared: false,
             });
         }
         let multipart = body.content.iter().find(|(media_type, _)| classify(media_type) == MediaKind::Multipart);
@@ -504,6 +505,7 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
             form_fields,
             sentinel,
             constraints,
+            notes_undeclared: false,
         })
     }
 

@@ -394,11 +394,15 @@ impl RequestParts {
 
     /// Decodes a JSON body; a fault names the JSON pointer of the member at fault.
     pub fn json_body<T: DeserializeOwned>(&self) -> Result<T, Problem> {
-        let (value, undeclared) = strict(|| crate::decode_noting_undeclared(&self.body)).map_err(|error| {
-            let pointer = crate::json_pointer(error.path());
-            Problem::new(StatusCode::BAD_REQUEST, format!("the request body is invalid: {}", error.inner()))
-                .with_pointer(pointer)
-        })?;
+        let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
+        strict(|| serde_path_to_error::deserialize(&mut deserializer)).map_err(body_problem)
+    }
+
+    /// Decodes a JSON body as [`json_body`](Self::json_body) does, and notes the members its
+    /// types do not declare (decoding drops them) for [`check`](Self::check): for bodies
+    /// whose schemas forbid such members somewhere.
+    pub fn json_body_noting_undeclared<T: DeserializeOwned>(&self) -> Result<T, Problem> {
+        let (value, undeclared) = strict(|| crate::decode_noting_undeclared(&self.body)).map_err(body_problem)?;
         *self.undeclared.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = undeclared;
         Ok(value)
     }
@@ -456,4 +460,11 @@ impl RequestParts {
             None => crate::ByteStream::from(self.bytes_body()),
         }
     }
+}
+
+/// The 400 problem of a JSON body that does not decode, naming the member at fault.
+fn body_problem(error: serde_path_to_error::Error<serde_json::Error>) -> Problem {
+    let pointer = crate::json_pointer(error.path());
+    Problem::new(StatusCode::BAD_REQUEST, format!("the request body is invalid: {}", error.inner()))
+        .with_pointer(pointer)
 }
