@@ -38,6 +38,12 @@ E2E = sorted(p for p in (ROOT / "e2e" / "specs").glob("*.yaml"))
 # Specs generated under an apigen.toml sit in a folder of their own beside it.
 CONFIGURED = sorted(p for toml in (ROOT / "e2e" / "specs").glob("*/apigen.toml") for p in toml.parent.glob("*.yaml"))
 
+# The formats openapi-core 0.23.1 does not check, by the runtime's words for a value outside one.
+UNCHECKED_FORMATS = {
+    text: "hostname, email and URI formats (openapi-core 0.23.1 does not check them)"
+    for text in ("not a host name", "not an email address", "not an absolute URI", "not a URI reference")
+}
+
 # What openapi-core 0.23.1 cannot read, by request path prefix, with the reason; the wire
 # matrix (e2e/src/style_matrix.rs) checks these against the spec's own text instead.
 SKIPPED = {
@@ -220,6 +226,13 @@ def main():
             if 200 <= response.status_code < 300 and request_errors:
                 problems.append(f"accepted, but openapi-core finds the request invalid: {request_errors}")
             if response.status_code in (400, 415, 422) and is_problem(response) and not request_errors:
+                # openapi-core 0.23.1 checks no hostname, email or URI format: such a refusal
+                # is counted apart, not judged (e2e/tests/formats.rs pins each by hand).
+                detail = json.dumps(json.loads(response.data or b"{}").get("errors", ""))
+                unchecked = next((why for text, why in UNCHECKED_FORMATS.items() if text in detail), None)
+                if unchecked:
+                    skipped[unchecked] = skipped.get(unchecked, 0) + 1
+                    continue
                 problems.append("refused as malformed, but openapi-core finds the request valid")
             response_result = openapi.unmarshal_response(request, response)
             errors = response_result.errors
