@@ -240,9 +240,11 @@ paths:
     assert_eq!(count("refresh_url: Some(\"/refresh\")"), 1);
 }
 
-/// OpenAPI 3.2 is read: its `cookie` style reaches the code, and what 3.0's model cannot hold
-/// (the `query` method, `additionalOperations`, `in: querystring`) is left out with a warning
-/// naming where, the rest of the spec generated.
+/// OpenAPI 3.2 is read: its `cookie` style reaches the code, the `query` method and
+/// `additionalOperations` become operations (`additionalOperations` that repeat a fixed
+/// method or are no HTTP method are left out with a warning naming where), and what 3.0's
+/// model cannot hold (`in: querystring` of a media type other than a form or JSON) is left out
+/// with a warning, the rest of the spec generated.
 #[test]
 fn openapi_3_2_is_read_and_its_new_constructs_degrade_with_warnings() {
     let spec = r##"
@@ -274,13 +276,21 @@ paths:
         operationId: linkPrefs
         responses:
           "204": {description: linked}
+      get:
+        operationId: again
+        responses:
+          "204": {description: linked}
+      "NOT A METHOD":
+        operationId: spaced
+        responses:
+          "204": {description: linked}
 "##;
     let generated = generate_text(spec, false, Path::new("spec.yaml"), BOTH).unwrap();
     let warnings: Vec<String> = generated.warnings().iter().map(ToString::to_string).collect();
     let expected = [
         "#/components/parameters/Whole",
-        "#/paths/~1prefs/query",
-        "#/paths/~1prefs/additionalOperations",
+        "#/paths/~1prefs/additionalOperations/get",
+        "#/paths/~1prefs/additionalOperations/NOT A METHOD",
         "#/paths/~1prefs/get/parameters/2",
     ];
     for pointer in expected {
@@ -289,5 +299,7 @@ paths:
     let text = crate_text(spec);
     assert!(text.contains(r#"http_request.cookie_unencoded("theme", &request.theme, true);"#), "{text}");
     assert!(text.contains(r#"parts.cookie_unencoded_exploded("theme", false)?"#), "{text}");
-    assert!(!text.contains("query_prefs") && !text.contains("link_prefs") && !text.contains("whole"), "{text}");
+    assert!(text.contains("method: \"QUERY\"") && text.contains("method: \"LINK\""), "{text}");
+    assert!(text.contains(r#".on("QUERY", handle_query_prefs::<S>)"#), "{text}");
+    assert!(!text.contains("again") && !text.contains("spaced") && !text.contains("whole"), "{text}");
 }

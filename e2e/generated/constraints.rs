@@ -283,7 +283,7 @@ pub mod operations {
     /// `GET /accounts`
     pub const LIST_ACCOUNTS: Operation = Operation {
         name: "list_accounts",
-        method: Method::GET,
+        method: "GET",
         path: "/accounts",
         security: &[],
     };
@@ -371,7 +371,7 @@ pub mod operations {
     /// `POST /accounts`
     pub const CREATE_ACCOUNT: Operation = Operation {
         name: "create_account",
-        method: Method::POST,
+        method: "POST",
         path: "/accounts",
         security: &[],
     };

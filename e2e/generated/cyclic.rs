@@ -59,7 +59,7 @@ pub mod operations {
     /// `GET /all-of-self`
     pub const ALL_OF_SELF: Operation = Operation {
         name: "all_of_self",
-        method: Method::GET,
+        method: "GET",
         path: "/all-of-self",
         security: &[],
     };
@@ -75,7 +75,7 @@ pub mod operations {
     /// `GET /all-of-pair`
     pub const ALL_OF_PAIR: Operation = Operation {
         name: "all_of_pair",
-        method: Method::GET,
+        method: "GET",
         path: "/all-of-pair",
         security: &[],
     };
@@ -91,7 +91,7 @@ pub mod operations {
     /// `GET /any-of-self`
     pub const ANY_OF_SELF: Operation = Operation {
         name: "any_of_self",
-        method: Method::GET,
+        method: "GET",
         path: "/any-of-self",
         security: &[],
     };
@@ -107,7 +107,7 @@ pub mod operations {
     /// `GET /one-of-pair`
     pub const ONE_OF_PAIR: Operation = Operation {
         name: "one_of_pair",
-        method: Method::GET,
+        method: "GET",
         path: "/one-of-pair",
         security: &[],
     };
@@ -123,7 +123,7 @@ pub mod operations {
     /// `GET /self-or-text`
     pub const SELF_OR_TEXT: Operation = Operation {
         name: "self_or_text",
-        method: Method::GET,
+        method: "GET",
         path: "/self-or-text",
         security: &[],
     };
@@ -139,7 +139,7 @@ pub mod operations {
     /// `GET /endless`
     pub const ENDLESS: Operation = Operation {
         name: "endless",
-        method: Method::GET,
+        method: "GET",
         path: "/endless",
         security: &[],
     };
@@ -155,7 +155,7 @@ pub mod operations {
     /// `GET /tree`
     pub const TREE: Operation = Operation {
         name: "tree",
-        method: Method::GET,
+        method: "GET",
         path: "/tree",
         security: &[],
     };

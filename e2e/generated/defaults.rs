@@ -120,7 +120,7 @@ pub mod operations {
     /// `GET /search`
     pub const SEARCH: Operation = Operation {
         name: "search",
-        method: Method::GET,
+        method: "GET",
         path: "/search",
         security: &[],
     };
@@ -168,7 +168,7 @@ pub mod operations {
     /// `PUT /settings`
     pub const PUT_SETTINGS: Operation = Operation {
         name: "put_settings",
-        method: Method::PUT,
+        method: "PUT",
         path: "/settings",
         security: &[],
     };

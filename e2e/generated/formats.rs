@@ -138,7 +138,7 @@ pub mod operations {
     /// `PUT /events/{id}`
     pub const PUT_EVENT: Operation = Operation {
         name: "put_event",
-        method: Method::PUT,
+        method: "PUT",
         path: "/events/{id}",
         security: &[],
     };

@@ -40,7 +40,7 @@ pub mod operations {
     /// `GET /me`
     pub const ME: Operation = Operation {
         name: "me",
-        method: Method::GET,
+        method: "GET",
         path: "/me",
         security: &[
             &[

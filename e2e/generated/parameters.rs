@@ -82,7 +82,7 @@ pub mod operations {
     /// `GET /items/{id}`
     pub const GET_ITEM: Operation = Operation {
         name: "get_item",
-        method: Method::GET,
+        method: "GET",
         path: "/items/{id}",
         security: &[],
     };
@@ -130,7 +130,7 @@ pub mod operations {
     /// `POST /notes`
     pub const POST_NOTE: Operation = Operation {
         name: "post_note",
-        method: Method::POST,
+        method: "POST",
         path: "/notes",
         security: &[],
     };
@@ -165,7 +165,7 @@ pub mod operations {
     /// `PUT /blobs`
     pub const PUT_BLOB: Operation = Operation {
         name: "put_blob",
-        method: Method::PUT,
+        method: "PUT",
         path: "/blobs",
         security: &[],
     };

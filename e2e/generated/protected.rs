@@ -39,7 +39,7 @@ pub mod operations {
     /// `GET /me`
     pub const ME: Operation = Operation {
         name: "me",
-        method: Method::GET,
+        method: "GET",
         path: "/me",
         security: &[
             &[
@@ -62,7 +62,7 @@ pub mod operations {
     /// `GET /greeting`
     pub const GREETING: Operation = Operation {
         name: "greeting",
-        method: Method::GET,
+        method: "GET",
         path: "/greeting",
         security: &[
             &[],

@@ -41,7 +41,7 @@ pub mod operations {
     /// `GET /repos/{owner}/{repo}`
     pub const GET_REPO: Operation = Operation {
         name: "get_repo",
-        method: Method::GET,
+        method: "GET",
         path: "/repos/{owner}/{repo}",
         security: &[],
     };
@@ -66,7 +66,7 @@ pub mod operations {
     /// `GET /repos/{org}/{name}/hooks/{hook_id}`
     pub const GET_HOOK: Operation = Operation {
         name: "get_hook",
-        method: Method::GET,
+        method: "GET",
         path: "/repos/{org}/{name}/hooks/{hook_id}",
         security: &[],
     };
@@ -93,7 +93,7 @@ pub mod operations {
     /// `GET /files/{stem}.{ext}`
     pub const GET_FILE: Operation = Operation {
         name: "get_file",
-        method: Method::GET,
+        method: "GET",
         path: "/files/{stem}.{ext}",
         security: &[],
     };
@@ -118,7 +118,7 @@ pub mod operations {
     /// `GET /names/first`
     pub const FOO_BAR2: Operation = Operation {
         name: "foo_bar2",
-        method: Method::GET,
+        method: "GET",
         path: "/names/first",
         security: &[],
     };
@@ -141,7 +141,7 @@ pub mod operations {
     /// `GET /names/second`
     pub const FOO_BAR: Operation = Operation {
         name: "foo_bar",
-        method: Method::GET,
+        method: "GET",
         path: "/names/second",
         security: &[],
     };
@@ -164,7 +164,7 @@ pub mod operations {
     /// `GET /names/third`
     pub const FOO_BAR_2: Operation = Operation {
         name: "foo_bar_2",
-        method: Method::GET,
+        method: "GET",
         path: "/names/third",
         security: &[],
     };

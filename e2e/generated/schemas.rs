@@ -516,7 +516,7 @@ pub mod operations {
     /// `POST /orders`
     pub const PUT_ORDER: Operation = Operation {
         name: "put_order",
-        method: Method::POST,
+        method: "POST",
         path: "/orders",
         security: &[],
     };
@@ -548,7 +548,7 @@ pub mod operations {
     /// `GET /orders/search`
     pub const ORDERS_SEARCH_GET: Operation = Operation {
         name: "orders_search_get",
-        method: Method::GET,
+        method: "GET",
         path: "/orders/search",
         security: &[],
     };

@@ -153,7 +153,7 @@ pub mod operations {
     /// `POST /completions`
     pub const CREATE_COMPLETION: Operation = Operation {
         name: "create_completion",
-        method: Method::POST,
+        method: "POST",
         path: "/completions",
         security: &[],
     };
@@ -201,7 +201,7 @@ pub mod operations {
     /// `GET /ticks`
     pub const STREAM_TICKS: Operation = Operation {
         name: "stream_ticks",
-        method: Method::GET,
+        method: "GET",
         path: "/ticks",
         security: &[],
     };
@@ -238,7 +238,7 @@ pub mod operations {
     /// `GET /log`
     pub const STREAM_LOG: Operation = Operation {
         name: "stream_log",
-        method: Method::GET,
+        method: "GET",
         path: "/log",
         security: &[],
     };
@@ -254,7 +254,7 @@ pub mod operations {
     /// `GET /records`
     pub const LIST_RECORDS: Operation = Operation {
         name: "list_records",
-        method: Method::GET,
+        method: "GET",
         path: "/records",
         security: &[],
     };
@@ -291,7 +291,7 @@ pub mod operations {
     /// `GET /records/sequence`
     pub const LIST_RECORD_SEQUENCE: Operation = Operation {
         name: "list_record_sequence",
-        method: Method::GET,
+        method: "GET",
         path: "/records/sequence",
         security: &[],
     };
@@ -307,7 +307,7 @@ pub mod operations {
     /// `GET /download`
     pub const DOWNLOAD: Operation = Operation {
         name: "download",
-        method: Method::GET,
+        method: "GET",
         path: "/download",
         security: &[],
     };
@@ -343,7 +343,7 @@ pub mod operations {
     /// `PUT /upload`
     pub const UPLOAD: Operation = Operation {
         name: "upload",
-        method: Method::PUT,
+        method: "PUT",
         path: "/upload",
         security: &[],
     };

@@ -39,7 +39,7 @@ pub mod operations {
     /// `GET /path/simple/flat/string/{color}`
     pub const PATH_SIMPLE_FLAT_STRING: Operation = Operation {
         name: "path_simple_flat_string",
-        method: Method::GET,
+        method: "GET",
         path: "/path/simple/flat/string/{color}",
         security: &[],
     };
@@ -62,7 +62,7 @@ pub mod operations {
     /// `GET /path/simple/flat/array/{color}`
     pub const PATH_SIMPLE_FLAT_ARRAY: Operation = Operation {
         name: "path_simple_flat_array",
-        method: Method::GET,
+        method: "GET",
         path: "/path/simple/flat/array/{color}",
         security: &[],
     };
@@ -85,7 +85,7 @@ pub mod operations {
     /// `GET /path/simple/flat/object/{color}`
     pub const PATH_SIMPLE_FLAT_OBJECT: Operation = Operation {
         name: "path_simple_flat_object",
-        method: Method::GET,
+        method: "GET",
         path: "/path/simple/flat/object/{color}",
         security: &[],
     };
@@ -108,7 +108,7 @@ pub mod operations {
     /// `GET /path/simple/exploded/string/{color}`
     pub const PATH_SIMPLE_EXPLODED_STRING: Operation = Operation {
         name: "path_simple_exploded_string",
-        method: Method::GET,
+        method: "GET",
         path: "/path/simple/exploded/string/{color}",
         security: &[],
     };
@@ -131,7 +131,7 @@ pub mod operations {
     /// `GET /path/simple/exploded/array/{color}`
     pub const PATH_SIMPLE_EXPLODED_ARRAY: Operation = Operation {
         name: "path_simple_exploded_array",
-        method: Method::GET,
+        method: "GET",
         path: "/path/simple/exploded/array/{color}",
         security: &[],
     };
@@ -154,7 +154,7 @@ pub mod operations {
     /// `GET /path/simple/exploded/object/{color}`
     pub const PATH_SIMPLE_EXPLODED_OBJECT: Operation = Operation {
         name: "path_simple_exploded_object",
-        method: Method::GET,
+        method: "GET",
         path: "/path/simple/exploded/object/{color}",
         security: &[],
     };
@@ -177,7 +177,7 @@ pub mod operations {
     /// `GET /path/label/flat/string/{color}`
     pub const PATH_LABEL_FLAT_STRING: Operation = Operation {
         name: "path_label_flat_string",
-        method: Method::GET,
+        method: "GET",
         path: "/path/label/flat/string/{color}",
         security: &[],
     };
@@ -200,7 +200,7 @@ pub mod operations {
     /// `GET /path/label/flat/array/{color}`
     pub const PATH_LABEL_FLAT_ARRAY: Operation = Operation {
         name: "path_label_flat_array",
-        method: Method::GET,
+        method: "GET",
         path: "/path/label/flat/array/{color}",
         security: &[],
     };
@@ -223,7 +223,7 @@ pub mod operations {
     /// `GET /path/label/flat/object/{color}`
     pub const PATH_LABEL_FLAT_OBJECT: Operation = Operation {
         name: "path_label_flat_object",
-        method: Method::GET,
+        method: "GET",
         path: "/path/label/flat/object/{color}",
         security: &[],
     };
@@ -246,7 +246,7 @@ pub mod operations {
     /// `GET /path/label/exploded/string/{color}`
     pub const PATH_LABEL_EXPLODED_STRING: Operation = Operation {
         name: "path_label_exploded_string",
-        method: Method::GET,
+        method: "GET",
         path: "/path/label/exploded/string/{color}",
         security: &[],
     };
@@ -269,7 +269,7 @@ pub mod operations {
     /// `GET /path/label/exploded/array/{color}`
     pub const PATH_LABEL_EXPLODED_ARRAY: Operation = Operation {
         name: "path_label_exploded_array",
-        method: Method::GET,
+        method: "GET",
         path: "/path/label/exploded/array/{color}",
         security: &[],
     };
@@ -292,7 +292,7 @@ pub mod operations {
     /// `GET /path/label/exploded/object/{color}`
     pub const PATH_LABEL_EXPLODED_OBJECT: Operation = Operation {
         name: "path_label_exploded_object",
-        method: Method::GET,
+        method: "GET",
         path: "/path/label/exploded/object/{color}",
         security: &[],
     };
@@ -315,7 +315,7 @@ pub mod operations {
     /// `GET /path/matrix/flat/string/{color}`
     pub const PATH_MATRIX_FLAT_STRING: Operation = Operation {
         name: "path_matrix_flat_string",
-        method: Method::GET,
+        method: "GET",
         path: "/path/matrix/flat/string/{color}",
         security: &[],
     };
@@ -338,7 +338,7 @@ pub mod operations {
     /// `GET /path/matrix/flat/array/{color}`
     pub const PATH_MATRIX_FLAT_ARRAY: Operation = Operation {
         name: "path_matrix_flat_array",
-        method: Method::GET,
+        method: "GET",
         path: "/path/matrix/flat/array/{color}",
         security: &[],
     };
@@ -361,7 +361,7 @@ pub mod operations {
     /// `GET /path/matrix/flat/object/{color}`
     pub const PATH_MATRIX_FLAT_OBJECT: Operation = Operation {
         name: "path_matrix_flat_object",
-        method: Method::GET,
+        method: "GET",
         path: "/path/matrix/flat/object/{color}",
         security: &[],
     };
@@ -384,7 +384,7 @@ pub mod operations {
     /// `GET /path/matrix/exploded/string/{color}`
     pub const PATH_MATRIX_EXPLODED_STRING: Operation = Operation {
         name: "path_matrix_exploded_string",
-        method: Method::GET,
+        method: "GET",
         path: "/path/matrix/exploded/string/{color}",
         security: &[],
     };
@@ -407,7 +407,7 @@ pub mod operations {
     /// `GET /path/matrix/exploded/array/{color}`
     pub const PATH_MATRIX_EXPLODED_ARRAY: Operation = Operation {
         name: "path_matrix_exploded_array",
-        method: Method::GET,
+        method: "GET",
         path: "/path/matrix/exploded/array/{color}",
         security: &[],
     };
@@ -430,7 +430,7 @@ pub mod operations {
     /// `GET /path/matrix/exploded/object/{color}`
     pub const PATH_MATRIX_EXPLODED_OBJECT: Operation = Operation {
         name: "path_matrix_exploded_object",
-        method: Method::GET,
+        method: "GET",
         path: "/path/matrix/exploded/object/{color}",
         security: &[],
     };
@@ -453,7 +453,7 @@ pub mod operations {
     /// `GET /query/form/flat/string`
     pub const QUERY_FORM_FLAT_STRING: Operation = Operation {
         name: "query_form_flat_string",
-        method: Method::GET,
+        method: "GET",
         path: "/query/form/flat/string",
         security: &[],
     };
@@ -476,7 +476,7 @@ pub mod operations {
     /// `GET /query/form/flat/array`
     pub const QUERY_FORM_FLAT_ARRAY: Operation = Operation {
         name: "query_form_flat_array",
-        method: Method::GET,
+        method: "GET",
         path: "/query/form/flat/array",
         security: &[],
     };
@@ -499,7 +499,7 @@ pub mod operations {
     /// `GET /query/form/flat/object`
     pub const QUERY_FORM_FLAT_OBJECT: Operation = Operation {
         name: "query_form_flat_object",
-        method: Method::GET,
+        method: "GET",
         path: "/query/form/flat/object",
         security: &[],
     };
@@ -522,7 +522,7 @@ pub mod operations {
     /// `GET /query/form/exploded/string`
     pub const QUERY_FORM_EXPLODED_STRING: Operation = Operation {
         name: "query_form_exploded_string",
-        method: Method::GET,
+        method: "GET",
         path: "/query/form/exploded/string",
         security: &[],
     };
@@ -545,7 +545,7 @@ pub mod operations {
     /// `GET /query/form/exploded/array`
     pub const QUERY_FORM_EXPLODED_ARRAY: Operation = Operation {
         name: "query_form_exploded_array",
-        method: Method::GET,
+        method: "GET",
         path: "/query/form/exploded/array",
         security: &[],
     };
@@ -568,7 +568,7 @@ pub mod operations {
     /// `GET /query/form/exploded/object`
     pub const QUERY_FORM_EXPLODED_OBJECT: Operation = Operation {
         name: "query_form_exploded_object",
-        method: Method::GET,
+        method: "GET",
         path: "/query/form/exploded/object",
         security: &[],
     };
@@ -591,7 +591,7 @@ pub mod operations {
     /// `GET /query/spaceDelimited/flat/array`
     pub const QUERY_SPACE_DELIMITED_FLAT_ARRAY: Operation = Operation {
         name: "query_space_delimited_flat_array",
-        method: Method::GET,
+        method: "GET",
         path: "/query/spaceDelimited/flat/array",
         security: &[],
     };
@@ -614,7 +614,7 @@ pub mod operations {
     /// `GET /query/spaceDelimited/flat/object`
     pub const QUERY_SPACE_DELIMITED_FLAT_OBJECT: Operation = Operation {
         name: "query_space_delimited_flat_object",
-        method: Method::GET,
+        method: "GET",
         path: "/query/spaceDelimited/flat/object",
         security: &[],
     };
@@ -637,7 +637,7 @@ pub mod operations {
     /// `GET /query/pipeDelimited/flat/array`
     pub const QUERY_PIPE_DELIMITED_FLAT_ARRAY: Operation = Operation {
         name: "query_pipe_delimited_flat_array",
-        method: Method::GET,
+        method: "GET",
         path: "/query/pipeDelimited/flat/array",
         security: &[],
     };
@@ -660,7 +660,7 @@ pub mod operations {
     /// `GET /query/pipeDelimited/flat/object`
     pub const QUERY_PIPE_DELIMITED_FLAT_OBJECT: Operation = Operation {
         name: "query_pipe_delimited_flat_object",
-        method: Method::GET,
+        method: "GET",
         path: "/query/pipeDelimited/flat/object",
         security: &[],
     };
@@ -683,7 +683,7 @@ pub mod operations {
     /// `GET /query/deepObject/exploded/object`
     pub const QUERY_DEEP_OBJECT_EXPLODED_OBJECT: Operation = Operation {
         name: "query_deep_object_exploded_object",
-        method: Method::GET,
+        method: "GET",
         path: "/query/deepObject/exploded/object",
         security: &[],
     };
@@ -706,7 +706,7 @@ pub mod operations {
     /// `GET /header/simple/flat/string`
     pub const HEADER_SIMPLE_FLAT_STRING: Operation = Operation {
         name: "header_simple_flat_string",
-        method: Method::GET,
+        method: "GET",
         path: "/header/simple/flat/string",
         security: &[],
     };
@@ -729,7 +729,7 @@ pub mod operations {
     /// `GET /header/simple/flat/array`
     pub const HEADER_SIMPLE_FLAT_ARRAY: Operation = Operation {
         name: "header_simple_flat_array",
-        method: Method::GET,
+        method: "GET",
         path: "/header/simple/flat/array",
         security: &[],
     };
@@ -752,7 +752,7 @@ pub mod operations {
     /// `GET /header/simple/flat/object`
     pub const HEADER_SIMPLE_FLAT_OBJECT: Operation = Operation {
         name: "header_simple_flat_object",
-        method: Method::GET,
+        method: "GET",
         path: "/header/simple/flat/object",
         security: &[],
     };
@@ -775,7 +775,7 @@ pub mod operations {
     /// `GET /header/simple/exploded/string`
     pub const HEADER_SIMPLE_EXPLODED_STRING: Operation = Operation {
         name: "header_simple_exploded_string",
-        method: Method::GET,
+        method: "GET",
         path: "/header/simple/exploded/string",
         security: &[],
     };
@@ -798,7 +798,7 @@ pub mod operations {
     /// `GET /header/simple/exploded/array`
     pub const HEADER_SIMPLE_EXPLODED_ARRAY: Operation = Operation {
         name: "header_simple_exploded_array",
-        method: Method::GET,
+        method: "GET",
         path: "/header/simple/exploded/array",
         security: &[],
     };
@@ -821,7 +821,7 @@ pub mod operations {
     /// `GET /header/simple/exploded/object`
     pub const HEADER_SIMPLE_EXPLODED_OBJECT: Operation = Operation {
         name: "header_simple_exploded_object",
-        method: Method::GET,
+        method: "GET",
         path: "/header/simple/exploded/object",
         security: &[],
     };
@@ -844,7 +844,7 @@ pub mod operations {
     /// `GET /cookie/form/flat/string`
     pub const COOKIE_FORM_FLAT_STRING: Operation = Operation {
         name: "cookie_form_flat_string",
-        method: Method::GET,
+        method: "GET",
         path: "/cookie/form/flat/string",
         security: &[],
     };
@@ -867,7 +867,7 @@ pub mod operations {
     /// `GET /cookie/form/flat/array`
     pub const COOKIE_FORM_FLAT_ARRAY: Operation = Operation {
         name: "cookie_form_flat_array",
-        method: Method::GET,
+        method: "GET",
         path: "/cookie/form/flat/array",
         security: &[],
     };
@@ -890,7 +890,7 @@ pub mod operations {
     /// `GET /cookie/form/flat/object`
     pub const COOKIE_FORM_FLAT_OBJECT: Operation = Operation {
         name: "cookie_form_flat_object",
-        method: Method::GET,
+        method: "GET",
         path: "/cookie/form/flat/object",
         security: &[],
     };
@@ -913,7 +913,7 @@ pub mod operations {
     /// `GET /cookie/form/exploded/string`
     pub const COOKIE_FORM_EXPLODED_STRING: Operation = Operation {
         name: "cookie_form_exploded_string",
-        method: Method::GET,
+        method: "GET",
         path: "/cookie/form/exploded/string",
         security: &[],
     };
@@ -936,7 +936,7 @@ pub mod operations {
     /// `GET /cookie/cookie/flat/string`
     pub const COOKIE_COOKIE_FLAT_STRING: Operation = Operation {
         name: "cookie_cookie_flat_string",
-        method: Method::GET,
+        method: "GET",
         path: "/cookie/cookie/flat/string",
         security: &[],
     };
@@ -959,7 +959,7 @@ pub mod operations {
     /// `GET /cookie/cookie/flat/array`
     pub const COOKIE_COOKIE_FLAT_ARRAY: Operation = Operation {
         name: "cookie_cookie_flat_array",
-        method: Method::GET,
+        method: "GET",
         path: "/cookie/cookie/flat/array",
         security: &[],
     };
@@ -982,7 +982,7 @@ pub mod operations {
     /// `GET /cookie/cookie/flat/object`
     pub const COOKIE_COOKIE_FLAT_OBJECT: Operation = Operation {
         name: "cookie_cookie_flat_object",
-        method: Method::GET,
+        method: "GET",
         path: "/cookie/cookie/flat/object",
         security: &[],
     };
@@ -1005,7 +1005,7 @@ pub mod operations {
     /// `GET /cookie/cookie/exploded/string`
     pub const COOKIE_COOKIE_EXPLODED_STRING: Operation = Operation {
         name: "cookie_cookie_exploded_string",
-        method: Method::GET,
+        method: "GET",
         path: "/cookie/cookie/exploded/string",
         security: &[],
     };
@@ -1028,7 +1028,7 @@ pub mod operations {
     /// `GET /cookie/cookie/exploded/array`
     pub const COOKIE_COOKIE_EXPLODED_ARRAY: Operation = Operation {
         name: "cookie_cookie_exploded_array",
-        method: Method::GET,
+        method: "GET",
         path: "/cookie/cookie/exploded/array",
         security: &[],
     };
@@ -1051,7 +1051,7 @@ pub mod operations {
     /// `GET /cookie/cookie/exploded/object`
     pub const COOKIE_COOKIE_EXPLODED_OBJECT: Operation = Operation {
         name: "cookie_cookie_exploded_object",
-        method: Method::GET,
+        method: "GET",
         path: "/cookie/cookie/exploded/object",
         security: &[],
     };
@@ -1074,7 +1074,7 @@ pub mod operations {
     /// `GET /query/form/reserved/string`
     pub const QUERY_FORM_RESERVED_STRING: Operation = Operation {
         name: "query_form_reserved_string",
-        method: Method::GET,
+        method: "GET",
         path: "/query/form/reserved/string",
         security: &[],
     };
@@ -1097,7 +1097,7 @@ pub mod operations {
     /// `GET /response-header/simple/flat/string`
     pub const RESPONSE_HEADER_SIMPLE_FLAT_STRING: Operation = Operation {
         name: "response_header_simple_flat_string",
-        method: Method::GET,
+        method: "GET",
         path: "/response-header/simple/flat/string",
         security: &[],
     };
@@ -1123,7 +1123,7 @@ pub mod operations {
     /// `GET /response-header/simple/flat/array`
     pub const RESPONSE_HEADER_SIMPLE_FLAT_ARRAY: Operation = Operation {
         name: "response_header_simple_flat_array",
-        method: Method::GET,
+        method: "GET",
         path: "/response-header/simple/flat/array",
         security: &[],
     };
@@ -1149,7 +1149,7 @@ pub mod operations {
     /// `GET /response-header/simple/flat/object`
     pub const RESPONSE_HEADER_SIMPLE_FLAT_OBJECT: Operation = Operation {
         name: "response_header_simple_flat_object",
-        method: Method::GET,
+        method: "GET",
         path: "/response-header/simple/flat/object",
         security: &[],
     };
@@ -1175,7 +1175,7 @@ pub mod operations {
     /// `GET /response-header/simple/exploded/string`
     pub const RESPONSE_HEADER_SIMPLE_EXPLODED_STRING: Operation = Operation {
         name: "response_header_simple_exploded_string",
-        method: Method::GET,
+        method: "GET",
         path: "/response-header/simple/exploded/string",
         security: &[],
     };
@@ -1201,7 +1201,7 @@ pub mod operations {
     /// `GET /response-header/simple/exploded/array`
     pub const RESPONSE_HEADER_SIMPLE_EXPLODED_ARRAY: Operation = Operation {
         name: "response_header_simple_exploded_array",
-        method: Method::GET,
+        method: "GET",
         path: "/response-header/simple/exploded/array",
         security: &[],
     };
@@ -1227,7 +1227,7 @@ pub mod operations {
     /// `GET /response-header/simple/exploded/object`
     pub const RESPONSE_HEADER_SIMPLE_EXPLODED_OBJECT: Operation = Operation {
         name: "response_header_simple_exploded_object",
-        method: Method::GET,
+        method: "GET",
         path: "/response-header/simple/exploded/object",
         security: &[],
     };

@@ -88,7 +88,7 @@ pub mod operations {
     /// `POST /pets`
     pub const PETS_POST: Operation = Operation {
         name: "pets_post",
-        method: Method::POST,
+        method: "POST",
         path: "/pets",
         security: &[
             &[
@@ -120,7 +120,7 @@ pub mod operations {
     /// `POST /pets/{petId}/form`
     pub const UPDATE_PET_WITH_FORM: Operation = Operation {
         name: "update_pet_with_form",
-        method: Method::POST,
+        method: "POST",
         path: "/pets/{petId}/form",
         security: &[
             &[
@@ -152,7 +152,7 @@ pub mod operations {
     /// `POST /pets/{petId}/photo`
     pub const UPLOAD_PHOTO: Operation = Operation {
         name: "upload_photo",
-        method: Method::POST,
+        method: "POST",
         path: "/pets/{petId}/photo",
         security: &[
             &[

@@ -1934,7 +1934,7 @@ pub mod operations {
     /// `GET /r0`
     pub const LIST_R0: Operation = Operation {
         name: "list_r0",
-        method: Method::GET,
+        method: "GET",
         path: "/r0",
         security: &[
             &[
@@ -1984,7 +1984,7 @@ pub mod operations {
     /// `POST /r0`
     pub const CREATE_R0: Operation = Operation {
         name: "create_r0",
-        method: Method::POST,
+        method: "POST",
         path: "/r0",
         security: &[
             &[
@@ -2022,7 +2022,7 @@ pub mod operations {
     /// `GET /r0/{id}`
     pub const GET_R0: Operation = Operation {
         name: "get_r0",
-        method: Method::GET,
+        method: "GET",
         path: "/r0/{id}",
         security: &[
             &[
@@ -2060,7 +2060,7 @@ pub mod operations {
     /// `GET /r1`
     pub const LIST_R1: Operation = Operation {
         name: "list_r1",
-        method: Method::GET,
+        method: "GET",
         path: "/r1",
         security: &[
             &[
@@ -2110,7 +2110,7 @@ pub mod operations {
     /// `POST /r1`
     pub const CREATE_R1: Operation = Operation {
         name: "create_r1",
-        method: Method::POST,
+        method: "POST",
         path: "/r1",
         security: &[
             &[
@@ -2148,7 +2148,7 @@ pub mod operations {
     /// `GET /r1/{id}`
     pub const GET_R1: Operation = Operation {
         name: "get_r1",
-        method: Method::GET,
+        method: "GET",
         path: "/r1/{id}",
         security: &[
             &[
@@ -2186,7 +2186,7 @@ pub mod operations {
     /// `GET /r2`
     pub const LIST_R2: Operation = Operation {
         name: "list_r2",
-        method: Method::GET,
+        method: "GET",
         path: "/r2",
         security: &[
             &[
@@ -2236,7 +2236,7 @@ pub mod operations {
     /// `POST /r2`
     pub const CREATE_R2: Operation = Operation {
         name: "create_r2",
-        method: Method::POST,
+        method: "POST",
         path: "/r2",
         security: &[
             &[
@@ -2274,7 +2274,7 @@ pub mod operations {
     /// `GET /r2/{id}`
     pub const GET_R2: Operation = Operation {
         name: "get_r2",
-        method: Method::GET,
+        method: "GET",
         path: "/r2/{id}",
         security: &[
             &[
@@ -2312,7 +2312,7 @@ pub mod operations {
     /// `GET /r3`
     pub const LIST_R3: Operation = Operation {
         name: "list_r3",
-        method: Method::GET,
+        method: "GET",
         path: "/r3",
         security: &[
             &[
@@ -2362,7 +2362,7 @@ pub mod operations {
     /// `POST /r3`
     pub const CREATE_R3: Operation = Operation {
         name: "create_r3",
-        method: Method::POST,
+        method: "POST",
         path: "/r3",
         security: &[
             &[
@@ -2400,7 +2400,7 @@ pub mod operations {
     /// `GET /r3/{id}`
     pub const GET_R3: Operation = Operation {
         name: "get_r3",
-        method: Method::GET,
+        method: "GET",
         path: "/r3/{id}",
         security: &[
             &[
@@ -2438,7 +2438,7 @@ pub mod operations {
     /// `GET /r4`
     pub const LIST_R4: Operation = Operation {
         name: "list_r4",
-        method: Method::GET,
+        method: "GET",
         path: "/r4",
         security: &[
             &[
@@ -2488,7 +2488,7 @@ pub mod operations {
     /// `POST /r4`
     pub const CREATE_R4: Operation = Operation {
         name: "create_r4",
-        method: Method::POST,
+        method: "POST",
         path: "/r4",
         security: &[
             &[
@@ -2526,7 +2526,7 @@ pub mod operations {
     /// `GET /r4/{id}`
     pub const GET_R4: Operation = Operation {
         name: "get_r4",
-        method: Method::GET,
+        method: "GET",
         path: "/r4/{id}",
         security: &[
             &[
@@ -2564,7 +2564,7 @@ pub mod operations {
     /// `GET /r5`
     pub const LIST_R5: Operation = Operation {
         name: "list_r5",
-        method: Method::GET,
+        method: "GET",
         path: "/r5",
         security: &[
             &[
@@ -2614,7 +2614,7 @@ pub mod operations {
     /// `POST /r5`
     pub const CREATE_R5: Operation = Operation {
         name: "create_r5",
-        method: Method::POST,
+        method: "POST",
         path: "/r5",
         security: &[
             &[
@@ -2652,7 +2652,7 @@ pub mod operations {
     /// `GET /r5/{id}`
     pub const GET_R5: Operation = Operation {
         name: "get_r5",
-        method: Method::GET,
+        method: "GET",
         path: "/r5/{id}",
         security: &[
             &[
@@ -2690,7 +2690,7 @@ pub mod operations {
     /// `GET /r6`
     pub const LIST_R6: Operation = Operation {
         name: "list_r6",
-        method: Method::GET,
+        method: "GET",
         path: "/r6",
         security: &[
             &[
@@ -2740,7 +2740,7 @@ pub mod operations {
     /// `POST /r6`
     pub const CREATE_R6: Operation = Operation {
         name: "create_r6",
-        method: Method::POST,
+        method: "POST",
         path: "/r6",
         security: &[
             &[
@@ -2778,7 +2778,7 @@ pub mod operations {
     /// `GET /r6/{id}`
     pub const GET_R6: Operation = Operation {
         name: "get_r6",
-        method: Method::GET,
+        method: "GET",
         path: "/r6/{id}",
         security: &[
             &[
@@ -2816,7 +2816,7 @@ pub mod operations {
     /// `GET /r7`
     pub const LIST_R7: Operation = Operation {
         name: "list_r7",
-        method: Method::GET,
+        method: "GET",
         path: "/r7",
         security: &[
             &[
@@ -2866,7 +2866,7 @@ pub mod operations {
     /// `POST /r7`
     pub const CREATE_R7: Operation = Operation {
         name: "create_r7",
-        method: Method::POST,
+        method: "POST",
         path: "/r7",
         security: &[
             &[
@@ -2904,7 +2904,7 @@ pub mod operations {
     /// `GET /r7/{id}`
     pub const GET_R7: Operation = Operation {
         name: "get_r7",
-        method: Method::GET,
+        method: "GET",
         path: "/r7/{id}",
         security: &[
             &[
@@ -2942,7 +2942,7 @@ pub mod operations {
     /// `GET /r8`
     pub const LIST_R8: Operation = Operation {
         name: "list_r8",
-        method: Method::GET,
+        method: "GET",
         path: "/r8",
         security: &[
             &[
@@ -2992,7 +2992,7 @@ pub mod operations {
     /// `POST /r8`
     pub const CREATE_R8: Operation = Operation {
         name: "create_r8",
-        method: Method::POST,
+        method: "POST",
         path: "/r8",
         security: &[
             &[
@@ -3030,7 +3030,7 @@ pub mod operations {
     /// `GET /r8/{id}`
     pub const GET_R8: Operation = Operation {
         name: "get_r8",
-        method: Method::GET,
+        method: "GET",
         path: "/r8/{id}",
         security: &[
             &[
@@ -3068,7 +3068,7 @@ pub mod operations {
     /// `GET /r9`
     pub const LIST_R9: Operation = Operation {
         name: "list_r9",
-        method: Method::GET,
+        method: "GET",
         path: "/r9",
         security: &[
             &[
@@ -3118,7 +3118,7 @@ pub mod operations {
     /// `POST /r9`
     pub const CREATE_R9: Operation = Operation {
         name: "create_r9",
-        method: Method::POST,
+        method: "POST",
         path: "/r9",
         security: &[
             &[
@@ -3156,7 +3156,7 @@ pub mod operations {
     /// `GET /r9/{id}`
     pub const GET_R9: Operation = Operation {
         name: "get_r9",
-        method: Method::GET,
+        method: "GET",
         path: "/r9/{id}",
         security: &[
             &[
@@ -3194,7 +3194,7 @@ pub mod operations {
     /// `GET /r10`
     pub const LIST_R10: Operation = Operation {
         name: "list_r10",
-        method: Method::GET,
+        method: "GET",
         path: "/r10",
         security: &[
             &[
@@ -3244,7 +3244,7 @@ pub mod operations {
     /// `POST /r10`
     pub const CREATE_R10: Operation = Operation {
         name: "create_r10",
-        method: Method::POST,
+        method: "POST",
         path: "/r10",
         security: &[
             &[
@@ -3282,7 +3282,7 @@ pub mod operations {
     /// `GET /r10/{id}`
     pub const GET_R10: Operation = Operation {
         name: "get_r10",
-        method: Method::GET,
+        method: "GET",
         path: "/r10/{id}",
         security: &[
             &[
@@ -3320,7 +3320,7 @@ pub mod operations {
     /// `GET /r11`
     pub const LIST_R11: Operation = Operation {
         name: "list_r11",
-        method: Method::GET,
+        method: "GET",
         path: "/r11",
         security: &[
             &[
@@ -3370,7 +3370,7 @@ pub mod operations {
     /// `POST /r11`
     pub const CREATE_R11: Operation = Operation {
         name: "create_r11",
-        method: Method::POST,
+        method: "POST",
         path: "/r11",
         security: &[
             &[
@@ -3408,7 +3408,7 @@ pub mod operations {
     /// `GET /r11/{id}`
     pub const GET_R11: Operation = Operation {
         name: "get_r11",
-        method: Method::GET,
+        method: "GET",
         path: "/r11/{id}",
         security: &[
             &[
@@ -3446,7 +3446,7 @@ pub mod operations {
     /// `GET /r12`
     pub const LIST_R12: Operation = Operation {
         name: "list_r12",
-        method: Method::GET,
+        method: "GET",
         path: "/r12",
         security: &[
             &[
@@ -3496,7 +3496,7 @@ pub mod operations {
     /// `POST /r12`
     pub const CREATE_R12: Operation = Operation {
         name: "create_r12",
-        method: Method::POST,
+        method: "POST",
         path: "/r12",
         security: &[
             &[
@@ -3534,7 +3534,7 @@ pub mod operations {
     /// `GET /r12/{id}`
     pub const GET_R12: Operation = Operation {
         name: "get_r12",
-        method: Method::GET,
+        method: "GET",
         path: "/r12/{id}",
         security: &[
             &[
@@ -3572,7 +3572,7 @@ pub mod operations {
     /// `GET /r13`
     pub const LIST_R13: Operation = Operation {
         name: "list_r13",
-        method: Method::GET,
+        method: "GET",
         path: "/r13",
         security: &[
             &[
@@ -3622,7 +3622,7 @@ pub mod operations {
     /// `POST /r13`
     pub const CREATE_R13: Operation = Operation {
         name: "create_r13",
-        method: Method::POST,
+        method: "POST",
         path: "/r13",
         security: &[
             &[
@@ -3660,7 +3660,7 @@ pub mod operations {
     /// `GET /r13/{id}`
     pub const GET_R13: Operation = Operation {
         name: "get_r13",
-        method: Method::GET,
+        method: "GET",
         path: "/r13/{id}",
         security: &[
             &[
@@ -3698,7 +3698,7 @@ pub mod operations {
     /// `GET /r14`
     pub const LIST_R14: Operation = Operation {
         name: "list_r14",
-        method: Method::GET,
+        method: "GET",
         path: "/r14",
         security: &[
             &[
@@ -3748,7 +3748,7 @@ pub mod operations {
     /// `POST /r14`
     pub const CREATE_R14: Operation = Operation {
         name: "create_r14",
-        method: Method::POST,
+        method: "POST",
         path: "/r14",
         security: &[
             &[
@@ -3786,7 +3786,7 @@ pub mod operations {
     /// `GET /r14/{id}`
     pub const GET_R14: Operation = Operation {
         name: "get_r14",
-        method: Method::GET,
+        method: "GET",
         path: "/r14/{id}",
         security: &[
             &[
@@ -3824,7 +3824,7 @@ pub mod operations {
     /// `GET /r15`
     pub const LIST_R15: Operation = Operation {
         name: "list_r15",
-        method: Method::GET,
+        method: "GET",
         path: "/r15",
         security: &[
             &[
@@ -3874,7 +3874,7 @@ pub mod operations {
     /// `POST /r15`
     pub const CREATE_R15: Operation = Operation {
         name: "create_r15",
-        method: Method::POST,
+        method: "POST",
         path: "/r15",
         security: &[
             &[
@@ -3912,7 +3912,7 @@ pub mod operations {
     /// `GET /r15/{id}`
     pub const GET_R15: Operation = Operation {
         name: "get_r15",
-        method: Method::GET,
+        method: "GET",
         path: "/r15/{id}",
         security: &[
             &[
@@ -3950,7 +3950,7 @@ pub mod operations {
     /// `GET /r16`
     pub const LIST_R16: Operation = Operation {
         name: "list_r16",
-        method: Method::GET,
+        method: "GET",
         path: "/r16",
         security: &[
             &[
@@ -4000,7 +4000,7 @@ pub mod operations {
     /// `POST /r16`
     pub const CREATE_R16: Operation = Operation {
         name: "create_r16",
-        method: Method::POST,
+        method: "POST",
         path: "/r16",
         security: &[
             &[
@@ -4038,7 +4038,7 @@ pub mod operations {
     /// `GET /r16/{id}`
     pub const GET_R16: Operation = Operation {
         name: "get_r16",
-        method: Method::GET,
+        method: "GET",
         path: "/r16/{id}",
         security: &[
             &[
@@ -4076,7 +4076,7 @@ pub mod operations {
     /// `GET /r17`
     pub const LIST_R17: Operation = Operation {
         name: "list_r17",
-        method: Method::GET,
+        method: "GET",
         path: "/r17",
         security: &[
             &[
@@ -4126,7 +4126,7 @@ pub mod operations {
     /// `POST /r17`
     pub const CREATE_R17: Operation = Operation {
         name: "create_r17",
-        method: Method::POST,
+        method: "POST",
         path: "/r17",
         security: &[
             &[
@@ -4164,7 +4164,7 @@ pub mod operations {
     /// `GET /r17/{id}`
     pub const GET_R17: Operation = Operation {
         name: "get_r17",
-        method: Method::GET,
+        method: "GET",
         path: "/r17/{id}",
         security: &[
             &[
@@ -4202,7 +4202,7 @@ pub mod operations {
     /// `GET /r18`
     pub const LIST_R18: Operation = Operation {
         name: "list_r18",
-        method: Method::GET,
+        method: "GET",
         path: "/r18",
         security: &[
             &[
@@ -4252,7 +4252,7 @@ pub mod operations {
     /// `POST /r18`
     pub const CREATE_R18: Operation = Operation {
         name: "create_r18",
-        method: Method::POST,
+        method: "POST",
         path: "/r18",
         security: &[
             &[
@@ -4290,7 +4290,7 @@ pub mod operations {
     /// `GET /r18/{id}`
     pub const GET_R18: Operation = Operation {
         name: "get_r18",
-        method: Method::GET,
+        method: "GET",
         path: "/r18/{id}",
         security: &[
             &[
@@ -4328,7 +4328,7 @@ pub mod operations {
     /// `GET /r19`
     pub const LIST_R19: Operation = Operation {
         name: "list_r19",
-        method: Method::GET,
+        method: "GET",
         path: "/r19",
         security: &[
             &[
@@ -4378,7 +4378,7 @@ pub mod operations {
     /// `POST /r19`
     pub const CREATE_R19: Operation = Operation {
         name: "create_r19",
-        method: Method::POST,
+        method: "POST",
         path: "/r19",
         security: &[
             &[
@@ -4416,7 +4416,7 @@ pub mod operations {
     /// `GET /r19/{id}`
     pub const GET_R19: Operation = Operation {
         name: "get_r19",
-        method: Method::GET,
+        method: "GET",
         path: "/r19/{id}",
         security: &[
             &[
@@ -4454,7 +4454,7 @@ pub mod operations {
     /// `GET /r20`
     pub const LIST_R20: Operation = Operation {
         name: "list_r20",
-        method: Method::GET,
+        method: "GET",
         path: "/r20",
         security: &[
             &[
@@ -4504,7 +4504,7 @@ pub mod operations {
     /// `POST /r20`
     pub const CREATE_R20: Operation = Operation {
         name: "create_r20",
-        method: Method::POST,
+        method: "POST",
         path: "/r20",
         security: &[
             &[
@@ -4542,7 +4542,7 @@ pub mod operations {
     /// `GET /r20/{id}`
     pub const GET_R20: Operation = Operation {
         name: "get_r20",
-        method: Method::GET,
+        method: "GET",
         path: "/r20/{id}",
         security: &[
             &[
@@ -4580,7 +4580,7 @@ pub mod operations {
     /// `GET /r21`
     pub const LIST_R21: Operation = Operation {
         name: "list_r21",
-        method: Method::GET,
+        method: "GET",
         path: "/r21",
         security: &[
             &[
@@ -4630,7 +4630,7 @@ pub mod operations {
     /// `POST /r21`
     pub const CREATE_R21: Operation = Operation {
         name: "create_r21",
-        method: Method::POST,
+        method: "POST",
         path: "/r21",
         security: &[
             &[
@@ -4668,7 +4668,7 @@ pub mod operations {
     /// `GET /r21/{id}`
     pub const GET_R21: Operation = Operation {
         name: "get_r21",
-        method: Method::GET,
+        method: "GET",
         path: "/r21/{id}",
         security: &[
             &[
@@ -4706,7 +4706,7 @@ pub mod operations {
     /// `GET /r22`
     pub const LIST_R22: Operation = Operation {
         name: "list_r22",
-        method: Method::GET,
+        method: "GET",
         path: "/r22",
         security: &[
             &[
@@ -4756,7 +4756,7 @@ pub mod operations {
     /// `POST /r22`
     pub const CREATE_R22: Operation = Operation {
         name: "create_r22",
-        method: Method::POST,
+        method: "POST",
         path: "/r22",
         security: &[
             &[
@@ -4794,7 +4794,7 @@ pub mod operations {
     /// `GET /r22/{id}`
     pub const GET_R22: Operation = Operation {
         name: "get_r22",
-        method: Method::GET,
+        method: "GET",
         path: "/r22/{id}",
         security: &[
             &[
@@ -4832,7 +4832,7 @@ pub mod operations {
     /// `GET /r23`
     pub const LIST_R23: Operation = Operation {
         name: "list_r23",
-        method: Method::GET,
+        method: "GET",
         path: "/r23",
         security: &[
             &[
@@ -4882,7 +4882,7 @@ pub mod operations {
     /// `POST /r23`
     pub const CREATE_R23: Operation = Operation {
         name: "create_r23",
-        method: Method::POST,
+        method: "POST",
         path: "/r23",
         security: &[
             &[
@@ -4920,7 +4920,7 @@ pub mod operations {
     /// `GET /r23/{id}`
     pub const GET_R23: Operation = Operation {
         name: "get_r23",
-        method: Method::GET,
+        method: "GET",
         path: "/r23/{id}",
         security: &[
             &[
@@ -4958,7 +4958,7 @@ pub mod operations {
     /// `GET /r24`
     pub const LIST_R24: Operation = Operation {
         name: "list_r24",
-        method: Method::GET,
+        method: "GET",
         path: "/r24",
         security: &[
             &[
@@ -5008,7 +5008,7 @@ pub mod operations {
     /// `POST /r24`
     pub const CREATE_R24: Operation = Operation {
         name: "create_r24",
-        method: Method::POST,
+        method: "POST",
         path: "/r24",
         security: &[
             &[
@@ -5046,7 +5046,7 @@ pub mod operations {
     /// `GET /r24/{id}`
     pub const GET_R24: Operation = Operation {
         name: "get_r24",
-        method: Method::GET,
+        method: "GET",
         path: "/r24/{id}",
         security: &[
             &[
@@ -5084,7 +5084,7 @@ pub mod operations {
     /// `GET /r25`
     pub const LIST_R25: Operation = Operation {
         name: "list_r25",
-        method: Method::GET,
+        method: "GET",
         path: "/r25",
         security: &[
             &[
@@ -5134,7 +5134,7 @@ pub mod operations {
     /// `POST /r25`
     pub const CREATE_R25: Operation = Operation {
         name: "create_r25",
-        method: Method::POST,
+        method: "POST",
         path: "/r25",
         security: &[
             &[
@@ -5172,7 +5172,7 @@ pub mod operations {
     /// `GET /r25/{id}`
     pub const GET_R25: Operation = Operation {
         name: "get_r25",
-        method: Method::GET,
+        method: "GET",
         path: "/r25/{id}",
         security: &[
             &[
@@ -5210,7 +5210,7 @@ pub mod operations {
     /// `GET /r26`
     pub const LIST_R26: Operation = Operation {
         name: "list_r26",
-        method: Method::GET,
+        method: "GET",
         path: "/r26",
         security: &[
             &[
@@ -5260,7 +5260,7 @@ pub mod operations {
     /// `POST /r26`
     pub const CREATE_R26: Operation = Operation {
         name: "create_r26",
-        method: Method::POST,
+        method: "POST",
         path: "/r26",
         security: &[
             &[
@@ -5298,7 +5298,7 @@ pub mod operations {
     /// `GET /r26/{id}`
     pub const GET_R26: Operation = Operation {
         name: "get_r26",
-        method: Method::GET,
+        method: "GET",
         path: "/r26/{id}",
         security: &[
             &[
@@ -5336,7 +5336,7 @@ pub mod operations {
     /// `GET /r27`
     pub const LIST_R27: Operation = Operation {
         name: "list_r27",
-        method: Method::GET,
+        method: "GET",
         path: "/r27",
         security: &[
             &[
@@ -5386,7 +5386,7 @@ pub mod operations {
     /// `POST /r27`
     pub const CREATE_R27: Operation = Operation {
         name: "create_r27",
-        method: Method::POST,
+        method: "POST",
         path: "/r27",
         security: &[
             &[
@@ -5424,7 +5424,7 @@ pub mod operations {
     /// `GET /r27/{id}`
     pub const GET_R27: Operation = Operation {
         name: "get_r27",
-        method: Method::GET,
+        method: "GET",
         path: "/r27/{id}",
         security: &[
             &[
@@ -5462,7 +5462,7 @@ pub mod operations {
     /// `GET /r28`
     pub const LIST_R28: Operation = Operation {
         name: "list_r28",
-        method: Method::GET,
+        method: "GET",
         path: "/r28",
         security: &[
             &[
@@ -5512,7 +5512,7 @@ pub mod operations {
     /// `POST /r28`
     pub const CREATE_R28: Operation = Operation {
         name: "create_r28",
-        method: Method::POST,
+        method: "POST",
         path: "/r28",
         security: &[
             &[
@@ -5550,7 +5550,7 @@ pub mod operations {
     /// `GET /r28/{id}`
     pub const GET_R28: Operation = Operation {
         name: "get_r28",
-        method: Method::GET,
+        method: "GET",
         path: "/r28/{id}",
         security: &[
             &[
@@ -5588,7 +5588,7 @@ pub mod operations {
     /// `GET /r29`
     pub const LIST_R29: Operation = Operation {
         name: "list_r29",
-        method: Method::GET,
+        method: "GET",
         path: "/r29",
         security: &[
             &[
@@ -5638,7 +5638,7 @@ pub mod operations {
     /// `POST /r29`
     pub const CREATE_R29: Operation = Operation {
         name: "create_r29",
-        method: Method::POST,
+        method: "POST",
         path: "/r29",
         security: &[
             &[
@@ -5676,7 +5676,7 @@ pub mod operations {
     /// `GET /r29/{id}`
     pub const GET_R29: Operation = Operation {
         name: "get_r29",
-        method: Method::GET,
+        method: "GET",
         path: "/r29/{id}",
         security: &[
             &[
@@ -5714,7 +5714,7 @@ pub mod operations {
     /// `GET /r30`
     pub const LIST_R30: Operation = Operation {
         name: "list_r30",
-        method: Method::GET,
+        method: "GET",
         path: "/r30",
         security: &[
             &[
@@ -5764,7 +5764,7 @@ pub mod operations {
     /// `POST /r30`
     pub const CREATE_R30: Operation = Operation {
         name: "create_r30",
-        method: Method::POST,
+        method: "POST",
         path: "/r30",
         security: &[
             &[
@@ -5802,7 +5802,7 @@ pub mod operations {
     /// `GET /r30/{id}`
     pub const GET_R30: Operation = Operation {
         name: "get_r30",
-        method: Method::GET,
+        method: "GET",
         path: "/r30/{id}",
         security: &[
             &[
@@ -5840,7 +5840,7 @@ pub mod operations {
     /// `GET /r31`
     pub const LIST_R31: Operation = Operation {
         name: "list_r31",
-        method: Method::GET,
+        method: "GET",
         path: "/r31",
         security: &[
             &[
@@ -5890,7 +5890,7 @@ pub mod operations {
     /// `POST /r31`
     pub const CREATE_R31: Operation = Operation {
         name: "create_r31",
-        method: Method::POST,
+        method: "POST",
         path: "/r31",
         security: &[
             &[
@@ -5928,7 +5928,7 @@ pub mod operations {
     /// `GET /r31/{id}`
     pub const GET_R31: Operation = Operation {
         name: "get_r31",
-        method: Method::GET,
+        method: "GET",
         path: "/r31/{id}",
         security: &[
             &[
@@ -5966,7 +5966,7 @@ pub mod operations {
     /// `GET /r32`
     pub const LIST_R32: Operation = Operation {
         name: "list_r32",
-        method: Method::GET,
+        method: "GET",
         path: "/r32",
         security: &[
             &[
@@ -6016,7 +6016,7 @@ pub mod operations {
     /// `POST /r32`
     pub const CREATE_R32: Operation = Operation {
         name: "create_r32",
-        method: Method::POST,
+        method: "POST",
         path: "/r32",
         security: &[
             &[
@@ -6054,7 +6054,7 @@ pub mod operations {
     /// `GET /r32/{id}`
     pub const GET_R32: Operation = Operation {
         name: "get_r32",
-        method: Method::GET,
+        method: "GET",
         path: "/r32/{id}",
         security: &[
             &[
@@ -6092,7 +6092,7 @@ pub mod operations {
     /// `GET /r33`
     pub const LIST_R33: Operation = Operation {
         name: "list_r33",
-        method: Method::GET,
+        method: "GET",
         path: "/r33",
         security: &[
             &[
@@ -6142,7 +6142,7 @@ pub mod operations {
     /// `POST /r33`
     pub const CREATE_R33: Operation = Operation {
         name: "create_r33",
-        method: Method::POST,
+        method: "POST",
         path: "/r33",
         security: &[
             &[
@@ -6180,7 +6180,7 @@ pub mod operations {
     /// `GET /r33/{id}`
     pub const GET_R33: Operation = Operation {
         name: "get_r33",
-        method: Method::GET,
+        method: "GET",
         path: "/r33/{id}",
         security: &[
             &[
@@ -6218,7 +6218,7 @@ pub mod operations {
     /// `GET /r34`
     pub const LIST_R34: Operation = Operation {
         name: "list_r34",
-        method: Method::GET,
+        method: "GET",
         path: "/r34",
         security: &[
             &[
@@ -6268,7 +6268,7 @@ pub mod operations {
     /// `POST /r34`
     pub const CREATE_R34: Operation = Operation {
         name: "create_r34",
-        method: Method::POST,
+        method: "POST",
         path: "/r34",
         security: &[
             &[
@@ -6306,7 +6306,7 @@ pub mod operations {
     /// `GET /r34/{id}`
     pub const GET_R34: Operation = Operation {
         name: "get_r34",
-        method: Method::GET,
+        method: "GET",
         path: "/r34/{id}",
         security: &[
             &[
@@ -6344,7 +6344,7 @@ pub mod operations {
     /// `GET /r35`
     pub const LIST_R35: Operation = Operation {
         name: "list_r35",
-        method: Method::GET,
+        method: "GET",
         path: "/r35",
         security: &[
             &[
@@ -6394,7 +6394,7 @@ pub mod operations {
     /// `POST /r35`
     pub const CREATE_R35: Operation = Operation {
         name: "create_r35",
-        method: Method::POST,
+        method: "POST",
         path: "/r35",
         security: &[
             &[
@@ -6432,7 +6432,7 @@ pub mod operations {
     /// `GET /r35/{id}`
     pub const GET_R35: Operation = Operation {
         name: "get_r35",
-        method: Method::GET,
+        method: "GET",
         path: "/r35/{id}",
         security: &[
             &[
@@ -6470,7 +6470,7 @@ pub mod operations {
     /// `GET /r36`
     pub const LIST_R36: Operation = Operation {
         name: "list_r36",
-        method: Method::GET,
+        method: "GET",
         path: "/r36",
         security: &[
             &[
@@ -6520,7 +6520,7 @@ pub mod operations {
     /// `POST /r36`
     pub const CREATE_R36: Operation = Operation {
         name: "create_r36",
-        method: Method::POST,
+        method: "POST",
         path: "/r36",
         security: &[
             &[
@@ -6558,7 +6558,7 @@ pub mod operations {
     /// `GET /r36/{id}`
     pub const GET_R36: Operation = Operation {
         name: "get_r36",
-        method: Method::GET,
+        method: "GET",
         path: "/r36/{id}",
         security: &[
             &[
@@ -6596,7 +6596,7 @@ pub mod operations {
     /// `GET /r37`
     pub const LIST_R37: Operation = Operation {
         name: "list_r37",
-        method: Method::GET,
+        method: "GET",
         path: "/r37",
         security: &[
             &[
@@ -6646,7 +6646,7 @@ pub mod operations {
     /// `POST /r37`
     pub const CREATE_R37: Operation = Operation {
         name: "create_r37",
-        method: Method::POST,
+        method: "POST",
         path: "/r37",
         security: &[
             &[
@@ -6684,7 +6684,7 @@ pub mod operations {
     /// `GET /r37/{id}`
     pub const GET_R37: Operation = Operation {
         name: "get_r37",
-        method: Method::GET,
+        method: "GET",
         path: "/r37/{id}",
         security: &[
             &[
@@ -6722,7 +6722,7 @@ pub mod operations {
     /// `GET /r38`
     pub const LIST_R38: Operation = Operation {
         name: "list_r38",
-        method: Method::GET,
+        method: "GET",
         path: "/r38",
         security: &[
             &[
@@ -6772,7 +6772,7 @@ pub mod operations {
     /// `POST /r38`
     pub const CREATE_R38: Operation = Operation {
         name: "create_r38",
-        method: Method::POST,
+        method: "POST",
         path: "/r38",
         security: &[
             &[
@@ -6810,7 +6810,7 @@ pub mod operations {
     /// `GET /r38/{id}`
     pub const GET_R38: Operation = Operation {
         name: "get_r38",
-        method: Method::GET,
+        method: "GET",
         path: "/r38/{id}",
         security: &[
             &[
@@ -6848,7 +6848,7 @@ pub mod operations {
     /// `GET /r39`
     pub const LIST_R39: Operation = Operation {
         name: "list_r39",
-        method: Method::GET,
+        method: "GET",
         path: "/r39",
         security: &[
             &[
@@ -6898,7 +6898,7 @@ pub mod operations {
     /// `POST /r39`
     pub const CREATE_R39: Operation = Operation {
         name: "create_r39",
-        method: Method::POST,
+        method: "POST",
         path: "/r39",
         security: &[
             &[
@@ -6936,7 +6936,7 @@ pub mod operations {
     /// `GET /r39/{id}`
     pub const GET_R39: Operation = Operation {
         name: "get_r39",
-        method: Method::GET,
+        method: "GET",
         path: "/r39/{id}",
         security: &[
             &[
@@ -6974,7 +6974,7 @@ pub mod operations {
     /// `GET /r40`
     pub const LIST_R40: Operation = Operation {
         name: "list_r40",
-        method: Method::GET,
+        method: "GET",
         path: "/r40",
         security: &[
             &[
@@ -7024,7 +7024,7 @@ pub mod operations {
     /// `POST /r40`
     pub const CREATE_R40: Operation = Operation {
         name: "create_r40",
-        method: Method::POST,
+        method: "POST",
         path: "/r40",
         security: &[
             &[
@@ -7062,7 +7062,7 @@ pub mod operations {
     /// `GET /r40/{id}`
     pub const GET_R40: Operation = Operation {
         name: "get_r40",
-        method: Method::GET,
+        method: "GET",
         path: "/r40/{id}",
         security: &[
             &[
@@ -7100,7 +7100,7 @@ pub mod operations {
     /// `GET /r41`
     pub const LIST_R41: Operation = Operation {
         name: "list_r41",
-        method: Method::GET,
+        method: "GET",
         path: "/r41",
         security: &[
             &[
@@ -7150,7 +7150,7 @@ pub mod operations {
     /// `POST /r41`
     pub const CREATE_R41: Operation = Operation {
         name: "create_r41",
-        method: Method::POST,
+        method: "POST",
         path: "/r41",
         security: &[
             &[
@@ -7188,7 +7188,7 @@ pub mod operations {
     /// `GET /r41/{id}`
     pub const GET_R41: Operation = Operation {
         name: "get_r41",
-        method: Method::GET,
+        method: "GET",
         path: "/r41/{id}",
         security: &[
             &[
@@ -7226,7 +7226,7 @@ pub mod operations {
     /// `GET /r42`
     pub const LIST_R42: Operation = Operation {
         name: "list_r42",
-        method: Method::GET,
+        method: "GET",
         path: "/r42",
         security: &[
             &[
@@ -7276,7 +7276,7 @@ pub mod operations {
     /// `POST /r42`
     pub const CREATE_R42: Operation = Operation {
         name: "create_r42",
-        method: Method::POST,
+        method: "POST",
         path: "/r42",
         security: &[
             &[
@@ -7314,7 +7314,7 @@ pub mod operations {
     /// `GET /r42/{id}`
     pub const GET_R42: Operation = Operation {
         name: "get_r42",
-        method: Method::GET,
+        method: "GET",
         path: "/r42/{id}",
         security: &[
             &[
@@ -7352,7 +7352,7 @@ pub mod operations {
     /// `GET /r43`
     pub const LIST_R43: Operation = Operation {
         name: "list_r43",
-        method: Method::GET,
+        method: "GET",
         path: "/r43",
         security: &[
             &[
@@ -7402,7 +7402,7 @@ pub mod operations {
     /// `POST /r43`
     pub const CREATE_R43: Operation = Operation {
         name: "create_r43",
-        method: Method::POST,
+        method: "POST",
         path: "/r43",
         security: &[
             &[
@@ -7440,7 +7440,7 @@ pub mod operations {
     /// `GET /r43/{id}`
     pub const GET_R43: Operation = Operation {
         name: "get_r43",
-        method: Method::GET,
+        method: "GET",
         path: "/r43/{id}",
         security: &[
             &[
@@ -7478,7 +7478,7 @@ pub mod operations {
     /// `GET /r44`
     pub const LIST_R44: Operation = Operation {
         name: "list_r44",
-        method: Method::GET,
+        method: "GET",
         path: "/r44",
         security: &[
             &[
@@ -7528,7 +7528,7 @@ pub mod operations {
     /// `POST /r44`
     pub const CREATE_R44: Operation = Operation {
         name: "create_r44",
-        method: Method::POST,
+        method: "POST",
         path: "/r44",
         security: &[
             &[
@@ -7566,7 +7566,7 @@ pub mod operations {
     /// `GET /r44/{id}`
     pub const GET_R44: Operation = Operation {
         name: "get_r44",
-        method: Method::GET,
+        method: "GET",
         path: "/r44/{id}",
         security: &[
             &[
@@ -7604,7 +7604,7 @@ pub mod operations {
     /// `GET /r45`
     pub const LIST_R45: Operation = Operation {
         name: "list_r45",
-        method: Method::GET,
+        method: "GET",
         path: "/r45",
         security: &[
             &[
@@ -7654,7 +7654,7 @@ pub mod operations {
     /// `POST /r45`
     pub const CREATE_R45: Operation = Operation {
         name: "create_r45",
-        method: Method::POST,
+        method: "POST",
         path: "/r45",
         security: &[
             &[
@@ -7692,7 +7692,7 @@ pub mod operations {
     /// `GET /r45/{id}`
     pub const GET_R45: Operation = Operation {
         name: "get_r45",
-        method: Method::GET,
+        method: "GET",
         path: "/r45/{id}",
         security: &[
             &[
@@ -7730,7 +7730,7 @@ pub mod operations {
     /// `GET /r46`
     pub const LIST_R46: Operation = Operation {
         name: "list_r46",
-        method: Method::GET,
+        method: "GET",
         path: "/r46",
         security: &[
             &[
@@ -7780,7 +7780,7 @@ pub mod operations {
     /// `POST /r46`
     pub const CREATE_R46: Operation = Operation {
         name: "create_r46",
-        method: Method::POST,
+        method: "POST",
         path: "/r46",
         security: &[
             &[
@@ -7818,7 +7818,7 @@ pub mod operations {
     /// `GET /r46/{id}`
     pub const GET_R46: Operation = Operation {
         name: "get_r46",
-        method: Method::GET,
+        method: "GET",
         path: "/r46/{id}",
         security: &[
             &[
@@ -7856,7 +7856,7 @@ pub mod operations {
     /// `GET /r47`
     pub const LIST_R47: Operation = Operation {
         name: "list_r47",
-        method: Method::GET,
+        method: "GET",
         path: "/r47",
         security: &[
             &[
@@ -7906,7 +7906,7 @@ pub mod operations {
     /// `POST /r47`
     pub const CREATE_R47: Operation = Operation {
         name: "create_r47",
-        method: Method::POST,
+        method: "POST",
         path: "/r47",
         security: &[
             &[
@@ -7944,7 +7944,7 @@ pub mod operations {
     /// `GET /r47/{id}`
     pub const GET_R47: Operation = Operation {
         name: "get_r47",
-        method: Method::GET,
+        method: "GET",
         path: "/r47/{id}",
         security: &[
             &[
@@ -7982,7 +7982,7 @@ pub mod operations {
     /// `GET /r48`
     pub const LIST_R48: Operation = Operation {
         name: "list_r48",
-        method: Method::GET,
+        method: "GET",
         path: "/r48",
         security: &[
             &[
@@ -8032,7 +8032,7 @@ pub mod operations {
     /// `POST /r48`
     pub const CREATE_R48: Operation = Operation {
         name: "create_r48",
-        method: Method::POST,
+        method: "POST",
         path: "/r48",
         security: &[
             &[
@@ -8070,7 +8070,7 @@ pub mod operations {
     /// `GET /r48/{id}`
     pub const GET_R48: Operation = Operation {
         name: "get_r48",
-        method: Method::GET,
+        method: "GET",
         path: "/r48/{id}",
         security: &[
             &[
@@ -8108,7 +8108,7 @@ pub mod operations {
     /// `GET /r49`
     pub const LIST_R49: Operation = Operation {
         name: "list_r49",
-        method: Method::GET,
+        method: "GET",
         path: "/r49",
         security: &[
             &[
@@ -8158,7 +8158,7 @@ pub mod operations {
     /// `POST /r49`
     pub const CREATE_R49: Operation = Operation {
         name: "create_r49",
-        method: Method::POST,
+        method: "POST",
         path: "/r49",
         security: &[
             &[
@@ -8196,7 +8196,7 @@ pub mod operations {
     /// `GET /r49/{id}`
     pub const GET_R49: Operation = Operation {
         name: "get_r49",
-        method: Method::GET,
+        method: "GET",
         path: "/r49/{id}",
         security: &[
             &[

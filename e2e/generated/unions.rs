@@ -485,7 +485,7 @@ pub mod operations {
     /// `POST /pets`
     pub const ADD_PET: Operation = Operation {
         name: "add_pet",
-        method: Method::POST,
+        method: "POST",
         path: "/pets",
         security: &[],
     };

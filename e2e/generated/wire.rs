@@ -164,7 +164,7 @@ pub mod operations {
     /// `GET /label/{list}/{color}`
     pub const GET_LABEL: Operation = Operation {
         name: "get_label",
-        method: Method::GET,
+        method: "GET",
         path: "/label/{list}/{color}",
         security: &[],
     };
@@ -189,7 +189,7 @@ pub mod operations {
     /// `GET /matrix/{list}/{color}`
     pub const GET_MATRIX: Operation = Operation {
         name: "get_matrix",
-        method: Method::GET,
+        method: "GET",
         path: "/matrix/{list}/{color}",
         security: &[],
     };
@@ -214,7 +214,7 @@ pub mod operations {
     /// `GET /colors/{color}`
     pub const GET_COLOR: Operation = Operation {
         name: "get_color",
-        method: Method::GET,
+        method: "GET",
         path: "/colors/{color}",
         security: &[],
     };
@@ -241,7 +241,7 @@ pub mod operations {
     /// `GET /items/{ids}`
     pub const GET_ITEMS: Operation = Operation {
         name: "get_items",
-        method: Method::GET,
+        method: "GET",
         path: "/items/{ids}",
         security: &[],
     };
@@ -274,7 +274,7 @@ pub mod operations {
     /// `POST /users`
     pub const SIGN_UP: Operation = Operation {
         name: "sign_up",
-        method: Method::POST,
+        method: "POST",
         path: "/users",
         security: &[],
     };
@@ -297,7 +297,7 @@ pub mod operations {
     /// `POST /checkout`
     pub const CHECKOUT: Operation = Operation {
         name: "checkout",
-        method: Method::POST,
+        method: "POST",
         path: "/checkout",
         security: &[],
     };
@@ -320,7 +320,7 @@ pub mod operations {
     /// `PUT /preferences`
     pub const SET_PREFERENCES: Operation = Operation {
         name: "set_preferences",
-        method: Method::PUT,
+        method: "PUT",
         path: "/preferences",
         security: &[],
     };

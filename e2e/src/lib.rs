@@ -189,6 +189,11 @@ pub mod formats {
     include!("../generated/formats.rs");
 }
 
+/// OpenAPI 3.2's `query` method, `additionalOperations` and `in: querystring` parameters.
+pub mod methods {
+    include!("../generated/methods.rs");
+}
+
 /// Defaults of parameters and members, applied where a value is absent.
 pub mod defaults {
     include!("../generated/defaults.rs");

@@ -26,6 +26,7 @@ pub fn router(api: &str) -> Option<Router> {
         "constraints" => crate::constraints::server::router(Accounts),
         "streaming" => crate::streaming::server::router(Streams),
         "formats" => crate::formats::server::router(Events),
+        "methods" => crate::methods::server::router(Documents::default()),
         _ => return None,
     })
 }
@@ -48,6 +49,113 @@ impl crate::formats::server::Api for Events {
             body.source = Some(origin.to_ipv6_mapped());
         }
         Ok(crate::formats::operations::PutEventResponse::Ok { body, x_stored_at: Some(request.since) })
+    }
+}
+
+/// The methods spec (e2e/specs/methods.yaml): three documents (ids 1 to 3) whose links
+/// LINK and UNLINK change, found by QUERY with a filter.
+pub struct Documents {
+    links: std::sync::Mutex<std::collections::BTreeMap<i64, Vec<i64>>>,
+}
+
+impl Default for Documents {
+    fn default() -> Self {
+        Documents { links: std::sync::Mutex::new((1..=3).map(|id| (id, Vec::new())).collect()) }
+    }
+}
+
+impl Documents {
+    fn all(&self) -> Vec<crate::methods::types::Document> {
+        let links = self.links.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let titles = ["Alpha notes", "Beta plan", "Gamma notes"];
+        let tags: [&[&str]; 3] = [&["notes"], &["plan", "draft"], &["notes", "draft"]];
+        links
+            .iter()
+            .map(|(id, links)| crate::methods::types::Document {
+                id: *id,
+                title: titles[(*id - 1) as usize].to_owned(),
+                tags: tags[(*id - 1) as usize].iter().map(|tag| (*tag).to_owned()).collect(),
+                links: links.clone(),
+            })
+            .collect()
+    }
+
+    /// The documents a filter selects, at most `limit` of them.
+    fn selected(&self, filter: &crate::methods::types::Filter) -> Vec<crate::methods::types::Document> {
+        let limit = filter.limit.map_or(usize::MAX, |limit| limit as usize);
+        self.all()
+            .into_iter()
+            .filter(|document| filter.tag.as_ref().is_none_or(|tag| document.tags.contains(tag)))
+            .filter(|document| filter.title_contains.as_ref().is_none_or(|text| document.title.contains(text.as_str())))
+            .take(limit)
+            .collect()
+    }
+
+    fn not_found(id: i64) -> crate::methods::types::Problem {
+        crate::methods::types::Problem {
+            r#type: None,
+            title: Some("Not Found".to_owned()),
+            status: Some(404),
+            detail: Some(format!("there is no document {id}")),
+        }
+    }
+}
+
+impl crate::methods::server::Api for Documents {
+    async fn list_documents(&self) -> Result<crate::methods::operations::ListDocumentsResponse, HandlerError> {
+        Ok(crate::methods::operations::ListDocumentsResponse::Ok(self.all()))
+    }
+
+    async fn query_documents(
+        &self,
+        request: crate::methods::operations::QueryDocumentsRequest,
+    ) -> Result<crate::methods::operations::QueryDocumentsResponse, HandlerError> {
+        Ok(crate::methods::operations::QueryDocumentsResponse::Ok(self.selected(&request.body)))
+    }
+
+    async fn get_document(
+        &self,
+        request: crate::methods::operations::GetDocumentRequest,
+    ) -> Result<crate::methods::operations::GetDocumentResponse, HandlerError> {
+        use crate::methods::operations::GetDocumentResponse;
+        Ok(match self.all().into_iter().find(|document| document.id == request.id) {
+            Some(document) => GetDocumentResponse::Ok(document),
+            None => GetDocumentResponse::NotFound(Self::not_found(request.id)),
+        })
+    }
+
+    async fn link_document(
+        &self,
+        request: crate::methods::operations::LinkDocumentRequest,
+    ) -> Result<crate::methods::operations::LinkDocumentResponse, HandlerError> {
+        use crate::methods::operations::LinkDocumentResponse;
+        let mut links = self.links.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let known = links.contains_key(&request.body.target);
+        match links.get_mut(&request.id) {
+            Some(from) if known => {
+                if !from.contains(&request.body.target) {
+                    from.push(request.body.target);
+                }
+                Ok(LinkDocumentResponse::NoContent)
+            }
+            Some(_) => Ok(LinkDocumentResponse::NotFound(Self::not_found(request.body.target))),
+            None => Ok(LinkDocumentResponse::NotFound(Self::not_found(request.id))),
+        }
+    }
+
+    async fn unlink_document(
+        &self,
+        request: crate::methods::operations::UnlinkDocumentRequest,
+    ) -> Result<crate::methods::operations::UnlinkDocumentResponse, HandlerError> {
+        use crate::methods::operations::UnlinkDocumentResponse;
+        let mut links = self.links.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        match links.get_mut(&request.id) {
+            Some(from) => {
+                from.retain(|target| *target != request.target);
+                Ok(UnlinkDocumentResponse::NoContent)
+            }
+            None => Ok(UnlinkDocumentResponse::NotFound(Self::not_found(request.id))),
+        }
     }
 }
 

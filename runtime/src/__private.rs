@@ -7,7 +7,6 @@
 pub use crate::params::{self, Style};
 pub use crate::security::{KeyLocation, Requirement, SchemeKind, SecurityScheme};
 pub use crate::Operation;
-pub use http::Method;
 pub use serde::{self, Deserialize, Serialize};
 pub use serde_json;
 pub use std::collections::BTreeMap;
@@ -26,4 +25,6 @@ pub use crate::server::axum::response::{IntoResponse, Response};
 #[cfg(feature = "server")]
 pub use crate::server::axum::{routing, Router};
 #[cfg(feature = "server")]
-pub use crate::server::{reply, Authenticate, HandlerError, Problem, Refusal, RequestParts, Secured, StreamedParts};
+pub use crate::server::{
+    reply, Authenticate, ExtensionMethods, HandlerError, Problem, Refusal, RequestParts, Secured, StreamedParts,
+};

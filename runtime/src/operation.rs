@@ -2,7 +2,6 @@
 //! them: the client sends by them, the server checks by them.
 
 use crate::security::Security;
-use http::Method;
 
 /// An operation of the spec: each generated `operations` module has one constant of these per
 /// operation.
@@ -10,7 +9,9 @@ use http::Method;
 pub struct Operation {
     /// The generated method's name (`auth_token_create`), as a server's `refuse` hears it.
     pub name: &'static str,
-    pub method: Method,
+    /// The HTTP method as the spec names it (`GET`, 3.2's `QUERY`, an `additionalOperations`
+    /// method such as `LINK`).
+    pub method: &'static str,
     /// The path template as the spec writes it (`/pets/{petId}`), below the base path.
     pub path: &'static str,
     pub security: Security,

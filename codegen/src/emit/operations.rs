@@ -8,7 +8,7 @@ use super::tokens::{
 use super::{item, ModuleItems};
 use crate::model::{Api, Body, Gate, Operation, Response, StatusMatch, Through};
 use proc_macro2::{Ident, TokenStream};
-use quote::{format_ident, quote};
+use quote::quote;
 
 pub fn request_name(operation: &Operation) -> Ident {
     ident(&operation.names.request)
@@ -59,7 +59,7 @@ pub fn emit(api: &Api) -> ModuleItems<'_> {
 fn descriptor(operation: &Operation, cfg: Option<&TokenStream>) -> TokenStream {
     let constant = ident(&operation.names.descriptor);
     let name = &operation.name;
-    let method = format_ident!("{}", operation.method.as_str());
+    let method = operation.method.as_str();
     let path = operation.path.as_str();
     let security = super::security::requirements(&operation.security);
     let doc = route_doc(operation);
@@ -68,7 +68,7 @@ fn descriptor(operation: &Operation, cfg: Option<&TokenStream>) -> TokenStream {
         #[doc = #doc]
         pub const #constant: Operation = Operation {
             name: #name,
-            method: Method::#method,
+            method: #method,
             path: #path,
             security: #security,
         };

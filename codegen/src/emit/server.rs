@@ -8,8 +8,8 @@ use super::tokens::{
 };
 use super::{item, ModuleItems};
 use crate::model::{
-    Api, Body, Capture, Content, DefaultValue, Gate, MediaKind, Operation, Param, ParamLocation, ParamStyle, Piece,
-    StatusMatch, Type,
+    Api, Body, Capture, Content, DefaultValue, Gate, MediaKind, Method, Operation, Param, ParamLocation, ParamStyle,
+    Piece, StatusMatch, Type,
 };
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -490,11 +490,20 @@ fn into_response(operation: &Operation) -> TokenStream {
 /// `let routes = Router::new().route("/path", routing::get(handle_a::<S>).post(handle_b::<S>))
 /// .with_state(Arc::new(state));`, one `.route` per path. Where operations are gated, each
 /// path's operations of one gate are a statement of their own under it (axum merges the
-/// methods of one path).
+/// methods of one path). Methods axum has no slot for (QUERY, `additionalOperations`) are one
+/// `ExtensionMethods` per path, merged in the same way.
 fn routes(api: &Api, state: TokenStream) -> TokenStream {
     let mut groups: Vec<(&str, &Gate, Vec<&Operation>)> = Vec::new();
+    let mut extended: Vec<(&str, Vec<&Operation>)> = Vec::new();
     for operation in &api.operations {
         let Some(route) = operation.route.as_deref() else { continue };
+        if operation.method.routing_name().is_none() {
+            match extended.iter_mut().find(|(existing, _)| *existing == route) {
+                Some((_, operations)) => operations.push(operation),
+                None => extended.push((route, vec![operation])),
+            }
+            continue;
+        }
         match groups.iter_mut().find(|(existing, gate, _)| *existing == route && **gate == operation.gate) {
             Some((_, _, operations)) => operations.push(operation),
             None => groups.push((route, &operation.gate, vec![operation])),
@@ -503,7 +512,7 @@ fn routes(api: &Api, state: TokenStream) -> TokenStream {
     let route_calls = groups.iter().map(|(route, gate, operations)| {
         let mut chain = TokenStream::new();
         for (index, operation) in operations.iter().enumerate() {
-            let method = format_ident!("{}", operation.method.as_str().to_ascii_lowercase());
+            let method = format_ident!("{}", operation.method.routing_name().unwrap_or_default());
             let handler = handler_name(operation);
             chain = if index == 0 {
                 quote! { routing::#method(#handler::<S>) }
@@ -513,9 +522,20 @@ fn routes(api: &Api, state: TokenStream) -> TokenStream {
         }
         (cfg(gate), quote! { .route(#route, #chain) })
     });
-    if groups.iter().all(|(_, gate, _)| **gate == Gate::Always) {
+    let ungated = api.operations.iter().all(|operation| operation.gate == Gate::Always);
+    if ungated {
         let calls = route_calls.map(|(_, call)| call);
-        return quote! { let routes = Router::new() #( #calls )* .with_state(Arc::new(#state)); };
+        let extension_calls = extended.iter().map(|(route, operations)| {
+            let allow = allowed_methods(api, route);
+            let arms = operations.iter().map(|operation| {
+                let (method, handler) = (operation.method.as_str(), handler_name(operation));
+                quote! { .on(#method, #handler::<S>) }
+            });
+            quote! { .route(#route, ExtensionMethods::new(#allow) #( #arms )* .attach(routing::MethodRouter::new())) }
+        });
+        return quote! {
+            let routes = Router::new() #( #calls )* #( #extension_calls )* .with_state(Arc::new(#state));
+        };
     }
     let statements = route_calls.map(|(cfg, call)| {
         quote! {
@@ -523,9 +543,39 @@ fn routes(api: &Api, state: TokenStream) -> TokenStream {
             let routes = routes #call;
         }
     });
+    let extension_statements = extended.iter().map(|(route, operations)| {
+        let allow = allowed_methods(api, route);
+        let arms = operations.iter().map(|operation| {
+            let (method, handler, cfg) = (operation.method.as_str(), handler_name(operation), cfg(&operation.gate));
+            quote! {
+                #cfg
+                let methods = methods.on(#method, #handler::<S>);
+            }
+        });
+        quote! {
+            let methods = ExtensionMethods::new(#allow);
+            #( #arms )*
+            let routes = routes.route(#route, methods.attach(routing::MethodRouter::new()));
+        }
+    });
     quote! {
         let routes = Router::new();
         #( #statements )*
+        #( #extension_statements )*
         let routes = routes.with_state(Arc::new(#state));
     }
+}
+
+/// The `Allow` list of a route: every method routed there, HEAD with GET as axum answers it.
+fn allowed_methods(api: &Api, route: &str) -> String {
+    let mut methods: Vec<&str> = Vec::new();
+    for operation in api.operations.iter().filter(|operation| operation.route.as_deref() == Some(route)) {
+        let head = (operation.method == Method::Get).then_some("HEAD");
+        for method in std::iter::once(operation.method.as_str()).chain(head) {
+            if !methods.contains(&method) {
+                methods.push(method);
+            }
+        }
+    }
+    methods.join(", ")
 }

@@ -11,7 +11,7 @@ mod openapi32;
 pub(crate) mod parse;
 mod repair;
 
-pub(crate) use openapi32::{COOKIE_STYLE_EXTENSION, SENTINEL_EXTENSION};
+pub(crate) use openapi32::{COOKIE_STYLE_EXTENSION, OPERATIONS_EXTENSION, SENTINEL_EXTENSION};
 pub(crate) use repair::EXPLODE_EXTENSION;
 mod schema_check;
 mod swagger2;
@@ -197,6 +197,37 @@ pub(crate) const SCHEMA_MAPS: &[&str] = &["properties", "patternProperties", "sc
 
 /// Calls `visit` on every object in the document, depth first, children before parents,
 /// stepping over maps of named schemas (their entries are visited, the maps are not).
+/// The pointer of an operation kept under [`OPERATIONS_EXTENSION`] as the spec wrote it:
+/// `.../query` for `QUERY`, else `.../additionalOperations/<method>`.
+pub(crate) fn kept_operation_pointer(path_at: &str, method: &str) -> String {
+    use crate::diagnostics::pointer_push;
+    if method == "QUERY" {
+        pointer_push(path_at, "query")
+    } else {
+        pointer_push(&pointer_push(path_at, "additionalOperations"), method)
+    }
+}
+
+/// Calls `visit` with each operation of a path item at `at` and the operation's pointer: the
+/// standard methods', then those kept from OpenAPI 3.2 under [`OPERATIONS_EXTENSION`].
+pub(crate) fn for_each_operation(
+    item: &mut serde_json::Map<String, Value>,
+    at: &str,
+    visit: &mut dyn FnMut(&mut serde_json::Map<String, Value>, &str),
+) {
+    for method in METHODS {
+        if let Some(Value::Object(operation)) = item.get_mut(*method) {
+            visit(operation, &crate::diagnostics::pointer_push(at, method));
+        }
+    }
+    if let Some(Value::Object(kept)) = item.get_mut(OPERATIONS_EXTENSION) {
+        for (method, operation) in kept.iter_mut() {
+            let Value::Object(operation) = operation else { continue };
+            visit(operation, &kept_operation_pointer(at, method));
+        }
+    }
+}
+
 pub(crate) fn walk_objects(value: &mut Value, visit: &mut dyn FnMut(&mut serde_json::Map<String, Value>)) {
     match value {
         Value::Object(map) => {

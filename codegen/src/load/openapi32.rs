@@ -1,17 +1,22 @@
 //! OpenAPI 3.2 rewritten as 3.1, in place (3.1 then becomes 3.0). What 3.2 adds that a 3.0
 //! model holds is kept: the `cookie` style travels as an extension the model reads, and a
 //! sequential media type's `itemSchema` becomes its `schema`, which the model reads as one
-//! item's (for `text/event-stream`, the schema of one event's `data`). What it cannot hold is
-//! dropped with a warning naming where: the `query` method and `additionalOperations`,
-//! `in: querystring` parameters, and the document's `$self`.
+//! item's (for `text/event-stream`, the schema of one event's `data`); the `query` method
+//! and `additionalOperations` travel in an extension of the path item. What it cannot hold is
+//! dropped with a warning naming where: `in: querystring` parameters, and the document's
+//! `$self`.
 
 use super::METHODS;
 use crate::diagnostics::{pointer_push, Fault};
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 /// The extension under which a cookie parameter's 3.2 `style: cookie` reaches the model
 /// (the 3.0 model knows only `form` for cookies).
 pub const COOKIE_STYLE_EXTENSION: &str = "x-apigen-cookie-style";
+
+/// The extension under which a path item's 3.2 `query` operation (as `QUERY`) and its
+/// `additionalOperations` reach the model, keyed by method.
+pub const OPERATIONS_EXTENSION: &str = "x-apigen-operations";
 
 /// The extension naming the data that ends an event stream (`[DONE]`): written by hand on a
 /// `text/event-stream` media type, or found by the loader in a 3.2 `itemSchema`.
@@ -50,43 +55,55 @@ pub fn downgrade(document: &mut Value, warnings: &mut Vec<Fault>) {
     for (path, item) in paths.iter_mut() {
         let at = pointer_push("#/paths", path);
         let Value::Object(item) = item else { continue };
-        for dropped in ["query", "additionalOperations"] {
-            if item.remove(dropped).is_some() {
-                warnings.push(Fault::at(
-                    pointer_push(&at, dropped),
-                    format!("`{dropped}` (OpenAPI 3.2) is not generated yet; its operations are left out"),
-                ));
-            }
+        keep_more_operations(item, &at, warnings);
+        if let Some(parameters) = item.get_mut("parameters") {
+            parameters_32(parameters, &pointer_push(&at, "parameters"), &removed, warnings);
         }
-        for (key, value) in item.iter_mut() {
-            if METHODS.contains(&key.as_str()) {
-                let at = pointer_push(&at, key);
-                if let Some(body) = value.get_mut("requestBody") {
-                    item_schemas(body, &pointer_push(&at, "requestBody"), &schemas, warnings);
-                }
-                if let Some(Value::Object(responses)) = value.get_mut("responses") {
-                    for (status, response) in responses.iter_mut() {
-                        item_schemas(
-                            response,
-                            &pointer_push(&pointer_push(&at, "responses"), status),
-                            &schemas,
-                            warnings,
-                        );
-                    }
+        super::for_each_operation(item, &at, &mut |operation, at| {
+            if let Some(body) = operation.get_mut("requestBody") {
+                item_schemas(body, &pointer_push(at, "requestBody"), &schemas, warnings);
+            }
+            if let Some(Value::Object(responses)) = operation.get_mut("responses") {
+                for (status, response) in responses.iter_mut() {
+                    item_schemas(response, &pointer_push(&pointer_push(at, "responses"), status), &schemas, warnings);
                 }
             }
-            let list = if key == "parameters" {
-                Some((pointer_push(&at, key), value))
-            } else if METHODS.contains(&key.as_str()) {
-                let at = pointer_push(&pointer_push(&at, key), "parameters");
-                value.get_mut("parameters").map(|parameters| (at, parameters))
-            } else {
-                None
-            };
-            if let Some((at, parameters)) = list {
-                parameters_32(parameters, &at, &removed, warnings);
+            if let Some(parameters) = operation.get_mut("parameters") {
+                parameters_32(parameters, &pointer_push(at, "parameters"), &removed, warnings);
             }
+        });
+    }
+}
+
+/// The `query` operation and those of `additionalOperations` move under
+/// [`OPERATIONS_EXTENSION`], keyed by their method, where the 3.0 model keeps them. A method
+/// that is not an HTTP token, or that repeats a fixed field's, is left out with a warning.
+fn keep_more_operations(item: &mut Map<String, Value>, at: &str, warnings: &mut Vec<Fault>) {
+    let mut kept = Map::new();
+    if let Some(query) = item.remove("query") {
+        kept.insert("QUERY".to_owned(), query);
+    }
+    if let Some(more) = item.remove("additionalOperations") {
+        let more_at = pointer_push(at, "additionalOperations");
+        let Value::Object(more) = more else {
+            warnings.push(Fault::at(more_at, "`additionalOperations` is not a map of methods; left out"));
+            return;
+        };
+        for (method, operation) in more {
+            let fixed = METHODS.iter().chain(&["query"]).any(|fixed| fixed.eq_ignore_ascii_case(&method));
+            let token = !method.is_empty()
+                && method.bytes().all(|byte| byte.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&byte));
+            if fixed || !token {
+                let why =
+                    if fixed { "repeats a method the path item has a field for" } else { "is not an HTTP method name" };
+                warnings.push(Fault::at(pointer_push(&more_at, &method), format!("{method:?} {why}; left out")));
+                continue;
+            }
+            kept.insert(method, operation);
         }
+    }
+    if !kept.is_empty() {
+        item.insert(OPERATIONS_EXTENSION.to_owned(), Value::Object(kept));
     }
 }
 

@@ -3,7 +3,7 @@
 //! constructs that cannot be typed, replaced by their nearest faithful fallback with a
 //! warning naming where.
 
-use super::{walk_objects, METHODS, SCHEMA_MAPS};
+use super::{for_each_operation, walk_objects, SCHEMA_MAPS};
 use crate::diagnostics::{pointer_push, Fault};
 use serde_json::{json, Map, Value};
 
@@ -80,17 +80,13 @@ fn complete_operations(document: &mut Value, warnings: &mut Vec<Fault>) {
     let Some(Value::Object(paths)) = document.get_mut("paths") else { return };
     for (path, item) in paths.iter_mut() {
         let Value::Object(item) = item else { continue };
-        for method in METHODS {
-            let Some(Value::Object(operation)) = item.get_mut(*method) else { continue };
+        for_each_operation(item, &pointer_push("#/paths", path), &mut |operation, at| {
             let responses = operation.entry("responses").or_insert_with(|| json!({}));
-            let Value::Object(responses) = responses else { continue };
+            let Value::Object(responses) = responses else { return };
             for (status, response) in responses.iter_mut() {
                 match response {
                     Value::Null => {
-                        let at = pointer_push(
-                            &pointer_push(&pointer_push(&pointer_push("#/paths", path), method), "responses"),
-                            status,
-                        );
+                        let at = pointer_push(&pointer_push(at, "responses"), status);
                         warnings.push(Fault::at(at, "a null response is taken as one without a body"));
                         *response = json!({ "description": "" });
                     }
@@ -100,7 +96,7 @@ fn complete_operations(document: &mut Value, warnings: &mut Vec<Fault>) {
                     _ => {}
                 }
             }
-        }
+        });
     }
 }
 

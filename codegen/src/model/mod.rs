@@ -460,7 +460,7 @@ pub struct UnionVariant {
     pub members: Vec<String>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Method {
     Get,
     Put,
@@ -470,10 +470,14 @@ pub enum Method {
     Head,
     Patch,
     Trace,
+    /// OpenAPI 3.2's `query`: HTTP QUERY, a safe method with a body.
+    Query,
+    /// A method of OpenAPI 3.2's `additionalOperations` (`LINK`), spelled as the spec does.
+    Extension(String),
 }
 
 impl Method {
-    pub fn as_str(self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             Method::Get => "GET",
             Method::Put => "PUT",
@@ -483,6 +487,32 @@ impl Method {
             Method::Head => "HEAD",
             Method::Patch => "PATCH",
             Method::Trace => "TRACE",
+            Method::Query => "QUERY",
+            Method::Extension(name) => name,
+        }
+    }
+
+    /// The pointer of its operation in the path item at `path_at` (`.../get`, `.../query`,
+    /// `.../additionalOperations/LINK`).
+    pub fn pointer_in(&self, path_at: &str) -> String {
+        match self {
+            Method::Query | Method::Extension(_) => crate::load::kept_operation_pointer(path_at, self.as_str()),
+            standard => crate::diagnostics::pointer_push(path_at, &standard.as_str().to_ascii_lowercase()),
+        }
+    }
+
+    /// The method axum's `MethodRouter` routes by name (`routing::get`), if it has one.
+    pub fn routing_name(&self) -> Option<&'static str> {
+        match self {
+            Method::Get => Some("get"),
+            Method::Put => Some("put"),
+            Method::Post => Some("post"),
+            Method::Delete => Some("delete"),
+            Method::Options => Some("options"),
+            Method::Head => Some("head"),
+            Method::Patch => Some("patch"),
+            Method::Trace => Some("trace"),
+            Method::Query | Method::Extension(_) => None,
         }
     }
 }

@@ -13,8 +13,9 @@ use super::{
 use super::{security, token_refresh};
 use crate::config::Config;
 use crate::diagnostics::{pointer_push, Fault};
-use crate::load::{media_essence, COOKIE_STYLE_EXTENSION, EXPLODE_EXTENSION, SENTINEL_EXTENSION};
+use crate::load::{media_essence, COOKIE_STYLE_EXTENSION, EXPLODE_EXTENSION, OPERATIONS_EXTENSION, SENTINEL_EXTENSION};
 use openapiv3::{Parameter, ParameterSchemaOrContent, PathItem, QueryStyle, ReferenceOr, StatusCode};
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 /// The warning for a part of the spec left out because of `fault`.
@@ -30,6 +31,44 @@ fn query_style(style: &QueryStyle) -> ParamStyle {
         QueryStyle::PipeDelimited => ParamStyle::PipeDelimited,
         QueryStyle::DeepObject => ParamStyle::DeepObject,
     }
+}
+
+/// A path item's operations with their methods: the standard ones, then those the loader
+/// kept from OpenAPI 3.2 (`query`, `additionalOperations`); one of those that does not read
+/// as an operation is left out with a warning.
+fn methods_of<'a>(
+    item: &'a PathItem,
+    path_at: &str,
+    warnings: &mut Vec<Fault>,
+) -> Vec<(Method, Cow<'a, openapiv3::Operation>)> {
+    let mut methods: Vec<(Method, Cow<'a, openapiv3::Operation>)> = item
+        .iter()
+        .map(|(method, operation)| {
+            let method = match method {
+                "get" => Method::Get,
+                "put" => Method::Put,
+                "post" => Method::Post,
+                "delete" => Method::Delete,
+                "options" => Method::Options,
+                "head" => Method::Head,
+                "patch" => Method::Patch,
+                _ => Method::Trace,
+            };
+            (method, Cow::Borrowed(operation))
+        })
+        .collect();
+    let kept = item.extensions.get(OPERATIONS_EXTENSION).and_then(serde_json::Value::as_object);
+    for (name, operation) in kept.into_iter().flatten() {
+        let method = if name == "QUERY" { Method::Query } else { Method::Extension(name.clone()) };
+        match serde_json::from_value::<openapiv3::Operation>(operation.clone()) {
+            Ok(operation) => methods.push((method, Cow::Owned(operation))),
+            Err(error) => warnings.push(Fault::at(
+                method.pointer_in(path_at),
+                format!("not an Operation Object ({error}); the operation is left out"),
+            )),
+        }
+    }
+    methods
 }
 
 /// Methods of the generated client and server trait besides the operations', which
@@ -89,22 +128,13 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
                     continue;
                 }
             };
-            for (method, operation) in item.iter() {
+            for (method, operation) in methods_of(&item, &path_at, &mut self.warnings) {
+                let operation = operation.as_ref();
                 if !self.config.includes(&operation.tags) {
                     continue;
                 }
-                let at = pointer_push(&path_at, method);
-                let method = match method {
-                    "get" => Method::Get,
-                    "put" => Method::Put,
-                    "post" => Method::Post,
-                    "delete" => Method::Delete,
-                    "options" => Method::Options,
-                    "head" => Method::Head,
-                    "patch" => Method::Patch,
-                    _ => Method::Trace,
-                };
-                let built = match self.operation(spec, path, &item, method, operation, &at) {
+                let at = method.pointer_in(&path_at);
+                let built = match self.operation(spec, path, &item, method.clone(), operation, &at) {
                     Ok(built) => built,
                     Err(fault) => {
                         self.warnings.push(left_out(fault, &format!("the operation {} {path}", method.as_str())));

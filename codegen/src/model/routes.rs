@@ -3,14 +3,14 @@
 //! segment but not after it; specs ask for neither. Each position keeps the first name used
 //! there, and a segment like `{name}.{ext}` is captured whole, to be split when parsed.
 
-use super::{Capture, Operation, ParamLocation, Piece};
+use super::{Capture, Method, Operation, ParamLocation, Piece};
 use crate::diagnostics::{pointer_push, Fault};
 use std::collections::{HashMap, HashSet};
 
 pub fn plan(operations: &mut [Operation], base_path: &str, warnings: &mut Vec<Fault>) {
     // Prefix of a route up to a capture (captures written `{}`) -> the capture's name.
     let mut capture_names: HashMap<String, String> = HashMap::new();
-    let mut taken: HashSet<(String, &'static str)> = HashSet::new();
+    let mut taken: HashSet<(String, Method)> = HashSet::new();
     for operation in operations.iter_mut() {
         let mut prefix = base_path.to_owned();
         let mut route = base_path.to_owned();
@@ -47,13 +47,10 @@ pub fn plan(operations: &mut [Operation], base_path: &str, warnings: &mut Vec<Fa
             param.capture =
                 captures.iter().find(|(name, _)| *name == param.wire_name).map(|(_, capture)| capture.clone());
         }
-        if taken.insert((route.clone(), operation.method.as_str())) {
+        if taken.insert((route.clone(), operation.method.clone())) {
             operation.route = Some(route);
         } else {
-            let at = pointer_push(
-                &pointer_push("#/paths", operation.path.as_str()),
-                &operation.method.as_str().to_ascii_lowercase(),
-            );
+            let at = operation.method.pointer_in(&pointer_push("#/paths", operation.path.as_str()));
             warnings.push(Fault::at(
                 at,
                 "another operation has the same method and route; the server stub leaves this one out",
@@ -65,7 +62,7 @@ pub fn plan(operations: &mut [Operation], base_path: &str, warnings: &mut Vec<Fa
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Method, Param, ParamStyle, PathTemplate, Type};
+    use crate::model::{Param, ParamStyle, PathTemplate, Type};
 
     fn operation(method: Method, path: &str) -> Operation {
         let template = PathTemplate::parse(path);

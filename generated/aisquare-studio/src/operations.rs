@@ -12,7 +12,7 @@ pub const SECURITY_SCHEMES: &[SecurityScheme] = &[];
 /// `POST /api/v1/token/refresh/`
 pub const REFRESH_CREATE: Operation = Operation {
     name: "refresh_create",
-    method: Method::POST,
+    method: "POST",
     path: "/api/v1/token/refresh/",
     security: &[],
 };

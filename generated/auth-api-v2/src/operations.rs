@@ -12,7 +12,7 @@ pub const SECURITY_SCHEMES: &[SecurityScheme] = &[];
 /// `POST /auth/token`
 pub const AUTH_TOKEN_CREATE: Operation = Operation {
     name: "auth_token_create",
-    method: Method::POST,
+    method: "POST",
     path: "/auth/token",
     security: &[],
 };
@@ -39,7 +39,7 @@ pub enum AuthTokenCreateResponse {
 /// `POST /auth/refresh`
 pub const AUTH_TOKEN_REFRESH: Operation = Operation {
     name: "auth_token_refresh",
-    method: Method::POST,
+    method: "POST",
     path: "/auth/refresh",
     security: &[],
 };

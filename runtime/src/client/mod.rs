@@ -103,15 +103,21 @@ impl Transport {
     /// Starts a request for `operation`, by its method and security, to `path` (its template
     /// expanded and encoded) relative to the base URL.
     pub fn request_for(&self, operation: &Operation, path: String) -> Request {
+        // Standard methods are matched without allocating; QUERY and other extension methods
+        // are valid tokens (the generator checks them), so the fault is for hand-made operations.
+        let (method, fault) = match Method::from_bytes(operation.method.as_bytes()) {
+            Ok(method) => (method, None),
+            Err(_) => (Method::GET, Some(format!("{:?} is not an HTTP method", operation.method))),
+        };
         Request {
-            method: operation.method.clone(),
+            method,
             path,
             query: Vec::new(),
             headers: HeaderMap::new(),
             cookies: Vec::new(),
             body: None,
             security: operation.security,
-            fault: None,
+            fault,
             streamed: false,
         }
     }

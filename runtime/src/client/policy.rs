@@ -225,7 +225,9 @@ impl Retry {
 }
 
 fn is_idempotent(method: &Method) -> bool {
+    // QUERY is safe and idempotent (draft-ietf-httpbis-safe-method-w-body).
     matches!(*method, Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS | Method::TRACE)
+        || method.as_str() == "QUERY"
 }
 
 /// The pause a response asks for: `retry-after-ms` (milliseconds, as some AI APIs send), or

@@ -4,6 +4,7 @@ mod auth;
 mod event_writer;
 mod extract;
 mod limits;
+mod methods;
 mod problem;
 #[doc(hidden)]
 pub mod reply;
@@ -15,6 +16,8 @@ pub use axum;
 #[doc(hidden)]
 pub use extract::{RequestParts, StreamedParts};
 pub use limits::{with_limits, Limits};
+#[doc(hidden)]
+pub use methods::ExtensionMethods;
 pub use problem::{Problem, Refusal};
 pub use reply::HandlerError;
 
