@@ -57,6 +57,42 @@ pub mod types {
 
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "apigen_runtime::__private::serde")]
+    pub struct Criteria {
+        pub tags: Vec<String>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "apigen_runtime::nullable::not_null"
+        )]
+        pub limit: Option<i32>,
+    }
+
+    impl apigen_runtime::validate::Validate for Criteria {
+        fn validate(&self, check: &mut apigen_runtime::validate::Check) {
+            {
+                let value = &self.tags;
+                check.enter("tags");
+                check.items(value.len(), Some(1), None);
+                for (index, value) in value.iter().enumerate() {
+                    check.enter_item(index);
+                    check.length(value, Some(1), None);
+                    check.leave();
+                }
+
+                check.leave();
+            }
+
+            if let Some(value) = &self.limit {
+                check.enter("limit");
+                check.minimum(i128::from(*value), 1, false);
+                check.maximum(i128::from(*value), 100, false);
+                check.leave();
+            }
+        }
+    }
+
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[serde(crate = "apigen_runtime::__private::serde")]
     pub struct Link {
         pub target: i64,
     }
@@ -278,6 +314,77 @@ pub mod operations {
         /// 404: An RFC 9457 problem.
         NotFound(types::Problem),
     }
+
+    /// `GET /search`
+    pub const SEARCH_DOCUMENTS: Operation = Operation {
+        name: "search_documents",
+        method: "GET",
+        path: "/search",
+        security: &[],
+    };
+
+    /// Parameters and body of `search_documents`.
+    #[derive(Clone, Debug, PartialEq)]
+    pub struct SearchDocumentsRequest {
+        /// The querystring parameter `criteria`.
+        pub criteria: types::Criteria,
+    }
+
+    impl apigen_runtime::validate::Validate for SearchDocumentsRequest {
+        fn validate(&self, check: &mut apigen_runtime::validate::Check) {
+            {
+                let value = &self.criteria;
+                check.enter_parameter("criteria");
+                apigen_runtime::validate::Validate::validate(value, check);
+                check.leave_parameter();
+            }
+        }
+    }
+
+    /// The documented responses of `search_documents`: Finds the documents carrying every tag asked for.
+    #[derive(Clone, Debug, PartialEq)]
+    #[allow(clippy::large_enum_variant)]
+    pub enum SearchDocumentsResponse {
+        /// 200: The documents the criteria select.
+        Ok(Vec<types::Document>),
+        /// 400: An RFC 9457 problem.
+        BadRequest(types::Problem),
+    }
+
+    /// `GET /select`
+    pub const SELECT_DOCUMENTS: Operation = Operation {
+        name: "select_documents",
+        method: "GET",
+        path: "/select",
+        security: &[],
+    };
+
+    /// Parameters and body of `select_documents`.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct SelectDocumentsRequest {
+        /// The querystring parameter `selector`.
+        pub selector: Option<types::Filter>,
+    }
+
+    impl apigen_runtime::validate::Validate for SelectDocumentsRequest {
+        fn validate(&self, check: &mut apigen_runtime::validate::Check) {
+            if let Some(value) = &self.selector {
+                check.enter_parameter("selector");
+                apigen_runtime::validate::Validate::validate(value, check);
+                check.leave_parameter();
+            }
+        }
+    }
+
+    /// The documented responses of `select_documents`: Finds the documents a filter selects, the filter sent as the query string.
+    #[derive(Clone, Debug, PartialEq)]
+    #[allow(clippy::large_enum_variant)]
+    pub enum SelectDocumentsResponse {
+        /// 200: The documents the filter selects.
+        Ok(Vec<types::Document>),
+        /// 400: An RFC 9457 problem.
+        BadRequest(types::Problem),
+    }
 }
 
 #[allow(
@@ -433,6 +540,62 @@ pub mod client {
                 _ => Err(response.unexpected()),
             }
         }
+
+        /// Finds the documents carrying every tag asked for.
+        ///
+        /// The criteria are the whole query string, as form fields (`tags=a,b&limit=2`).
+        ///
+        /// `GET /search`
+        pub async fn search_documents(
+            &self,
+            request: SearchDocumentsRequest,
+        ) -> Result<SearchDocumentsResponse, Error> {
+            self.transport.check_request(&request)?;
+            let mut http_request = self
+                .transport
+                .request_for(&SEARCH_DOCUMENTS, "/search".to_owned());
+            http_request
+                .query_string_form(
+                    &request.criteria,
+                    &[
+                        apigen_runtime::params::FormField::styled(
+                            "tags",
+                            apigen_runtime::params::Style::Form {
+                                explode: false,
+                            },
+                            false,
+                        ),
+                    ],
+                );
+            let response = self.transport.send(http_request).await?;
+            match response.status().as_u16() {
+                200 => Ok(SearchDocumentsResponse::Ok(response.json()?)),
+                400 => Ok(SearchDocumentsResponse::BadRequest(response.json()?)),
+                _ => Err(response.unexpected()),
+            }
+        }
+
+        /// Finds the documents a filter selects, the filter sent as the query string.
+        ///
+        /// The query string is the filter's JSON text, percent-encoded; without one, every document.
+        ///
+        /// `GET /select`
+        pub async fn select_documents(
+            &self,
+            request: SelectDocumentsRequest,
+        ) -> Result<SelectDocumentsResponse, Error> {
+            self.transport.check_request(&request)?;
+            let mut http_request = self
+                .transport
+                .request_for(&SELECT_DOCUMENTS, "/select".to_owned());
+            http_request.query_string_json(&request.selector);
+            let response = self.transport.send(http_request).await?;
+            match response.status().as_u16() {
+                200 => Ok(SelectDocumentsResponse::Ok(response.json()?)),
+                400 => Ok(SelectDocumentsResponse::BadRequest(response.json()?)),
+                _ => Err(response.unexpected()),
+            }
+        }
     }
 }
 
@@ -495,6 +658,26 @@ pub mod server {
             request: UnlinkDocumentRequest,
         ) -> impl Future<Output = Result<UnlinkDocumentResponse, HandlerError>> + Send;
 
+        /// Finds the documents carrying every tag asked for.
+        ///
+        /// The criteria are the whole query string, as form fields (`tags=a,b&limit=2`).
+        ///
+        /// `GET /search`
+        fn search_documents(
+            &self,
+            request: SearchDocumentsRequest,
+        ) -> impl Future<Output = Result<SearchDocumentsResponse, HandlerError>> + Send;
+
+        /// Finds the documents a filter selects, the filter sent as the query string.
+        ///
+        /// The query string is the filter's JSON text, percent-encoded; without one, every document.
+        ///
+        /// `GET /select`
+        fn select_documents(
+            &self,
+            request: SelectDocumentsRequest,
+        ) -> impl Future<Output = Result<SelectDocumentsResponse, HandlerError>> + Send;
+
         /// Answers a request refused before any method ran (`operation` names the
         /// operation): a missing or invalid parameter or body, an unsupported media type,
         /// a missing or refused credential. By default the RFC 9457 problem, with its
@@ -517,6 +700,8 @@ pub mod server {
         let routes = Router::new()
             .route("/documents", routing::get(handle_list_documents::<S>))
             .route("/documents/{id}", routing::get(handle_get_document::<S>))
+            .route("/search", routing::get(handle_search_documents::<S>))
+            .route("/select", routing::get(handle_select_documents::<S>))
             .route(
                 "/documents",
                 ExtensionMethods::new("GET, HEAD, QUERY")
@@ -597,6 +782,34 @@ pub mod server {
         }
     }
 
+    async fn handle_search_documents<S: Api>(
+        State(api): State<Arc<S>>,
+        parts: RequestParts,
+    ) -> Response {
+        let request = match parse_search_documents(&parts) {
+            Ok(request) => request,
+            Err(problem) => return api.refuse(SEARCH_DOCUMENTS.name, problem.into()),
+        };
+        match api.search_documents(request).await {
+            Ok(response) => response.into_response(),
+            Err(error) => error.into_response(),
+        }
+    }
+
+    async fn handle_select_documents<S: Api>(
+        State(api): State<Arc<S>>,
+        parts: RequestParts,
+    ) -> Response {
+        let request = match parse_select_documents(&parts) {
+            Ok(request) => request,
+            Err(problem) => return api.refuse(SELECT_DOCUMENTS.name, problem.into()),
+        };
+        match api.select_documents(request).await {
+            Ok(response) => response.into_response(),
+            Err(error) => error.into_response(),
+        }
+    }
+
     fn parse_query_documents(
         parts: &RequestParts,
     ) -> Result<QueryDocumentsRequest, Problem> {
@@ -648,6 +861,44 @@ pub mod server {
             target: parts
                 .query("target")?
                 .ok_or_else(|| Problem::missing_parameter("query", "target"))?,
+        };
+        let mut check = parts.check();
+        apigen_runtime::validate::Validate::validate(&request, &mut check);
+        Problem::check(check.into_violations())?;
+        Ok(request)
+    }
+
+    fn parse_search_documents(
+        parts: &RequestParts,
+    ) -> Result<SearchDocumentsRequest, Problem> {
+        let request = SearchDocumentsRequest {
+            criteria: parts
+                .query_string_form(
+                    "criteria",
+                    &[
+                        apigen_runtime::params::FormField::styled(
+                            "tags",
+                            apigen_runtime::params::Style::Form {
+                                explode: false,
+                            },
+                            false,
+                        ),
+                    ],
+                    false,
+                )?
+                .ok_or_else(|| Problem::missing_parameter("querystring", "criteria"))?,
+        };
+        let mut check = parts.check();
+        apigen_runtime::validate::Validate::validate(&request, &mut check);
+        Problem::check(check.into_violations())?;
+        Ok(request)
+    }
+
+    fn parse_select_documents(
+        parts: &RequestParts,
+    ) -> Result<SelectDocumentsRequest, Problem> {
+        let request = SelectDocumentsRequest {
+            selector: parts.query_string_json("selector")?,
         };
         let mut check = parts.check();
         apigen_runtime::validate::Validate::validate(&request, &mut check);
@@ -718,6 +969,34 @@ pub mod server {
 
                 UnlinkDocumentResponse::NotFound(body) => {
                     reply::json(404, "application/problem+json", &body)
+                }
+            }
+        }
+    }
+
+    impl IntoResponse for SearchDocumentsResponse {
+        fn into_response(self) -> Response {
+            match self {
+                SearchDocumentsResponse::Ok(body) => {
+                    reply::json(200, "application/json", &body)
+                }
+
+                SearchDocumentsResponse::BadRequest(body) => {
+                    reply::json(400, "application/problem+json", &body)
+                }
+            }
+        }
+    }
+
+    impl IntoResponse for SelectDocumentsResponse {
+        fn into_response(self) -> Response {
+            match self {
+                SelectDocumentsResponse::Ok(body) => {
+                    reply::json(200, "application/json", &body)
+                }
+
+                SelectDocumentsResponse::BadRequest(body) => {
+                    reply::json(400, "application/problem+json", &body)
                 }
             }
         }

@@ -113,6 +113,29 @@ impl crate::methods::server::Api for Documents {
         Ok(crate::methods::operations::QueryDocumentsResponse::Ok(self.selected(&request.body)))
     }
 
+    async fn search_documents(
+        &self,
+        request: crate::methods::operations::SearchDocumentsRequest,
+    ) -> Result<crate::methods::operations::SearchDocumentsResponse, HandlerError> {
+        let criteria = request.criteria;
+        let limit = criteria.limit.map_or(usize::MAX, |limit| limit as usize);
+        let found = self
+            .all()
+            .into_iter()
+            .filter(|document| criteria.tags.iter().all(|tag| document.tags.contains(tag)))
+            .take(limit)
+            .collect();
+        Ok(crate::methods::operations::SearchDocumentsResponse::Ok(found))
+    }
+
+    async fn select_documents(
+        &self,
+        request: crate::methods::operations::SelectDocumentsRequest,
+    ) -> Result<crate::methods::operations::SelectDocumentsResponse, HandlerError> {
+        let filter = request.selector.unwrap_or_default();
+        Ok(crate::methods::operations::SelectDocumentsResponse::Ok(self.selected(&filter)))
+    }
+
     async fn get_document(
         &self,
         request: crate::methods::operations::GetDocumentRequest,

@@ -143,3 +143,102 @@ async fn the_client_writes_the_method_as_the_spec_names_it() {
     assert_eq!(serde_json::from_slice::<Value>(body).unwrap(), json!({"title_contains": "a b", "limit": 5}));
     assert!(received[1].0.starts_with("UNLINK /documents/2?target=7 HTTP/1.1\r\n"), "{}", received[1].0);
 }
+
+#[tokio::test]
+async fn a_query_string_of_form_fields_written_by_hand_is_the_criteria() {
+    let address = documents().await;
+    for (target, expected) in [
+        ("/search?tags=notes,draft", vec![3]),
+        ("/search?tags=notes&limit=1", vec![1]),
+        ("/search?limit=100&tags=plan", vec![2]),
+        ("/search?tags=draft", vec![2, 3]),
+    ] {
+        let (status, _, body) = raw(address, "GET", target, None).await;
+        assert_eq!((status, ids(&body)), (200, expected), "{target}: {body}");
+    }
+    // Just outside: no tag (an empty value is an empty list; minItems 1), an empty tag
+    // (minLength 1), a limit of 101 or 0 or not a number, no tags member, no query string.
+    for (target, pointer) in [
+        ("/search?tags=", Some("/tags")),
+        ("/search?tags=notes,&limit=1", Some("/tags/1")),
+        ("/search?tags=plan&limit=101", Some("/limit")),
+        ("/search?tags=plan&limit=0", Some("/limit")),
+        ("/search?tags=plan&limit=ten", Some("/limit")),
+        ("/search?limit=1", None),
+        ("/search", None),
+    ] {
+        let (status, _, body) = raw(address, "GET", target, None).await;
+        assert_eq!(status, 400, "{target}: {body}");
+        assert_eq!(body["parameter"], "criteria", "{target}: {body}");
+        if let Some(pointer) = pointer {
+            assert_eq!(body["pointer"], pointer, "{target}: {body}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_query_string_of_json_written_by_hand_is_the_filter() {
+    let address = documents().await;
+    let (status, _, body) = raw(address, "GET", "/select", None).await;
+    assert_eq!((status, ids(&body)), (200, vec![1, 2, 3]));
+    let (status, _, body) = raw(address, "GET", "/select?%7B%22tag%22%3A%22draft%22%7D", None).await;
+    assert_eq!((status, ids(&body)), (200, vec![2, 3]), "{body}");
+    // `:` and `,` may stand unescaped in a query.
+    let (status, _, body) = raw(address, "GET", "/select?%7B%22tag%22:%22notes%22,%22limit%22:1%7D", None).await;
+    assert_eq!((status, ids(&body)), (200, vec![1]), "{body}");
+    for (target, pointer) in [
+        ("/select?%7B%22limit%22:0%7D", Some("/limit")),
+        ("/select?%7B%22limit%22:101%7D", Some("/limit")),
+        ("/select?%7B%22tag%22:3%7D", Some("/tag")),
+        ("/select?tag=notes", None),
+    ] {
+        let (status, _, body) = raw(address, "GET", target, None).await;
+        assert_eq!(status, 400, "{target}: {body}");
+        assert_eq!(body["parameter"], "selector", "{target}: {body}");
+        if let Some(pointer) = pointer {
+            assert_eq!(body["pointer"], pointer, "{target}: {body}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_client_writes_a_whole_query_string_as_its_media_type_says() {
+    use e2e::methods::types::Criteria;
+    let (address, received) = e2e::recording_server(&[], "application/json", "[]").await;
+    let client = Client::with_base_url(&format!("http://{address}"));
+    let criteria = Criteria { tags: vec!["a b".into(), "c&d".into()], limit: Some(2) };
+    client.search_documents(SearchDocumentsRequest { criteria }).await.expect("search");
+    let selector = Filter { tag: Some("x y".into()), title_contains: None, limit: Some(3) };
+    client.select_documents(SelectDocumentsRequest { selector: Some(selector) }).await.expect("select");
+    client.select_documents(SelectDocumentsRequest { selector: None }).await.expect("select all");
+    let received = received.lock().unwrap();
+    let lines: Vec<&str> = received.iter().map(|(head, _)| head.lines().next().unwrap()).collect();
+    assert_eq!(
+        lines,
+        [
+            "GET /search?tags=a%20b,c%26d&limit=2 HTTP/1.1",
+            "GET /select?%7B%22tag%22%3A%22x%20y%22%2C%22limit%22%3A3%7D HTTP/1.1",
+            "GET /select HTTP/1.1",
+        ]
+    );
+}
+
+#[tokio::test]
+async fn the_generated_client_and_server_agree_on_whole_query_strings() {
+    use e2e::methods::types::Criteria;
+    let client = Client::with_base_url(&format!("http://{}", documents().await));
+    let criteria = Criteria { tags: vec!["notes".into(), "draft".into()], limit: None };
+    let SearchDocumentsResponse::Ok(found) =
+        client.search_documents(SearchDocumentsRequest { criteria }).await.unwrap()
+    else {
+        panic!("a 200")
+    };
+    assert_eq!(found.iter().map(|document| document.id).collect::<Vec<_>>(), [3]);
+    let selector = Filter { tag: None, title_contains: Some("a n".into()), limit: None };
+    let SelectDocumentsResponse::Ok(found) =
+        client.select_documents(SelectDocumentsRequest { selector: Some(selector) }).await.unwrap()
+    else {
+        panic!("a 200")
+    };
+    assert_eq!(found.iter().map(|document| document.id).collect::<Vec<_>>(), [1, 3]);
+}

@@ -7,7 +7,8 @@ use super::tokens::{
     style_value, summary_and_description, Scope,
 };
 use crate::model::{
-    Api, Body, Content, MediaKind, Operation, Param, ParamLocation, ParamStyle, Piece, Response, StatusMatch, Through,
+    Api, Body, Content, MediaKind, Operation, Param, ParamLocation, ParamStyle, Piece, QueryString, Response,
+    StatusMatch, Through,
 };
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
@@ -376,6 +377,17 @@ fn operation_method(operation: &Operation, scope: Scope) -> TokenStream {
                 let style = style_tokens(param);
                 quote! { http_request.query(#name, &request.#field, #style); }
             }
+            ParamLocation::QueryString => match &param.query_string {
+                Some(QueryString::Form(fields)) => {
+                    let fields = form_fields(fields);
+                    quote! { http_request.query_string_form(&request.#field, #fields); }
+                }
+                Some(QueryString::Json) => quote! { http_request.query_string_json(&request.#field); },
+                None | Some(QueryString::Raw) if param.required => {
+                    quote! { http_request.query_string_raw(Some(&request.#field)); }
+                }
+                None | Some(QueryString::Raw) => quote! { http_request.query_string_raw(request.#field.as_deref()); },
+            },
             ParamLocation::Header => {
                 let explode = param.explode;
                 quote! { http_request.header(#name, &request.#field, #explode); }

@@ -9,7 +9,7 @@ use super::tokens::{
 use super::{item, ModuleItems};
 use crate::model::{
     Api, Body, Capture, Content, DefaultValue, Gate, MediaKind, Method, Operation, Param, ParamLocation, ParamStyle,
-    Piece, StatusMatch, Type,
+    Piece, QueryString, StatusMatch, Type,
 };
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -270,6 +270,17 @@ fn param_expression(param: &Param, scope: Scope) -> TokenStream {
             quote! { parts.query_object(#name, #deep, #explode_object, #separator)? }
         }
         ParamLocation::Query => quote! { parts.query(#name)? },
+        ParamLocation::QueryString => {
+            let empty_is_absent = !param.required;
+            match &param.query_string {
+                Some(QueryString::Form(fields)) => {
+                    let fields = form_fields(fields);
+                    quote! { parts.query_string_form(#name, #fields, #empty_is_absent)? }
+                }
+                Some(QueryString::Json) => quote! { parts.query_string_json(#name)? },
+                None | Some(QueryString::Raw) => quote! { parts.query_string_raw(#empty_is_absent) },
+            }
+        }
         ParamLocation::Header if param.object && param.explode => quote! { parts.header_exploded(#name)? },
         ParamLocation::Header => quote! { parts.header(#name)? },
         ParamLocation::Cookie if param.style == ParamStyle::Cookie && param.explode && is_list(&param.ty) => {

@@ -11,7 +11,7 @@ mod openapi32;
 pub(crate) mod parse;
 mod repair;
 
-pub(crate) use openapi32::{COOKIE_STYLE_EXTENSION, OPERATIONS_EXTENSION, SENTINEL_EXTENSION};
+pub(crate) use openapi32::{COOKIE_STYLE_EXTENSION, OPERATIONS_EXTENSION, QUERYSTRING_EXTENSION, SENTINEL_EXTENSION};
 pub(crate) use repair::EXPLODE_EXTENSION;
 mod schema_check;
 mod swagger2;

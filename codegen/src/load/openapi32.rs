@@ -2,9 +2,8 @@
 //! model holds is kept: the `cookie` style travels as an extension the model reads, and a
 //! sequential media type's `itemSchema` becomes its `schema`, which the model reads as one
 //! item's (for `text/event-stream`, the schema of one event's `data`); the `query` method
-//! and `additionalOperations` travel in an extension of the path item. What it cannot hold is
-//! dropped with a warning naming where: `in: querystring` parameters, and the document's
-//! `$self`.
+//! and `additionalOperations` travel in an extension of the path item, and `in: querystring`
+//! parameters as query parameters marked by another. The document's `$self` is dropped.
 
 use super::METHODS;
 use crate::diagnostics::{pointer_push, Fault};
@@ -13,6 +12,10 @@ use serde_json::{json, Map, Value};
 /// The extension under which a cookie parameter's 3.2 `style: cookie` reaches the model
 /// (the 3.0 model knows only `form` for cookies).
 pub const COOKIE_STYLE_EXTENSION: &str = "x-apigen-cookie-style";
+
+/// The extension marking a 3.2 `in: querystring` parameter (the whole query string as one
+/// value, described by its `content`), which reaches the model as `in: query`.
+pub const QUERYSTRING_EXTENSION: &str = "x-apigen-querystring";
 
 /// The extension under which a path item's 3.2 `query` operation (as `QUERY`) and its
 /// `additionalOperations` reach the model, keyed by method.
@@ -26,21 +29,10 @@ pub fn downgrade(document: &mut Value, warnings: &mut Vec<Fault>) {
     let Some(root) = document.as_object_mut() else { return };
     root.insert("openapi".into(), json!("3.1.1"));
     root.remove("$self");
-    // Shared `in: querystring` parameters go first, so that references to them can go too.
-    let mut removed = Vec::new();
     if let Some(Value::Object(parameters)) = root.get_mut("components").and_then(|c| c.get_mut("parameters")) {
-        parameters.retain(|name, parameter| {
-            cookie_style(parameter);
-            let querystring = parameter.get("in").and_then(Value::as_str) == Some("querystring");
-            if querystring {
-                warnings.push(Fault::at(
-                    pointer_push("#/components/parameters", name),
-                    "an `in: querystring` parameter (OpenAPI 3.2: the whole query string as one value) is not generated yet; left out",
-                ));
-                removed.push(format!("#/components/parameters/{name}"));
-            }
-            !querystring
-        });
+        for parameter in parameters.values_mut() {
+            parameter_32(parameter);
+        }
     }
     let schemas = root.get("components").and_then(|c| c.get("schemas")).cloned().unwrap_or(Value::Null);
     for kind in ["responses", "requestBodies"] {
@@ -57,7 +49,7 @@ pub fn downgrade(document: &mut Value, warnings: &mut Vec<Fault>) {
         let Value::Object(item) = item else { continue };
         keep_more_operations(item, &at, warnings);
         if let Some(parameters) = item.get_mut("parameters") {
-            parameters_32(parameters, &pointer_push(&at, "parameters"), &removed, warnings);
+            parameters_32(parameters);
         }
         super::for_each_operation(item, &at, &mut |operation, at| {
             if let Some(body) = operation.get_mut("requestBody") {
@@ -69,7 +61,7 @@ pub fn downgrade(document: &mut Value, warnings: &mut Vec<Fault>) {
                 }
             }
             if let Some(parameters) = operation.get_mut("parameters") {
-                parameters_32(parameters, &pointer_push(at, "parameters"), &removed, warnings);
+                parameters_32(parameters);
             }
         });
     }
@@ -107,28 +99,21 @@ fn keep_more_operations(item: &mut Map<String, Value>, at: &str, warnings: &mut 
     }
 }
 
-/// One parameter list: `style: cookie` kept aside, `in: querystring` left out (with a
-/// warning), as are references to the shared ones `removed` names.
-fn parameters_32(parameters: &mut Value, at: &str, removed: &[String], warnings: &mut Vec<Fault>) {
-    let Value::Array(list) = parameters else { return };
-    let mut index = 0;
-    list.retain_mut(|parameter| {
-        let here = pointer_push(at, &index.to_string());
-        index += 1;
-        cookie_style(parameter);
-        let reference = parameter.get("$ref").and_then(Value::as_str);
-        if reference.is_some_and(|reference| removed.iter().any(|name| name == reference)) {
-            return false;
-        }
-        let querystring = parameter.get("in").and_then(Value::as_str) == Some("querystring");
-        if querystring {
-            warnings.push(Fault::at(
-                here,
-                "an `in: querystring` parameter (OpenAPI 3.2: the whole query string as one value) is not generated yet; left out",
-            ));
-        }
-        !querystring
-    });
+/// A parameter list's parameters as the 3.0 model reads them.
+fn parameters_32(parameters: &mut Value) {
+    if let Value::Array(list) = parameters {
+        list.iter_mut().for_each(parameter_32);
+    }
+}
+
+/// `style: cookie` becomes `form`, the style kept in [`COOKIE_STYLE_EXTENSION`]; `in:
+/// querystring` becomes `in: query`, marked by [`QUERYSTRING_EXTENSION`].
+fn parameter_32(parameter: &mut Value) {
+    cookie_style(parameter);
+    if parameter.get("in").and_then(Value::as_str) == Some("querystring") {
+        parameter["in"] = json!("query");
+        parameter[QUERYSTRING_EXTENSION] = json!(true);
+    }
 }
 
 /// `style: cookie` becomes `form` for the 3.0 model, the style kept in the extension.

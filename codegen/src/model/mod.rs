@@ -565,6 +565,9 @@ pub struct Operation {
 pub enum ParamLocation {
     Path,
     Query,
+    /// OpenAPI 3.2's `in: querystring`: the whole query string is the value, laid out as its
+    /// `content` says ([`Param::query_string`]).
+    QueryString,
     Header,
     Cookie,
 }
@@ -574,6 +577,7 @@ impl ParamLocation {
         match self {
             ParamLocation::Path => "path",
             ParamLocation::Query => "query",
+            ParamLocation::QueryString => "querystring",
             ParamLocation::Header => "header",
             ParamLocation::Cookie => "cookie",
         }
@@ -621,6 +625,21 @@ pub struct Param {
     pub default: Option<DefaultValue>,
     /// What its inline schema asks beyond the type.
     pub constraints: Constraints,
+    /// For `in: querystring`: how the value is the query string.
+    pub query_string: Option<QueryString>,
+}
+
+/// How an `in: querystring` parameter's value is the whole query string, by the media type
+/// of its `content`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum QueryString {
+    /// `application/x-www-form-urlencoded`: the members of an object as pairs, each laid out
+    /// as its `encoding` says.
+    Form(Vec<FormField>),
+    /// `application/json`: the JSON text, percent-encoded.
+    Json,
+    /// Any other media type: the query string as sent, still percent-encoded, as a string.
+    Raw,
 }
 
 /// The router capture holding a path parameter. Capture names agree across routes that

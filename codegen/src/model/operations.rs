@@ -8,12 +8,15 @@ use super::OperationNames;
 use super::PathTemplate;
 use super::{
     constraints, Body, Constraints, Content, DefaultValue, FormField, Gate, MediaKind, Method, Operation, Param,
-    ParamLocation, ParamStyle, Response, ResponseHeader, StatusMatch, Type,
+    ParamLocation, ParamStyle, QueryString, Response, ResponseHeader, StatusMatch, Type,
 };
 use super::{security, token_refresh};
 use crate::config::Config;
 use crate::diagnostics::{pointer_push, Fault};
-use crate::load::{media_essence, COOKIE_STYLE_EXTENSION, EXPLODE_EXTENSION, OPERATIONS_EXTENSION, SENTINEL_EXTENSION};
+use crate::load::{
+    media_essence, COOKIE_STYLE_EXTENSION, EXPLODE_EXTENSION, OPERATIONS_EXTENSION, QUERYSTRING_EXTENSION,
+    SENTINEL_EXTENSION,
+};
 use openapiv3::{Parameter, ParameterSchemaOrContent, PathItem, QueryStyle, ReferenceOr, StatusCode};
 use std::borrow::Cow;
 use std::collections::HashSet;
@@ -288,6 +291,11 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
             let data = parameter.parameter_data_ref();
             let allow_reserved = matches!(parameter, Parameter::Query { allow_reserved: true, .. });
             let (location, style, explode) = match parameter {
+                Parameter::Query { parameter_data, .. }
+                    if parameter_data.extensions.contains_key(QUERYSTRING_EXTENSION) =>
+                {
+                    (ParamLocation::QueryString, ParamStyle::Form, false)
+                }
                 Parameter::Query { style, parameter_data, .. } => {
                     let style = query_style(style);
                     (ParamLocation::Query, style, parameter_data.explode.unwrap_or(style == ParamStyle::Form))
@@ -334,6 +342,12 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
             }
             let hint = format!("{prefix}{}", names::type_name(&data.name, "Param"));
             let required = data.required || location == ParamLocation::Path;
+            if location == ParamLocation::QueryString {
+                if let Some(param) = self.query_string(&declared, data, &mut fields, &hint, parameter_at)? {
+                    params.push(param);
+                }
+                continue;
+            }
             let (ty, default, constraints) = match &data.format {
                 ParameterSchemaOrContent::Schema(schema) => {
                     let schema_at = pointer_push(parameter_at, "schema");
@@ -361,6 +375,7 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
                 object: false,
                 default,
                 constraints,
+                query_string: None,
             });
         }
         for name in template.params().map(str::to_owned) {
@@ -383,6 +398,7 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
                     object: false,
                     default: None,
                     constraints: Constraints::default(),
+                    query_string: None,
                 });
             }
         }
@@ -445,6 +461,70 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
             })
             .collect();
         (!parts.is_empty()).then(|| format!("Parts: {}.", parts.join(", ")))
+    }
+
+    /// An `in: querystring` parameter (OpenAPI 3.2): its one media type says how its value is
+    /// the whole query string. One that cannot be (beside `in: query` parameters, a second
+    /// one, no `content`) is left out with a warning.
+    fn query_string(
+        &mut self,
+        declared: &[(Parameter, String)],
+        data: &openapiv3::ParameterData,
+        fields: &mut NameSet,
+        hint: &str,
+        at: &str,
+    ) -> Result<Option<Param>, Fault> {
+        let marked =
+            |parameter: &Parameter| parameter.parameter_data_ref().extensions.contains_key(QUERYSTRING_EXTENSION);
+        let query =
+            declared.iter().any(|(parameter, _)| matches!(parameter, Parameter::Query { .. }) && !marked(parameter));
+        let first = declared.iter().find(|(parameter, _)| marked(parameter)).map(|(_, first_at)| first_at.as_str());
+        let content = match &data.format {
+            ParameterSchemaOrContent::Content(content) if content.len() == 1 => content.first(),
+            _ => None,
+        };
+        let fault = if query {
+            Some("the whole query string cannot be a parameter beside `in: query` ones")
+        } else if first != Some(at) {
+            Some("an operation has one query string; a second `in: querystring` parameter")
+        } else if content.is_none() {
+            Some("an `in: querystring` parameter is described by a `content` of one media type")
+        } else {
+            None
+        };
+        let Some((media_type, media)) = content.filter(|_| fault.is_none()) else {
+            self.warnings.push(Fault::at(at, format!("{}; left out", fault.unwrap_or_default())));
+            return Ok(None);
+        };
+        let content_at = pointer_push(&pointer_push(at, "content"), media_type);
+        let content = self.content(media_type, media, true, hint, &content_at)?;
+        let (ty, query_string) = match content.kind {
+            MediaKind::Form => (content.ty, QueryString::Form(content.form_fields)),
+            MediaKind::Json => (content.ty, QueryString::Json),
+            _ => {
+                self.warnings.push(Fault::at(
+                    &content_at,
+                    "a query string of this media type is passed as it is sent (percent-encoded), as a string",
+                ));
+                (Type::String, QueryString::Raw)
+            }
+        };
+        Ok(Some(Param {
+            wire_name: data.name.clone(),
+            rust_name: fields.claim(&names::snake_name(&data.name, "param")),
+            location: ParamLocation::QueryString,
+            required: data.required,
+            ty,
+            style: ParamStyle::Form,
+            explode: false,
+            allow_reserved: false,
+            docs: data.description.clone(),
+            capture: None,
+            object: false,
+            default: None,
+            constraints: content.constraints,
+            query_string: Some(query_string),
+        }))
     }
 
     fn content(

@@ -92,6 +92,7 @@ mod tests {
                     object: false,
                     default: None,
                     constraints: Default::default(),
+                    query_string: None,
                 })
                 .collect(),
             body: None,

@@ -406,6 +406,40 @@ impl Request {
         self.query_encoded(name, value, style, true);
     }
 
+    /// Makes `value` the whole query string (OpenAPI 3.2's `in: querystring`), laid out as a
+    /// form whose properties travel as `fields` says. No value adds nothing.
+    pub fn query_string_form<T: Serialize + ?Sized>(&mut self, value: &T, fields: &[params::FormField]) {
+        match params::to_value(value) {
+            Ok(serde_json::Value::Null) => {}
+            Ok(value) => match crate::access::requesting(|| params::form::encode(&value, fields)) {
+                Ok(text) => self.query.extend(Some(text).filter(|text| !text.is_empty())),
+                Err(error) => self.fail(format!("query string: {error}")),
+            },
+            Err(error) => self.fail(format!("query string: {error}")),
+        }
+    }
+
+    /// Makes `value` the whole query string as its JSON text, percent-encoded. No value adds
+    /// nothing.
+    pub fn query_string_json<T: Serialize + ?Sized>(&mut self, value: &T) {
+        match params::to_value(value) {
+            Ok(serde_json::Value::Null) => {}
+            Ok(value) => match crate::access::requesting(|| serde_json::to_string(&value)) {
+                Ok(text) => self.query.push(params::query::encode_leaf(&text, false)),
+                Err(error) => self.fail(format!("query string: {error}")),
+            },
+            Err(error) => self.fail(format!("query string: {error}")),
+        }
+    }
+
+    /// Makes `text` the whole query string, as it is (the caller percent-encodes it); the
+    /// characters a query cannot hold are escaped.
+    pub fn query_string_raw(&mut self, text: Option<&str>) {
+        if let Some(text) = text.filter(|text| !text.is_empty()) {
+            self.query.push(params::query::encode_query_text(text));
+        }
+    }
+
     fn query_encoded<T: Serialize + ?Sized>(&mut self, name: &str, value: &T, style: Style, allow_reserved: bool) {
         match params::to_value(value) {
             Ok(value) => self.query.extend(params::query::encode(name, &value, style, allow_reserved)),

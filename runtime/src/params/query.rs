@@ -33,6 +33,26 @@ const RESERVED: &AsciiSet = &LEAF
     .remove(b';')
     .remove(b'=');
 
+/// What a whole query string written by hand keeps: everything a query may hold, `%`
+/// escapes included, so that only what it cannot hold (spaces, quotes, `#`, ...) is escaped.
+const QUERY_TEXT: &AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'<')
+    .add(b'>')
+    .add(b'\\')
+    .add(b'^')
+    .add(b'`')
+    .add(b'{')
+    .add(b'|')
+    .add(b'}');
+
+/// A query string written by the caller, with what a query cannot hold escaped.
+pub fn encode_query_text(text: &str) -> String {
+    utf8_percent_encode(text, QUERY_TEXT).to_string()
+}
+
 /// Percent-encodes one leaf of a query (or of a form body).
 pub fn encode_leaf(text: &str, allow_reserved: bool) -> String {
     utf8_percent_encode(text, if allow_reserved { RESERVED } else { LEAF }).to_string()

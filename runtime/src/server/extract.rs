@@ -21,6 +21,8 @@ pub struct RequestParts {
     /// The query's pairs with their values as sent, for values split on a delimiter before
     /// they are decoded.
     raw_query: Vec<(String, String)>,
+    /// The query string as sent, for an `in: querystring` parameter (OpenAPI 3.2).
+    query_text: String,
     headers: HeaderMap,
     body: Bytes,
     /// The body unread, for an operation that takes it as a stream ([`StreamedParts`]), and
@@ -87,7 +89,8 @@ impl RequestParts {
             })
             .collect();
         // One pass over the query: each value kept as sent and decoded.
-        let (query, raw_query) = params::query::raw_pairs(parts.uri.query().unwrap_or_default())
+        let query_text = parts.uri.query().unwrap_or_default();
+        let (query, raw_query) = params::query::raw_pairs(query_text)
             .into_iter()
             .map(|(name, raw)| ((name.clone(), params::query::decode_text(raw)), (name, raw.to_owned())))
             .unzip();
@@ -96,6 +99,7 @@ impl RequestParts {
             path,
             query,
             raw_query,
+            query_text: query_text.to_owned(),
             headers,
             body: Bytes::new(),
             unread: Default::default(),
@@ -412,6 +416,47 @@ impl RequestParts {
     pub fn check(&self) -> crate::validate::Check {
         let undeclared = self.undeclared.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone();
         crate::validate::Check::with_undeclared(undeclared)
+    }
+
+    /// The whole query string as the value of the `in: querystring` parameter `name`, read as
+    /// a form ([`form_body`](Self::form_body)'s rules). An empty query string is the value
+    /// `{}` unless `empty_is_absent` (an optional parameter), when it is no value.
+    pub fn query_string_form<T: DeserializeOwned>(
+        &self,
+        name: &str,
+        fields: &[params::FormField],
+        empty_is_absent: bool,
+    ) -> Result<Option<T>, Problem> {
+        if empty_is_absent && self.query_text.is_empty() {
+            return Ok(None);
+        }
+        strict(|| params::form::decode(&self.query_text, fields)).map(Some).map_err(|(pointer, message)| {
+            Problem::new(StatusCode::BAD_REQUEST, format!("the query string {name:?} is invalid: {message}"))
+                .with_parameter(name)
+                .with_pointer(pointer)
+        })
+    }
+
+    /// The whole query string as the value of the `in: querystring` parameter `name`, read as
+    /// percent-encoded JSON text; an empty one is no value.
+    pub fn query_string_json<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>, Problem> {
+        if self.query_text.is_empty() {
+            return Ok(None);
+        }
+        let text = params::percent_decoded(&self.query_text);
+        let mut deserializer = serde_json::Deserializer::from_str(&text);
+        strict(|| serde_path_to_error::deserialize(&mut deserializer)).map(Some).map_err(|error| {
+            let pointer = crate::json_pointer(error.path());
+            Problem::new(StatusCode::BAD_REQUEST, format!("the query string {name:?} is invalid: {}", error.inner()))
+                .with_parameter(name)
+                .with_pointer(pointer)
+        })
+    }
+
+    /// The whole query string as sent (percent-encoded), for an `in: querystring` parameter
+    /// of a media type read as text. An empty one is no value if `empty_is_absent`.
+    pub fn query_string_raw(&self, empty_is_absent: bool) -> Option<String> {
+        (!empty_is_absent || !self.query_text.is_empty()).then(|| self.query_text.clone())
     }
 
     /// Decodes an `application/x-www-form-urlencoded` body into a struct or map, each property
