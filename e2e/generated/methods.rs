@@ -219,6 +219,8 @@ pub mod operations {
     pub enum GetDocumentResponse {
         /// 200: The document.
         Ok(types::Document),
+        /// 400: An RFC 9457 problem.
+        BadRequest(types::Problem),
         /// 404: An RFC 9457 problem.
         NotFound(types::Problem),
     }
@@ -487,6 +489,7 @@ pub mod client {
             let response = self.transport.send(http_request).await?;
             match response.status().as_u16() {
                 200 => Ok(GetDocumentResponse::Ok(response.json()?)),
+                400 => Ok(GetDocumentResponse::BadRequest(response.json()?)),
                 404 => Ok(GetDocumentResponse::NotFound(response.json()?)),
                 _ => Err(response.unexpected()),
             }
@@ -935,6 +938,10 @@ pub mod server {
             match self {
                 GetDocumentResponse::Ok(body) => {
                     reply::json(200, "application/json", &body)
+                }
+
+                GetDocumentResponse::BadRequest(body) => {
+                    reply::json(400, "application/problem+json", &body)
                 }
 
                 GetDocumentResponse::NotFound(body) => {
