@@ -246,8 +246,16 @@ pub mod types {
                 &[&["email"], &["phone"]],
             ) {
                 let read = match variant {
-                    0 => serde_json::from_value(value.clone()).map(Self::ContactVariant0),
-                    1 => serde_json::from_value(value.clone()).map(Self::ContactVariant1),
+                    0 => {
+                        apigen_runtime::unions::from_value(value.clone())
+                            .map(Self::ContactVariant0)
+                    }
+
+                    1 => {
+                        apigen_runtime::unions::from_value(value.clone())
+                            .map(Self::ContactVariant1)
+                    }
+
                     _ => continue,
                 };
                 if let Ok(read) = read {
@@ -314,8 +322,14 @@ pub mod types {
                 .and_then(serde_json::Value::as_str)
                 .map(str::to_owned);
             match tag.as_deref() {
-                Some("courier") => serde_json::from_value(value).map(Self::Courier),
-                Some("pickup") => serde_json::from_value(value).map(Self::Pickup),
+                Some("courier") => {
+                    apigen_runtime::unions::from_value(value).map(Self::Courier)
+                }
+
+                Some("pickup") => {
+                    apigen_runtime::unions::from_value(value).map(Self::Pickup)
+                }
+
                 Some(other) => {
                     return Err(
                         serde::de::Error::custom(

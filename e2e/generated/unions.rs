@@ -30,9 +30,15 @@ pub mod types {
                 .and_then(serde_json::Value::as_str)
                 .map(str::to_owned);
             match tag.as_deref() {
-                Some("cat" | "kitten") => serde_json::from_value(value).map(Self::Cat),
-                Some("dog") => serde_json::from_value(value).map(Self::Dog),
-                Some("Lizard") => serde_json::from_value(value).map(Self::Lizard),
+                Some("cat" | "kitten") => {
+                    apigen_runtime::unions::from_value(value).map(Self::Cat)
+                }
+
+                Some("dog") => apigen_runtime::unions::from_value(value).map(Self::Dog),
+                Some("Lizard") => {
+                    apigen_runtime::unions::from_value(value).map(Self::Lizard)
+                }
+
                 Some(other) => {
                     return Err(
                         serde::de::Error::custom(
@@ -101,8 +107,14 @@ pub mod types {
                 .and_then(serde_json::Value::as_str)
                 .map(str::to_owned);
             match tag.as_deref() {
-                Some("email") => serde_json::from_value(value).map(Self::EmailNotice),
-                Some("sms") => serde_json::from_value(value).map(Self::SmsNotice),
+                Some("email") => {
+                    apigen_runtime::unions::from_value(value).map(Self::EmailNotice)
+                }
+
+                Some("sms") => {
+                    apigen_runtime::unions::from_value(value).map(Self::SmsNotice)
+                }
+
                 Some(other) => {
                     return Err(
                         serde::de::Error::custom(
@@ -190,8 +202,14 @@ pub mod types {
                 .and_then(serde_json::Value::as_str)
                 .map(str::to_owned);
             match tag.as_deref() {
-                Some("circle") => serde_json::from_value(value).map(Self::Circle),
-                Some("square") => serde_json::from_value(value).map(Self::Square),
+                Some("circle") => {
+                    apigen_runtime::unions::from_value(value).map(Self::Circle)
+                }
+
+                Some("square") => {
+                    apigen_runtime::unions::from_value(value).map(Self::Square)
+                }
+
                 Some(other) => {
                     return Err(
                         serde::de::Error::custom(
@@ -267,8 +285,14 @@ pub mod types {
                 .and_then(serde_json::Value::as_str)
                 .map(str::to_owned);
             match tag.as_deref() {
-                Some("circle") => serde_json::from_value(value).map(Self::Circle),
-                Some("square") => serde_json::from_value(value).map(Self::Square),
+                Some("circle") => {
+                    apigen_runtime::unions::from_value(value).map(Self::Circle)
+                }
+
+                Some("square") => {
+                    apigen_runtime::unions::from_value(value).map(Self::Square)
+                }
+
                 Some(other) => {
                     return Err(
                         serde::de::Error::custom(
@@ -394,8 +418,16 @@ pub mod types {
                 &[&["status", "message"], &["status"]],
             ) {
                 let read = match variant {
-                    0 => serde_json::from_value(value.clone()).map(Self::OutcomeVariant1),
-                    1 => serde_json::from_value(value.clone()).map(Self::OutcomeVariant0),
+                    0 => {
+                        apigen_runtime::unions::from_value(value.clone())
+                            .map(Self::OutcomeVariant1)
+                    }
+
+                    1 => {
+                        apigen_runtime::unions::from_value(value.clone())
+                            .map(Self::OutcomeVariant0)
+                    }
+
                     _ => continue,
                 };
                 if let Ok(read) = read {
@@ -449,8 +481,16 @@ pub mod types {
                 &[&["a", "b"], &["c", "d"]],
             ) {
                 let read = match variant {
-                    0 => serde_json::from_value(value.clone()).map(Self::PairVariant0),
-                    1 => serde_json::from_value(value.clone()).map(Self::PairVariant1),
+                    0 => {
+                        apigen_runtime::unions::from_value(value.clone())
+                            .map(Self::PairVariant0)
+                    }
+
+                    1 => {
+                        apigen_runtime::unions::from_value(value.clone())
+                            .map(Self::PairVariant1)
+                    }
+
                     _ => continue,
                 };
                 if let Ok(read) = read {

@@ -27,6 +27,7 @@ pub mod media;
 pub mod multipart;
 #[doc(hidden)]
 pub mod nullable;
+mod objects;
 mod operation;
 #[doc(hidden)]
 pub mod params;
@@ -78,8 +79,26 @@ pub(crate) fn unescape_token(token: &str) -> String {
     token.replace("~1", "/").replace("~0", "~")
 }
 
-/// Decodes JSON, noting the JSON pointer of each member its types do not declare (decoding
-/// drops them), for the checks of schemas that forbid such members.
+/// Decodes JSON text with the pointer of a fault; structs read objects only.
+#[cfg(any(feature = "client", feature = "server"))]
+pub(crate) fn decode_json<T: serde::de::DeserializeOwned>(
+    json: &[u8],
+) -> Result<T, serde_path_to_error::Error<serde_json::Error>> {
+    let mut deserializer = serde_json::Deserializer::from_slice(json);
+    serde_path_to_error::deserialize(objects::ObjectsOnly(&mut deserializer))
+}
+
+/// Decodes one JSON value of a stream (an event's data, a JSON Lines item); structs read
+/// objects only.
+pub(crate) fn decode_json_item<T: serde::de::DeserializeOwned>(json: &[u8]) -> Result<T, serde_json::Error> {
+    let mut deserializer = serde_json::Deserializer::from_slice(json);
+    let value = T::deserialize(objects::ObjectsOnly(&mut deserializer))?;
+    deserializer.end()?;
+    Ok(value)
+}
+
+/// Decodes JSON as [`decode_json`] does, noting the JSON pointer of each member its types do
+/// not declare (decoding drops them), for the checks of schemas that forbid such members.
 #[cfg(any(feature = "client", feature = "server"))]
 pub(crate) fn decode_noting_undeclared<T: serde::de::DeserializeOwned>(
     json: &[u8],
@@ -87,7 +106,8 @@ pub(crate) fn decode_noting_undeclared<T: serde::de::DeserializeOwned>(
     let mut deserializer = serde_json::Deserializer::from_slice(json);
     let mut undeclared = Vec::new();
     let mut note = |path: serde_ignored::Path| undeclared.push(ignored_pointer(&path));
-    let value = serde_path_to_error::deserialize(serde_ignored::Deserializer::new(&mut deserializer, &mut note))?;
+    let noting = serde_ignored::Deserializer::new(objects::ObjectsOnly(&mut deserializer), &mut note);
+    let value = serde_path_to_error::deserialize(noting)?;
     Ok((value, undeclared))
 }
 

@@ -7,6 +7,11 @@ use serde::ser::{Error, Serialize, Serializer};
 use serde_json::Value;
 use std::cmp::Reverse;
 
+/// One variant read from the buffered value: its structs read objects only, as everywhere.
+pub fn from_value<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, serde_json::Error> {
+    T::deserialize(crate::objects::ObjectsOnly(value))
+}
+
 /// The order to try a union's variants in for `value`, given the members each declares: of
 /// an object, those declaring more of its members first; ties, and other values, in order.
 pub fn by_members(value: &Value, members: &[&[&str]]) -> Vec<usize> {
@@ -43,6 +48,19 @@ mod tests {
         fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             super::serialize_with_tag(&json!({"radius": 1}), "kind", "circle", serializer)
         }
+    }
+
+    #[test]
+    fn a_variant_that_is_a_struct_reads_objects_only() {
+        #[derive(Debug, serde::Deserialize)]
+        struct Pair {
+            #[serde(default)]
+            _a: Option<u8>,
+        }
+        assert!(serde_json::from_value::<Pair>(serde_json::json!([])).is_ok(), "serde alone reads an array");
+        assert!(super::from_value::<Pair>(serde_json::json!([])).is_err());
+        assert!(super::from_value::<Pair>(serde_json::json!({"_a": 1})).is_ok());
+        assert!(super::from_value::<Vec<u8>>(serde_json::json!([1])).is_ok());
     }
 
     #[test]

@@ -293,7 +293,7 @@ fn untagged_by_members(name: &proc_macro2::Ident, cfg: Option<&TokenStream>, uni
     let arms = union.variants.iter().enumerate().map(|(index, variant)| {
         let variant_name = ident(&variant.name);
         let index = proc_macro2::Literal::usize_unsuffixed(index);
-        quote! { #index => serde_json::from_value(value.clone()).map(Self::#variant_name), }
+        quote! { #index => apigen_runtime::unions::from_value(value.clone()).map(Self::#variant_name), }
     });
     let unmatched = format!("data did not match any variant of untagged enum {name}");
     quote! {
@@ -387,7 +387,7 @@ fn union_enum(
     let arms = union.variants.iter().map(|variant| {
         let variant_name = ident(&variant.name);
         let tags = &variant.tags;
-        quote! { Some(#( #tags )|*) => serde_json::from_value(value).map(Self::#variant_name), }
+        quote! { Some(#( #tags )|*) => apigen_runtime::unions::from_value(value).map(Self::#variant_name), }
     });
     let expected: Vec<&str> = union.variants.iter().flat_map(|variant| &variant.tags).map(String::as_str).collect();
     let unknown = format!("unknown {property} {{other:?}}; expected one of: {}", expected.join(", "));

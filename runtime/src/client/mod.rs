@@ -699,8 +699,7 @@ impl Response {
         let decoded = if self.body.is_empty() {
             serde_json::from_value(serde_json::Value::Null).map_err(|_| "the body is empty".to_owned())
         } else {
-            let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
-            serde_path_to_error::deserialize(&mut deserializer).map_err(|error| crate::json_error_message(&error))
+            crate::decode_json(&self.body).map_err(|error| crate::json_error_message(&error))
         };
         decoded.map_err(|message| self.mismatch(message))
     }

@@ -398,8 +398,7 @@ impl RequestParts {
 
     /// Decodes a JSON body; a fault names the JSON pointer of the member at fault.
     pub fn json_body<T: DeserializeOwned>(&self) -> Result<T, Problem> {
-        let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
-        strict(|| serde_path_to_error::deserialize(&mut deserializer)).map_err(body_problem)
+        strict(|| crate::decode_json(&self.body)).map_err(body_problem)
     }
 
     /// Decodes a JSON body as [`json_body`](Self::json_body) does, and notes the members its
@@ -444,8 +443,7 @@ impl RequestParts {
             return Ok(None);
         }
         let text = params::percent_decoded(&self.query_text);
-        let mut deserializer = serde_json::Deserializer::from_str(&text);
-        strict(|| serde_path_to_error::deserialize(&mut deserializer)).map(Some).map_err(|error| {
+        strict(|| crate::decode_json(text.as_bytes())).map(Some).map_err(|error| {
             let pointer = crate::json_pointer(error.path());
             Problem::new(StatusCode::BAD_REQUEST, format!("the query string {name:?} is invalid: {}", error.inner()))
                 .with_parameter(name)

@@ -338,7 +338,7 @@ pub(crate) fn decode_event<T: DeserializeOwned>(
         return Step::End;
     }
     let value = match data {
-        EventData::Json => serde_json::from_str(&raw.data),
+        EventData::Json => crate::decode_json_item(raw.data.as_bytes()),
         EventData::Text => T::deserialize(serde::de::value::StrDeserializer::<serde_json::Error>::new(&raw.data)),
     };
     Step::Item(match value {
@@ -355,7 +355,7 @@ impl<T: DeserializeOwned + Send + 'static> ItemStream<T> {
     /// Items read from `chunks` in `framing`, each no larger than `limit` bytes.
     pub fn decode(chunks: Chunks, limit: usize, framing: Framing) -> Self {
         let decode = |text: bytes::BytesMut| {
-            Step::Item(serde_json::from_slice(&text).map_err(|error| StreamError::Decode {
+            Step::Item(crate::decode_json_item(&text).map_err(|error| StreamError::Decode {
                 event: None,
                 data: preview(&String::from_utf8_lossy(&text)),
                 message: error.to_string(),
