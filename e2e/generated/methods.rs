@@ -58,7 +58,7 @@ pub mod types {
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "apigen_runtime::__private::serde")]
     pub struct Criteria {
-        pub tags: Vec<String>,
+        pub tags: Vec<Tag>,
         #[serde(
             default,
             skip_serializing_if = "Option::is_none",
@@ -73,12 +73,6 @@ pub mod types {
                 let value = &self.tags;
                 check.enter("tags");
                 check.items(value.len(), Some(1), None);
-                for (index, value) in value.iter().enumerate() {
-                    check.enter_item(index);
-                    check.length(value, Some(1), None);
-                    check.leave();
-                }
-
                 check.leave();
             }
 
@@ -89,6 +83,22 @@ pub mod types {
                 check.leave();
             }
         }
+    }
+
+    /// The tags documents carry.
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+    #[serde(crate = "apigen_runtime::__private::serde")]
+    #[allow(clippy::enum_variant_names)]
+    pub enum Tag {
+        #[serde(rename = "notes")]
+        Notes,
+        #[serde(rename = "plan")]
+        Plan,
+        #[serde(rename = "draft")]
+        Draft,
+        /// A value the spec does not list (refused in what a server reads).
+        #[serde(untagged)]
+        Other(apigen_runtime::OtherValue),
     }
 
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -129,6 +129,23 @@ pub mod types {
 
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "apigen_runtime::__private::serde")]
+    pub struct Imported {
+        pub count: i64,
+    }
+
+    impl apigen_runtime::validate::Validate for Imported {
+        fn validate(&self, check: &mut apigen_runtime::validate::Check) {
+            {
+                let value = &self.count;
+                check.enter("count");
+                check.minimum(i128::from(*value), 0, false);
+                check.leave();
+            }
+        }
+    }
+
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[serde(crate = "apigen_runtime::__private::serde")]
     pub struct Record {
         pub id: i64,
         pub name: String,
@@ -302,6 +319,33 @@ pub mod operations {
     pub enum ListRecordSequenceResponse {
         /// 200: one record per RS-prefixed text
         Ok(apigen_runtime::ItemStream<types::Record>),
+    }
+
+    /// `POST /records/import`
+    pub const IMPORT_RECORDS: Operation = Operation {
+        name: "import_records",
+        method: "POST",
+        path: "/records/import",
+        security: &[],
+    };
+
+    /// Parameters and body of `import_records`.
+    #[derive(Debug)]
+    pub struct ImportRecordsRequest {
+        /// The request body.
+        pub body: apigen_runtime::ItemStream<types::Record>,
+    }
+
+    /// The documented responses of `import_records`: Imports records sent as JSON Lines, each read as it arrives.
+    #[derive(Clone, Debug, PartialEq)]
+    #[allow(clippy::large_enum_variant)]
+    pub enum ImportRecordsResponse {
+        /// 200: what was imported
+        Ok(types::Imported),
+        /// 400: a parameter or body the spec does not allow
+        BadRequest(types::Problem),
+        /// 413: an import past the server's limit
+        PayloadTooLarge(types::Failure),
     }
 
     /// `GET /download`
@@ -578,6 +622,40 @@ pub mod client {
             }
         }
 
+        /// Imports records sent as JSON Lines, each read as it arrives.
+        ///
+        /// `POST /records/import`
+        pub async fn import_records(
+            &self,
+            request: ImportRecordsRequest,
+        ) -> Result<ImportRecordsResponse, Error> {
+            let mut http_request = self
+                .transport
+                .request_for(&IMPORT_RECORDS, "/records/import".to_owned());
+            let body = request.body;
+            http_request
+                .items_body(
+                    "application/jsonl",
+                    body,
+                    apigen_runtime::stream::Framing::Lines,
+                );
+            let response = self.transport.send(http_request).await?;
+            match response.status().as_u16() {
+                200 => {
+                    Ok(
+                        ImportRecordsResponse::Ok(
+                            response
+                                .json_checked(apigen_runtime::validate::Validate::validate)?,
+                        ),
+                    )
+                }
+
+                400 => Ok(ImportRecordsResponse::BadRequest(response.json()?)),
+                413 => Ok(ImportRecordsResponse::PayloadTooLarge(response.json()?)),
+                _ => Err(response.unexpected()),
+            }
+        }
+
         /// Streams a body of the given size.
         ///
         /// `GET /download`
@@ -695,6 +773,14 @@ pub mod server {
             Output = Result<ListRecordSequenceResponse, HandlerError>,
         > + Send;
 
+        /// Imports records sent as JSON Lines, each read as it arrives.
+        ///
+        /// `POST /records/import`
+        fn import_records(
+            &self,
+            request: ImportRecordsRequest,
+        ) -> impl Future<Output = Result<ImportRecordsResponse, HandlerError>> + Send;
+
         /// Streams a body of the given size.
         ///
         /// `GET /download`
@@ -736,6 +822,7 @@ pub mod server {
             .route("/log", routing::get(handle_stream_log::<S>))
             .route("/records", routing::get(handle_list_records::<S>))
             .route("/records/sequence", routing::get(handle_list_record_sequence::<S>))
+            .route("/records/import", routing::post(handle_import_records::<S>))
             .route("/download", routing::get(handle_download::<S>))
             .route("/upload", routing::put(handle_upload::<S>))
             .with_state(Arc::new(api));
@@ -793,6 +880,20 @@ pub mod server {
 
     async fn handle_list_record_sequence<S: Api>(State(api): State<Arc<S>>) -> Response {
         match api.list_record_sequence().await {
+            Ok(response) => response.into_response(),
+            Err(error) => error.into_response(),
+        }
+    }
+
+    async fn handle_import_records<S: Api>(
+        State(api): State<Arc<S>>,
+        StreamedParts(parts): StreamedParts,
+    ) -> Response {
+        let request = match parse_import_records(&parts) {
+            Ok(request) => request,
+            Err(problem) => return api.refuse(IMPORT_RECORDS.name, problem.into()),
+        };
+        match api.import_records(request).await {
             Ok(response) => response.into_response(),
             Err(error) => error.into_response(),
         }
@@ -864,6 +965,18 @@ pub mod server {
         apigen_runtime::validate::Validate::validate(&request, &mut check);
         Problem::check(check.into_violations())?;
         Ok(request)
+    }
+
+    fn parse_import_records(
+        parts: &RequestParts,
+    ) -> Result<ImportRecordsRequest, Problem> {
+        Ok(ImportRecordsRequest {
+            body: (match parts.body_media(&["application/jsonl"])? {
+                Some(_) => Some(parts.items_body(apigen_runtime::stream::Framing::Lines)),
+                None => None,
+            })
+                .ok_or_else(Problem::missing_body)?,
+        })
     }
 
     fn parse_download(parts: &RequestParts) -> Result<DownloadRequest, Problem> {
@@ -985,6 +1098,24 @@ pub mod server {
                         body,
                         apigen_runtime::stream::Framing::Sequence,
                     )
+                }
+            }
+        }
+    }
+
+    impl IntoResponse for ImportRecordsResponse {
+        fn into_response(self) -> Response {
+            match self {
+                ImportRecordsResponse::Ok(body) => {
+                    reply::json(200, "application/json", &body)
+                }
+
+                ImportRecordsResponse::BadRequest(body) => {
+                    reply::json(400, "application/problem+json", &body)
+                }
+
+                ImportRecordsResponse::PayloadTooLarge(body) => {
+                    reply::json(413, "application/json", &body)
                 }
             }
         }

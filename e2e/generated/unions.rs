@@ -330,13 +330,48 @@ pub mod types {
     }
 
     /// An object or an array: serde would read the array as the object's members in order, so the array variant is tried first.
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     #[serde(crate = "apigen_runtime::__private::serde")]
     #[serde(untagged)]
     #[allow(clippy::large_enum_variant)]
     pub enum LabelOrLabels {
         StringList(Vec<String>),
         LabelOrLabelsVariant0(LabelOrLabelsVariant0),
+    }
+
+    impl<'de> Deserialize<'de> for LabelOrLabels {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            let value = serde_json::Value::deserialize(deserializer)?;
+            for variant in apigen_runtime::unions::by_members(
+                &value,
+                &[&[], &["name"]],
+            ) {
+                let read = match variant {
+                    0 => {
+                        apigen_runtime::unions::from_value(value.clone())
+                            .map(Self::StringList)
+                    }
+
+                    1 => {
+                        apigen_runtime::unions::from_value(value.clone())
+                            .map(Self::LabelOrLabelsVariant0)
+                    }
+
+                    _ => continue,
+                };
+                if let Ok(read) = read {
+                    return Ok(read);
+                }
+            }
+
+            Err(
+                serde::de::Error::custom(
+                    "data did not match any variant of untagged enum LabelOrLabels",
+                ),
+            )
+        }
     }
 
     #[derive(

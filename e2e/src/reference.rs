@@ -122,7 +122,12 @@ impl crate::methods::server::Api for Documents {
         let found = self
             .all()
             .into_iter()
-            .filter(|document| criteria.tags.iter().all(|tag| document.tags.contains(tag)))
+            .filter(|document| {
+                criteria
+                    .tags
+                    .iter()
+                    .all(|tag| document.tags.iter().any(|held| serde_json::json!(held) == serde_json::json!(tag)))
+            })
             .take(limit)
             .collect();
         Ok(crate::methods::operations::SearchDocumentsResponse::Ok(found))
@@ -248,6 +253,13 @@ impl crate::streaming::server::Api for Streams {
         Ok(crate::streaming::operations::DownloadResponse::Ok(body))
     }
 
+    async fn import_records(
+        &self,
+        request: crate::streaming::operations::ImportRecordsRequest,
+    ) -> Result<crate::streaming::operations::ImportRecordsResponse, HandlerError> {
+        import_records(request.body).await
+    }
+
     async fn upload(
         &self,
         request: crate::streaming::operations::UploadRequest,
@@ -268,6 +280,41 @@ impl crate::streaming::server::Api for Streams {
         }
         Ok(UploadResponse::Ok(Received { bytes, chunks }))
     }
+}
+
+/// Counts imported records as they arrive: a record that does not decode is a 400 problem
+/// naming its line, an import past the router's limit a 413.
+pub async fn import_records(
+    mut records: apigen_runtime::ItemStream<crate::streaming::types::Record>,
+) -> Result<crate::streaming::operations::ImportRecordsResponse, HandlerError> {
+    use crate::streaming::operations::ImportRecordsResponse;
+    use crate::streaming::types::{Failure, Imported, Problem};
+    use apigen_runtime::stream::{StreamError, StreamExt};
+    let mut count = 0;
+    while let Some(record) = records.next().await {
+        match record {
+            Ok(_) => count += 1,
+            Err(StreamError::Decode { message, .. }) => {
+                let detail = format!("record {} does not decode: {message}", count + 1);
+                let problem = Problem {
+                    r#type: "about:blank".into(),
+                    title: "Bad Request".into(),
+                    status: 400,
+                    detail: Some(detail),
+                    pointer: None,
+                    parameter: None,
+                };
+                return Ok(ImportRecordsResponse::BadRequest(problem));
+            }
+            Err(StreamError::TooLarge { limit }) => {
+                return Ok(ImportRecordsResponse::PayloadTooLarge(Failure {
+                    message: format!("more than {limit} bytes"),
+                }))
+            }
+            Err(error) => return Err(error.into()),
+        }
+    }
+    Ok(ImportRecordsResponse::Ok(Imported { count }))
 }
 
 /// The constraints spec (e2e/specs/constraints.yaml): accounts as they are sent, with the

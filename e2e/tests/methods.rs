@@ -42,6 +42,9 @@ async fn a_query_request_written_by_hand_is_answered_from_its_body() {
     let (status, head, body) = raw(address, "QUERY", "/documents", Some(r#"{"tag":"notes"}"#)).await;
     assert_eq!(status, 200, "{head}");
     assert!(head.contains("content-type: application/json"), "{head}");
+    // Any answer may carry `Allow`; where it does, it names every method of the path.
+    let allow: Vec<&str> = head.lines().filter(|line| line.starts_with("allow:")).collect();
+    assert!(allow.is_empty() || allow == ["allow: get, head, query"], "{head}");
     assert_eq!(ids(&body), [1, 3]);
     let (status, _, body) = raw(address, "QUERY", "/documents", Some(r#"{"tag":"draft","limit":1}"#)).await;
     assert_eq!((status, ids(&body)), (200, vec![2]));
@@ -90,6 +93,8 @@ async fn link_and_unlink_written_by_hand_change_the_document() {
     assert_eq!((status, body["parameter"].as_str()), (400, Some("target")), "{body}");
     let (status, _, body) = raw(address, "LINK", "/documents/1", Some("[2]")).await;
     assert_eq!(status, 400, "an array is no link: {body}");
+    let (status, _, body) = raw(address, "LINK", "/documents/1", Some(r#"{"target":2} {"target":3}"#)).await;
+    assert_eq!(status, 400, "one JSON value is the body, nothing after it: {body}");
     let (status, _, _) = raw(address, "LINK", "/documents/9", Some(r#"{"target":1}"#)).await;
     assert_eq!(status, 404);
 }
@@ -164,11 +169,13 @@ async fn a_query_string_of_form_fields_written_by_hand_is_the_criteria() {
         let (status, _, body) = raw(address, "GET", target, None).await;
         assert_eq!((status, ids(&body)), (200, expected), "{target}: {body}");
     }
-    // Just outside: no tag (an empty value is an empty list; minItems 1), an empty tag
-    // (minLength 1), a limit of 101 or 0 or not a number, no tags member, no query string.
+    // Just outside: no tag (an empty value is an empty list; minItems 1), an empty tag and
+    // a tag the enum does not list, a limit of 101 or 0 or not a number, no tags member, no
+    // query string.
     for (target, pointer) in [
         ("/search?tags=", Some("/tags")),
         ("/search?tags=notes,&limit=1", Some("/tags/1")),
+        ("/search?tags=notes,false", Some("/tags/1")),
         ("/search?tags=plan&limit=101", Some("/limit")),
         ("/search?tags=plan&limit=0", Some("/limit")),
         ("/search?tags=plan&limit=ten", Some("/limit")),
@@ -198,6 +205,8 @@ async fn a_query_string_of_json_written_by_hand_is_the_filter() {
         ("/select?%7B%22limit%22:0%7D", Some("/limit")),
         ("/select?%7B%22limit%22:101%7D", Some("/limit")),
         ("/select?%7B%22tag%22:3%7D", Some("/tag")),
+        ("/select?%7B%7D%7B%7D", None),
+        ("/select?%7B%22tag%22:%22%FF%22%7D", None),
         ("/select?tag=notes", None),
     ] {
         let (status, _, body) = raw(address, "GET", target, None).await;
@@ -211,10 +220,10 @@ async fn a_query_string_of_json_written_by_hand_is_the_filter() {
 
 #[tokio::test]
 async fn the_client_writes_a_whole_query_string_as_its_media_type_says() {
-    use e2e::methods::types::Criteria;
+    use e2e::methods::types::{Criteria, Tag};
     let (address, received) = e2e::recording_server(&[], "application/json", "[]").await;
     let client = Client::with_base_url(&format!("http://{address}"));
-    let criteria = Criteria { tags: vec!["a b".into(), "c&d".into()], limit: Some(2) };
+    let criteria = Criteria { tags: vec![Tag::Notes, Tag::Draft], limit: Some(2) };
     client.search_documents(SearchDocumentsRequest { criteria }).await.expect("search");
     let selector = Filter { tag: Some("x y".into()), title_contains: None, limit: Some(3) };
     client.select_documents(SelectDocumentsRequest { selector: Some(selector) }).await.expect("select");
@@ -224,7 +233,7 @@ async fn the_client_writes_a_whole_query_string_as_its_media_type_says() {
     assert_eq!(
         lines,
         [
-            "GET /search?tags=a%20b,c%26d&limit=2 HTTP/1.1",
+            "GET /search?tags=notes,draft&limit=2 HTTP/1.1",
             "GET /select?%7B%22tag%22%3A%22x%20y%22%2C%22limit%22%3A3%7D HTTP/1.1",
             "GET /select HTTP/1.1",
         ]
@@ -233,9 +242,9 @@ async fn the_client_writes_a_whole_query_string_as_its_media_type_says() {
 
 #[tokio::test]
 async fn the_generated_client_and_server_agree_on_whole_query_strings() {
-    use e2e::methods::types::Criteria;
+    use e2e::methods::types::{Criteria, Tag};
     let client = Client::with_base_url(&format!("http://{}", documents().await));
-    let criteria = Criteria { tags: vec!["notes".into(), "draft".into()], limit: None };
+    let criteria = Criteria { tags: vec![Tag::Notes, Tag::Draft], limit: None };
     let SearchDocumentsResponse::Ok(found) =
         client.search_documents(SearchDocumentsRequest { criteria }).await.unwrap()
     else {

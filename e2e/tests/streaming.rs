@@ -5,7 +5,7 @@
 use apigen_runtime::client::{Policy, Retry};
 use apigen_runtime::server::{with_limits, HandlerError, Limits};
 use apigen_runtime::stream::{StreamError, StreamExt};
-use apigen_runtime::{ByteStream, Bytes, Event, EventStream};
+use apigen_runtime::{ByteStream, Bytes, Event, EventStream, ItemStream};
 use e2e::serve;
 use e2e::streaming::client::Client;
 use e2e::streaming::operations::*;
@@ -78,6 +78,10 @@ impl Api for Service {
 
     async fn download(&self, request: DownloadRequest) -> Result<DownloadResponse, HandlerError> {
         Ok(DownloadResponse::Ok(chunks_of(request.size as usize)))
+    }
+
+    async fn import_records(&self, request: ImportRecordsRequest) -> Result<ImportRecordsResponse, HandlerError> {
+        e2e::reference::import_records(request.body).await
     }
 
     async fn upload(&self, request: UploadRequest) -> Result<UploadResponse, HandlerError> {
@@ -432,4 +436,70 @@ async fn without_reconnects_an_event_stream_ends_with_its_connection() {
     };
     let ticks: Vec<i64> = events.map(|event| event.unwrap().data.n).collect().await;
     assert_eq!(ticks, [1]);
+}
+
+#[tokio::test]
+async fn records_stream_up_as_json_lines_and_are_read_as_they_arrive() {
+    let (client, _) = start().await;
+    let records = stream::iter(0..100_000).map(|id| Record { id, name: format!("record {id}") });
+    let request = ImportRecordsRequest { body: ItemStream::new(records) };
+    let ImportRecordsResponse::Ok(imported) = client.import_records(request).await.unwrap() else {
+        panic!("expected the count");
+    };
+    assert_eq!(imported.count, 100_000);
+}
+
+#[tokio::test]
+async fn the_client_writes_one_json_text_per_line() {
+    // A raw server reads the whole chunked request, then answers.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let server = tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.unwrap();
+        let mut request = Vec::new();
+        let mut buffer = [0u8; 4096];
+        while !request.ends_with(b"\r\n0\r\n\r\n") {
+            let read = socket.read(&mut buffer).await.unwrap();
+            assert!(read > 0, "the request ended early: {}", String::from_utf8_lossy(&request));
+            request.extend_from_slice(&buffer[..read]);
+        }
+        let reply = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 11\r\n\r\n{\"count\":2}";
+        socket.write_all(reply.as_bytes()).await.unwrap();
+        String::from_utf8(request).unwrap()
+    });
+    let client = Client::with_base_url(&format!("http://{address}"));
+    let records = [Record { id: 1, name: "a\nb".into() }, Record { id: 2, name: "c".into() }];
+    let response = client.import_records(ImportRecordsRequest { body: records.into_iter().collect() }).await;
+    assert!(matches!(response, Ok(ImportRecordsResponse::Ok(_))), "{response:?}");
+    let request = server.await.unwrap();
+    let (head, body) = request.split_once("\r\n\r\n").unwrap();
+    let head = head.to_ascii_lowercase();
+    assert!(head.starts_with("post /records/import http/1.1"), "{head}");
+    assert!(head.contains("content-type: application/jsonl"), "{head}");
+    assert!(head.contains("transfer-encoding: chunked"), "sent as it is made: {head}");
+    // The chunks' payloads, joined: one JSON text per line.
+    let mut lines = String::new();
+    let mut rest = body;
+    while let Some((size, after)) = rest.split_once("\r\n") {
+        let size = usize::from_str_radix(size, 16).unwrap();
+        lines.push_str(&after[..size]);
+        rest = &after[size + 2..];
+    }
+    assert_eq!(lines, "{\"id\":1,\"name\":\"a\\nb\"}\n{\"id\":2,\"name\":\"c\"}\n");
+}
+
+#[tokio::test]
+async fn json_lines_written_by_hand_are_imported_or_refused_at_the_line_at_fault() {
+    let address = serve(router(Service::default())).await;
+    let url = format!("http://{address}/records/import");
+    // Blank lines and CRLF ends are allowed; each line is one record.
+    let lines = "{\"id\":1,\"name\":\"a\"}\r\n\n{\"id\":2,\"name\":\"b\"}\n";
+    let reply = e2e::send_raw("POST", &url, Some("application/jsonl"), lines).await;
+    assert_eq!((reply.status, reply.body["count"].as_i64()), (200, Some(2)), "{}", reply.body);
+    for refused in ["{\"id\":1,\"name\":\"a\"}\n{\"id\":\"two\",\"name\":\"b\"}\n", "[1,\"a\"]\n", "{\"id\":1}\n"] {
+        let reply = e2e::send_raw("POST", &url, Some("application/jsonl"), refused).await;
+        assert_eq!(reply.status, 400, "{refused}: {}", reply.body);
+    }
+    let reply = e2e::send_raw("POST", &url, Some("application/json"), "{}").await;
+    assert_eq!(reply.status, 415, "{}", reply.body);
 }

@@ -60,12 +60,39 @@ pub(crate) fn unix_now() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |elapsed| elapsed.as_secs())
 }
 
-/// A JSON decoding error with the JSON pointer (RFC 6901) of the value at fault.
-#[cfg(feature = "client")]
-pub(crate) fn json_error_message(error: &serde_path_to_error::Error<serde_json::Error>) -> String {
-    match json_pointer(error.path()) {
-        pointer if pointer.is_empty() => error.inner().to_string(),
-        pointer => format!("{pointer}: {}", error.inner()),
+/// A JSON text that does not decode: the JSON pointer (RFC 6901) of the value at fault
+/// (empty for the whole text) and what is wrong with it.
+#[cfg(any(feature = "client", feature = "server"))]
+pub(crate) struct JsonFault {
+    pub pointer: String,
+    pub message: String,
+}
+
+#[cfg(any(feature = "client", feature = "server"))]
+impl JsonFault {
+    /// `/a/0: invalid type ...`, or the message alone for the whole text.
+    #[cfg(feature = "client")]
+    pub fn describe(&self) -> String {
+        if self.pointer.is_empty() {
+            self.message.clone()
+        } else {
+            format!("{}: {}", self.pointer, self.message)
+        }
+    }
+}
+
+#[cfg(any(feature = "client", feature = "server"))]
+impl From<serde_path_to_error::Error<serde_json::Error>> for JsonFault {
+    fn from(error: serde_path_to_error::Error<serde_json::Error>) -> Self {
+        JsonFault { pointer: json_pointer(error.path()), message: error.inner().to_string() }
+    }
+}
+
+/// Text after the one JSON value (`{} {}`, `{"a": 1} junk`): a fault of the whole text.
+#[cfg(any(feature = "client", feature = "server"))]
+impl From<serde_json::Error> for JsonFault {
+    fn from(error: serde_json::Error) -> Self {
+        JsonFault { pointer: String::new(), message: error.to_string() }
     }
 }
 
@@ -79,13 +106,13 @@ pub(crate) fn unescape_token(token: &str) -> String {
     token.replace("~1", "/").replace("~0", "~")
 }
 
-/// Decodes JSON text with the pointer of a fault; structs read objects only.
+/// Decodes JSON text, one value and nothing after it; structs read objects only.
 #[cfg(any(feature = "client", feature = "server"))]
-pub(crate) fn decode_json<T: serde::de::DeserializeOwned>(
-    json: &[u8],
-) -> Result<T, serde_path_to_error::Error<serde_json::Error>> {
+pub(crate) fn decode_json<T: serde::de::DeserializeOwned>(json: &[u8]) -> Result<T, JsonFault> {
     let mut deserializer = serde_json::Deserializer::from_slice(json);
-    serde_path_to_error::deserialize(objects::ObjectsOnly(&mut deserializer))
+    let value = serde_path_to_error::deserialize(objects::ObjectsOnly(&mut deserializer))?;
+    deserializer.end()?;
+    Ok(value)
 }
 
 /// Decodes one JSON value of a stream (an event's data, a JSON Lines item); structs read
@@ -102,12 +129,13 @@ pub(crate) fn decode_json_item<T: serde::de::DeserializeOwned>(json: &[u8]) -> R
 #[cfg(any(feature = "client", feature = "server"))]
 pub(crate) fn decode_noting_undeclared<T: serde::de::DeserializeOwned>(
     json: &[u8],
-) -> Result<(T, Vec<String>), serde_path_to_error::Error<serde_json::Error>> {
+) -> Result<(T, Vec<String>), JsonFault> {
     let mut deserializer = serde_json::Deserializer::from_slice(json);
     let mut undeclared = Vec::new();
     let mut note = |path: serde_ignored::Path| undeclared.push(ignored_pointer(&path));
     let noting = serde_ignored::Deserializer::new(objects::ObjectsOnly(&mut deserializer), &mut note);
     let value = serde_path_to_error::deserialize(noting)?;
+    deserializer.end()?;
     Ok((value, undeclared))
 }
 

@@ -2,8 +2,9 @@
 //! JSON array, member by member in declaration order (`[]` is a struct whose members are
 //! all optional, `[5]` is `{"target": 5}`); no serde attribute turns that off. This adapter
 //! wraps a deserializer, at every depth, and refuses an array wherever a struct (or a struct
-//! variant) is asked for. Values that serde first buffers (untagged and internally tagged
-//! enums, flattened members) are read past it by serde itself.
+//! variant) is asked for. Generated unions read each choice through it too
+//! (`unions::from_value`); the values of flattened members, which serde buffers itself, are
+//! read past it.
 
 use serde::de::{self, DeserializeSeed, Deserializer, Unexpected, Visitor};
 use std::fmt;
@@ -15,7 +16,19 @@ macro_rules! forward {
     ($($method:ident),* $(,)?) => {
         $(
             fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
-                self.0.$method(Visit { inner: visitor, object: false })
+                self.0.$method(Visit { inner: visitor, refuse_seq: false, integral: false })
+            }
+        )*
+    };
+}
+
+/// Integers read a number with a zero fraction (`70.0`) as the integer it is, as JSON Schema
+/// (2020-12, so OpenAPI 3.1 and later) counts it one; the type's own range still holds.
+macro_rules! integers {
+    ($($method:ident),* $(,)?) => {
+        $(
+            fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+                self.0.$method(Visit { inner: visitor, refuse_seq: false, integral: true })
             }
         )*
     };
@@ -24,9 +37,7 @@ macro_rules! forward {
 impl<'de, D: Deserializer<'de>> Deserializer<'de> for ObjectsOnly<D> {
     type Error = D::Error;
 
-    forward!(
-        deserialize_any,
-        deserialize_bool,
+    integers!(
         deserialize_i8,
         deserialize_i16,
         deserialize_i32,
@@ -37,6 +48,11 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for ObjectsOnly<D> {
         deserialize_u32,
         deserialize_u64,
         deserialize_u128,
+    );
+
+    forward!(
+        deserialize_any,
+        deserialize_bool,
         deserialize_f32,
         deserialize_f64,
         deserialize_char,
@@ -53,15 +69,15 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for ObjectsOnly<D> {
     );
 
     fn deserialize_unit_struct<V: Visitor<'de>>(self, name: &'static str, visitor: V) -> Result<V::Value, D::Error> {
-        self.0.deserialize_unit_struct(name, Visit { inner: visitor, object: false })
+        self.0.deserialize_unit_struct(name, Visit { inner: visitor, refuse_seq: false, integral: false })
     }
 
     fn deserialize_newtype_struct<V: Visitor<'de>>(self, name: &'static str, visitor: V) -> Result<V::Value, D::Error> {
-        self.0.deserialize_newtype_struct(name, Visit { inner: visitor, object: false })
+        self.0.deserialize_newtype_struct(name, Visit { inner: visitor, refuse_seq: false, integral: false })
     }
 
     fn deserialize_tuple<V: Visitor<'de>>(self, len: usize, visitor: V) -> Result<V::Value, D::Error> {
-        self.0.deserialize_tuple(len, Visit { inner: visitor, object: false })
+        self.0.deserialize_tuple(len, Visit { inner: visitor, refuse_seq: false, integral: false })
     }
 
     fn deserialize_tuple_struct<V: Visitor<'de>>(
@@ -70,7 +86,7 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for ObjectsOnly<D> {
         len: usize,
         visitor: V,
     ) -> Result<V::Value, D::Error> {
-        self.0.deserialize_tuple_struct(name, len, Visit { inner: visitor, object: false })
+        self.0.deserialize_tuple_struct(name, len, Visit { inner: visitor, refuse_seq: false, integral: false })
     }
 
     fn deserialize_struct<V: Visitor<'de>>(
@@ -79,7 +95,7 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for ObjectsOnly<D> {
         fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, D::Error> {
-        self.0.deserialize_struct(name, fields, Visit { inner: visitor, object: true })
+        self.0.deserialize_struct(name, fields, Visit { inner: visitor, refuse_seq: true, integral: false })
     }
 
     fn deserialize_enum<V: Visitor<'de>>(
@@ -88,7 +104,7 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for ObjectsOnly<D> {
         variants: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, D::Error> {
-        self.0.deserialize_enum(name, variants, Visit { inner: visitor, object: false })
+        self.0.deserialize_enum(name, variants, Visit { inner: visitor, refuse_seq: false, integral: false })
     }
 
     fn is_human_readable(&self) -> bool {
@@ -96,10 +112,12 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for ObjectsOnly<D> {
     }
 }
 
-/// A visitor whose nested values are read through [`ObjectsOnly`]; `object` refuses arrays.
+/// A visitor whose nested values are read through [`ObjectsOnly`]; `refuse_seq` (where a
+/// struct is asked for) refuses arrays, `integral` (where an integer is) reads `70.0` as 70.
 struct Visit<V> {
     inner: V,
-    object: bool,
+    refuse_seq: bool,
+    integral: bool,
 }
 
 macro_rules! visit_scalars {
@@ -131,8 +149,6 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Visit<V> {
         visit_u32(u32),
         visit_u64(u64),
         visit_u128(u128),
-        visit_f32(f32),
-        visit_f64(f64),
         visit_char(char),
         visit_str(&str),
         visit_borrowed_str(&'de str),
@@ -141,6 +157,22 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Visit<V> {
         visit_borrowed_bytes(&'de [u8]),
         visit_byte_buf(Vec<u8>),
     );
+
+    fn visit_f32<E: de::Error>(self, value: f32) -> Result<V::Value, E> {
+        match self.integral {
+            true => self.visit_f64(f64::from(value)),
+            false => self.inner.visit_f32(value),
+        }
+    }
+
+    fn visit_f64<E: de::Error>(self, value: f64) -> Result<V::Value, E> {
+        // Below 2^63 (and at or above -2^63) an integral f64 converts exactly.
+        const LIMIT: f64 = 9_223_372_036_854_775_808.0;
+        if self.integral && value.fract() == 0.0 && (-LIMIT..LIMIT).contains(&value) {
+            return self.inner.visit_i64(value as i64);
+        }
+        self.inner.visit_f64(value)
+    }
 
     fn visit_none<E: de::Error>(self) -> Result<V::Value, E> {
         self.inner.visit_none()
@@ -159,7 +191,7 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Visit<V> {
     }
 
     fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<V::Value, A::Error> {
-        if self.object {
+        if self.refuse_seq {
             return Err(de::Error::invalid_type(Unexpected::Seq, &"an object"));
         }
         self.inner.visit_seq(Seq(seq))
@@ -242,7 +274,7 @@ impl<'de, A: de::VariantAccess<'de>> de::VariantAccess<'de> for Variant<A> {
     }
 
     fn tuple_variant<V: Visitor<'de>>(self, len: usize, visitor: V) -> Result<V::Value, A::Error> {
-        self.0.tuple_variant(len, Visit { inner: visitor, object: false })
+        self.0.tuple_variant(len, Visit { inner: visitor, refuse_seq: false, integral: false })
     }
 
     fn struct_variant<V: Visitor<'de>>(
@@ -250,7 +282,7 @@ impl<'de, A: de::VariantAccess<'de>> de::VariantAccess<'de> for Variant<A> {
         fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, A::Error> {
-        self.0.struct_variant(fields, Visit { inner: visitor, object: true })
+        self.0.struct_variant(fields, Visit { inner: visitor, refuse_seq: true, integral: false })
     }
 }
 
@@ -284,6 +316,20 @@ mod tests {
         }
         let read: Filter = read(r#"{"tag": "a", "inner": {"items": [{"tag": "b"}]}}"#).unwrap();
         assert_eq!(read.inner.unwrap().items[0].tag.as_deref(), Some("b"));
+    }
+
+    #[test]
+    fn integers_read_numbers_with_a_zero_fraction_within_their_range() {
+        assert_eq!(read::<i32>("70.0").unwrap(), 70);
+        assert_eq!(read::<u8>("-0.0").unwrap(), 0);
+        assert_eq!(read::<Vec<i64>>("[1e3, -2.0]").unwrap(), [1000, -2]);
+        for refused in ["70.5", "256.0", "1e30"] {
+            assert!(read::<u8>(refused).is_err(), "{refused}");
+        }
+        assert!(read::<i64>("1e30").is_err());
+        // Other values keep their numbers as written.
+        assert_eq!(read::<serde_json::Value>("70.0").unwrap(), serde_json::json!(70.0));
+        assert_eq!(read::<f64>("70.0").unwrap(), 70.0);
     }
 
     #[test]

@@ -160,9 +160,14 @@ fn set_body(content: &Content, value: TokenStream, owned: bool) -> TokenStream {
         }
         MediaKind::Multipart => quote! { http_request.multipart_body(#borrowed); },
         MediaKind::Text => quote! { http_request.raw_body(#media_type, #copied); },
-        // A binary body is a stream (the model sends sequential media types in requests as
-        // binary ones).
-        MediaKind::Binary | MediaKind::EventStream | MediaKind::JsonLines | MediaKind::JsonSeq => {
+        MediaKind::JsonLines => {
+            quote! { http_request.items_body(#media_type, #copied, apigen_runtime::stream::Framing::Lines); }
+        }
+        MediaKind::JsonSeq => {
+            quote! { http_request.items_body(#media_type, #copied, apigen_runtime::stream::Framing::Sequence); }
+        }
+        // A binary body is a stream (the model sends event streams in requests as binary ones).
+        MediaKind::Binary | MediaKind::EventStream => {
             quote! { http_request.stream_body(#media_type, #copied); }
         }
     }

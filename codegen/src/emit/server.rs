@@ -323,11 +323,10 @@ fn decode_content(content: &Content) -> TokenStream {
         }
         MediaKind::Multipart => quote! { parts.multipart_body()? },
         MediaKind::Text => quote! { parts.text_body()? },
-        // A binary body is a stream (the model sends sequential media types in requests as
-        // binary ones).
-        MediaKind::Binary | MediaKind::EventStream | MediaKind::JsonLines | MediaKind::JsonSeq => {
-            quote! { parts.byte_stream_body() }
-        }
+        MediaKind::JsonLines => quote! { parts.items_body(apigen_runtime::stream::Framing::Lines) },
+        MediaKind::JsonSeq => quote! { parts.items_body(apigen_runtime::stream::Framing::Sequence) },
+        // A binary body is a stream (the model sends event streams in requests as binary ones).
+        MediaKind::Binary | MediaKind::EventStream => quote! { parts.byte_stream_body() },
     }
 }
 

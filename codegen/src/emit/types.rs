@@ -333,10 +333,11 @@ fn union_enum(
     let serde_crate = serde_crate();
     let Added { derives, attributes } = added;
     let Some(property) = &union.discriminator else {
-        // Where two variants declare members, the ones declaring more of a value's members
-        // are tried first (serde alone tries them in order, and the first that reads the value
-        // wins, dropping what it does not declare).
-        let by_members = union.variants.iter().filter(|variant| !variant.members.is_empty()).count() >= 2;
+        // Where variants declare members, the ones declaring more of a value's members are
+        // tried first (serde alone tries them in order, and the first that reads the value
+        // wins, dropping what it does not declare), each read so that a struct takes an
+        // object only (serde's buffered untagged read lets a struct take an array).
+        let by_members = union.variants.iter().any(|variant| !variant.members.is_empty());
         let derived_deserialize = (!by_members).then(|| quote! { , Deserialize });
         let deserialize = by_members.then(|| untagged_by_members(name, cfg, union));
         return quote! {

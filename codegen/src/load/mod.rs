@@ -11,7 +11,9 @@ mod openapi32;
 pub(crate) mod parse;
 mod repair;
 
-pub(crate) use openapi32::{COOKIE_STYLE_EXTENSION, OPERATIONS_EXTENSION, QUERYSTRING_EXTENSION, SENTINEL_EXTENSION};
+pub(crate) use openapi32::{
+    COOKIE_STYLE_EXTENSION, OPERATIONS_EXTENSION, QUERYSTRING_EXTENSION, QUERY_METHOD, SENTINEL_EXTENSION,
+};
 pub(crate) use repair::EXPLODE_EXTENSION;
 mod schema_check;
 mod swagger2;
@@ -77,6 +79,10 @@ pub fn load(text: &str, json: bool, file: Option<&Path>) -> Result<Loaded, Fault
     repair::repair(&mut document, &mut warnings);
     lenient::relax(&mut document, &mut warnings);
     schema_check::check(&mut document, &mut warnings);
+    if source_version == SourceVersion::OpenApi32 {
+        // Last, so that every pass above has read these operations where the spec wrote them.
+        openapi32::keep_more_operations(&mut document, &mut warnings);
+    }
     let spec = deserialize(&mut document, &mut warnings)?;
     Ok(Loaded { spec, document, warnings, declared_operations })
 }
@@ -195,13 +201,11 @@ fn pointer_of(base: &str, path: &serde_path_to_error::Path) -> String {
 /// named `const` or `properties` must not be read as a keyword.
 pub(crate) const SCHEMA_MAPS: &[&str] = &["properties", "patternProperties", "schemas", "definitions", "$defs"];
 
-/// Calls `visit` on every object in the document, depth first, children before parents,
-/// stepping over maps of named schemas (their entries are visited, the maps are not).
 /// The pointer of an operation kept under [`OPERATIONS_EXTENSION`] as the spec wrote it:
 /// `.../query` for `QUERY`, else `.../additionalOperations/<method>`.
 pub(crate) fn kept_operation_pointer(path_at: &str, method: &str) -> String {
     use crate::diagnostics::pointer_push;
-    if method == "QUERY" {
+    if method == QUERY_METHOD {
         pointer_push(path_at, "query")
     } else {
         pointer_push(&pointer_push(path_at, "additionalOperations"), method)
@@ -209,25 +213,31 @@ pub(crate) fn kept_operation_pointer(path_at: &str, method: &str) -> String {
 }
 
 /// Calls `visit` with each operation of a path item at `at` and the operation's pointer: the
-/// standard methods', then those kept from OpenAPI 3.2 under [`OPERATIONS_EXTENSION`].
+/// standard methods', then OpenAPI 3.2's `query` and `additionalOperations` (which stay where
+/// the spec wrote them until the loader's last step moves them under
+/// [`OPERATIONS_EXTENSION`]).
 pub(crate) fn for_each_operation(
     item: &mut serde_json::Map<String, Value>,
     at: &str,
     visit: &mut dyn FnMut(&mut serde_json::Map<String, Value>, &str),
 ) {
-    for method in METHODS {
-        if let Some(Value::Object(operation)) = item.get_mut(*method) {
-            visit(operation, &crate::diagnostics::pointer_push(at, method));
+    use crate::diagnostics::pointer_push;
+    for method in METHODS.iter().copied().chain(["query"]) {
+        if let Some(Value::Object(operation)) = item.get_mut(method) {
+            visit(operation, &pointer_push(at, method));
         }
     }
-    if let Some(Value::Object(kept)) = item.get_mut(OPERATIONS_EXTENSION) {
-        for (method, operation) in kept.iter_mut() {
+    if let Some(Value::Object(more)) = item.get_mut("additionalOperations") {
+        let more_at = pointer_push(at, "additionalOperations");
+        for (method, operation) in more.iter_mut() {
             let Value::Object(operation) = operation else { continue };
-            visit(operation, &kept_operation_pointer(at, method));
+            visit(operation, &pointer_push(&more_at, method));
         }
     }
 }
 
+/// Calls `visit` on every object in the document, depth first, children before parents,
+/// stepping over maps of named schemas (their entries are visited, the maps are not).
 pub(crate) fn walk_objects(value: &mut Value, visit: &mut dyn FnMut(&mut serde_json::Map<String, Value>)) {
     match value {
         Value::Object(map) => {

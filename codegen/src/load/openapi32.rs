@@ -47,7 +47,6 @@ pub fn downgrade(document: &mut Value, warnings: &mut Vec<Fault>) {
     for (path, item) in paths.iter_mut() {
         let at = pointer_push("#/paths", path);
         let Value::Object(item) = item else { continue };
-        keep_more_operations(item, &at, warnings);
         if let Some(parameters) = item.get_mut("parameters") {
             parameters_32(parameters);
         }
@@ -67,32 +66,50 @@ pub fn downgrade(document: &mut Value, warnings: &mut Vec<Fault>) {
     }
 }
 
-/// The `query` operation and those of `additionalOperations` move under
+/// The method name under which [`OPERATIONS_EXTENSION`] keeps a path item's `query`.
+pub const QUERY_METHOD: &str = "QUERY";
+
+/// Each path item's `query` operation and those of its `additionalOperations` move under
 /// [`OPERATIONS_EXTENSION`], keyed by their method, where the 3.0 model keeps them. A method
 /// that is not an HTTP token, or that repeats a fixed field's, is left out with a warning.
-fn keep_more_operations(item: &mut Map<String, Value>, at: &str, warnings: &mut Vec<Fault>) {
+pub fn keep_more_operations(document: &mut Value, warnings: &mut Vec<Fault>) {
+    let Some(Value::Object(paths)) = document.get_mut("paths") else { return };
+    for (path, item) in paths.iter_mut() {
+        if let Value::Object(item) = item {
+            move_more_operations(item, &pointer_push("#/paths", path), warnings);
+        }
+    }
+}
+
+fn move_more_operations(item: &mut Map<String, Value>, at: &str, warnings: &mut Vec<Fault>) {
     let mut kept = Map::new();
     if let Some(query) = item.remove("query") {
-        kept.insert("QUERY".to_owned(), query);
+        kept.insert(QUERY_METHOD.to_owned(), query);
     }
-    if let Some(more) = item.remove("additionalOperations") {
-        let more_at = pointer_push(at, "additionalOperations");
-        let Value::Object(more) = more else {
-            warnings.push(Fault::at(more_at, "`additionalOperations` is not a map of methods; left out"));
-            return;
-        };
-        for (method, operation) in more {
-            let fixed = METHODS.iter().chain(&["query"]).any(|fixed| fixed.eq_ignore_ascii_case(&method));
-            let token = !method.is_empty()
-                && method.bytes().all(|byte| byte.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&byte));
-            if fixed || !token {
-                let why =
-                    if fixed { "repeats a method the path item has a field for" } else { "is not an HTTP method name" };
-                warnings.push(Fault::at(pointer_push(&more_at, &method), format!("{method:?} {why}; left out")));
-                continue;
+    match item.remove("additionalOperations") {
+        None => {}
+        Some(Value::Object(more)) => {
+            let more_at = pointer_push(at, "additionalOperations");
+            for (method, operation) in more {
+                let fixed = METHODS.iter().chain(&["query"]).any(|fixed| fixed.eq_ignore_ascii_case(&method));
+                let token = !method.is_empty()
+                    && method.bytes().all(|byte| byte.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&byte));
+                if fixed || !token {
+                    let why = if fixed {
+                        "repeats a method the path item has a field for"
+                    } else {
+                        "is not an HTTP method name"
+                    };
+                    warnings.push(Fault::at(pointer_push(&more_at, &method), format!("{method:?} {why}; left out")));
+                    continue;
+                }
+                kept.insert(method, operation);
             }
-            kept.insert(method, operation);
         }
+        Some(_) => warnings.push(Fault::at(
+            pointer_push(at, "additionalOperations"),
+            "`additionalOperations` is not a map of methods; left out",
+        )),
     }
     if !kept.is_empty() {
         item.insert(OPERATIONS_EXTENSION.to_owned(), Value::Object(kept));

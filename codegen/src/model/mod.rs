@@ -663,9 +663,9 @@ pub enum MediaKind {
     Binary,
     /// `text/event-stream`, responses only.
     EventStream,
-    /// JSON Lines (`application/jsonl`, `application/x-ndjson`), responses only.
+    /// JSON Lines (`application/jsonl`, `application/x-ndjson`).
     JsonLines,
-    /// JSON text sequences (`application/json-seq`, RFC 7464), responses only.
+    /// JSON text sequences (`application/json-seq`, RFC 7464).
     JsonSeq,
 }
 

@@ -15,7 +15,7 @@ use crate::config::Config;
 use crate::diagnostics::{pointer_push, Fault};
 use crate::load::{
     media_essence, COOKIE_STYLE_EXTENSION, EXPLODE_EXTENSION, OPERATIONS_EXTENSION, QUERYSTRING_EXTENSION,
-    SENTINEL_EXTENSION,
+    QUERY_METHOD, SENTINEL_EXTENSION,
 };
 use openapiv3::{Parameter, ParameterSchemaOrContent, PathItem, QueryStyle, ReferenceOr, StatusCode};
 use std::borrow::Cow;
@@ -62,7 +62,7 @@ fn methods_of<'a>(
         .collect();
     let kept = item.extensions.get(OPERATIONS_EXTENSION).and_then(serde_json::Value::as_object);
     for (name, operation) in kept.into_iter().flatten() {
-        let method = if name == "QUERY" { Method::Query } else { Method::Extension(name.clone()) };
+        let method = if name == QUERY_METHOD { Method::Query } else { Method::Extension(name.clone()) };
         match serde_json::from_value::<openapiv3::Operation>(operation.clone()) {
             Ok(operation) => methods.push((method, Cow::Owned(operation))),
             Err(error) => warnings.push(Fault::at(
@@ -269,17 +269,17 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
     ) -> Result<Vec<Param>, Fault> {
         // Operation parameters override path-level ones with the same name and location.
         let mut declared: Vec<(Parameter, String)> = Vec::new();
-        let sources = [
-            (&item.parameters, at.rsplit_once('/').map_or(at, |(path_at, _)| path_at).to_owned()),
-            (&operation.parameters, at.to_owned()),
-        ];
+        let sources =
+            [(&item.parameters, pointer_push("#/paths", template.as_str())), (&operation.parameters, at.to_owned())];
         for (list, list_at) in sources {
             for (index, parameter) in list.iter().enumerate() {
                 let parameter_at = pointer_push(&pointer_push(&list_at, "parameters"), &index.to_string());
                 let (parameter, _) = self.resolver.resolve(parameter, &parameter_at)?;
+                // `in: querystring` reaches the model as `in: query`, marked: another location.
                 let key = |candidate: &Parameter| {
                     let data = candidate.parameter_data_ref();
-                    (data.name.clone(), std::mem::discriminant(candidate))
+                    let whole = data.extensions.contains_key(QUERYSTRING_EXTENSION);
+                    (data.name.clone(), std::mem::discriminant(candidate), whole)
                 };
                 declared.retain(|(existing, _)| key(existing) != key(&parameter));
                 declared.push((parameter, parameter_at));
@@ -536,9 +536,9 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
         at: &str,
     ) -> Result<Content, Fault> {
         let mut kind = classify(media_type);
-        if kind.is_sequential() && request {
+        if kind == MediaKind::EventStream && request {
             self.warnings
-                .push(Fault::at(at, "streamed request bodies are sent as raw bytes (frame the items yourself)"));
+                .push(Fault::at(at, "event-stream request bodies are sent as raw bytes (write the events yourself)"));
             kind = MediaKind::Binary;
         } else if kind == MediaKind::Multipart && !request {
             self.warnings.push(Fault::at(at, "multipart responses are passed as raw bytes (parse the body yourself)"));

@@ -409,9 +409,9 @@ impl Request {
     /// Makes `value` the whole query string (OpenAPI 3.2's `in: querystring`), laid out as a
     /// form whose properties travel as `fields` says. No value adds nothing.
     pub fn query_string_form<T: Serialize + ?Sized>(&mut self, value: &T, fields: &[params::FormField]) {
-        match params::to_value(value) {
+        match crate::access::requesting(|| params::to_value(value)) {
             Ok(serde_json::Value::Null) => {}
-            Ok(value) => match crate::access::requesting(|| params::form::encode(&value, fields)) {
+            Ok(value) => match params::form::encode(&value, fields) {
                 Ok(text) => self.query.extend(Some(text).filter(|text| !text.is_empty())),
                 Err(error) => self.fail(format!("query string: {error}")),
             },
@@ -422,9 +422,9 @@ impl Request {
     /// Makes `value` the whole query string as its JSON text, percent-encoded. No value adds
     /// nothing.
     pub fn query_string_json<T: Serialize + ?Sized>(&mut self, value: &T) {
-        match params::to_value(value) {
+        match crate::access::requesting(|| params::to_value(value)) {
             Ok(serde_json::Value::Null) => {}
-            Ok(value) => match crate::access::requesting(|| serde_json::to_string(&value)) {
+            Ok(value) => match serde_json::to_string(&value) {
                 Ok(text) => self.query.push(params::query::encode_leaf(&text, false)),
                 Err(error) => self.fail(format!("query string: {error}")),
             },
@@ -523,6 +523,17 @@ impl Request {
 
     /// Sets a binary body sent chunk by chunk as the stream yields them, never held whole. It
     /// is sent once: not retried, nor sent again after a token refresh.
+    /// Sets a body of JSON Lines or JSON text sequences, each item written as the stream
+    /// yields it.
+    pub fn items_body<T: Serialize + Send + 'static>(
+        &mut self,
+        content_type: &'static str,
+        items: crate::ItemStream<T>,
+        framing: crate::stream::Framing,
+    ) {
+        self.stream_body(content_type, items.encode(framing, true));
+    }
+
     pub fn stream_body(&mut self, content_type: &'static str, body: ByteStream) {
         let body = RequestBody::Streamed(Arc::new(std::sync::Mutex::new(Some(body))));
         self.body = Some((HeaderValue::from_static(content_type), body));
@@ -699,7 +710,7 @@ impl Response {
         let decoded = if self.body.is_empty() {
             serde_json::from_value(serde_json::Value::Null).map_err(|_| "the body is empty".to_owned())
         } else {
-            crate::decode_json(&self.body).map_err(|error| crate::json_error_message(&error))
+            crate::decode_json(&self.body).map_err(|fault| fault.describe())
         };
         decoded.map_err(|message| self.mismatch(message))
     }
@@ -712,7 +723,7 @@ impl Response {
         }
         let (value, undeclared) = match crate::decode_noting_undeclared(&self.body) {
             Ok(decoded) => decoded,
-            Err(error) => return Err(self.mismatch(crate::json_error_message(&error))),
+            Err(fault) => return Err(self.mismatch(fault.describe())),
         };
         let mut check = Check::for_response(undeclared);
         checks(&value, &mut check);

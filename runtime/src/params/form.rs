@@ -203,7 +203,7 @@ macro_rules! scalars {
             fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
                 match self {
                     Node::Text(text) => Leaf(text.into()).$method(visitor),
-                    Node::Json(value) => value.$method(visitor).map_err(de::Error::custom),
+                    Node::Json(value) => crate::objects::ObjectsOnly(value).$method(visitor).map_err(de::Error::custom),
                     other => Err(expected("one value", &other)),
                 }
             }
@@ -220,7 +220,7 @@ impl<'de> de::Deserializer<'de> for Node {
             Node::List(items) => SeqDeserializer::new(items.into_iter()).deserialize_any(visitor),
             Node::Map(entries) => MapDeserializer::new(entries.into_iter().map(|(key, node)| (Leaf(key.into()), node)))
                 .deserialize_any(visitor),
-            Node::Json(value) => value.deserialize_any(visitor).map_err(de::Error::custom),
+            Node::Json(value) => crate::objects::ObjectsOnly(value).deserialize_any(visitor).map_err(de::Error::custom),
         }
     }
 
@@ -253,7 +253,7 @@ impl<'de> de::Deserializer<'de> for Node {
                 indexed.sort_by_key(|(index, _)| *index);
                 SeqDeserializer::new(indexed.into_iter().map(|(_, node)| node)).deserialize_seq(visitor)
             }
-            Node::Json(value) => value.deserialize_seq(visitor).map_err(de::Error::custom),
+            Node::Json(value) => crate::objects::ObjectsOnly(value).deserialize_seq(visitor).map_err(de::Error::custom),
         }
     }
 
@@ -273,7 +273,7 @@ impl<'de> de::Deserializer<'de> for Node {
             Node::Text(text) if text.is_empty() => {
                 MapDeserializer::new(std::iter::empty::<(Leaf, Node)>()).deserialize_map(visitor)
             }
-            Node::Json(value) => value.deserialize_map(visitor).map_err(de::Error::custom),
+            Node::Json(value) => crate::objects::ObjectsOnly(value).deserialize_map(visitor).map_err(de::Error::custom),
             other => Err(expected("an object", &other)),
         }
     }
@@ -299,7 +299,9 @@ impl<'de> de::Deserializer<'de> for Node {
     ) -> Result<V::Value, Error> {
         match self {
             Node::Text(text) => Leaf(text.into()).deserialize_enum(name, variants, visitor),
-            Node::Json(value) => value.deserialize_enum(name, variants, visitor).map_err(de::Error::custom),
+            Node::Json(value) => {
+                crate::objects::ObjectsOnly(value).deserialize_enum(name, variants, visitor).map_err(de::Error::custom)
+            }
             other => Err(expected("one value", &other)),
         }
     }

@@ -442,13 +442,16 @@ impl RequestParts {
         if self.query_text.is_empty() {
             return Ok(None);
         }
-        let text = params::percent_decoded(&self.query_text);
-        strict(|| crate::decode_json(text.as_bytes())).map(Some).map_err(|error| {
-            let pointer = crate::json_pointer(error.path());
-            Problem::new(StatusCode::BAD_REQUEST, format!("the query string {name:?} is invalid: {}", error.inner()))
+        let invalid = |message: &str| {
+            Problem::new(StatusCode::BAD_REQUEST, format!("the query string {name:?} is invalid: {message}"))
                 .with_parameter(name)
-                .with_pointer(pointer)
-        })
+        };
+        let text = percent_encoding::percent_decode_str(&self.query_text)
+            .decode_utf8()
+            .map_err(|_| invalid("it is not UTF-8 once percent-decoded"))?;
+        strict(|| crate::decode_json(text.as_bytes()))
+            .map(Some)
+            .map_err(|fault| invalid(&fault.message).with_pointer(fault.pointer))
     }
 
     /// The whole query string as sent (percent-encoded), for an `in: querystring` parameter
@@ -481,6 +484,24 @@ impl RequestParts {
         self.body.clone()
     }
 
+    /// The body as a stream of JSON Lines or JSON text sequence items, decoded as they
+    /// arrive ([`byte_stream_body`](Self::byte_stream_body)); an item is bounded by the
+    /// router's limit on the body, and one that does not decode is a
+    /// [`StreamError::Decode`](crate::stream::StreamError) the stream goes on after.
+    pub fn items_body<T: DeserializeOwned + Send + 'static>(
+        &self,
+        framing: crate::stream::Framing,
+    ) -> crate::ItemStream<T> {
+        let limit = self.body_limit();
+        crate::ItemStream::decode(self.byte_stream_body().into_chunks(), limit, framing)
+    }
+
+    /// The router's limit on the body, where it is left unread.
+    fn body_limit(&self) -> usize {
+        let unread = self.unread.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        unread.as_ref().map_or(usize::MAX, |(_, limit)| *limit)
+    }
+
     /// The body as a stream of chunks: as they arrive where the handler left it unread
     /// ([`StreamedParts`]), else the bytes read. A body past the router's limit ends the
     /// stream with `StreamError::TooLarge`, a connection that breaks with `Transport`.
@@ -506,8 +527,7 @@ impl RequestParts {
 }
 
 /// The 400 problem of a JSON body that does not decode, naming the member at fault.
-fn body_problem(error: serde_path_to_error::Error<serde_json::Error>) -> Problem {
-    let pointer = crate::json_pointer(error.path());
-    Problem::new(StatusCode::BAD_REQUEST, format!("the request body is invalid: {}", error.inner()))
-        .with_pointer(pointer)
+fn body_problem(fault: crate::JsonFault) -> Problem {
+    Problem::new(StatusCode::BAD_REQUEST, format!("the request body is invalid: {}", fault.message))
+        .with_pointer(fault.pointer)
 }

@@ -1,7 +1,8 @@
 //! Routing for methods axum's `MethodRouter` has no slot for: OpenAPI 3.2's `query`
 //! (HTTP QUERY, a safe method with a body) and the methods of `additionalOperations`
 //! (`LINK`, `PURGE`, ...). They are answered from the path's method fallback, which also
-//! gives every other method the router's 405 problem with an `Allow` naming them all.
+//! gives every other method the router's 405 problem; each answer's `Allow` names every
+//! method of the path.
 
 use super::Problem;
 use axum::extract::{Request, State};
@@ -9,7 +10,6 @@ use axum::handler::Handler;
 use axum::response::{IntoResponse, Response};
 use axum::routing::MethodRouter;
 use http::header::{HeaderValue, ALLOW};
-use http::StatusCode;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -49,18 +49,14 @@ impl<S: Clone + Send + Sync + 'static> ExtensionMethods<S> {
             let arms = Arc::clone(&arms);
             async move {
                 let arm = arms.iter().find(|(method, _)| request.method().as_str() == *method);
-                match arm {
+                let mut response = match arm {
                     Some((_, arm)) => arm(request, state).await,
-                    None => {
-                        let mut response = Problem::new(
-                            StatusCode::METHOD_NOT_ALLOWED,
-                            "this path does not support the request method",
-                        )
-                        .into_response();
-                        response.headers_mut().insert(ALLOW, HeaderValue::from_static(allow));
-                        response
-                    }
-                }
+                    None => Problem::method_not_allowed().into_response(),
+                };
+                // axum writes its own `Allow` (the standard methods only) into an answer from a
+                // fallback that has none; any response may carry one (RFC 9110, section 10.2.1).
+                response.headers_mut().insert(ALLOW, HeaderValue::from_static(allow));
+                response
             }
         })
     }

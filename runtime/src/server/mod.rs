@@ -34,9 +34,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 /// and every request is held to its [`Limits`] (a 413 or 408 problem).
 pub fn finish(router: Router) -> Router {
     router
-        .method_not_allowed_fallback(|| async {
-            Problem::new(StatusCode::METHOD_NOT_ALLOWED, "this path does not support the request method")
-        })
+        .method_not_allowed_fallback(|| async { Problem::method_not_allowed() })
         .fallback(|| async { Problem::new(StatusCode::NOT_FOUND, "no operation is defined at this path") })
         .layer(CatchPanicLayer::custom(panic_response))
         // `Limits` bounds the body instead of axum's fixed default.

@@ -82,6 +82,11 @@ impl Problem {
             .with_parameter(name)
     }
 
+    /// The path has no operation for the request's method.
+    pub fn method_not_allowed() -> Self {
+        Problem::new(StatusCode::METHOD_NOT_ALLOWED, "this path does not support the request method")
+    }
+
     pub fn missing_body() -> Self {
         Problem::new(StatusCode::BAD_REQUEST, "the request body is required")
     }

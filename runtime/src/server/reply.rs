@@ -5,7 +5,6 @@ use super::event_writer;
 use super::Problem;
 use crate::stream::{ByteStream, EventData, EventStream, Framing, ItemStream, StreamError};
 use axum::response::{IntoResponse, Response};
-use bytes::Bytes;
 use futures_util::StreamExt;
 use http::header::{HeaderName, HeaderValue, CONTENT_TYPE};
 use http::StatusCode;
@@ -159,18 +158,7 @@ pub fn items<T: Serialize + Send + 'static>(
     items: ItemStream<T>,
     framing: Framing,
 ) -> Response {
-    let texts = items.map(move |item| {
-        let mut text = Vec::new();
-        if framing == Framing::Sequence {
-            text.push(crate::stream::RECORD_SEPARATOR);
-        }
-        let item = item?;
-        crate::access::responding(|| serde_json::to_writer(&mut text, &item))
-            .map_err(|error| StreamError::Unwritable(error.to_string()))?;
-        text.push(b'\n');
-        Ok::<_, StreamError>(Bytes::from(text))
-    });
-    raw(status, content_type, axum::body::Body::from_stream(texts))
+    raw(status, content_type, axum::body::Body::from_stream(items.encode(framing, false)))
 }
 
 /// A binary response written chunk by chunk.

@@ -365,10 +365,37 @@ impl<T: DeserializeOwned + Send + 'static> ItemStream<T> {
     }
 }
 
+impl<T: serde::Serialize + Send + 'static> ItemStream<T> {
+    /// The items as the body's bytes, one JSON text each in `framing`: a response's
+    /// (`writeOnly` members left out) or a request's (`readOnly` ones left out).
+    #[cfg(any(feature = "client", feature = "server"))]
+    pub(crate) fn encode(self, framing: Framing, request: bool) -> ByteStream {
+        let texts = self.map(move |item| {
+            let mut text = Vec::new();
+            if framing == Framing::Sequence {
+                text.push(RECORD_SEPARATOR);
+            }
+            let item = item?;
+            let write = || serde_json::to_writer(&mut text, &item);
+            let written = if request { crate::access::requesting(write) } else { crate::access::responding(write) };
+            written.map_err(|error| StreamError::Unwritable(error.to_string()))?;
+            text.push(b'\n');
+            Ok(Bytes::from(text))
+        });
+        ByteStream::from_results(texts)
+    }
+}
+
 impl ByteStream {
     /// A stream of the chunks as they arrive.
     pub fn from_chunks(chunks: Chunks) -> Self {
         ByteStream { inner: chunks }
+    }
+
+    /// The chunks, for a decoder of the items they frame.
+    #[cfg(feature = "server")]
+    pub(crate) fn into_chunks(self) -> Chunks {
+        self.inner
     }
 }
 
