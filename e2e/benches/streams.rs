@@ -65,6 +65,10 @@ impl e2e::streaming::server::Api for Streams {
         Ok(DownloadResponse::Ok(ByteStream::new(chunks)))
     }
 
+    async fn import_records(&self, request: ImportRecordsRequest) -> Result<ImportRecordsResponse, HandlerError> {
+        e2e::reference::import_records(request.body).await
+    }
+
     async fn upload(&self, request: UploadRequest) -> Result<UploadResponse, HandlerError> {
         let mut body = request.body;
         let (mut bytes, mut chunks) = (0, 0);

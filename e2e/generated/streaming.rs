@@ -971,10 +971,9 @@ pub mod server {
         parts: &RequestParts,
     ) -> Result<ImportRecordsRequest, Problem> {
         Ok(ImportRecordsRequest {
-            body: (match parts.body_media(&["application/jsonl"])? {
-                Some(_) => Some(parts.items_body(apigen_runtime::stream::Framing::Lines)),
-                None => None,
-            })
+            body: (parts
+                .body_media(&["application/jsonl"])?
+                .map(|_| parts.items_body(apigen_runtime::stream::Framing::Lines)))
                 .ok_or_else(Problem::missing_body)?,
         })
     }

@@ -333,7 +333,8 @@ fn decode_content(content: &Content) -> TokenStream {
 fn body_expression(operation: &Operation, body: &Body) -> TokenStream {
     let accepted: Vec<&String> = body.contents.iter().flat_map(|content| &content.accepted).collect();
     let decoded = match body.contents.as_slice() {
-        [single] if single.kind == MediaKind::Binary => {
+        // A stream is handed over unread: nothing to fail on.
+        [single] if single.is_streamed() => {
             let decode = decode_content(single);
             quote! { parts.body_media(&[ #( #accepted ),* ])?.map(|_| #decode) }
         }
