@@ -28,6 +28,16 @@ async fn raw(address: SocketAddr, method: &str, target: &str, body: Option<&str>
     (status, head.to_ascii_lowercase(), serde_json::from_slice(&body).unwrap_or(Value::Null))
 }
 
+/// A GET of `target` is a 400 problem naming `parameter` and, where given, the `pointer`.
+async fn refused_naming(address: SocketAddr, target: &str, parameter: &str, pointer: Option<&str>) {
+    let (status, _, body) = raw(address, "GET", target, None).await;
+    assert_eq!(status, 400, "{target}: {body}");
+    assert_eq!(body["parameter"], parameter, "{target}: {body}");
+    if let Some(pointer) = pointer {
+        assert_eq!(body["pointer"], pointer, "{target}: {body}");
+    }
+}
+
 async fn documents() -> SocketAddr {
     e2e::serve(router(Documents::default())).await
 }
@@ -182,12 +192,7 @@ async fn a_query_string_of_form_fields_written_by_hand_is_the_criteria() {
         ("/search?limit=1", None),
         ("/search", None),
     ] {
-        let (status, _, body) = raw(address, "GET", target, None).await;
-        assert_eq!(status, 400, "{target}: {body}");
-        assert_eq!(body["parameter"], "criteria", "{target}: {body}");
-        if let Some(pointer) = pointer {
-            assert_eq!(body["pointer"], pointer, "{target}: {body}");
-        }
+        refused_naming(address, target, "criteria", pointer).await;
     }
 }
 
@@ -209,12 +214,7 @@ async fn a_query_string_of_json_written_by_hand_is_the_filter() {
         ("/select?%7B%22tag%22:%22%FF%22%7D", None),
         ("/select?tag=notes", None),
     ] {
-        let (status, _, body) = raw(address, "GET", target, None).await;
-        assert_eq!(status, 400, "{target}: {body}");
-        assert_eq!(body["parameter"], "selector", "{target}: {body}");
-        if let Some(pointer) = pointer {
-            assert_eq!(body["pointer"], pointer, "{target}: {body}");
-        }
+        refused_naming(address, target, "selector", pointer).await;
     }
 }
 

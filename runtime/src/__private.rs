@@ -13,6 +13,13 @@ pub use std::collections::BTreeMap;
 pub use std::future::Future;
 pub use std::sync::Arc;
 
+/// Decodes JSON text as generated clients and servers read a body: one value, structs from
+/// objects only, integers from numbers with a zero fraction. For tools that judge the
+/// types (`cargo xtask conformance`).
+pub fn decode_json<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, String> {
+    crate::decode_json_item(json.as_bytes()).map_err(|error| error.to_string())
+}
+
 #[cfg(feature = "client")]
 pub use crate::client::{
     reqwest, Credential, Error, Grant, OAuth2Client, OAuth2Flow, Policy, RefreshBinding, TokenOptions, TokenSource,

@@ -145,7 +145,7 @@ fn prepare(spec: &Path, package: &str, runtime: &RuntimeDependency, crates: &Pat
          use apigen_runtime::__private::{{serde, serde_json}};\n\
          use std::io::{{BufRead, Write}};\n\n\
          fn through<T: serde::de::DeserializeOwned + serde::Serialize>(json: &str) -> Result<String, String> {{\n    \
-             let value: T = serde_json::from_str(json).map_err(|error| error.to_string())?;\n    \
+             let value: T = apigen_runtime::__private::decode_json(json)?;\n    \
              serde_json::to_string(&value).map_err(|error| error.to_string())\n\
          }}\n\n\
          fn main() {{\n    \
