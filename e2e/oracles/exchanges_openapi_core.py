@@ -58,6 +58,10 @@ SKIPPED = {
     "/checkout": "bracketed form members (no OpenAPI meaning; e2e/tests/forms.rs)",
 }
 
+# Sequential media types, whose items OpenAPI 3.2 describes with `itemSchema`, which
+# openapi-core 0.23.1 does not read: it would take any request body of them for valid.
+SEQUENTIAL = {"application/jsonl", "application/x-ndjson", "application/json-seq"}
+
 # The spec each test binary's generated servers come from, tried first (several specs share
 # paths such as /items/{id}); any other spec is tried after.
 SPEC_OF = {
@@ -257,6 +261,8 @@ def main():
                 pattern.match(request.path) and name in request.parameters.query for pattern, name in DELIMITED
             ):
                 reason = "spaceDelimited and pipeDelimited values (kept as raw text)"
+            if reason is None and request.content_type.split(";")[0].strip() in SEQUENTIAL:
+                reason = "streamed request bodies (openapi-core 0.23.1 reads no itemSchema; e2e/tests/streaming.rs)"
             if reason is None and any(pattern.match(request.path) for pattern in UNREAD_QUERY_STRINGS):
                 reason = "OpenAPI 3.2's query strings other than forms (e2e/tests/methods.rs pins them by hand)"
             if reason is None and "=" in exchange["target"] and any(
