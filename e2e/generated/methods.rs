@@ -714,21 +714,17 @@ pub mod server {
             .route("/documents", routing::get(handle_list_documents::<S>))
             .route("/documents/{id}", routing::get(handle_get_document::<S>))
             .route("/search", routing::get(handle_search_documents::<S>))
-            .route("/select", routing::get(handle_select_documents::<S>))
-            .route(
-                "/documents",
-                ExtensionMethods::new("GET, HEAD, QUERY")
-                    .on("QUERY", handle_query_documents::<S>)
-                    .attach(routing::MethodRouter::new()),
-            )
-            .route(
-                "/documents/{id}",
-                ExtensionMethods::new("GET, HEAD, LINK, UNLINK")
-                    .on("LINK", handle_link_document::<S>)
-                    .on("UNLINK", handle_unlink_document::<S>)
-                    .attach(routing::MethodRouter::new()),
-            )
-            .with_state(Arc::new(api));
+            .route("/select", routing::get(handle_select_documents::<S>));
+        let methods = ExtensionMethods::new("GET, HEAD, QUERY");
+        let methods = methods.on("QUERY", handle_query_documents::<S>);
+        let routes = routes
+            .route("/documents", methods.attach(routing::MethodRouter::new()));
+        let methods = ExtensionMethods::new("GET, HEAD, LINK, UNLINK");
+        let methods = methods.on("LINK", handle_link_document::<S>);
+        let methods = methods.on("UNLINK", handle_unlink_document::<S>);
+        let routes = routes
+            .route("/documents/{id}", methods.attach(routing::MethodRouter::new()));
+        let routes = routes.with_state(Arc::new(api));
         apigen_runtime::server::finish(routes)
     }
 

@@ -533,40 +533,40 @@ fn routes(api: &Api, state: TokenStream) -> TokenStream {
         }
         (cfg(gate), quote! { .route(#route, #chain) })
     });
-    let ungated = api.operations.iter().all(|operation| operation.gate == Gate::Always);
-    if ungated {
-        let calls = route_calls.map(|(_, call)| call);
-        let extension_calls = extended.iter().map(|(route, operations)| {
+    // Each path's extension methods are one `ExtensionMethods`, an arm under each gate.
+    let extension_statements: Vec<TokenStream> = extended
+        .iter()
+        .map(|(route, operations)| {
             let allow = allowed_methods(api, route);
             let arms = operations.iter().map(|operation| {
-                let (method, handler) = (operation.method.as_str(), handler_name(operation));
-                quote! { .on(#method, #handler::<S>) }
+                let (method, handler, cfg) = (operation.method.as_str(), handler_name(operation), cfg(&operation.gate));
+                quote! {
+                    #cfg
+                    let methods = methods.on(#method, #handler::<S>);
+                }
             });
-            quote! { .route(#route, ExtensionMethods::new(#allow) #( #arms )* .attach(routing::MethodRouter::new())) }
-        });
+            quote! {
+                let methods = ExtensionMethods::new(#allow);
+                #( #arms )*
+                let routes = routes.route(#route, methods.attach(routing::MethodRouter::new()));
+            }
+        })
+        .collect();
+    if groups.iter().all(|(_, gate, _)| **gate == Gate::Always) {
+        let calls = route_calls.map(|(_, call)| call);
+        if extension_statements.is_empty() {
+            return quote! { let routes = Router::new() #( #calls )* .with_state(Arc::new(#state)); };
+        }
         return quote! {
-            let routes = Router::new() #( #calls )* #( #extension_calls )* .with_state(Arc::new(#state));
+            let routes = Router::new() #( #calls )*;
+            #( #extension_statements )*
+            let routes = routes.with_state(Arc::new(#state));
         };
     }
     let statements = route_calls.map(|(cfg, call)| {
         quote! {
             #cfg
             let routes = routes #call;
-        }
-    });
-    let extension_statements = extended.iter().map(|(route, operations)| {
-        let allow = allowed_methods(api, route);
-        let arms = operations.iter().map(|operation| {
-            let (method, handler, cfg) = (operation.method.as_str(), handler_name(operation), cfg(&operation.gate));
-            quote! {
-                #cfg
-                let methods = methods.on(#method, #handler::<S>);
-            }
-        });
-        quote! {
-            let methods = ExtensionMethods::new(#allow);
-            #( #arms )*
-            let routes = routes.route(#route, methods.attach(routing::MethodRouter::new()));
         }
     });
     quote! {

@@ -409,25 +409,32 @@ impl Request {
     /// Makes `value` the whole query string (OpenAPI 3.2's `in: querystring`), laid out as a
     /// form whose properties travel as `fields` says. No value adds nothing.
     pub fn query_string_form<T: Serialize + ?Sized>(&mut self, value: &T, fields: &[params::FormField]) {
-        match crate::access::requesting(|| params::to_value(value)) {
-            Ok(serde_json::Value::Null) => {}
-            Ok(value) => match params::form::encode(&value, fields) {
-                Ok(text) => self.query.extend(Some(text).filter(|text| !text.is_empty())),
-                Err(error) => self.fail(format!("query string: {error}")),
-            },
-            Err(error) => self.fail(format!("query string: {error}")),
-        }
+        self.query_string_with(value, |value| params::form::encode(value, fields));
     }
 
     /// Makes `value` the whole query string as its JSON text, percent-encoded. No value adds
     /// nothing.
     pub fn query_string_json<T: Serialize + ?Sized>(&mut self, value: &T) {
-        match crate::access::requesting(|| params::to_value(value)) {
-            Ok(serde_json::Value::Null) => {}
-            Ok(value) => match serde_json::to_string(&value) {
-                Ok(text) => self.query.push(params::query::encode_leaf(&text, false)),
-                Err(error) => self.fail(format!("query string: {error}")),
-            },
+        self.query_string_with(value, |value| {
+            serde_json::to_string(value)
+                .map(|text| params::query::encode_leaf(&text, false))
+                .map_err(|error| error.to_string())
+        });
+    }
+
+    /// The whole query string `encode` makes of `value` as a request holds it (read-only
+    /// members left out); null and empty text add nothing.
+    fn query_string_with<T: Serialize + ?Sized>(
+        &mut self,
+        value: &T,
+        encode: impl FnOnce(&serde_json::Value) -> Result<String, String>,
+    ) {
+        let text = crate::access::requesting(|| params::to_value(value)).and_then(|value| match value {
+            serde_json::Value::Null => Ok(String::new()),
+            value => encode(&value),
+        });
+        match text {
+            Ok(text) => self.query.extend(Some(text).filter(|text| !text.is_empty())),
             Err(error) => self.fail(format!("query string: {error}")),
         }
     }

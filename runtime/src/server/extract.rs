@@ -429,11 +429,9 @@ impl RequestParts {
         if empty_is_absent && self.query_text.is_empty() {
             return Ok(None);
         }
-        strict(|| params::form::decode(&self.query_text, fields)).map(Some).map_err(|(pointer, message)| {
-            Problem::new(StatusCode::BAD_REQUEST, format!("the query string {name:?} is invalid: {message}"))
-                .with_parameter(name)
-                .with_pointer(pointer)
-        })
+        strict(|| params::form::decode(&self.query_text, fields))
+            .map(Some)
+            .map_err(|(pointer, message)| query_string_problem(name, &message).with_pointer(pointer))
     }
 
     /// The whole query string as the value of the `in: querystring` parameter `name`, read as
@@ -442,16 +440,12 @@ impl RequestParts {
         if self.query_text.is_empty() {
             return Ok(None);
         }
-        let invalid = |message: &str| {
-            Problem::new(StatusCode::BAD_REQUEST, format!("the query string {name:?} is invalid: {message}"))
-                .with_parameter(name)
-        };
         let text = percent_encoding::percent_decode_str(&self.query_text)
             .decode_utf8()
-            .map_err(|_| invalid("it is not UTF-8 once percent-decoded"))?;
+            .map_err(|_| query_string_problem(name, "it is not UTF-8 once percent-decoded"))?;
         strict(|| crate::decode_json(text.as_bytes()))
             .map(Some)
-            .map_err(|fault| invalid(&fault.message).with_pointer(fault.pointer))
+            .map_err(|fault| query_string_problem(name, &fault.message).with_pointer(fault.pointer))
     }
 
     /// The whole query string as sent (percent-encoded), for an `in: querystring` parameter
@@ -524,6 +518,13 @@ impl RequestParts {
             None => crate::ByteStream::from(self.bytes_body()),
         }
     }
+}
+
+/// The 400 problem of a whole query string (the `in: querystring` parameter `name`) that does
+/// not decode.
+fn query_string_problem(name: &str, message: &str) -> Problem {
+    Problem::new(StatusCode::BAD_REQUEST, format!("the query string {name:?} is invalid: {message}"))
+        .with_parameter(name)
 }
 
 /// The 400 problem of a JSON body that does not decode, naming the member at fault.
