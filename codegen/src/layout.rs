@@ -240,6 +240,11 @@ fn cargo_toml(api: &Api, source: &str, package: &str, runtime: &RuntimeDependenc
         defaults.push("\"server\"".to_owned());
         features.push_str("server = [\"apigen-runtime/server\"]\n");
     }
+    if parts.client || parts.server {
+        features.push_str(
+            "# A span per operation, with OpenTelemetry's HTTP field names.\ntracing = [\"apigen-runtime/tracing\"]\n",
+        );
+    }
     if !api.tag_features.is_empty() {
         features.push_str(
             "# One feature per tag: each compiles the tag's operations and the types they use.\n\

@@ -283,6 +283,7 @@ pub mod operations {
     /// `GET /accounts`
     pub const LIST_ACCOUNTS: Operation = Operation {
         name: "list_accounts",
+        id: "listAccounts",
         method: "GET",
         path: "/accounts",
         security: &[],
@@ -371,6 +372,7 @@ pub mod operations {
     /// `POST /accounts`
     pub const CREATE_ACCOUNT: Operation = Operation {
         name: "create_account",
+        id: "createAccount",
         method: "POST",
         path: "/accounts",
         security: &[],
@@ -587,6 +589,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&LIST_ACCOUNTS);
         let request = match parse_list_accounts(&parts) {
             Ok(request) => request,
             Err(problem) => return api.refuse(LIST_ACCOUNTS.name, problem.into()),
@@ -601,6 +604,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&CREATE_ACCOUNT);
         let request = match parse_create_account(&parts) {
             Ok(request) => request,
             Err(problem) => return api.refuse(CREATE_ACCOUNT.name, problem.into()),

@@ -59,6 +59,7 @@ pub mod operations {
     /// `GET /all-of-self`
     pub const ALL_OF_SELF: Operation = Operation {
         name: "all_of_self",
+        id: "allOfSelf",
         method: "GET",
         path: "/all-of-self",
         security: &[],
@@ -75,6 +76,7 @@ pub mod operations {
     /// `GET /all-of-pair`
     pub const ALL_OF_PAIR: Operation = Operation {
         name: "all_of_pair",
+        id: "allOfPair",
         method: "GET",
         path: "/all-of-pair",
         security: &[],
@@ -91,6 +93,7 @@ pub mod operations {
     /// `GET /any-of-self`
     pub const ANY_OF_SELF: Operation = Operation {
         name: "any_of_self",
+        id: "anyOfSelf",
         method: "GET",
         path: "/any-of-self",
         security: &[],
@@ -107,6 +110,7 @@ pub mod operations {
     /// `GET /one-of-pair`
     pub const ONE_OF_PAIR: Operation = Operation {
         name: "one_of_pair",
+        id: "oneOfPair",
         method: "GET",
         path: "/one-of-pair",
         security: &[],
@@ -123,6 +127,7 @@ pub mod operations {
     /// `GET /self-or-text`
     pub const SELF_OR_TEXT: Operation = Operation {
         name: "self_or_text",
+        id: "selfOrText",
         method: "GET",
         path: "/self-or-text",
         security: &[],
@@ -139,6 +144,7 @@ pub mod operations {
     /// `GET /endless`
     pub const ENDLESS: Operation = Operation {
         name: "endless",
+        id: "endless",
         method: "GET",
         path: "/endless",
         security: &[],
@@ -155,6 +161,7 @@ pub mod operations {
     /// `GET /tree`
     pub const TREE: Operation = Operation {
         name: "tree",
+        id: "tree",
         method: "GET",
         path: "/tree",
         security: &[],
@@ -388,6 +395,7 @@ pub mod server {
     }
 
     async fn handle_all_of_self<S: Api>(State(api): State<Arc<S>>) -> Response {
+        serving(&ALL_OF_SELF);
         match api.all_of_self().await {
             Ok(response) => response.into_response(),
             Err(error) => error.into_response(),
@@ -395,6 +403,7 @@ pub mod server {
     }
 
     async fn handle_all_of_pair<S: Api>(State(api): State<Arc<S>>) -> Response {
+        serving(&ALL_OF_PAIR);
         match api.all_of_pair().await {
             Ok(response) => response.into_response(),
             Err(error) => error.into_response(),
@@ -402,6 +411,7 @@ pub mod server {
     }
 
     async fn handle_any_of_self<S: Api>(State(api): State<Arc<S>>) -> Response {
+        serving(&ANY_OF_SELF);
         match api.any_of_self().await {
             Ok(response) => response.into_response(),
             Err(error) => error.into_response(),
@@ -409,6 +419,7 @@ pub mod server {
     }
 
     async fn handle_one_of_pair<S: Api>(State(api): State<Arc<S>>) -> Response {
+        serving(&ONE_OF_PAIR);
         match api.one_of_pair().await {
             Ok(response) => response.into_response(),
             Err(error) => error.into_response(),
@@ -416,6 +427,7 @@ pub mod server {
     }
 
     async fn handle_self_or_text<S: Api>(State(api): State<Arc<S>>) -> Response {
+        serving(&SELF_OR_TEXT);
         match api.self_or_text().await {
             Ok(response) => response.into_response(),
             Err(error) => error.into_response(),
@@ -423,6 +435,7 @@ pub mod server {
     }
 
     async fn handle_endless<S: Api>(State(api): State<Arc<S>>) -> Response {
+        serving(&ENDLESS);
         match api.endless().await {
             Ok(response) => response.into_response(),
             Err(error) => error.into_response(),
@@ -430,6 +443,7 @@ pub mod server {
     }
 
     async fn handle_tree<S: Api>(State(api): State<Arc<S>>) -> Response {
+        serving(&TREE);
         match api.tree().await {
             Ok(response) => response.into_response(),
             Err(error) => error.into_response(),

@@ -120,6 +120,7 @@ pub mod operations {
     /// `GET /search`
     pub const SEARCH: Operation = Operation {
         name: "search",
+        id: "search",
         method: "GET",
         path: "/search",
         security: &[],
@@ -168,6 +169,7 @@ pub mod operations {
     /// `PUT /settings`
     pub const PUT_SETTINGS: Operation = Operation {
         name: "put_settings",
+        id: "putSettings",
         method: "PUT",
         path: "/settings",
         security: &[],
@@ -342,6 +344,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&SEARCH);
         let request = match parse_search(&parts) {
             Ok(request) => request,
             Err(problem) => return api.refuse(SEARCH.name, problem.into()),
@@ -356,6 +359,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&PUT_SETTINGS);
         let request = match parse_put_settings(&parts) {
             Ok(request) => request,
             Err(problem) => return api.refuse(PUT_SETTINGS.name, problem.into()),

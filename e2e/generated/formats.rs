@@ -138,6 +138,7 @@ pub mod operations {
     /// `PUT /events/{id}`
     pub const PUT_EVENT: Operation = Operation {
         name: "put_event",
+        id: "putEvent",
         method: "PUT",
         path: "/events/{id}",
         security: &[],
@@ -325,6 +326,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&PUT_EVENT);
         let request = match parse_put_event(&parts) {
             Ok(request) => request,
             Err(problem) => return api.refuse(PUT_EVENT.name, problem.into()),

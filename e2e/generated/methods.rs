@@ -150,6 +150,7 @@ pub mod operations {
     /// `GET /documents`
     pub const LIST_DOCUMENTS: Operation = Operation {
         name: "list_documents",
+        id: "listDocuments",
         method: "GET",
         path: "/documents",
         security: &[],
@@ -166,6 +167,7 @@ pub mod operations {
     /// `QUERY /documents`
     pub const QUERY_DOCUMENTS: Operation = Operation {
         name: "query_documents",
+        id: "queryDocuments",
         method: "QUERY",
         path: "/documents",
         security: &[],
@@ -200,6 +202,7 @@ pub mod operations {
     /// `GET /documents/{id}`
     pub const GET_DOCUMENT: Operation = Operation {
         name: "get_document",
+        id: "getDocument",
         method: "GET",
         path: "/documents/{id}",
         security: &[],
@@ -238,6 +241,7 @@ pub mod operations {
     /// `LINK /documents/{id}`
     pub const LINK_DOCUMENT: Operation = Operation {
         name: "link_document",
+        id: "linkDocument",
         method: "LINK",
         path: "/documents/{id}",
         security: &[],
@@ -283,6 +287,7 @@ pub mod operations {
     /// `UNLINK /documents/{id}`
     pub const UNLINK_DOCUMENT: Operation = Operation {
         name: "unlink_document",
+        id: "unlinkDocument",
         method: "UNLINK",
         path: "/documents/{id}",
         security: &[],
@@ -330,6 +335,7 @@ pub mod operations {
     /// `GET /search`
     pub const SEARCH_DOCUMENTS: Operation = Operation {
         name: "search_documents",
+        id: "searchDocuments",
         method: "GET",
         path: "/search",
         security: &[],
@@ -366,6 +372,7 @@ pub mod operations {
     /// `GET /select`
     pub const SELECT_DOCUMENTS: Operation = Operation {
         name: "select_documents",
+        id: "selectDocuments",
         method: "GET",
         path: "/select",
         security: &[],
@@ -729,6 +736,7 @@ pub mod server {
     }
 
     async fn handle_list_documents<S: Api>(State(api): State<Arc<S>>) -> Response {
+        serving(&LIST_DOCUMENTS);
         match api.list_documents().await {
             Ok(response) => response.into_response(),
             Err(error) => error.into_response(),
@@ -739,6 +747,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&QUERY_DOCUMENTS);
         let request = match parse_query_documents(&parts) {
             Ok(request) => request,
             Err(problem) => return api.refuse(QUERY_DOCUMENTS.name, problem.into()),
@@ -753,6 +762,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&GET_DOCUMENT);
         let request = match parse_get_document(&parts) {
             Ok(request) => request,
             Err(problem) => return api.refuse(GET_DOCUMENT.name, problem.into()),
@@ -767,6 +777,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&LINK_DOCUMENT);
         let request = match parse_link_document(&parts) {
             Ok(request) => request,
             Err(problem) => return api.refuse(LINK_DOCUMENT.name, problem.into()),
@@ -781,6 +792,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&UNLINK_DOCUMENT);
         let request = match parse_unlink_document(&parts) {
             Ok(request) => request,
             Err(problem) => return api.refuse(UNLINK_DOCUMENT.name, problem.into()),
@@ -795,6 +807,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&SEARCH_DOCUMENTS);
         let request = match parse_search_documents(&parts) {
             Ok(request) => request,
             Err(problem) => return api.refuse(SEARCH_DOCUMENTS.name, problem.into()),
@@ -809,6 +822,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&SELECT_DOCUMENTS);
         let request = match parse_select_documents(&parts) {
             Ok(request) => request,
             Err(problem) => return api.refuse(SELECT_DOCUMENTS.name, problem.into()),

@@ -40,6 +40,7 @@ pub mod operations {
     /// `GET /me`
     pub const ME: Operation = Operation {
         name: "me",
+        id: "me",
         method: "GET",
         path: "/me",
         security: &[
@@ -258,6 +259,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&ME);
         let claims = match service.guard.require(ME.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(ME.name, refusal),

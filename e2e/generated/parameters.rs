@@ -82,6 +82,7 @@ pub mod operations {
     /// `GET /items/{id}`
     pub const GET_ITEM: Operation = Operation {
         name: "get_item",
+        id: "getItem",
         method: "GET",
         path: "/items/{id}",
         security: &[],
@@ -130,6 +131,7 @@ pub mod operations {
     /// `POST /notes`
     pub const POST_NOTE: Operation = Operation {
         name: "post_note",
+        id: "postNote",
         method: "POST",
         path: "/notes",
         security: &[],
@@ -165,6 +167,7 @@ pub mod operations {
     /// `PUT /blobs`
     pub const PUT_BLOB: Operation = Operation {
         name: "put_blob",
+        id: "putBlob",
         method: "PUT",
         path: "/blobs",
         security: &[],
@@ -402,6 +405,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&GET_ITEM);
         let request = match parse_get_item(&parts) {
             Ok(request) => request,
             Err(problem) => return api.refuse(GET_ITEM.name, problem.into()),
@@ -416,6 +420,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&POST_NOTE);
         let request = match parse_post_note(&parts) {
             Ok(request) => request,
             Err(problem) => return api.refuse(POST_NOTE.name, problem.into()),
@@ -430,6 +435,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         StreamedParts(parts): StreamedParts,
     ) -> Response {
+        serving(&PUT_BLOB);
         let request = match parse_put_blob(&parts) {
             Ok(request) => request,
             Err(problem) => return api.refuse(PUT_BLOB.name, problem.into()),

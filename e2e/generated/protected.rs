@@ -39,6 +39,7 @@ pub mod operations {
     /// `GET /me`
     pub const ME: Operation = Operation {
         name: "me",
+        id: "me",
         method: "GET",
         path: "/me",
         security: &[
@@ -62,6 +63,7 @@ pub mod operations {
     /// `GET /greeting`
     pub const GREETING: Operation = Operation {
         name: "greeting",
+        id: "greeting",
         method: "GET",
         path: "/greeting",
         security: &[
@@ -324,6 +326,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&ME);
         let claims = match service.guard.require(ME.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(ME.name, refusal),
@@ -338,6 +341,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&GREETING);
         let claims = match service.guard.allow(GREETING.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(GREETING.name, refusal),

@@ -41,6 +41,7 @@ pub mod operations {
     /// `GET /repos/{owner}/{repo}`
     pub const GET_REPO: Operation = Operation {
         name: "get_repo",
+        id: "getRepo",
         method: "GET",
         path: "/repos/{owner}/{repo}",
         security: &[],
@@ -66,6 +67,7 @@ pub mod operations {
     /// `GET /repos/{org}/{name}/hooks/{hook_id}`
     pub const GET_HOOK: Operation = Operation {
         name: "get_hook",
+        id: "getHook",
         method: "GET",
         path: "/repos/{org}/{name}/hooks/{hook_id}",
         security: &[],
@@ -93,6 +95,7 @@ pub mod operations {
     /// `GET /files/{stem}.{ext}`
     pub const GET_FILE: Operation = Operation {
         name: "get_file",
+        id: "getFile",
         method: "GET",
         path: "/files/{stem}.{ext}",
         security: &[],
@@ -118,6 +121,7 @@ pub mod operations {
     /// `GET /names/first`
     pub const FOO_BAR2: Operation = Operation {
         name: "foo_bar2",
+        id: "foo_bar2",
         method: "GET",
         path: "/names/first",
         security: &[],
@@ -141,6 +145,7 @@ pub mod operations {
     /// `GET /names/second`
     pub const FOO_BAR: Operation = Operation {
         name: "foo_bar",
+        id: "fooBar",
         method: "GET",
         path: "/names/second",
         security: &[],
@@ -164,6 +169,7 @@ pub mod operations {
     /// `GET /names/third`
     pub const FOO_BAR_2: Operation = Operation {
         name: "foo_bar_2",
+        id: "foo_bar",
         method: "GET",
         path: "/names/third",
         security: &[],
@@ -440,6 +446,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&GET_REPO);
         let request = match parse_get_repo(&parts) {
             Ok(request) => request,
             Err(problem) => return api.refuse(GET_REPO.name, problem.into()),
@@ -454,6 +461,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&GET_HOOK);
         let request = match parse_get_hook(&parts) {
             Ok(request) => request,
             Err(problem) => return api.refuse(GET_HOOK.name, problem.into()),
@@ -468,6 +476,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&GET_FILE);
         let request = match parse_get_file(&parts) {
             Ok(request) => request,
             Err(problem) => return api.refuse(GET_FILE.name, problem.into()),
@@ -482,6 +491,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&FOO_BAR2);
         let request = match parse_foo_bar2(&parts) {
             Ok(request) => request,
             Err(problem) => return api.refuse(FOO_BAR2.name, problem.into()),
@@ -496,6 +506,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&FOO_BAR);
         let request = match parse_foo_bar(&parts) {
             Ok(request) => request,
             Err(problem) => return api.refuse(FOO_BAR.name, problem.into()),
@@ -510,6 +521,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&FOO_BAR_2);
         let request = match parse_foo_bar_2(&parts) {
             Ok(request) => request,
             Err(problem) => return api.refuse(FOO_BAR_2.name, problem.into()),

@@ -530,6 +530,7 @@ pub mod operations {
     /// `POST /orders`
     pub const PUT_ORDER: Operation = Operation {
         name: "put_order",
+        id: "putOrder",
         method: "POST",
         path: "/orders",
         security: &[],
@@ -562,6 +563,7 @@ pub mod operations {
     /// `GET /orders/search`
     pub const ORDERS_SEARCH_GET: Operation = Operation {
         name: "orders_search_get",
+        id: "orders_search_get",
         method: "GET",
         path: "/orders/search",
         security: &[],
@@ -737,6 +739,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&PUT_ORDER);
         let request = match parse_put_order(&parts) {
             Ok(request) => request,
             Err(problem) => return api.refuse(PUT_ORDER.name, problem.into()),
@@ -751,6 +754,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&ORDERS_SEARCH_GET);
         let request = match parse_orders_search_get(&parts) {
             Ok(request) => request,
             Err(problem) => return api.refuse(ORDERS_SEARCH_GET.name, problem.into()),

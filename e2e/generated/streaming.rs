@@ -170,6 +170,7 @@ pub mod operations {
     /// `POST /completions`
     pub const CREATE_COMPLETION: Operation = Operation {
         name: "create_completion",
+        id: "createCompletion",
         method: "POST",
         path: "/completions",
         security: &[],
@@ -218,6 +219,7 @@ pub mod operations {
     /// `GET /ticks`
     pub const STREAM_TICKS: Operation = Operation {
         name: "stream_ticks",
+        id: "streamTicks",
         method: "GET",
         path: "/ticks",
         security: &[],
@@ -255,6 +257,7 @@ pub mod operations {
     /// `GET /log`
     pub const STREAM_LOG: Operation = Operation {
         name: "stream_log",
+        id: "streamLog",
         method: "GET",
         path: "/log",
         security: &[],
@@ -271,6 +274,7 @@ pub mod operations {
     /// `GET /records`
     pub const LIST_RECORDS: Operation = Operation {
         name: "list_records",
+        id: "listRecords",
         method: "GET",
         path: "/records",
         security: &[],
@@ -308,6 +312,7 @@ pub mod operations {
     /// `GET /records/sequence`
     pub const LIST_RECORD_SEQUENCE: Operation = Operation {
         name: "list_record_sequence",
+        id: "listRecordSequence",
         method: "GET",
         path: "/records/sequence",
         security: &[],
@@ -324,6 +329,7 @@ pub mod operations {
     /// `POST /records/import`
     pub const IMPORT_RECORDS: Operation = Operation {
         name: "import_records",
+        id: "importRecords",
         method: "POST",
         path: "/records/import",
         security: &[],
@@ -351,6 +357,7 @@ pub mod operations {
     /// `GET /download`
     pub const DOWNLOAD: Operation = Operation {
         name: "download",
+        id: "download",
         method: "GET",
         path: "/download",
         security: &[],
@@ -387,6 +394,7 @@ pub mod operations {
     /// `PUT /upload`
     pub const UPLOAD: Operation = Operation {
         name: "upload",
+        id: "upload",
         method: "PUT",
         path: "/upload",
         security: &[],
@@ -833,6 +841,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&CREATE_COMPLETION);
         let request = match parse_create_completion(&parts) {
             Ok(request) => request,
             Err(problem) => return api.refuse(CREATE_COMPLETION.name, problem.into()),
@@ -847,6 +856,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&STREAM_TICKS);
         let request = match parse_stream_ticks(&parts) {
             Ok(request) => request,
             Err(problem) => return api.refuse(STREAM_TICKS.name, problem.into()),
@@ -858,6 +868,7 @@ pub mod server {
     }
 
     async fn handle_stream_log<S: Api>(State(api): State<Arc<S>>) -> Response {
+        serving(&STREAM_LOG);
         match api.stream_log().await {
             Ok(response) => response.into_response(),
             Err(error) => error.into_response(),
@@ -868,6 +879,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&LIST_RECORDS);
         let request = match parse_list_records(&parts) {
             Ok(request) => request,
             Err(problem) => return api.refuse(LIST_RECORDS.name, problem.into()),
@@ -879,6 +891,7 @@ pub mod server {
     }
 
     async fn handle_list_record_sequence<S: Api>(State(api): State<Arc<S>>) -> Response {
+        serving(&LIST_RECORD_SEQUENCE);
         match api.list_record_sequence().await {
             Ok(response) => response.into_response(),
             Err(error) => error.into_response(),
@@ -889,6 +902,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         StreamedParts(parts): StreamedParts,
     ) -> Response {
+        serving(&IMPORT_RECORDS);
         let request = match parse_import_records(&parts) {
             Ok(request) => request,
             Err(problem) => return api.refuse(IMPORT_RECORDS.name, problem.into()),
@@ -903,6 +917,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&DOWNLOAD);
         let request = match parse_download(&parts) {
             Ok(request) => request,
             Err(problem) => return api.refuse(DOWNLOAD.name, problem.into()),
@@ -917,6 +932,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         StreamedParts(parts): StreamedParts,
     ) -> Response {
+        serving(&UPLOAD);
         let request = match parse_upload(&parts) {
             Ok(request) => request,
             Err(problem) => return api.refuse(UPLOAD.name, problem.into()),

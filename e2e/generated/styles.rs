@@ -39,6 +39,7 @@ pub mod operations {
     /// `GET /path/simple/flat/string/{color}`
     pub const PATH_SIMPLE_FLAT_STRING: Operation = Operation {
         name: "path_simple_flat_string",
+        id: "pathSimpleFlatString",
         method: "GET",
         path: "/path/simple/flat/string/{color}",
         security: &[],
@@ -62,6 +63,7 @@ pub mod operations {
     /// `GET /path/simple/flat/array/{color}`
     pub const PATH_SIMPLE_FLAT_ARRAY: Operation = Operation {
         name: "path_simple_flat_array",
+        id: "pathSimpleFlatArray",
         method: "GET",
         path: "/path/simple/flat/array/{color}",
         security: &[],
@@ -85,6 +87,7 @@ pub mod operations {
     /// `GET /path/simple/flat/object/{color}`
     pub const PATH_SIMPLE_FLAT_OBJECT: Operation = Operation {
         name: "path_simple_flat_object",
+        id: "pathSimpleFlatObject",
         method: "GET",
         path: "/path/simple/flat/object/{color}",
         security: &[],
@@ -108,6 +111,7 @@ pub mod operations {
     /// `GET /path/simple/exploded/string/{color}`
     pub const PATH_SIMPLE_EXPLODED_STRING: Operation = Operation {
         name: "path_simple_exploded_string",
+        id: "pathSimpleExplodedString",
         method: "GET",
         path: "/path/simple/exploded/string/{color}",
         security: &[],
@@ -131,6 +135,7 @@ pub mod operations {
     /// `GET /path/simple/exploded/array/{color}`
     pub const PATH_SIMPLE_EXPLODED_ARRAY: Operation = Operation {
         name: "path_simple_exploded_array",
+        id: "pathSimpleExplodedArray",
         method: "GET",
         path: "/path/simple/exploded/array/{color}",
         security: &[],
@@ -154,6 +159,7 @@ pub mod operations {
     /// `GET /path/simple/exploded/object/{color}`
     pub const PATH_SIMPLE_EXPLODED_OBJECT: Operation = Operation {
         name: "path_simple_exploded_object",
+        id: "pathSimpleExplodedObject",
         method: "GET",
         path: "/path/simple/exploded/object/{color}",
         security: &[],
@@ -177,6 +183,7 @@ pub mod operations {
     /// `GET /path/label/flat/string/{color}`
     pub const PATH_LABEL_FLAT_STRING: Operation = Operation {
         name: "path_label_flat_string",
+        id: "pathLabelFlatString",
         method: "GET",
         path: "/path/label/flat/string/{color}",
         security: &[],
@@ -200,6 +207,7 @@ pub mod operations {
     /// `GET /path/label/flat/array/{color}`
     pub const PATH_LABEL_FLAT_ARRAY: Operation = Operation {
         name: "path_label_flat_array",
+        id: "pathLabelFlatArray",
         method: "GET",
         path: "/path/label/flat/array/{color}",
         security: &[],
@@ -223,6 +231,7 @@ pub mod operations {
     /// `GET /path/label/flat/object/{color}`
     pub const PATH_LABEL_FLAT_OBJECT: Operation = Operation {
         name: "path_label_flat_object",
+        id: "pathLabelFlatObject",
         method: "GET",
         path: "/path/label/flat/object/{color}",
         security: &[],
@@ -246,6 +255,7 @@ pub mod operations {
     /// `GET /path/label/exploded/string/{color}`
     pub const PATH_LABEL_EXPLODED_STRING: Operation = Operation {
         name: "path_label_exploded_string",
+        id: "pathLabelExplodedString",
         method: "GET",
         path: "/path/label/exploded/string/{color}",
         security: &[],
@@ -269,6 +279,7 @@ pub mod operations {
     /// `GET /path/label/exploded/array/{color}`
     pub const PATH_LABEL_EXPLODED_ARRAY: Operation = Operation {
         name: "path_label_exploded_array",
+        id: "pathLabelExplodedArray",
         method: "GET",
         path: "/path/label/exploded/array/{color}",
         security: &[],
@@ -292,6 +303,7 @@ pub mod operations {
     /// `GET /path/label/exploded/object/{color}`
     pub const PATH_LABEL_EXPLODED_OBJECT: Operation = Operation {
         name: "path_label_exploded_object",
+        id: "pathLabelExplodedObject",
         method: "GET",
         path: "/path/label/exploded/object/{color}",
         security: &[],
@@ -315,6 +327,7 @@ pub mod operations {
     /// `GET /path/matrix/flat/string/{color}`
     pub const PATH_MATRIX_FLAT_STRING: Operation = Operation {
         name: "path_matrix_flat_string",
+        id: "pathMatrixFlatString",
         method: "GET",
         path: "/path/matrix/flat/string/{color}",
         security: &[],
@@ -338,6 +351,7 @@ pub mod operations {
     /// `GET /path/matrix/flat/array/{color}`
     pub const PATH_MATRIX_FLAT_ARRAY: Operation = Operation {
         name: "path_matrix_flat_array",
+        id: "pathMatrixFlatArray",
         method: "GET",
         path: "/path/matrix/flat/array/{color}",
         security: &[],
@@ -361,6 +375,7 @@ pub mod operations {
     /// `GET /path/matrix/flat/object/{color}`
     pub const PATH_MATRIX_FLAT_OBJECT: Operation = Operation {
         name: "path_matrix_flat_object",
+        id: "pathMatrixFlatObject",
         method: "GET",
         path: "/path/matrix/flat/object/{color}",
         security: &[],
@@ -384,6 +399,7 @@ pub mod operations {
     /// `GET /path/matrix/exploded/string/{color}`
     pub const PATH_MATRIX_EXPLODED_STRING: Operation = Operation {
         name: "path_matrix_exploded_string",
+        id: "pathMatrixExplodedString",
         method: "GET",
         path: "/path/matrix/exploded/string/{color}",
         security: &[],
@@ -407,6 +423,7 @@ pub mod operations {
     /// `GET /path/matrix/exploded/array/{color}`
     pub const PATH_MATRIX_EXPLODED_ARRAY: Operation = Operation {
         name: "path_matrix_exploded_array",
+        id: "pathMatrixExplodedArray",
         method: "GET",
         path: "/path/matrix/exploded/array/{color}",
         security: &[],
@@ -430,6 +447,7 @@ pub mod operations {
     /// `GET /path/matrix/exploded/object/{color}`
     pub const PATH_MATRIX_EXPLODED_OBJECT: Operation = Operation {
         name: "path_matrix_exploded_object",
+        id: "pathMatrixExplodedObject",
         method: "GET",
         path: "/path/matrix/exploded/object/{color}",
         security: &[],
@@ -453,6 +471,7 @@ pub mod operations {
     /// `GET /query/form/flat/string`
     pub const QUERY_FORM_FLAT_STRING: Operation = Operation {
         name: "query_form_flat_string",
+        id: "queryFormFlatString",
         method: "GET",
         path: "/query/form/flat/string",
         security: &[],
@@ -476,6 +495,7 @@ pub mod operations {
     /// `GET /query/form/flat/array`
     pub const QUERY_FORM_FLAT_ARRAY: Operation = Operation {
         name: "query_form_flat_array",
+        id: "queryFormFlatArray",
         method: "GET",
         path: "/query/form/flat/array",
         security: &[],
@@ -499,6 +519,7 @@ pub mod operations {
     /// `GET /query/form/flat/object`
     pub const QUERY_FORM_FLAT_OBJECT: Operation = Operation {
         name: "query_form_flat_object",
+        id: "queryFormFlatObject",
         method: "GET",
         path: "/query/form/flat/object",
         security: &[],
@@ -522,6 +543,7 @@ pub mod operations {
     /// `GET /query/form/exploded/string`
     pub const QUERY_FORM_EXPLODED_STRING: Operation = Operation {
         name: "query_form_exploded_string",
+        id: "queryFormExplodedString",
         method: "GET",
         path: "/query/form/exploded/string",
         security: &[],
@@ -545,6 +567,7 @@ pub mod operations {
     /// `GET /query/form/exploded/array`
     pub const QUERY_FORM_EXPLODED_ARRAY: Operation = Operation {
         name: "query_form_exploded_array",
+        id: "queryFormExplodedArray",
         method: "GET",
         path: "/query/form/exploded/array",
         security: &[],
@@ -568,6 +591,7 @@ pub mod operations {
     /// `GET /query/form/exploded/object`
     pub const QUERY_FORM_EXPLODED_OBJECT: Operation = Operation {
         name: "query_form_exploded_object",
+        id: "queryFormExplodedObject",
         method: "GET",
         path: "/query/form/exploded/object",
         security: &[],
@@ -591,6 +615,7 @@ pub mod operations {
     /// `GET /query/spaceDelimited/flat/array`
     pub const QUERY_SPACE_DELIMITED_FLAT_ARRAY: Operation = Operation {
         name: "query_space_delimited_flat_array",
+        id: "querySpaceDelimitedFlatArray",
         method: "GET",
         path: "/query/spaceDelimited/flat/array",
         security: &[],
@@ -614,6 +639,7 @@ pub mod operations {
     /// `GET /query/spaceDelimited/flat/object`
     pub const QUERY_SPACE_DELIMITED_FLAT_OBJECT: Operation = Operation {
         name: "query_space_delimited_flat_object",
+        id: "querySpaceDelimitedFlatObject",
         method: "GET",
         path: "/query/spaceDelimited/flat/object",
         security: &[],
@@ -637,6 +663,7 @@ pub mod operations {
     /// `GET /query/pipeDelimited/flat/array`
     pub const QUERY_PIPE_DELIMITED_FLAT_ARRAY: Operation = Operation {
         name: "query_pipe_delimited_flat_array",
+        id: "queryPipeDelimitedFlatArray",
         method: "GET",
         path: "/query/pipeDelimited/flat/array",
         security: &[],
@@ -660,6 +687,7 @@ pub mod operations {
     /// `GET /query/pipeDelimited/flat/object`
     pub const QUERY_PIPE_DELIMITED_FLAT_OBJECT: Operation = Operation {
         name: "query_pipe_delimited_flat_object",
+        id: "queryPipeDelimitedFlatObject",
         method: "GET",
         path: "/query/pipeDelimited/flat/object",
         security: &[],
@@ -683,6 +711,7 @@ pub mod operations {
     /// `GET /query/deepObject/exploded/object`
     pub const QUERY_DEEP_OBJECT_EXPLODED_OBJECT: Operation = Operation {
         name: "query_deep_object_exploded_object",
+        id: "queryDeepObjectExplodedObject",
         method: "GET",
         path: "/query/deepObject/exploded/object",
         security: &[],
@@ -706,6 +735,7 @@ pub mod operations {
     /// `GET /header/simple/flat/string`
     pub const HEADER_SIMPLE_FLAT_STRING: Operation = Operation {
         name: "header_simple_flat_string",
+        id: "headerSimpleFlatString",
         method: "GET",
         path: "/header/simple/flat/string",
         security: &[],
@@ -729,6 +759,7 @@ pub mod operations {
     /// `GET /header/simple/flat/array`
     pub const HEADER_SIMPLE_FLAT_ARRAY: Operation = Operation {
         name: "header_simple_flat_array",
+        id: "headerSimpleFlatArray",
         method: "GET",
         path: "/header/simple/flat/array",
         security: &[],
@@ -752,6 +783,7 @@ pub mod operations {
     /// `GET /header/simple/flat/object`
     pub const HEADER_SIMPLE_FLAT_OBJECT: Operation = Operation {
         name: "header_simple_flat_object",
+        id: "headerSimpleFlatObject",
         method: "GET",
         path: "/header/simple/flat/object",
         security: &[],
@@ -775,6 +807,7 @@ pub mod operations {
     /// `GET /header/simple/exploded/string`
     pub const HEADER_SIMPLE_EXPLODED_STRING: Operation = Operation {
         name: "header_simple_exploded_string",
+        id: "headerSimpleExplodedString",
         method: "GET",
         path: "/header/simple/exploded/string",
         security: &[],
@@ -798,6 +831,7 @@ pub mod operations {
     /// `GET /header/simple/exploded/array`
     pub const HEADER_SIMPLE_EXPLODED_ARRAY: Operation = Operation {
         name: "header_simple_exploded_array",
+        id: "headerSimpleExplodedArray",
         method: "GET",
         path: "/header/simple/exploded/array",
         security: &[],
@@ -821,6 +855,7 @@ pub mod operations {
     /// `GET /header/simple/exploded/object`
     pub const HEADER_SIMPLE_EXPLODED_OBJECT: Operation = Operation {
         name: "header_simple_exploded_object",
+        id: "headerSimpleExplodedObject",
         method: "GET",
         path: "/header/simple/exploded/object",
         security: &[],
@@ -844,6 +879,7 @@ pub mod operations {
     /// `GET /cookie/form/flat/string`
     pub const COOKIE_FORM_FLAT_STRING: Operation = Operation {
         name: "cookie_form_flat_string",
+        id: "cookieFormFlatString",
         method: "GET",
         path: "/cookie/form/flat/string",
         security: &[],
@@ -867,6 +903,7 @@ pub mod operations {
     /// `GET /cookie/form/flat/array`
     pub const COOKIE_FORM_FLAT_ARRAY: Operation = Operation {
         name: "cookie_form_flat_array",
+        id: "cookieFormFlatArray",
         method: "GET",
         path: "/cookie/form/flat/array",
         security: &[],
@@ -890,6 +927,7 @@ pub mod operations {
     /// `GET /cookie/form/flat/object`
     pub const COOKIE_FORM_FLAT_OBJECT: Operation = Operation {
         name: "cookie_form_flat_object",
+        id: "cookieFormFlatObject",
         method: "GET",
         path: "/cookie/form/flat/object",
         security: &[],
@@ -913,6 +951,7 @@ pub mod operations {
     /// `GET /cookie/form/exploded/string`
     pub const COOKIE_FORM_EXPLODED_STRING: Operation = Operation {
         name: "cookie_form_exploded_string",
+        id: "cookieFormExplodedString",
         method: "GET",
         path: "/cookie/form/exploded/string",
         security: &[],
@@ -936,6 +975,7 @@ pub mod operations {
     /// `GET /cookie/cookie/flat/string`
     pub const COOKIE_COOKIE_FLAT_STRING: Operation = Operation {
         name: "cookie_cookie_flat_string",
+        id: "cookieCookieFlatString",
         method: "GET",
         path: "/cookie/cookie/flat/string",
         security: &[],
@@ -959,6 +999,7 @@ pub mod operations {
     /// `GET /cookie/cookie/flat/array`
     pub const COOKIE_COOKIE_FLAT_ARRAY: Operation = Operation {
         name: "cookie_cookie_flat_array",
+        id: "cookieCookieFlatArray",
         method: "GET",
         path: "/cookie/cookie/flat/array",
         security: &[],
@@ -982,6 +1023,7 @@ pub mod operations {
     /// `GET /cookie/cookie/flat/object`
     pub const COOKIE_COOKIE_FLAT_OBJECT: Operation = Operation {
         name: "cookie_cookie_flat_object",
+        id: "cookieCookieFlatObject",
         method: "GET",
         path: "/cookie/cookie/flat/object",
         security: &[],
@@ -1005,6 +1047,7 @@ pub mod operations {
     /// `GET /cookie/cookie/exploded/string`
     pub const COOKIE_COOKIE_EXPLODED_STRING: Operation = Operation {
         name: "cookie_cookie_exploded_string",
+        id: "cookieCookieExplodedString",
         method: "GET",
         path: "/cookie/cookie/exploded/string",
         security: &[],
@@ -1028,6 +1071,7 @@ pub mod operations {
     /// `GET /cookie/cookie/exploded/array`
     pub const COOKIE_COOKIE_EXPLODED_ARRAY: Operation = Operation {
         name: "cookie_cookie_exploded_array",
+        id: "cookieCookieExplodedArray",
         method: "GET",
         path: "/cookie/cookie/exploded/array",
         security: &[],
@@ -1051,6 +1095,7 @@ pub mod operations {
     /// `GET /cookie/cookie/exploded/object`
     pub const COOKIE_COOKIE_EXPLODED_OBJECT: Operation = Operation {
         name: "cookie_cookie_exploded_object",
+        id: "cookieCookieExplodedObject",
         method: "GET",
         path: "/cookie/cookie/exploded/object",
         security: &[],
@@ -1074,6 +1119,7 @@ pub mod operations {
     /// `GET /query/form/reserved/string`
     pub const QUERY_FORM_RESERVED_STRING: Operation = Operation {
         name: "query_form_reserved_string",
+        id: "queryFormReservedString",
         method: "GET",
         path: "/query/form/reserved/string",
         security: &[],
@@ -1097,6 +1143,7 @@ pub mod operations {
     /// `GET /response-header/simple/flat/string`
     pub const RESPONSE_HEADER_SIMPLE_FLAT_STRING: Operation = Operation {
         name: "response_header_simple_flat_string",
+        id: "responseHeaderSimpleFlatString",
         method: "GET",
         path: "/response-header/simple/flat/string",
         security: &[],
@@ -1123,6 +1170,7 @@ pub mod operations {
     /// `GET /response-header/simple/flat/array`
     pub const RESPONSE_HEADER_SIMPLE_FLAT_ARRAY: Operation = Operation {
         name: "response_header_simple_flat_array",
+        id: "responseHeaderSimpleFlatArray",
         method: "GET",
         path: "/response-header/simple/flat/array",
         security: &[],
@@ -1149,6 +1197,7 @@ pub mod operations {
     /// `GET /response-header/simple/flat/object`
     pub const RESPONSE_HEADER_SIMPLE_FLAT_OBJECT: Operation = Operation {
         name: "response_header_simple_flat_object",
+        id: "responseHeaderSimpleFlatObject",
         method: "GET",
         path: "/response-header/simple/flat/object",
         security: &[],
@@ -1175,6 +1224,7 @@ pub mod operations {
     /// `GET /response-header/simple/exploded/string`
     pub const RESPONSE_HEADER_SIMPLE_EXPLODED_STRING: Operation = Operation {
         name: "response_header_simple_exploded_string",
+        id: "responseHeaderSimpleExplodedString",
         method: "GET",
         path: "/response-header/simple/exploded/string",
         security: &[],
@@ -1201,6 +1251,7 @@ pub mod operations {
     /// `GET /response-header/simple/exploded/array`
     pub const RESPONSE_HEADER_SIMPLE_EXPLODED_ARRAY: Operation = Operation {
         name: "response_header_simple_exploded_array",
+        id: "responseHeaderSimpleExplodedArray",
         method: "GET",
         path: "/response-header/simple/exploded/array",
         security: &[],
@@ -1227,6 +1278,7 @@ pub mod operations {
     /// `GET /response-header/simple/exploded/object`
     pub const RESPONSE_HEADER_SIMPLE_EXPLODED_OBJECT: Operation = Operation {
         name: "response_header_simple_exploded_object",
+        id: "responseHeaderSimpleExplodedObject",
         method: "GET",
         path: "/response-header/simple/exploded/object",
         security: &[],
@@ -3242,6 +3294,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&PATH_SIMPLE_FLAT_STRING);
         let request = match parse_path_simple_flat_string(&parts) {
             Ok(request) => request,
             Err(problem) => {
@@ -3258,6 +3311,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&PATH_SIMPLE_FLAT_ARRAY);
         let request = match parse_path_simple_flat_array(&parts) {
             Ok(request) => request,
             Err(problem) => {
@@ -3274,6 +3328,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&PATH_SIMPLE_FLAT_OBJECT);
         let request = match parse_path_simple_flat_object(&parts) {
             Ok(request) => request,
             Err(problem) => {
@@ -3290,6 +3345,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&PATH_SIMPLE_EXPLODED_STRING);
         let request = match parse_path_simple_exploded_string(&parts) {
             Ok(request) => request,
             Err(problem) => {
@@ -3306,6 +3362,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&PATH_SIMPLE_EXPLODED_ARRAY);
         let request = match parse_path_simple_exploded_array(&parts) {
             Ok(request) => request,
             Err(problem) => {
@@ -3322,6 +3379,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&PATH_SIMPLE_EXPLODED_OBJECT);
         let request = match parse_path_simple_exploded_object(&parts) {
             Ok(request) => request,
             Err(problem) => {
@@ -3338,6 +3396,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&PATH_LABEL_FLAT_STRING);
         let request = match parse_path_label_flat_string(&parts) {
             Ok(request) => request,
             Err(problem) => {
@@ -3354,6 +3413,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&PATH_LABEL_FLAT_ARRAY);
         let request = match parse_path_label_flat_array(&parts) {
             Ok(request) => request,
             Err(problem) => return api.refuse(PATH_LABEL_FLAT_ARRAY.name, problem.into()),
@@ -3368,6 +3428,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&PATH_LABEL_FLAT_OBJECT);
         let request = match parse_path_label_flat_object(&parts) {
             Ok(request) => request,
             Err(problem) => {
@@ -3384,6 +3445,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&PATH_LABEL_EXPLODED_STRING);
         let request = match parse_path_label_exploded_string(&parts) {
             Ok(request) => request,
             Err(problem) => {
@@ -3400,6 +3462,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&PATH_LABEL_EXPLODED_ARRAY);
         let request = match parse_path_label_exploded_array(&parts) {
             Ok(request) => request,
             Err(problem) => {
@@ -3416,6 +3479,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&PATH_LABEL_EXPLODED_OBJECT);
         let request = match parse_path_label_exploded_object(&parts) {
             Ok(request) => request,
             Err(problem) => {
@@ -3432,6 +3496,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&PATH_MATRIX_FLAT_STRING);
         let request = match parse_path_matrix_flat_string(&parts) {
             Ok(request) => request,
             Err(problem) => {
@@ -3448,6 +3513,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&PATH_MATRIX_FLAT_ARRAY);
         let request = match parse_path_matrix_flat_array(&parts) {
             Ok(request) => request,
             Err(problem) => {
@@ -3464,6 +3530,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&PATH_MATRIX_FLAT_OBJECT);
         let request = match parse_path_matrix_flat_object(&parts) {
             Ok(request) => request,
             Err(problem) => {
@@ -3480,6 +3547,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&PATH_MATRIX_EXPLODED_STRING);
         let request = match parse_path_matrix_exploded_string(&parts) {
             Ok(request) => request,
             Err(problem) => {
@@ -3496,6 +3564,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&PATH_MATRIX_EXPLODED_ARRAY);
         let request = match parse_path_matrix_exploded_array(&parts) {
             Ok(request) => request,
             Err(problem) => {
@@ -3512,6 +3581,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&PATH_MATRIX_EXPLODED_OBJECT);
         let request = match parse_path_matrix_exploded_object(&parts) {
             Ok(request) => request,
             Err(problem) => {
@@ -3528,6 +3598,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&QUERY_FORM_FLAT_STRING);
         let request = match parse_query_form_flat_string(&parts) {
             Ok(request) => request,
             Err(problem) => {
@@ -3544,6 +3615,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&QUERY_FORM_FLAT_ARRAY);
         let request = match parse_query_form_flat_array(&parts) {
             Ok(request) => request,
             Err(problem) => return api.refuse(QUERY_FORM_FLAT_ARRAY.name, problem.into()),
@@ -3558,6 +3630,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&QUERY_FORM_FLAT_OBJECT);
         let request = match parse_query_form_flat_object(&parts) {
             Ok(request) => request,
             Err(problem) => {
@@ -3574,6 +3647,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&QUERY_FORM_EXPLODED_STRING);
         let request = match parse_query_form_exploded_string(&parts) {
             Ok(request) => request,
             Err(problem) => {
@@ -3590,6 +3664,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&QUERY_FORM_EXPLODED_ARRAY);
         let request = match parse_query_form_exploded_array(&parts) {
             Ok(request) => request,
             Err(problem) => {
@@ -3606,6 +3681,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&QUERY_FORM_EXPLODED_OBJECT);
         let request = match parse_query_form_exploded_object(&parts) {
             Ok(request) => request,
             Err(problem) => {
@@ -3622,6 +3698,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&QUERY_SPACE_DELIMITED_FLAT_ARRAY);
         let request = match parse_query_space_delimited_flat_array(&parts) {
             Ok(request) => request,
             Err(problem) => {
@@ -3638,6 +3715,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&QUERY_SPACE_DELIMITED_FLAT_OBJECT);
         let request = match parse_query_space_delimited_flat_object(&parts) {
             Ok(request) => request,
             Err(problem) => {
@@ -3654,6 +3732,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&QUERY_PIPE_DELIMITED_FLAT_ARRAY);
         let request = match parse_query_pipe_delimited_flat_array(&parts) {
             Ok(request) => request,
             Err(problem) => {
@@ -3670,6 +3749,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&QUERY_PIPE_DELIMITED_FLAT_OBJECT);
         let request = match parse_query_pipe_delimited_flat_object(&parts) {
             Ok(request) => request,
             Err(problem) => {
@@ -3686,6 +3766,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&QUERY_DEEP_OBJECT_EXPLODED_OBJECT);
         let request = match parse_query_deep_object_exploded_object(&parts) {
             Ok(request) => request,
             Err(problem) => {
@@ -3702,6 +3783,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&HEADER_SIMPLE_FLAT_STRING);
         let request = match parse_header_simple_flat_string(&parts) {
             Ok(request) => request,
             Err(problem) => {
@@ -3718,6 +3800,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&HEADER_SIMPLE_FLAT_ARRAY);
         let request = match parse_header_simple_flat_array(&parts) {
             Ok(request) => request,
             Err(problem) => {
@@ -3734,6 +3817,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&HEADER_SIMPLE_FLAT_OBJECT);
         let request = match parse_header_simple_flat_object(&parts) {
             Ok(request) => request,
             Err(problem) => {
@@ -3750,6 +3834,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&HEADER_SIMPLE_EXPLODED_STRING);
         let request = match parse_header_simple_exploded_string(&parts) {
             Ok(request) => request,
             Err(problem) => {
@@ -3766,6 +3851,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&HEADER_SIMPLE_EXPLODED_ARRAY);
         let request = match parse_header_simple_exploded_array(&parts) {
             Ok(request) => request,
             Err(problem) => {
@@ -3782,6 +3868,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&HEADER_SIMPLE_EXPLODED_OBJECT);
         let request = match parse_header_simple_exploded_object(&parts) {
             Ok(request) => request,
             Err(problem) => {
@@ -3798,6 +3885,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&COOKIE_FORM_FLAT_STRING);
         let request = match parse_cookie_form_flat_string(&parts) {
             Ok(request) => request,
             Err(problem) => {
@@ -3814,6 +3902,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&COOKIE_FORM_FLAT_ARRAY);
         let request = match parse_cookie_form_flat_array(&parts) {
             Ok(request) => request,
             Err(problem) => {
@@ -3830,6 +3919,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&COOKIE_FORM_FLAT_OBJECT);
         let request = match parse_cookie_form_flat_object(&parts) {
             Ok(request) => request,
             Err(problem) => {
@@ -3846,6 +3936,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&COOKIE_FORM_EXPLODED_STRING);
         let request = match parse_cookie_form_exploded_string(&parts) {
             Ok(request) => request,
             Err(problem) => {
@@ -3862,6 +3953,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&COOKIE_COOKIE_FLAT_STRING);
         let request = match parse_cookie_cookie_flat_string(&parts) {
             Ok(request) => request,
             Err(problem) => {
@@ -3878,6 +3970,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&COOKIE_COOKIE_FLAT_ARRAY);
         let request = match parse_cookie_cookie_flat_array(&parts) {
             Ok(request) => request,
             Err(problem) => {
@@ -3894,6 +3987,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&COOKIE_COOKIE_FLAT_OBJECT);
         let request = match parse_cookie_cookie_flat_object(&parts) {
             Ok(request) => request,
             Err(problem) => {
@@ -3910,6 +4004,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&COOKIE_COOKIE_EXPLODED_STRING);
         let request = match parse_cookie_cookie_exploded_string(&parts) {
             Ok(request) => request,
             Err(problem) => {
@@ -3926,6 +4021,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&COOKIE_COOKIE_EXPLODED_ARRAY);
         let request = match parse_cookie_cookie_exploded_array(&parts) {
             Ok(request) => request,
             Err(problem) => {
@@ -3942,6 +4038,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&COOKIE_COOKIE_EXPLODED_OBJECT);
         let request = match parse_cookie_cookie_exploded_object(&parts) {
             Ok(request) => request,
             Err(problem) => {
@@ -3958,6 +4055,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&QUERY_FORM_RESERVED_STRING);
         let request = match parse_query_form_reserved_string(&parts) {
             Ok(request) => request,
             Err(problem) => {
@@ -3974,6 +4072,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&RESPONSE_HEADER_SIMPLE_FLAT_STRING);
         let request = match parse_response_header_simple_flat_string(&parts) {
             Ok(request) => request,
             Err(problem) => {
@@ -3991,6 +4090,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&RESPONSE_HEADER_SIMPLE_FLAT_ARRAY);
         let request = match parse_response_header_simple_flat_array(&parts) {
             Ok(request) => request,
             Err(problem) => {
@@ -4007,6 +4107,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&RESPONSE_HEADER_SIMPLE_FLAT_OBJECT);
         let request = match parse_response_header_simple_flat_object(&parts) {
             Ok(request) => request,
             Err(problem) => {
@@ -4024,6 +4125,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&RESPONSE_HEADER_SIMPLE_EXPLODED_STRING);
         let request = match parse_response_header_simple_exploded_string(&parts) {
             Ok(request) => request,
             Err(problem) => {
@@ -4041,6 +4143,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&RESPONSE_HEADER_SIMPLE_EXPLODED_ARRAY);
         let request = match parse_response_header_simple_exploded_array(&parts) {
             Ok(request) => request,
             Err(problem) => {
@@ -4058,6 +4161,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&RESPONSE_HEADER_SIMPLE_EXPLODED_OBJECT);
         let request = match parse_response_header_simple_exploded_object(&parts) {
             Ok(request) => request,
             Err(problem) => {

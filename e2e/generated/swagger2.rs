@@ -88,6 +88,7 @@ pub mod operations {
     /// `POST /pets`
     pub const PETS_POST: Operation = Operation {
         name: "pets_post",
+        id: "pets_post",
         method: "POST",
         path: "/pets",
         security: &[
@@ -120,6 +121,7 @@ pub mod operations {
     /// `POST /pets/{petId}/form`
     pub const UPDATE_PET_WITH_FORM: Operation = Operation {
         name: "update_pet_with_form",
+        id: "updatePetWithForm",
         method: "POST",
         path: "/pets/{petId}/form",
         security: &[
@@ -152,6 +154,7 @@ pub mod operations {
     /// `POST /pets/{petId}/photo`
     pub const UPLOAD_PHOTO: Operation = Operation {
         name: "upload_photo",
+        id: "uploadPhoto",
         method: "POST",
         path: "/pets/{petId}/photo",
         security: &[
@@ -397,6 +400,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&PETS_POST);
         let claims = match service.guard.require(PETS_POST.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(PETS_POST.name, refusal),
@@ -415,6 +419,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&UPDATE_PET_WITH_FORM);
         let claims = match service
             .guard
             .require(UPDATE_PET_WITH_FORM.security, &parts)
@@ -439,6 +444,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&UPLOAD_PHOTO);
         let claims = match service.guard.require(UPLOAD_PHOTO.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(UPLOAD_PHOTO.name, refusal),

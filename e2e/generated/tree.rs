@@ -1934,6 +1934,7 @@ pub mod operations {
     /// `GET /r0`
     pub const LIST_R0: Operation = Operation {
         name: "list_r0",
+        id: "listR0",
         method: "GET",
         path: "/r0",
         security: &[
@@ -1984,6 +1985,7 @@ pub mod operations {
     /// `POST /r0`
     pub const CREATE_R0: Operation = Operation {
         name: "create_r0",
+        id: "createR0",
         method: "POST",
         path: "/r0",
         security: &[
@@ -2022,6 +2024,7 @@ pub mod operations {
     /// `GET /r0/{id}`
     pub const GET_R0: Operation = Operation {
         name: "get_r0",
+        id: "getR0",
         method: "GET",
         path: "/r0/{id}",
         security: &[
@@ -2060,6 +2063,7 @@ pub mod operations {
     /// `GET /r1`
     pub const LIST_R1: Operation = Operation {
         name: "list_r1",
+        id: "listR1",
         method: "GET",
         path: "/r1",
         security: &[
@@ -2110,6 +2114,7 @@ pub mod operations {
     /// `POST /r1`
     pub const CREATE_R1: Operation = Operation {
         name: "create_r1",
+        id: "createR1",
         method: "POST",
         path: "/r1",
         security: &[
@@ -2148,6 +2153,7 @@ pub mod operations {
     /// `GET /r1/{id}`
     pub const GET_R1: Operation = Operation {
         name: "get_r1",
+        id: "getR1",
         method: "GET",
         path: "/r1/{id}",
         security: &[
@@ -2186,6 +2192,7 @@ pub mod operations {
     /// `GET /r2`
     pub const LIST_R2: Operation = Operation {
         name: "list_r2",
+        id: "listR2",
         method: "GET",
         path: "/r2",
         security: &[
@@ -2236,6 +2243,7 @@ pub mod operations {
     /// `POST /r2`
     pub const CREATE_R2: Operation = Operation {
         name: "create_r2",
+        id: "createR2",
         method: "POST",
         path: "/r2",
         security: &[
@@ -2274,6 +2282,7 @@ pub mod operations {
     /// `GET /r2/{id}`
     pub const GET_R2: Operation = Operation {
         name: "get_r2",
+        id: "getR2",
         method: "GET",
         path: "/r2/{id}",
         security: &[
@@ -2312,6 +2321,7 @@ pub mod operations {
     /// `GET /r3`
     pub const LIST_R3: Operation = Operation {
         name: "list_r3",
+        id: "listR3",
         method: "GET",
         path: "/r3",
         security: &[
@@ -2362,6 +2372,7 @@ pub mod operations {
     /// `POST /r3`
     pub const CREATE_R3: Operation = Operation {
         name: "create_r3",
+        id: "createR3",
         method: "POST",
         path: "/r3",
         security: &[
@@ -2400,6 +2411,7 @@ pub mod operations {
     /// `GET /r3/{id}`
     pub const GET_R3: Operation = Operation {
         name: "get_r3",
+        id: "getR3",
         method: "GET",
         path: "/r3/{id}",
         security: &[
@@ -2438,6 +2450,7 @@ pub mod operations {
     /// `GET /r4`
     pub const LIST_R4: Operation = Operation {
         name: "list_r4",
+        id: "listR4",
         method: "GET",
         path: "/r4",
         security: &[
@@ -2488,6 +2501,7 @@ pub mod operations {
     /// `POST /r4`
     pub const CREATE_R4: Operation = Operation {
         name: "create_r4",
+        id: "createR4",
         method: "POST",
         path: "/r4",
         security: &[
@@ -2526,6 +2540,7 @@ pub mod operations {
     /// `GET /r4/{id}`
     pub const GET_R4: Operation = Operation {
         name: "get_r4",
+        id: "getR4",
         method: "GET",
         path: "/r4/{id}",
         security: &[
@@ -2564,6 +2579,7 @@ pub mod operations {
     /// `GET /r5`
     pub const LIST_R5: Operation = Operation {
         name: "list_r5",
+        id: "listR5",
         method: "GET",
         path: "/r5",
         security: &[
@@ -2614,6 +2630,7 @@ pub mod operations {
     /// `POST /r5`
     pub const CREATE_R5: Operation = Operation {
         name: "create_r5",
+        id: "createR5",
         method: "POST",
         path: "/r5",
         security: &[
@@ -2652,6 +2669,7 @@ pub mod operations {
     /// `GET /r5/{id}`
     pub const GET_R5: Operation = Operation {
         name: "get_r5",
+        id: "getR5",
         method: "GET",
         path: "/r5/{id}",
         security: &[
@@ -2690,6 +2708,7 @@ pub mod operations {
     /// `GET /r6`
     pub const LIST_R6: Operation = Operation {
         name: "list_r6",
+        id: "listR6",
         method: "GET",
         path: "/r6",
         security: &[
@@ -2740,6 +2759,7 @@ pub mod operations {
     /// `POST /r6`
     pub const CREATE_R6: Operation = Operation {
         name: "create_r6",
+        id: "createR6",
         method: "POST",
         path: "/r6",
         security: &[
@@ -2778,6 +2798,7 @@ pub mod operations {
     /// `GET /r6/{id}`
     pub const GET_R6: Operation = Operation {
         name: "get_r6",
+        id: "getR6",
         method: "GET",
         path: "/r6/{id}",
         security: &[
@@ -2816,6 +2837,7 @@ pub mod operations {
     /// `GET /r7`
     pub const LIST_R7: Operation = Operation {
         name: "list_r7",
+        id: "listR7",
         method: "GET",
         path: "/r7",
         security: &[
@@ -2866,6 +2888,7 @@ pub mod operations {
     /// `POST /r7`
     pub const CREATE_R7: Operation = Operation {
         name: "create_r7",
+        id: "createR7",
         method: "POST",
         path: "/r7",
         security: &[
@@ -2904,6 +2927,7 @@ pub mod operations {
     /// `GET /r7/{id}`
     pub const GET_R7: Operation = Operation {
         name: "get_r7",
+        id: "getR7",
         method: "GET",
         path: "/r7/{id}",
         security: &[
@@ -2942,6 +2966,7 @@ pub mod operations {
     /// `GET /r8`
     pub const LIST_R8: Operation = Operation {
         name: "list_r8",
+        id: "listR8",
         method: "GET",
         path: "/r8",
         security: &[
@@ -2992,6 +3017,7 @@ pub mod operations {
     /// `POST /r8`
     pub const CREATE_R8: Operation = Operation {
         name: "create_r8",
+        id: "createR8",
         method: "POST",
         path: "/r8",
         security: &[
@@ -3030,6 +3056,7 @@ pub mod operations {
     /// `GET /r8/{id}`
     pub const GET_R8: Operation = Operation {
         name: "get_r8",
+        id: "getR8",
         method: "GET",
         path: "/r8/{id}",
         security: &[
@@ -3068,6 +3095,7 @@ pub mod operations {
     /// `GET /r9`
     pub const LIST_R9: Operation = Operation {
         name: "list_r9",
+        id: "listR9",
         method: "GET",
         path: "/r9",
         security: &[
@@ -3118,6 +3146,7 @@ pub mod operations {
     /// `POST /r9`
     pub const CREATE_R9: Operation = Operation {
         name: "create_r9",
+        id: "createR9",
         method: "POST",
         path: "/r9",
         security: &[
@@ -3156,6 +3185,7 @@ pub mod operations {
     /// `GET /r9/{id}`
     pub const GET_R9: Operation = Operation {
         name: "get_r9",
+        id: "getR9",
         method: "GET",
         path: "/r9/{id}",
         security: &[
@@ -3194,6 +3224,7 @@ pub mod operations {
     /// `GET /r10`
     pub const LIST_R10: Operation = Operation {
         name: "list_r10",
+        id: "listR10",
         method: "GET",
         path: "/r10",
         security: &[
@@ -3244,6 +3275,7 @@ pub mod operations {
     /// `POST /r10`
     pub const CREATE_R10: Operation = Operation {
         name: "create_r10",
+        id: "createR10",
         method: "POST",
         path: "/r10",
         security: &[
@@ -3282,6 +3314,7 @@ pub mod operations {
     /// `GET /r10/{id}`
     pub const GET_R10: Operation = Operation {
         name: "get_r10",
+        id: "getR10",
         method: "GET",
         path: "/r10/{id}",
         security: &[
@@ -3320,6 +3353,7 @@ pub mod operations {
     /// `GET /r11`
     pub const LIST_R11: Operation = Operation {
         name: "list_r11",
+        id: "listR11",
         method: "GET",
         path: "/r11",
         security: &[
@@ -3370,6 +3404,7 @@ pub mod operations {
     /// `POST /r11`
     pub const CREATE_R11: Operation = Operation {
         name: "create_r11",
+        id: "createR11",
         method: "POST",
         path: "/r11",
         security: &[
@@ -3408,6 +3443,7 @@ pub mod operations {
     /// `GET /r11/{id}`
     pub const GET_R11: Operation = Operation {
         name: "get_r11",
+        id: "getR11",
         method: "GET",
         path: "/r11/{id}",
         security: &[
@@ -3446,6 +3482,7 @@ pub mod operations {
     /// `GET /r12`
     pub const LIST_R12: Operation = Operation {
         name: "list_r12",
+        id: "listR12",
         method: "GET",
         path: "/r12",
         security: &[
@@ -3496,6 +3533,7 @@ pub mod operations {
     /// `POST /r12`
     pub const CREATE_R12: Operation = Operation {
         name: "create_r12",
+        id: "createR12",
         method: "POST",
         path: "/r12",
         security: &[
@@ -3534,6 +3572,7 @@ pub mod operations {
     /// `GET /r12/{id}`
     pub const GET_R12: Operation = Operation {
         name: "get_r12",
+        id: "getR12",
         method: "GET",
         path: "/r12/{id}",
         security: &[
@@ -3572,6 +3611,7 @@ pub mod operations {
     /// `GET /r13`
     pub const LIST_R13: Operation = Operation {
         name: "list_r13",
+        id: "listR13",
         method: "GET",
         path: "/r13",
         security: &[
@@ -3622,6 +3662,7 @@ pub mod operations {
     /// `POST /r13`
     pub const CREATE_R13: Operation = Operation {
         name: "create_r13",
+        id: "createR13",
         method: "POST",
         path: "/r13",
         security: &[
@@ -3660,6 +3701,7 @@ pub mod operations {
     /// `GET /r13/{id}`
     pub const GET_R13: Operation = Operation {
         name: "get_r13",
+        id: "getR13",
         method: "GET",
         path: "/r13/{id}",
         security: &[
@@ -3698,6 +3740,7 @@ pub mod operations {
     /// `GET /r14`
     pub const LIST_R14: Operation = Operation {
         name: "list_r14",
+        id: "listR14",
         method: "GET",
         path: "/r14",
         security: &[
@@ -3748,6 +3791,7 @@ pub mod operations {
     /// `POST /r14`
     pub const CREATE_R14: Operation = Operation {
         name: "create_r14",
+        id: "createR14",
         method: "POST",
         path: "/r14",
         security: &[
@@ -3786,6 +3830,7 @@ pub mod operations {
     /// `GET /r14/{id}`
     pub const GET_R14: Operation = Operation {
         name: "get_r14",
+        id: "getR14",
         method: "GET",
         path: "/r14/{id}",
         security: &[
@@ -3824,6 +3869,7 @@ pub mod operations {
     /// `GET /r15`
     pub const LIST_R15: Operation = Operation {
         name: "list_r15",
+        id: "listR15",
         method: "GET",
         path: "/r15",
         security: &[
@@ -3874,6 +3920,7 @@ pub mod operations {
     /// `POST /r15`
     pub const CREATE_R15: Operation = Operation {
         name: "create_r15",
+        id: "createR15",
         method: "POST",
         path: "/r15",
         security: &[
@@ -3912,6 +3959,7 @@ pub mod operations {
     /// `GET /r15/{id}`
     pub const GET_R15: Operation = Operation {
         name: "get_r15",
+        id: "getR15",
         method: "GET",
         path: "/r15/{id}",
         security: &[
@@ -3950,6 +3998,7 @@ pub mod operations {
     /// `GET /r16`
     pub const LIST_R16: Operation = Operation {
         name: "list_r16",
+        id: "listR16",
         method: "GET",
         path: "/r16",
         security: &[
@@ -4000,6 +4049,7 @@ pub mod operations {
     /// `POST /r16`
     pub const CREATE_R16: Operation = Operation {
         name: "create_r16",
+        id: "createR16",
         method: "POST",
         path: "/r16",
         security: &[
@@ -4038,6 +4088,7 @@ pub mod operations {
     /// `GET /r16/{id}`
     pub const GET_R16: Operation = Operation {
         name: "get_r16",
+        id: "getR16",
         method: "GET",
         path: "/r16/{id}",
         security: &[
@@ -4076,6 +4127,7 @@ pub mod operations {
     /// `GET /r17`
     pub const LIST_R17: Operation = Operation {
         name: "list_r17",
+        id: "listR17",
         method: "GET",
         path: "/r17",
         security: &[
@@ -4126,6 +4178,7 @@ pub mod operations {
     /// `POST /r17`
     pub const CREATE_R17: Operation = Operation {
         name: "create_r17",
+        id: "createR17",
         method: "POST",
         path: "/r17",
         security: &[
@@ -4164,6 +4217,7 @@ pub mod operations {
     /// `GET /r17/{id}`
     pub const GET_R17: Operation = Operation {
         name: "get_r17",
+        id: "getR17",
         method: "GET",
         path: "/r17/{id}",
         security: &[
@@ -4202,6 +4256,7 @@ pub mod operations {
     /// `GET /r18`
     pub const LIST_R18: Operation = Operation {
         name: "list_r18",
+        id: "listR18",
         method: "GET",
         path: "/r18",
         security: &[
@@ -4252,6 +4307,7 @@ pub mod operations {
     /// `POST /r18`
     pub const CREATE_R18: Operation = Operation {
         name: "create_r18",
+        id: "createR18",
         method: "POST",
         path: "/r18",
         security: &[
@@ -4290,6 +4346,7 @@ pub mod operations {
     /// `GET /r18/{id}`
     pub const GET_R18: Operation = Operation {
         name: "get_r18",
+        id: "getR18",
         method: "GET",
         path: "/r18/{id}",
         security: &[
@@ -4328,6 +4385,7 @@ pub mod operations {
     /// `GET /r19`
     pub const LIST_R19: Operation = Operation {
         name: "list_r19",
+        id: "listR19",
         method: "GET",
         path: "/r19",
         security: &[
@@ -4378,6 +4436,7 @@ pub mod operations {
     /// `POST /r19`
     pub const CREATE_R19: Operation = Operation {
         name: "create_r19",
+        id: "createR19",
         method: "POST",
         path: "/r19",
         security: &[
@@ -4416,6 +4475,7 @@ pub mod operations {
     /// `GET /r19/{id}`
     pub const GET_R19: Operation = Operation {
         name: "get_r19",
+        id: "getR19",
         method: "GET",
         path: "/r19/{id}",
         security: &[
@@ -4454,6 +4514,7 @@ pub mod operations {
     /// `GET /r20`
     pub const LIST_R20: Operation = Operation {
         name: "list_r20",
+        id: "listR20",
         method: "GET",
         path: "/r20",
         security: &[
@@ -4504,6 +4565,7 @@ pub mod operations {
     /// `POST /r20`
     pub const CREATE_R20: Operation = Operation {
         name: "create_r20",
+        id: "createR20",
         method: "POST",
         path: "/r20",
         security: &[
@@ -4542,6 +4604,7 @@ pub mod operations {
     /// `GET /r20/{id}`
     pub const GET_R20: Operation = Operation {
         name: "get_r20",
+        id: "getR20",
         method: "GET",
         path: "/r20/{id}",
         security: &[
@@ -4580,6 +4643,7 @@ pub mod operations {
     /// `GET /r21`
     pub const LIST_R21: Operation = Operation {
         name: "list_r21",
+        id: "listR21",
         method: "GET",
         path: "/r21",
         security: &[
@@ -4630,6 +4694,7 @@ pub mod operations {
     /// `POST /r21`
     pub const CREATE_R21: Operation = Operation {
         name: "create_r21",
+        id: "createR21",
         method: "POST",
         path: "/r21",
         security: &[
@@ -4668,6 +4733,7 @@ pub mod operations {
     /// `GET /r21/{id}`
     pub const GET_R21: Operation = Operation {
         name: "get_r21",
+        id: "getR21",
         method: "GET",
         path: "/r21/{id}",
         security: &[
@@ -4706,6 +4772,7 @@ pub mod operations {
     /// `GET /r22`
     pub const LIST_R22: Operation = Operation {
         name: "list_r22",
+        id: "listR22",
         method: "GET",
         path: "/r22",
         security: &[
@@ -4756,6 +4823,7 @@ pub mod operations {
     /// `POST /r22`
     pub const CREATE_R22: Operation = Operation {
         name: "create_r22",
+        id: "createR22",
         method: "POST",
         path: "/r22",
         security: &[
@@ -4794,6 +4862,7 @@ pub mod operations {
     /// `GET /r22/{id}`
     pub const GET_R22: Operation = Operation {
         name: "get_r22",
+        id: "getR22",
         method: "GET",
         path: "/r22/{id}",
         security: &[
@@ -4832,6 +4901,7 @@ pub mod operations {
     /// `GET /r23`
     pub const LIST_R23: Operation = Operation {
         name: "list_r23",
+        id: "listR23",
         method: "GET",
         path: "/r23",
         security: &[
@@ -4882,6 +4952,7 @@ pub mod operations {
     /// `POST /r23`
     pub const CREATE_R23: Operation = Operation {
         name: "create_r23",
+        id: "createR23",
         method: "POST",
         path: "/r23",
         security: &[
@@ -4920,6 +4991,7 @@ pub mod operations {
     /// `GET /r23/{id}`
     pub const GET_R23: Operation = Operation {
         name: "get_r23",
+        id: "getR23",
         method: "GET",
         path: "/r23/{id}",
         security: &[
@@ -4958,6 +5030,7 @@ pub mod operations {
     /// `GET /r24`
     pub const LIST_R24: Operation = Operation {
         name: "list_r24",
+        id: "listR24",
         method: "GET",
         path: "/r24",
         security: &[
@@ -5008,6 +5081,7 @@ pub mod operations {
     /// `POST /r24`
     pub const CREATE_R24: Operation = Operation {
         name: "create_r24",
+        id: "createR24",
         method: "POST",
         path: "/r24",
         security: &[
@@ -5046,6 +5120,7 @@ pub mod operations {
     /// `GET /r24/{id}`
     pub const GET_R24: Operation = Operation {
         name: "get_r24",
+        id: "getR24",
         method: "GET",
         path: "/r24/{id}",
         security: &[
@@ -5084,6 +5159,7 @@ pub mod operations {
     /// `GET /r25`
     pub const LIST_R25: Operation = Operation {
         name: "list_r25",
+        id: "listR25",
         method: "GET",
         path: "/r25",
         security: &[
@@ -5134,6 +5210,7 @@ pub mod operations {
     /// `POST /r25`
     pub const CREATE_R25: Operation = Operation {
         name: "create_r25",
+        id: "createR25",
         method: "POST",
         path: "/r25",
         security: &[
@@ -5172,6 +5249,7 @@ pub mod operations {
     /// `GET /r25/{id}`
     pub const GET_R25: Operation = Operation {
         name: "get_r25",
+        id: "getR25",
         method: "GET",
         path: "/r25/{id}",
         security: &[
@@ -5210,6 +5288,7 @@ pub mod operations {
     /// `GET /r26`
     pub const LIST_R26: Operation = Operation {
         name: "list_r26",
+        id: "listR26",
         method: "GET",
         path: "/r26",
         security: &[
@@ -5260,6 +5339,7 @@ pub mod operations {
     /// `POST /r26`
     pub const CREATE_R26: Operation = Operation {
         name: "create_r26",
+        id: "createR26",
         method: "POST",
         path: "/r26",
         security: &[
@@ -5298,6 +5378,7 @@ pub mod operations {
     /// `GET /r26/{id}`
     pub const GET_R26: Operation = Operation {
         name: "get_r26",
+        id: "getR26",
         method: "GET",
         path: "/r26/{id}",
         security: &[
@@ -5336,6 +5417,7 @@ pub mod operations {
     /// `GET /r27`
     pub const LIST_R27: Operation = Operation {
         name: "list_r27",
+        id: "listR27",
         method: "GET",
         path: "/r27",
         security: &[
@@ -5386,6 +5468,7 @@ pub mod operations {
     /// `POST /r27`
     pub const CREATE_R27: Operation = Operation {
         name: "create_r27",
+        id: "createR27",
         method: "POST",
         path: "/r27",
         security: &[
@@ -5424,6 +5507,7 @@ pub mod operations {
     /// `GET /r27/{id}`
     pub const GET_R27: Operation = Operation {
         name: "get_r27",
+        id: "getR27",
         method: "GET",
         path: "/r27/{id}",
         security: &[
@@ -5462,6 +5546,7 @@ pub mod operations {
     /// `GET /r28`
     pub const LIST_R28: Operation = Operation {
         name: "list_r28",
+        id: "listR28",
         method: "GET",
         path: "/r28",
         security: &[
@@ -5512,6 +5597,7 @@ pub mod operations {
     /// `POST /r28`
     pub const CREATE_R28: Operation = Operation {
         name: "create_r28",
+        id: "createR28",
         method: "POST",
         path: "/r28",
         security: &[
@@ -5550,6 +5636,7 @@ pub mod operations {
     /// `GET /r28/{id}`
     pub const GET_R28: Operation = Operation {
         name: "get_r28",
+        id: "getR28",
         method: "GET",
         path: "/r28/{id}",
         security: &[
@@ -5588,6 +5675,7 @@ pub mod operations {
     /// `GET /r29`
     pub const LIST_R29: Operation = Operation {
         name: "list_r29",
+        id: "listR29",
         method: "GET",
         path: "/r29",
         security: &[
@@ -5638,6 +5726,7 @@ pub mod operations {
     /// `POST /r29`
     pub const CREATE_R29: Operation = Operation {
         name: "create_r29",
+        id: "createR29",
         method: "POST",
         path: "/r29",
         security: &[
@@ -5676,6 +5765,7 @@ pub mod operations {
     /// `GET /r29/{id}`
     pub const GET_R29: Operation = Operation {
         name: "get_r29",
+        id: "getR29",
         method: "GET",
         path: "/r29/{id}",
         security: &[
@@ -5714,6 +5804,7 @@ pub mod operations {
     /// `GET /r30`
     pub const LIST_R30: Operation = Operation {
         name: "list_r30",
+        id: "listR30",
         method: "GET",
         path: "/r30",
         security: &[
@@ -5764,6 +5855,7 @@ pub mod operations {
     /// `POST /r30`
     pub const CREATE_R30: Operation = Operation {
         name: "create_r30",
+        id: "createR30",
         method: "POST",
         path: "/r30",
         security: &[
@@ -5802,6 +5894,7 @@ pub mod operations {
     /// `GET /r30/{id}`
     pub const GET_R30: Operation = Operation {
         name: "get_r30",
+        id: "getR30",
         method: "GET",
         path: "/r30/{id}",
         security: &[
@@ -5840,6 +5933,7 @@ pub mod operations {
     /// `GET /r31`
     pub const LIST_R31: Operation = Operation {
         name: "list_r31",
+        id: "listR31",
         method: "GET",
         path: "/r31",
         security: &[
@@ -5890,6 +5984,7 @@ pub mod operations {
     /// `POST /r31`
     pub const CREATE_R31: Operation = Operation {
         name: "create_r31",
+        id: "createR31",
         method: "POST",
         path: "/r31",
         security: &[
@@ -5928,6 +6023,7 @@ pub mod operations {
     /// `GET /r31/{id}`
     pub const GET_R31: Operation = Operation {
         name: "get_r31",
+        id: "getR31",
         method: "GET",
         path: "/r31/{id}",
         security: &[
@@ -5966,6 +6062,7 @@ pub mod operations {
     /// `GET /r32`
     pub const LIST_R32: Operation = Operation {
         name: "list_r32",
+        id: "listR32",
         method: "GET",
         path: "/r32",
         security: &[
@@ -6016,6 +6113,7 @@ pub mod operations {
     /// `POST /r32`
     pub const CREATE_R32: Operation = Operation {
         name: "create_r32",
+        id: "createR32",
         method: "POST",
         path: "/r32",
         security: &[
@@ -6054,6 +6152,7 @@ pub mod operations {
     /// `GET /r32/{id}`
     pub const GET_R32: Operation = Operation {
         name: "get_r32",
+        id: "getR32",
         method: "GET",
         path: "/r32/{id}",
         security: &[
@@ -6092,6 +6191,7 @@ pub mod operations {
     /// `GET /r33`
     pub const LIST_R33: Operation = Operation {
         name: "list_r33",
+        id: "listR33",
         method: "GET",
         path: "/r33",
         security: &[
@@ -6142,6 +6242,7 @@ pub mod operations {
     /// `POST /r33`
     pub const CREATE_R33: Operation = Operation {
         name: "create_r33",
+        id: "createR33",
         method: "POST",
         path: "/r33",
         security: &[
@@ -6180,6 +6281,7 @@ pub mod operations {
     /// `GET /r33/{id}`
     pub const GET_R33: Operation = Operation {
         name: "get_r33",
+        id: "getR33",
         method: "GET",
         path: "/r33/{id}",
         security: &[
@@ -6218,6 +6320,7 @@ pub mod operations {
     /// `GET /r34`
     pub const LIST_R34: Operation = Operation {
         name: "list_r34",
+        id: "listR34",
         method: "GET",
         path: "/r34",
         security: &[
@@ -6268,6 +6371,7 @@ pub mod operations {
     /// `POST /r34`
     pub const CREATE_R34: Operation = Operation {
         name: "create_r34",
+        id: "createR34",
         method: "POST",
         path: "/r34",
         security: &[
@@ -6306,6 +6410,7 @@ pub mod operations {
     /// `GET /r34/{id}`
     pub const GET_R34: Operation = Operation {
         name: "get_r34",
+        id: "getR34",
         method: "GET",
         path: "/r34/{id}",
         security: &[
@@ -6344,6 +6449,7 @@ pub mod operations {
     /// `GET /r35`
     pub const LIST_R35: Operation = Operation {
         name: "list_r35",
+        id: "listR35",
         method: "GET",
         path: "/r35",
         security: &[
@@ -6394,6 +6500,7 @@ pub mod operations {
     /// `POST /r35`
     pub const CREATE_R35: Operation = Operation {
         name: "create_r35",
+        id: "createR35",
         method: "POST",
         path: "/r35",
         security: &[
@@ -6432,6 +6539,7 @@ pub mod operations {
     /// `GET /r35/{id}`
     pub const GET_R35: Operation = Operation {
         name: "get_r35",
+        id: "getR35",
         method: "GET",
         path: "/r35/{id}",
         security: &[
@@ -6470,6 +6578,7 @@ pub mod operations {
     /// `GET /r36`
     pub const LIST_R36: Operation = Operation {
         name: "list_r36",
+        id: "listR36",
         method: "GET",
         path: "/r36",
         security: &[
@@ -6520,6 +6629,7 @@ pub mod operations {
     /// `POST /r36`
     pub const CREATE_R36: Operation = Operation {
         name: "create_r36",
+        id: "createR36",
         method: "POST",
         path: "/r36",
         security: &[
@@ -6558,6 +6668,7 @@ pub mod operations {
     /// `GET /r36/{id}`
     pub const GET_R36: Operation = Operation {
         name: "get_r36",
+        id: "getR36",
         method: "GET",
         path: "/r36/{id}",
         security: &[
@@ -6596,6 +6707,7 @@ pub mod operations {
     /// `GET /r37`
     pub const LIST_R37: Operation = Operation {
         name: "list_r37",
+        id: "listR37",
         method: "GET",
         path: "/r37",
         security: &[
@@ -6646,6 +6758,7 @@ pub mod operations {
     /// `POST /r37`
     pub const CREATE_R37: Operation = Operation {
         name: "create_r37",
+        id: "createR37",
         method: "POST",
         path: "/r37",
         security: &[
@@ -6684,6 +6797,7 @@ pub mod operations {
     /// `GET /r37/{id}`
     pub const GET_R37: Operation = Operation {
         name: "get_r37",
+        id: "getR37",
         method: "GET",
         path: "/r37/{id}",
         security: &[
@@ -6722,6 +6836,7 @@ pub mod operations {
     /// `GET /r38`
     pub const LIST_R38: Operation = Operation {
         name: "list_r38",
+        id: "listR38",
         method: "GET",
         path: "/r38",
         security: &[
@@ -6772,6 +6887,7 @@ pub mod operations {
     /// `POST /r38`
     pub const CREATE_R38: Operation = Operation {
         name: "create_r38",
+        id: "createR38",
         method: "POST",
         path: "/r38",
         security: &[
@@ -6810,6 +6926,7 @@ pub mod operations {
     /// `GET /r38/{id}`
     pub const GET_R38: Operation = Operation {
         name: "get_r38",
+        id: "getR38",
         method: "GET",
         path: "/r38/{id}",
         security: &[
@@ -6848,6 +6965,7 @@ pub mod operations {
     /// `GET /r39`
     pub const LIST_R39: Operation = Operation {
         name: "list_r39",
+        id: "listR39",
         method: "GET",
         path: "/r39",
         security: &[
@@ -6898,6 +7016,7 @@ pub mod operations {
     /// `POST /r39`
     pub const CREATE_R39: Operation = Operation {
         name: "create_r39",
+        id: "createR39",
         method: "POST",
         path: "/r39",
         security: &[
@@ -6936,6 +7055,7 @@ pub mod operations {
     /// `GET /r39/{id}`
     pub const GET_R39: Operation = Operation {
         name: "get_r39",
+        id: "getR39",
         method: "GET",
         path: "/r39/{id}",
         security: &[
@@ -6974,6 +7094,7 @@ pub mod operations {
     /// `GET /r40`
     pub const LIST_R40: Operation = Operation {
         name: "list_r40",
+        id: "listR40",
         method: "GET",
         path: "/r40",
         security: &[
@@ -7024,6 +7145,7 @@ pub mod operations {
     /// `POST /r40`
     pub const CREATE_R40: Operation = Operation {
         name: "create_r40",
+        id: "createR40",
         method: "POST",
         path: "/r40",
         security: &[
@@ -7062,6 +7184,7 @@ pub mod operations {
     /// `GET /r40/{id}`
     pub const GET_R40: Operation = Operation {
         name: "get_r40",
+        id: "getR40",
         method: "GET",
         path: "/r40/{id}",
         security: &[
@@ -7100,6 +7223,7 @@ pub mod operations {
     /// `GET /r41`
     pub const LIST_R41: Operation = Operation {
         name: "list_r41",
+        id: "listR41",
         method: "GET",
         path: "/r41",
         security: &[
@@ -7150,6 +7274,7 @@ pub mod operations {
     /// `POST /r41`
     pub const CREATE_R41: Operation = Operation {
         name: "create_r41",
+        id: "createR41",
         method: "POST",
         path: "/r41",
         security: &[
@@ -7188,6 +7313,7 @@ pub mod operations {
     /// `GET /r41/{id}`
     pub const GET_R41: Operation = Operation {
         name: "get_r41",
+        id: "getR41",
         method: "GET",
         path: "/r41/{id}",
         security: &[
@@ -7226,6 +7352,7 @@ pub mod operations {
     /// `GET /r42`
     pub const LIST_R42: Operation = Operation {
         name: "list_r42",
+        id: "listR42",
         method: "GET",
         path: "/r42",
         security: &[
@@ -7276,6 +7403,7 @@ pub mod operations {
     /// `POST /r42`
     pub const CREATE_R42: Operation = Operation {
         name: "create_r42",
+        id: "createR42",
         method: "POST",
         path: "/r42",
         security: &[
@@ -7314,6 +7442,7 @@ pub mod operations {
     /// `GET /r42/{id}`
     pub const GET_R42: Operation = Operation {
         name: "get_r42",
+        id: "getR42",
         method: "GET",
         path: "/r42/{id}",
         security: &[
@@ -7352,6 +7481,7 @@ pub mod operations {
     /// `GET /r43`
     pub const LIST_R43: Operation = Operation {
         name: "list_r43",
+        id: "listR43",
         method: "GET",
         path: "/r43",
         security: &[
@@ -7402,6 +7532,7 @@ pub mod operations {
     /// `POST /r43`
     pub const CREATE_R43: Operation = Operation {
         name: "create_r43",
+        id: "createR43",
         method: "POST",
         path: "/r43",
         security: &[
@@ -7440,6 +7571,7 @@ pub mod operations {
     /// `GET /r43/{id}`
     pub const GET_R43: Operation = Operation {
         name: "get_r43",
+        id: "getR43",
         method: "GET",
         path: "/r43/{id}",
         security: &[
@@ -7478,6 +7610,7 @@ pub mod operations {
     /// `GET /r44`
     pub const LIST_R44: Operation = Operation {
         name: "list_r44",
+        id: "listR44",
         method: "GET",
         path: "/r44",
         security: &[
@@ -7528,6 +7661,7 @@ pub mod operations {
     /// `POST /r44`
     pub const CREATE_R44: Operation = Operation {
         name: "create_r44",
+        id: "createR44",
         method: "POST",
         path: "/r44",
         security: &[
@@ -7566,6 +7700,7 @@ pub mod operations {
     /// `GET /r44/{id}`
     pub const GET_R44: Operation = Operation {
         name: "get_r44",
+        id: "getR44",
         method: "GET",
         path: "/r44/{id}",
         security: &[
@@ -7604,6 +7739,7 @@ pub mod operations {
     /// `GET /r45`
     pub const LIST_R45: Operation = Operation {
         name: "list_r45",
+        id: "listR45",
         method: "GET",
         path: "/r45",
         security: &[
@@ -7654,6 +7790,7 @@ pub mod operations {
     /// `POST /r45`
     pub const CREATE_R45: Operation = Operation {
         name: "create_r45",
+        id: "createR45",
         method: "POST",
         path: "/r45",
         security: &[
@@ -7692,6 +7829,7 @@ pub mod operations {
     /// `GET /r45/{id}`
     pub const GET_R45: Operation = Operation {
         name: "get_r45",
+        id: "getR45",
         method: "GET",
         path: "/r45/{id}",
         security: &[
@@ -7730,6 +7868,7 @@ pub mod operations {
     /// `GET /r46`
     pub const LIST_R46: Operation = Operation {
         name: "list_r46",
+        id: "listR46",
         method: "GET",
         path: "/r46",
         security: &[
@@ -7780,6 +7919,7 @@ pub mod operations {
     /// `POST /r46`
     pub const CREATE_R46: Operation = Operation {
         name: "create_r46",
+        id: "createR46",
         method: "POST",
         path: "/r46",
         security: &[
@@ -7818,6 +7958,7 @@ pub mod operations {
     /// `GET /r46/{id}`
     pub const GET_R46: Operation = Operation {
         name: "get_r46",
+        id: "getR46",
         method: "GET",
         path: "/r46/{id}",
         security: &[
@@ -7856,6 +7997,7 @@ pub mod operations {
     /// `GET /r47`
     pub const LIST_R47: Operation = Operation {
         name: "list_r47",
+        id: "listR47",
         method: "GET",
         path: "/r47",
         security: &[
@@ -7906,6 +8048,7 @@ pub mod operations {
     /// `POST /r47`
     pub const CREATE_R47: Operation = Operation {
         name: "create_r47",
+        id: "createR47",
         method: "POST",
         path: "/r47",
         security: &[
@@ -7944,6 +8087,7 @@ pub mod operations {
     /// `GET /r47/{id}`
     pub const GET_R47: Operation = Operation {
         name: "get_r47",
+        id: "getR47",
         method: "GET",
         path: "/r47/{id}",
         security: &[
@@ -7982,6 +8126,7 @@ pub mod operations {
     /// `GET /r48`
     pub const LIST_R48: Operation = Operation {
         name: "list_r48",
+        id: "listR48",
         method: "GET",
         path: "/r48",
         security: &[
@@ -8032,6 +8177,7 @@ pub mod operations {
     /// `POST /r48`
     pub const CREATE_R48: Operation = Operation {
         name: "create_r48",
+        id: "createR48",
         method: "POST",
         path: "/r48",
         security: &[
@@ -8070,6 +8216,7 @@ pub mod operations {
     /// `GET /r48/{id}`
     pub const GET_R48: Operation = Operation {
         name: "get_r48",
+        id: "getR48",
         method: "GET",
         path: "/r48/{id}",
         security: &[
@@ -8108,6 +8255,7 @@ pub mod operations {
     /// `GET /r49`
     pub const LIST_R49: Operation = Operation {
         name: "list_r49",
+        id: "listR49",
         method: "GET",
         path: "/r49",
         security: &[
@@ -8158,6 +8306,7 @@ pub mod operations {
     /// `POST /r49`
     pub const CREATE_R49: Operation = Operation {
         name: "create_r49",
+        id: "createR49",
         method: "POST",
         path: "/r49",
         security: &[
@@ -8196,6 +8345,7 @@ pub mod operations {
     /// `GET /r49/{id}`
     pub const GET_R49: Operation = Operation {
         name: "get_r49",
+        id: "getR49",
         method: "GET",
         path: "/r49/{id}",
         security: &[
@@ -13476,6 +13626,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&LIST_R0);
         let claims = match service.guard.require(LIST_R0.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(LIST_R0.name, refusal),
@@ -13494,6 +13645,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&CREATE_R0);
         let claims = match service.guard.require(CREATE_R0.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(CREATE_R0.name, refusal),
@@ -13512,6 +13664,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&GET_R0);
         let claims = match service.guard.require(GET_R0.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(GET_R0.name, refusal),
@@ -13530,6 +13683,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&LIST_R1);
         let claims = match service.guard.require(LIST_R1.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(LIST_R1.name, refusal),
@@ -13548,6 +13702,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&CREATE_R1);
         let claims = match service.guard.require(CREATE_R1.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(CREATE_R1.name, refusal),
@@ -13566,6 +13721,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&GET_R1);
         let claims = match service.guard.require(GET_R1.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(GET_R1.name, refusal),
@@ -13584,6 +13740,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&LIST_R2);
         let claims = match service.guard.require(LIST_R2.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(LIST_R2.name, refusal),
@@ -13602,6 +13759,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&CREATE_R2);
         let claims = match service.guard.require(CREATE_R2.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(CREATE_R2.name, refusal),
@@ -13620,6 +13778,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&GET_R2);
         let claims = match service.guard.require(GET_R2.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(GET_R2.name, refusal),
@@ -13638,6 +13797,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&LIST_R3);
         let claims = match service.guard.require(LIST_R3.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(LIST_R3.name, refusal),
@@ -13656,6 +13816,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&CREATE_R3);
         let claims = match service.guard.require(CREATE_R3.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(CREATE_R3.name, refusal),
@@ -13674,6 +13835,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&GET_R3);
         let claims = match service.guard.require(GET_R3.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(GET_R3.name, refusal),
@@ -13692,6 +13854,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&LIST_R4);
         let claims = match service.guard.require(LIST_R4.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(LIST_R4.name, refusal),
@@ -13710,6 +13873,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&CREATE_R4);
         let claims = match service.guard.require(CREATE_R4.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(CREATE_R4.name, refusal),
@@ -13728,6 +13892,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&GET_R4);
         let claims = match service.guard.require(GET_R4.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(GET_R4.name, refusal),
@@ -13746,6 +13911,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&LIST_R5);
         let claims = match service.guard.require(LIST_R5.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(LIST_R5.name, refusal),
@@ -13764,6 +13930,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&CREATE_R5);
         let claims = match service.guard.require(CREATE_R5.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(CREATE_R5.name, refusal),
@@ -13782,6 +13949,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&GET_R5);
         let claims = match service.guard.require(GET_R5.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(GET_R5.name, refusal),
@@ -13800,6 +13968,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&LIST_R6);
         let claims = match service.guard.require(LIST_R6.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(LIST_R6.name, refusal),
@@ -13818,6 +13987,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&CREATE_R6);
         let claims = match service.guard.require(CREATE_R6.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(CREATE_R6.name, refusal),
@@ -13836,6 +14006,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&GET_R6);
         let claims = match service.guard.require(GET_R6.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(GET_R6.name, refusal),
@@ -13854,6 +14025,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&LIST_R7);
         let claims = match service.guard.require(LIST_R7.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(LIST_R7.name, refusal),
@@ -13872,6 +14044,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&CREATE_R7);
         let claims = match service.guard.require(CREATE_R7.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(CREATE_R7.name, refusal),
@@ -13890,6 +14063,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&GET_R7);
         let claims = match service.guard.require(GET_R7.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(GET_R7.name, refusal),
@@ -13908,6 +14082,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&LIST_R8);
         let claims = match service.guard.require(LIST_R8.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(LIST_R8.name, refusal),
@@ -13926,6 +14101,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&CREATE_R8);
         let claims = match service.guard.require(CREATE_R8.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(CREATE_R8.name, refusal),
@@ -13944,6 +14120,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&GET_R8);
         let claims = match service.guard.require(GET_R8.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(GET_R8.name, refusal),
@@ -13962,6 +14139,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&LIST_R9);
         let claims = match service.guard.require(LIST_R9.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(LIST_R9.name, refusal),
@@ -13980,6 +14158,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&CREATE_R9);
         let claims = match service.guard.require(CREATE_R9.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(CREATE_R9.name, refusal),
@@ -13998,6 +14177,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&GET_R9);
         let claims = match service.guard.require(GET_R9.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(GET_R9.name, refusal),
@@ -14016,6 +14196,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&LIST_R10);
         let claims = match service.guard.require(LIST_R10.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(LIST_R10.name, refusal),
@@ -14034,6 +14215,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&CREATE_R10);
         let claims = match service.guard.require(CREATE_R10.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(CREATE_R10.name, refusal),
@@ -14052,6 +14234,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&GET_R10);
         let claims = match service.guard.require(GET_R10.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(GET_R10.name, refusal),
@@ -14070,6 +14253,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&LIST_R11);
         let claims = match service.guard.require(LIST_R11.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(LIST_R11.name, refusal),
@@ -14088,6 +14272,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&CREATE_R11);
         let claims = match service.guard.require(CREATE_R11.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(CREATE_R11.name, refusal),
@@ -14106,6 +14291,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&GET_R11);
         let claims = match service.guard.require(GET_R11.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(GET_R11.name, refusal),
@@ -14124,6 +14310,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&LIST_R12);
         let claims = match service.guard.require(LIST_R12.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(LIST_R12.name, refusal),
@@ -14142,6 +14329,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&CREATE_R12);
         let claims = match service.guard.require(CREATE_R12.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(CREATE_R12.name, refusal),
@@ -14160,6 +14348,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&GET_R12);
         let claims = match service.guard.require(GET_R12.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(GET_R12.name, refusal),
@@ -14178,6 +14367,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&LIST_R13);
         let claims = match service.guard.require(LIST_R13.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(LIST_R13.name, refusal),
@@ -14196,6 +14386,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&CREATE_R13);
         let claims = match service.guard.require(CREATE_R13.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(CREATE_R13.name, refusal),
@@ -14214,6 +14405,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&GET_R13);
         let claims = match service.guard.require(GET_R13.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(GET_R13.name, refusal),
@@ -14232,6 +14424,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&LIST_R14);
         let claims = match service.guard.require(LIST_R14.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(LIST_R14.name, refusal),
@@ -14250,6 +14443,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&CREATE_R14);
         let claims = match service.guard.require(CREATE_R14.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(CREATE_R14.name, refusal),
@@ -14268,6 +14462,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&GET_R14);
         let claims = match service.guard.require(GET_R14.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(GET_R14.name, refusal),
@@ -14286,6 +14481,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&LIST_R15);
         let claims = match service.guard.require(LIST_R15.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(LIST_R15.name, refusal),
@@ -14304,6 +14500,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&CREATE_R15);
         let claims = match service.guard.require(CREATE_R15.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(CREATE_R15.name, refusal),
@@ -14322,6 +14519,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&GET_R15);
         let claims = match service.guard.require(GET_R15.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(GET_R15.name, refusal),
@@ -14340,6 +14538,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&LIST_R16);
         let claims = match service.guard.require(LIST_R16.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(LIST_R16.name, refusal),
@@ -14358,6 +14557,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&CREATE_R16);
         let claims = match service.guard.require(CREATE_R16.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(CREATE_R16.name, refusal),
@@ -14376,6 +14576,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&GET_R16);
         let claims = match service.guard.require(GET_R16.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(GET_R16.name, refusal),
@@ -14394,6 +14595,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&LIST_R17);
         let claims = match service.guard.require(LIST_R17.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(LIST_R17.name, refusal),
@@ -14412,6 +14614,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&CREATE_R17);
         let claims = match service.guard.require(CREATE_R17.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(CREATE_R17.name, refusal),
@@ -14430,6 +14633,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&GET_R17);
         let claims = match service.guard.require(GET_R17.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(GET_R17.name, refusal),
@@ -14448,6 +14652,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&LIST_R18);
         let claims = match service.guard.require(LIST_R18.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(LIST_R18.name, refusal),
@@ -14466,6 +14671,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&CREATE_R18);
         let claims = match service.guard.require(CREATE_R18.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(CREATE_R18.name, refusal),
@@ -14484,6 +14690,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&GET_R18);
         let claims = match service.guard.require(GET_R18.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(GET_R18.name, refusal),
@@ -14502,6 +14709,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&LIST_R19);
         let claims = match service.guard.require(LIST_R19.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(LIST_R19.name, refusal),
@@ -14520,6 +14728,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&CREATE_R19);
         let claims = match service.guard.require(CREATE_R19.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(CREATE_R19.name, refusal),
@@ -14538,6 +14747,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&GET_R19);
         let claims = match service.guard.require(GET_R19.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(GET_R19.name, refusal),
@@ -14556,6 +14766,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&LIST_R20);
         let claims = match service.guard.require(LIST_R20.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(LIST_R20.name, refusal),
@@ -14574,6 +14785,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&CREATE_R20);
         let claims = match service.guard.require(CREATE_R20.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(CREATE_R20.name, refusal),
@@ -14592,6 +14804,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&GET_R20);
         let claims = match service.guard.require(GET_R20.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(GET_R20.name, refusal),
@@ -14610,6 +14823,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&LIST_R21);
         let claims = match service.guard.require(LIST_R21.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(LIST_R21.name, refusal),
@@ -14628,6 +14842,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&CREATE_R21);
         let claims = match service.guard.require(CREATE_R21.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(CREATE_R21.name, refusal),
@@ -14646,6 +14861,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&GET_R21);
         let claims = match service.guard.require(GET_R21.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(GET_R21.name, refusal),
@@ -14664,6 +14880,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&LIST_R22);
         let claims = match service.guard.require(LIST_R22.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(LIST_R22.name, refusal),
@@ -14682,6 +14899,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&CREATE_R22);
         let claims = match service.guard.require(CREATE_R22.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(CREATE_R22.name, refusal),
@@ -14700,6 +14918,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&GET_R22);
         let claims = match service.guard.require(GET_R22.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(GET_R22.name, refusal),
@@ -14718,6 +14937,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&LIST_R23);
         let claims = match service.guard.require(LIST_R23.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(LIST_R23.name, refusal),
@@ -14736,6 +14956,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&CREATE_R23);
         let claims = match service.guard.require(CREATE_R23.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(CREATE_R23.name, refusal),
@@ -14754,6 +14975,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&GET_R23);
         let claims = match service.guard.require(GET_R23.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(GET_R23.name, refusal),
@@ -14772,6 +14994,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&LIST_R24);
         let claims = match service.guard.require(LIST_R24.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(LIST_R24.name, refusal),
@@ -14790,6 +15013,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&CREATE_R24);
         let claims = match service.guard.require(CREATE_R24.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(CREATE_R24.name, refusal),
@@ -14808,6 +15032,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&GET_R24);
         let claims = match service.guard.require(GET_R24.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(GET_R24.name, refusal),
@@ -14826,6 +15051,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&LIST_R25);
         let claims = match service.guard.require(LIST_R25.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(LIST_R25.name, refusal),
@@ -14844,6 +15070,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&CREATE_R25);
         let claims = match service.guard.require(CREATE_R25.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(CREATE_R25.name, refusal),
@@ -14862,6 +15089,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&GET_R25);
         let claims = match service.guard.require(GET_R25.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(GET_R25.name, refusal),
@@ -14880,6 +15108,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&LIST_R26);
         let claims = match service.guard.require(LIST_R26.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(LIST_R26.name, refusal),
@@ -14898,6 +15127,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&CREATE_R26);
         let claims = match service.guard.require(CREATE_R26.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(CREATE_R26.name, refusal),
@@ -14916,6 +15146,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&GET_R26);
         let claims = match service.guard.require(GET_R26.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(GET_R26.name, refusal),
@@ -14934,6 +15165,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&LIST_R27);
         let claims = match service.guard.require(LIST_R27.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(LIST_R27.name, refusal),
@@ -14952,6 +15184,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&CREATE_R27);
         let claims = match service.guard.require(CREATE_R27.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(CREATE_R27.name, refusal),
@@ -14970,6 +15203,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&GET_R27);
         let claims = match service.guard.require(GET_R27.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(GET_R27.name, refusal),
@@ -14988,6 +15222,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&LIST_R28);
         let claims = match service.guard.require(LIST_R28.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(LIST_R28.name, refusal),
@@ -15006,6 +15241,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&CREATE_R28);
         let claims = match service.guard.require(CREATE_R28.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(CREATE_R28.name, refusal),
@@ -15024,6 +15260,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&GET_R28);
         let claims = match service.guard.require(GET_R28.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(GET_R28.name, refusal),
@@ -15042,6 +15279,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&LIST_R29);
         let claims = match service.guard.require(LIST_R29.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(LIST_R29.name, refusal),
@@ -15060,6 +15298,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&CREATE_R29);
         let claims = match service.guard.require(CREATE_R29.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(CREATE_R29.name, refusal),
@@ -15078,6 +15317,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&GET_R29);
         let claims = match service.guard.require(GET_R29.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(GET_R29.name, refusal),
@@ -15096,6 +15336,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&LIST_R30);
         let claims = match service.guard.require(LIST_R30.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(LIST_R30.name, refusal),
@@ -15114,6 +15355,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&CREATE_R30);
         let claims = match service.guard.require(CREATE_R30.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(CREATE_R30.name, refusal),
@@ -15132,6 +15374,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&GET_R30);
         let claims = match service.guard.require(GET_R30.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(GET_R30.name, refusal),
@@ -15150,6 +15393,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&LIST_R31);
         let claims = match service.guard.require(LIST_R31.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(LIST_R31.name, refusal),
@@ -15168,6 +15412,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&CREATE_R31);
         let claims = match service.guard.require(CREATE_R31.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(CREATE_R31.name, refusal),
@@ -15186,6 +15431,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&GET_R31);
         let claims = match service.guard.require(GET_R31.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(GET_R31.name, refusal),
@@ -15204,6 +15450,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&LIST_R32);
         let claims = match service.guard.require(LIST_R32.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(LIST_R32.name, refusal),
@@ -15222,6 +15469,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&CREATE_R32);
         let claims = match service.guard.require(CREATE_R32.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(CREATE_R32.name, refusal),
@@ -15240,6 +15488,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&GET_R32);
         let claims = match service.guard.require(GET_R32.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(GET_R32.name, refusal),
@@ -15258,6 +15507,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&LIST_R33);
         let claims = match service.guard.require(LIST_R33.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(LIST_R33.name, refusal),
@@ -15276,6 +15526,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&CREATE_R33);
         let claims = match service.guard.require(CREATE_R33.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(CREATE_R33.name, refusal),
@@ -15294,6 +15545,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&GET_R33);
         let claims = match service.guard.require(GET_R33.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(GET_R33.name, refusal),
@@ -15312,6 +15564,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&LIST_R34);
         let claims = match service.guard.require(LIST_R34.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(LIST_R34.name, refusal),
@@ -15330,6 +15583,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&CREATE_R34);
         let claims = match service.guard.require(CREATE_R34.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(CREATE_R34.name, refusal),
@@ -15348,6 +15602,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&GET_R34);
         let claims = match service.guard.require(GET_R34.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(GET_R34.name, refusal),
@@ -15366,6 +15621,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&LIST_R35);
         let claims = match service.guard.require(LIST_R35.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(LIST_R35.name, refusal),
@@ -15384,6 +15640,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&CREATE_R35);
         let claims = match service.guard.require(CREATE_R35.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(CREATE_R35.name, refusal),
@@ -15402,6 +15659,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&GET_R35);
         let claims = match service.guard.require(GET_R35.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(GET_R35.name, refusal),
@@ -15420,6 +15678,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&LIST_R36);
         let claims = match service.guard.require(LIST_R36.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(LIST_R36.name, refusal),
@@ -15438,6 +15697,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&CREATE_R36);
         let claims = match service.guard.require(CREATE_R36.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(CREATE_R36.name, refusal),
@@ -15456,6 +15716,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&GET_R36);
         let claims = match service.guard.require(GET_R36.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(GET_R36.name, refusal),
@@ -15474,6 +15735,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&LIST_R37);
         let claims = match service.guard.require(LIST_R37.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(LIST_R37.name, refusal),
@@ -15492,6 +15754,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&CREATE_R37);
         let claims = match service.guard.require(CREATE_R37.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(CREATE_R37.name, refusal),
@@ -15510,6 +15773,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&GET_R37);
         let claims = match service.guard.require(GET_R37.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(GET_R37.name, refusal),
@@ -15528,6 +15792,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&LIST_R38);
         let claims = match service.guard.require(LIST_R38.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(LIST_R38.name, refusal),
@@ -15546,6 +15811,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&CREATE_R38);
         let claims = match service.guard.require(CREATE_R38.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(CREATE_R38.name, refusal),
@@ -15564,6 +15830,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&GET_R38);
         let claims = match service.guard.require(GET_R38.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(GET_R38.name, refusal),
@@ -15582,6 +15849,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&LIST_R39);
         let claims = match service.guard.require(LIST_R39.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(LIST_R39.name, refusal),
@@ -15600,6 +15868,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&CREATE_R39);
         let claims = match service.guard.require(CREATE_R39.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(CREATE_R39.name, refusal),
@@ -15618,6 +15887,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&GET_R39);
         let claims = match service.guard.require(GET_R39.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(GET_R39.name, refusal),
@@ -15636,6 +15906,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&LIST_R40);
         let claims = match service.guard.require(LIST_R40.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(LIST_R40.name, refusal),
@@ -15654,6 +15925,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&CREATE_R40);
         let claims = match service.guard.require(CREATE_R40.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(CREATE_R40.name, refusal),
@@ -15672,6 +15944,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&GET_R40);
         let claims = match service.guard.require(GET_R40.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(GET_R40.name, refusal),
@@ -15690,6 +15963,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&LIST_R41);
         let claims = match service.guard.require(LIST_R41.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(LIST_R41.name, refusal),
@@ -15708,6 +15982,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&CREATE_R41);
         let claims = match service.guard.require(CREATE_R41.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(CREATE_R41.name, refusal),
@@ -15726,6 +16001,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&GET_R41);
         let claims = match service.guard.require(GET_R41.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(GET_R41.name, refusal),
@@ -15744,6 +16020,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&LIST_R42);
         let claims = match service.guard.require(LIST_R42.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(LIST_R42.name, refusal),
@@ -15762,6 +16039,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&CREATE_R42);
         let claims = match service.guard.require(CREATE_R42.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(CREATE_R42.name, refusal),
@@ -15780,6 +16058,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&GET_R42);
         let claims = match service.guard.require(GET_R42.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(GET_R42.name, refusal),
@@ -15798,6 +16077,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&LIST_R43);
         let claims = match service.guard.require(LIST_R43.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(LIST_R43.name, refusal),
@@ -15816,6 +16096,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&CREATE_R43);
         let claims = match service.guard.require(CREATE_R43.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(CREATE_R43.name, refusal),
@@ -15834,6 +16115,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&GET_R43);
         let claims = match service.guard.require(GET_R43.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(GET_R43.name, refusal),
@@ -15852,6 +16134,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&LIST_R44);
         let claims = match service.guard.require(LIST_R44.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(LIST_R44.name, refusal),
@@ -15870,6 +16153,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&CREATE_R44);
         let claims = match service.guard.require(CREATE_R44.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(CREATE_R44.name, refusal),
@@ -15888,6 +16172,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&GET_R44);
         let claims = match service.guard.require(GET_R44.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(GET_R44.name, refusal),
@@ -15906,6 +16191,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&LIST_R45);
         let claims = match service.guard.require(LIST_R45.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(LIST_R45.name, refusal),
@@ -15924,6 +16210,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&CREATE_R45);
         let claims = match service.guard.require(CREATE_R45.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(CREATE_R45.name, refusal),
@@ -15942,6 +16229,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&GET_R45);
         let claims = match service.guard.require(GET_R45.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(GET_R45.name, refusal),
@@ -15960,6 +16248,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&LIST_R46);
         let claims = match service.guard.require(LIST_R46.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(LIST_R46.name, refusal),
@@ -15978,6 +16267,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&CREATE_R46);
         let claims = match service.guard.require(CREATE_R46.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(CREATE_R46.name, refusal),
@@ -15996,6 +16286,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&GET_R46);
         let claims = match service.guard.require(GET_R46.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(GET_R46.name, refusal),
@@ -16014,6 +16305,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&LIST_R47);
         let claims = match service.guard.require(LIST_R47.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(LIST_R47.name, refusal),
@@ -16032,6 +16324,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&CREATE_R47);
         let claims = match service.guard.require(CREATE_R47.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(CREATE_R47.name, refusal),
@@ -16050,6 +16343,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&GET_R47);
         let claims = match service.guard.require(GET_R47.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(GET_R47.name, refusal),
@@ -16068,6 +16362,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&LIST_R48);
         let claims = match service.guard.require(LIST_R48.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(LIST_R48.name, refusal),
@@ -16086,6 +16381,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&CREATE_R48);
         let claims = match service.guard.require(CREATE_R48.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(CREATE_R48.name, refusal),
@@ -16104,6 +16400,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&GET_R48);
         let claims = match service.guard.require(GET_R48.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(GET_R48.name, refusal),
@@ -16122,6 +16419,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&LIST_R49);
         let claims = match service.guard.require(LIST_R49.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(LIST_R49.name, refusal),
@@ -16140,6 +16438,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&CREATE_R49);
         let claims = match service.guard.require(CREATE_R49.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(CREATE_R49.name, refusal),
@@ -16158,6 +16457,7 @@ pub mod server {
         State(service): State<Arc<Secured<S, S::Claims>>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&GET_R49);
         let claims = match service.guard.require(GET_R49.security, &parts).await {
             Ok(claims) => claims,
             Err(refusal) => return service.api.refuse(GET_R49.name, refusal),

@@ -560,6 +560,7 @@ pub mod operations {
     /// `POST /pets`
     pub const ADD_PET: Operation = Operation {
         name: "add_pet",
+        id: "addPet",
         method: "POST",
         path: "/pets",
         security: &[],
@@ -703,6 +704,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&ADD_PET);
         let request = match parse_add_pet(&parts) {
             Ok(request) => request,
             Err(problem) => return api.refuse(ADD_PET.name, problem.into()),

@@ -164,6 +164,7 @@ pub mod operations {
     /// `GET /label/{list}/{color}`
     pub const GET_LABEL: Operation = Operation {
         name: "get_label",
+        id: "getLabel",
         method: "GET",
         path: "/label/{list}/{color}",
         security: &[],
@@ -189,6 +190,7 @@ pub mod operations {
     /// `GET /matrix/{list}/{color}`
     pub const GET_MATRIX: Operation = Operation {
         name: "get_matrix",
+        id: "getMatrix",
         method: "GET",
         path: "/matrix/{list}/{color}",
         security: &[],
@@ -214,6 +216,7 @@ pub mod operations {
     /// `GET /colors/{color}`
     pub const GET_COLOR: Operation = Operation {
         name: "get_color",
+        id: "getColor",
         method: "GET",
         path: "/colors/{color}",
         security: &[],
@@ -241,6 +244,7 @@ pub mod operations {
     /// `GET /items/{ids}`
     pub const GET_ITEMS: Operation = Operation {
         name: "get_items",
+        id: "getItems",
         method: "GET",
         path: "/items/{ids}",
         security: &[],
@@ -274,6 +278,7 @@ pub mod operations {
     /// `POST /users`
     pub const SIGN_UP: Operation = Operation {
         name: "sign_up",
+        id: "signUp",
         method: "POST",
         path: "/users",
         security: &[],
@@ -297,6 +302,7 @@ pub mod operations {
     /// `POST /checkout`
     pub const CHECKOUT: Operation = Operation {
         name: "checkout",
+        id: "checkout",
         method: "POST",
         path: "/checkout",
         security: &[],
@@ -320,6 +326,7 @@ pub mod operations {
     /// `PUT /preferences`
     pub const SET_PREFERENCES: Operation = Operation {
         name: "set_preferences",
+        id: "setPreferences",
         method: "PUT",
         path: "/preferences",
         security: &[],
@@ -707,6 +714,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&GET_LABEL);
         let request = match parse_get_label(&parts) {
             Ok(request) => request,
             Err(problem) => return api.refuse(GET_LABEL.name, problem.into()),
@@ -721,6 +729,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&GET_MATRIX);
         let request = match parse_get_matrix(&parts) {
             Ok(request) => request,
             Err(problem) => return api.refuse(GET_MATRIX.name, problem.into()),
@@ -735,6 +744,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&GET_COLOR);
         let request = match parse_get_color(&parts) {
             Ok(request) => request,
             Err(problem) => return api.refuse(GET_COLOR.name, problem.into()),
@@ -749,6 +759,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&GET_ITEMS);
         let request = match parse_get_items(&parts) {
             Ok(request) => request,
             Err(problem) => return api.refuse(GET_ITEMS.name, problem.into()),
@@ -763,6 +774,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&SIGN_UP);
         let request = match parse_sign_up(&parts) {
             Ok(request) => request,
             Err(problem) => return api.refuse(SIGN_UP.name, problem.into()),
@@ -777,6 +789,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&CHECKOUT);
         let request = match parse_checkout(&parts) {
             Ok(request) => request,
             Err(problem) => return api.refuse(CHECKOUT.name, problem.into()),
@@ -791,6 +804,7 @@ pub mod server {
         State(api): State<Arc<S>>,
         parts: RequestParts,
     ) -> Response {
+        serving(&SET_PREFERENCES);
         let request = match parse_set_preferences(&parts) {
             Ok(request) => request,
             Err(problem) => return api.refuse(SET_PREFERENCES.name, problem.into()),

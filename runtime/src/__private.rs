@@ -35,3 +35,5 @@ pub use crate::server::axum::{routing, Router};
 pub use crate::server::{
     reply, Authenticate, ExtensionMethods, HandlerError, Problem, Refusal, RequestParts, Secured, StreamedParts,
 };
+#[cfg(feature = "server")]
+pub use crate::trace::serving;

@@ -8,7 +8,9 @@
 //! Features: `client` (reqwest with rustls) and `server` (axum), both on by default; `jwt`
 //! (token verification and issuing on `jsonwebtoken`), off by default; `chrono` and `uuid`
 //! (the types of the `date-time`, `date` and `uuid` formats, see [`formats`]), which a
-//! generated crate turns on where its spec uses them.
+//! generated crate turns on where its spec uses them; `tracing`, one span per operation on
+//! client and server with OpenTelemetry's HTTP field names, and events for retries and token
+//! refreshes (see the `trace` module's docs: no field carries a secret).
 //!
 //! What only generated code calls (parameter encoding, building requests and replies,
 //! finishing a router) is hidden from these docs and is not a stable API: it follows the
@@ -33,6 +35,8 @@ mod operation;
 pub mod params;
 pub mod security;
 pub mod stream;
+#[cfg(any(feature = "client", feature = "server"))]
+mod trace;
 #[doc(hidden)]
 pub mod unions;
 pub mod validate;

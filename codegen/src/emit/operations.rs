@@ -59,6 +59,7 @@ pub fn emit(api: &Api) -> ModuleItems<'_> {
 fn descriptor(operation: &Operation, cfg: Option<&TokenStream>) -> TokenStream {
     let constant = ident(&operation.names.descriptor);
     let name = &operation.name;
+    let id = &operation.id;
     let method = operation.method.as_str();
     let path = operation.path.as_str();
     let security = super::security::requirements(&operation.security);
@@ -68,6 +69,7 @@ fn descriptor(operation: &Operation, cfg: Option<&TokenStream>) -> TokenStream {
         #[doc = #doc]
         pub const #constant: Operation = Operation {
             name: #name,
+            id: #id,
             method: #method,
             path: #path,
             security: #security,

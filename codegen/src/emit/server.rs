@@ -199,6 +199,7 @@ fn handler(operation: &Operation, secured_api: bool) -> TokenStream {
     let args = claims_arg.into_iter().chain(request_arg);
     quote! {
         async fn #name<S: Api>(#state #parts) -> Response {
+            serving(&#descriptor);
             #check
             #parse
             match #api.#method(#( #args ),*).await {

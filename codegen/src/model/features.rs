@@ -14,7 +14,7 @@ use heck::ToKebabCase;
 use std::collections::{BTreeSet, HashMap};
 
 /// Features Cargo or the generated crate already use.
-const RESERVED: [&str; 3] = ["default", "client", "server"];
+const RESERVED: [&str; 4] = ["default", "client", "server", "tracing"];
 
 /// A valid, unclaimed feature name for `tag`.
 fn feature_name(tag: &str, taken: &BTreeSet<String>) -> String {

@@ -540,6 +540,8 @@ pub struct OperationNames {
 pub struct Operation {
     /// The Rust method name (`auth_token_create`).
     pub name: String,
+    /// The spec's `operationId`, or `name` where it gives none.
+    pub id: String,
     /// The names of the items generated for it besides its method.
     pub names: OperationNames,
     /// Derives and attributes the options add to its request and response types.

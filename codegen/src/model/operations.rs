@@ -237,6 +237,7 @@ impl<'a, 'b> OperationsBuilder<'a, 'b> {
             self.responses(&operation.responses, &type_prefix, sentinel.as_deref(), &pointer_push(at, "responses"))?;
         let requirements = operation.security.as_ref().or(spec.security.as_ref());
         Ok(Operation {
+            id: operation.operation_id.clone().unwrap_or_else(|| name.clone()),
             name,
             names: item_names,
             method,

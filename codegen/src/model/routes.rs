@@ -69,6 +69,7 @@ mod tests {
         let params = template.params().map(str::to_owned).collect::<HashSet<_>>();
         Operation {
             name: path.into(),
+            id: path.into(),
             names: Default::default(),
             additions: Default::default(),
             method,

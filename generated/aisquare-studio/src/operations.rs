@@ -12,6 +12,7 @@ pub const SECURITY_SCHEMES: &[SecurityScheme] = &[];
 /// `POST /api/v1/token/refresh/`
 pub const REFRESH_CREATE: Operation = Operation {
     name: "refresh_create",
+    id: "refresh-create",
     method: "POST",
     path: "/api/v1/token/refresh/",
     security: &[],

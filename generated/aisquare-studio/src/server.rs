@@ -53,6 +53,7 @@ async fn handle_refresh_create<S: Api>(
     State(api): State<Arc<S>>,
     parts: RequestParts,
 ) -> Response {
+    serving(&REFRESH_CREATE);
     let request = match parse_refresh_create(&parts) {
         Ok(request) => request,
         Err(problem) => return api.refuse(REFRESH_CREATE.name, problem.into()),

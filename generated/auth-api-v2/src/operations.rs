@@ -12,6 +12,7 @@ pub const SECURITY_SCHEMES: &[SecurityScheme] = &[];
 /// `POST /auth/token`
 pub const AUTH_TOKEN_CREATE: Operation = Operation {
     name: "auth_token_create",
+    id: "authTokenCreate",
     method: "POST",
     path: "/auth/token",
     security: &[],
@@ -39,6 +40,7 @@ pub enum AuthTokenCreateResponse {
 /// `POST /auth/refresh`
 pub const AUTH_TOKEN_REFRESH: Operation = Operation {
     name: "auth_token_refresh",
+    id: "authTokenRefresh",
     method: "POST",
     path: "/auth/refresh",
     security: &[],

@@ -60,6 +60,7 @@ async fn handle_auth_token_create<S: Api>(
     State(api): State<Arc<S>>,
     parts: RequestParts,
 ) -> Response {
+    serving(&AUTH_TOKEN_CREATE);
     let request = match parse_auth_token_create(&parts) {
         Ok(request) => request,
         Err(problem) => return api.refuse(AUTH_TOKEN_CREATE.name, problem.into()),
@@ -74,6 +75,7 @@ async fn handle_auth_token_refresh<S: Api>(
     State(api): State<Arc<S>>,
     parts: RequestParts,
 ) -> Response {
+    serving(&AUTH_TOKEN_REFRESH);
     let request = match parse_auth_token_refresh(&parts) {
         Ok(request) => request,
         Err(problem) => return api.refuse(AUTH_TOKEN_REFRESH.name, problem.into()),

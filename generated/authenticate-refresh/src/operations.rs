@@ -12,6 +12,7 @@ pub const SECURITY_SCHEMES: &[SecurityScheme] = &[];
 /// `POST /api/v1/authenticate/refresh`
 pub const REFRESH_AUTHENTICATION_TOKEN: Operation = Operation {
     name: "refresh_authentication_token",
+    id: "refreshAuthenticationToken",
     method: "POST",
     path: "/api/v1/authenticate/refresh",
     security: &[],

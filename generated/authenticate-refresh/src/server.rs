@@ -58,6 +58,7 @@ async fn handle_refresh_authentication_token<S: Api>(
     State(api): State<Arc<S>>,
     parts: RequestParts,
 ) -> Response {
+    serving(&REFRESH_AUTHENTICATION_TOKEN);
     let request = match parse_refresh_authentication_token(&parts) {
         Ok(request) => request,
         Err(problem) => {

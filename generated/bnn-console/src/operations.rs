@@ -17,6 +17,7 @@ pub const SECURITY_SCHEMES: &[SecurityScheme] = &[
 /// `POST /v1/refresh_token`
 pub const V1_REFRESH_TOKEN_POST: Operation = Operation {
     name: "v1_refresh_token_post",
+    id: "v1_refresh_token_post",
     method: "POST",
     path: "/v1/refresh_token",
     security: &[
@@ -48,6 +49,7 @@ pub enum V1RefreshTokenPostResponse {
 /// `POST /v2/refresh_token`
 pub const V2_REFRESH_TOKEN_POST: Operation = Operation {
     name: "v2_refresh_token_post",
+    id: "v2_refresh_token_post",
     method: "POST",
     path: "/v2/refresh_token",
     security: &[

@@ -76,6 +76,7 @@ async fn handle_v1_refresh_token_post<S: Api>(
     State(service): State<Arc<Secured<S, S::Claims>>>,
     parts: RequestParts,
 ) -> Response {
+    serving(&V1_REFRESH_TOKEN_POST);
     let claims = match service
         .guard
         .require(V1_REFRESH_TOKEN_POST.security, &parts)
@@ -94,6 +95,7 @@ async fn handle_v2_refresh_token_post<S: Api>(
     State(service): State<Arc<Secured<S, S::Claims>>>,
     parts: RequestParts,
 ) -> Response {
+    serving(&V2_REFRESH_TOKEN_POST);
     let claims = match service
         .guard
         .require(V2_REFRESH_TOKEN_POST.security, &parts)

@@ -21,6 +21,7 @@ pub const SECURITY_SCHEMES: &[SecurityScheme] = &[
 /// `POST /api-token-refresh/`
 pub const API_TOKEN_REFRESH_CREATE: Operation = Operation {
     name: "api_token_refresh_create",
+    id: "apiTokenRefreshCreate",
     method: "POST",
     path: "/api-token-refresh/",
     security: &[

@@ -72,6 +72,7 @@ async fn handle_api_token_refresh_create<S: Api>(
     State(service): State<Arc<Secured<S, S::Claims>>>,
     parts: RequestParts,
 ) -> Response {
+    serving(&API_TOKEN_REFRESH_CREATE);
     let claims = match service
         .guard
         .require(API_TOKEN_REFRESH_CREATE.security, &parts)

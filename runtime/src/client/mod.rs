@@ -15,7 +15,7 @@ mod token;
 
 use crate::security::Security;
 pub use crate::security::{KeyLocation, SchemeKind, SecurityScheme};
-use crate::Operation;
+use crate::{trace, Operation};
 pub use clock::Clock;
 pub use credential::Credential;
 pub use error::{Error, RawResponse};
@@ -116,7 +116,7 @@ impl Transport {
             headers: HeaderMap::new(),
             cookies: Vec::new(),
             body: None,
-            security: operation.security,
+            operation: *operation,
             fault,
             streamed: false,
         }
@@ -142,7 +142,10 @@ impl Transport {
     #[doc(hidden)]
     /// Sends a request and reads the whole response.
     pub async fn send(&self, request: Request) -> Result<Response, Error> {
-        self.dispatch(request).await?.read().await
+        let span = trace::Span::client(&request.operation, &self.base_url);
+        let outcome = span.run(async { self.dispatch(request).await?.read().await }).await;
+        span.client_outcome(outcome.as_ref().map(|response| response.status));
+        outcome
     }
 
     #[doc(hidden)]
@@ -152,7 +155,11 @@ impl Transport {
     pub async fn open(&self, request: Request) -> Result<OpenResponse, Error> {
         // Kept to be sent again should an event stream end early (a streamed upload cannot).
         let resend = (self.policy.reconnects() > 0 && !request.streams_body()).then(|| (self.clone(), request.clone()));
-        let mut response = self.open_once(request).await?;
+        // The span ends with the response's head: the stream is the caller's to read.
+        let span = trace::Span::client(&request.operation, &self.base_url);
+        let outcome = span.run(self.open_once(request)).await;
+        span.client_outcome(outcome.as_ref().map(|response| response.status));
+        let mut response = outcome?;
         response.resend = resend;
         Ok(response)
     }
@@ -175,7 +182,7 @@ impl Transport {
                 insert_header(&mut request.headers, name, &policy::new_idempotency_key())?;
             }
         }
-        let mut applied = self.credentials_for(request.security).await?;
+        let mut applied = self.credentials_for(request.operation.security).await?;
         if applied.iter().all(|applied| applied.lease.is_none()) {
             // No token to refresh on a 401: the request is built once, from its own parts.
             let built = self.build(request, &applied)?;
@@ -190,6 +197,7 @@ impl Transport {
         }
         // A token the server refused: refresh it (unless another request already did) and
         // retry once; a second 401 is the answer.
+        trace::resend_after_refresh();
         for credential in &mut applied {
             if let Some((source, attempt)) = credential.lease {
                 let lease = source.refresh_after(attempt).await?;
@@ -221,6 +229,7 @@ impl Transport {
             };
             match (spare, pause) {
                 (Some(spare), Some(pause)) => {
+                    trace::retry(retries + 1, pause, outcome.as_ref().map(|response| response.status));
                     tokio::time::sleep(pause).await;
                     retries += 1;
                     request = spare;
@@ -379,7 +388,8 @@ pub struct Request {
     headers: HeaderMap,
     cookies: Vec<(String, String)>,
     body: Option<(HeaderValue, RequestBody)>,
-    security: Security,
+    /// What it is sent for: its security, and its names for a trace.
+    operation: Operation,
     fault: Option<String>,
     /// The response body is read as a stream, not whole.
     streamed: bool,

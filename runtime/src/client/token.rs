@@ -310,9 +310,13 @@ impl TokenSource {
         let next = Arc::new(next);
         *self.inner.current.write().unwrap_or_else(PoisonError::into_inner) = next.clone();
         if let Some(failure) = &next.failure {
+            let outcome = if failure.rejected { "rejected" } else { "failed" };
+            crate::trace::token_refresh(next.attempt, outcome, false);
             return Err(failure.to_error());
         }
-        if next.tokens.refresh != current.tokens.refresh {
+        let rotated = next.tokens.refresh != current.tokens.refresh;
+        crate::trace::token_refresh(next.attempt, "ok", rotated);
+        if rotated {
             if let Some(hook) = &self.inner.options.on_rotate {
                 hook(&next.tokens);
             }

@@ -33,13 +33,24 @@ use tower_http::catch_panic::CatchPanicLayer;
 /// method a 405 problem, a panic inside a handler a 500 problem while the server goes on,
 /// and every request is held to its [`Limits`] (a 413 or 408 problem).
 pub fn finish(router: Router) -> Router {
-    router
+    // (axum panics at a route layer over no routes: a spec with no operation has none.)
+    #[cfg(feature = "tracing")]
+    let router = if router.has_routes() {
+        router.route_layer(axum::middleware::from_fn(crate::trace::server::route))
+    } else {
+        router
+    };
+    let router = router
         .method_not_allowed_fallback(|| async { Problem::method_not_allowed() })
         .fallback(|| async { Problem::new(StatusCode::NOT_FOUND, "no operation is defined at this path") })
         .layer(CatchPanicLayer::custom(panic_response))
         // `Limits` bounds the body instead of axum's fixed default.
         .layer(DefaultBodyLimit::disable())
-        .layer(axum::middleware::from_fn(limits::enforce))
+        .layer(axum::middleware::from_fn(limits::enforce));
+    // Outermost, so that the span covers the limits, a panic and the fallbacks too.
+    #[cfg(feature = "tracing")]
+    let router = router.layer(axum::middleware::from_fn(crate::trace::server::serve));
+    router
 }
 
 fn panic_response(_panic: Box<dyn Any + Send + 'static>) -> Response {

@@ -1,12 +1,13 @@
 //! `cargo xtask bench`: figures a person can compare over time. Generation time and peak heap
 //! per stage for the largest corpus specs, lines generated, `cargo check` time of a generated
-//! crate (all features, one tag), and the runtime overhead of a generated client and server
-//! against hand-written reqwest and axum code on 127.0.0.1. Every figure has its baseline
-//! beside it, measured in the same run.
+//! crate (all features, one tag), the runtime overhead of a generated client and server
+//! against hand-written reqwest and axum code on 127.0.0.1, and what the runtime's spans add
+//! to it. Every figure has its baseline beside it, measured in the same run.
 
 mod compile;
 pub mod generation;
 pub mod heap;
+mod spans;
 mod stats;
 
 use std::path::PathBuf;
@@ -84,19 +85,16 @@ pub fn run(args: &[String]) -> Result<(), String> {
     if options.runtime && !options.corpus {
         // Loopback throughput on two cores varies from round to round by several percent;
         // three rounds per run keep the median of the ratio steady.
-        runtime(options.runs * 3)?;
+        runtime(&root, &scratch, options.runs * 3)?;
     }
     Ok(())
 }
 
 /// The runtime overhead and stream figures come from benches of the `e2e` crate, which links the
 /// generated seed crates (xtask must not: it has to build when they are stale).
-fn runtime(rounds: usize) -> Result<(), String> {
-    let rounds = rounds.to_string();
-    crate::cargo(
-        &["bench", "--quiet", "--package", "e2e", "--bench", "runtime", "--", &rounds],
-        "the runtime bench failed",
-    )?;
+fn runtime(root: &std::path::Path, scratch: &std::path::Path, rounds: usize) -> Result<(), String> {
+    // The runtime bench itself, spans compiled in, then again without them.
+    spans::run(root, scratch, rounds)?;
     // Streams: events/s and MiB/s beside baselines, and peak memory.
     crate::cargo(&["bench", "--quiet", "--package", "e2e", "--bench", "streams", "--", "3"], "the streams bench failed")
 }
