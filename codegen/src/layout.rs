@@ -330,7 +330,9 @@ mod tests {
         let parts = Parts { client: true, server: true };
         let runtime = RuntimeDependency::Path("../runtime".to_owned());
         let layout = Layout::Crate { package: "large", runtime: &runtime };
-        let emitted = || emit::modules(parts).into_iter().map(|module| (module, emit::emit(&api, module))).collect();
+        let halves = emit::Halves { parts, gated: true };
+        let emitted =
+            || emit::modules(parts).into_iter().map(|module| (module, emit::emit(&api, module, halves))).collect();
         let cut = super::parts(emitted(), layout);
         assert!(cut.len() > 8, "only {} parts", cut.len());
         let joined =

@@ -21,7 +21,8 @@ pub fn render(
     at_stage: &mut dyn FnMut(Stage),
 ) -> Result<Vec<(PathBuf, String)>, String> {
     at_stage(Stage::Emit);
-    let emitted = emit::modules(parts).into_iter().map(|module| (module, emit::emit(api, module))).collect();
+    let halves = emit::Halves { parts, gated: matches!(layout, Layout::Crate { .. }) };
+    let emitted = emit::modules(parts).into_iter().map(|module| (module, emit::emit(api, module, halves))).collect();
     let cut = layout::parts(emitted, layout);
     let firsts: Vec<bool> = cut.iter().map(|part| part.first).collect();
     let unparsed: Vec<(usize, Result<String, String>)> = if threads <= 1 {

@@ -22,7 +22,7 @@ fn gate_of(text: &str, item: &str) -> String {
     let mut gate = String::new();
     for line in lines[..index].iter().rev() {
         let line = line.trim();
-        if line.starts_with("#[cfg") {
+        if line.starts_with("#[cfg(") {
             gate = line.to_owned();
         }
         if !(line.starts_with("#[") || line.starts_with("///")) {

@@ -70,19 +70,23 @@ pub mod types {
     }
 
     impl Settings {
-        fn default_theme() -> String {
+        /// The spec's default of `theme`.
+        pub fn default_theme() -> String {
             String::from("light")
         }
 
-        fn default_ratio() -> f32 {
+        /// The spec's default of `ratio`.
+        pub fn default_ratio() -> f32 {
             0.1
         }
 
-        fn default_retries() -> u8 {
+        /// The spec's default of `retries`.
+        pub fn default_retries() -> u8 {
             3
         }
 
-        fn default_order() -> Order {
+        /// The spec's default of `order`.
+        pub fn default_order() -> Order {
             Order::Desc
         }
     }

@@ -137,7 +137,8 @@ pub mod types {
     }
 
     impl Order {
-        fn default_priority() -> i64 {
+        /// The spec's default of `priority`.
+        pub fn default_priority() -> i64 {
             3
         }
     }

@@ -86,8 +86,8 @@ pub fn is_spec_file(path: &std::path::Path) -> bool {
     matches!(path.extension().and_then(|extension| extension.to_str()), Some("yaml" | "yml" | "json"))
 }
 
-/// The tag features a generated `Cargo.toml` declares (all but default/client/server), in
-/// order, with the operation count its comment gives.
+/// The tag features a generated `Cargo.toml` declares (`name = [] # tag "..": N operations`),
+/// in order, with the operation count its comment gives.
 pub fn tag_features(manifest: &str) -> Vec<(String, usize)> {
     manifest
         .lines()
@@ -97,10 +97,12 @@ pub fn tag_features(manifest: &str) -> Vec<(String, usize)> {
         .filter(|line| !line.starts_with('#') && !line.starts_with(' '))
         .filter_map(|line| {
             let (name, rest) = line.split_once(" = ")?;
+            if !rest.contains("# tag ") {
+                return None;
+            }
             let count = rest.rsplit(": ").next()?.split(' ').next()?.parse().unwrap_or(0);
             Some((name.trim().to_owned(), count))
         })
-        .filter(|(name, _)| !["default", "client", "server"].contains(&name.as_str()))
         .collect()
 }
 

@@ -2,6 +2,7 @@
 
 mod client;
 mod client_auth;
+mod halves;
 mod operations;
 mod prose;
 mod security;
@@ -71,6 +72,7 @@ pub fn modules(parts: Parts) -> Vec<Module> {
     modules
 }
 
+pub use halves::Halves;
 pub use tokens::{doc_lines, inline};
 
 /// One item of a module, to be emitted where it is formatted: token streams cannot cross
@@ -90,9 +92,9 @@ pub struct ModuleItems<'a> {
 }
 
 /// The items of one module.
-pub fn emit(api: &Api, module: Module) -> ModuleItems<'_> {
+pub fn emit(api: &Api, module: Module, halves: Halves) -> ModuleItems<'_> {
     match module {
-        Module::Types => types::emit(&api.types),
+        Module::Types => types::emit(&api.types, halves),
         Module::Operations => operations::emit(api),
         // One `impl`: all head.
         Module::Client => ModuleItems { head: item(move || client::emit(api)), items: Vec::new() },

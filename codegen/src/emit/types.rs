@@ -1,5 +1,6 @@
 //! The `types` module: one Rust type per named schema.
 
+use super::halves::{Halves, SerdeImpls};
 use super::tokens::{
     added, cfg, default_expression, default_impl, docs, ident, inline, optional_type, own_default, prelude, rust_type,
     serde_crate, Added, Scope,
@@ -9,18 +10,46 @@ use crate::model::{Access, Enumeration, Field, Struct, TypeDef, TypeDefKind, Uni
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-pub fn emit(defs: &[TypeDef]) -> ModuleItems<'_> {
+pub fn emit(defs: &[TypeDef], halves: Halves) -> ModuleItems<'_> {
     let scope = Scope::types_module(defs);
-    ModuleItems { head: item(prelude), items: defs.iter().map(|def| item(move || definition(def, scope))).collect() }
+    let items = defs.iter().map(|def| item(move || definition(def, scope, halves.serde_impls(def)))).collect();
+    ModuleItems { head: item(prelude), items }
 }
 
-fn definition(def: &TypeDef, scope: Scope) -> TokenStream {
-    let definition = type_definition(def, scope);
+fn definition(def: &TypeDef, scope: Scope, impls: SerdeImpls) -> TokenStream {
+    let definition = type_definition(def, scope, &impls);
     let validation = super::validate::implementation(def, scope);
     quote! { #definition #validation }
 }
 
-fn type_definition(def: &TypeDef, scope: Scope) -> TokenStream {
+/// `, Serialize, Deserialize` for a derive list, as far as each is always derived; and the
+/// `cfg_attr` derives of those compiled under a cfg.
+fn serde_derives(impls: &SerdeImpls, serialize: bool, deserialize: bool) -> (TokenStream, TokenStream) {
+    let (ser, de) = (quote! { Serialize }, quote! { Deserialize });
+    let mut listed = TokenStream::new();
+    let mut gated = TokenStream::new();
+    if serialize {
+        listed.extend(impls.serialize.derived(ser.clone()));
+        gated.extend(impls.serialize.derived_under_cfg(ser));
+    }
+    if deserialize {
+        listed.extend(impls.deserialize.derived(de.clone()));
+        gated.extend(impls.deserialize.derived_under_cfg(de));
+    }
+    (listed, gated)
+}
+
+/// What every item of one definition shares.
+struct Head<'a> {
+    name: proc_macro2::Ident,
+    /// Its gate, then its docs.
+    doc: TokenStream,
+    added: Added,
+    cfg: Option<TokenStream>,
+    impls: &'a SerdeImpls,
+}
+
+fn type_definition(def: &TypeDef, scope: Scope, impls: &SerdeImpls) -> TokenStream {
     let name = ident(&def.name);
     let cfg = cfg(&def.gate);
     // The gate goes first, on every item the definition makes.
@@ -29,10 +58,14 @@ fn type_definition(def: &TypeDef, scope: Scope) -> TokenStream {
     let added = added(&def.additions);
     match &def.kind {
         TypeDefKind::Struct(definition) => {
-            structure(&name, &doc, &added, cfg.as_ref(), definition, def.read_by_servers, scope)
+            let head = Head { name, doc, added, cfg, impls };
+            structure(&head, definition, def.read_by_servers, scope)
         }
-        TypeDefKind::Enum(enumeration_def) => enumeration(&name, &doc, &added, enumeration_def),
-        TypeDefKind::Union(union) => union_enum(&name, &doc, &added, def.docs.is_some(), cfg.as_ref(), union, scope),
+        TypeDefKind::Enum(enumeration_def) => enumeration(&name, &doc, &added, enumeration_def, impls),
+        TypeDefKind::Union(union) => {
+            let head = Head { name, doc, added, cfg, impls };
+            union_enum(&head, def.docs.is_some(), union, scope)
+        }
         TypeDefKind::Alias(ty) => {
             let ty = rust_type(ty, scope);
             quote! {
@@ -44,9 +77,11 @@ fn type_definition(def: &TypeDef, scope: Scope) -> TokenStream {
             let ty = rust_type(ty, scope);
             let serde_crate = serde_crate();
             let Added { derives, attributes } = added;
+            let (serde, gated) = serde_derives(impls, true, true);
             quote! {
                 #doc
-                #[derive(Clone, Debug, PartialEq, Serialize, Deserialize #derives)]
+                #[derive(Clone, Debug, PartialEq #serde #derives)]
+                #gated
                 #serde_crate
                 #[serde(transparent)]
                 #attributes
@@ -57,7 +92,13 @@ fn type_definition(def: &TypeDef, scope: Scope) -> TokenStream {
 }
 
 /// A string enum, with its catch-all variant if it has one (see [`Enumeration::other`]).
-fn enumeration(name: &proc_macro2::Ident, doc: &TokenStream, added: &Added, enumeration: &Enumeration) -> TokenStream {
+fn enumeration(
+    name: &proc_macro2::Ident,
+    doc: &TokenStream,
+    added: &Added,
+    enumeration: &Enumeration,
+    impls: &SerdeImpls,
+) -> TokenStream {
     let known = enumeration.variants.iter().map(|variant| {
         let variant_name = ident(&variant.rust_name);
         let value = &variant.wire_name;
@@ -80,9 +121,11 @@ fn enumeration(name: &proc_macro2::Ident, doc: &TokenStream, added: &Added, enum
     let copy = catch_all.is_none().then(|| quote! { Copy, });
     let serde_crate = serde_crate();
     let Added { derives, attributes } = added;
+    let (serde, gated) = serde_derives(impls, true, true);
     quote! {
         #doc
-        #[derive(Clone, #copy Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize #derives)]
+        #[derive(Clone, #copy Debug, PartialEq, Eq, Hash, PartialOrd, Ord #serde #derives)]
+        #gated
         #serde_crate
         #attributes
         #[allow(clippy::enum_variant_names)]
@@ -93,15 +136,8 @@ fn enumeration(name: &proc_macro2::Ident, doc: &TokenStream, added: &Added, enum
     }
 }
 
-fn structure(
-    name: &proc_macro2::Ident,
-    doc: &TokenStream,
-    added: &Added,
-    cfg: Option<&TokenStream>,
-    definition: &Struct,
-    read_by_servers: bool,
-    scope: Scope,
-) -> TokenStream {
+fn structure(head: &Head<'_>, definition: &Struct, read_by_servers: bool, scope: Scope) -> TokenStream {
+    let (name, doc, added, cfg, impls) = (&head.name, &head.doc, &head.added, head.cfg.as_ref(), head.impls);
     let fields = definition.fields.iter().map(|field| {
         let field_name = ident(&field.rust_name);
         let wire_name = &field.wire_name;
@@ -183,9 +219,11 @@ fn structure(
     let debug = redacting.is_none().then(|| quote! { Debug, });
     let serde_crate = serde_crate();
     let Added { derives, attributes } = added;
+    let (serde, gated) = serde_derives(impls, true, true);
     quote! {
         #doc
-        #[derive(Clone, #debug #default PartialEq, Serialize, Deserialize #derives)]
+        #[derive(Clone, #debug #default PartialEq #serde #derives)]
+        #gated
         #serde_crate
         #attributes
         pub struct #name {
@@ -215,8 +253,11 @@ fn defaults(name: &proc_macro2::Ident, cfg: Option<&TokenStream>, definition: &S
         let function = default_function(field);
         let ty = rust_type(&field.ty, scope);
         let value = field.default.as_ref().map(|value| default_expression(value, &field.ty, scope));
+        let doc = format!(" The spec's default of `{}`.", field.wire_name.replace('`', "'"));
+        // Public: serde reads it where `Deserialize` is compiled, which may be nowhere.
         quote! {
-            fn #function() -> #ty {
+            #[doc = #doc]
+            pub fn #function() -> #ty {
                 #value
             }
         }
@@ -285,7 +326,13 @@ fn redacting_debug(name: &proc_macro2::Ident, cfg: Option<&TokenStream>, definit
 
 /// `Deserialize` for an untagged union that tries the variants declaring more of a value's
 /// members first.
-fn untagged_by_members(name: &proc_macro2::Ident, cfg: Option<&TokenStream>, union: &Union) -> TokenStream {
+fn untagged_by_members(
+    name: &proc_macro2::Ident,
+    cfg: Option<&TokenStream>,
+    union: &Union,
+    impls: &SerdeImpls,
+) -> TokenStream {
+    let Some(compiled) = impls.deserialize.impl_cfg() else { return TokenStream::new() };
     let members = union.variants.iter().map(|variant| {
         let names = &variant.members;
         quote! { &[#( #names ),*] }
@@ -298,6 +345,7 @@ fn untagged_by_members(name: &proc_macro2::Ident, cfg: Option<&TokenStream>, uni
     let unmatched = format!("data did not match any variant of untagged enum {name}");
     quote! {
         #cfg
+        #compiled
         impl<'de> Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let value = serde_json::Value::deserialize(deserializer)?;
@@ -316,15 +364,8 @@ fn untagged_by_members(name: &proc_macro2::Ident, cfg: Option<&TokenStream>, uni
     }
 }
 
-fn union_enum(
-    name: &proc_macro2::Ident,
-    doc: &TokenStream,
-    added: &Added,
-    has_docs: bool,
-    cfg: Option<&TokenStream>,
-    union: &Union,
-    scope: Scope,
-) -> TokenStream {
+fn union_enum(head: &Head<'_>, has_docs: bool, union: &Union, scope: Scope) -> TokenStream {
+    let (name, doc, added, cfg, impls) = (&head.name, &head.doc, &head.added, head.cfg.as_ref(), head.impls);
     let variants = union.variants.iter().map(|variant| {
         let variant_name = ident(&variant.name);
         let ty = rust_type(&variant.ty, scope);
@@ -338,13 +379,16 @@ fn union_enum(
         // wins, dropping what it does not declare), each read so that a struct takes an
         // object only (serde's buffered untagged read lets a struct take an array).
         let by_members = union.variants.iter().any(|variant| !variant.members.is_empty());
-        let derived_deserialize = (!by_members).then(|| quote! { , Deserialize });
-        let deserialize = by_members.then(|| untagged_by_members(name, cfg, union));
+        let (serde, gated) = serde_derives(impls, true, !by_members);
+        let deserialize = by_members.then(|| untagged_by_members(name, cfg, union, impls));
+        // With `Deserialize` written out, `Serialize` is the one derive the helpers are for.
+        let helpers = quote! { #serde_crate #[serde(untagged)] };
+        let helpers = if by_members { impls.serialize.helpers(helpers) } else { helpers };
         return quote! {
             #doc
-            #[derive(Clone, Debug, PartialEq, Serialize #derived_deserialize #derives)]
-            #serde_crate
-            #[serde(untagged)]
+            #[derive(Clone, Debug, PartialEq #serde #derives)]
+            #gated
+            #helpers
             #attributes
             #[allow(clippy::large_enum_variant)]
             pub enum #name {
@@ -358,7 +402,7 @@ fn union_enum(
     // is untagged where each variant's type declares the property itself; otherwise the
     // property is written beside the variant's members.
     let writes_tag = union.variants.iter().any(|variant| variant.writes_tag);
-    let serialize = writes_tag.then(|| {
+    let serialize = writes_tag.then(|| impls.serialize.impl_cfg()).flatten().map(|compiled| {
         let arms = union.variants.iter().map(|variant| {
             let variant_name = ident(&variant.name);
             match variant.tags.first().filter(|_| variant.writes_tag) {
@@ -370,6 +414,7 @@ fn union_enum(
         });
         quote! {
             #cfg
+            #compiled
             impl Serialize for #name {
                 fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                     match self {
@@ -380,10 +425,11 @@ fn union_enum(
         }
     });
     // Without a serde derive, no serde attributes either.
-    let (derived_serialize, serde_attributes) = if writes_tag {
-        (TokenStream::new(), TokenStream::new())
+    let (derived_serialize, gated_serialize, serde_attributes) = if writes_tag {
+        (TokenStream::new(), TokenStream::new(), TokenStream::new())
     } else {
-        (quote! { , Serialize }, quote! { #serde_crate #[serde(untagged)] })
+        let (derived, gated) = serde_derives(impls, true, false);
+        (derived, gated, impls.serialize.helpers(quote! { #serde_crate #[serde(untagged)] }))
     };
     let arms = union.variants.iter().map(|variant| {
         let variant_name = ident(&variant.name);
@@ -392,6 +438,24 @@ fn union_enum(
     });
     let expected: Vec<&str> = union.variants.iter().flat_map(|variant| &variant.tags).map(String::as_str).collect();
     let unknown = format!("unknown {property} {{other:?}}; expected one of: {}", expected.join(", "));
+    let deserialize = impls.deserialize.impl_cfg().map(|compiled| {
+        quote! {
+            #cfg
+            #compiled
+            impl<'de> Deserialize<'de> for #name {
+                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    let value = serde_json::Value::deserialize(deserializer)?;
+                    let tag = value.get(#property).and_then(serde_json::Value::as_str).map(str::to_owned);
+                    match tag.as_deref() {
+                        #( #arms )*
+                        Some(other) => return Err(serde::de::Error::custom(format!(#unknown))),
+                        None => return Err(serde::de::Error::missing_field(#property)),
+                    }
+                    .map_err(serde::de::Error::custom)
+                }
+            }
+        }
+    });
     let doc_tag = format!(" The variant is chosen by the `{}` member.", inline(property));
     let separator = has_docs.then(|| quote! { #[doc = ""] });
     quote! {
@@ -399,6 +463,7 @@ fn union_enum(
         #separator
         #[doc = #doc_tag]
         #[derive(Clone, Debug, PartialEq #derived_serialize #derives)]
+        #gated_serialize
         #serde_attributes
         #attributes
         #[allow(clippy::large_enum_variant)]
@@ -408,18 +473,6 @@ fn union_enum(
 
         #serialize
 
-        #cfg
-        impl<'de> Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = serde_json::Value::deserialize(deserializer)?;
-                let tag = value.get(#property).and_then(serde_json::Value::as_str).map(str::to_owned);
-                match tag.as_deref() {
-                    #( #arms )*
-                    Some(other) => return Err(serde::de::Error::custom(format!(#unknown))),
-                    None => return Err(serde::de::Error::missing_field(#property)),
-                }
-                .map_err(serde::de::Error::custom)
-            }
-        }
+        #deserialize
     }
 }

@@ -43,7 +43,7 @@ pub fn build(loaded: &Loaded, config: &Config) -> (Api, Vec<Fault>) {
     super::inhabited::settle(&mut defs, &mut warnings);
     keep_undeclared_in_choices(&mut defs);
     fit_to_types(&mut defs, &mut built);
-    mark_read_by_servers(&mut defs, &built);
+    mark_directions(&mut defs, &built);
     mark_validating(&mut defs);
     mark_noting_undeclared(&defs, &mut built);
     for param in built.iter_mut().flat_map(|operation| operation.params.iter_mut()) {
@@ -201,22 +201,22 @@ fn mark_validating(defs: &mut [TypeDef]) {
     }
 }
 
-/// Marks the types a server reads from requests: those of parameters and bodies, and what
-/// they hold at any depth.
-fn mark_read_by_servers(defs: &mut [TypeDef], operations: &[Operation]) {
+/// Marks the types a server reads from requests (those of parameters and bodies, and what
+/// they hold at any depth) and the types it writes in responses (bodies and headers).
+fn mark_directions(defs: &mut [TypeDef], operations: &[Operation]) {
     let edges = super::graph::edges(defs);
-    let params = operations.iter().flat_map(|operation| operation.params.iter().map(|param| &param.ty));
-    let bodies = operations.iter().flat_map(|operation| operation.body.iter().flat_map(|body| &body.contents));
-    let mut stack: Vec<usize> = params
-        .chain(bodies.map(|content| &content.ty))
-        .filter_map(|ty| ty.named(Through::Everything))
-        .map(|id| id.0)
-        .collect();
-    while let Some(index) = stack.pop() {
-        if !std::mem::replace(&mut defs[index].read_by_servers, true) {
-            stack.extend(&edges[index]);
+    let named = |ty: &Type| ty.named(Through::Everything).map(|id| id.0);
+    let requests: Vec<usize> = operations.iter().flat_map(Operation::request_types).filter_map(named).collect();
+    let responses: Vec<usize> = operations.iter().flat_map(Operation::response_types).filter_map(named).collect();
+    let mark = |defs: &mut [TypeDef], mut stack: Vec<usize>, flag: fn(&mut TypeDef) -> &mut bool| {
+        while let Some(index) = stack.pop() {
+            if !std::mem::replace(flag(&mut defs[index]), true) {
+                stack.extend(&edges[index]);
+            }
         }
-    }
+    };
+    mark(defs, requests, |def| &mut def.read_by_servers);
+    mark(defs, responses, |def| &mut def.written_by_servers);
 }
 
 /// Marks the request bodies that hold an object forbidding undeclared members at some depth

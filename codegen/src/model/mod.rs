@@ -281,6 +281,10 @@ pub struct TypeDef {
     /// Whether a server reads it from requests (a parameter's or a body's type, or a member
     /// of one at any depth): its optional members then refuse a null their schema forbids.
     pub read_by_servers: bool,
+    /// Whether a server writes it in responses (a response body's or header's type, or a
+    /// member of one at any depth): with `read_by_servers`, which serde impls each half of
+    /// a crate needs.
+    pub written_by_servers: bool,
 }
 
 impl TypeDef {
@@ -299,6 +303,7 @@ impl TypeDef {
             constraints: Constraints::default(),
             validates: false,
             read_by_servers: false,
+            written_by_servers: false,
         }
     }
 }

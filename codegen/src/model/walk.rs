@@ -112,13 +112,21 @@ impl TypeDefKind {
 impl Operation {
     /// The types it mentions directly: its parameters', bodies' and responses' (headers too).
     pub fn types(&self) -> impl Iterator<Item = &Type> {
+        self.request_types().chain(self.response_types())
+    }
+
+    /// The types of its parameters and bodies.
+    pub fn request_types(&self) -> impl Iterator<Item = &Type> {
         let params = self.params.iter().map(|param| &param.ty);
-        let bodies = self.body.iter().flat_map(|body| &body.contents).map(|content| &content.ty);
-        let responses = self.responses.iter().flat_map(|response| {
+        params.chain(self.body.iter().flat_map(|body| &body.contents).map(|content| &content.ty))
+    }
+
+    /// The types of its responses' bodies and headers.
+    pub fn response_types(&self) -> impl Iterator<Item = &Type> {
+        self.responses.iter().flat_map(|response| {
             let content = response.content.iter().map(|content| &content.ty);
             content.chain(response.headers.iter().map(|header| &header.ty))
-        });
-        params.chain(bodies).chain(responses)
+        })
     }
 
     /// [`Operation::types`], to change them.

@@ -5,7 +5,9 @@
 use apigen_runtime::__private::*;
 
 /// TokenRefresh
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(any(feature = "client", not(feature = "server")), derive(Serialize))]
+#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Deserialize))]
 #[serde(crate = "apigen_runtime::__private::serde")]
 pub struct TokenRefresh {
     pub access: String,

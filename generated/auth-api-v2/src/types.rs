@@ -4,7 +4,9 @@
 #[allow(unused_imports)]
 use apigen_runtime::__private::*;
 
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq)]
+#[cfg_attr(any(feature = "client", not(feature = "server")), derive(Serialize))]
+#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Deserialize))]
 #[serde(crate = "apigen_runtime::__private::serde")]
 pub struct AuthTokenRequest {
     /// Identifies the API user.
@@ -22,7 +24,9 @@ impl std::fmt::Debug for AuthTokenRequest {
     }
 }
 
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq)]
+#[cfg_attr(any(feature = "client", not(feature = "server")), derive(Serialize))]
+#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Deserialize))]
 #[serde(crate = "apigen_runtime::__private::serde")]
 pub struct RefreshTokenRequest {
     /// The refresh token of the current pair; it is spent by this call.
@@ -37,7 +41,9 @@ impl std::fmt::Debug for RefreshTokenRequest {
     }
 }
 
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq)]
+#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Serialize))]
+#[cfg_attr(any(feature = "client", not(feature = "server")), derive(Deserialize))]
 #[serde(crate = "apigen_runtime::__private::serde")]
 pub struct AuthToken {
     /// A JWT to send as `Authorization: Bearer <access_token>`.
@@ -63,7 +69,9 @@ impl std::fmt::Debug for AuthToken {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Serialize))]
+#[cfg_attr(any(feature = "client", not(feature = "server")), derive(Deserialize))]
 #[serde(crate = "apigen_runtime::__private::serde")]
 pub struct ValidationError {
     pub message: String,
@@ -72,7 +80,9 @@ pub struct ValidationError {
     pub errors: Option<BTreeMap<String, Vec<String>>>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Serialize))]
+#[cfg_attr(any(feature = "client", not(feature = "server")), derive(Deserialize))]
 #[serde(crate = "apigen_runtime::__private::serde")]
 pub struct AuthenticationError {
     /// Why the credentials were refused.

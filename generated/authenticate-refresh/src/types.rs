@@ -4,7 +4,9 @@
 #[allow(unused_imports)]
 use apigen_runtime::__private::*;
 
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq)]
+#[cfg_attr(any(feature = "client", not(feature = "server")), derive(Serialize))]
+#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Deserialize))]
 #[serde(crate = "apigen_runtime::__private::serde")]
 pub struct RefreshTokenRequest {
     /// The refresh token of the user.
@@ -20,7 +22,9 @@ impl std::fmt::Debug for RefreshTokenRequest {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Serialize))]
+#[cfg_attr(any(feature = "client", not(feature = "server")), derive(Deserialize))]
 #[serde(crate = "apigen_runtime::__private::serde")]
 pub struct JwtTokenResponse {
     #[serde(rename = "jwtToken")]
@@ -28,14 +32,18 @@ pub struct JwtTokenResponse {
     pub jwt_token: Option<String>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Serialize))]
+#[cfg_attr(any(feature = "client", not(feature = "server")), derive(Deserialize))]
 #[serde(crate = "apigen_runtime::__private::serde")]
 pub struct ErrorResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<ApiError>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Serialize))]
+#[cfg_attr(any(feature = "client", not(feature = "server")), derive(Deserialize))]
 #[serde(crate = "apigen_runtime::__private::serde")]
 pub struct ApiError {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -48,7 +56,9 @@ pub struct ApiError {
     pub details: Option<Vec<ApiErrorDetail>>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Serialize))]
+#[cfg_attr(any(feature = "client", not(feature = "server")), derive(Deserialize))]
 #[serde(crate = "apigen_runtime::__private::serde")]
 pub struct ApiErrorDetail {
     #[serde(default, skip_serializing_if = "Option::is_none")]

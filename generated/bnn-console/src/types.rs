@@ -5,7 +5,9 @@
 use apigen_runtime::__private::*;
 
 /// The body of the 401 and 403 responses.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Serialize))]
+#[cfg_attr(any(feature = "client", not(feature = "server")), derive(Deserialize))]
 #[serde(crate = "apigen_runtime::__private::serde")]
 pub struct ErrorEnvelope {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -21,7 +23,9 @@ pub struct ErrorEnvelope {
     pub additional_properties: BTreeMap<String, serde_json::Value>,
 }
 
-#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq)]
+#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Serialize))]
+#[cfg_attr(any(feature = "client", not(feature = "server")), derive(Deserialize))]
 #[serde(crate = "apigen_runtime::__private::serde")]
 pub struct V2RefreshTokenPostOkBodyData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -39,7 +43,9 @@ impl std::fmt::Debug for V2RefreshTokenPostOkBodyData {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Serialize))]
+#[cfg_attr(any(feature = "client", not(feature = "server")), derive(Deserialize))]
 #[serde(crate = "apigen_runtime::__private::serde")]
 pub struct V2RefreshTokenPostOkBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -5,7 +5,9 @@
 use apigen_runtime::__private::*;
 
 /// DRF's answer to a request its authentication refuses.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Serialize))]
+#[cfg_attr(any(feature = "client", not(feature = "server")), derive(Deserialize))]
 #[serde(crate = "apigen_runtime::__private::serde")]
 pub struct AuthenticationFailed {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -26,7 +28,9 @@ impl std::fmt::Debug for Refresh {
 }
 
 /// Django REST framework validation errors, by field.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(any(feature = "server", not(feature = "client")), derive(Serialize))]
+#[cfg_attr(any(feature = "client", not(feature = "server")), derive(Deserialize))]
 #[serde(crate = "apigen_runtime::__private::serde")]
 pub struct ValidationErrors {
     /// Errors that concern the request as a whole, such as "Signature has expired."

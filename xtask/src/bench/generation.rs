@@ -12,6 +12,9 @@ use std::time::{Duration, Instant};
 const GOAL_GITHUB: Duration = Duration::from_secs(1);
 const GOAL_ANY: Duration = Duration::from_secs(2);
 const GOAL_PEAK_MB: f64 = 200.0;
+/// Goals of issue 19: the GitHub spec end to end, and its speedup over openapi-generator.
+const GOAL_GITHUB_FAST: Duration = Duration::from_millis(500);
+const GOAL_PEER_SPEEDUP: f64 = 25.0;
 
 pub struct Figures {
     pub operations: usize,
@@ -21,6 +24,8 @@ pub struct Figures {
     pub stages: Vec<(Duration, usize)>,
     pub end_to_end: Duration,
     pub end_to_end_rss: usize,
+    /// openapi-generator's time and peak RSS on the same spec, when it is installed.
+    pub peer: Option<Result<(Duration, usize), String>>,
 }
 
 /// One staged run: each stage's time and the most heap it held.
@@ -96,16 +101,33 @@ fn peak_rss() -> Option<usize> {
     Some(kilobytes * 1024)
 }
 
-pub fn measure(spec: &Path, out: &Path, runs: usize) -> Result<Figures, String> {
+/// The figures of `spec`, openapi-generator's beside them when `peer` is set (its runs
+/// alternate with ours, so both see the same machine).
+pub fn measure(spec: &Path, out: &Path, runs: usize, peer: bool) -> Result<Figures, String> {
     let mut staged = Vec::new();
     let mut whole = Vec::new();
+    let mut peer_runs = Vec::new();
+    let mut peer_failure = None;
     let mut output = None;
     for _ in 0..runs {
         let (produced, stages) = staged_run(spec, out)?;
         output = Some(produced);
         staged.push(stages);
         whole.push(end_to_end_run(spec, out)?);
+        if peer && peer_failure.is_none() {
+            match super::peer::run(spec, &out.with_extension("peer")) {
+                Ok(run) => peer_runs.push(run),
+                Err(error) => peer_failure = Some(error),
+            }
+        }
     }
+    let peer = peer.then(|| match peer_failure {
+        Some(error) => Err(error),
+        None => Ok((
+            median(peer_runs.iter().map(|run| run.0).collect()),
+            median(peer_runs.iter().map(|run| run.1).collect()),
+        )),
+    });
     let output = output.ok_or("no runs")?;
     let stages = (0..Stage::ALL.len())
         .map(|stage| {
@@ -121,6 +143,7 @@ pub fn measure(spec: &Path, out: &Path, runs: usize) -> Result<Figures, String> 
         stages,
         end_to_end: median(whole.iter().map(|run| run.0).collect()),
         end_to_end_rss: median(whole.iter().map(|run| run.1).collect()),
+        peer,
     })
 }
 
@@ -172,6 +195,39 @@ pub fn print(rows: &[(String, Figures)], runs: usize) {
     }
     if let Some((name, figures)) = rows.iter().max_by_key(|(_, figures)| figures.end_to_end) {
         println!("{} specs; slowest {name} at {} ms; {missed} missed a goal", rows.len(), millis(figures.end_to_end));
+    }
+    print_peer(rows);
+}
+
+/// Ours beside openapi-generator's `rust` generator, each spec in the same run.
+fn print_peer(rows: &[(String, Figures)]) {
+    if rows.iter().all(|(_, figures)| figures.peer.is_none()) {
+        println!(
+            "
+openapi-generator is not installed (`pip install openapi-generator-cli`): no peer figures"
+        );
+        return;
+    }
+    println!(
+        "
+beside openapi-generator's rust generator (whole process, JVM included; target: GitHub {GOAL_PEER_SPEEDUP:.0}x faster and under {} ms):",
+        millis(GOAL_GITHUB_FAST)
+    );
+    println!("{:<56} {:>8} {:>8} {:>14} {:>9} {:>8}", "spec", "ours ms", "RSS MB", "peer ms", "RSS MB", "speedup");
+    for (name, figures) in rows {
+        match &figures.peer {
+            Some(Ok((time, rss))) => println!(
+                "{:<56} {:>8} {:>8.0} {:>14} {:>9.0} {:>7.1}x",
+                name,
+                millis(figures.end_to_end),
+                megabytes(figures.end_to_end_rss),
+                millis(*time),
+                megabytes(*rss),
+                time.as_secs_f64() / figures.end_to_end.as_secs_f64()
+            ),
+            Some(Err(error)) => println!("{name:<56} {:>8} peer failed: {error}", millis(figures.end_to_end)),
+            None => {}
+        }
     }
 }
 

@@ -7,6 +7,7 @@
 mod compile;
 pub mod generation;
 pub mod heap;
+mod peer;
 mod spans;
 mod stats;
 
@@ -69,10 +70,12 @@ pub fn run(args: &[String]) -> Result<(), String> {
     } else {
         (options.specs.clone(), options.runs)
     };
+    // The peer is measured beside the largest specs, not across the corpus (minutes a spec).
+    let peer = !options.corpus && peer::installed();
     let mut rows = Vec::new();
     for spec in &specs {
         let name = spec.strip_prefix(&corpus).unwrap_or(spec).to_string_lossy().into_owned();
-        match generation::measure(spec, &scratch.join("generation"), runs) {
+        match generation::measure(spec, &scratch.join("generation"), runs, peer) {
             Ok(figures) => rows.push((name, figures)),
             Err(error) => eprintln!("{name}: {error}"),
         }
