@@ -35,10 +35,7 @@ pub struct SerdeImpls {
 
 impl Halves {
     pub fn serde_impls(self, def: &TypeDef) -> SerdeImpls {
-        let (requests, responses) = (def.read_by_servers, def.written_by_servers);
-        if !requests && !responses {
-            return SerdeImpls { serialize: When::Always, deserialize: When::Always };
-        }
+        let (requests, responses) = (def.travel.in_requests, def.travel.in_responses);
         SerdeImpls { serialize: self.when(requests, responses), deserialize: self.when(responses, requests) }
     }
 

@@ -343,22 +343,35 @@ fn untagged_by_members(
         quote! { #index => apigen_runtime::unions::from_value(value.clone()).map(Self::#variant_name), }
     });
     let unmatched = format!("data did not match any variant of untagged enum {name}");
+    let body = quote! {
+        for variant in apigen_runtime::unions::by_members(&value, &[#( #members ),*]) {
+            let read = match variant {
+                #( #arms )*
+                _ => continue,
+            };
+            if let Ok(read) = read {
+                return Ok(read);
+            }
+        }
+        Err(serde::de::Error::custom(#unmatched))
+    };
+    deserialize_from_value(name, cfg, compiled, body)
+}
+
+/// `Deserialize` that reads one JSON value, as `value`, and then runs `body`.
+fn deserialize_from_value(
+    name: &proc_macro2::Ident,
+    cfg: Option<&TokenStream>,
+    compiled: TokenStream,
+    body: TokenStream,
+) -> TokenStream {
     quote! {
         #cfg
         #compiled
         impl<'de> Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let value = serde_json::Value::deserialize(deserializer)?;
-                for variant in apigen_runtime::unions::by_members(&value, &[#( #members ),*]) {
-                    let read = match variant {
-                        #( #arms )*
-                        _ => continue,
-                    };
-                    if let Ok(read) = read {
-                        return Ok(read);
-                    }
-                }
-                Err(serde::de::Error::custom(#unmatched))
+                #body
             }
         }
     }
@@ -439,22 +452,16 @@ fn union_enum(head: &Head<'_>, has_docs: bool, union: &Union, scope: Scope) -> T
     let expected: Vec<&str> = union.variants.iter().flat_map(|variant| &variant.tags).map(String::as_str).collect();
     let unknown = format!("unknown {property} {{other:?}}; expected one of: {}", expected.join(", "));
     let deserialize = impls.deserialize.impl_cfg().map(|compiled| {
-        quote! {
-            #cfg
-            #compiled
-            impl<'de> Deserialize<'de> for #name {
-                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    let value = serde_json::Value::deserialize(deserializer)?;
-                    let tag = value.get(#property).and_then(serde_json::Value::as_str).map(str::to_owned);
-                    match tag.as_deref() {
-                        #( #arms )*
-                        Some(other) => return Err(serde::de::Error::custom(format!(#unknown))),
-                        None => return Err(serde::de::Error::missing_field(#property)),
-                    }
-                    .map_err(serde::de::Error::custom)
-                }
+        let body = quote! {
+            let tag = value.get(#property).and_then(serde_json::Value::as_str).map(str::to_owned);
+            match tag.as_deref() {
+                #( #arms )*
+                Some(other) => return Err(serde::de::Error::custom(format!(#unknown))),
+                None => return Err(serde::de::Error::missing_field(#property)),
             }
-        }
+            .map_err(serde::de::Error::custom)
+        };
+        deserialize_from_value(name, cfg, compiled, body)
     });
     let doc_tag = format!(" The variant is chosen by the `{}` member.", inline(property));
     let separator = has_docs.then(|| quote! { #[doc = ""] });

@@ -5,7 +5,7 @@ use super::recursion::box_recursive_fields;
 use super::refs::Resolver;
 use super::schema::TypeBuilder;
 use super::walk::Through;
-use super::{security, Access, Api, Constraints, DefaultValue, Operation, Type, TypeDef, TypeDefKind, TypeId};
+use super::{security, Access, Api, Constraints, DefaultValue, Operation, Travel, Type, TypeDef, TypeDefKind, TypeId};
 use crate::config::Config;
 use crate::diagnostics::Fault;
 use crate::load::Loaded;
@@ -202,7 +202,9 @@ fn mark_validating(defs: &mut [TypeDef]) {
 }
 
 /// Marks the types a server reads from requests (those of parameters and bodies, and what
-/// they hold at any depth) and the types it writes in responses (bodies and headers).
+/// they hold at any depth), and the ways each type travels: in requests, in responses (bodies
+/// and headers), or, for a type no operation reaches and what it holds, both (it is the
+/// user's).
 fn mark_directions(defs: &mut [TypeDef], operations: &[Operation]) {
     let edges = super::graph::edges(defs);
     let named = |ty: &Type| ty.named(Through::Everything).map(|id| id.0);
@@ -215,8 +217,12 @@ fn mark_directions(defs: &mut [TypeDef], operations: &[Operation]) {
             }
         }
     };
-    mark(defs, requests, |def| &mut def.read_by_servers);
-    mark(defs, responses, |def| &mut def.written_by_servers);
+    mark(defs, requests.clone(), |def| &mut def.read_by_servers);
+    mark(defs, requests, |def| &mut def.travel.in_requests);
+    mark(defs, responses, |def| &mut def.travel.in_responses);
+    let unreached: Vec<usize> = (0..defs.len()).filter(|&index| defs[index].travel == Travel::default()).collect();
+    mark(defs, unreached.clone(), |def| &mut def.travel.in_requests);
+    mark(defs, unreached, |def| &mut def.travel.in_responses);
 }
 
 /// Marks the request bodies that hold an object forbidding undeclared members at some depth

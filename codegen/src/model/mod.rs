@@ -281,10 +281,17 @@ pub struct TypeDef {
     /// Whether a server reads it from requests (a parameter's or a body's type, or a member
     /// of one at any depth): its optional members then refuse a null their schema forbids.
     pub read_by_servers: bool,
-    /// Whether a server writes it in responses (a response body's or header's type, or a
-    /// member of one at any depth): with `read_by_servers`, which serde impls each half of
-    /// a crate needs.
-    pub written_by_servers: bool,
+    /// The ways it travels, which decide the serde impls each half of a crate needs.
+    pub travel: Travel,
+}
+
+/// The ways a type travels: in requests (a parameter's or a body's type, or a member of one
+/// at any depth), in responses (a body's or a header's). A type no operation reaches, and
+/// what it holds, travels both ways: it is the user's.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Travel {
+    pub in_requests: bool,
+    pub in_responses: bool,
 }
 
 impl TypeDef {
@@ -303,7 +310,7 @@ impl TypeDef {
             constraints: Constraints::default(),
             validates: false,
             read_by_servers: false,
-            written_by_servers: false,
+            travel: Travel::default(),
         }
     }
 }
