@@ -217,9 +217,12 @@ fn mark_directions(defs: &mut [TypeDef], operations: &[Operation]) {
             }
         }
     };
-    mark(defs, requests.clone(), |def| &mut def.read_by_servers);
     mark(defs, requests, |def| &mut def.travel.in_requests);
     mark(defs, responses, |def| &mut def.travel.in_responses);
+    // What requests carry, before the unreached are counted as carried both ways.
+    for def in defs.iter_mut() {
+        def.read_by_servers = def.travel.in_requests;
+    }
     let unreached: Vec<usize> = (0..defs.len()).filter(|&index| defs[index].travel == Travel::default()).collect();
     mark(defs, unreached.clone(), |def| &mut def.travel.in_requests);
     mark(defs, unreached, |def| &mut def.travel.in_responses);
